@@ -1,0 +1,644 @@
+//! The working-day calendar (工作日历): weekends, official holidays and make-up working days
+//! (调休上班), loaded from data and answered in O(1) from precomputed prefix counts.
+//!
+//! Days are numbered as `num_days_from_ce() - 1`, so day 0 (0001-01-01, proleptic Gregorian)
+//! is a Monday and the weekday of day `x` is `x mod 7`. Inside the covered years a prefix array
+//! holds the number of working days up to each day and a second array lists the working days
+//! in order; outside them the weekend rule is counted arithmetically. Every query is therefore
+//! a handful of arithmetic operations and at most one array read, whatever the distance.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// A date as the calendar counts it (days since 0001-01-01, a Monday).
+pub(crate) fn day_index(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - 1
+}
+
+pub(crate) fn date_of(index: i32) -> NaiveDate {
+    // Every index the calendar produces comes from a valid date plus a bounded number of days;
+    // chrono covers ±262,000 years, so falling off its range means a corrupted input.
+    NaiveDate::from_num_days_from_ce_opt(index + 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// Weekdays (Monday–Friday) in days `0..=x` — a counting function, continuous for negative `x`.
+fn weekdays_through(x: i32) -> i32 {
+    5 * x.div_euclid(7) + (x.rem_euclid(7) + 1).min(5)
+}
+
+/// The smallest day `x` with `weekdays_through(x) == k`: the `k`-th weekday from day 0.
+fn kth_weekday(k: i32) -> i32 {
+    7 * (k - 1).div_euclid(5) + (k - 1).rem_euclid(5)
+}
+
+fn is_weekend(x: i32) -> bool {
+    x.rem_euclid(7) >= 5
+}
+
+/// One official holiday period, e.g. 春节 2026-02-15 to 2026-02-23.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl Holiday {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// Days of the period that would otherwise have been working days (Monday–Friday).
+    pub fn weekdays_off(&self) -> u32 {
+        let n = weekdays_through(day_index(self.to)) - weekdays_through(day_index(self.from) - 1);
+        u32::try_from(n).unwrap_or(0)
+    }
+}
+
+/// One year of the State Council's holiday notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub source: Option<String>,
+    pub holidays: Vec<Holiday>,
+    /// Weekend days that are working days (调休上班), ascending.
+    pub makeup: Vec<NaiveDate>,
+}
+
+/// What the calendar knows about one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayInfo<'a> {
+    pub date: NaiveDate,
+    pub working: bool,
+    /// The day lies outside the published years: answered by the weekend rule alone.
+    pub provisional: bool,
+    pub holiday: Option<&'a Holiday>,
+    pub makeup: bool,
+}
+
+/// A working-day calendar. Build it with [`Calendar::from_toml_str`] or [`Calendar::new`].
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    years: Vec<CalendarYear>,
+    /// First and last covered day (inclusive); `first > last` when no year is loaded.
+    first: i32,
+    last: i32,
+    /// `prefix[i]`: working days in `first ..= first + i`.
+    prefix: Vec<u32>,
+    /// Day indices of the covered working days, ascending.
+    working: Vec<i32>,
+    /// `weekdays_through(first - 1)`: the working-day count just before coverage.
+    base: i32,
+}
+
+/// One problem found while loading a calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarIssue {
+    pub year: Option<i32>,
+    pub entry: String,
+    pub problem: String,
+}
+
+impl fmt::Display for CalendarIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.year {
+            Some(year) => write!(f, "year {year}, {}: {}", self.entry, self.problem),
+            None => write!(f, "{}: {}", self.entry, self.problem),
+        }
+    }
+}
+
+/// Loading failed; every problem found is listed, each naming its year and entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarError {
+    pub source_name: String,
+    pub issues: Vec<CalendarIssue>,
+}
+
+impl fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.issues.len();
+        write!(
+            f,
+            "{}: {} problem{}",
+            self.source_name,
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for issue in &self.issues {
+            write!(f, "\n  {}: {issue}", self.source_name)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CalendarError {}
+
+// ---- the file format ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    year: Vec<RawYear>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYear {
+    year: i32,
+    source: Option<String>,
+    #[serde(default)]
+    holidays: Vec<RawHoliday>,
+    #[serde(default)]
+    makeup: Vec<RawDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHoliday {
+    name: String,
+    from: RawDate,
+    to: Option<RawDate>,
+    note: Option<String>,
+}
+
+/// A date written either as a TOML string ("2026-01-01") or as a TOML local date (2026-01-01).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl RawDate {
+    fn text(&self) -> String {
+        match self {
+            RawDate::Text(s) => s.clone(),
+            RawDate::Toml(d) => d.to_string(),
+        }
+    }
+
+    fn parse(&self) -> Result<NaiveDate, String> {
+        let text = self.text();
+        parse_date(&text).ok_or_else(|| format!("\"{text}\" is not a valid date (YYYY-MM-DD)"))
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day, a real date).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+impl Calendar {
+    /// A calendar with no published year: every day is answered by the weekend rule and is
+    /// provisional.
+    pub fn weekends_only() -> Calendar {
+        Calendar {
+            years: Vec::new(),
+            // No day is covered: `ordinal` takes its weekend branch for every realistic day.
+            first: i32::MAX,
+            last: i32::MAX - 1,
+            prefix: Vec::new(),
+            working: Vec::new(),
+            base: 0,
+        }
+    }
+
+    /// Parses and validates a calendar file. `source_name` (usually the path) is put in front
+    /// of every message.
+    pub fn from_toml_str(source_name: &str, text: &str) -> Result<Calendar, CalendarError> {
+        let fail = |issues: Vec<CalendarIssue>| CalendarError {
+            source_name: source_name.to_owned(),
+            issues,
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            fail(vec![CalendarIssue {
+                year: None,
+                entry: "file".to_owned(),
+                problem: e.to_string().trim_end().replace('\n', "\n    "),
+            }])
+        })?;
+        // Entries that parse are validated too, so that one pass lists every problem.
+        let mut issues = Vec::new();
+        let years: Vec<CalendarYear> = raw
+            .year
+            .into_iter()
+            .filter_map(|raw_year| parse_year(raw_year, &mut issues))
+            .collect();
+        match Calendar::new(years) {
+            Ok(calendar) if issues.is_empty() => Ok(calendar),
+            Ok(_) => Err(fail(issues)),
+            Err(more) => {
+                issues.extend(more);
+                issues.sort_by_key(|i| i.year);
+                Err(fail(issues))
+            }
+        }
+    }
+
+    /// Builds a calendar from years already parsed, with the same validation as a file.
+    pub fn new(mut years: Vec<CalendarYear>) -> Result<Calendar, Vec<CalendarIssue>> {
+        let mut issues = Vec::new();
+        years.sort_by_key(|y| y.year);
+        for pair in years.windows(2) {
+            let (a, b) = (pair[0].year, pair[1].year);
+            if a == b {
+                issues.push(CalendarIssue {
+                    year: Some(a),
+                    entry: "year".to_owned(),
+                    problem: "the year is listed twice".to_owned(),
+                });
+            } else if b != a + 1 {
+                issues.push(CalendarIssue {
+                    year: Some(b),
+                    entry: "year".to_owned(),
+                    problem: format!(
+                        "years must be consecutive: {} is missing between {a} and {b}",
+                        if b == a + 2 {
+                            (a + 1).to_string()
+                        } else {
+                            format!("{}–{}", a + 1, b - 1)
+                        }
+                    ),
+                });
+            }
+        }
+        for year in &years {
+            check_year_entries(year, &mut issues);
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let (Some(first_year), Some(last_year)) = (years.first(), years.last()) else {
+            return Ok(Calendar::weekends_only());
+        };
+        let start = NaiveDate::from_ymd_opt(first_year.year, 1, 1);
+        let end = NaiveDate::from_ymd_opt(last_year.year, 12, 31);
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(vec![CalendarIssue {
+                year: Some(first_year.year),
+                entry: "year".to_owned(),
+                problem: "the year is out of range".to_owned(),
+            }]);
+        };
+        let first = day_index(start);
+        let last = day_index(end);
+        let mut off: BTreeSet<i32> = BTreeSet::new();
+        let mut on: BTreeSet<i32> = BTreeSet::new();
+        for year in &years {
+            for h in &year.holidays {
+                off.extend(day_index(h.from)..=day_index(h.to));
+            }
+            on.extend(year.makeup.iter().map(|d| day_index(*d)));
+        }
+        let mut prefix = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0));
+        let mut working = Vec::new();
+        let mut count = 0u32;
+        for x in first..=last {
+            let is_working = on.contains(&x) || (!is_weekend(x) && !off.contains(&x));
+            if is_working {
+                count += 1;
+                working.push(x);
+            }
+            prefix.push(count);
+        }
+        Ok(Calendar {
+            years,
+            first,
+            last,
+            prefix,
+            working,
+            base: weekdays_through(first - 1),
+        })
+    }
+
+    /// The published years, ascending.
+    pub fn years(&self) -> &[CalendarYear] {
+        &self.years
+    }
+
+    pub fn year(&self, year: i32) -> Option<&CalendarYear> {
+        self.years.iter().find(|y| y.year == year)
+    }
+
+    /// First and last covered date, if any year is loaded.
+    pub fn coverage(&self) -> Option<(NaiveDate, NaiveDate)> {
+        (self.first <= self.last).then(|| (date_of(self.first), date_of(self.last)))
+    }
+
+    pub(crate) fn covers_index(&self, x: i32) -> bool {
+        self.first <= x && x <= self.last
+    }
+
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.covers_index(day_index(date))
+    }
+
+    /// Working days in `(day 0 ..= x]`, up to a constant: only differences are meaningful.
+    #[inline]
+    pub(crate) fn ordinal(&self, x: i32) -> i32 {
+        if x < self.first {
+            weekdays_through(x)
+        } else if x <= self.last {
+            // `x - first` is in range by the branch above.
+            let i = usize::try_from(x - self.first).unwrap_or(0);
+            self.base + i32::try_from(self.prefix[i]).unwrap_or(i32::MAX)
+        } else {
+            let total = i32::try_from(self.working.len()).unwrap_or(i32::MAX);
+            self.base + total + weekdays_through(x) - weekdays_through(self.last)
+        }
+    }
+
+    /// The working day whose ordinal is `k`: the inverse of [`Calendar::ordinal`] on working
+    /// days.
+    #[inline]
+    pub(crate) fn nth(&self, k: i32) -> i32 {
+        let total = i32::try_from(self.working.len()).unwrap_or(i32::MAX);
+        if k <= self.base || self.first > self.last {
+            kth_weekday(k)
+        } else if k <= self.base + total {
+            let i = usize::try_from(k - self.base - 1).unwrap_or(0);
+            self.working[i]
+        } else {
+            kth_weekday(weekdays_through(self.last) + k - self.base - total)
+        }
+    }
+
+    pub(crate) fn is_working_index(&self, x: i32) -> bool {
+        self.ordinal(x) != self.ordinal(x - 1)
+    }
+
+    /// Whether `date` is a working day.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.is_working_index(day_index(date))
+    }
+
+    /// Everything the calendar knows about `date`.
+    pub fn day(&self, date: NaiveDate) -> DayInfo<'_> {
+        let year = self.year(date.year());
+        DayInfo {
+            date,
+            working: self.is_working_day(date),
+            provisional: !self.covers(date),
+            holiday: year.and_then(|y| y.holidays.iter().find(|h| h.contains(date))),
+            makeup: year.is_some_and(|y| y.makeup.contains(&date)),
+        }
+    }
+
+    /// Working days `d` with `from < d <= to` (negative when `to < from`).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        i64::from(self.ordinal(day_index(to))) - i64::from(self.ordinal(day_index(from)))
+    }
+
+    /// The `n`-th working day after `from` (`from` itself is not counted), and whether the
+    /// answer depends on a day outside the published years. `n = 0` returns `from`.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> (NaiveDate, bool) {
+        let start = day_index(from);
+        if n == 0 {
+            return (from, false);
+        }
+        let n = i32::try_from(n).unwrap_or(i32::MAX / 4);
+        let end = self.nth(self.ordinal(start) + n);
+        (date_of(end), !self.span_covered(start, end))
+    }
+
+    /// Whether every day of `(start, end]` lies in the published years.
+    pub(crate) fn span_covered(&self, start: i32, end: i32) -> bool {
+        end <= start || (self.first <= start + 1 && end <= self.last)
+    }
+
+    /// Holiday periods that overlap `(from, to]`, in date order.
+    pub fn holidays_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&Holiday> {
+        self.years
+            .iter()
+            .filter(|y| y.year >= from.year() && y.year <= to.year())
+            .flat_map(|y| y.holidays.iter())
+            .filter(|h| h.to > from && h.from <= to)
+            .collect()
+    }
+
+    /// Make-up working days in `(from, to]`.
+    pub fn makeup_days_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        self.years
+            .iter()
+            .filter(|y| y.year >= from.year() && y.year <= to.year())
+            .flat_map(|y| y.makeup.iter().copied())
+            .filter(|d| *d > from && *d <= to)
+            .collect()
+    }
+
+    /// Writes the calendar in the file format [`Calendar::from_toml_str`] reads.
+    pub fn to_toml(&self) -> String {
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let mut out = String::new();
+        for y in &self.years {
+            out.push_str(&format!("[[year]]\nyear = {}\n", y.year));
+            if let Some(source) = &y.source {
+                out.push_str(&format!("source = {}\n", quote(source)));
+            }
+            out.push_str("holidays = [\n");
+            for h in &y.holidays {
+                out.push_str(&format!(
+                    "  {{ name = {}, from = \"{}\"",
+                    quote(&h.name),
+                    h.from
+                ));
+                if h.to != h.from {
+                    out.push_str(&format!(", to = \"{}\"", h.to));
+                }
+                if let Some(note) = &h.note {
+                    out.push_str(&format!(", note = {}", quote(note)));
+                }
+                out.push_str(" },\n");
+            }
+            out.push_str("]\nmakeup = [");
+            let days: Vec<String> = y.makeup.iter().map(|d| format!("\"{d}\"")).collect();
+            out.push_str(&days.join(", "));
+            out.push_str("]\n\n");
+        }
+        out
+    }
+}
+
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Calendar) -> bool {
+        self.years == other.years
+    }
+}
+
+/// Parses one `[[year]]` table, keeping the entries that parse; problems go to `issues`.
+fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarYear> {
+    let year = raw.year;
+    let mut issue = |entry: String, problem: String| {
+        issues.push(CalendarIssue {
+            year: Some(year),
+            entry,
+            problem,
+        })
+    };
+    if !(1900..=9999).contains(&year) {
+        issue("year".to_owned(), format!("{year} is not a plausible year"));
+        return None;
+    }
+    let mut holidays = Vec::new();
+    for (i, h) in raw.holidays.iter().enumerate() {
+        let entry = if h.name.trim().is_empty() {
+            format!("holidays[{i}]")
+        } else {
+            format!("holiday \"{}\"", h.name)
+        };
+        if h.name.trim().is_empty() {
+            issue(entry.clone(), "the holiday has no name".to_owned());
+        }
+        let from = h
+            .from
+            .parse()
+            .map_err(|p| issue(format!("{entry} from"), p));
+        let to = match &h.to {
+            Some(to) => to.parse().map_err(|p| issue(format!("{entry} to"), p)),
+            None => from,
+        };
+        if let (Ok(from), Ok(to)) = (from, to) {
+            holidays.push(Holiday {
+                name: h.name.trim().to_owned(),
+                from,
+                to,
+                note: h.note.clone(),
+            });
+        }
+    }
+    let mut makeup = Vec::new();
+    for (i, d) in raw.makeup.iter().enumerate() {
+        match d.parse() {
+            Ok(date) => makeup.push(date),
+            Err(p) => issue(format!("makeup[{i}]"), p),
+        }
+    }
+    makeup.sort();
+    Some(CalendarYear {
+        year,
+        source: raw.source,
+        holidays,
+        makeup,
+    })
+}
+
+/// Checks the dates of one parsed year: inside the year, ordered, no duplicates, no day both
+/// a holiday and a make-up working day, make-up days on weekends.
+fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
+    let mut issue = |entry: String, problem: String| {
+        issues.push(CalendarIssue {
+            year: Some(y.year),
+            entry,
+            problem,
+        })
+    };
+    let mut holiday_days: BTreeMap<NaiveDate, &str> = BTreeMap::new();
+    for h in &y.holidays {
+        let entry = format!("holiday \"{}\"", h.name);
+        let mut bad = false;
+        for d in [h.from, h.to] {
+            if d.year() != y.year {
+                issue(entry.clone(), format!("{d} lies outside {}", y.year));
+                bad = true;
+            }
+        }
+        if h.to < h.from {
+            issue(
+                entry.clone(),
+                format!("ends ({}) before it starts ({})", h.to, h.from),
+            );
+            bad = true;
+        }
+        if bad {
+            continue;
+        }
+        for d in h.from.iter_days().take_while(|d| *d <= h.to) {
+            if let Some(other) = holiday_days.insert(d, &h.name) {
+                issue(
+                    entry.clone(),
+                    format!("{d} is listed twice (also under holiday \"{other}\")"),
+                );
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for d in &y.makeup {
+        let entry = format!("makeup \"{d}\"");
+        if d.year() != y.year {
+            issue(entry.clone(), format!("{d} lies outside {}", y.year));
+        }
+        if !seen.insert(*d) {
+            issue(entry.clone(), format!("{d} is listed twice"));
+        }
+        if let Some(name) = holiday_days.get(d) {
+            issue(
+                entry.clone(),
+                format!("{d} is both a make-up working day and a day of holiday \"{name}\""),
+            );
+        }
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            issue(
+                entry.clone(),
+                format!(
+                    "{d} is a {}, already a working day; make-up days are weekend days",
+                    d.weekday()
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_functions_agree_with_weekdays() {
+        for x in -30..60 {
+            let expected = (0..=x).filter(|d| !is_weekend(*d)).count();
+            if x >= 0 {
+                assert_eq!(
+                    weekdays_through(x),
+                    i32::try_from(expected).unwrap(),
+                    "x={x}"
+                );
+            }
+            if !is_weekend(x) {
+                assert_eq!(kth_weekday(weekdays_through(x)), x, "x={x}");
+            }
+        }
+        // 0001-01-01 is a Monday.
+        assert_eq!(date_of(0).weekday(), Weekday::Mon);
+    }
+
+    #[test]
+    fn parse_date_is_strict() {
+        assert!(parse_date("2026-02-28").is_some());
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "26-02-28",
+            "2026/02/28",
+            "2026-02-2x",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+}

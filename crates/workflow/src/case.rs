@@ -1,0 +1,594 @@
+//! The state of a case: a fold over its events.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::clock::{
+    ClockInput, Pause, ReasonableDate, ReplyDue, StartReason, WarningLevel, legal_date, reply_due,
+    warning_level,
+};
+use crate::model::{
+    Applicant, Breach, Channel, ConsultationKind, Delivery, Event, EventKind, FeeMethod, Opinion,
+    Order, Reply, RequestDetails,
+};
+use crate::outcome::{OtherGround, Outcome};
+use crate::statute::{PauseKind, Statute, StatuteProfile};
+
+/// Where a case stands (接收、登记、办理、审核、答复、归档, and the terminal exits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// No event yet.
+    #[default]
+    New,
+    Received,
+    Registered,
+    Processing,
+    UnderReview,
+    Replied,
+    Archived,
+    Withdrawn,
+    Abandoned,
+    /// Closed because the fee was not paid in time.
+    ClosedUnpaid,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Received => "received",
+            Status::Registered => "registered",
+            Status::Processing => "processing",
+            Status::UnderReview => "under_review",
+            Status::Replied => "replied",
+            Status::Archived => "archived",
+            Status::Withdrawn => "withdrawn",
+            Status::Abandoned => "abandoned",
+            Status::ClosedUnpaid => "closed_unpaid",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::New => "未接收",
+            Status::Received => "已接收",
+            Status::Registered => "已登记",
+            Status::Processing => "办理中",
+            Status::UnderReview => "审核中",
+            Status::Replied => "已答复",
+            Status::Archived => "已归档",
+            Status::Withdrawn => "已撤回",
+            Status::Abandoned => "视为放弃",
+            Status::ClosedUnpaid => "逾期未缴费终止",
+        }
+    }
+
+    /// The reply clock runs (the request awaits its reply).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Received | Status::Registered | Status::Processing | Status::UnderReview
+        )
+    }
+}
+
+/// What a case in processing is waiting for, most pressing first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubState {
+    AwaitingCorrection,
+    AwaitingFee,
+    ConsultingThirdParty,
+    ConsultingAgency,
+    Extended,
+}
+
+impl SubState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubState::AwaitingCorrection => "awaiting_correction",
+            SubState::AwaitingFee => "awaiting_fee",
+            SubState::ConsultingThirdParty => "consulting_third_party",
+            SubState::ConsultingAgency => "consulting_agency",
+            SubState::Extended => "extended",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SubState::AwaitingCorrection => "等待补正",
+            SubState::AwaitingFee => "等待缴费",
+            SubState::ConsultingThirdParty => "征求第三方意见",
+            SubState::ConsultingAgency => "征求其他机关意见",
+            SubState::Extended => "已延期",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub requested_on: NaiveDate,
+    pub items: Vec<String>,
+    pub deadline: NaiveDate,
+    pub received_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consultation {
+    pub id: u32,
+    pub kind: ConsultationKind,
+    pub party: String,
+    pub letter_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub opinion: Option<Opinion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ExtensionDecision {
+    Pending,
+    Approved { on: NaiveDate, by: String },
+    Denied { on: NaiveDate, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub requested_on: NaiveDate,
+    pub requested_by: String,
+    pub reason: String,
+    pub days: u32,
+    pub decision: ExtensionDecision,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fee {
+    pub method: FeeMethod,
+    pub amount_yuan: u32,
+    pub notice_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub paid_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub reply: Reply,
+    pub by: String,
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreachRecord {
+    pub breach: Breach,
+    pub on: NaiveDate,
+}
+
+/// Where the reply clock counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockStart {
+    pub date: NaiveDate,
+    pub reason: StartReason,
+}
+
+/// A case as its events have made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// The number of events folded (= the sequence number of the last one).
+    pub version: u64,
+    pub status: Status,
+    pub channel: Option<Channel>,
+    pub agency: String,
+    pub department: String,
+    pub assignee: Option<String>,
+    pub applicant: Applicant,
+    /// The applicant account that filed the request, if any.
+    pub account: Option<String>,
+    pub request: Option<RequestDetails>,
+    pub received_at: Option<DateTime<Utc>>,
+    /// 收到申请之日, under the channel's rule.
+    pub receipt_date: Option<NaiveDate>,
+    pub tracking_number: Option<String>,
+    /// The statute profile id, fixed at registration.
+    pub statute: Option<String>,
+    pub clock_start: Option<ClockStart>,
+    pub correction_notice_deadline: Option<NaiveDate>,
+    pub correction: Option<Correction>,
+    pub consultations: Vec<Consultation>,
+    pub extension: Option<Extension>,
+    pub fee: Option<Fee>,
+    pub reasonable_date: Option<ReasonableDate>,
+    pub draft: Option<Draft>,
+    pub last_return_reason: Option<String>,
+    pub reply: Option<Reply>,
+    pub outcome: Option<Outcome>,
+    pub replied_on: Option<NaiveDate>,
+    pub replied_on_the_spot: bool,
+    pub approved_by: Option<String>,
+    pub delivered: Option<(NaiveDate, Delivery)>,
+    /// The day the case ended (reply, withdrawal, abandonment, closure).
+    pub concluded_on: Option<NaiveDate>,
+    pub archived_on: Option<NaiveDate>,
+    pub orders: Vec<Order>,
+    pub breaches: Vec<BreachRecord>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Applies one event. Events are facts already decided, so this never fails.
+pub fn evolve(mut case: Case, event: &Event) -> Case {
+    case.version += 1;
+    case.updated_at = Some(event.at);
+    let date = event.legal_date.unwrap_or_else(|| legal_date(event.at));
+    match &event.kind {
+        EventKind::Received {
+            channel,
+            agency,
+            department,
+            applicant,
+            request,
+            account,
+        } => {
+            case.status = Status::Received;
+            case.channel = Some(*channel);
+            case.agency = agency.clone();
+            case.department = department.clone();
+            case.applicant = applicant.clone();
+            case.request = Some(request.clone());
+            case.account = account.clone();
+            case.received_at = Some(event.at);
+            case.receipt_date = event.legal_date;
+            case.clock_start = event.legal_date.map(|date| ClockStart {
+                date,
+                reason: StartReason::Receipt,
+            });
+        }
+        EventKind::Registered {
+            tracking_number,
+            department,
+            statute,
+            correction_notice_deadline,
+        } => {
+            case.status = Status::Registered;
+            case.tracking_number = Some(tracking_number.clone());
+            case.department = department.clone();
+            case.statute = Some(statute.clone());
+            case.correction_notice_deadline = Some(*correction_notice_deadline);
+            if case.receipt_date.is_none() {
+                case.receipt_date = Some(date);
+                case.clock_start = Some(ClockStart {
+                    date,
+                    reason: StartReason::Receipt,
+                });
+            }
+        }
+        EventKind::Assigned {
+            department,
+            assignee,
+        } => {
+            case.department = department.clone();
+            case.assignee = assignee.clone();
+        }
+        EventKind::ProcessingStarted => {
+            case.status = Status::Processing;
+            if case.assignee.is_none() {
+                case.assignee = Some(event.actor.id.clone());
+            }
+        }
+        EventKind::CorrectionRequested { items, deadline } => {
+            case.status = Status::Processing;
+            case.correction = Some(Correction {
+                requested_on: date,
+                items: items.clone(),
+                deadline: *deadline,
+                received_on: None,
+            });
+        }
+        EventKind::CorrectionReceived { .. } => {
+            if let Some(c) = &mut case.correction {
+                c.received_on = Some(date);
+            }
+            case.clock_start = Some(ClockStart {
+                date,
+                reason: StartReason::Correction,
+            });
+            case.status = Status::Registered;
+        }
+        EventKind::Abandoned => {
+            conclude(&mut case, Status::Abandoned, date);
+            case.outcome = Some(Outcome::Other(OtherGround::CorrectionNotSupplied));
+        }
+        EventKind::ConsultationStarted {
+            id,
+            kind,
+            party,
+            deadline,
+        } => case.consultations.push(Consultation {
+            id: *id,
+            kind: *kind,
+            party: party.clone(),
+            letter_date: date,
+            deadline: *deadline,
+            ended_on: None,
+            opinion: None,
+        }),
+        EventKind::ConsultationEnded { id, opinion } => {
+            if let Some(c) = case.consultations.iter_mut().find(|c| c.id == *id) {
+                c.ended_on = Some(date);
+                c.opinion = Some(*opinion);
+            }
+        }
+        EventKind::ExtensionRequested { reason, days } => {
+            case.extension = Some(Extension {
+                requested_on: date,
+                requested_by: event.actor.id.clone(),
+                reason: reason.clone(),
+                days: *days,
+                decision: ExtensionDecision::Pending,
+            });
+        }
+        EventKind::ExtensionApproved { days } => {
+            if let Some(e) = &mut case.extension {
+                e.days = *days;
+                e.decision = ExtensionDecision::Approved {
+                    on: date,
+                    by: event.actor.id.clone(),
+                };
+            }
+        }
+        EventKind::ExtensionDenied { reason } => {
+            if let Some(e) = &mut case.extension {
+                e.decision = ExtensionDecision::Denied {
+                    on: date,
+                    reason: reason.clone(),
+                };
+            }
+        }
+        EventKind::FeeNoticeIssued {
+            fee,
+            amount_yuan,
+            deadline,
+        } => {
+            case.fee = Some(Fee {
+                method: *fee,
+                amount_yuan: *amount_yuan,
+                notice_date: date,
+                deadline: *deadline,
+                paid_on: None,
+            });
+        }
+        EventKind::FeePaid => {
+            if let Some(f) = &mut case.fee {
+                f.paid_on = Some(date);
+            }
+        }
+        EventKind::ClosedUnpaid => {
+            conclude(&mut case, Status::ClosedUnpaid, date);
+            case.outcome = Some(Outcome::Other(OtherGround::FeeNotPaid));
+        }
+        EventKind::ReasonableDateSet { date: d, reason } => {
+            case.reasonable_date = Some(ReasonableDate {
+                date: *d,
+                reason: reason.clone(),
+                set_by: event.actor.id.clone(),
+            });
+        }
+        EventKind::RepliedOnTheSpot { reply } => {
+            conclude(&mut case, Status::Replied, date);
+            case.outcome = Some(reply.outcome);
+            case.reply = Some(reply.clone());
+            case.replied_on = Some(date);
+            case.replied_on_the_spot = true;
+            case.approved_by = Some(event.actor.id.clone());
+        }
+        EventKind::ReplyDrafted { reply } => {
+            case.draft = Some(Draft {
+                reply: reply.clone(),
+                by: event.actor.id.clone(),
+                on: date,
+            });
+        }
+        EventKind::SubmittedForReview => case.status = Status::UnderReview,
+        EventKind::ReplyApproved { outcome } => {
+            conclude(&mut case, Status::Replied, date);
+            case.outcome = Some(*outcome);
+            case.reply = case.draft.as_ref().map(|d| d.reply.clone());
+            case.replied_on = Some(date);
+            case.approved_by = Some(event.actor.id.clone());
+        }
+        EventKind::ReplyReturned { reason } => {
+            case.status = Status::Processing;
+            case.last_return_reason = Some(reason.clone());
+        }
+        EventKind::Delivered { method } => case.delivered = Some((date, *method)),
+        EventKind::Archived => {
+            case.status = Status::Archived;
+            case.archived_on = Some(date);
+        }
+        EventKind::Withdrawn { .. } => {
+            conclude(&mut case, Status::Withdrawn, date);
+            case.outcome = Some(Outcome::Other(OtherGround::Other));
+        }
+        EventKind::Reopened { order } => {
+            case.status = Status::Processing;
+            case.orders.push(order.clone());
+            case.clock_start = Some(ClockStart {
+                date: order.received_on,
+                reason: StartReason::Order,
+            });
+            // A new reply from scratch: the earlier reply, extension, correction and fee
+            // belong to the earlier round and stay in the event history.
+            case.correction = None;
+            case.extension = None;
+            case.fee = None;
+            case.reasonable_date = None;
+            case.draft = None;
+            case.reply = None;
+            case.outcome = None;
+            case.replied_on = None;
+            case.replied_on_the_spot = false;
+            case.approved_by = None;
+            case.delivered = None;
+            case.concluded_on = None;
+            case.archived_on = None;
+            case.last_return_reason = None;
+        }
+        EventKind::BreachRecorded { breach } => case.breaches.push(BreachRecord {
+            breach: *breach,
+            on: date,
+        }),
+    }
+    case
+}
+
+fn conclude(case: &mut Case, status: Status, date: NaiveDate) {
+    case.status = status;
+    case.concluded_on = Some(date);
+}
+
+impl Case {
+    /// Folds a history.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Case {
+        events.into_iter().fold(Case::default(), evolve)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.status != Status::New
+    }
+
+    /// The statute profile that governs the case.
+    pub fn profile<'s>(&self, statute: &'s Statute) -> Option<&'s StatuteProfile> {
+        match &self.statute {
+            Some(id) => statute.profile(id),
+            None => match self.receipt_date {
+                Some(d) => statute.profile_for(d),
+                None => statute.default_profile(),
+            },
+        }
+    }
+
+    /// The correction asked for and not yet received.
+    pub fn pending_correction(&self) -> Option<&Correction> {
+        self.correction.as_ref().filter(|c| c.received_on.is_none())
+    }
+
+    pub fn open_consultations(&self) -> impl Iterator<Item = &Consultation> {
+        self.consultations.iter().filter(|c| c.ended_on.is_none())
+    }
+
+    /// The fee notice issued and not yet paid.
+    pub fn unpaid_fee(&self) -> Option<&Fee> {
+        self.fee.as_ref().filter(|f| f.paid_on.is_none())
+    }
+
+    pub fn approved_extension_days(&self) -> u32 {
+        match &self.extension {
+            Some(Extension {
+                days,
+                decision: ExtensionDecision::Approved { .. },
+                ..
+            }) => *days,
+            _ => 0,
+        }
+    }
+
+    /// Whether an extension was approved (it can be used once).
+    pub fn extension_used(&self) -> bool {
+        self.approved_extension_days() > 0
+    }
+
+    /// What the case is waiting for while in processing.
+    pub fn sub_state(&self) -> Option<SubState> {
+        if !self.status.is_open() {
+            return None;
+        }
+        if self.pending_correction().is_some() {
+            Some(SubState::AwaitingCorrection)
+        } else if self.unpaid_fee().is_some() {
+            Some(SubState::AwaitingFee)
+        } else if self
+            .open_consultations()
+            .any(|c| c.kind == ConsultationKind::ThirdParty)
+        {
+            Some(SubState::ConsultingThirdParty)
+        } else if self.open_consultations().next().is_some() {
+            Some(SubState::ConsultingAgency)
+        } else if self.extension_used() {
+            Some(SubState::Extended)
+        } else {
+            None
+        }
+    }
+
+    /// The pauses of the reply period: consultations and the fee window.
+    pub fn pauses(&self) -> Vec<Pause> {
+        let mut pauses: Vec<Pause> = self
+            .consultations
+            .iter()
+            .map(|c| Pause {
+                kind: match c.kind {
+                    ConsultationKind::ThirdParty => PauseKind::ThirdParty,
+                    ConsultationKind::OtherAgency => PauseKind::OtherAgency,
+                },
+                from: c.letter_date,
+                to: c.ended_on,
+                about: Some(c.party.clone()),
+            })
+            .collect();
+        if let Some(f) = &self.fee {
+            pauses.push(Pause {
+                kind: PauseKind::Fee,
+                from: f.notice_date,
+                to: f.paid_on,
+                about: Some(format!("{} 元", f.amount_yuan)),
+            });
+        }
+        // Pauses that ended before the clock (re)started do not concern it.
+        if let Some(start) = self.clock_start {
+            pauses.retain(|p| p.to.is_none_or(|to| to > start.date));
+        }
+        pauses.sort_by_key(|p| p.from);
+        pauses
+    }
+
+    pub fn clock_input(&self) -> Option<ClockInput> {
+        let start = self.clock_start?;
+        Some(ClockInput {
+            start: start.date,
+            start_reason: start.reason,
+            pauses: self.pauses(),
+            extension_days: self.approved_extension_days(),
+            reasonable_date: self.reasonable_date.clone(),
+        })
+    }
+
+    /// The reply due date while the reply clock runs. None before the receipt date is known,
+    /// while a correction is awaited (the period will run afresh from the corrected request),
+    /// and once the case has ended.
+    pub fn reply_due(&self, calendar: &Calendar, statute: &Statute) -> Option<ReplyDue> {
+        if !self.status.is_open() || self.pending_correction().is_some() {
+            return None;
+        }
+        self.reply_due_any_status(calendar, statute)
+    }
+
+    /// The reply due date as the events define it, whatever the status (used to judge whether
+    /// a reply or an extension came in time).
+    pub fn reply_due_any_status(&self, calendar: &Calendar, statute: &Statute) -> Option<ReplyDue> {
+        let input = self.clock_input()?;
+        let profile = self.profile(statute)?;
+        Some(reply_due(calendar, profile, &input))
+    }
+
+    /// The supervision level at `now`, for an open case whose due date is known.
+    pub fn warning_level(
+        &self,
+        calendar: &Calendar,
+        statute: &Statute,
+        now: DateTime<Utc>,
+    ) -> Option<WarningLevel> {
+        let due = self.reply_due(calendar, statute)?.due?;
+        let profile = self.profile(statute)?;
+        Some(warning_level(calendar, due, profile.due_soon_days, now))
+    }
+}

@@ -1,0 +1,40 @@
+//! gongkai-workflow: the domain of gongkai. It knows the whole life of a request for
+//! government information (依申请公开) and the law's clock, and nothing else: no I/O, no
+//! database, no reading of the system clock. Callers pass the instant, the actor, the
+//! working-day calendar and the statute profiles in a [`Context`].
+//!
+//! - [`calendar`]: the working-day calendar, O(1) queries from prefix counts;
+//! - [`statute`]: the statute profiles (cn-2019, cn-2008) as data;
+//! - [`clock`]: the reply due date with pauses, restarts and extension, and its explanation;
+//! - [`decide`] and [`evolve`]: the event-sourced case;
+//! - [`outcome`]: the reply outcome taxonomy of the annual report;
+//! - [`notices`]: which written notices an event calls for.
+
+pub mod calendar;
+pub mod case;
+pub mod clock;
+pub mod decide;
+pub mod fee;
+pub mod model;
+pub mod notice;
+pub mod outcome;
+pub mod rejection;
+pub mod statute;
+
+pub use calendar::{Calendar, CalendarError, CalendarIssue, CalendarYear, Holiday, parse_date};
+pub use case::{Case, Status, SubState, evolve};
+pub use clock::{ClockInput, Explanation, Pause, ReplyDue, WarningLevel, due_date, reply_due};
+pub use decide::{Context, decide, permitted_roles};
+pub use model::{Actor, Channel, Command, Event, EventKind, Role};
+pub use notice::{Notice, NoticeKind, Recipient, notices};
+pub use outcome::Outcome;
+pub use rejection::{Rejection, RejectionCode};
+pub use statute::{PauseKind, Statute, StatuteProfile};
+
+/// The working-day calendar shipped with gongkai (config/calendars/cn.toml, compiled in).
+pub const BUILTIN_CALENDAR: &str = include_str!("../../../config/calendars/cn.toml");
+
+/// The built-in calendar, 2019–2026.
+pub fn builtin_calendar() -> Result<Calendar, CalendarError> {
+    Calendar::from_toml_str("config/calendars/cn.toml", BUILTIN_CALENDAR)
+}

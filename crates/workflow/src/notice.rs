@@ -1,0 +1,154 @@
+//! Which written notices an event calls for. The store writes one outbox row per notice in the
+//! same transaction as the event; the mailer renders and sends them. Pure: no I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+use crate::model::{Breach, ConsultationKind, Event, EventKind};
+use crate::outcome::{CannotProvideGround, Outcome};
+
+/// The reply notice (告知书) for an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyNotice {
+    /// 予以公开告知书.
+    Disclosed,
+    /// 部分公开告知书.
+    PartlyDisclosed,
+    /// 不予公开告知书.
+    NotDisclosed,
+    /// 信息不存在告知书.
+    NotExist,
+    /// 非本机关负责公开告知书.
+    NotThisAgency,
+    /// 无法提供告知书 (would need creating; still unclear after correction).
+    CannotProvide,
+    /// 不予处理告知书.
+    NotProcessed,
+    /// 其他处理告知书.
+    Other,
+}
+
+/// Kinds of notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "reply", rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// 受理回执.
+    Acknowledgment,
+    /// 补正告知书.
+    CorrectionNotice,
+    /// 延期答复告知书.
+    ExtensionNotice,
+    /// 征求第三方意见书.
+    ThirdPartyConsultation,
+    /// 征求意见函 to another agency.
+    AgencyConsultation,
+    /// 收费通知书.
+    FeeNotice,
+    Reply(ReplyNotice),
+    /// 撤回申请确认书.
+    WithdrawalConfirmation,
+    /// 视为放弃申请告知书.
+    AbandonmentConfirmation,
+    /// 终止办理告知书 (fee not paid).
+    UnpaidClosure,
+    /// To staff: a case was assigned to you.
+    Assigned,
+    /// To staff: a reply or an extension waits for your review.
+    ReviewRequested,
+    /// To staff: your draft was returned.
+    ReplyReturned,
+    /// To staff: the reply is overdue.
+    Overdue,
+    /// To staff: a case was reopened by order.
+    Reopened,
+}
+
+/// Who a notice goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "to", content = "name", rename_all = "snake_case")]
+pub enum Recipient {
+    Applicant,
+    /// A third party or another agency being consulted.
+    Consulted(String),
+    /// The clerk the case is assigned to (or, when none, the department's clerks).
+    Assignee,
+    /// The supervisors of the case's department.
+    Supervisors,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub recipient: Recipient,
+}
+
+fn notice(kind: NoticeKind, recipient: Recipient) -> Notice {
+    Notice { kind, recipient }
+}
+
+pub fn reply_notice(outcome: Outcome, competent_agency_known: bool) -> ReplyNotice {
+    match outcome {
+        Outcome::Disclosed => ReplyNotice::Disclosed,
+        Outcome::PartlyDisclosed => ReplyNotice::PartlyDisclosed,
+        Outcome::NotDisclosed(_) => ReplyNotice::NotDisclosed,
+        Outcome::CannotProvide(CannotProvideGround::NotHeld) if competent_agency_known => {
+            ReplyNotice::NotThisAgency
+        }
+        Outcome::CannotProvide(CannotProvideGround::NotHeld) => ReplyNotice::NotExist,
+        Outcome::CannotProvide(_) => ReplyNotice::CannotProvide,
+        Outcome::NotProcessed(_) => ReplyNotice::NotProcessed,
+        Outcome::Other(_) => ReplyNotice::Other,
+    }
+}
+
+/// The notices `event` calls for; `case` is the state after the event.
+pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
+    use NoticeKind as K;
+    use Recipient::*;
+    match &event.kind {
+        EventKind::Registered { .. } => vec![notice(K::Acknowledgment, Applicant)],
+        EventKind::Assigned {
+            assignee: Some(_), ..
+        } => vec![notice(K::Assigned, Assignee)],
+        EventKind::CorrectionRequested { .. } => vec![notice(K::CorrectionNotice, Applicant)],
+        EventKind::ConsultationStarted { kind, party, .. } => vec![notice(
+            match kind {
+                ConsultationKind::ThirdParty => K::ThirdPartyConsultation,
+                ConsultationKind::OtherAgency => K::AgencyConsultation,
+            },
+            Consulted(party.clone()),
+        )],
+        EventKind::ExtensionRequested { .. } | EventKind::SubmittedForReview => {
+            vec![notice(K::ReviewRequested, Supervisors)]
+        }
+        EventKind::ExtensionApproved { .. } => vec![notice(K::ExtensionNotice, Applicant)],
+        EventKind::FeeNoticeIssued { .. } => vec![notice(K::FeeNotice, Applicant)],
+        EventKind::ReplyReturned { .. } => vec![notice(K::ReplyReturned, Assignee)],
+        EventKind::ReplyApproved { outcome } => {
+            let known = case
+                .reply
+                .as_ref()
+                .is_some_and(|r| r.competent_agency.is_some());
+            vec![notice(K::Reply(reply_notice(*outcome, known)), Applicant)]
+        }
+        EventKind::RepliedOnTheSpot { reply } => vec![notice(
+            K::Reply(reply_notice(
+                reply.outcome,
+                reply.competent_agency.is_some(),
+            )),
+            Applicant,
+        )],
+        EventKind::Withdrawn { .. } => vec![notice(K::WithdrawalConfirmation, Applicant)],
+        EventKind::Abandoned => vec![notice(K::AbandonmentConfirmation, Applicant)],
+        EventKind::ClosedUnpaid => vec![notice(K::UnpaidClosure, Applicant)],
+        EventKind::BreachRecorded {
+            breach: Breach::ReplyOverdue { .. },
+        } => vec![
+            notice(K::Overdue, Assignee),
+            notice(K::Overdue, Supervisors),
+        ],
+        EventKind::Reopened { .. } => vec![notice(K::Reopened, Assignee)],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,191 @@
+//! Why a command was refused: a stable machine code and a sentence for the person who asked.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The stable codes. Their snake_case names are part of the API (problem+json `code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// The command needs an existing case.
+    CaseNotFound,
+    /// A case can be received only once.
+    CaseAlreadyExists,
+    /// The actor's role may not issue this command.
+    ForbiddenForRole,
+    /// The case belongs to a department outside the actor's.
+    OutOfScope,
+    /// An applicant acting on a case that is not theirs.
+    NotOwner,
+    /// A clerk acting on a case assigned to someone else.
+    NotAssignee,
+    /// The case's status does not allow the command.
+    WrongStatus,
+    /// A field is missing, empty or out of range.
+    InvalidInput,
+    /// A legal date lies after today.
+    DateInFuture,
+    /// A legal date lies before the event it follows.
+    DateTooEarly,
+    /// The channel needs a receipt date (e.g. the day a registered letter was signed for).
+    ReceiptDateRequired,
+    CorrectionAlreadyRequested,
+    CorrectionNotRequested,
+    CorrectionPeriodPassed,
+    CorrectionPeriodNotOver,
+    /// The request is waiting for the applicant's correction.
+    AwaitingCorrection,
+    ConsultationNotFound,
+    ConsultationAlreadyEnded,
+    OpinionPeriodNotOver,
+    ExtensionAlreadyUsed,
+    ExtensionNotRequested,
+    ExtensionTooLong,
+    FeeAlreadyIssued,
+    FeeNotIssued,
+    FeeAlreadyPaid,
+    FeePeriodPassed,
+    FeePeriodNotOver,
+    NoFeeDue,
+    OnTheSpotRequiresInPerson,
+    DraftMissing,
+    /// Steps still open (correction, consultation, fee) block the reply.
+    PendingSteps,
+    /// The reviewer drafted the reply.
+    SelfApproval,
+    /// The reply has not been approved yet.
+    ReplyNotApproved,
+    AlreadyDelivered,
+    DeliveryNotRecorded,
+    NotOverdue,
+    AlreadyRecorded,
+}
+
+impl RejectionCode {
+    pub const ALL: [RejectionCode; 37] = [
+        RejectionCode::CaseNotFound,
+        RejectionCode::CaseAlreadyExists,
+        RejectionCode::ForbiddenForRole,
+        RejectionCode::OutOfScope,
+        RejectionCode::NotOwner,
+        RejectionCode::NotAssignee,
+        RejectionCode::WrongStatus,
+        RejectionCode::InvalidInput,
+        RejectionCode::DateInFuture,
+        RejectionCode::DateTooEarly,
+        RejectionCode::ReceiptDateRequired,
+        RejectionCode::CorrectionAlreadyRequested,
+        RejectionCode::CorrectionNotRequested,
+        RejectionCode::CorrectionPeriodPassed,
+        RejectionCode::CorrectionPeriodNotOver,
+        RejectionCode::AwaitingCorrection,
+        RejectionCode::ConsultationNotFound,
+        RejectionCode::ConsultationAlreadyEnded,
+        RejectionCode::OpinionPeriodNotOver,
+        RejectionCode::ExtensionAlreadyUsed,
+        RejectionCode::ExtensionNotRequested,
+        RejectionCode::ExtensionTooLong,
+        RejectionCode::FeeAlreadyIssued,
+        RejectionCode::FeeNotIssued,
+        RejectionCode::FeeAlreadyPaid,
+        RejectionCode::FeePeriodPassed,
+        RejectionCode::FeePeriodNotOver,
+        RejectionCode::NoFeeDue,
+        RejectionCode::OnTheSpotRequiresInPerson,
+        RejectionCode::DraftMissing,
+        RejectionCode::PendingSteps,
+        RejectionCode::SelfApproval,
+        RejectionCode::ReplyNotApproved,
+        RejectionCode::AlreadyDelivered,
+        RejectionCode::DeliveryNotRecorded,
+        RejectionCode::NotOverdue,
+        RejectionCode::AlreadyRecorded,
+    ];
+
+    /// The code as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectionCode::CaseNotFound => "case_not_found",
+            RejectionCode::CaseAlreadyExists => "case_already_exists",
+            RejectionCode::ForbiddenForRole => "forbidden_for_role",
+            RejectionCode::OutOfScope => "out_of_scope",
+            RejectionCode::NotOwner => "not_owner",
+            RejectionCode::NotAssignee => "not_assignee",
+            RejectionCode::WrongStatus => "wrong_status",
+            RejectionCode::InvalidInput => "invalid_input",
+            RejectionCode::DateInFuture => "date_in_future",
+            RejectionCode::DateTooEarly => "date_too_early",
+            RejectionCode::ReceiptDateRequired => "receipt_date_required",
+            RejectionCode::CorrectionAlreadyRequested => "correction_already_requested",
+            RejectionCode::CorrectionNotRequested => "correction_not_requested",
+            RejectionCode::CorrectionPeriodPassed => "correction_period_passed",
+            RejectionCode::CorrectionPeriodNotOver => "correction_period_not_over",
+            RejectionCode::AwaitingCorrection => "awaiting_correction",
+            RejectionCode::ConsultationNotFound => "consultation_not_found",
+            RejectionCode::ConsultationAlreadyEnded => "consultation_already_ended",
+            RejectionCode::OpinionPeriodNotOver => "opinion_period_not_over",
+            RejectionCode::ExtensionAlreadyUsed => "extension_already_used",
+            RejectionCode::ExtensionNotRequested => "extension_not_requested",
+            RejectionCode::ExtensionTooLong => "extension_too_long",
+            RejectionCode::FeeAlreadyIssued => "fee_already_issued",
+            RejectionCode::FeeNotIssued => "fee_not_issued",
+            RejectionCode::FeeAlreadyPaid => "fee_already_paid",
+            RejectionCode::FeePeriodPassed => "fee_period_passed",
+            RejectionCode::FeePeriodNotOver => "fee_period_not_over",
+            RejectionCode::NoFeeDue => "no_fee_due",
+            RejectionCode::OnTheSpotRequiresInPerson => "on_the_spot_requires_in_person",
+            RejectionCode::DraftMissing => "draft_missing",
+            RejectionCode::PendingSteps => "pending_steps",
+            RejectionCode::SelfApproval => "self_approval",
+            RejectionCode::ReplyNotApproved => "reply_not_approved",
+            RejectionCode::AlreadyDelivered => "already_delivered",
+            RejectionCode::DeliveryNotRecorded => "delivery_not_recorded",
+            RejectionCode::NotOverdue => "not_overdue",
+            RejectionCode::AlreadyRecorded => "already_recorded",
+        }
+    }
+}
+
+impl fmt::Display for RejectionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A refused command: the code, and a sentence (zh-CN) that says why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub code: RejectionCode,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: RejectionCode, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_names() {
+        for code in RejectionCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

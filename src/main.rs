@@ -1,0 +1,78 @@
+//! The `gongkai` binary: command-line interface and wiring only. The domain lives in
+//! `gongkai-workflow`.
+
+mod calendar;
+mod deadline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use gongkai_workflow::{Calendar, Statute};
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Case management for requests for government information (依申请公开)"
+)]
+struct Cli {
+    /// Working-day calendar file to use instead of the built-in one (config/calendars/cn.toml).
+    #[arg(long, global = true, env = "GONGKAI_CALENDAR", value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// Statute profiles file to use instead of the built-in one (config/statutes.toml).
+    #[arg(long, global = true, env = "GONGKAI_STATUTES", value_name = "FILE")]
+    statutes: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Compute a reply due date with its explanation (one request, or a batch of JSON lines).
+    Deadline(deadline::DeadlineArgs),
+    /// Check and show working-day calendars.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+}
+
+/// The law's data for a command: the calendar and the statute profiles, from the files given
+/// or built in.
+pub struct Law {
+    pub calendar: Calendar,
+    pub statute: Statute,
+}
+
+impl Law {
+    fn load(cli: &Cli) -> anyhow::Result<Law> {
+        let calendar = match &cli.calendar {
+            Some(path) => calendar::load_file(path)?,
+            None => gongkai_workflow::builtin_calendar()?,
+        };
+        let statute = match &cli.statutes {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Statute::from_toml_str(&path.display().to_string(), &text)?
+            }
+            None => Statute::builtin(),
+        };
+        Ok(Law { calendar, statute })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Commands::Calendar(cmd) => calendar::run(cmd, &cli),
+        Commands::Deadline(args) => Law::load(&cli).and_then(|law| deadline::run(args, &law)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! End-to-end tests of the `gongkai` binary's `deadline` and `calendar` commands.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .env_remove("GONGKAI_CALENDAR")
+        .env_remove("GONGKAI_STATUTES")
+        .output()
+        .unwrap()
+}
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .env_remove("GONGKAI_CALENDAR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn temp_file(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn deadline_prints_the_due_date_with_its_explanation() {
+    let o = gongkai(&["deadline", "--received", "2026-01-30"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("答复期限：2026-03-05（星期四）"), "{text}");
+    assert!(
+        text.contains("春节（2026-02-15 至 2026-02-23，跳过工作日 6 天）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2026-02-14（星期六）、2026-02-28（星期六）"),
+        "{text}"
+    );
+}
+
+#[test]
+fn deadline_json_with_correction_pause_and_extension() {
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2022-09-01",
+        "--corrected",
+        "2022-09-20",
+        "--pause",
+        "2022-09-28:2022-10-12",
+        "--extended",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["due"], "2022-11-29");
+    assert_eq!(v["provisional"], false);
+    assert_eq!(v["statute"], "cn-2019");
+    assert_eq!(v["explanation"]["start_reason"], "correction");
+    assert_eq!(v["explanation"]["extension_days"], 20);
+}
+
+#[test]
+fn deadline_picks_the_2008_profile_by_receipt_date_unless_told() {
+    let o = gongkai(&["deadline", "--received", "2019-04-30", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["due"].as_str(), v["statute"].as_str()),
+        (Some("2019-05-23"), Some("cn-2008"))
+    );
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2019-04-30",
+        "--statute",
+        "cn-2019",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["statute"], "cn-2019");
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2019-04-30",
+        "--statute",
+        "cn-1999",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("unknown statute profile \"cn-1999\" (known: cn-2019, cn-2008)"));
+}
+
+#[test]
+fn deadline_beyond_the_calendar_is_marked_provisional() {
+    let o = gongkai(&["deadline", "--received", "2026-12-10", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["due"], "2027-01-07");
+    assert_eq!(v["provisional"], true);
+    let text = stdout(&gongkai(&["deadline", "--received", "2026-12-10"]));
+    assert!(
+        text.contains("暂定：2027年的节假日安排尚未载入本系统"),
+        "{text}"
+    );
+}
+
+#[test]
+fn deadline_refuses_bad_input_with_a_clear_message() {
+    let o = gongkai(&["deadline", "--received", "2026-02-30"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--received") && err.contains("\"2026-02-30\" is not a valid date"),
+        "{err}"
+    );
+
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2026-03-01",
+        "--pause",
+        "2026-03-10",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected FROM:TO"));
+
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2026-03-01",
+        "--pause",
+        "2026-03-10:2026-03-02",
+    ]);
+    assert!(stderr(&o).contains("ends before it starts"));
+
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2026-03-10",
+        "--corrected",
+        "2026-03-01",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--corrected 2026-03-01 is before --received 2026-03-10"));
+
+    let o = gongkai(&["deadline"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn batch_answers_every_line_in_order_and_names_bad_ones() {
+    let input = [
+        r#"{"received":"2026-01-30"}"#,
+        r#"{"received":"2026-01-30","corrected":"2026-02-05","pauses":[["2026-02-10","2026-02-20"]],"extended":true}"#,
+        r#"{"received":"2026-02-30"}"#,
+        r#"not json"#,
+        r#"{"received":"2026-12-10"}"#,
+        "",
+        r#"{"received":"2026-03-01","pauses":[["2026-03-10","2026-03-02"]]}"#,
+        r#"{"recieved":"2026-03-01"}"#,
+        r#"{"received":"2019-04-30"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    let o = with_stdin(&["deadline", "--batch", "-"], &input);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a failed line makes the exit code non-zero"
+    );
+    assert!(stderr(&o).contains("5 of 9 lines failed"), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 9);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"due": "2026-03-05", "provisional": false})
+    );
+    // Corrected 02-05: 20 + 20 days from there, minus the pause (02-10, 02-20].
+    // Counted by hand: 02-06, 02-09, 02-10, [pause], 02-24 … 02-28 (make-up), March, 04-01 …
+    // 04-03, [清明 04-04–04-06], 04-07 … 04-15.
+    assert_eq!(lines[1]["due"], "2026-04-15");
+    assert_eq!(lines[2]["line"], 3);
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("received: \"2026-02-30\" is not a valid date")
+    );
+    assert_eq!(lines[3]["line"], 4);
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid JSON")
+    );
+    assert_eq!(
+        lines[4],
+        serde_json::json!({"due": "2027-01-07", "provisional": true})
+    );
+    assert_eq!(lines[5]["line"], 6);
+    assert!(
+        lines[6]["error"]
+            .as_str()
+            .unwrap()
+            .contains("pauses[0]: ends (2026-03-02) before it starts")
+    );
+    assert!(
+        lines[7]["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `recieved`")
+    );
+    assert_eq!(lines[8]["due"], "2019-05-23");
+}
+
+#[test]
+fn batch_reads_a_file_and_succeeds_when_all_lines_do() {
+    let path = temp_file(
+        "batch.jsonl",
+        "{\"received\":\"2025-09-30\"}\r\n{\"received\":\"2024-02-09\"}\n",
+    );
+    let o = gongkai(&["deadline", "--batch", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"due\":\"2025-11-04\",\"provisional\":false}\n{\"due\":\"2024-03-14\",\"provisional\":false}\n"
+    );
+    let o = gongkai(&["deadline", "--batch", "/nonexistent/batch.jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot open /nonexistent/batch.jsonl"));
+}
+
+#[test]
+fn calendar_check_accepts_the_shipped_file() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/config/calendars/cn.toml");
+    let o = gongkai(&["calendar", "check", file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("OK — 8 years (2019–2026)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn calendar_check_lists_every_problem_with_file_year_and_entry() {
+    let path = temp_file(
+        "bad-calendar.toml",
+        r#"[[year]]
+year = 2027
+holidays = [
+  { name = "元旦", from = "2027-01-01" },
+  { name = "春节", from = "2027-02-06", to = "2027-02-31" },
+  { name = "清明", from = "2028-04-05" },
+]
+makeup = ["2027-01-01", "2027-02-20", "2027-02-20"]
+"#,
+    );
+    let o = gongkai(&["calendar", "check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let file = path.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}: year 2027, holiday \"春节\" to: \"2027-02-31\" is not a valid date"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{file}: year 2027, holiday \"清明\": 2028-04-05 lies outside 2027"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("makeup \"2027-01-01\": 2027-01-01 is both a make-up working day and a day of holiday \"元旦\""), "{err}");
+    assert!(
+        err.contains("makeup \"2027-02-20\": 2027-02-20 is listed twice"),
+        "{err}"
+    );
+}
+
+#[test]
+fn calendar_show_prints_a_year_and_refuses_an_unknown_one() {
+    let o = gongkai(&["calendar", "show", "2020"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("  春节        2020-01-24（星期五）至 2020-02-02（星期日），共 10 天"),
+        "{text}"
+    );
+    assert!(text.contains("原定2月1日调休上班取消"), "{text}");
+    assert!(text.contains("全年工作日：249 天"), "{text}");
+
+    let toml = stdout(&gongkai(&["calendar", "show", "2026", "--toml"]));
+    assert!(
+        toml.contains("{ name = \"春节\", from = \"2026-02-15\", to = \"2026-02-23\" }"),
+        "{toml}"
+    );
+
+    let o = gongkai(&["calendar", "show", "2027"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("2027 is not in the calendar (covered years: 2019–2026)"));
+}
+
+#[test]
+fn a_loaded_2027_calendar_makes_2027_dates_final() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/config/calendars/cn.toml");
+    let mut text = std::fs::read_to_string(file).unwrap();
+    // A hypothetical 2027 notice with New Year's Day on Friday 01-01.
+    text.push_str("\n[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n");
+    let path = temp_file("with-2027.toml", &text);
+    let o = gongkai(&[
+        "--calendar",
+        path.to_str().unwrap(),
+        "deadline",
+        "--received",
+        "2026-12-10",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["due"], "2027-01-08", "01-01 is now a holiday");
+    assert_eq!(v["provisional"], false);
+
+    let o = gongkai(&[
+        "--calendar",
+        "/nonexistent.toml",
+        "deadline",
+        "--received",
+        "2026-01-30",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read /nonexistent.toml"));
+}
