@@ -409,8 +409,12 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             conclude(&mut case, Status::Withdrawn, date);
             case.outcome = Some(Outcome::Other(OtherGround::Other));
         }
-        EventKind::Reopened { order } => {
+        EventKind::Reopened {
+            order,
+            correction_notice_deadline,
+        } => {
             case.status = Status::Processing;
+            case.correction_notice_deadline = Some(*correction_notice_deadline);
             case.orders.push(order.clone());
             case.clock_start = Some(ClockStart {
                 date: order.received_on,

@@ -116,6 +116,8 @@ pub struct Explanation {
     /// The due date the statute gives, before any art. 35 date replaced it.
     pub statutory_due: Option<NaiveDate>,
     pub reasonable_date: Option<ReasonableDate>,
+    /// An art. 35 date that no longer applies: the statutory date has moved past it.
+    pub reasonable_superseded: Option<ReasonableDate>,
     pub provisional_reason: Option<String>,
     pub text_zh: Vec<String>,
 }
@@ -254,10 +256,17 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         .unwrap_or(s);
     let provisional = due_index.is_some_and(|d| !cal.span_covered(s, d));
     let statutory_due = due_index.map(date_of);
-    let (due, reasonable_date) = match &input.reasonable_date {
-        Some(r) => (Some(r.date), Some(r.clone())),
-        None => (statutory_due, None),
-    };
+    // An art. 35 date replaces the statutory one only when it is later: it was set against the
+    // clock of its day, and a restart (a correction received since) may have moved the
+    // statutory date past it.
+    let (due, reasonable_date, reasonable_superseded) =
+        match (&input.reasonable_date, statutory_due) {
+            (Some(r), Some(statutory)) if r.date > statutory => {
+                (Some(r.date), Some(r.clone()), None)
+            }
+            (Some(r), Some(_)) => (statutory_due, None, Some(r.clone())),
+            (_, _) => (statutory_due, None, None),
+        };
 
     let pauses = input
         .pauses
@@ -319,6 +328,7 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         makeup_days: cal.makeup_days_between(count_start, span_to),
         statutory_due,
         reasonable_date,
+        reasonable_superseded,
         provisional_reason,
         text_zh: Vec::new(),
     };
@@ -446,6 +456,12 @@ fn explanation_text(
             r.reason
         ));
     } else if let Some(due) = due {
+        if let Some(r) = &e.reasonable_superseded {
+            lines.push(format!(
+                "依条例第三十五条确定的合理期限 {} 早于重新计算的法定答复期限，不再适用",
+                r.date
+            ));
+        }
         lines.push(format!(
             "答复期限：{due}（{}），自起算日起共 {} 个自然日",
             weekday_zh(due),

@@ -543,6 +543,25 @@ impl Decider<'_, '_> {
                 ),
             );
         }
+        let open: Vec<String> = self
+            .case
+            .open_consultations()
+            .map(|c| format!("向“{}”征求意见", c.party))
+            .chain(
+                self.case
+                    .unpaid_fee()
+                    .map(|f| format!("收费通知（{} 元）", f.amount_yuan)),
+            )
+            .collect();
+        if !open.is_empty() {
+            return no(
+                R::PendingSteps,
+                format!(
+                    "补正应在征求意见、收费之前提出；{}尚未办结",
+                    open.join("、")
+                ),
+            );
+        }
         if items.is_empty() {
             return no(R::InvalidInput, "items：请逐项列明需要补正的内容");
         }
@@ -877,6 +896,7 @@ impl Decider<'_, '_> {
             &[Status::Registered, Status::Processing, Status::UnderReview],
             "确定合理答复期限",
         )?;
+        self.no_pending_correction()?;
         let reason = text(reason, "reason", "确定合理期限的理由", MAX_TEXT)?;
         if date <= self.today {
             return no(
@@ -1055,6 +1075,15 @@ impl Decider<'_, '_> {
 
     fn reopen(&self, mut order: crate::model::Order) -> Result<Vec<Event>, Rejection> {
         self.status(&[Status::Replied, Status::Archived], "重新办理")?;
+        if self.case.replied_on.is_none() {
+            return no(
+                R::WrongStatus,
+                format!(
+                    "案件以“{}”终止，未作出答复，没有可以重新作出的答复",
+                    self.case.outcome.map_or("", |o| o.label_zh())
+                ),
+            );
+        }
         order.body = text(
             &order.body,
             "order.body",
@@ -1070,7 +1099,15 @@ impl Decider<'_, '_> {
         let floor = self.case.replied_on.map(|d| (d, "原答复日"));
         order.received_on = self.legal(Some(order.received_on), "order.received_on", floor)?;
         let date = order.received_on;
-        Ok(vec![self.event(Some(date), EventKind::Reopened { order })])
+        let profile = self.profile()?;
+        let correction_notice_deadline = self.add_days(date, profile.correction_notice_days);
+        Ok(vec![self.event(
+            Some(date),
+            EventKind::Reopened {
+                order,
+                correction_notice_deadline,
+            },
+        )])
     }
 
     fn record_overdue(&self) -> Result<Vec<Event>, Rejection> {

@@ -9,6 +9,21 @@
 //! - [`decide`] and [`evolve`]: the event-sourced case;
 //! - [`outcome`]: the reply outcome taxonomy of the annual report;
 //! - [`notices`]: which written notices an event calls for.
+//!
+//! ```
+//! use gongkai_workflow::{ClockInput, Statute, builtin_calendar, parse_date, reply_due};
+//!
+//! let calendar = builtin_calendar()?;
+//! let statute = Statute::builtin();
+//! let received = parse_date("2026-01-30").ok_or("bad date")?;
+//! let profile = statute.profile_for(received).ok_or("no profile")?;
+//! let due = reply_due(&calendar, profile, &ClockInput::received(received));
+//! // 20 working days, skipping the Spring Festival and counting the make-up Saturdays.
+//! assert_eq!(due.due, parse_date("2026-03-05"));
+//! assert!(!due.provisional);
+//! assert!(due.explanation.text_zh.iter().any(|line| line.contains("春节")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod calendar;
 pub mod case;

@@ -557,6 +557,8 @@ pub enum EventKind {
     },
     Reopened {
         order: Order,
+        /// The correction notice for the new round must go out by this date.
+        correction_notice_deadline: NaiveDate,
     },
     BreachRecorded {
         breach: Breach,
