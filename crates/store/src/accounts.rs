@@ -1,0 +1,296 @@
+//! Agencies, departments, users and applicant profiles.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use gongkai_workflow::model::ApplicantType;
+use gongkai_workflow::{Actor, Role};
+
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::events::to_micros;
+use crate::schema::{agencies, applicant_profiles, departments, user_departments, users};
+
+fn now() -> NaiveDateTime {
+    to_micros(Utc::now().naive_utc())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = agencies)]
+pub struct Agency {
+    pub code: String,
+    pub name: String,
+    pub tracking_prefix: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = departments)]
+pub struct Department {
+    pub code: String,
+    pub agency_code: String,
+    pub parent_code: Option<String>,
+    pub name: String,
+    pub is_intake: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub last_failed_login_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = applicant_profiles)]
+pub struct ApplicantProfile {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub applicant_type: String,
+    pub name: String,
+    pub id_document_type: Option<String>,
+    pub id_document_number: Option<String>,
+    pub credit_code: Option<String>,
+    pub legal_representative: Option<String>,
+    pub contact_person: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub postal_address: Option<String>,
+    pub postal_code: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn unique_to_conflict(what: String) -> impl FnOnce(diesel::result::Error) -> StoreError {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => StoreError::Config(format!("{what} already exists")),
+        other => StoreError::Database(other),
+    }
+}
+
+pub fn create_agency(
+    conn: &mut DbConnection,
+    code: &str,
+    name: &str,
+    prefix: &str,
+) -> StoreResult<Agency> {
+    let agency = Agency {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        tracking_prefix: prefix.to_owned(),
+        created_at: now(),
+    };
+    diesel::insert_into(agencies::table)
+        .values(&agency)
+        .execute(conn)
+        .map_err(unique_to_conflict(format!("agency \"{code}\"")))?;
+    Ok(agency)
+}
+
+pub fn create_department(
+    conn: &mut DbConnection,
+    agency: &str,
+    code: &str,
+    name: &str,
+    parent: Option<&str>,
+    is_intake: bool,
+) -> StoreResult<Department> {
+    let department = Department {
+        code: code.to_owned(),
+        agency_code: agency.to_owned(),
+        parent_code: parent.map(str::to_owned),
+        name: name.to_owned(),
+        is_intake,
+        created_at: now(),
+    };
+    diesel::insert_into(departments::table)
+        .values(&department)
+        .execute(conn)
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => StoreError::NotFound(format!("agency \"{agency}\" or parent department")),
+            other => unique_to_conflict(format!("department \"{code}\""))(other),
+        })?;
+    Ok(department)
+}
+
+pub fn agencies(conn: &mut DbConnection) -> StoreResult<Vec<Agency>> {
+    Ok(agencies::table
+        .order(agencies::code)
+        .select(Agency::as_select())
+        .load(conn)?)
+}
+
+pub fn departments_of(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Department>> {
+    Ok(departments::table
+        .filter(departments::agency_code.eq(agency))
+        .order(departments::code)
+        .select(Department::as_select())
+        .load(conn)?)
+}
+
+/// A new user. `password_hash` is an argon2id PHC string made by the caller.
+pub fn create_user(
+    conn: &mut DbConnection,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: Option<&str>,
+    departments: &[&str],
+) -> StoreResult<User> {
+    if role == Role::System {
+        return Err(StoreError::Config(
+            "the system role is not a user role".to_owned(),
+        ));
+    }
+    let t = now();
+    let user = User {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: username.to_owned(),
+        display_name: display_name.to_owned(),
+        email: None,
+        role: role.as_str().to_owned(),
+        password_hash: password_hash.map(str::to_owned),
+        disabled: false,
+        failed_logins: 0,
+        last_failed_login_at: None,
+        created_at: t,
+        updated_at: t,
+    };
+    crate::db::write_transaction(conn, |conn| {
+        diesel::insert_into(users::table)
+            .values(&user)
+            .execute(conn)
+            .map_err(unique_to_conflict(format!("user \"{username}\"")))?;
+        for d in departments {
+            diesel::insert_into(user_departments::table)
+                .values((
+                    user_departments::user_id.eq(&user.id),
+                    user_departments::department_code.eq(*d),
+                ))
+                .execute(conn)
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                        _,
+                    ) => StoreError::NotFound(format!("department \"{d}\"")),
+                    other => StoreError::Database(other),
+                })?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(user)
+}
+
+pub fn user_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<Option<User>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The actor a user acts as: role and department scope.
+pub fn actor_for(conn: &mut DbConnection, user: &User) -> StoreResult<Actor> {
+    let role = match user.role.as_str() {
+        "applicant" => Role::Applicant,
+        "clerk" => Role::Clerk,
+        "supervisor" => Role::Supervisor,
+        "admin" => Role::Admin,
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "user {} has role \"{other}\"",
+                user.id
+            )));
+        }
+    };
+    let departments: Vec<String> = user_departments::table
+        .filter(user_departments::user_id.eq(&user.id))
+        .order(user_departments::department_code)
+        .select(user_departments::department_code)
+        .load(conn)?;
+    Ok(Actor {
+        id: user.id.clone(),
+        role,
+        departments,
+    })
+}
+
+/// Records a failed login; returns the count of consecutive failures.
+pub fn record_failed_login(conn: &mut DbConnection, user_id: &str) -> StoreResult<i32> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::failed_logins.eq(users::failed_logins + 1),
+            users::last_failed_login_at.eq(Some(now())),
+        ))
+        .execute(conn)?;
+    Ok(users::table
+        .find(user_id)
+        .select(users::failed_logins)
+        .first(conn)?)
+}
+
+pub fn reset_failed_logins(conn: &mut DbConnection, user_id: &str) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::failed_logins.eq(0))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_disabled(conn: &mut DbConnection, user_id: &str, disabled: bool) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set((users::disabled.eq(disabled), users::updated_at.eq(now())))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
+/// Saves an applicant's profile (one per account, or free-standing for paper requests).
+pub fn save_applicant_profile(
+    conn: &mut DbConnection,
+    profile: &ApplicantProfile,
+) -> StoreResult<()> {
+    let kind: Result<ApplicantType, _> =
+        serde_json::from_value(serde_json::Value::String(profile.applicant_type.clone()));
+    if kind.is_err() {
+        return Err(StoreError::Config(format!(
+            "applicant_type \"{}\" is not one of the annual report's columns",
+            profile.applicant_type
+        )));
+    }
+    diesel::insert_into(applicant_profiles::table)
+        .values(profile)
+        .execute(conn)
+        .map_err(unique_to_conflict(format!(
+            "applicant profile \"{}\"",
+            profile.id
+        )))?;
+    Ok(())
+}
+
+pub fn applicant_profile_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> StoreResult<Option<ApplicantProfile>> {
+    Ok(applicant_profiles::table
+        .filter(applicant_profiles::user_id.eq(user_id))
+        .select(ApplicantProfile::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,233 @@
+//! Connections: one diesel code base over SQLite and PostgreSQL, the backend chosen at run time
+//! from the URL's scheme.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+
+use crate::error::StoreError;
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` / `postgresql://…`, `sqlite://path` / `sqlite:path`, or a bare path to an
+    /// existing SQLite file. A bare path that does not exist is refused, so that a mistyped URL
+    /// never becomes an empty database.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(StoreError::Config(
+                    "DATABASE_URL: sqlite:// needs a file path, e.g. sqlite://data/gongkai.db"
+                        .to_owned(),
+                ));
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(StoreError::Config(format!(
+                "DATABASE_URL: unsupported scheme \"{scheme}\" (use sqlite:// or postgres://)"
+            )));
+        }
+        let path = Path::new(url);
+        if path.is_file() {
+            Ok(DatabaseUrl::Sqlite(path.to_owned()))
+        } else {
+            Err(StoreError::Config(format!(
+                "DATABASE_URL: \"{url}\" is neither a postgres:// URL nor an existing SQLite file; \
+                 write sqlite://{url} to create a new database there"
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Postgres(_) => "postgres",
+            DatabaseUrl::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// The URL with any password hidden, for logs and messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(u) => match (u.find("://"), u.rfind('@')) {
+                (Some(s), Some(at)) if at > s => {
+                    let userinfo = &u[s + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    format!("{}{user}:***{}", &u[..s + 3], &u[at..])
+                }
+                _ => u.clone(),
+            },
+        }
+    }
+}
+
+/// SQLite settings applied on every connection.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Opens one connection, choosing the backend from the URL and keeping the driver's error.
+pub fn connect(url: &DatabaseUrl, options: &SqliteOptions) -> Result<DbConnection, StoreError> {
+    match url {
+        DatabaseUrl::Postgres(u) => PgConnection::establish(u)
+            .map(DbConnection::Pg)
+            .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted()))),
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Connect(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let text = path.to_string_lossy();
+            let mut conn = SqliteConnection::establish(&text)
+                .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))?;
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                options.busy_timeout.as_millis()
+            ))
+            .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// The r2d2 manager: connections of the URL's backend, set up like [`connect`].
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+    options: SqliteOptions,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        connect(&self.url, &self.options)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Builds a pool. SQLite allows one writer at a time; readers share the WAL.
+pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
+    r2d2::Pool::builder()
+        .max_size(max_size.max(1))
+        .connection_timeout(Duration::from_secs(30))
+        .build(Manager {
+            url: url.clone(),
+            options: SqliteOptions::default(),
+        })
+        .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))
+}
+
+/// Runs `f` in a transaction that writes: `BEGIN IMMEDIATE` on SQLite (the write lock is taken
+/// at the start, so two writers queue on busy_timeout instead of failing when the second one
+/// upgrades from reading), an ordinary transaction on PostgreSQL. Rolled back when `f` fails.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    let result = f(conn);
+    match (result, conn) {
+        (Ok(value), DbConnection::Sqlite(c)) => {
+            AnsiTransactionManager::commit_transaction(c)?;
+            Ok(value)
+        }
+        (Ok(value), DbConnection::Pg(c)) => {
+            AnsiTransactionManager::commit_transaction(c)?;
+            Ok(value)
+        }
+        (Err(e), DbConnection::Sqlite(c)) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
+        (Err(e), DbConnection::Pg(c)) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_by_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/gongkai.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("data/gongkai.db"))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:secret@127.0.0.1/db")
+                .unwrap()
+                .redacted(),
+            "postgres://u:***@127.0.0.1/db"
+        );
+        let typo = DatabaseUrl::parse("postgress://127.0.0.1/db").unwrap_err();
+        assert!(
+            typo.to_string()
+                .contains("unsupported scheme \"postgress\""),
+            "{typo}"
+        );
+        let missing = DatabaseUrl::parse("/nonexistent/gongkai.db").unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("write sqlite:///nonexistent/gongkai.db"),
+            "{missing}"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! The store's errors. A workflow rejection passes through unchanged, with its code.
+
+use gongkai_workflow::Rejection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The case changed since the caller read it (stale expected version), or another writer
+    /// won the race for the same version.
+    #[error("conflict: the case is at version {actual}, not {expected}; reload and try again")]
+    Conflict { expected: u64, actual: u64 },
+    /// The workflow refused the command.
+    #[error("{0}")]
+    Rejected(Rejection),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Bad settings (DATABASE_URL and the like).
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// The database was written by a newer gongkai, or its migrations are otherwise unknown.
+    #[error("{0}")]
+    Schema(String),
+    /// Stored data that cannot be read back (e.g. an event payload that no longer parses).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+}
+
+impl From<Rejection> for StoreError {
+    fn from(r: Rejection) -> Self {
+        StoreError::Rejected(r)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

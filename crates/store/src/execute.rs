@@ -1,0 +1,413 @@
+//! The one door for changes: load, decide, append, project and write the outbox, in one
+//! transaction. Nothing else writes `case_events` or `cases`.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use gongkai_workflow::clock::legal_date;
+use gongkai_workflow::model::Receive;
+use gongkai_workflow::{
+    Calendar, Case, Command, Context, Event, Outcome, Statute, decide, evolve, notices,
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{StoreError, StoreResult};
+use crate::events::{self, EventRow, to_micros};
+use crate::schema::{agencies, cases, departments, outbox, tracking_counters};
+
+/// The sort key of a case without a due date: after every real one.
+pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// What a successful command produced.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub case_id: String,
+    /// The case after the command.
+    pub case: Case,
+    pub events: Vec<Event>,
+    /// The case's version after the command (= the last event's seq).
+    pub version: u64,
+    /// The query code of a newly received case: shown once, stored only as a hash.
+    pub query_code: Option<String>,
+}
+
+/// The projection row of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
+pub struct CaseRow {
+    pub id: String,
+    pub tracking_number: Option<String>,
+    pub query_code_hash: String,
+    pub agency_code: String,
+    pub department_code: String,
+    pub assignee: Option<String>,
+    pub account: Option<String>,
+    pub status: String,
+    pub sub_state: Option<String>,
+    pub applicant_type: Option<String>,
+    pub applicant_name: String,
+    pub channel: String,
+    pub receipt_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub due_sort: NaiveDate,
+    pub provisional: bool,
+    pub warning_level: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_ground: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn enum_name<T: serde::Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The outcome's row kind and ground, e.g. ("not_disclosed", "third_party_rights").
+pub fn outcome_parts(outcome: Outcome) -> (String, Option<String>) {
+    let value = serde_json::to_value(outcome).unwrap_or_default();
+    let kind = value["kind"].as_str().unwrap_or_default().to_owned();
+    let ground = value["ground"].as_str().map(str::to_owned);
+    (kind, ground)
+}
+
+/// The projection of `case` at `now`: due date, provisional flag and warning level derived from
+/// its events and the calendar.
+pub(crate) fn project(
+    row: &mut CaseRow,
+    case: &Case,
+    calendar: &Calendar,
+    statute: &Statute,
+    now: chrono::DateTime<Utc>,
+) {
+    let due = case.reply_due(calendar, statute);
+    row.tracking_number = case.tracking_number.clone();
+    row.department_code = case.department.clone();
+    row.assignee = case.assignee.clone();
+    row.account = case.account.clone();
+    row.status = case.status.as_str().to_owned();
+    row.sub_state = case.sub_state().map(|s| s.as_str().to_owned());
+    row.applicant_type = case.applicant.kind.as_ref().and_then(enum_name);
+    row.applicant_name = case.applicant.name.clone();
+    row.channel = case
+        .channel
+        .as_ref()
+        .and_then(enum_name)
+        .unwrap_or_default();
+    row.receipt_date = case.receipt_date;
+    row.due_date = due.as_ref().and_then(|d| d.due);
+    row.due_sort = row.due_date.unwrap_or(NO_DUE_DATE);
+    row.provisional = due.as_ref().is_some_and(|d| d.provisional);
+    row.warning_level = case
+        .warning_level(calendar, statute, now)
+        .map(|w| w.as_str().to_owned());
+    let (outcome, ground) = match case.outcome {
+        Some(o) => {
+            let (k, g) = outcome_parts(o);
+            (Some(k), g)
+        }
+        None => (None, None),
+    };
+    row.outcome = outcome;
+    row.outcome_ground = ground;
+    row.version = i64::try_from(case.version).unwrap_or(i64::MAX);
+    row.updated_at = to_micros(now.naive_utc());
+}
+
+/// Hash of a query code as stored.
+pub fn hash_query_code(case_id: &str, code: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(case_id.as_bytes());
+    h.update([0u8]);
+    h.update(code.trim().to_uppercase().as_bytes());
+    format!("{:x}", h.finalize())
+}
+
+/// 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 60 bits.
+fn new_query_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// Takes in a new request: creates the case with a fresh id and query code, and executes the
+/// `Receive` command.
+pub fn receive(conn: &mut DbConnection, receive: Receive, ctx: &Context) -> StoreResult<Executed> {
+    let case_id = uuid::Uuid::now_v7().to_string();
+    let code = new_query_code();
+    let now = to_micros(ctx.now.naive_utc());
+    write_transaction(conn, |conn| {
+        let belongs = departments::table
+            .filter(departments::code.eq(&receive.department))
+            .filter(departments::agency_code.eq(&receive.agency))
+            .count()
+            .get_result::<i64>(conn)?;
+        if belongs == 0 {
+            return Err(StoreError::NotFound(format!(
+                "department \"{}\" of agency \"{}\"",
+                receive.department, receive.agency
+            )));
+        }
+        let row = CaseRow {
+            id: case_id.clone(),
+            tracking_number: None,
+            query_code_hash: hash_query_code(&case_id, &code),
+            agency_code: receive.agency.clone(),
+            department_code: receive.department.clone(),
+            assignee: None,
+            account: None,
+            status: "new".to_owned(),
+            sub_state: None,
+            applicant_type: None,
+            applicant_name: receive.applicant.name.clone(),
+            channel: enum_name(&receive.channel).unwrap_or_default(),
+            receipt_date: None,
+            due_date: None,
+            due_sort: NO_DUE_DATE,
+            provisional: false,
+            warning_level: None,
+            outcome: None,
+            outcome_ground: None,
+            version: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(cases::table)
+            .values(&row)
+            .execute(conn)?;
+        let mut done = execute_in(conn, &case_id, 0, Command::Receive(receive), ctx)?;
+        done.query_code = Some(code.clone());
+        Ok(done)
+    })
+}
+
+/// Registers a received case, taking the next tracking number of its agency and year in the
+/// same transaction: numbers are gap-free because a rejected or failed registration rolls the
+/// counter back with everything else.
+pub fn register(
+    conn: &mut DbConnection,
+    case_id: &str,
+    expected_version: u64,
+    department: Option<String>,
+    receipt_date: Option<NaiveDate>,
+    ctx: &Context,
+) -> StoreResult<Executed> {
+    write_transaction(conn, |conn| {
+        let agency: String = cases::table
+            .find(case_id)
+            .select(cases::agency_code)
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
+        if let Some(d) = &department {
+            let belongs = departments::table
+                .filter(departments::code.eq(d))
+                .filter(departments::agency_code.eq(&agency))
+                .count()
+                .get_result::<i64>(conn)?;
+            if belongs == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "department \"{d}\" of agency \"{agency}\""
+                )));
+            }
+        }
+        let year = legal_date(ctx.now).year();
+        let tracking_number = next_tracking_number(conn, &agency, year)?;
+        execute_in(
+            conn,
+            case_id,
+            expected_version,
+            Command::Register {
+                tracking_number,
+                department,
+                receipt_date,
+            },
+            ctx,
+        )
+    })
+}
+
+/// Advances the agency's counter for `year` and formats the number, e.g. `GK-2026-000123`.
+fn next_tracking_number(conn: &mut DbConnection, agency: &str, year: i32) -> StoreResult<String> {
+    let prefix: String = agencies::table
+        .find(agency)
+        .select(agencies::tracking_prefix)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("agency \"{agency}\"")))?;
+    let updated = diesel::update(tracking_counters::table)
+        .filter(tracking_counters::agency_code.eq(agency))
+        .filter(tracking_counters::year.eq(year))
+        .set(tracking_counters::last_value.eq(tracking_counters::last_value + 1))
+        .returning(tracking_counters::last_value)
+        .get_result::<i64>(conn)
+        .optional()?;
+    let value = match updated {
+        Some(v) => v,
+        None => {
+            diesel::insert_into(tracking_counters::table)
+                .values((
+                    tracking_counters::agency_code.eq(agency),
+                    tracking_counters::year.eq(year),
+                    tracking_counters::last_value.eq(1i64),
+                ))
+                .execute(conn)
+                .map_err(|e| match e {
+                    // Another registration created the counter first: retry as a conflict.
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => StoreError::Conflict {
+                        expected: 0,
+                        actual: 0,
+                    },
+                    other => StoreError::Database(other),
+                })?;
+            1
+        }
+    };
+    Ok(format!("{prefix}-{year}-{value:06}"))
+}
+
+/// Executes `command` on case `case_id` seen at `expected_version`, in its own write
+/// transaction.
+pub fn execute(
+    conn: &mut DbConnection,
+    case_id: &str,
+    expected_version: u64,
+    command: Command,
+    ctx: &Context,
+) -> StoreResult<Executed> {
+    if matches!(command, Command::Receive(_)) {
+        return Err(StoreError::Config(
+            "a new request is taken in with store::receive, which creates the case".to_owned(),
+        ));
+    }
+    // A registration without a tracking number takes the next one of its agency and year.
+    if let Command::Register {
+        tracking_number,
+        department,
+        receipt_date,
+    } = &command
+        && tracking_number.is_empty()
+    {
+        return register(
+            conn,
+            case_id,
+            expected_version,
+            department.clone(),
+            *receipt_date,
+            ctx,
+        );
+    }
+    write_transaction(conn, |conn| {
+        execute_in(conn, case_id, expected_version, command, ctx)
+    })
+}
+
+/// The body of `execute`, inside a transaction the caller holds.
+pub(crate) fn execute_in(
+    conn: &mut DbConnection,
+    case_id: &str,
+    expected_version: u64,
+    command: Command,
+    ctx: &Context,
+) -> StoreResult<Executed> {
+    let expected = i64::try_from(expected_version).unwrap_or(i64::MAX);
+    // Claim the row at the version the caller saw: on PostgreSQL this takes the row lock, and
+    // a writer that committed first makes the condition false.
+    let claimed = diesel::update(cases::table)
+        .filter(cases::id.eq(case_id))
+        .filter(cases::version.eq(expected))
+        .set(cases::version.eq(expected))
+        .execute(conn)?;
+    if claimed == 0 {
+        let actual: Option<i64> = cases::table
+            .find(case_id)
+            .select(cases::version)
+            .first(conn)
+            .optional()?;
+        return Err(match actual {
+            None => StoreError::NotFound(format!("case {case_id}")),
+            Some(actual) => StoreError::Conflict {
+                expected: expected_version,
+                actual: u64::try_from(actual).unwrap_or(0),
+            },
+        });
+    }
+    let mut row: CaseRow = cases::table
+        .find(case_id)
+        .select(CaseRow::as_select())
+        .first(conn)?;
+    let history = events::load(conn, case_id)?;
+    if history.len() as u64 != expected_version {
+        return Err(StoreError::Corrupt(format!(
+            "case {case_id}: projection at version {expected_version} but {} events stored",
+            history.len()
+        )));
+    }
+    let mut ctx = ctx.clone();
+    ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
+    let before = Case::from_events(&history);
+    let new_events = decide(&before, command, &ctx)?;
+    let prev = events::head_hash(conn, case_id, expected_version)?;
+    let rows = events::append(conn, case_id, expected_version, &prev, &new_events)?;
+    let mut case = before;
+    for (event, row) in new_events.iter().zip(&rows) {
+        case = evolve(case, event);
+        write_outbox(conn, case_id, row, &case, event, ctx.now)?;
+    }
+    project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
+    diesel::update(cases::table.find(case_id))
+        .set(&row)
+        .execute(conn)?;
+    Ok(Executed {
+        case_id: case_id.to_owned(),
+        version: case.version,
+        case,
+        events: new_events,
+        query_code: None,
+    })
+}
+
+fn write_outbox(
+    conn: &mut DbConnection,
+    case_id: &str,
+    row: &EventRow,
+    case: &Case,
+    event: &Event,
+    now: chrono::DateTime<Utc>,
+) -> StoreResult<()> {
+    let now = to_micros(now.naive_utc());
+    for notice in notices(case, event) {
+        let id = uuid::Uuid::now_v7();
+        let kind =
+            serde_json::to_string(&notice.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let recipient = serde_json::to_string(&notice.recipient)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::id.eq(id.to_string()),
+                outbox::case_id.eq(case_id),
+                outbox::event_seq.eq(row.seq),
+                outbox::notice_kind.eq(kind),
+                outbox::recipient.eq(recipient),
+                outbox::message_id.eq(format!("<{}@gongkai>", id.simple())),
+                outbox::status.eq("pending"),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! gongkai-store: storage on SQLite (the embedded default) and PostgreSQL from one diesel
+//! code base, chosen at run time from the database URL.
+//!
+//! - [`db`]: the connection enum, URL parsing, the pool, SQLite pragmas, write transactions;
+//! - [`migrations`]: embedded migrations per backend, and the refusal of newer databases;
+//! - [`events`]: the append-only, hash-chained event log;
+//! - [`execute`](mod@execute): the one door for changes — load, decide, append, project,
+//!   outbox, in one transaction; plus `receive` and `register` (tracking numbers);
+//! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
+//! - [`accounts`]: agencies, departments, users, applicant profiles;
+//! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod execute;
+pub mod migrations;
+pub mod queries;
+pub mod recompute;
+pub mod schema;
+
+pub use db::{DatabaseUrl, DbConnection, Pool, connect, pool, write_transaction};
+pub use error::{StoreError, StoreResult};
+pub use execute::{CaseRow, Executed, execute, receive, register};
+
+/// The default database: a SQLite file under ./data, created with its folder on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongkai.db";

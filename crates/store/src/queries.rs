@@ -1,0 +1,157 @@
+//! Reads for queues, dashboards and lookups. They read the `cases` projection.
+
+use chrono::NaiveDate;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::execute::{CaseRow, hash_query_code};
+use crate::schema::cases;
+
+/// The statuses of cases still awaiting a reply.
+pub const OPEN_STATUSES: [&str; 4] = ["received", "registered", "processing", "under_review"];
+
+/// Filters of the clerk queue; empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub agency: Option<String>,
+    pub departments: Vec<String>,
+    pub assignee: Option<String>,
+    pub statuses: Vec<String>,
+    pub warning_level: Option<String>,
+}
+
+/// Where the previous page ended: its last row's sort key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub due_sort: NaiveDate,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn after(row: &CaseRow) -> Cursor {
+        Cursor {
+            due_sort: row.due_sort,
+            id: row.id.clone(),
+        }
+    }
+}
+
+/// One page of the queue, soonest due first (cases without a due date last), keyset-paginated.
+pub fn queue(
+    conn: &mut DbConnection,
+    filter: &QueueFilter,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> StoreResult<Vec<CaseRow>> {
+    let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
+    if let Some(a) = &filter.agency {
+        q = q.filter(cases::agency_code.eq(a.clone()));
+    }
+    if !filter.departments.is_empty() {
+        q = q.filter(cases::department_code.eq_any(filter.departments.clone()));
+    }
+    if let Some(a) = &filter.assignee {
+        q = q.filter(cases::assignee.eq(a.clone()));
+    }
+    if !filter.statuses.is_empty() {
+        q = q.filter(cases::status.eq_any(filter.statuses.clone()));
+    }
+    if let Some(w) = &filter.warning_level {
+        q = q.filter(cases::warning_level.eq(w.clone()));
+    }
+    if let Some(c) = after {
+        q = q.filter(
+            cases::due_sort.gt(c.due_sort).or(cases::due_sort
+                .eq(c.due_sort)
+                .and(cases::id.gt(c.id.clone()))),
+        );
+    }
+    Ok(q.order((cases::due_sort.asc(), cases::id.asc()))
+        .limit(limit.clamp(1, 500))
+        .load(conn)?)
+}
+
+/// Due-soon and overdue counts of open cases per department.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WarningCounts {
+    pub department: String,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+pub fn warning_counts(
+    conn: &mut DbConnection,
+    departments: &[String],
+) -> StoreResult<Vec<WarningCounts>> {
+    let mut q = cases::table
+        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .filter(cases::warning_level.eq_any(["due_soon", "overdue"]))
+        .group_by((cases::department_code, cases::warning_level))
+        .select((cases::department_code, cases::warning_level, count_star()))
+        .into_boxed();
+    if !departments.is_empty() {
+        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
+    }
+    let rows: Vec<(String, Option<String>, i64)> = q.load(conn)?;
+    let mut out: Vec<WarningCounts> = Vec::new();
+    for (department, level, n) in rows {
+        let i = match out.iter().position(|c| c.department == department) {
+            Some(i) => i,
+            None => {
+                out.push(WarningCounts {
+                    department,
+                    ..WarningCounts::default()
+                });
+                out.len() - 1
+            }
+        };
+        match level.as_deref() {
+            Some("due_soon") => out[i].due_soon += n,
+            Some("overdue") => out[i].overdue += n,
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.department.cmp(&b.department));
+    Ok(out)
+}
+
+/// An applicant's own cases, newest first.
+pub fn cases_of_account(conn: &mut DbConnection, account: &str) -> StoreResult<Vec<CaseRow>> {
+    Ok(cases::table
+        .filter(cases::account.eq(account))
+        .order((cases::created_at.desc(), cases::id.desc()))
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
+pub fn case_row(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<CaseRow>> {
+    Ok(cases::table
+        .find(case_id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The public lookup: the case with this tracking number, if the query code matches. A wrong
+/// code and an unknown number look the same.
+pub fn lookup(
+    conn: &mut DbConnection,
+    tracking_number: &str,
+    query_code: &str,
+) -> StoreResult<Option<CaseRow>> {
+    let row: Option<CaseRow> = cases::table
+        .filter(cases::tracking_number.eq(tracking_number.trim()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.filter(|r| {
+        let expected = hash_query_code(&r.id, query_code);
+        constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
+    }))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

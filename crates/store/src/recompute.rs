@@ -1,0 +1,78 @@
+//! Recomputing derived columns (due date, provisional flag, warning level) of open cases from
+//! their events, after a calendar or statute change, or as time moves warning levels on.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use gongkai_workflow::{Calendar, Case, Statute};
+
+use crate::db::{DbConnection, write_transaction};
+use crate::error::StoreResult;
+use crate::events;
+use crate::execute::{CaseRow, project};
+use crate::queries::OPEN_STATUSES;
+use crate::schema::cases;
+
+/// How many rows a recomputation looked at and changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recomputed {
+    pub open_cases: u64,
+    pub changed: u64,
+}
+
+/// Recomputes every open case in batches of `batch` (each batch one transaction); `progress`
+/// is called with (done, total) after each batch.
+pub fn recompute_open(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    statute: &Statute,
+    now: DateTime<Utc>,
+    batch: usize,
+    mut progress: impl FnMut(u64, u64),
+) -> StoreResult<Recomputed> {
+    let ids: Vec<String> = cases::table
+        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .order(cases::id)
+        .select(cases::id)
+        .load(conn)?;
+    let total = ids.len() as u64;
+    let mut result = Recomputed {
+        open_cases: total,
+        changed: 0,
+    };
+    let mut done = 0u64;
+    for chunk in ids.chunks(batch.max(1)) {
+        result.changed += write_transaction(conn, |conn| -> StoreResult<u64> {
+            let mut changed = 0;
+            for id in chunk {
+                let Some(mut row) = cases::table
+                    .find(id)
+                    .select(CaseRow::as_select())
+                    .first(conn)
+                    .optional()?
+                else {
+                    continue;
+                };
+                let case = Case::from_events(&events::load(conn, id)?);
+                let before = (row.due_date, row.provisional, row.warning_level.clone());
+                let updated_at = row.updated_at;
+                project(&mut row, &case, calendar, statute, now);
+                if (row.due_date, row.provisional, row.warning_level.clone()) != before {
+                    diesel::update(cases::table.find(id))
+                        .set((
+                            cases::due_date.eq(row.due_date),
+                            cases::due_sort.eq(row.due_sort),
+                            cases::provisional.eq(row.provisional),
+                            cases::warning_level.eq(row.warning_level.clone()),
+                            cases::updated_at.eq(updated_at),
+                        ))
+                        .execute(conn)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })?;
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    Ok(result)
+}

@@ -1,0 +1,182 @@
+//! The tables, as diesel sees them (kept equal to migrations/*/up.sql by the tests).
+
+diesel::table! {
+    agencies (code) {
+        code -> Text,
+        name -> Text,
+        tracking_prefix -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    departments (code) {
+        code -> Text,
+        agency_code -> Text,
+        parent_code -> Nullable<Text>,
+        name -> Text,
+        is_intake -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        display_name -> Text,
+        email -> Nullable<Text>,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        disabled -> Bool,
+        failed_logins -> Integer,
+        last_failed_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_departments (user_id, department_code) {
+        user_id -> Text,
+        department_code -> Text,
+    }
+}
+
+diesel::table! {
+    applicant_profiles (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        applicant_type -> Text,
+        name -> Text,
+        id_document_type -> Nullable<Text>,
+        id_document_number -> Nullable<Text>,
+        credit_code -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        contact_person -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        postal_address -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tracking_counters (agency_code, year) {
+        agency_code -> Text,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        tracking_number -> Nullable<Text>,
+        query_code_hash -> Text,
+        agency_code -> Text,
+        department_code -> Text,
+        assignee -> Nullable<Text>,
+        account -> Nullable<Text>,
+        status -> Text,
+        sub_state -> Nullable<Text>,
+        applicant_type -> Nullable<Text>,
+        applicant_name -> Text,
+        channel -> Text,
+        receipt_date -> Nullable<Date>,
+        due_date -> Nullable<Date>,
+        due_sort -> Date,
+        provisional -> Bool,
+        warning_level -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        outcome_ground -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (case_id, seq) {
+        case_id -> Text,
+        seq -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        actor_id -> Text,
+        actor_role -> Text,
+        recorded_at -> Timestamp,
+        legal_date -> Nullable<Date>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        case_id -> Text,
+        sha256 -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        case_id -> Text,
+        event_seq -> BigInt,
+        notice_kind -> Text,
+        recipient -> Text,
+        message_id -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        unique_key -> Nullable<Text>,
+        status -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(departments -> agencies (agency_code));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(outbox -> cases (case_id));
+diesel::joinable!(attachments -> cases (case_id));
+diesel::joinable!(user_departments -> users (user_id));
+diesel::joinable!(user_departments -> departments (department_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    departments,
+    users,
+    user_departments,
+    applicant_profiles,
+    tracking_counters,
+    cases,
+    case_events,
+    attachments,
+    outbox,
+    jobs,
+);

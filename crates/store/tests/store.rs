@@ -1,0 +1,716 @@
+//! The store on SQLite and PostgreSQL: migrations, the one door, concurrency, tracking
+//! numbers, the hash chain, queries and recomputation. Every test runs on each backend.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Barrier};
+
+use diesel::prelude::*;
+use gongkai_store::db::DbConnection;
+use gongkai_store::queries::{self, Cursor, QueueFilter};
+use gongkai_store::schema::{case_events, cases, outbox};
+use gongkai_store::{
+    StoreError, accounts, audit, execute, migrations, receive, recompute, register,
+};
+use gongkai_workflow::model::Reply;
+use gongkai_workflow::{Calendar, Command, Outcome, RejectionCode, Role};
+use support::*;
+
+fn count_events(c: &mut DbConnection, case_id: &str) -> i64 {
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .count()
+        .get_result(c)
+        .unwrap()
+}
+
+fn count_outbox(c: &mut DbConnection) -> i64 {
+    outbox::table.count().get_result(c).unwrap()
+}
+
+#[test]
+fn migrations_apply_once_list_their_status_and_refuse_a_newer_database() {
+    for db in databases("migrations") {
+        let mut c = db.connect();
+        let applied = migrations::run_pending(&mut c).unwrap();
+        assert_eq!(
+            applied.len(),
+            migrations::known_versions(&c).len(),
+            "{}",
+            db.name
+        );
+        assert!(
+            migrations::run_pending(&mut c).unwrap().is_empty(),
+            "{}",
+            db.name
+        );
+        let status = migrations::status(&mut c).unwrap();
+        assert!(status.iter().all(|s| s.applied), "{}: {status:?}", db.name);
+
+        diesel::sql_query(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')",
+        )
+        .execute(&mut c)
+        .unwrap();
+        let err = migrations::run_pending(&mut c).unwrap_err().to_string();
+        assert!(
+            err.contains("migrated by a newer gongkai") && err.contains("29991231000000"),
+            "{}: {err}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn both_backends_have_the_same_migrations_by_name() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations");
+    let names = |backend: &str| -> BTreeSet<String> {
+        std::fs::read_dir(format!("{root}/{backend}"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+    for name in names("sqlite") {
+        for file in ["up.sql", "down.sql"] {
+            for backend in ["sqlite", "postgres"] {
+                assert!(
+                    std::path::Path::new(&format!("{root}/{backend}/{name}/{file}")).is_file(),
+                    "{backend}/{name}/{file} is missing"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
+    let law = Law::new();
+    for db in databases("lifecycle") {
+        let mut c = db.seeded();
+        let now = at("2026-01-30");
+        let got = receive(
+            &mut c,
+            in_person("王小明", "2026-01-30"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap();
+        let code = got.query_code.clone().unwrap();
+        assert_eq!(code.len(), 12);
+        assert_eq!(got.version, 1);
+        let id = got.case_id.clone();
+
+        let got = register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        assert_eq!(got.version, 2);
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!(
+            row.tracking_number.as_deref(),
+            Some("GK-2026-000001"),
+            "{}",
+            db.name
+        );
+        assert_eq!(row.status, "registered");
+        assert_eq!(row.channel, "in_person");
+        assert_eq!(row.applicant_type.as_deref(), Some("natural_person"));
+        assert_eq!(row.receipt_date, gongkai_workflow::parse_date("2026-01-30"));
+        assert_eq!(
+            row.due_date,
+            gongkai_workflow::parse_date("2026-03-05"),
+            "{}",
+            db.name
+        );
+        assert_eq!(row.warning_level.as_deref(), Some("normal"));
+        assert_eq!(row.version, 2);
+        // The acknowledgment (受理回执) waits in the outbox, written with the event.
+        let kinds: Vec<String> = outbox::table
+            .filter(outbox::case_id.eq(&id))
+            .select(outbox::notice_kind)
+            .load(&mut c)
+            .unwrap();
+        assert_eq!(
+            kinds,
+            vec![r#"{"kind":"acknowledgment"}"#.to_owned()],
+            "{}",
+            db.name
+        );
+
+        // Work it through to a reply.
+        let sup = supervisor();
+        let steps: Vec<(Command, gongkai_workflow::Actor)> = vec![
+            (Command::StartProcessing, clerk()),
+            (
+                Command::DraftReply {
+                    reply: Reply {
+                        outcome: Outcome::Disclosed,
+                        text: "经查，所申请信息已主动公开，现予提供。".to_owned(),
+                        competent_agency: None,
+                    },
+                },
+                clerk(),
+            ),
+            (Command::SubmitForReview, clerk()),
+            (Command::ApproveReply, sup.clone()),
+        ];
+        let mut version = 2;
+        for (cmd, actor) in steps {
+            let done = execute(
+                &mut c,
+                &id,
+                version,
+                cmd,
+                &law.ctx(&actor, at("2026-02-10")),
+            )
+            .unwrap();
+            version = done.version;
+        }
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.outcome.as_deref()),
+            ("replied", Some("disclosed"))
+        );
+        assert_eq!(row.due_date, None, "a replied case has no running due date");
+        assert_eq!(row.assignee.as_deref(), Some("zhangwei"));
+        assert_eq!(count_events(&mut c, &id), 6);
+
+        // The public lookup needs the right query code; a wrong one looks like no case.
+        let found = queries::lookup(&mut c, "GK-2026-000001", &code.to_lowercase()).unwrap();
+        assert_eq!(found.map(|r| r.id), Some(id.clone()));
+        assert!(
+            queries::lookup(&mut c, "GK-2026-000001", "WRONGCODE234")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            queries::lookup(&mut c, "GK-2026-999999", &code)
+                .unwrap()
+                .is_none()
+        );
+
+        // The chain verifies.
+        assert!(
+            audit::verify_all(&mut c, None, |_, _| {})
+                .unwrap()
+                .is_empty(),
+            "{}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn a_stale_version_or_a_rejection_writes_nothing() {
+    let law = Law::new();
+    for db in databases("stale") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("李四", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        let outbox_before = count_outbox(&mut c);
+
+        let err = execute(
+            &mut c,
+            &id,
+            1,
+            Command::StartProcessing,
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    expected: 1,
+                    actual: 2
+                }
+            ),
+            "{}: {err}",
+            db.name
+        );
+        // A supervisor's approval on a case that is not under review: refused with its code.
+        let err = execute(
+            &mut c,
+            &id,
+            2,
+            Command::ApproveReply,
+            &law.ctx(&supervisor(), now),
+        )
+        .unwrap_err();
+        match err {
+            StoreError::Rejected(r) => assert_eq!(r.code, RejectionCode::WrongStatus),
+            other => panic!("{}: expected a rejection, got {other}", db.name),
+        }
+        assert_eq!(count_events(&mut c, &id), 2, "{}", db.name);
+        assert_eq!(count_outbox(&mut c), outbox_before);
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!((row.version, row.status.as_str()), (2, "registered"));
+
+        let missing = execute(
+            &mut c,
+            "no-such-case",
+            0,
+            Command::StartProcessing,
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(missing, StoreError::NotFound(_)),
+            "{}: {missing}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn tracking_numbers_are_gap_free_even_when_a_registration_is_refused() {
+    let law = Law::new();
+    for db in databases("gapfree") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let a = receive(
+            &mut c,
+            in_person("甲", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        let b = receive(
+            &mut c,
+            in_person("乙", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        // A clerk of another department may not register a case of this one: refused, and the
+        // number it would have taken is not lost.
+        let outsider = gongkai_workflow::Actor::staff("x", Role::Clerk, &[HOUSING]);
+        let err = register(&mut c, &a, 1, None, None, &law.ctx(&outsider, now)).unwrap_err();
+        assert!(matches!(err, StoreError::Rejected(ref r) if r.code == RejectionCode::OutOfScope));
+        register(&mut c, &b, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        register(&mut c, &a, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        let mut numbers: Vec<Option<String>> = cases::table
+            .select(cases::tracking_number)
+            .load(&mut c)
+            .unwrap();
+        numbers.sort();
+        assert_eq!(
+            numbers,
+            vec![
+                Some("GK-2026-000001".to_owned()),
+                Some("GK-2026-000002".to_owned())
+            ],
+            "{}",
+            db.name
+        );
+        // A new year starts again at 1.
+        let d = receive(
+            &mut c,
+            in_person("丙", "2027-01-04"),
+            &law.ctx(&clerk(), at("2027-01-04")),
+        )
+        .unwrap();
+        let got = register(
+            &mut c,
+            &d.case_id,
+            1,
+            None,
+            None,
+            &law.ctx(&clerk(), at("2027-01-04")),
+        )
+        .unwrap();
+        assert_eq!(got.case.tracking_number.as_deref(), Some("GK-2027-000001"));
+    }
+}
+
+#[test]
+fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
+    let law = Arc::new(Law::new());
+    for db in databases("concurrent") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("王五", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        execute(
+            &mut c,
+            &id,
+            2,
+            Command::StartProcessing,
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap();
+
+        // Eight threads each want to record 5 drafts; each reads the version, tries, and on a
+        // conflict reads again. Every attempt at one version has exactly one winner.
+        const THREADS: usize = 8;
+        const EACH: usize = 5;
+        let barrier = Arc::new(Barrier::new(THREADS));
+        let url = db.url.clone();
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (barrier, law, url, id) =
+                    (barrier.clone(), law.clone(), url.clone(), id.clone());
+                std::thread::spawn(move || {
+                    let mut conn = gongkai_store::connect(&url, &Default::default()).unwrap();
+                    barrier.wait();
+                    let (mut wins, mut conflicts) = (0, 0);
+                    while wins < EACH {
+                        let version =
+                            queries::case_row(&mut conn, &id).unwrap().unwrap().version as u64;
+                        let cmd = Command::DraftReply {
+                            reply: Reply {
+                                outcome: Outcome::Disclosed,
+                                text: format!("第 {t} 号线程的第 {wins} 稿"),
+                                competent_agency: None,
+                            },
+                        };
+                        match execute(
+                            &mut conn,
+                            &id,
+                            version,
+                            cmd,
+                            &law.ctx(&clerk(), at("2026-03-03")),
+                        ) {
+                            Ok(_) => wins += 1,
+                            Err(StoreError::Conflict { .. }) => conflicts += 1,
+                            Err(other) => panic!("unexpected error: {other}"),
+                        }
+                    }
+                    conflicts
+                })
+            })
+            .collect();
+        let conflicts: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        let seqs: Vec<i64> = case_events::table
+            .filter(case_events::case_id.eq(&id))
+            .order(case_events::seq)
+            .select(case_events::seq)
+            .load(&mut c)
+            .unwrap();
+        let expected: Vec<i64> = (1..=(3 + THREADS * EACH) as i64).collect();
+        assert_eq!(seqs, expected, "{}: every seq once, no gap", db.name);
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!(row.version, (3 + THREADS * EACH) as i64);
+        assert!(
+            audit::verify_case(&mut c, &id).unwrap().is_none(),
+            "{}",
+            db.name
+        );
+        eprintln!("{}: {conflicts} conflicts retried", db.name);
+    }
+}
+
+#[test]
+fn concurrent_registrations_take_distinct_consecutive_numbers() {
+    let law = Arc::new(Law::new());
+    for db in databases("concurrent-register") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        const N: usize = 24;
+        let ids: Vec<String> = (0..N)
+            .map(|i| {
+                receive(
+                    &mut c,
+                    in_person(&format!("申请人{i}"), "2026-03-02"),
+                    &law.ctx(&clerk(), now),
+                )
+                .unwrap()
+                .case_id
+            })
+            .collect();
+        let barrier = Arc::new(Barrier::new(6));
+        let handles: Vec<_> = ids
+            .chunks(N / 6)
+            .map(|chunk| {
+                let (barrier, law, url, chunk) =
+                    (barrier.clone(), law.clone(), db.url.clone(), chunk.to_vec());
+                std::thread::spawn(move || {
+                    let mut conn = gongkai_store::connect(&url, &Default::default()).unwrap();
+                    barrier.wait();
+                    for id in chunk {
+                        loop {
+                            match register(&mut conn, &id, 1, None, None, &law.ctx(&clerk(), now)) {
+                                Ok(_) => break,
+                                // The first registration of the year creates the counter; a
+                                // concurrent one may lose that race and simply retries.
+                                Err(StoreError::Conflict { .. }) => continue,
+                                Err(other) => panic!("unexpected error: {other}"),
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let mut numbers: Vec<String> = cases::table
+            .select(cases::tracking_number)
+            .load::<Option<String>>(&mut c)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        numbers.sort();
+        let expected: Vec<String> = (1..=N).map(|i| format!("GK-2026-{i:06}")).collect();
+        assert_eq!(numbers, expected, "{}", db.name);
+    }
+}
+
+#[test]
+fn audit_names_the_case_and_row_altered_or_deleted_outside_gongkai() {
+    let law = Law::new();
+    for db in databases("tamper") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let mut ids = Vec::new();
+        for name in ["赵一", "钱二", "孙三"] {
+            let id = receive(
+                &mut c,
+                in_person(name, "2026-03-02"),
+                &law.ctx(&clerk(), now),
+            )
+            .unwrap()
+            .case_id;
+            register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+            execute(
+                &mut c,
+                &id,
+                2,
+                Command::StartProcessing,
+                &law.ctx(&clerk(), now),
+            )
+            .unwrap();
+            ids.push(id);
+        }
+        // Someone back-dates a receipt with plain SQL.
+        diesel::sql_query(
+            "UPDATE case_events SET payload = REPLACE(payload, '2026-03-02', '2026-02-02') \
+             WHERE case_id = $1 AND seq = 1",
+        )
+        .bind::<diesel::sql_types::Text, _>(&ids[1])
+        .execute(&mut c)
+        .unwrap();
+        // And someone deletes the last event of another case.
+        diesel::sql_query("DELETE FROM case_events WHERE case_id = $1 AND seq = 3")
+            .bind::<diesel::sql_types::Text, _>(&ids[2])
+            .execute(&mut c)
+            .unwrap();
+        let broken = audit::verify_all(&mut c, None, |_, _| {}).unwrap();
+        let mut found: Vec<(String, i64)> =
+            broken.iter().map(|b| (b.case_id.clone(), b.seq)).collect();
+        found.sort();
+        let mut expected = vec![(ids[1].clone(), 1), (ids[2].clone(), 3)];
+        expected.sort();
+        assert_eq!(found, expected, "{}: {broken:?}", db.name);
+        let altered = broken.iter().find(|b| b.case_id == ids[1]).unwrap();
+        assert!(altered.problem.contains("altered"), "{}", altered.problem);
+        assert_eq!(altered.tracking_number.as_deref(), Some("GK-2026-000002"));
+        assert!(audit::verify_case(&mut c, &ids[0]).unwrap().is_none());
+    }
+}
+
+#[test]
+fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
+    let law = Law::new();
+    for db in databases("queue") {
+        let mut c = db.seeded();
+        // Twelve requests received on consecutive working days of February 2026.
+        let days = [
+            "2026-02-02",
+            "2026-02-03",
+            "2026-02-04",
+            "2026-02-05",
+            "2026-02-06",
+            "2026-02-09",
+            "2026-02-10",
+            "2026-02-11",
+            "2026-02-12",
+            "2026-02-13",
+            "2026-02-24",
+            "2026-02-25",
+        ];
+        for (i, day) in days.iter().enumerate() {
+            let ctx = law.ctx(&clerk(), at(day));
+            let id = receive(&mut c, in_person(&format!("申请人{i}"), day), &ctx)
+                .unwrap()
+                .case_id;
+            register(&mut c, &id, 1, None, None, &ctx).unwrap();
+        }
+        let filter = QueueFilter {
+            departments: vec![INTAKE.to_owned()],
+            statuses: queries::OPEN_STATUSES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            ..QueueFilter::default()
+        };
+        let mut seen = Vec::new();
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            let page = queries::queue(&mut c, &filter, cursor.as_ref(), 5).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 5);
+            cursor = page.last().map(Cursor::after);
+            seen.extend(page);
+        }
+        assert_eq!(seen.len(), 12, "{}", db.name);
+        let dues: Vec<_> = seen.iter().map(|r| r.due_date.unwrap()).collect();
+        let mut sorted = dues.clone();
+        sorted.sort();
+        assert_eq!(dues, sorted, "{}: soonest due first", db.name);
+
+        // Recompute warning levels as of 2026-03-09: the first requests are overdue or due soon.
+        let r = recompute::recompute_open(
+            &mut c,
+            &law.calendar,
+            &law.statute,
+            at("2026-03-09"),
+            5,
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(r.open_cases, 12);
+        let counts = queries::warning_counts(&mut c, &[INTAKE.to_owned()]).unwrap();
+        assert_eq!(counts.len(), 1);
+        // Due dates: 02-02 → 03-06 … ; on 03-09 the cases due 03-06 or earlier are overdue.
+        let overdue = seen
+            .iter()
+            .filter(|r| r.due_date.unwrap() < gongkai_workflow::parse_date("2026-03-09").unwrap())
+            .count();
+        assert_eq!(
+            counts[0].overdue as usize, overdue,
+            "{}: {counts:?}",
+            db.name
+        );
+        assert!(counts[0].due_soon > 0, "{}: {counts:?}", db.name);
+        let overdue_page = queries::queue(
+            &mut c,
+            &QueueFilter {
+                warning_level: Some("overdue".to_owned()),
+                ..filter.clone()
+            },
+            None,
+            50,
+        )
+        .unwrap();
+        assert_eq!(overdue_page.len(), overdue);
+    }
+}
+
+#[test]
+fn a_calendar_change_recomputes_open_cases() {
+    let law = Law::new();
+    for db in databases("recompute") {
+        let mut c = db.seeded();
+        let ctx = law.ctx(&clerk(), at("2026-12-10"));
+        let id = receive(&mut c, in_person("周六", "2026-12-10"), &ctx)
+            .unwrap()
+            .case_id;
+        register(&mut c, &id, 1, None, None, &ctx).unwrap();
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!(row.due_date, gongkai_workflow::parse_date("2027-01-07"));
+        assert!(row.provisional, "{}: 2027 is not published yet", db.name);
+
+        // The 2027 notice arrives: New Year's Day on Friday 01-01.
+        let mut text = gongkai_workflow::BUILTIN_CALENDAR.to_owned();
+        text.push_str("\n[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n");
+        let calendar = Calendar::from_toml_str("with-2027", &text).unwrap();
+        let r = recompute::recompute_open(
+            &mut c,
+            &calendar,
+            &law.statute,
+            at("2026-12-11"),
+            100,
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            recompute::Recomputed {
+                open_cases: 1,
+                changed: 1
+            }
+        );
+        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        assert_eq!(
+            row.due_date,
+            gongkai_workflow::parse_date("2027-01-08"),
+            "{}",
+            db.name
+        );
+        assert!(!row.provisional);
+        assert_eq!(row.version, 2, "recomputation appends no event");
+    }
+}
+
+#[test]
+fn accounts_users_departments_and_login_counters() {
+    for db in databases("accounts") {
+        let mut c = db.seeded();
+        let u = accounts::create_user(
+            &mut c,
+            "zhangwei",
+            "张伟",
+            Role::Clerk,
+            Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+            &[INTAKE],
+        )
+        .unwrap();
+        let err =
+            accounts::create_user(&mut c, "zhangwei", "张伟", Role::Clerk, None, &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("user \"zhangwei\" already exists"),
+            "{}: {err}",
+            db.name
+        );
+        let err = accounts::create_user(&mut c, "nobody", "某人", Role::Clerk, None, &["no-dept"])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{}: {err}", db.name);
+        assert!(
+            accounts::user_by_username(&mut c, "nobody")
+                .unwrap()
+                .is_none(),
+            "rolled back"
+        );
+
+        let found = accounts::user_by_username(&mut c, "zhangwei")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, u.id);
+        let actor = accounts::actor_for(&mut c, &found).unwrap();
+        assert_eq!(
+            (actor.role, actor.departments.clone()),
+            (Role::Clerk, vec![INTAKE.to_owned()])
+        );
+        assert_eq!(accounts::record_failed_login(&mut c, &u.id).unwrap(), 1);
+        assert_eq!(accounts::record_failed_login(&mut c, &u.id).unwrap(), 2);
+        accounts::reset_failed_logins(&mut c, &u.id).unwrap();
+        accounts::set_disabled(&mut c, &u.id, true).unwrap();
+        let found = accounts::user_by_username(&mut c, "zhangwei")
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.failed_logins, found.disabled), (0, true));
+
+        let deps = accounts::departments_of(&mut c, AGENCY).unwrap();
+        assert_eq!(deps.len(), 2);
+        assert!(deps.iter().any(|d| d.is_intake && d.code == INTAKE));
+        let err =
+            accounts::create_department(&mut c, "nope", "x", "某部门", None, false).unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{}: {err}", db.name);
+    }
+}

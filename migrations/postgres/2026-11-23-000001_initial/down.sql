@@ -1,0 +1,11 @@
+DROP TABLE jobs;
+DROP TABLE outbox;
+DROP TABLE attachments;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE tracking_counters;
+DROP TABLE applicant_profiles;
+DROP TABLE user_departments;
+DROP TABLE users;
+DROP TABLE departments;
+DROP TABLE agencies;
