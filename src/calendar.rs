@@ -1,5 +1,6 @@
 //! `gongkai calendar`: check a calendar file, show a year.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,6 +18,9 @@ pub enum CalendarCommand {
         /// The calendar file (TOML), e.g. config/calendars/cn.toml.
         file: PathBuf,
     },
+    /// Recompute the due dates and warning levels of all open cases from their events, with
+    /// the calendar and statute profiles in force (after loading a new year, say).
+    Recompute,
     /// Print a year's holidays and make-up working days.
     Show {
         /// The year, e.g. 2026.
@@ -31,7 +35,14 @@ pub enum CalendarCommand {
 pub fn load_file(path: &Path) -> anyhow::Result<Calendar> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Calendar::from_toml_str(&path.display().to_string(), &text)?)
+    let calendar = Calendar::from_toml_str(&path.display().to_string(), &text)?;
+    if calendar.years().is_empty() {
+        bail!(
+            "{}: the file holds no [[year]]; every date would be counted by the weekend rule alone",
+            path.display()
+        );
+    }
+    Ok(calendar)
 }
 
 pub fn run(cmd: &CalendarCommand, cli: &Cli) -> anyhow::Result<ExitCode> {
@@ -40,23 +51,53 @@ pub fn run(cmd: &CalendarCommand, cli: &Cli) -> anyhow::Result<ExitCode> {
             let calendar = load_file(file)?;
             let years = calendar.years();
             let (Some(first), Some(last)) = (years.first(), years.last()) else {
-                println!("{}: OK, but it holds no year", file.display());
-                return Ok(ExitCode::SUCCESS);
+                bail!("{}: the file holds no year", file.display());
             };
             let holidays: usize = years.iter().map(|y| y.holidays.len()).sum();
             let makeup: usize = years.iter().map(|y| y.makeup.len()).sum();
-            println!(
-                "{}: OK — {} years ({}–{}), {holidays} holiday periods, {makeup} make-up working days",
+            let span = if first.year == last.year {
+                format!("1 year ({})", first.year)
+            } else {
+                format!("{} years ({}–{})", years.len(), first.year, last.year)
+            };
+            writeln!(
+                std::io::stdout(),
+                "{}: OK — {span}, {holidays} holiday periods, {makeup} make-up working days",
                 file.display(),
-                years.len(),
-                first.year,
-                last.year
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        CalendarCommand::Recompute => {
+            let law = Law::load(cli)?;
+            let config = crate::settings(cli)?;
+            let (url, mut conn) = crate::database::open_migrated(&config)?;
+            let bar = crate::database::progress(0, "recomputing")?;
+            let result = gongkai_store::recompute::recompute_open(
+                &mut conn,
+                &law.calendar,
+                &law.statute,
+                chrono::Utc::now(),
+                500,
+                |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            )?;
+            bar.finish_and_clear();
+            println!(
+                "{}: {} open case(s) recomputed, {} changed",
+                url.redacted(),
+                result.open_cases,
+                result.changed
             );
             Ok(ExitCode::SUCCESS)
         }
         CalendarCommand::Show { year, toml } => {
-            let law = Law::load(cli)?;
-            show(&law.calendar, *year, *toml)
+            let calendar = match &cli.calendar {
+                Some(path) => load_file(path)?,
+                None => gongkai_workflow::builtin_calendar()?,
+            };
+            show(&calendar, *year, *toml)
         }
     }
 }
@@ -76,15 +117,19 @@ fn show(calendar: &Calendar, year: i32, as_toml: bool) -> anyhow::Result<ExitCod
     if as_toml {
         let single =
             Calendar::new(vec![y.clone()]).map_err(|issues| anyhow::anyhow!("{}", issues[0]))?;
-        print!("{}", single.to_toml());
+        std::io::stdout().write_all(single.to_toml().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{year} 年节假日安排");
+    let mut out = String::new();
+    out.push_str(&format!("{year} 年节假日安排"));
+    out.push('\n');
     if let Some(source) = &y.source {
-        println!("依据：{source}");
+        out.push_str(&format!("依据：{source}"));
+        out.push('\n');
     }
-    println!();
-    println!("法定节假日：");
+    out.push('\n');
+    out.push_str("法定节假日：");
+    out.push('\n');
     for h in &y.holidays {
         let days = (h.to - h.from).num_days() + 1;
         let span = if h.from == h.to {
@@ -98,29 +143,35 @@ fn show(calendar: &Calendar, year: i32, as_toml: bool) -> anyhow::Result<ExitCod
                 weekday_zh(h.to)
             )
         };
-        println!(
+        out.push_str(&format!(
             "  {}{span}，共 {days} 天，其中原工作日 {} 天",
             pad(&h.name, 12),
             h.weekdays_off()
-        );
+        ));
+        out.push('\n');
         if let Some(note) = &h.note {
-            println!("  {}注：{note}", pad("", 12));
+            out.push_str(&format!("  {}注：{note}", pad("", 12)));
+            out.push('\n');
         }
     }
-    println!();
-    println!("调休上班：");
+    out.push('\n');
+    out.push_str("调休上班：");
+    out.push('\n');
     for d in &y.makeup {
-        println!("  {d}（{}）", weekday_zh(*d));
+        out.push_str(&format!("  {d}（{}）", weekday_zh(*d)));
+        out.push('\n');
     }
     let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
     let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
     if let (Some(start), Some(end)) = (start.and_then(|s| s.pred_opt()), end) {
-        println!();
-        println!(
+        out.push('\n');
+        out.push_str(&format!(
             "全年工作日：{} 天",
             calendar.working_days_between(start, end)
-        );
+        ));
+        out.push('\n');
     }
+    std::io::stdout().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

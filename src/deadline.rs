@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
-use gongkai_workflow::clock::{ClockInput, Pause, StartReason, reply_due};
-use gongkai_workflow::{PauseKind, StatuteProfile, due_date, parse_date};
+use gongkai_workflow::clock::{ClockInput, Pause, StartReason, reply_due, statutory_due};
+use gongkai_workflow::{PauseKind, StatuteProfile, parse_date};
 use serde::Deserialize;
 
 use crate::Law;
@@ -24,10 +24,11 @@ pub struct DeadlineArgs {
     /// Receipt date of the corrected request: the period runs afresh from it.
     #[arg(long, value_parser = date_arg, value_name = "DATE", requires = "received")]
     corrected: Option<NaiveDate>,
-    /// A pause FROM:TO (e.g. a consultation): the working days after FROM up to and
-    /// including TO are not counted. Repeat for several.
-    #[arg(long = "pause", value_parser = pause_arg, value_name = "FROM:TO", requires = "received")]
-    pauses: Vec<(NaiveDate, NaiveDate)>,
+    /// A pause FROM:TO[:KIND]: the working days after FROM up to and including TO are not
+    /// counted, if the statute profile excludes that kind (third_party, other_agency, fee, or
+    /// other, the default; cn-2008 excludes only third_party). Repeat for several.
+    #[arg(long = "pause", value_parser = pause_arg, value_name = "FROM:TO[:KIND]", requires = "received")]
+    pauses: Vec<(NaiveDate, NaiveDate, PauseKind)>,
     /// The extension was approved: add the profile's extension period once.
     #[arg(long, requires = "received")]
     extended: bool,
@@ -40,23 +41,48 @@ pub struct DeadlineArgs {
     /// Read one JSON object per line from FILE (`-` for standard input) and write one result
     /// per line: {"received":"2026-01-30","corrected":"2026-02-05",
     /// "pauses":[["2026-02-10","2026-02-20"]],"extended":true}; only "received" is required.
+    /// A pause may name its kind as a third element ("third_party", …); "statute" picks a
+    /// profile for one line. A bad line is answered {"line":N,"error":"…"}.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["received", "corrected", "pauses", "extended", "json"])]
     batch: Option<PathBuf>,
 }
 
-fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("\"{s}\" is not a valid date (expected YYYY-MM-DD)"))
+/// Years the clock accepts: the Regulations date from 2008; far-future dates are typos.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+
+fn date_value(s: &str) -> Result<NaiveDate, String> {
+    let date = parse_date(s)
+        .ok_or_else(|| format!("\"{s}\" is not a valid date (expected YYYY-MM-DD)"))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(format!(
+            "\"{s}\" is outside the years gongkai counts ({}–{})",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    Ok(date)
 }
 
-fn pause_arg(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let Some((a, b)) = s.split_once(':') else {
-        return Err(format!("\"{s}\" is not a pause (expected FROM:TO)"));
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    date_value(s)
+}
+
+fn pause_kind(s: &str) -> Result<PauseKind, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| format!("\"{s}\" is not a pause kind (third_party, other_agency, fee, other)"))
+}
+
+fn pause_arg(s: &str) -> Result<(NaiveDate, NaiveDate, PauseKind), String> {
+    let mut parts = s.splitn(3, ':');
+    let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+        return Err(format!("\"{s}\" is not a pause (expected FROM:TO[:KIND])"));
     };
     let (from, to) = (date_arg(a)?, date_arg(b)?);
     if to < from {
         return Err(format!("pause \"{s}\" ends before it starts"));
     }
-    Ok((from, to))
+    let kind = parts.next().map_or(Ok(PauseKind::Other), pause_kind)?;
+    Ok((from, to, kind))
 }
 
 pub fn run(args: &DeadlineArgs, law: &Law) -> anyhow::Result<ExitCode> {
@@ -67,6 +93,7 @@ pub fn run(args: &DeadlineArgs, law: &Law) -> anyhow::Result<ExitCode> {
         bail!("--received or --batch is required");
     };
     let profile = profile(law, args.statute.as_deref(), received)?;
+    let original_receipt = args.corrected.map(|_| received);
     let start = match args.corrected {
         Some(c) if c < received => {
             bail!("--corrected {c} is before --received {received}")
@@ -77,11 +104,12 @@ pub fn run(args: &DeadlineArgs, law: &Law) -> anyhow::Result<ExitCode> {
     let input = ClockInput {
         start: start.0,
         start_reason: start.1,
+        original_receipt,
         pauses: args
             .pauses
             .iter()
-            .map(|(from, to)| Pause {
-                kind: PauseKind::Other,
+            .map(|(from, to, kind)| Pause {
+                kind: *kind,
                 from: *from,
                 to: Some(*to),
                 about: None,
@@ -112,22 +140,25 @@ pub fn run(args: &DeadlineArgs, law: &Law) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn named_profile<'a>(law: &'a Law, id: &str) -> anyhow::Result<&'a StatuteProfile> {
+    law.statute.profile(id).with_context(|| {
+        format!(
+            "unknown statute profile \"{id}\" (known: {})",
+            law.statute.ids().join(", ")
+        )
+    })
+}
+
 fn profile<'a>(
     law: &'a Law,
     id: Option<&str>,
     received: NaiveDate,
 ) -> anyhow::Result<&'a StatuteProfile> {
     match id {
-        Some(id) => law.statute.profile(id).with_context(|| {
-            format!(
-                "unknown statute profile \"{id}\" (known: {})",
-                law.statute.ids().join(", ")
-            )
+        Some(id) => named_profile(law, id),
+        None => law.statute.profile_for(received).with_context(|| {
+            format!("no statute profile applies to a request received on {received}")
         }),
-        None => law
-            .statute
-            .profile_for(received)
-            .context("no statute profile applies to that receipt date"),
     }
 }
 
@@ -139,16 +170,25 @@ struct BatchLine<'a> {
     #[serde(default, borrow)]
     corrected: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    pauses: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pauses: Option<Vec<Vec<Cow<'a, str>>>>,
     #[serde(default)]
-    extended: bool,
+    extended: Option<bool>,
     #[serde(default, borrow)]
     statute: Option<Cow<'a, str>>,
 }
 
 fn field_date(value: &str, field: &str) -> Result<NaiveDate, String> {
-    parse_date(value)
-        .ok_or_else(|| format!("{field}: \"{value}\" is not a valid date (YYYY-MM-DD)"))
+    date_value(value).map_err(|e| format!("{field}: {e}"))
+}
+
+/// serde_json's message without its "at line 1 column N" (every batch line is line 1 to it):
+/// the column alone.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => format!("{}, at column {}", &text[..i], e.column()),
+        None => text,
+    }
 }
 
 /// Computes one batch line; the error says what is wrong and where in the line.
@@ -158,10 +198,15 @@ fn batch_line(
     forced: Option<&StatuteProfile>,
     pauses: &mut Vec<(NaiveDate, NaiveDate)>,
 ) -> Result<(NaiveDate, bool), String> {
-    if line.trim().is_empty() {
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() {
         return Err("empty line: expected a JSON object".to_owned());
     }
-    let req: BatchLine = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    if !trimmed.starts_with('{') {
+        return Err("expected a JSON object such as {\"received\":\"2026-01-30\"}".to_owned());
+    }
+    let req: BatchLine =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {}", json_problem(&e)))?;
     let received = field_date(&req.received, "received")?;
     let profile = match (&req.statute, forced) {
         (Some(id), _) => law
@@ -185,7 +230,13 @@ fn batch_line(
         None => received,
     };
     pauses.clear();
-    for (i, (a, b)) in req.pauses.iter().enumerate() {
+    for (i, pause) in req.pauses.iter().flatten().enumerate() {
+        let [a, b, rest @ ..] = pause.as_slice() else {
+            return Err(format!(
+                "pauses[{i}]: expected [FROM, TO] or [FROM, TO, KIND], got {} element(s)",
+                pause.len()
+            ));
+        };
         let from = field_date(a, &format!("pauses[{i}][0]"))?;
         let to = field_date(b, &format!("pauses[{i}][1]"))?;
         if to < from {
@@ -193,23 +244,23 @@ fn batch_line(
                 "pauses[{i}]: ends ({to}) before it starts ({from})"
             ));
         }
-        pauses.push((from, to));
-    }
-    if !profile.excludes(PauseKind::Other) {
-        pauses.clear();
-    }
-    let start = if profile.first_day_counts {
-        start.pred_opt().unwrap_or(start)
-    } else {
-        start
-    };
-    let days = profile.reply_days
-        + if req.extended {
-            profile.extension_days
-        } else {
-            0
+        let kind = match rest {
+            [] => PauseKind::Other,
+            [kind] => pause_kind(kind).map_err(|e| format!("pauses[{i}][2]: {e}"))?,
+            _ => return Err(format!("pauses[{i}]: more than three elements")),
         };
-    Ok(due_date(&law.calendar, start, days, pauses))
+        if profile.excludes(kind) {
+            pauses.push((from, to));
+        }
+    }
+    let extended = req.extended.unwrap_or(false);
+    Ok(statutory_due(
+        &law.calendar,
+        profile,
+        start,
+        extended,
+        pauses,
+    ))
 }
 
 fn write_date(out: &mut impl Write, d: NaiveDate) -> io::Result<()> {
@@ -234,37 +285,53 @@ fn write_date(out: &mut impl Write, d: NaiveDate) -> io::Result<()> {
     }
 }
 
+/// Longest batch line accepted (bytes); a request object is about 150.
+const MAX_LINE: u64 = 64 * 1024;
+
 fn batch(path: &PathBuf, statute: Option<&str>, law: &Law) -> anyhow::Result<ExitCode> {
-    let forced = match statute {
-        Some(id) => Some(law.statute.profile(id).with_context(|| {
-            format!(
-                "unknown statute profile \"{id}\" (known: {})",
-                law.statute.ids().join(", ")
-            )
-        })?),
-        None => None,
-    };
+    let forced = statute.map(|id| named_profile(law, id)).transpose()?;
     let reader: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
         Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
     };
     let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let name = path.display().to_string();
     let mut out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let mut buf = Vec::with_capacity(256);
     let mut pauses = Vec::new();
     let (mut lines, mut failed) = (0u64, 0u64);
     loop {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        let read = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut buf)
+            .with_context(|| format!("cannot read {name}"))?;
+        if read == 0 {
             break;
         }
         lines += 1;
+        let too_long = buf.len() > MAX_LINE as usize && !buf.ends_with(b"\n");
+        if too_long {
+            // Skip the rest of the line without holding it in memory.
+            reader
+                .skip_until(b'\n')
+                .with_context(|| format!("cannot read {name}"))?;
+        }
         let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let result = match std::str::from_utf8(raw) {
-            Ok(line) => batch_line(line, law, forced, &mut pauses),
-            Err(e) => Err(format!("not UTF-8: {e}")),
+        let raw = if lines == 1 {
+            raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw)
+        } else {
+            raw
+        };
+        let result = if too_long {
+            Err(format!("line longer than {MAX_LINE} bytes"))
+        } else {
+            match std::str::from_utf8(raw) {
+                Ok(line) => batch_line(line, law, forced, &mut pauses),
+                Err(e) => Err(format!("not UTF-8: {e}")),
+            }
         };
         match result {
             Ok((due, provisional)) => {
@@ -278,9 +345,9 @@ fn batch(path: &PathBuf, statute: Option<&str>, law: &Law) -> anyhow::Result<Exi
             }
             Err(problem) => {
                 failed += 1;
-                let value = serde_json::json!({ "line": lines, "error": problem });
-                serde_json::to_writer(&mut out, &value)?;
-                out.write_all(b"\n")?;
+                write!(out, "{{\"line\":{lines},\"error\":")?;
+                serde_json::to_writer(&mut out, &problem)?;
+                out.write_all(b"}\n")?;
             }
         }
     }

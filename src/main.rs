@@ -1,8 +1,13 @@
 //! The `gongkai` binary: command-line interface and wiring only. The domain lives in
 //! `gongkai-workflow`.
 
+mod audit;
 mod calendar;
+mod config;
+mod database;
 mod deadline;
+mod demo;
+mod migrate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +29,9 @@ struct Cli {
     /// Statute profiles file to use instead of the built-in one (config/statutes.toml).
     #[arg(long, global = true, env = "GONGKAI_STATUTES", value_name = "FILE")]
     statutes: Option<PathBuf>,
+    /// Settings file overriding config/default.toml (environment variables override both).
+    #[arg(long, global = true, env = "GONGKAI_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Commands,
 }
@@ -32,9 +40,20 @@ struct Cli {
 enum Commands {
     /// Compute a reply due date with its explanation (one request, or a batch of JSON lines).
     Deadline(deadline::DeadlineArgs),
-    /// Check and show working-day calendars.
+    /// Check and show working-day calendars; recompute open cases after a change.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Apply the database migrations (or list them with --status).
+    Migrate {
+        /// List the migrations and whether each is applied.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Check the tamper-evident event log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Fill the database with realistic demonstration cases.
+    Demo(demo::DemoArgs),
 }
 
 /// The law's data for a command: the calendar and the statute profiles, from the files given
@@ -62,14 +81,30 @@ impl Law {
     }
 }
 
+fn settings(cli: &Cli) -> anyhow::Result<config::Config> {
+    config::Config::load(cli.config.as_deref(), |key| std::env::var(key).ok())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Commands::Calendar(cmd) => calendar::run(cmd, &cli),
         Commands::Deadline(args) => Law::load(&cli).and_then(|law| deadline::run(args, &law)),
+        Commands::Migrate { status } => settings(&cli).and_then(|c| migrate::run(&c, *status)),
+        Commands::Audit(cmd) => settings(&cli).and_then(|c| audit::run(cmd, &c)),
+        Commands::Demo(args) => {
+            settings(&cli).and_then(|c| Law::load(&cli).and_then(|law| demo::run(args, &c, &law)))
+        }
     };
     match result {
         Ok(code) => code,
+        // Output cut short by the reader (`| head`): not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -18,6 +18,7 @@ fn with_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(args)
         .env_remove("GONGKAI_CALENDAR")
+        .env_remove("GONGKAI_STATUTES")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -218,7 +219,7 @@ fn batch_answers_every_line_in_order_and_names_bad_ones() {
         lines[3]["error"]
             .as_str()
             .unwrap()
-            .starts_with("invalid JSON")
+            .starts_with("expected a JSON object")
     );
     assert_eq!(
         lines[4],
@@ -238,6 +239,78 @@ fn batch_answers_every_line_in_order_and_names_bad_ones() {
             .contains("unknown field `recieved`")
     );
     assert_eq!(lines[8]["due"], "2019-05-23");
+}
+
+#[test]
+fn batch_is_strict_about_its_input_and_clear_about_the_problem() {
+    let long = format!(
+        "{{\"received\":\"2026-01-30\",\"x\":\"{}\"}}",
+        "a".repeat(70_000)
+    );
+    let input = [
+        "\u{feff}{\"received\":\"2026-01-30\"}",
+        r#"["2026-01-30","2026-02-05",[["2026-02-10","2026-02-20"]],true,"cn-2008"]"#,
+        r#"{"received":"2026-01-30","pauses":null,"extended":null,"corrected":null}"#,
+        r#"{"received":"2026-01-30","extended":"yes"}"#,
+        &long,
+        r#"{"received":"9999-12-31"}"#,
+        r#"{"received":"2019-04-01","pauses":[["2019-04-03","2019-04-12"]]}"#,
+        r#"{"received":"2019-04-01","pauses":[["2019-04-03","2019-04-12","third_party"]]}"#,
+        r#"{"received":"2019-04-01","pauses":[["2019-04-03","2019-04-12","holiday"]]}"#,
+        r#"{"received":"2008-04-30"}"#,
+    ]
+    .join("\n");
+    let o = with_stdin(&["deadline", "--batch", "-"], &input);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 10, "{out}");
+    // A byte-order mark at the start is not a problem.
+    assert_eq!(lines[0], r#"{"due":"2026-03-05","provisional":false}"#);
+    // One JSON object per line, nothing else; the line number comes first.
+    assert!(
+        lines[1].starts_with(r#"{"line":2,"error":"expected a JSON object"#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], r#"{"due":"2026-03-05","provisional":false}"#);
+    assert!(
+        lines[3].contains("invalid type: string \\\"yes\\\", expected a boolean, at column"),
+        "{}",
+        lines[3]
+    );
+    assert!(!lines[3].contains("at line"), "{}", lines[3]);
+    assert_eq!(
+        lines[4],
+        r#"{"line":5,"error":"line longer than 65536 bytes"}"#
+    );
+    assert!(
+        lines[5].contains("outside the years gongkai counts (2000–2199)"),
+        "{}",
+        lines[5]
+    );
+    // cn-2008 excluded only third-party consultations: a pause of no kind changes nothing,
+    // the same pause as a third-party consultation moves it by the 6 working days it covers
+    // (04-04, 04-08 … 04-12; 04-28 is a make-up Sunday).
+    let plain: serde_json::Value = serde_json::from_str(lines[6]).unwrap();
+    let third: serde_json::Value = serde_json::from_str(lines[7]).unwrap();
+    let none = gongkai(&["deadline", "--received", "2019-04-01", "--json"]);
+    let none: serde_json::Value = serde_json::from_str(&stdout(&none)).unwrap();
+    assert_eq!(plain["due"], none["due"]);
+    assert_eq!(
+        (none["due"].as_str(), third["due"].as_str()),
+        (Some("2019-04-23"), Some("2019-04-30"))
+    );
+    assert!(
+        lines[8].contains("pauses[0][2]: \\\"holiday\\\" is not a pause kind"),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        lines[9].contains("received: no statute profile applies"),
+        "{}",
+        lines[9]
+    );
 }
 
 #[test]

@@ -552,7 +552,12 @@ fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
     for h in &y.holidays {
         let entry = format!("holiday \"{}\"", h.name);
         let mut bad = false;
-        for d in [h.from, h.to] {
+        let ends: &[NaiveDate] = if h.from == h.to {
+            &[h.from]
+        } else {
+            &[h.from, h.to]
+        };
+        for &d in ends {
             if d.year() != y.year {
                 issue(entry.clone(), format!("{d} lies outside {}", y.year));
                 bad = true;
@@ -568,8 +573,13 @@ fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
         if bad {
             continue;
         }
+        // One message per overlapping holiday, naming the first day they share.
+        let mut reported: Vec<&str> = Vec::new();
         for d in h.from.iter_days().take_while(|d| *d <= h.to) {
-            if let Some(other) = holiday_days.insert(d, &h.name) {
+            if let Some(other) = holiday_days.insert(d, &h.name)
+                && !reported.contains(&other)
+            {
+                reported.push(other);
                 issue(
                     entry.clone(),
                     format!("{d} is listed twice (also under holiday \"{other}\")"),

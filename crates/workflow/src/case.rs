@@ -213,6 +213,8 @@ pub struct Case {
     pub orders: Vec<Order>,
     pub breaches: Vec<BreachRecord>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The latest legal date of any event: nothing that ends the case can predate it.
+    pub last_legal_date: Option<NaiveDate>,
 }
 
 /// Applies one event. Events are facts already decided, so this never fails.
@@ -220,6 +222,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     case.updated_at = Some(event.at);
     let date = event.legal_date.unwrap_or_else(|| legal_date(event.at));
+    case.last_legal_date = case.last_legal_date.max(Some(date));
     match &event.kind {
         EventKind::Received {
             channel,
@@ -253,7 +256,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             case.tracking_number = Some(tracking_number.clone());
             case.department = department.clone();
             case.statute = Some(statute.clone());
-            case.correction_notice_deadline = Some(*correction_notice_deadline);
+            case.correction_notice_deadline = *correction_notice_deadline;
             if case.receipt_date.is_none() {
                 case.receipt_date = Some(date);
                 case.clock_start = Some(ClockStart {
@@ -293,6 +296,8 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
                 reason: StartReason::Correction,
             });
             case.status = Status::Registered;
+            // The period runs afresh; an extension of the old period does not carry over.
+            case.extension = None;
         }
         EventKind::Abandoned => {
             conclude(&mut case, Status::Abandoned, date);
@@ -414,7 +419,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             correction_notice_deadline,
         } => {
             case.status = Status::Processing;
-            case.correction_notice_deadline = Some(*correction_notice_deadline);
+            case.correction_notice_deadline = *correction_notice_deadline;
             case.orders.push(order.clone());
             case.clock_start = Some(ClockStart {
                 date: order.received_on,
@@ -560,6 +565,7 @@ impl Case {
         Some(ClockInput {
             start: start.date,
             start_reason: start.reason,
+            original_receipt: self.receipt_date,
             pauses: self.pauses(),
             extension_days: self.approved_extension_days(),
             reasonable_date: self.reasonable_date.clone(),

@@ -61,6 +61,8 @@ pub struct ReasonableDate {
 pub struct ClockInput {
     pub start: NaiveDate,
     pub start_reason: StartReason,
+    /// The original receipt date, when the clock restarted from a correction or an order.
+    pub original_receipt: Option<NaiveDate>,
     pub pauses: Vec<Pause>,
     /// Working days added by an approved extension (0 when none).
     pub extension_days: u32,
@@ -72,6 +74,7 @@ impl ClockInput {
         ClockInput {
             start,
             start_reason: StartReason::Receipt,
+            original_receipt: None,
             pauses: Vec::new(),
             extension_days: 0,
             reasonable_date: None,
@@ -106,6 +109,7 @@ pub struct Explanation {
     pub statute_name: String,
     pub start: NaiveDate,
     pub start_reason: StartReason,
+    pub original_receipt: Option<NaiveDate>,
     /// The first day counted.
     pub counting_from: NaiveDate,
     pub period_days: u32,
@@ -155,7 +159,8 @@ fn run(cal: &Calendar, start: i32, n: i32, pauses: impl Iterator<Item = (i32, i3
     let mut counted_at_cursor = cal.ordinal(cursor);
     let mut remaining = n;
     for (a, b) in pauses {
-        if b <= cursor {
+        // A pause that ends where it starts (or before: bad input) excludes nothing.
+        if b <= cursor || b <= a {
             continue;
         }
         if a > cursor {
@@ -210,6 +215,30 @@ pub fn due_date(
     }
 }
 
+/// The reply due date under `profile` without the explanation, for bulk use: applies the
+/// profile's counting rule and period (plus its extension when `extended`). `pauses` are the
+/// ones the profile excludes (see [`StatuteProfile::excludes`]).
+pub fn statutory_due(
+    cal: &Calendar,
+    profile: &StatuteProfile,
+    start: NaiveDate,
+    extended: bool,
+    pauses: &[(NaiveDate, NaiveDate)],
+) -> (NaiveDate, bool) {
+    let start = if profile.first_day_counts {
+        start.pred_opt().unwrap_or(start)
+    } else {
+        start
+    };
+    let extension = if extended { profile.extension_days } else { 0 };
+    due_date(
+        cal,
+        start,
+        profile.reply_days.saturating_add(extension),
+        pauses,
+    )
+}
+
 /// The reply due date of a case under `profile`, with its explanation.
 pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -> ReplyDue {
     let count_start = if profile.first_day_counts {
@@ -218,7 +247,7 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         input.start
     };
     let s = day_index(count_start);
-    let period = profile.reply_days + input.extension_days;
+    let period = profile.reply_days.saturating_add(input.extension_days);
     let n = i32::try_from(period).unwrap_or(i32::MAX / 4);
 
     let mut applied: Vec<(i32, i32, PauseKind)> = input
@@ -268,14 +297,19 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
             (_, _) => (statutory_due, None, None),
         };
 
-    let pauses = input
-        .pauses
-        .iter()
+    // Each pause is credited only with the working days no earlier pause already excluded, so
+    // that the notes add up to what the count left out.
+    let mut sorted: Vec<&Pause> = input.pauses.iter().collect();
+    sorted.sort_by_key(|p| p.from);
+    let mut covered_until = s;
+    let pauses = sorted
+        .into_iter()
         .map(|p| {
             let applies = profile.excludes(p.kind);
-            let a = day_index(p.from).max(s);
+            let a = day_index(p.from).max(covered_until);
             let b = p.to.map_or(span_end, day_index).min(span_end);
             let excluded = if applies && b > a {
+                covered_until = b;
                 cal.ordinal(b) - cal.ordinal(a)
             } else {
                 0
@@ -290,23 +324,29 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
             }
         })
         .collect();
+    // Days inside an applied pause were not counted either way: a holiday or make-up day there
+    // made no difference and is not listed.
+    let paused = |d: NaiveDate| {
+        let x = day_index(d);
+        applied.iter().any(|(a, b, _)| *a < x && x <= *b)
+    };
     let span_to = date_of(span_end);
     let holidays = cal
         .holidays_between(count_start, span_to)
         .into_iter()
-        .map(|h| {
+        .filter_map(|h| {
             let from = h.from.max(count_start.succ_opt().unwrap_or(count_start));
             let to = h.to.min(span_to);
             let weekdays = (0..=(to - from).num_days())
                 .filter_map(|i| from.checked_add_signed(chrono::Duration::days(i)))
-                .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+                .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !paused(*d))
                 .count();
-            HolidayNote {
+            (weekdays > 0).then(|| HolidayNote {
                 name: h.name.clone(),
                 from: h.from,
                 to: h.to,
                 weekdays_skipped: u32::try_from(weekdays).unwrap_or(0),
-            }
+            })
         })
         .collect();
     let provisional_reason = provisional.then(|| provisional_reason(cal, count_start, span_to));
@@ -316,6 +356,7 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         statute_name: profile.name.clone(),
         start: input.start,
         start_reason: input.start_reason,
+        original_receipt: input.original_receipt,
         counting_from: if profile.first_day_counts {
             input.start
         } else {
@@ -325,7 +366,11 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         extension_days: input.extension_days,
         pauses,
         holidays,
-        makeup_days: cal.makeup_days_between(count_start, span_to),
+        makeup_days: cal
+            .makeup_days_between(count_start, span_to)
+            .into_iter()
+            .filter(|d| !paused(*d))
+            .collect(),
         statutory_due,
         reasonable_date,
         reasonable_superseded,
@@ -369,15 +414,18 @@ fn explanation_text(
     due: Option<NaiveDate>,
     s: Option<&Suspension>,
 ) -> Vec<String> {
-    let mut lines = vec![
-        format!("适用：{}（{}）", e.statute_name, e.statute),
-        format!(
-            "起算：{}（{}），自 {} 起计算",
-            e.start,
-            e.start_reason.label_zh(),
-            e.counting_from
-        ),
-    ];
+    let mut lines = vec![format!("适用：{}（{}）", e.statute_name, e.statute)];
+    if let Some(original) = e.original_receipt
+        && e.start_reason != StartReason::Receipt
+    {
+        lines.push(format!("原收到申请日：{original}"));
+    }
+    lines.extend([format!(
+        "起算：{}（{}），自 {} 起计算",
+        e.start,
+        e.start_reason.label_zh(),
+        e.counting_from
+    )]);
     if e.extension_days > 0 {
         lines.push(format!(
             "期限：{} 个工作日，经批准延长 {} 个工作日，共 {} 个工作日",

@@ -38,6 +38,12 @@ impl Context<'_> {
 /// The id an applicant without an account files under.
 pub const ANONYMOUS_APPLICANT: &str = "anonymous";
 
+/// 国办函〔2020〕109号 took effect on this day.
+const FEES_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2021, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// Longest free text accepted in one field (characters).
 const MAX_TEXT: usize = 10_000;
 /// Longest name, number or short field (characters).
@@ -89,80 +95,109 @@ pub fn decide(case: &Case, cmd: Command, ctx: &Context) -> Result<Vec<Event>, Re
     };
     d.check_existence(&cmd)?;
     d.check_actor(&cmd)?;
-    match cmd {
-        Command::Receive(r) => d.receive(r),
-        Command::Register {
-            tracking_number,
-            department,
-            receipt_date,
-        } => d.register(&tracking_number, department, receipt_date),
-        Command::Assign {
-            department,
-            assignee,
-        } => d.assign(department, assignee),
-        Command::StartProcessing => {
-            d.status(&[Status::Registered], "开始办理")?;
-            Ok(vec![d.event(None, EventKind::ProcessingStarted)])
+    let mut events = d.dispatch(cmd)?;
+    // A reply period that has run out stays on the record, whatever happens next: a late
+    // extension, a consultation letter entered after the fact or a withdrawal does not undo it.
+    if let Some(breach) = d.overdue_breach(&events) {
+        events.insert(0, breach);
+    }
+    Ok(events)
+}
+
+impl Decider<'_, '_> {
+    /// The `ReplyOverdue` breach to record with `events`, when the case's reply period ended
+    /// before today and no event records it yet.
+    fn overdue_breach(&self, events: &[Event]) -> Option<Event> {
+        if !self.case.status.is_open() {
+            return None;
         }
-        Command::RequestCorrection { items, period_days } => {
-            d.request_correction(items, period_days)
+        let due = self.current_due()?;
+        let breach = Breach::ReplyOverdue { due };
+        let recorded = self.has_breach(&breach)
+            || events.iter().any(
+                |e| matches!(&e.kind, EventKind::BreachRecorded { breach: b } if b == &breach),
+            );
+        (self.today > due && !recorded)
+            .then(|| self.event(Some(self.today), EventKind::BreachRecorded { breach }))
+    }
+
+    fn dispatch(&self, cmd: Command) -> Result<Vec<Event>, Rejection> {
+        let d = self;
+        match cmd {
+            Command::Receive(r) => d.receive(r),
+            Command::Register {
+                tracking_number,
+                department,
+                receipt_date,
+            } => d.register(&tracking_number, department, receipt_date),
+            Command::Assign {
+                department,
+                assignee,
+            } => d.assign(department, assignee),
+            Command::StartProcessing => {
+                d.status(&[Status::Registered], "开始办理")?;
+                Ok(vec![d.event(None, EventKind::ProcessingStarted)])
+            }
+            Command::RequestCorrection { items, period_days } => {
+                d.request_correction(items, period_days)
+            }
+            Command::ReceiveCorrection {
+                content,
+                received_on,
+                late_reason,
+            } => d.receive_correction(&content, received_on, late_reason),
+            Command::Abandon => d.abandon(),
+            Command::StartConsultation {
+                kind,
+                party,
+                letter_date,
+            } => d.start_consultation(kind, &party, letter_date),
+            Command::EndConsultation {
+                consultation,
+                opinion,
+                ended_on,
+            } => d.end_consultation(consultation, opinion, ended_on),
+            Command::RequestExtension { reason, days } => d.request_extension(&reason, days),
+            Command::ApproveExtension => d.approve_extension(),
+            Command::DenyExtension { reason } => {
+                d.pending_extension()?;
+                let reason = text(&reason, "reason", "不予延期的理由", MAX_TEXT)?;
+                Ok(vec![d.event(
+                    Some(d.today),
+                    EventKind::ExtensionDenied { reason },
+                )])
+            }
+            Command::IssueFeeNotice { fee } => d.issue_fee_notice(fee),
+            Command::RecordPayment { paid_on } => d.record_payment(paid_on),
+            Command::CloseUnpaid => d.close_unpaid(),
+            Command::SetReasonableDate { date, reason } => d.set_reasonable_date(date, &reason),
+            Command::ReplyOnTheSpot { reply } => d.reply_on_the_spot(reply),
+            Command::DraftReply { reply } => {
+                d.status(&[Status::Processing], "起草答复")?;
+                let reply = d.check_reply(reply)?;
+                Ok(vec![
+                    d.event(Some(d.today), EventKind::ReplyDrafted { reply }),
+                ])
+            }
+            Command::SubmitForReview => d.submit_for_review(),
+            Command::ApproveReply => d.approve_reply(),
+            Command::ReturnReply { reason } => {
+                d.status(&[Status::UnderReview], "退回答复")?;
+                let reason = text(&reason, "reason", "退回理由", MAX_TEXT)?;
+                Ok(vec![d.event(None, EventKind::ReplyReturned { reason })])
+            }
+            Command::RecordDelivery {
+                method,
+                delivered_on,
+            } => d.record_delivery(method, delivered_on),
+            Command::Archive => d.archive(),
+            Command::Withdraw {
+                reason,
+                withdrawn_on,
+            } => d.withdraw(reason, withdrawn_on),
+            Command::Reopen { order } => d.reopen(order),
+            Command::RecordOverdue => d.record_overdue(),
         }
-        Command::ReceiveCorrection {
-            content,
-            received_on,
-            late_reason,
-        } => d.receive_correction(&content, received_on, late_reason),
-        Command::Abandon => d.abandon(),
-        Command::StartConsultation {
-            kind,
-            party,
-            letter_date,
-        } => d.start_consultation(kind, &party, letter_date),
-        Command::EndConsultation {
-            consultation,
-            opinion,
-            ended_on,
-        } => d.end_consultation(consultation, opinion, ended_on),
-        Command::RequestExtension { reason, days } => d.request_extension(&reason, days),
-        Command::ApproveExtension => d.approve_extension(),
-        Command::DenyExtension { reason } => {
-            d.pending_extension()?;
-            let reason = text(&reason, "reason", "不予延期的理由", MAX_TEXT)?;
-            Ok(vec![d.event(
-                Some(d.today),
-                EventKind::ExtensionDenied { reason },
-            )])
-        }
-        Command::IssueFeeNotice { fee } => d.issue_fee_notice(fee),
-        Command::RecordPayment { paid_on } => d.record_payment(paid_on),
-        Command::CloseUnpaid => d.close_unpaid(),
-        Command::SetReasonableDate { date, reason } => d.set_reasonable_date(date, &reason),
-        Command::ReplyOnTheSpot { reply } => d.reply_on_the_spot(reply),
-        Command::DraftReply { reply } => {
-            d.status(&[Status::Processing], "起草答复")?;
-            let reply = check_reply(reply)?;
-            Ok(vec![
-                d.event(Some(d.today), EventKind::ReplyDrafted { reply }),
-            ])
-        }
-        Command::SubmitForReview => d.submit_for_review(),
-        Command::ApproveReply => d.approve_reply(),
-        Command::ReturnReply { reason } => {
-            d.status(&[Status::UnderReview], "退回答复")?;
-            let reason = text(&reason, "reason", "退回理由", MAX_TEXT)?;
-            Ok(vec![d.event(None, EventKind::ReplyReturned { reason })])
-        }
-        Command::RecordDelivery {
-            method,
-            delivered_on,
-        } => d.record_delivery(method, delivered_on),
-        Command::Archive => d.archive(),
-        Command::Withdraw {
-            reason,
-            withdrawn_on,
-        } => d.withdraw(reason, withdrawn_on),
-        Command::Reopen { order } => d.reopen(order),
-        Command::RecordOverdue => d.record_overdue(),
     }
 }
 
@@ -450,7 +485,8 @@ impl Decider<'_, '_> {
                 "法规配置中没有适用于该收到申请日的期限规则",
             );
         };
-        let correction_notice_deadline = self.add_days(receipt, profile.correction_notice_days);
+        let correction_notice_deadline = (profile.correction_notice_days > 0)
+            .then(|| self.add_days(receipt, profile.correction_notice_days));
         Ok(vec![self.event(
             Some(receipt),
             EventKind::Registered {
@@ -740,7 +776,10 @@ impl Decider<'_, '_> {
     }
 
     fn request_extension(&self, reason: &str, days: Option<u32>) -> Result<Vec<Event>, Rejection> {
-        self.status(&[Status::Registered, Status::Processing], "申请延期")?;
+        self.status(
+            &[Status::Registered, Status::Processing, Status::UnderReview],
+            "申请延期",
+        )?;
         self.no_pending_correction()?;
         if let Some(e) = &self.case.extension {
             match &e.decision {
@@ -806,6 +845,14 @@ impl Decider<'_, '_> {
 
     fn approve_extension(&self) -> Result<Vec<Event>, Rejection> {
         let days = self.pending_extension()?;
+        if self
+            .case
+            .extension
+            .as_ref()
+            .is_some_and(|e| e.requested_by == self.ctx.actor.id)
+        {
+            return no(R::SelfApproval, "延期申请由您本人提出，须由其他审核人批准");
+        }
         let mut events = vec![self.event(Some(self.today), EventKind::ExtensionApproved { days })];
         if let Some(due) = self.current_due() {
             let late = Breach::ExtensionLate { due };
@@ -834,6 +881,12 @@ impl Decider<'_, '_> {
                 return no(R::InvalidInput, "fee.pages：页数应大于 0");
             }
             _ => {}
+        }
+        if self.today < FEES_FROM {
+            return no(
+                R::InvalidInput,
+                format!("《政府信息公开信息处理费管理办法》自 {FEES_FROM} 起施行，此前不能收费"),
+            );
         }
         let amount = fee_yuan(fee);
         if amount == 0 {
@@ -923,6 +976,25 @@ impl Decider<'_, '_> {
         )])
     }
 
+    /// The reply's own checks, plus: "still unclear after correction" needs a correction that
+    /// was asked for and received.
+    fn check_reply(&self, reply: Reply) -> Result<Reply, Rejection> {
+        let reply = check_reply(reply)?;
+        let corrected = self
+            .case
+            .correction
+            .as_ref()
+            .is_some_and(|c| c.received_on.is_some());
+        if reply.outcome == Outcome::CannotProvide(CannotProvideGround::StillUnclear) && !corrected
+        {
+            return no(
+                R::InvalidInput,
+                "reply.outcome：“补正后申请内容仍不明确”须先发出补正告知并收到补正",
+            );
+        }
+        Ok(reply)
+    }
+
     fn pending_steps(&self) -> Vec<String> {
         let mut steps = Vec::new();
         if let Some(c) = self.case.pending_correction() {
@@ -963,8 +1035,16 @@ impl Decider<'_, '_> {
             );
         }
         self.status(&[Status::Registered, Status::Processing], "当场答复")?;
+        if let Some(received) = self.case.receipt_date
+            && received != self.today
+        {
+            return no(
+                R::NotOnReceiptDay,
+                format!("当场答复只能在收到申请当日（{received}）作出；之后的答复须起草并经审核"),
+            );
+        }
         self.no_pending_steps()?;
-        let reply = check_reply(reply)?;
+        let reply = self.check_reply(reply)?;
         Ok(vec![self.event(
             Some(self.today),
             EventKind::RepliedOnTheSpot { reply },
@@ -1062,11 +1142,12 @@ impl Decider<'_, '_> {
             );
         }
         let reason = optional_text(reason.as_deref(), "reason", "撤回理由", MAX_TEXT)?;
+        // A withdrawal ends the case, so it cannot predate anything already recorded on it.
         let floor = self
             .case
-            .receipt_date
-            .or(self.case.received_at.map(legal_date))
-            .map(|d| (d, "收到申请日"));
+            .last_legal_date
+            .or(self.case.receipt_date)
+            .map(|d| (d, "案件最近一次办理记录的日期"));
         let date = self.legal(withdrawn_on, "withdrawn_on", floor)?;
         Ok(vec![
             self.event(Some(date), EventKind::Withdrawn { reason }),
@@ -1100,7 +1181,8 @@ impl Decider<'_, '_> {
         order.received_on = self.legal(Some(order.received_on), "order.received_on", floor)?;
         let date = order.received_on;
         let profile = self.profile()?;
-        let correction_notice_deadline = self.add_days(date, profile.correction_notice_days);
+        let correction_notice_deadline = (profile.correction_notice_days > 0)
+            .then(|| self.add_days(date, profile.correction_notice_days));
         Ok(vec![self.event(
             Some(date),
             EventKind::Reopened {

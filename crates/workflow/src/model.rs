@@ -487,8 +487,9 @@ pub enum EventKind {
         tracking_number: String,
         department: String,
         statute: String,
-        /// The correction notice must go out by this date (art. 30).
-        correction_notice_deadline: NaiveDate,
+        /// The correction notice must go out by this date (art. 30); none where the statute
+        /// sets no limit (cn-2008).
+        correction_notice_deadline: Option<NaiveDate>,
     },
     Assigned {
         department: String,
@@ -558,7 +559,7 @@ pub enum EventKind {
     Reopened {
         order: Order,
         /// The correction notice for the new round must go out by this date.
-        correction_notice_deadline: NaiveDate,
+        correction_notice_deadline: Option<NaiveDate>,
     },
     BreachRecorded {
         breach: Breach,

@@ -39,6 +39,8 @@ pub enum NoticeKind {
     CorrectionNotice,
     /// 延期答复告知书.
     ExtensionNotice,
+    /// 告知书 of a later reply date set under art. 35 (excessive requests).
+    ReasonableDateNotice,
     /// 征求第三方意见书.
     ThirdPartyConsultation,
     /// 征求意见函 to another agency.
@@ -124,6 +126,7 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
         }
         EventKind::ExtensionApproved { .. } => vec![notice(K::ExtensionNotice, Applicant)],
         EventKind::FeeNoticeIssued { .. } => vec![notice(K::FeeNotice, Applicant)],
+        EventKind::ReasonableDateSet { .. } => vec![notice(K::ReasonableDateNotice, Applicant)],
         EventKind::ReplyReturned { .. } => vec![notice(K::ReplyReturned, Assignee)],
         EventKind::ReplyApproved { outcome } => {
             let known = case

@@ -164,8 +164,13 @@ impl Outcome {
         }
     }
 
-    /// The legal basis a notice cites for this outcome.
-    pub fn legal_basis_zh(self) -> &'static str {
+    /// The legal basis a notice cites for this outcome; none for a withdrawal or another
+    /// ending the Regulations do not name.
+    pub fn legal_basis_zh(self) -> Option<&'static str> {
+        Some(self.basis()).filter(|_| self != Outcome::Other(OtherGround::Other))
+    }
+
+    fn basis(self) -> &'static str {
         use CannotProvideGround as C;
         use NotDisclosedGround as N;
         use NotProcessedGround as P;
@@ -199,7 +204,13 @@ impl Outcome {
             Outcome::NotProcessed(P::Publication | P::Confirmation) => {
                 "《中华人民共和国政府信息公开条例》第三十九条"
             }
-            Outcome::Other(_) => "《中华人民共和国政府信息公开条例》第三十条、第四十二条",
+            Outcome::Other(OtherGround::CorrectionNotSupplied) => {
+                "《中华人民共和国政府信息公开条例》第三十条"
+            }
+            Outcome::Other(OtherGround::FeeNotPaid) => {
+                "《中华人民共和国政府信息公开条例》第四十二条、《政府信息公开信息处理费管理办法》"
+            }
+            Outcome::Other(OtherGround::Other) => "",
         }
     }
 

@@ -49,6 +49,8 @@ pub enum RejectionCode {
     FeePeriodNotOver,
     NoFeeDue,
     OnTheSpotRequiresInPerson,
+    /// A reply on the spot is given the day the request is handed in, or not at all.
+    NotOnReceiptDay,
     DraftMissing,
     /// Steps still open (correction, consultation, fee) block the reply.
     PendingSteps,
@@ -63,7 +65,7 @@ pub enum RejectionCode {
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 37] = [
+    pub const ALL: [RejectionCode; 38] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -93,6 +95,7 @@ impl RejectionCode {
         RejectionCode::FeePeriodNotOver,
         RejectionCode::NoFeeDue,
         RejectionCode::OnTheSpotRequiresInPerson,
+        RejectionCode::NotOnReceiptDay,
         RejectionCode::DraftMissing,
         RejectionCode::PendingSteps,
         RejectionCode::SelfApproval,
@@ -135,6 +138,7 @@ impl RejectionCode {
             RejectionCode::FeePeriodNotOver => "fee_period_not_over",
             RejectionCode::NoFeeDue => "no_fee_due",
             RejectionCode::OnTheSpotRequiresInPerson => "on_the_spot_requires_in_person",
+            RejectionCode::NotOnReceiptDay => "not_on_receipt_day",
             RejectionCode::DraftMissing => "draft_missing",
             RejectionCode::PendingSteps => "pending_steps",
             RejectionCode::SelfApproval => "self_approval",

@@ -92,6 +92,9 @@ impl fmt::Display for StatuteError {
 
 impl std::error::Error for StatuteError {}
 
+/// The longest period a profile may set, in working days (about a year and a half).
+pub const MAX_PERIOD: u32 = 365;
+
 /// The profiles shipped with gongkai (config/statutes.toml, compiled in).
 pub const BUILTIN_STATUTES: &str = include_str!("../../../config/statutes.toml");
 
@@ -119,6 +122,23 @@ impl Statute {
                     p.id
                 )));
             }
+            for (name, value) in [
+                ("reply_days", p.reply_days),
+                ("extension_days", p.extension_days),
+                ("correction_notice_days", p.correction_notice_days),
+                ("correction_period_days", p.correction_period_days),
+                ("third_party_days", p.third_party_days),
+                ("other_agency_days", p.other_agency_days),
+                ("fee_payment_days", p.fee_payment_days),
+                ("due_soon_days", p.due_soon_days),
+            ] {
+                if value > MAX_PERIOD {
+                    return Err(fail(format!(
+                        "profile \"{}\": {name} = {value} is more than {MAX_PERIOD} working days",
+                        p.id
+                    )));
+                }
+            }
         }
         Ok(statute)
     }
@@ -141,12 +161,10 @@ impl Statute {
         self.profile(&self.default)
     }
 
-    /// The profile that governs a request received on `receipt`.
+    /// The profile that governs a request received on `receipt`; none when no profile covers
+    /// that date (e.g. before the Regulations took effect on 2008-05-01).
     pub fn profile_for(&self, receipt: NaiveDate) -> Option<&StatuteProfile> {
-        self.profiles
-            .iter()
-            .find(|p| p.applies_to(receipt))
-            .or_else(|| self.default_profile())
+        self.profiles.iter().find(|p| p.applies_to(receipt))
     }
 
     pub fn ids(&self) -> Vec<&str> {
@@ -193,11 +211,20 @@ mod tests {
         assert!(p2008.excludes(PauseKind::ThirdParty));
         assert!(!p2008.excludes(PauseKind::OtherAgency));
         assert!(!p2008.excludes(PauseKind::Fee));
+        assert!(!p2008.excludes(PauseKind::Other));
+        assert!(s.profile_for(d("2008-04-30")).is_none());
     }
 
     #[test]
     fn bad_statute_files_are_refused() {
         let err = Statute::from_toml_str("x.toml", "default = \"nope\"\nprofile = []").unwrap_err();
         assert!(err.to_string().contains("\"nope\" is not defined"), "{err}");
+        let huge = BUILTIN_STATUTES.replacen("reply_days = 20", "reply_days = 2000000000", 1);
+        let err = Statute::from_toml_str("big.toml", &huge).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("profile \"cn-2019\": reply_days = 2000000000 is more than 365"),
+            "{err}"
+        );
     }
 }

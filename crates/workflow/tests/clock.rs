@@ -79,6 +79,7 @@ fn input(start: &str, reason: StartReason, pauses: &[(&str, &str)], ext: u32) ->
     ClockInput {
         start: d(start),
         start_reason: reason,
+        original_receipt: None,
         pauses: pauses
             .iter()
             .map(|(a, b)| Pause {

@@ -474,7 +474,7 @@ fn scenario_register_online(w: &World, seen: &mut Seen) {
             department: DEPT.into(),
             statute: "cn-2019".into(),
             // 7 working days after 03-04: 03-05, 06, 09, 10, 11, 12, 13.
-            correction_notice_deadline: d("2026-03-13"),
+            correction_notice_deadline: Some(d("2026-03-13")),
         }
     );
     assert_eq!(events[0].legal_date, Some(d("2026-03-04")));
@@ -629,7 +629,8 @@ fn scenario_statute_profile_by_receipt_date(w: &World, seen: &mut Seen) {
             ..
         } => {
             assert_eq!(statute, "cn-2008");
-            assert_eq!(*correction_notice_deadline, d("2019-05-23"));
+            // The 2008 text set no limit for the correction notice.
+            assert_eq!(*correction_notice_deadline, None);
         }
         other => panic!("expected registered, got {other:?}"),
     }
@@ -1612,7 +1613,11 @@ fn scenario_reasonable_date(w: &World, seen: &mut Seen) {
     );
     let (c, events) = step(&c, set("2026-05-29"), &w.ctx(&supervisor(), "2026-03-10"));
     assert_eq!(names(&events), ["reasonable_date_set"]);
-    assert!(all_notices(&c, &events).is_empty());
+    // The applicant is told of the later date.
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(NoticeKind::ReasonableDateNotice, Recipient::Applicant)]
+    );
     let due = c.reply_due(&w.cal, &w.statute).unwrap();
     assert_eq!(due.due, Some(d("2026-05-29")));
     assert_eq!(due.explanation.statutory_due, Some(d("2026-03-30")));
@@ -1700,13 +1705,20 @@ fn scenario_reply_on_the_spot(w: &World, seen: &mut Seen) {
     let consulting = apply(
         processing(w),
         consult(ConsultationKind::ThirdParty, THIRD_PARTY, None),
-        &w.ctx(&clerk(), "2026-03-03"),
+        &w.ctx(&clerk(), "2026-03-02"),
     );
     seen.reject(
         &consulting,
         spot.clone(),
-        &w.ctx(&clerk(), "2026-03-03"),
+        &w.ctx(&clerk(), "2026-03-02"),
         RejectionCode::PendingSteps,
+    );
+    // "On the spot" means the day it is handed in; a later reply is drafted and reviewed.
+    seen.reject(
+        &registered(w),
+        spot.clone(),
+        &w.ctx(&clerk(), "2026-03-03"),
+        RejectionCode::NotOnReceiptDay,
     );
     let received = apply(
         Case::default(),
@@ -2394,25 +2406,36 @@ fn scenario_extension_late(w: &World, _seen: &mut Seen) {
     let (_, events) = step(&c, extension_cmd(None), &w.ctx(&clerk(), "2026-03-30"));
     assert_eq!(names(&events), ["extension_requested"]);
 
-    // Requested after the due date: recorded.
+    // Requested after the due date: the overdue reply and the late extension are recorded.
     let (c, events) = step(&c, extension_cmd(None), &w.ctx(&clerk(), "2026-03-31"));
-    assert_eq!(names(&events), ["extension_requested", "breach_recorded"]);
     assert_eq!(
-        events[1].kind,
+        names(&events),
+        ["breach_recorded", "extension_requested", "breach_recorded"]
+    );
+    assert_eq!(
+        events[0].kind,
+        EventKind::BreachRecorded {
+            breach: Breach::ReplyOverdue {
+                due: d("2026-03-30")
+            }
+        }
+    );
+    assert_eq!(
+        events[2].kind,
         EventKind::BreachRecorded {
             breach: Breach::ExtensionLate {
                 due: d("2026-03-30")
             }
         }
     );
-    // Approved a day later: the same breach is not recorded twice.
+    // Approved a day later: neither breach is recorded twice.
     let (c, events) = step(
         &c,
         Command::ApproveExtension,
         &w.ctx(&supervisor(), "2026-04-01"),
     );
     assert_eq!(names(&events), ["extension_approved"]);
-    assert_eq!(c.breaches.len(), 1);
+    assert_eq!(c.breaches.len(), 2);
     assert_eq!(w.due(&c), Some(d("2026-04-28")));
 
     // Requested in time, approved after the due date: recorded at approval.
@@ -2426,13 +2449,23 @@ fn scenario_extension_late(w: &World, _seen: &mut Seen) {
         Command::ApproveExtension,
         &w.ctx(&supervisor(), "2026-03-31"),
     );
-    assert_eq!(names(&events), ["extension_approved", "breach_recorded"]);
     assert_eq!(
-        c.breaches[0].breach,
-        Breach::ExtensionLate {
-            due: d("2026-03-30")
-        }
+        names(&events),
+        ["breach_recorded", "extension_approved", "breach_recorded"]
     );
+    assert_eq!(
+        c.breaches.iter().map(|b| b.breach).collect::<Vec<_>>(),
+        [
+            Breach::ReplyOverdue {
+                due: d("2026-03-30")
+            },
+            Breach::ExtensionLate {
+                due: d("2026-03-30")
+            }
+        ]
+    );
+    // The extension moved the due date, but the period that ran out stays on the record.
+    assert_eq!(w.due(&c), Some(d("2026-04-28")));
 }
 
 fn scenario_reply_overdue(w: &World, _seen: &mut Seen) {
@@ -2827,7 +2860,7 @@ fn every_rejection_code_is_produced() {
         scenario(&w, &mut seen);
     }
     let all: BTreeSet<RejectionCode> = RejectionCode::ALL.into_iter().collect();
-    assert_eq!(all.len(), 37);
+    assert_eq!(all.len(), 38);
     let missing: Vec<&str> = all.difference(&seen.0).map(|c| c.as_str()).collect();
     assert!(
         missing.is_empty(),

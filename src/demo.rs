@@ -1,0 +1,485 @@
+//! `gongkai demo --cases N [--seed S]`: fills a database with realistic cases spread over
+//! 2019–2026, across agencies, departments, states and outcomes. Every case goes through
+//! `store::execute`, so the data is what real use would produce.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use clap::Args;
+use gongkai_store::db::DbConnection;
+use gongkai_store::{StoreError, accounts, execute, migrations, receive};
+use gongkai_workflow::clock::legal_date;
+use gongkai_workflow::model::{
+    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion, Receive,
+    Reply, RequestDetails,
+};
+use gongkai_workflow::outcome::{
+    CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,
+};
+use gongkai_workflow::{Actor, Channel, Command, Context, Outcome, Role};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::config::Config;
+use crate::{Law, database};
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many cases to create.
+    #[arg(long)]
+    cases: u64,
+    /// Seed of the random choices: the same seed gives the same cases.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// Agencies and their departments: (code, name, tracking prefix, [(code, name)]); the first
+/// department of each is its OGI office, which takes requests in.
+/// (code, name, tracking prefix, departments as (code, name)).
+type Org = (
+    &'static str,
+    &'static str,
+    &'static str,
+    [(&'static str, &'static str); 3],
+);
+
+const ORGS: [Org; 3] = [
+    (
+        "bj-cy",
+        "北京市朝阳区人民政府",
+        "CY",
+        [
+            ("bj-cy-gkb", "区政府办公室政务公开办"),
+            ("bj-cy-zjw", "区住房和城乡建设委员会"),
+            ("bj-cy-ghzy", "区规划和自然资源分局"),
+        ],
+    ),
+    (
+        "bj-hd",
+        "北京市海淀区人民政府",
+        "HD",
+        [
+            ("bj-hd-gkb", "区政府办公室政务公开办"),
+            ("bj-hd-jw", "区教育委员会"),
+            ("bj-hd-sthj", "区生态环境局"),
+        ],
+    ),
+    (
+        "bj-fgw",
+        "北京市发展和改革委员会",
+        "FGW",
+        [
+            ("bj-fgw-bgs", "办公室（政务公开）"),
+            ("bj-fgw-tzc", "固定资产投资处"),
+            ("bj-fgw-jgc", "价格管理处"),
+        ],
+    ),
+];
+
+const SUBJECTS: [&str; 8] = [
+    "2025年度老旧小区综合整治项目清单及资金安排",
+    "某地块国有土地使用权出让合同及规划条件",
+    "本区义务教育阶段学校划片方案及依据",
+    "某建设项目环境影响评价文件及批复",
+    "2024年度部门预算及“三公”经费执行情况",
+    "某路段拓宽工程征收补偿方案",
+    "城市更新项目立项批复及可行性研究报告",
+    "居民水电气价格调整听证会记录",
+];
+
+const NAMES: [&str; 10] = [
+    "王小明",
+    "李娜",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴芳",
+];
+
+fn ensure_orgs(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let existing: Vec<String> = accounts::agencies(conn)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    for (code, name, prefix, departments) in ORGS {
+        if existing.iter().any(|e| e == code) {
+            continue;
+        }
+        accounts::create_agency(conn, code, name, prefix)?;
+        for (i, (dcode, dname)) in departments.iter().enumerate() {
+            accounts::create_department(conn, code, dcode, dname, None, i == 0)?;
+        }
+    }
+    Ok(())
+}
+
+/// 10:00 in Beijing on `day`.
+fn at(day: NaiveDate) -> DateTime<Utc> {
+    let t = day.and_hms_opt(2, 0, 0).unwrap_or_default();
+    Utc.from_utc_datetime(&t)
+}
+
+struct CaseRun<'a> {
+    conn: &'a mut DbConnection,
+    law: &'a Law,
+    id: String,
+    version: u64,
+    today: NaiveDate,
+    rejected: &'a mut BTreeMap<String, u64>,
+}
+
+impl CaseRun<'_> {
+    /// Executes `cmd` as `actor` on `day`; false when the day is still to come or the command
+    /// was refused (the case then stays where it is).
+    fn step(&mut self, day: NaiveDate, actor: &Actor, cmd: Command) -> anyhow::Result<bool> {
+        if day > self.today {
+            return Ok(false);
+        }
+        let ctx = Context {
+            now: at(day),
+            actor: actor.clone(),
+            calendar: &self.law.calendar,
+            statute: &self.law.statute,
+        };
+        match execute(self.conn, &self.id, self.version, cmd, &ctx) {
+            Ok(done) => {
+                self.version = done.version;
+                Ok(true)
+            }
+            Err(StoreError::Rejected(r)) => {
+                *self.rejected.entry(r.code.as_str().to_owned()).or_default() += 1;
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn add(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        self.law.calendar.add_working_days(day, n).0
+    }
+}
+
+fn pick_outcome(rng: &mut StdRng) -> Outcome {
+    let nd = [
+        N::StateSecret,
+        N::ForbiddenByLaw,
+        N::Security,
+        N::ThirdPartyRights,
+        N::InternalAffairs,
+        N::ProcessInformation,
+        N::EnforcementFile,
+        N::AdministrativeQuery,
+    ];
+    let np = [
+        P::Petition,
+        P::Repeated,
+        P::Publication,
+        P::Excessive,
+        P::Confirmation,
+    ];
+    match rng.random_range(0..100) {
+        0..40 => Outcome::Disclosed,
+        40..55 => Outcome::PartlyDisclosed,
+        55..65 => Outcome::NotDisclosed(nd[rng.random_range(0..nd.len())]),
+        65..77 => Outcome::CannotProvide(C::NotHeld),
+        77..83 => Outcome::CannotProvide(C::WouldNeedCreating),
+        83..85 => Outcome::CannotProvide(C::StillUnclear),
+        85..97 => Outcome::NotProcessed(np[rng.random_range(0..np.len())]),
+        _ => Outcome::Other(OtherGround::Other),
+    }
+}
+
+fn one_case(
+    conn: &mut DbConnection,
+    law: &Law,
+    rng: &mut StdRng,
+    today: NaiveDate,
+    rejected: &mut BTreeMap<String, u64>,
+) -> anyhow::Result<()> {
+    let (agency, _, _, departments) = ORGS[rng.random_range(0..ORGS.len())];
+    let intake = departments[0].0;
+    let department = departments[rng.random_range(0..departments.len())].0;
+    let clerk = Actor::staff(
+        format!("{department}-clerk{}", rng.random_range(1..=3)),
+        Role::Clerk,
+        &[intake, department],
+    );
+    let chief = Actor::staff(
+        format!("{department}-chief"),
+        Role::Supervisor,
+        &[intake, department],
+    );
+    let first = NaiveDate::from_ymd_opt(2019, 1, 2).unwrap_or_default();
+    let span = (today - first).num_days().max(1);
+    let day = first + chrono::Duration::days(rng.random_range(0..span));
+    // The next working day on or after `day`.
+    let received = law
+        .calendar
+        .add_working_days(day.pred_opt().unwrap_or(day), 1)
+        .0
+        .min(today);
+    let channel = match rng.random_range(0..100) {
+        0..50 => Channel::Online,
+        50..65 => Channel::InPerson,
+        65..80 => Channel::RegisteredPost,
+        80..85 => Channel::OrdinaryPost,
+        85..95 => Channel::Email,
+        _ => Channel::Fax,
+    };
+    let kind = match rng.random_range(0..100) {
+        0..75 => ApplicantType::NaturalPerson,
+        75..85 => ApplicantType::Commercial,
+        85..89 => ApplicantType::Research,
+        89..93 => ApplicantType::PublicInterest,
+        93..97 => ApplicantType::LegalService,
+        _ => ApplicantType::OtherOrganisation,
+    };
+    let person = NAMES[rng.random_range(0..NAMES.len())];
+    let name = match kind {
+        ApplicantType::NaturalPerson => person.to_owned(),
+        ApplicantType::LegalService => format!("北京{person}律师事务所"),
+        ApplicantType::Research => format!("{person}城市研究院"),
+        _ => format!("北京{person}科技有限公司"),
+    };
+    let applicant_actor = Actor::new(
+        format!("demo-applicant-{}", rng.random_range(0..5000)),
+        Role::Applicant,
+    );
+    let (filer, receipt_date) = if channel == Channel::Online {
+        (applicant_actor.clone(), None)
+    } else {
+        (clerk.clone(), Some(received))
+    };
+    let ctx = Context {
+        now: at(received),
+        actor: filer,
+        calendar: &law.calendar,
+        statute: &law.statute,
+    };
+    let got = receive(
+        conn,
+        Receive {
+            channel,
+            agency: agency.to_owned(),
+            department: intake.to_owned(),
+            applicant: Applicant {
+                kind: Some(kind),
+                name,
+                id_document: None,
+                phone: Some(format!("138{:08}", rng.random_range(0..100_000_000))),
+                email: Some(format!(
+                    "applicant{}@example.cn",
+                    rng.random_range(0..100_000)
+                )),
+                address: Some("北京市朝阳区建国路1号".to_owned()),
+            },
+            request: RequestDetails {
+                description: SUBJECTS[rng.random_range(0..SUBJECTS.len())].to_owned(),
+                document_number: None,
+                carrier: Carrier::Electronic,
+                delivery: Delivery::Email,
+            },
+            receipt_date,
+        },
+        &ctx,
+    )?;
+    let mut run = CaseRun {
+        conn,
+        law,
+        id: got.case_id,
+        version: got.version,
+        today,
+        rejected,
+    };
+    let register = Command::Register {
+        tracking_number: String::new(),
+        department: Some(department.to_owned()),
+        receipt_date: None,
+    };
+    if !run.step(received, &clerk, register)? {
+        return Ok(());
+    }
+    let assign = Command::Assign {
+        department: None,
+        assignee: Some(clerk.id.clone()),
+    };
+    if !run.step(received, &chief, assign)? {
+        return Ok(());
+    }
+    let mut d = run.add(received, 1);
+    if !run.step(d, &clerk, Command::StartProcessing)? {
+        return Ok(());
+    }
+    let roll = rng.random_range(0..100);
+    if roll < 3 {
+        let withdraw = Command::Withdraw {
+            reason: Some("申请人已通过其他途径获取".to_owned()),
+            withdrawn_on: None,
+        };
+        run.step(run.add(d, 3), &clerk, withdraw)?;
+        return Ok(());
+    }
+    if roll < 8 {
+        d = run.add(d, 1);
+        let items = vec!["请明确所需信息的具体名称或文号".to_owned()];
+        let ask = Command::RequestCorrection {
+            items,
+            period_days: Some(10),
+        };
+        if !run.step(d, &clerk, ask)? {
+            return Ok(());
+        }
+        if rng.random_bool(0.3) {
+            run.step(run.add(d, 11), &clerk, Command::Abandon)?;
+            return Ok(());
+        }
+        d = run.add(d, 5);
+        let corrected = Command::ReceiveCorrection {
+            content: "所需信息为2025年度项目清单（含资金安排）".to_owned(),
+            received_on: None,
+            late_reason: None,
+        };
+        if !run.step(d, &clerk, corrected)? {
+            return Ok(());
+        }
+        d = run.add(d, 1);
+        if !run.step(d, &clerk, Command::StartProcessing)? {
+            return Ok(());
+        }
+    }
+    if (8..16).contains(&roll) || (16..20).contains(&roll) {
+        let kind = if roll < 16 {
+            ConsultationKind::ThirdParty
+        } else {
+            ConsultationKind::OtherAgency
+        };
+        d = run.add(d, 2);
+        let start = Command::StartConsultation {
+            kind,
+            party: "北京华宇建筑工程有限公司".to_owned(),
+            letter_date: None,
+        };
+        if !run.step(d, &clerk, start)? {
+            return Ok(());
+        }
+        d = run.add(d, rng.random_range(3..12));
+        let opinion = if rng.random_bool(0.5) {
+            Opinion::Consent
+        } else {
+            Opinion::Objection
+        };
+        let end = Command::EndConsultation {
+            consultation: 1,
+            opinion,
+            ended_on: None,
+        };
+        if !run.step(d, &clerk, end)? {
+            return Ok(());
+        }
+    }
+    if (20..22).contains(&roll) {
+        d = run.add(d, 2);
+        let notice = Command::IssueFeeNotice {
+            fee: FeeMethod::PerPage { pages: 150 },
+        };
+        if !run.step(d, &clerk, notice)? {
+            return Ok(());
+        }
+        if rng.random_bool(0.2) {
+            run.step(run.add(d, 21), &clerk, Command::CloseUnpaid)?;
+            return Ok(());
+        }
+        d = run.add(d, 6);
+        if !run.step(d, &clerk, Command::RecordPayment { paid_on: None })? {
+            return Ok(());
+        }
+    }
+    if (22..27).contains(&roll) {
+        let ask = Command::RequestExtension {
+            reason: "需要调取多年档案，无法在法定期限内答复".to_owned(),
+            days: None,
+        };
+        if !run.step(run.add(d, 12), &clerk, ask)? {
+            return Ok(());
+        }
+        d = run.add(d, 13);
+        if !run.step(d, &chief, Command::ApproveExtension)? {
+            return Ok(());
+        }
+    }
+    let outcome = pick_outcome(rng);
+    let competent = (outcome == Outcome::CannotProvide(C::NotHeld) && rng.random_bool(0.4))
+        .then(|| "北京市规划和自然资源委员会".to_owned());
+    d = run.add(d, rng.random_range(2..10));
+    let draft = Command::DraftReply {
+        reply: Reply {
+            outcome,
+            text: format!("经审查，{}。", outcome.label_zh()),
+            competent_agency: competent,
+        },
+    };
+    if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {
+        return Ok(());
+    }
+    if rng.random_bool(0.05) {
+        d = run.add(d, 1);
+        let back = Command::ReturnReply {
+            reason: "请补充法律依据".to_owned(),
+        };
+        if !run.step(d, &chief, back)? || !run.step(d, &clerk, Command::SubmitForReview)? {
+            return Ok(());
+        }
+    }
+    // Now and then a reply is late, and the breach is recorded.
+    d = if rng.random_bool(0.03) {
+        run.add(d, 25)
+    } else {
+        run.add(d, 1)
+    };
+    if !run.step(d, &chief, Command::ApproveReply)? {
+        return Ok(());
+    }
+    d = run.add(d, 1);
+    let deliver = Command::RecordDelivery {
+        method: Delivery::Email,
+        delivered_on: None,
+    };
+    if !run.step(d, &clerk, deliver)? {
+        return Ok(());
+    }
+    run.step(run.add(d, 5), &clerk, Command::Archive)?;
+    Ok(())
+}
+
+pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCode> {
+    let (url, mut conn) = database::open(config)?;
+    migrations::run_pending(&mut conn)?;
+    ensure_orgs(&mut conn)?;
+    let today = legal_date(Utc::now());
+    let mut rng = StdRng::seed_from_u64(args.seed);
+    let mut rejected = BTreeMap::new();
+    let bar = database::progress(args.cases, "creating cases")?;
+    for _ in 0..args.cases {
+        one_case(&mut conn, law, &mut rng, today, &mut rejected)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!(
+        "{}: created {} case(s) across {} agencies",
+        url.redacted(),
+        args.cases,
+        ORGS.len()
+    );
+    if !rejected.is_empty() {
+        // Some generated steps hit a rule (e.g. a reply approved after the extension request
+        // became moot); the case stays where it was, as it would in real use.
+        let list: Vec<String> = rejected.iter().map(|(k, v)| format!("{k} × {v}")).collect();
+        println!("steps refused by the workflow: {}", list.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
