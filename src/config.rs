@@ -13,6 +13,15 @@ pub const DEFAULTS: &str = include_str!("../config/default.toml");
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub database: Database,
+    pub attachments: Attachments,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    pub dir: std::path::PathBuf,
+    pub max_bytes: u64,
+    pub content_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -74,6 +83,13 @@ mod tests {
         let c = Config::load(None, |_| None).unwrap();
         assert_eq!(c.database.url, gongkai_store::DEFAULT_DATABASE_URL);
         assert_eq!(c.database.pool_size, 8);
+        assert_eq!(c.attachments.max_bytes, 20 * 1024 * 1024);
+        assert!(
+            c.attachments
+                .content_types
+                .iter()
+                .any(|t| t == "application/pdf")
+        );
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
             DatabaseUrl::Postgres(u) => match (u.find("://"), u.rfind('@')) {
-                (Some(s), Some(at)) if at > s => {
+                (Some(s), Some(at)) if at > s && u[s + 3..at].contains(':') => {
                     let userinfo = &u[s + 3..at];
                     let user = userinfo.split(':').next().unwrap_or("");
                     format!("{}{user}:***{}", &u[..s + 3], &u[at..])
@@ -215,6 +215,12 @@ mod tests {
                 .unwrap()
                 .redacted(),
             "postgres://u:***@127.0.0.1/db"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@127.0.0.1/db")
+                .unwrap()
+                .redacted(),
+            "postgres://u@127.0.0.1/db"
         );
         let typo = DatabaseUrl::parse("postgress://127.0.0.1/db").unwrap_err();
         assert!(

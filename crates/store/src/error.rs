@@ -13,6 +13,13 @@ pub enum StoreError {
     Rejected(Rejection),
     #[error("not found: {0}")]
     NotFound(String),
+    /// Input the store refuses, naming the field: "field: problem".
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the file is {size} bytes; at most {limit} are accepted")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("file system: {0}")]
+    Io(String),
     /// Bad settings (DATABASE_URL and the like).
     #[error("{0}")]
     Config(String),

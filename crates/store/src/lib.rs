@@ -8,9 +8,11 @@
 //!   outbox, in one transaction; plus `receive` and `register` (tracking numbers);
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
+//! - [`attachments`]: content-addressed files with their metadata;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod db;
 pub mod error;

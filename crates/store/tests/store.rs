@@ -714,3 +714,148 @@ fn accounts_users_departments_and_login_counters() {
         assert!(matches!(err, StoreError::NotFound(_)), "{}: {err}", db.name);
     }
 }
+
+#[test]
+fn attachments_are_stored_once_by_content_and_checked_on_read() {
+    use gongkai_store::attachments::{self, Limits};
+    let law = Law::new();
+    for db in databases("attachments") {
+        let mut c = db.seeded();
+        let dir = std::env::temp_dir().join(format!("gongkai-blobs-{}", uuid::Uuid::now_v7()));
+        let limits = Limits {
+            max_bytes: 1024,
+            content_types: vec!["application/pdf".to_owned(), "text/plain".to_owned()],
+        };
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("王小明", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        let pdf = b"%PDF-1.7 application form".to_vec();
+        let a = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "申请表.pdf",
+            "application/PDF",
+            &pdf,
+            "zhangwei",
+        )
+        .unwrap();
+        let b = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "申请表（副本）.pdf",
+            "application/pdf",
+            &pdf,
+            "zhangwei",
+        )
+        .unwrap();
+        assert_eq!(a.sha256, b.sha256);
+        assert_ne!(a.id, b.id);
+        let blobs: usize = walk(&dir);
+        assert_eq!(blobs, 1, "{}: the same bytes are stored once", db.name);
+        assert_eq!(attachments::list(&mut c, &id).unwrap().len(), 2);
+        assert_eq!(attachments::read(&dir, &a).unwrap(), pdf);
+
+        let too_big = vec![b'x'; 2048];
+        let err = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "big.txt",
+            "text/plain",
+            &too_big,
+            "zhangwei",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::TooLarge {
+                    size: 2048,
+                    limit: 1024
+                }
+            ),
+            "{err}"
+        );
+        let err = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "x.exe",
+            "application/x-msdownload",
+            b"MZ",
+            "zhangwei",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("content_type: \"application/x-msdownload\" is not accepted"),
+            "{err}"
+        );
+        let err = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "../../etc/passwd",
+            "text/plain",
+            b"x",
+            "zhangwei",
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("filename:"), "{err}");
+        let err = attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            "no-such-case",
+            "a.txt",
+            "text/plain",
+            b"x",
+            "zhangwei",
+        )
+        .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+        assert_eq!(
+            attachments::list(&mut c, &id).unwrap().len(),
+            2,
+            "nothing stored by the refusals"
+        );
+
+        // A file altered on disk is refused on read.
+        std::fs::write(attachments::blob_path(&dir, &a.sha256), b"tampered").unwrap();
+        let err = attachments::read(&dir, &a).unwrap_err();
+        assert!(
+            err.to_string().contains("no longer matches its sha256"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
