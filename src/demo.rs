@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use clap::Args;
 use gongkai_store::db::DbConnection;
-use gongkai_store::{StoreError, accounts, execute, migrations, receive};
+use gongkai_store::{
+    StoreError, accounts, execute_within, migrations, receive_within, register_within,
+    write_transaction,
+};
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion, Receive,
@@ -32,6 +35,9 @@ pub struct DemoArgs {
     /// Seed of the random choices: the same seed gives the same cases.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Cases written per transaction (each command still goes through `execute`).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    batch: u64,
 }
 
 /// Agencies and their departments: (code, name, tracking prefix, [(code, name)]); the first
@@ -146,7 +152,7 @@ impl CaseRun<'_> {
             calendar: &self.law.calendar,
             statute: &self.law.statute,
         };
-        match execute(self.conn, &self.id, self.version, cmd, &ctx) {
+        match execute_within(self.conn, &self.id, self.version, cmd, &ctx) {
             Ok(done) => {
                 self.version = done.version;
                 Ok(true)
@@ -261,7 +267,7 @@ fn one_case(
         calendar: &law.calendar,
         statute: &law.statute,
     };
-    let got = receive(
+    let got = receive_within(
         conn,
         Receive {
             channel,
@@ -296,13 +302,26 @@ fn one_case(
         today,
         rejected,
     };
-    let register = Command::Register {
-        tracking_number: String::new(),
-        department: Some(department.to_owned()),
-        receipt_date: None,
+    let ctx = Context {
+        now: at(received),
+        actor: clerk.clone(),
+        calendar: &law.calendar,
+        statute: &law.statute,
     };
-    if !run.step(received, &clerk, register)? {
-        return Ok(());
+    match register_within(
+        run.conn,
+        &run.id,
+        run.version,
+        Some(department.to_owned()),
+        None,
+        &ctx,
+    ) {
+        Ok(done) => run.version = done.version,
+        Err(StoreError::Rejected(r)) => {
+            *run.rejected.entry(r.code.as_str().to_owned()).or_default() += 1;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
     }
     let assign = Command::Assign {
         department: None,
@@ -324,7 +343,8 @@ fn one_case(
         run.step(run.add(d, 3), &clerk, withdraw)?;
         return Ok(());
     }
-    if roll < 8 {
+    let corrected = (3..8).contains(&roll);
+    if corrected {
         d = run.add(d, 1);
         let items = vec!["请明确所需信息的具体名称或文号".to_owned()];
         let ask = Command::RequestCorrection {
@@ -382,7 +402,8 @@ fn one_case(
             return Ok(());
         }
     }
-    if (20..22).contains(&roll) {
+    // Fees exist from 2021 (国办函〔2020〕109号).
+    if (20..22).contains(&roll) && d.year() >= 2021 {
         d = run.add(d, 2);
         let notice = Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 150 },
@@ -412,7 +433,10 @@ fn one_case(
             return Ok(());
         }
     }
-    let outcome = pick_outcome(rng);
+    let mut outcome = pick_outcome(rng);
+    if outcome == Outcome::CannotProvide(C::StillUnclear) && !corrected {
+        outcome = Outcome::CannotProvide(C::WouldNeedCreating);
+    }
     let competent = (outcome == Outcome::CannotProvide(C::NotHeld) && rng.random_bool(0.4))
         .then(|| "北京市规划和自然资源委员会".to_owned());
     d = run.add(d, rng.random_range(2..10));
@@ -464,9 +488,17 @@ pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCo
     let mut rng = StdRng::seed_from_u64(args.seed);
     let mut rejected = BTreeMap::new();
     let bar = database::progress(args.cases, "creating cases")?;
-    for _ in 0..args.cases {
-        one_case(&mut conn, law, &mut rng, today, &mut rejected)?;
-        bar.inc(1);
+    let mut left = args.cases;
+    while left > 0 {
+        let n = left.min(args.batch);
+        write_transaction(&mut conn, |conn| -> anyhow::Result<()> {
+            for _ in 0..n {
+                one_case(conn, law, &mut rng, today, &mut rejected)?;
+            }
+            Ok(())
+        })?;
+        left -= n;
+        bar.inc(n);
     }
     bar.finish_and_clear();
     println!(

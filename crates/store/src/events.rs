@@ -136,22 +136,3 @@ pub(crate) fn append(
     }
     Ok(rows)
 }
-
-/// The hash of the case's last event (the chain's head), or [`GENESIS`].
-pub(crate) fn head_hash(
-    conn: &mut DbConnection,
-    case_id: &str,
-    version: u64,
-) -> StoreResult<String> {
-    if version == 0 {
-        return Ok(GENESIS.to_owned());
-    }
-    let seq = i64::try_from(version).unwrap_or(i64::MAX);
-    Ok(case_events::table
-        .filter(case_events::case_id.eq(case_id))
-        .filter(case_events::seq.eq(seq))
-        .select(case_events::hash)
-        .first::<String>(conn)
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_owned()))
-}

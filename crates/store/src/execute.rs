@@ -142,10 +142,19 @@ fn new_query_code() -> String {
 /// Takes in a new request: creates the case with a fresh id and query code, and executes the
 /// `Receive` command.
 pub fn receive(conn: &mut DbConnection, receive: Receive, ctx: &Context) -> StoreResult<Executed> {
+    write_transaction(conn, |conn| receive_within(conn, receive, ctx))
+}
+
+/// [`receive`] inside a write transaction the caller holds.
+pub fn receive_within(
+    conn: &mut DbConnection,
+    receive: Receive,
+    ctx: &Context,
+) -> StoreResult<Executed> {
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
-    write_transaction(conn, |conn| {
+    {
         let belongs = departments::table
             .filter(departments::code.eq(&receive.department))
             .filter(departments::agency_code.eq(&receive.agency))
@@ -187,7 +196,7 @@ pub fn receive(conn: &mut DbConnection, receive: Receive, ctx: &Context) -> Stor
         let mut done = execute_in(conn, &case_id, 0, Command::Receive(receive), ctx)?;
         done.query_code = Some(code.clone());
         Ok(done)
-    })
+    }
 }
 
 /// Registers a received case, taking the next tracking number of its agency and year in the
@@ -202,6 +211,27 @@ pub fn register(
     ctx: &Context,
 ) -> StoreResult<Executed> {
     write_transaction(conn, |conn| {
+        register_within(
+            conn,
+            case_id,
+            expected_version,
+            department,
+            receipt_date,
+            ctx,
+        )
+    })
+}
+
+/// [`register`] inside a write transaction the caller holds.
+pub fn register_within(
+    conn: &mut DbConnection,
+    case_id: &str,
+    expected_version: u64,
+    department: Option<String>,
+    receipt_date: Option<NaiveDate>,
+    ctx: &Context,
+) -> StoreResult<Executed> {
+    {
         let agency: String = cases::table
             .find(case_id)
             .select(cases::agency_code)
@@ -233,7 +263,7 @@ pub fn register(
             },
             ctx,
         )
-    })
+    }
 }
 
 /// Advances the agency's counter for `year` and formats the number, e.g. `GK-2026-000123`.
@@ -314,6 +344,20 @@ pub fn execute(
     })
 }
 
+/// `execute` inside a write transaction the caller already holds (see
+/// [`write_transaction`]), so that bulk work (the demo data generator, imports) can commit many
+/// commands at once. Same door, same checks: a failure leaves the caller's transaction to roll
+/// back.
+pub fn execute_within(
+    conn: &mut DbConnection,
+    case_id: &str,
+    expected_version: u64,
+    command: Command,
+    ctx: &Context,
+) -> StoreResult<Executed> {
+    execute_in(conn, case_id, expected_version, command, ctx)
+}
+
 /// The body of `execute`, inside a transaction the caller holds.
 pub(crate) fn execute_in(
     conn: &mut DbConnection,
@@ -325,12 +369,14 @@ pub(crate) fn execute_in(
     let expected = i64::try_from(expected_version).unwrap_or(i64::MAX);
     // Claim the row at the version the caller saw: on PostgreSQL this takes the row lock, and
     // a writer that committed first makes the condition false.
-    let claimed = diesel::update(cases::table)
+    let claimed: Option<CaseRow> = diesel::update(cases::table)
         .filter(cases::id.eq(case_id))
         .filter(cases::version.eq(expected))
         .set(cases::version.eq(expected))
-        .execute(conn)?;
-    if claimed == 0 {
+        .returning(cases::all_columns)
+        .get_result(conn)
+        .optional()?;
+    let Some(mut row) = claimed else {
         let actual: Option<i64> = cases::table
             .find(case_id)
             .select(cases::version)
@@ -343,12 +389,15 @@ pub(crate) fn execute_in(
                 actual: u64::try_from(actual).unwrap_or(0),
             },
         });
-    }
-    let mut row: CaseRow = cases::table
-        .find(case_id)
-        .select(CaseRow::as_select())
-        .first(conn)?;
-    let history = events::load(conn, case_id)?;
+    };
+    let rows = events::load_rows(conn, case_id)?;
+    let prev = rows
+        .last()
+        .map_or_else(|| events::GENESIS.to_owned(), |r| r.hash.clone());
+    let history = rows
+        .iter()
+        .map(EventRow::event)
+        .collect::<StoreResult<Vec<Event>>>()?;
     if history.len() as u64 != expected_version {
         return Err(StoreError::Corrupt(format!(
             "case {case_id}: projection at version {expected_version} but {} events stored",
@@ -359,7 +408,6 @@ pub(crate) fn execute_in(
     ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
     let before = Case::from_events(&history);
     let new_events = decide(&before, command, &ctx)?;
-    let prev = events::head_hash(conn, case_id, expected_version)?;
     let rows = events::append(conn, case_id, expected_version, &prev, &new_events)?;
     let mut case = before;
     for (event, row) in new_events.iter().zip(&rows) {

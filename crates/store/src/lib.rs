@@ -25,7 +25,9 @@ pub mod schema;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};
-pub use execute::{CaseRow, Executed, execute, receive, register};
+pub use execute::{
+    CaseRow, Executed, execute, execute_within, receive, receive_within, register, register_within,
+};
 
 /// The default database: a SQLite file under ./data, created with its folder on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongkai.db";
