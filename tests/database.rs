@@ -102,7 +102,7 @@ fn migrate_demo_audit_and_recompute() {
         let o = db.run(&["migrate"]);
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         assert!(
-            text(&o.stdout).contains("applied 1 migration(s)"),
+            text(&o.stdout).contains("applied 2 migration(s): 20261123000001, 20261123000002"),
             "{}",
             text(&o.stdout)
         );
@@ -113,11 +113,9 @@ fn migrate_demo_audit_and_recompute() {
             text(&o.stdout)
         );
         let o = db.run(&["migrate", "--status"]);
-        assert!(
-            text(&o.stdout).contains("20261123000001  applied"),
-            "{}",
-            text(&o.stdout)
-        );
+        let status = text(&o.stdout);
+        assert!(status.contains("20261123000001  applied"), "{status}");
+        assert!(status.contains("20261123000002  applied"), "{status}");
         if db.name == "sqlite" {
             assert!(
                 db.dir.join("data/gongkai.db").is_file(),

@@ -154,49 +154,47 @@ pub fn receive_within(
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
-    {
-        let belongs = departments::table
-            .filter(departments::code.eq(&receive.department))
-            .filter(departments::agency_code.eq(&receive.agency))
-            .count()
-            .get_result::<i64>(conn)?;
-        if belongs == 0 {
-            return Err(StoreError::NotFound(format!(
-                "department \"{}\" of agency \"{}\"",
-                receive.department, receive.agency
-            )));
-        }
-        let row = CaseRow {
-            id: case_id.clone(),
-            tracking_number: None,
-            query_code_hash: hash_query_code(&case_id, &code),
-            agency_code: receive.agency.clone(),
-            department_code: receive.department.clone(),
-            assignee: None,
-            account: None,
-            status: "new".to_owned(),
-            sub_state: None,
-            applicant_type: None,
-            applicant_name: receive.applicant.name.clone(),
-            channel: enum_name(&receive.channel).unwrap_or_default(),
-            receipt_date: None,
-            due_date: None,
-            due_sort: NO_DUE_DATE,
-            provisional: false,
-            warning_level: None,
-            outcome: None,
-            outcome_ground: None,
-            version: 0,
-            created_at: now,
-            updated_at: now,
-        };
-        diesel::insert_into(cases::table)
-            .values(&row)
-            .execute(conn)?;
-        let mut done = execute_in(conn, &case_id, 0, Command::Receive(receive), ctx)?;
-        done.query_code = Some(code.clone());
-        Ok(done)
+    let belongs = departments::table
+        .filter(departments::code.eq(&receive.department))
+        .filter(departments::agency_code.eq(&receive.agency))
+        .count()
+        .get_result::<i64>(conn)?;
+    if belongs == 0 {
+        return Err(StoreError::NotFound(format!(
+            "department \"{}\" of agency \"{}\"",
+            receive.department, receive.agency
+        )));
     }
+    let row = CaseRow {
+        id: case_id.clone(),
+        tracking_number: None,
+        query_code_hash: hash_query_code(&case_id, &code),
+        agency_code: receive.agency.clone(),
+        department_code: receive.department.clone(),
+        assignee: None,
+        account: None,
+        status: "new".to_owned(),
+        sub_state: None,
+        applicant_type: None,
+        applicant_name: receive.applicant.name.clone(),
+        channel: enum_name(&receive.channel).unwrap_or_default(),
+        receipt_date: None,
+        due_date: None,
+        due_sort: NO_DUE_DATE,
+        provisional: false,
+        warning_level: None,
+        outcome: None,
+        outcome_ground: None,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(cases::table)
+        .values(&row)
+        .execute(conn)?;
+    let mut done = execute_in(conn, &case_id, 0, Command::Receive(receive), ctx)?;
+    done.query_code = Some(code.clone());
+    Ok(done)
 }
 
 /// Registers a received case, taking the next tracking number of its agency and year in the
@@ -231,39 +229,37 @@ pub fn register_within(
     receipt_date: Option<NaiveDate>,
     ctx: &Context,
 ) -> StoreResult<Executed> {
-    {
-        let agency: String = cases::table
-            .find(case_id)
-            .select(cases::agency_code)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
-        if let Some(d) = &department {
-            let belongs = departments::table
-                .filter(departments::code.eq(d))
-                .filter(departments::agency_code.eq(&agency))
-                .count()
-                .get_result::<i64>(conn)?;
-            if belongs == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "department \"{d}\" of agency \"{agency}\""
-                )));
-            }
+    let agency: String = cases::table
+        .find(case_id)
+        .select(cases::agency_code)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
+    if let Some(d) = &department {
+        let belongs = departments::table
+            .filter(departments::code.eq(d))
+            .filter(departments::agency_code.eq(&agency))
+            .count()
+            .get_result::<i64>(conn)?;
+        if belongs == 0 {
+            return Err(StoreError::NotFound(format!(
+                "department \"{d}\" of agency \"{agency}\""
+            )));
         }
-        let year = legal_date(ctx.now).year();
-        let tracking_number = next_tracking_number(conn, &agency, year)?;
-        execute_in(
-            conn,
-            case_id,
-            expected_version,
-            Command::Register {
-                tracking_number,
-                department,
-                receipt_date,
-            },
-            ctx,
-        )
     }
+    let year = legal_date(ctx.now).year();
+    let tracking_number = next_tracking_number(conn, &agency, year)?;
+    execute_in(
+        conn,
+        case_id,
+        expected_version,
+        Command::Register {
+            tracking_number,
+            department,
+            receipt_date,
+        },
+        ctx,
+    )
 }
 
 /// Advances the agency's counter for `year` and formats the number, e.g. `GK-2026-000123`.

@@ -12,6 +12,10 @@ use crate::schema::cases;
 /// The statuses of cases still awaiting a reply.
 pub const OPEN_STATUSES: [&str; 4] = ["received", "registered", "processing", "under_review"];
 
+/// The predicate of the partial index `cases_open_queue`, word for word.
+const OPEN_PREDICATE: &str =
+    "cases.status IN ('received', 'registered', 'processing', 'under_review')";
+
 /// Filters of the clerk queue; empty lists mean "any".
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -49,23 +53,40 @@ pub fn queue(
     if let Some(a) = &filter.agency {
         q = q.filter(cases::agency_code.eq(a.clone()));
     }
-    if !filter.departments.is_empty() {
-        q = q.filter(cases::department_code.eq_any(filter.departments.clone()));
+    // One department by equality: PostgreSQL reads `= ANY(array)` without the index's order.
+    match filter.departments.as_slice() {
+        [] => {}
+        [one] => q = q.filter(cases::department_code.eq(one.clone())),
+        many => q = q.filter(cases::department_code.eq_any(many.to_vec())),
     }
     if let Some(a) = &filter.assignee {
         q = q.filter(cases::assignee.eq(a.clone()));
     }
     if !filter.statuses.is_empty() {
         q = q.filter(cases::status.eq_any(filter.statuses.clone()));
+        // Open statuses only: repeat the partial index's predicate (migration
+        // 2026-11-23-000002) as literal SQL, so that both planners can match it (they cannot
+        // with bound parameters).
+        if filter
+            .statuses
+            .iter()
+            .all(|s| OPEN_STATUSES.contains(&s.as_str()))
+        {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(OPEN_PREDICATE));
+        }
     }
     if let Some(w) = &filter.warning_level {
         q = q.filter(cases::warning_level.eq(w.clone()));
     }
     if let Some(c) = after {
+        // A row-value comparison: both backends seek into (…, due_sort, id) with it, also
+        // within a run of equal due dates, where `a > x OR (a = x AND b > y)` scans.
         q = q.filter(
-            cases::due_sort.gt(c.due_sort).or(cases::due_sort
-                .eq(c.due_sort)
-                .and(cases::id.gt(c.id.clone()))),
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(cases.due_sort, cases.id) > (")
+                .bind::<diesel::sql_types::Date, _>(c.due_sort)
+                .sql(", ")
+                .bind::<diesel::sql_types::Text, _>(c.id.clone())
+                .sql(")"),
         );
     }
     Ok(q.order((cases::due_sort.asc(), cases::id.asc()))

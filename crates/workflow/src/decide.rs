@@ -234,6 +234,17 @@ impl Decider<'_, '_> {
         }
     }
 
+    /// The limit for the correction notice (art. 30) of a request received on `receipt`; none
+    /// where the profile sets no limit.
+    fn correction_notice_deadline(
+        &self,
+        profile: &StatuteProfile,
+        receipt: NaiveDate,
+    ) -> Option<NaiveDate> {
+        (profile.correction_notice_days > 0)
+            .then(|| self.add_days(receipt, profile.correction_notice_days))
+    }
+
     fn add_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
         self.calendar().add_working_days(from, days).0
     }
@@ -485,8 +496,7 @@ impl Decider<'_, '_> {
                 "法规配置中没有适用于该收到申请日的期限规则",
             );
         };
-        let correction_notice_deadline = (profile.correction_notice_days > 0)
-            .then(|| self.add_days(receipt, profile.correction_notice_days));
+        let correction_notice_deadline = self.correction_notice_deadline(profile, receipt);
         Ok(vec![self.event(
             Some(receipt),
             EventKind::Registered {
@@ -1181,8 +1191,7 @@ impl Decider<'_, '_> {
         order.received_on = self.legal(Some(order.received_on), "order.received_on", floor)?;
         let date = order.received_on;
         let profile = self.profile()?;
-        let correction_notice_deadline = (profile.correction_notice_days > 0)
-            .then(|| self.add_days(date, profile.correction_notice_days));
+        let correction_notice_deadline = self.correction_notice_deadline(profile, date);
         Ok(vec![self.event(
             Some(date),
             EventKind::Reopened {
