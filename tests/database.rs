@@ -102,7 +102,8 @@ fn migrate_demo_audit_and_recompute() {
         let o = db.run(&["migrate"]);
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         assert!(
-            text(&o.stdout).contains("applied 2 migration(s): 20261123000001, 20261123000002"),
+            text(&o.stdout)
+                .contains("applied 3 migration(s): 20261123000001, 20261123000002, 20261123000003"),
             "{}",
             text(&o.stdout)
         );
@@ -116,6 +117,7 @@ fn migrate_demo_audit_and_recompute() {
         let status = text(&o.stdout);
         assert!(status.contains("20261123000001  applied"), "{status}");
         assert!(status.contains("20261123000002  applied"), "{status}");
+        assert!(status.contains("20261123000003  applied"), "{status}");
         if db.name == "sqlite" {
             assert!(
                 db.dir.join("data/gongkai.db").is_file(),

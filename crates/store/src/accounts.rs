@@ -80,12 +80,24 @@ fn unique_to_conflict(what: String) -> impl FnOnce(diesel::result::Error) -> Sto
     }
 }
 
+/// A new agency. Its tracking-number prefix must be its own: two agencies sharing one would
+/// hand out the same numbers.
 pub fn create_agency(
     conn: &mut DbConnection,
     code: &str,
     name: &str,
     prefix: &str,
 ) -> StoreResult<Agency> {
+    if let Some(other) = agencies::table
+        .filter(agencies::tracking_prefix.eq(prefix))
+        .select(agencies::code)
+        .first::<String>(conn)
+        .optional()?
+    {
+        return Err(StoreError::Invalid(format!(
+            "tracking_prefix: \"{prefix}\" is already used by agency \"{other}\""
+        )));
+    }
     let agency = Agency {
         code: code.to_owned(),
         name: name.to_owned(),
@@ -237,11 +249,10 @@ pub fn record_failed_login(conn: &mut DbConnection, user_id: &str) -> StoreResul
             users::failed_logins.eq(users::failed_logins + 1),
             users::last_failed_login_at.eq(Some(now())),
         ))
-        .execute(conn)?;
-    Ok(users::table
-        .find(user_id)
-        .select(users::failed_logins)
-        .first(conn)?)
+        .returning(users::failed_logins)
+        .get_result(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))
 }
 
 pub fn reset_failed_logins(conn: &mut DbConnection, user_id: &str) -> StoreResult<()> {

@@ -34,10 +34,26 @@ pub struct Attachment {
     pub uploaded_at: NaiveDateTime,
 }
 
-/// Where the bytes of `sha256` live under `dir`: two levels of fan-out.
-pub fn blob_path(dir: &Path, sha256: &str) -> PathBuf {
-    let (a, rest) = sha256.split_at(2.min(sha256.len()));
-    dir.join(a).join(rest)
+/// Where the bytes of `sha256` live under `dir`: two levels of fan-out. Anything but 64
+/// lowercase hex digits (a row altered in the database) is refused, so no stored value can
+/// point outside `dir`.
+pub fn blob_path(dir: &Path, sha256: &str) -> StoreResult<PathBuf> {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(StoreError::Corrupt(format!(
+            "attachment hash \"{}\" is not a sha256",
+            sha256.escape_debug()
+        )));
+    }
+    let (a, rest) = sha256.split_at(2);
+    Ok(dir.join(a).join(rest))
+}
+
+fn digest(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 fn check_filename(name: &str) -> StoreResult<String> {
@@ -98,9 +114,11 @@ pub fn save(
     if exists == 0 {
         return Err(StoreError::NotFound(format!("case {case_id}")));
     }
-    let sha256 = format!("{:x}", Sha256::digest(bytes));
-    let path = blob_path(dir, &sha256);
-    if !path.is_file() {
+    let sha256 = digest(bytes);
+    let path = blob_path(dir, &sha256)?;
+    // Reuse a stored copy only if it is still intact; otherwise write it again.
+    let intact = std::fs::read(&path).is_ok_and(|stored| digest(&stored) == sha256);
+    if !intact {
         write_atomically(&path, bytes)?;
     }
     let row = Attachment {
@@ -151,10 +169,10 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Attachment>>
 
 /// Reads an attachment's bytes back, checking they still match their hash.
 pub fn read(dir: &Path, attachment: &Attachment) -> StoreResult<Vec<u8>> {
-    let path = blob_path(dir, &attachment.sha256);
+    let path = blob_path(dir, &attachment.sha256)?;
     let bytes =
         std::fs::read(&path).map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))?;
-    if format!("{:x}", Sha256::digest(&bytes)) != attachment.sha256 {
+    if digest(&bytes) != attachment.sha256 {
         return Err(StoreError::Corrupt(format!(
             "attachment {} ({}) no longer matches its sha256",
             attachment.id, attachment.filename

@@ -24,7 +24,7 @@ pub fn verify_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option
         .first(conn)
         .optional()?;
     let tracking = projection.as_ref().map(|p| p.0.clone());
-    let version = projection.map_or(0, |p| p.1);
+    let version = projection.as_ref().map_or(0, |p| p.1);
     let rows = events::load_rows(conn, case_id)?;
     let broken = |seq: i64, problem: String| {
         Some(BrokenLink {
@@ -61,6 +61,18 @@ pub fn verify_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option
         prev = row.hash.clone();
     }
     let stored = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    if projection.is_none() && stored > 0 {
+        return Ok(broken(
+            1,
+            "events exist but the case itself was deleted".to_owned(),
+        ));
+    }
+    if stored > version {
+        return Ok(broken(
+            version + 1,
+            format!("{stored} events are stored but the case is at version {version} (inserted)"),
+        ));
+    }
     if stored < version {
         return Ok(broken(
             stored + 1,
@@ -78,9 +90,22 @@ pub fn verify_all(
     only: Option<&str>,
     mut progress: impl FnMut(u64, u64),
 ) -> StoreResult<Vec<BrokenLink>> {
+    // Every case id that has a projection or events: a case row deleted outside gongkai
+    // still leaves its events to check.
     let ids: Vec<String> = match only {
         Some(id) => vec![id.to_owned()],
-        None => cases::table.order(cases::id).select(cases::id).load(conn)?,
+        None => {
+            let mut ids: Vec<String> = cases::table.select(cases::id).load(conn)?;
+            ids.extend(
+                crate::schema::case_events::table
+                    .select(crate::schema::case_events::case_id)
+                    .distinct()
+                    .load::<String>(conn)?,
+            );
+            ids.sort();
+            ids.dedup();
+            ids
+        }
     };
     let total = ids.len() as u64;
     let mut broken = Vec::new();

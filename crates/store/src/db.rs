@@ -54,9 +54,10 @@ impl DatabaseUrl {
         if path.is_file() {
             Ok(DatabaseUrl::Sqlite(path.to_owned()))
         } else {
+            let shown = hide_passwords(url);
             Err(StoreError::Config(format!(
-                "DATABASE_URL: \"{url}\" is neither a postgres:// URL nor an existing SQLite file; \
-                 write sqlite://{url} to create a new database there"
+                "DATABASE_URL: \"{shown}\" is neither a postgres:// URL nor an existing SQLite \
+                 file; write sqlite://{shown} to create a new database there"
             )))
         }
     }
@@ -72,16 +73,31 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         match self {
             DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
-            DatabaseUrl::Postgres(u) => match (u.find("://"), u.rfind('@')) {
+            DatabaseUrl::Postgres(u) => hide_passwords(&match (u.find("://"), u.rfind('@')) {
                 (Some(s), Some(at)) if at > s && u[s + 3..at].contains(':') => {
                     let userinfo = &u[s + 3..at];
                     let user = userinfo.split(':').next().unwrap_or("");
                     format!("{}{user}:***{}", &u[..s + 3], &u[at..])
                 }
                 _ => u.clone(),
-            },
+            }),
         }
     }
+}
+
+/// Replaces the value of every `password=` (query parameter or libpq keyword) with `***`.
+fn hide_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find("password=") {
+        out.push_str(&rest[..i + "password=".len()]);
+        out.push_str("***");
+        let after = &rest[i + "password=".len()..];
+        let end = after.find(['&', ' ']).unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// SQLite settings applied on every connection.
@@ -143,8 +159,11 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection handed back while a thread panics, or still inside a transaction (a panic
+    /// in the middle of `write_transaction`), is closed rather than reused: closing it rolls
+    /// the transaction back and releases its locks.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || in_transaction(conn)
     }
 }
 
@@ -152,20 +171,34 @@ pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// Builds a pool. SQLite allows one writer at a time; readers share the WAL.
-pub fn pool(url: &DatabaseUrl, max_size: u32) -> Result<Pool, StoreError> {
+pub fn pool(url: &DatabaseUrl, max_size: u32, options: SqliteOptions) -> Result<Pool, StoreError> {
     r2d2::Pool::builder()
         .max_size(max_size.max(1))
         .connection_timeout(Duration::from_secs(30))
         .build(Manager {
             url: url.clone(),
-            options: SqliteOptions::default(),
+            options,
         })
         .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))
+}
+
+/// Whether the connection is inside a transaction (or its transaction state is broken).
+pub fn in_transaction(conn: &mut DbConnection) -> bool {
+    let depth = match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+        DbConnection::Pg(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+    };
+    !matches!(depth, Ok(None))
 }
 
 /// Runs `f` in a transaction that writes: `BEGIN IMMEDIATE` on SQLite (the write lock is taken
 /// at the start, so two writers queue on busy_timeout instead of failing when the second one
 /// upgrades from reading), an ordinary transaction on PostgreSQL. Rolled back when `f` fails.
+/// Inside a transaction the caller already holds, it runs as a savepoint on both backends.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -173,6 +206,9 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    if in_transaction(conn) {
+        return conn.transaction(f);
+    }
     match conn {
         DbConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
@@ -189,12 +225,18 @@ where
             AnsiTransactionManager::commit_transaction(c)?;
             Ok(value)
         }
+        // The original error is what the caller needs; a failed rollback leaves the
+        // connection marked broken, and the pool closes it.
         (Err(e), DbConnection::Sqlite(c)) => {
-            AnsiTransactionManager::rollback_transaction(c)?;
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(c) {
+                tracing::error!(%rollback, "rollback failed");
+            }
             Err(e)
         }
         (Err(e), DbConnection::Pg(c)) => {
-            AnsiTransactionManager::rollback_transaction(c)?;
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(c) {
+                tracing::error!(%rollback, "rollback failed");
+            }
             Err(e)
         }
     }
@@ -222,6 +264,14 @@ mod tests {
                 .redacted(),
             "postgres://u@127.0.0.1/db"
         );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@127.0.0.1/db?password=S3cret&sslmode=require")
+                .unwrap()
+                .redacted(),
+            "postgres://u@127.0.0.1/db?password=***&sslmode=require"
+        );
+        let keyword = DatabaseUrl::parse("host=127.0.0.1 password=S3cret dbname=x").unwrap_err();
+        assert!(!keyword.to_string().contains("S3cret"), "{keyword}");
         let typo = DatabaseUrl::parse("postgress://127.0.0.1/db").unwrap_err();
         assert!(
             typo.to_string()

@@ -248,8 +248,8 @@ pub fn register_within(
         }
     }
     let year = legal_date(ctx.now).year();
-    let tracking_number = next_tracking_number(conn, &agency, year)?;
-    execute_in(
+    let (tracking_number, value) = next_tracking_number(conn, &agency, year)?;
+    let result = execute_in(
         conn,
         case_id,
         expected_version,
@@ -259,49 +259,48 @@ pub fn register_within(
             receipt_date,
         },
         ctx,
-    )
+    );
+    if result.is_err() {
+        // Give the number back, so that a caller who commits its own transaction after a
+        // refused registration leaves no gap (we still hold the counter's lock).
+        diesel::update(tracking_counters::table)
+            .filter(tracking_counters::agency_code.eq(&agency))
+            .filter(tracking_counters::year.eq(year))
+            .filter(tracking_counters::last_value.eq(value))
+            .set(tracking_counters::last_value.eq(value - 1))
+            .execute(conn)?;
+    }
+    result
 }
 
 /// Advances the agency's counter for `year` and formats the number, e.g. `GK-2026-000123`.
-fn next_tracking_number(conn: &mut DbConnection, agency: &str, year: i32) -> StoreResult<String> {
+fn next_tracking_number(
+    conn: &mut DbConnection,
+    agency: &str,
+    year: i32,
+) -> StoreResult<(String, i64)> {
     let prefix: String = agencies::table
         .find(agency)
         .select(agencies::tracking_prefix)
         .first(conn)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("agency \"{agency}\"")))?;
-    let updated = diesel::update(tracking_counters::table)
+    // The year's counter is created at 0 if missing (racing creators do not fail: ON CONFLICT
+    // DO NOTHING exists on both backends), then advanced under its row lock.
+    diesel::sql_query(
+        "INSERT INTO tracking_counters (agency_code, year, last_value) VALUES ($1, $2, 0) \
+         ON CONFLICT (agency_code, year) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Text, _>(agency)
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .execute(conn)?;
+    let value = diesel::update(tracking_counters::table)
         .filter(tracking_counters::agency_code.eq(agency))
         .filter(tracking_counters::year.eq(year))
         .set(tracking_counters::last_value.eq(tracking_counters::last_value + 1))
         .returning(tracking_counters::last_value)
-        .get_result::<i64>(conn)
-        .optional()?;
-    let value = match updated {
-        Some(v) => v,
-        None => {
-            diesel::insert_into(tracking_counters::table)
-                .values((
-                    tracking_counters::agency_code.eq(agency),
-                    tracking_counters::year.eq(year),
-                    tracking_counters::last_value.eq(1i64),
-                ))
-                .execute(conn)
-                .map_err(|e| match e {
-                    // Another registration created the counter first: retry as a conflict.
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => StoreError::Conflict {
-                        expected: 0,
-                        actual: 0,
-                    },
-                    other => StoreError::Database(other),
-                })?;
-            1
-        }
-    };
-    Ok(format!("{prefix}-{year}-{value:06}"))
+        .get_result::<i64>(conn)?;
+    Ok((format!("{prefix}-{year}-{value:06}"), value))
 }
 
 /// Executes `command` on case `case_id` seen at `expected_version`, in its own write
@@ -318,7 +317,18 @@ pub fn execute(
             "a new request is taken in with store::receive, which creates the case".to_owned(),
         ));
     }
-    // A registration without a tracking number takes the next one of its agency and year.
+    // Tracking numbers come from the agency's counter only: a number chosen by the caller could
+    // collide with one the counter hands out later.
+    if let Command::Register {
+        tracking_number, ..
+    } = &command
+        && !tracking_number.is_empty()
+    {
+        return Err(StoreError::Invalid(
+            "tracking_number: assigned by gongkai at registration; leave it empty".to_owned(),
+        ));
+    }
+    // A registration takes the next number of its agency and year.
     if let Command::Register {
         tracking_number,
         department,

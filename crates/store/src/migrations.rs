@@ -63,8 +63,25 @@ pub fn check_not_newer(conn: &mut DbConnection) -> StoreResult<()> {
     }
 }
 
-/// Applies the pending migrations; returns the versions applied.
+/// An arbitrary key for PostgreSQL's advisory lock that serialises migrations ("gongkai").
+const MIGRATION_LOCK: i64 = 0x0067_6f6e_676b_6169;
+
+/// Applies the pending migrations; returns the versions applied. On PostgreSQL an advisory
+/// lock makes several nodes starting at once migrate one after the other.
 pub fn run_pending(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    use diesel::RunQueryDsl;
+    let locked = matches!(conn, DbConnection::Pg(_));
+    if locked {
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(conn)?;
+    }
+    let result = run_pending_unlocked(conn);
+    if locked {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(conn)?;
+    }
+    result
+}
+
+fn run_pending_unlocked(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
     check_not_newer(conn)?;
     let applied = match conn {
         DbConnection::Sqlite(c) => c

@@ -53,11 +53,18 @@ pub fn recompute_open(
                     continue;
                 };
                 let case = Case::from_events(&events::load(conn, id)?);
+                if i64::try_from(case.version).unwrap_or(i64::MAX) != row.version {
+                    // A command committed between the two reads; it projected the case itself.
+                    continue;
+                }
                 let before = (row.due_date, row.provisional, row.warning_level.clone());
                 let updated_at = row.updated_at;
                 project(&mut row, &case, calendar, statute, now);
                 if (row.due_date, row.provisional, row.warning_level.clone()) != before {
-                    diesel::update(cases::table.find(id))
+                    // Only if no command changed the case since it was read: a newer
+                    // projection is never overwritten with older values.
+                    let updated = diesel::update(cases::table.find(id))
+                        .filter(cases::version.eq(row.version))
                         .set((
                             cases::due_date.eq(row.due_date),
                             cases::due_sort.eq(row.due_sort),
@@ -65,8 +72,8 @@ pub fn recompute_open(
                             cases::warning_level.eq(row.warning_level.clone()),
                             cases::updated_at.eq(updated_at),
                         ))
-                        .execute(conn)?;
-                    changed += 1;
+                        .execute(conn)? as u64;
+                    changed += updated;
                 }
             }
             Ok(changed)

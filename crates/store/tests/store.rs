@@ -833,12 +833,36 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         );
 
         // A file altered on disk is refused on read.
-        std::fs::write(attachments::blob_path(&dir, &a.sha256), b"tampered").unwrap();
+        std::fs::write(
+            attachments::blob_path(&dir, &a.sha256).unwrap(),
+            b"tampered",
+        )
+        .unwrap();
         let err = attachments::read(&dir, &a).unwrap_err();
         assert!(
             err.to_string().contains("no longer matches its sha256"),
             "{err}"
         );
+        // Uploading the same file again repairs the stored copy.
+        attachments::save(
+            &mut c,
+            &dir,
+            &limits,
+            &id,
+            "申请表.pdf",
+            "application/pdf",
+            &pdf,
+            "zhangwei",
+        )
+        .unwrap();
+        assert_eq!(attachments::read(&dir, &a).unwrap(), pdf);
+        // A hash altered in the database cannot point outside the folder.
+        let mut evil = a.clone();
+        evil.sha256 = "../../../../dev/zero".to_owned();
+        assert!(matches!(
+            attachments::read(&dir, &evil),
+            Err(StoreError::Corrupt(_))
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -858,4 +882,175 @@ fn walk(dir: &std::path::Path) -> usize {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[test]
+fn a_panic_inside_a_transaction_does_not_poison_the_pool() {
+    let law = Law::new();
+    for db in databases("panic") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("王小明", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        drop(c);
+        let pool = gongkai_store::pool(&db.url, 1, Default::default()).unwrap();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut conn = pool.get().unwrap();
+            let _ = gongkai_store::write_transaction(&mut conn, |conn| -> Result<(), StoreError> {
+                register(conn, &id, 1, None, None, &law.ctx(&clerk(), now))?;
+                panic!("a bug in the middle of a write");
+            });
+        }));
+        assert!(result.is_err());
+        // The one pooled connection was closed, not reused inside its open transaction: the
+        // next writer gets a fresh one, and the half-done registration never happened.
+        let mut conn = pool.get().unwrap();
+        let done = register(&mut conn, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        assert_eq!(
+            done.case.tracking_number.as_deref(),
+            Some("GK-2026-000001"),
+            "{}",
+            db.name
+        );
+        let mut other = db.connect();
+        assert_eq!(
+            queries::case_row(&mut other, &id).unwrap().unwrap().version,
+            2,
+            "{}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn tracking_numbers_stay_unique_per_agency_and_come_only_from_the_counter() {
+    let law = Law::new();
+    for db in databases("prefix") {
+        let mut c = db.seeded();
+        let err = accounts::create_agency(&mut c, "hd", "海淀区人民政府", "GK").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\"GK\" is already used by agency \"cy\""),
+            "{}: {err}",
+            db.name
+        );
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("甲", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        let chosen = Command::Register {
+            tracking_number: "GK-2026-000003".to_owned(),
+            department: None,
+            receipt_date: None,
+        };
+        let err = execute(&mut c, &id, 1, chosen, &law.ctx(&clerk(), now)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("tracking_number: assigned by gongkai"),
+            "{err}"
+        );
+
+        // Inside a caller's transaction, a refused registration gives its number back.
+        let b = receive(
+            &mut c,
+            in_person("乙", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        let outsider = gongkai_workflow::Actor::staff("x", Role::Clerk, &[HOUSING]);
+        gongkai_store::write_transaction(&mut c, |conn| -> Result<(), StoreError> {
+            let refused =
+                gongkai_store::register_within(conn, &id, 1, None, None, &law.ctx(&outsider, now));
+            assert!(matches!(refused, Err(StoreError::Rejected(_))));
+            gongkai_store::register_within(conn, &b, 1, None, None, &law.ctx(&clerk(), now))?;
+            // A nested write transaction is a savepoint on both backends.
+            execute(
+                conn,
+                &b,
+                2,
+                Command::StartProcessing,
+                &law.ctx(&clerk(), now),
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let row = queries::case_row(&mut c, &b).unwrap().unwrap();
+        assert_eq!(
+            (row.tracking_number.as_deref(), row.version),
+            (Some("GK-2026-000001"), 3),
+            "{}",
+            db.name
+        );
+    }
+}
+
+#[test]
+fn audit_also_finds_deleted_cases_and_inserted_events() {
+    let law = Law::new();
+    for db in databases("audit-more") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let mut ids = Vec::new();
+        for name in ["赵一", "钱二"] {
+            let id = receive(
+                &mut c,
+                in_person(name, "2026-03-02"),
+                &law.ctx(&clerk(), now),
+            )
+            .unwrap()
+            .case_id;
+            register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+            ids.push(id);
+        }
+        // A projection set back one version: the stored events outnumber it.
+        diesel::sql_query("UPDATE cases SET version = 1 WHERE id = $1")
+            .bind::<diesel::sql_types::Text, _>(&ids[0])
+            .execute(&mut c)
+            .unwrap();
+        // A case row deleted with foreign keys off (e.g. the sqlite3 shell): its events remain.
+        if db.name == "sqlite" {
+            diesel::sql_query("PRAGMA foreign_keys = OFF")
+                .execute(&mut c)
+                .unwrap();
+        } else {
+            diesel::sql_query("ALTER TABLE case_events DROP CONSTRAINT case_events_case_id_fkey")
+                .execute(&mut c)
+                .unwrap();
+        }
+        for table in ["outbox", "cases"] {
+            let column = if table == "cases" { "id" } else { "case_id" };
+            diesel::sql_query(format!("DELETE FROM {table} WHERE {column} = $1"))
+                .bind::<diesel::sql_types::Text, _>(&ids[1])
+                .execute(&mut c)
+                .unwrap();
+        }
+        let broken = audit::verify_all(&mut c, None, |_, _| {}).unwrap();
+        let problems: Vec<(String, String)> = broken
+            .iter()
+            .map(|b| (b.case_id.clone(), b.problem.clone()))
+            .collect();
+        assert_eq!(broken.len(), 2, "{}: {problems:?}", db.name);
+        assert!(
+            problems
+                .iter()
+                .any(|(id, p)| id == &ids[0] && p.contains("(inserted)")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|(id, p)| id == &ids[1] && p.contains("case itself was deleted")),
+            "{problems:?}"
+        );
+    }
 }

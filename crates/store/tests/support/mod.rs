@@ -113,9 +113,14 @@ pub fn databases(test: &str) -> Vec<TestDb> {
     let mut dbs = vec![sqlite(test)];
     match std::env::var("GONGKAI_TEST_DATABASE_URL") {
         Ok(base) if !base.trim().is_empty() => dbs.push(postgres(base.trim())),
-        _ => eprintln!(
-            "note: {test}: PostgreSQL half skipped (set GONGKAI_TEST_DATABASE_URL=postgres://… to run it)"
-        ),
+        // Written to the process's stderr directly: the test harness captures eprintln!.
+        _ => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {test}: PostgreSQL half skipped (set GONGKAI_TEST_DATABASE_URL=postgres://… to run it)"
+            );
+        }
     }
     dbs
 }

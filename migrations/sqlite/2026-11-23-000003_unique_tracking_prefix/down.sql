@@ -1,0 +1,1 @@
+DROP INDEX agencies_tracking_prefix;
