@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use gongkai_workflow::clock::legal_date;
+use gongkai_workflow::clock::{legal_date, warning_level};
 use gongkai_workflow::model::Receive;
 use gongkai_workflow::{
     Calendar, Case, Command, Context, Event, Outcome, Statute, decide, evolve, notices,
@@ -105,8 +105,11 @@ pub(crate) fn project(
     row.due_date = due.as_ref().and_then(|d| d.due);
     row.due_sort = row.due_date.unwrap_or(NO_DUE_DATE);
     row.provisional = due.as_ref().is_some_and(|d| d.provisional);
-    row.warning_level = case
-        .warning_level(calendar, statute, now)
+    // The level from the due date just computed (Case::warning_level would compute it again).
+    row.warning_level = row
+        .due_date
+        .zip(case.profile(statute))
+        .map(|(due, profile)| warning_level(calendar, due, profile.due_soon_days, now))
         .map(|w| w.as_str().to_owned());
     let (outcome, ground) = match case.outcome {
         Some(o) => {
