@@ -1078,22 +1078,13 @@ impl Decider<'_, '_> {
         if draft.by == self.ctx.actor.id {
             return no(R::SelfApproval, "答复稿由您本人起草，须由其他审核人审核");
         }
-        let mut events = vec![self.event(
+        // A late approval records the overdue reply through the rule in `decide`.
+        Ok(vec![self.event(
             Some(self.today),
             EventKind::ReplyApproved {
                 outcome: draft.reply.outcome,
             },
-        )];
-        if let Some(due) = self.current_due() {
-            let overdue = Breach::ReplyOverdue { due };
-            if self.today > due && !self.has_breach(&overdue) {
-                events.push(self.event(
-                    Some(self.today),
-                    EventKind::BreachRecorded { breach: overdue },
-                ));
-            }
-        }
-        Ok(events)
+        )])
     }
 
     fn record_delivery(

@@ -2483,9 +2483,9 @@ fn scenario_reply_overdue(w: &World, _seen: &mut Seen) {
         Command::ApproveReply,
         &w.ctx(&supervisor(), "2026-03-31"),
     );
-    assert_eq!(names(&events), ["reply_approved", "breach_recorded"]);
+    assert_eq!(names(&events), ["breach_recorded", "reply_approved"]);
     assert_eq!(
-        events[1].kind,
+        events[0].kind,
         EventKind::BreachRecorded {
             breach: Breach::ReplyOverdue {
                 due: d("2026-03-30")
@@ -2497,12 +2497,12 @@ fn scenario_reply_overdue(w: &World, _seen: &mut Seen) {
     assert_eq!(
         all_notices(&after, &events),
         [
+            to(NoticeKind::Overdue, Recipient::Assignee),
+            to(NoticeKind::Overdue, Recipient::Supervisors),
             to(
                 NoticeKind::Reply(ReplyNotice::Disclosed),
                 Recipient::Applicant
             ),
-            to(NoticeKind::Overdue, Recipient::Assignee),
-            to(NoticeKind::Overdue, Recipient::Supervisors),
         ]
     );
 }
