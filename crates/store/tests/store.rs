@@ -214,14 +214,7 @@ fn a_stale_version_or_a_rejection_writes_nothing() {
     for db in databases("stale") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let id = receive(
-            &mut c,
-            in_person("李四", "2026-03-02"),
-            &law.ctx(&clerk(), now),
-        )
-        .unwrap()
-        .case_id;
-        register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+        let id = registered(&mut c, &law, "李四", now);
         let outbox_before = count_outbox(&mut c);
 
         let err = execute(
@@ -344,22 +337,7 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
     for db in databases("concurrent") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let id = receive(
-            &mut c,
-            in_person("王五", "2026-03-02"),
-            &law.ctx(&clerk(), now),
-        )
-        .unwrap()
-        .case_id;
-        register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
-        execute(
-            &mut c,
-            &id,
-            2,
-            Command::StartProcessing,
-            &law.ctx(&clerk(), now),
-        )
-        .unwrap();
+        let id = processing(&mut c, &law, "王五", now);
 
         // Eight threads each want to record 5 drafts; each reads the version, tries, and on a
         // conflict reads again. Every attempt at one version has exactly one winner.
@@ -486,22 +464,7 @@ fn audit_names_the_case_and_row_altered_or_deleted_outside_gongkai() {
         let now = at("2026-03-02");
         let mut ids = Vec::new();
         for name in ["赵一", "钱二", "孙三"] {
-            let id = receive(
-                &mut c,
-                in_person(name, "2026-03-02"),
-                &law.ctx(&clerk(), now),
-            )
-            .unwrap()
-            .case_id;
-            register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
-            execute(
-                &mut c,
-                &id,
-                2,
-                Command::StartProcessing,
-                &law.ctx(&clerk(), now),
-            )
-            .unwrap();
+            let id = processing(&mut c, &law, name, now);
             ids.push(id);
         }
         // Someone back-dates a receipt with plain SQL.
@@ -1011,14 +974,7 @@ fn audit_also_finds_deleted_cases_and_inserted_events() {
         let now = at("2026-03-02");
         let mut ids = Vec::new();
         for name in ["赵一", "钱二"] {
-            let id = receive(
-                &mut c,
-                in_person(name, "2026-03-02"),
-                &law.ctx(&clerk(), now),
-            )
-            .unwrap()
-            .case_id;
-            register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
+            let id = registered(&mut c, &law, name, now);
             ids.push(id);
         }
         // A projection set back one version: the stored events outnumber it.

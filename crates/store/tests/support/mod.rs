@@ -162,6 +162,25 @@ pub fn supervisor() -> Actor {
     Actor::staff("liuyang", Role::Supervisor, &[INTAKE, HOUSING])
 }
 
+/// A request handed in at the counter at `now` and registered by the clerk: its case id.
+pub fn registered(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let day = now.format("%Y-%m-%d").to_string();
+    let ctx = law.ctx(&clerk(), now);
+    let id = gongkai_store::receive(c, in_person(name, &day), &ctx)
+        .unwrap()
+        .case_id;
+    gongkai_store::register(c, &id, 1, None, None, &ctx).unwrap();
+    id
+}
+
+/// As [`registered`], and taken into processing (version 3).
+pub fn processing(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let id = registered(c, law, name, now);
+    let ctx = law.ctx(&clerk(), now);
+    gongkai_store::execute(c, &id, 2, gongkai_workflow::Command::StartProcessing, &ctx).unwrap();
+    id
+}
+
 /// A request handed in at the counter on `day`.
 pub fn in_person(name: &str, day: &str) -> Receive {
     Receive {
