@@ -87,7 +87,14 @@ fn databases(test: &str) -> Vec<Db> {
                 schema: Some((base, schema)),
             });
         }
-        _ => eprintln!("note: {test}: PostgreSQL half skipped (set GONGKAI_TEST_DATABASE_URL)"),
+        // Written to stderr directly: the test harness captures eprintln!.
+        _ => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {test}: PostgreSQL half skipped (set GONGKAI_TEST_DATABASE_URL)"
+            );
+        }
     }
     dbs
 }
