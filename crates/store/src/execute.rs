@@ -142,6 +142,21 @@ fn new_query_code() -> String {
         .collect()
 }
 
+/// Refuses a department that is not one of `agency`'s.
+fn check_department(conn: &mut DbConnection, agency: &str, department: &str) -> StoreResult<()> {
+    let belongs = departments::table
+        .filter(departments::code.eq(department))
+        .filter(departments::agency_code.eq(agency))
+        .count()
+        .get_result::<i64>(conn)?;
+    if belongs == 0 {
+        return Err(StoreError::NotFound(format!(
+            "department \"{department}\" of agency \"{agency}\""
+        )));
+    }
+    Ok(())
+}
+
 /// Takes in a new request: creates the case with a fresh id and query code, and executes the
 /// `Receive` command.
 pub fn receive(conn: &mut DbConnection, receive: Receive, ctx: &Context) -> StoreResult<Executed> {
@@ -157,17 +172,7 @@ pub fn receive_within(
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
-    let belongs = departments::table
-        .filter(departments::code.eq(&receive.department))
-        .filter(departments::agency_code.eq(&receive.agency))
-        .count()
-        .get_result::<i64>(conn)?;
-    if belongs == 0 {
-        return Err(StoreError::NotFound(format!(
-            "department \"{}\" of agency \"{}\"",
-            receive.department, receive.agency
-        )));
-    }
+    check_department(conn, &receive.agency, &receive.department)?;
     let row = CaseRow {
         id: case_id.clone(),
         tracking_number: None,
@@ -196,7 +201,7 @@ pub fn receive_within(
         .values(&row)
         .execute(conn)?;
     let mut done = execute_in(conn, &case_id, 0, Command::Receive(receive), ctx)?;
-    done.query_code = Some(code.clone());
+    done.query_code = Some(code);
     Ok(done)
 }
 
@@ -239,16 +244,7 @@ pub fn register_within(
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
     if let Some(d) = &department {
-        let belongs = departments::table
-            .filter(departments::code.eq(d))
-            .filter(departments::agency_code.eq(&agency))
-            .count()
-            .get_result::<i64>(conn)?;
-        if belongs == 0 {
-            return Err(StoreError::NotFound(format!(
-                "department \"{d}\" of agency \"{agency}\""
-            )));
-        }
+        check_department(conn, &agency, d)?;
     }
     let year = legal_date(ctx.now).year();
     let (tracking_number, value) = next_tracking_number(conn, &agency, year)?;
@@ -265,13 +261,17 @@ pub fn register_within(
     );
     if result.is_err() {
         // Give the number back, so that a caller who commits its own transaction after a
-        // refused registration leaves no gap (we still hold the counter's lock).
-        diesel::update(tracking_counters::table)
+        // refused registration leaves no gap (we still hold the counter's lock). If even that
+        // fails, the transaction is lost anyway: the refusal is what the caller needs to see.
+        let given_back = diesel::update(tracking_counters::table)
             .filter(tracking_counters::agency_code.eq(&agency))
             .filter(tracking_counters::year.eq(year))
             .filter(tracking_counters::last_value.eq(value))
             .set(tracking_counters::last_value.eq(value - 1))
-            .execute(conn)?;
+            .execute(conn);
+        if let Err(e) = given_back {
+            tracing::error!(%e, "could not give back tracking number {value}");
+        }
     }
     result
 }
@@ -315,41 +315,8 @@ pub fn execute(
     command: Command,
     ctx: &Context,
 ) -> StoreResult<Executed> {
-    if matches!(command, Command::Receive(_)) {
-        return Err(StoreError::Config(
-            "a new request is taken in with store::receive, which creates the case".to_owned(),
-        ));
-    }
-    // Tracking numbers come from the agency's counter only: a number chosen by the caller could
-    // collide with one the counter hands out later.
-    if let Command::Register {
-        tracking_number, ..
-    } = &command
-        && !tracking_number.is_empty()
-    {
-        return Err(StoreError::Invalid(
-            "tracking_number: assigned by gongkai at registration; leave it empty".to_owned(),
-        ));
-    }
-    // A registration takes the next number of its agency and year.
-    if let Command::Register {
-        tracking_number,
-        department,
-        receipt_date,
-    } = &command
-        && tracking_number.is_empty()
-    {
-        return register(
-            conn,
-            case_id,
-            expected_version,
-            department.clone(),
-            *receipt_date,
-            ctx,
-        );
-    }
     write_transaction(conn, |conn| {
-        execute_in(conn, case_id, expected_version, command, ctx)
+        execute_within(conn, case_id, expected_version, command, ctx)
     })
 }
 
@@ -364,7 +331,32 @@ pub fn execute_within(
     command: Command,
     ctx: &Context,
 ) -> StoreResult<Executed> {
-    execute_in(conn, case_id, expected_version, command, ctx)
+    match command {
+        Command::Receive(_) => Err(StoreError::Config(
+            "a new request is taken in with store::receive, which creates the case".to_owned(),
+        )),
+        // Tracking numbers come from the agency's counter only: a number chosen by the caller
+        // could collide with one the counter hands out later.
+        Command::Register {
+            tracking_number, ..
+        } if !tracking_number.is_empty() => Err(StoreError::Invalid(
+            "tracking_number: assigned by gongkai at registration; leave it empty".to_owned(),
+        )),
+        // A registration takes the next number of its agency and year.
+        Command::Register {
+            department,
+            receipt_date,
+            ..
+        } => register_within(
+            conn,
+            case_id,
+            expected_version,
+            department,
+            receipt_date,
+            ctx,
+        ),
+        command => execute_in(conn, case_id, expected_version, command, ctx),
+    }
 }
 
 /// The body of `execute`, inside a transaction the caller holds.

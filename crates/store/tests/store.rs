@@ -924,7 +924,17 @@ fn tracking_numbers_stay_unique_per_agency_and_come_only_from_the_counter() {
             department: None,
             receipt_date: None,
         };
-        let err = execute(&mut c, &id, 1, chosen, &law.ctx(&clerk(), now)).unwrap_err();
+        let err = execute(&mut c, &id, 1, chosen.clone(), &law.ctx(&clerk(), now)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("tracking_number: assigned by gongkai"),
+            "{err}"
+        );
+        // Bulk callers holding their own transaction take the same door.
+        let err = gongkai_store::write_transaction(&mut c, |conn| {
+            gongkai_store::execute_within(conn, &id, 1, chosen, &law.ctx(&clerk(), now))
+        })
+        .unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("tracking_number: assigned by gongkai"),
