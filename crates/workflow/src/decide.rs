@@ -92,6 +92,7 @@ pub fn decide(case: &Case, cmd: Command, ctx: &Context) -> Result<Vec<Event>, Re
         case,
         ctx,
         today: ctx.today(),
+        due: std::cell::OnceCell::new(),
     };
     d.check_existence(&cmd)?;
     d.check_actor(&cmd)?;
@@ -205,6 +206,8 @@ struct Decider<'a, 'c> {
     case: &'a Case,
     ctx: &'a Context<'c>,
     today: NaiveDate,
+    /// The case's reply due date, computed once per decision (several rules ask for it).
+    due: std::cell::OnceCell<Option<NaiveDate>>,
 }
 
 impl Decider<'_, '_> {
@@ -251,9 +254,11 @@ impl Decider<'_, '_> {
 
     /// The reply due date as things stand, if the clock runs.
     fn current_due(&self) -> Option<NaiveDate> {
-        self.case
-            .reply_due(self.ctx.calendar, self.ctx.statute)
-            .and_then(|r| r.due)
+        *self.due.get_or_init(|| {
+            self.case
+                .reply_due(self.ctx.calendar, self.ctx.statute)
+                .and_then(|r| r.due)
+        })
     }
 
     fn has_breach(&self, breach: &Breach) -> bool {
