@@ -249,9 +249,12 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
     let mut c = w.processing();
     // A case of 2020 (same events, dated back a year).
     c.receipt_date = Some(d("2020-03-02"));
-    assert_eq!(
-        w.refuse(&c, &clerk(), "2020-03-05", fee),
-        RejectionCode::InvalidInput
+    let refused = decide(&c, fee, &w.ctx(&clerk(), "2020-03-05")).unwrap_err();
+    assert_eq!(refused.code, RejectionCode::InvalidInput);
+    assert!(
+        refused.message.contains("2021-01-01"),
+        "{}",
+        refused.message
     );
     let unclear = Command::DraftReply {
         reply: Reply {
@@ -260,9 +263,12 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
             competent_agency: None,
         },
     };
-    assert_eq!(
-        w.refuse(&w.processing(), &clerk(), "2026-03-05", unclear),
-        RejectionCode::InvalidInput
+    let refused = decide(&w.processing(), unclear, &w.ctx(&clerk(), "2026-03-05")).unwrap_err();
+    assert_eq!(refused.code, RejectionCode::InvalidInput);
+    assert!(
+        refused.message.contains("须先发出补正告知"),
+        "{}",
+        refused.message
     );
 }
 
