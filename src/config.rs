@@ -14,6 +14,41 @@ pub const DEFAULTS: &str = include_str!("../config/default.toml");
 pub struct Config {
     pub database: Database,
     pub attachments: Attachments,
+    pub server: Server,
+    pub sessions: Sessions,
+    pub login: Login,
+    pub mail: Mail,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub bind: String,
+    pub workers: usize,
+    pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
+    pub recompute_every_minutes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sessions {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub max_failures_per_account: i32,
+    pub max_failures_per_address: i32,
+    pub lockout_minutes: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Mail {
+    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -44,6 +79,49 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
+/// `GONGKAI_{SECTION}__{KEY}` overrides `[section] key` for every setting of the defaults file
+/// (and DATABASE_URL the database URL), read as the type the default has.
+fn apply_environment(
+    table: &mut toml::Table,
+    env: &impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<()> {
+    for (section, values) in table.iter_mut() {
+        let toml::Value::Table(values) = values else {
+            continue;
+        };
+        for (key, value) in values.iter_mut() {
+            let name = format!("GONGKAI_{}__{}", section.to_uppercase(), key.to_uppercase());
+            let text = match env(&name) {
+                Some(t) => t,
+                None if section == "database" && key == "url" => match env("DATABASE_URL") {
+                    Some(t) => t,
+                    None => continue,
+                },
+                None => continue,
+            };
+            *value = match value {
+                toml::Value::Integer(_) => toml::Value::Integer(
+                    text.trim()
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("{name}: \"{text}\" is not a whole number"))?,
+                ),
+                toml::Value::Boolean(_) => toml::Value::Boolean(match text.trim() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" => false,
+                    _ => anyhow::bail!("{name}: \"{text}\" is not true or false"),
+                }),
+                toml::Value::Array(_) => toml::Value::Array(
+                    text.split(',')
+                        .map(|s| toml::Value::String(s.trim().to_owned()))
+                        .collect(),
+                ),
+                _ => toml::Value::String(text),
+            };
+        }
+    }
+    Ok(())
+}
+
 impl Config {
     /// Defaults, then `file`, then the environment (`env` is passed in for testability).
     pub fn load(
@@ -58,18 +136,11 @@ impl Config {
                 toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
             merge(&mut table, over);
         }
-        let mut config: Config = table.try_into().with_context(|| match file {
+        apply_environment(&mut table, &env)?;
+        let config: Config = table.try_into().with_context(|| match file {
             Some(p) => format!("{}", p.display()),
             None => "config/default.toml".to_owned(),
         })?;
-        if let Some(url) = env("GONGKAI_DATABASE__URL").or_else(|| env("DATABASE_URL")) {
-            config.database.url = url;
-        }
-        if let Some(size) = env("GONGKAI_DATABASE__POOL_SIZE") {
-            config.database.pool_size = size.parse().with_context(|| {
-                format!("GONGKAI_DATABASE__POOL_SIZE: \"{size}\" is not a whole number")
-            })?;
-        }
         Ok(config)
     }
 }
@@ -104,5 +175,18 @@ mod tests {
         })
         .unwrap_err();
         assert!(format!("{err:#}").contains("GONGKAI_DATABASE__POOL_SIZE: \"many\""));
+        let c = Config::load(None, |k| match k {
+            "GONGKAI_SERVER__BIND" => Some("0.0.0.0:9000".to_owned()),
+            "GONGKAI_SERVER__SECURE_COOKIES" => Some("true".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.server.bind, "0.0.0.0:9000");
+        assert!(c.server.secure_cookies);
+        let err = Config::load(None, |k| {
+            (k == "GONGKAI_LOGIN__LOCKOUT_MINUTES").then(|| "soon".to_owned())
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("GONGKAI_LOGIN__LOCKOUT_MINUTES"));
     }
 }

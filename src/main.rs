@@ -8,6 +8,8 @@ mod database;
 mod deadline;
 mod demo;
 mod migrate;
+mod serve;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +56,11 @@ enum Commands {
     Audit(audit::AuditCommand),
     /// Fill the database with realistic demonstration cases.
     Demo(demo::DemoArgs),
+    /// Run the system: the REST API on the configured address and database.
+    Serve,
+    /// Manage users from the command line.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 /// The law's data for a command: the calendar and the statute profiles, from the files given
@@ -85,6 +92,16 @@ fn settings(cli: &Cli) -> anyhow::Result<config::Config> {
     config::Config::load(cli.config.as_deref(), |key| std::env::var(key).ok())
 }
 
+/// Structured logs on standard error; RUST_LOG filters them (default: info).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -92,6 +109,11 @@ fn main() -> ExitCode {
         Commands::Deadline(args) => Law::load(&cli).and_then(|law| deadline::run(args, &law)),
         Commands::Migrate { status } => settings(&cli).and_then(|c| migrate::run(&c, *status)),
         Commands::Audit(cmd) => settings(&cli).and_then(|c| audit::run(cmd, &c)),
+        Commands::Serve => {
+            init_logging();
+            settings(&cli).and_then(|c| Law::load(&cli).and_then(|law| serve::run(&c, law)))
+        }
+        Commands::User(cmd) => settings(&cli).and_then(|c| user::run(cmd, &c)),
         Commands::Demo(args) => {
             settings(&cli).and_then(|c| Law::load(&cli).and_then(|law| demo::run(args, &c, &law)))
         }

@@ -75,7 +75,7 @@ fn unique_to_conflict(what: String) -> impl FnOnce(diesel::result::Error) -> Sto
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => StoreError::Config(format!("{what} already exists")),
+        ) => StoreError::Duplicate(what),
         other => StoreError::Database(other),
     }
 }
@@ -304,4 +304,100 @@ pub fn applicant_profile_of(
         .select(ApplicantProfile::as_select())
         .first(conn)
         .optional()?)
+}
+
+pub fn user_by_id(conn: &mut DbConnection, id: &str) -> StoreResult<Option<User>> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every user, by username.
+pub fn list_users(conn: &mut DbConnection) -> StoreResult<Vec<User>> {
+    Ok(users::table
+        .order(users::username)
+        .select(User::as_select())
+        .load(conn)?)
+}
+
+/// How many users hold `role` (the first start creates an admin when there is none).
+pub fn count_with_role(conn: &mut DbConnection, role: Role) -> StoreResult<i64> {
+    Ok(users::table
+        .filter(users::role.eq(role.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Replaces a user's password hash (argon2id PHC string made by the caller) and clears the
+/// failed-login counter.
+pub fn set_password_hash(conn: &mut DbConnection, user_id: &str, hash: &str) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(Some(hash)),
+            users::failed_logins.eq(0),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
+/// Changes a user's role and department scope in one transaction.
+pub fn set_role(
+    conn: &mut DbConnection,
+    user_id: &str,
+    role: Role,
+    departments: &[String],
+) -> StoreResult<()> {
+    if role == Role::System {
+        return Err(StoreError::Invalid(
+            "role: the system role is not a user role".to_owned(),
+        ));
+    }
+    crate::db::write_transaction(conn, |conn| {
+        let n = diesel::update(users::table.find(user_id))
+            .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        diesel::delete(user_departments::table.filter(user_departments::user_id.eq(user_id)))
+            .execute(conn)?;
+        for d in departments {
+            diesel::insert_into(user_departments::table)
+                .values((
+                    user_departments::user_id.eq(user_id),
+                    user_departments::department_code.eq(d),
+                ))
+                .execute(conn)
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                        _,
+                    ) => StoreError::NotFound(format!("department \"{d}\"")),
+                    other => StoreError::Database(other),
+                })?;
+        }
+        Ok(())
+    })
+}
+
+pub fn department(conn: &mut DbConnection, code: &str) -> StoreResult<Option<Department>> {
+    Ok(departments::table
+        .find(code)
+        .select(Department::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every department of every agency, by code.
+pub fn all_departments(conn: &mut DbConnection) -> StoreResult<Vec<Department>> {
+    Ok(departments::table
+        .order(departments::code)
+        .select(Department::as_select())
+        .load(conn)?)
 }

@@ -1,6 +1,7 @@
 //! Connections: one diesel code base over SQLite and PostgreSQL, the backend chosen at run time
 //! from the URL's scheme.
 
+pub use diesel::result::Error as DieselError;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -240,6 +241,12 @@ where
             Err(e)
         }
     }
+}
+
+/// A trivial query: does the database answer?
+pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
 }
 
 #[cfg(test)]

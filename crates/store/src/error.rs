@@ -13,6 +13,9 @@ pub enum StoreError {
     Rejected(Rejection),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A record with the same key exists already (a username, an agency code).
+    #[error("{0} already exists")]
+    Duplicate(String),
     /// Input the store refuses, naming the field: "field: problem".
     #[error("{0}")]
     Invalid(String),

@@ -9,6 +9,7 @@
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
 //! - [`attachments`]: content-addressed files with their metadata;
+//! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
 
 pub mod accounts;
@@ -22,6 +23,7 @@ pub mod migrations;
 pub mod queries;
 pub mod recompute;
 pub mod schema;
+pub mod sessions;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};

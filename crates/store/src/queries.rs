@@ -176,3 +176,11 @@ pub fn lookup(
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Cases per (status, warning level), for the metrics.
+pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, Option<String>, i64)>> {
+    Ok(cases::table
+        .group_by((cases::status, cases::warning_level))
+        .select((cases::status, cases::warning_level, count_star()))
+        .load(conn)?)
+}

@@ -160,7 +160,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (address) {
+        address -> Text,
+        failures -> Integer,
+        last_failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_years (year) {
+        year -> Integer,
+        toml -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> agencies (agency_code));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
@@ -179,4 +217,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     outbox,
     jobs,
+    sessions,
+    login_failures,
+    settings,
+    calendar_years,
 );

@@ -96,6 +96,7 @@ pub struct ActorRef {
 /// How a request reached the agency; each channel has its own receipt-date rule (art. 31).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Channel {
     /// The online platform: received on the day a clerk registers (confirms) it.
     Online,
@@ -148,6 +149,7 @@ impl Channel {
 /// The applicant-type columns of the annual report's table 三.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ApplicantType {
     /// 自然人.
     NaturalPerson,
@@ -178,6 +180,7 @@ impl ApplicantType {
 
 /// The applicant as recorded on the case (a snapshot taken when the request arrives).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Applicant {
     pub kind: Option<ApplicantType>,
     /// 姓名 or 名称.
@@ -195,6 +198,7 @@ pub struct Applicant {
 /// 载体形式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Carrier {
     Paper,
     Electronic,
@@ -204,6 +208,7 @@ pub enum Carrier {
 /// 获取方式 (also how a reply was delivered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Delivery {
     Post,
     Email,
@@ -215,6 +220,7 @@ pub enum Delivery {
 
 /// What the applicant asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetails {
     /// 所需信息名称 or a description that lets the agency find it.
     pub description: String,
@@ -227,6 +233,7 @@ pub struct RequestDetails {
 /// Consultations whose time is not counted in the reply period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ConsultationKind {
     /// 征求第三方意见 (art. 32).
     ThirdParty,
@@ -237,6 +244,7 @@ pub enum ConsultationKind {
 /// The answer to a consultation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Opinion {
     Consent,
     Objection,
@@ -248,6 +256,7 @@ pub enum Opinion {
 /// How a fee is computed (109号): per request within a calendar month, or per page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FeeMethod {
     /// 按件: this is the applicant's `nth` request in the calendar month.
     PerRequest { nth: u32 },
@@ -258,6 +267,7 @@ pub enum FeeMethod {
 /// Who ordered a new reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderKind {
     Reconsideration,
     Court,
@@ -265,6 +275,7 @@ pub enum OrderKind {
 
 /// A reconsideration decision or judgment ordering a new reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub kind: OrderKind,
     /// The reconsideration body or court.
@@ -277,6 +288,7 @@ pub struct Order {
 
 /// A reply as drafted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reply {
     pub outcome: Outcome,
     pub text: String,
@@ -313,6 +325,7 @@ impl Breach {
 
 /// The fields of the first command of every case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receive {
     pub channel: Channel,
     pub agency: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// 不予公开 grounds, rows 三（三）1–8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NotDisclosedGround {
     StateSecret,
     ForbiddenByLaw,
@@ -20,6 +21,7 @@ pub enum NotDisclosedGround {
 /// 无法提供 grounds, rows 三（四）1–3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CannotProvideGround {
     /// 本机关不掌握相关政府信息 (does not exist, or not this agency's).
     NotHeld,
@@ -32,6 +34,7 @@ pub enum CannotProvideGround {
 /// 不予处理 grounds, rows 三（五）1–5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NotProcessedGround {
     Petition,
     Repeated,
@@ -43,6 +46,7 @@ pub enum NotProcessedGround {
 /// 其他处理 grounds, rows 三（六）1–3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OtherGround {
     /// Not corrected in time: the application is deemed abandoned.
     CorrectionNotSupplied,
@@ -55,6 +59,7 @@ pub enum OtherGround {
 /// One row of the annual-report taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "ground", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     Disclosed,
     PartlyDisclosed,

@@ -1,0 +1,292 @@
+//! Passwords (argon2id), sessions (cookie or bearer token), CSRF, and the caller extractors.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+
+use actix_web::dev::Payload;
+use actix_web::http::{Method, header};
+use actix_web::{FromRequest, HttpRequest, web};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{Duration, Utc};
+use gongkai_store::accounts::{self, User};
+use gongkai_store::sessions;
+use gongkai_workflow::{Actor, Role};
+use rand::Rng;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::state::{AppState, db};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "gongkai_session";
+/// The header carrying the CSRF token on cookie-authenticated writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// argon2id with OWASP's recommended minimum: 19 MiB of memory, 2 passes, 1 lane.
+fn hasher() -> Result<Argon2<'static>, ApiError> {
+    let params = Params::new(19 * 1024, 2, 1, None).map_err(ApiError::internal)?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password into a PHC string. Slow on purpose: call it on the blocking pool.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    Ok(hasher()?
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(ApiError::internal)?
+        .to_string())
+}
+
+/// Checks a password against a stored PHC string; `None` (unknown user, no password) is
+/// checked against a dummy hash, so that the time taken does not tell whether a user exists.
+pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("gongkai-dummy-password").unwrap_or_default());
+    let (phc, real) = match stored {
+        Some(s) => (s, true),
+        None => (dummy.as_str(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let Ok(argon) = hasher() else {
+        return false;
+    };
+    argon.verify_password(password.as_bytes(), &parsed).is_ok() && real
+}
+
+/// The password rule: 10–128 characters, letters and digits both present.
+pub fn check_password_rule(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(format!("密码至少 10 个字符，实际 {n} 个"));
+    }
+    if n > 128 {
+        return Err("密码最多 128 个字符".to_owned());
+    }
+    if !password.chars().any(char::is_alphabetic) || !password.chars().any(|c| c.is_ascii_digit()) {
+        return Err("密码须同时包含字母和数字".to_owned());
+    }
+    Ok(())
+}
+
+/// 32 random bytes as hex: session tokens, CSRF tokens, one-time passwords.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A readable one-time password (no look-alike characters), 16 characters.
+pub fn new_password() -> String {
+    const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    let mut p: String = (0..14)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    // The rule wants a digit and a letter.
+    p.push(char::from(b"23456789"[rng.random_range(0..8)]));
+    p.push(char::from(
+        b"abcdefghjkmnpqrstuvwxyz"[rng.random_range(0..23)],
+    ));
+    p
+}
+
+/// The client's address, for login throttling.
+pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_owned();
+    }
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A logged-in user.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub actor: Actor,
+    /// The session token (to log out).
+    pub token: String,
+    pub csrf_token: String,
+    pub via_cookie: bool,
+}
+
+impl Caller {
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+
+    pub fn is_staff(&self) -> bool {
+        matches!(self.actor.role, Role::Clerk | Role::Supervisor)
+    }
+
+    /// Whether a staff member's scope covers `department` (admins see everything).
+    pub fn covers(&self, department: &str) -> bool {
+        match self.actor.role {
+            Role::Admin => true,
+            Role::Clerk | Role::Supervisor => {
+                self.actor.departments.iter().any(|d| d == department)
+            }
+            _ => false,
+        }
+    }
+
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.actor.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "{}不能执行此操作",
+                self.actor.role.label_zh()
+            )))
+        }
+    }
+}
+
+/// The caller if logged in. A bearer token that is not (or no longer) valid is a 401; a stale
+/// cookie counts as not logged in. A cookie-authenticated write must carry the CSRF token.
+pub struct MaybeCaller(pub Option<Caller>);
+
+/// The caller, who must be logged in.
+pub struct Authenticated(pub Caller);
+
+fn token_of(req: &HttpRequest) -> Option<(String, bool)> {
+    if let Some(value) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .unwrap_or("")
+            .trim();
+        return Some((token.to_owned(), false));
+    }
+    req.cookie(SESSION_COOKIE)
+        .map(|c| (c.value().to_owned(), true))
+}
+
+async fn resolve(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
+    let Some((token, via_cookie)) = token_of(&req) else {
+        return Ok(None);
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err(ApiError::internal("application state missing"));
+    };
+    let valid_shape = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    let found = if valid_shape {
+        let t = token.clone();
+        db(&state, move |conn, state| {
+            let now = Utc::now().naive_utc();
+            let s = &state.settings;
+            let Some(session) = sessions::find(
+                conn,
+                &t,
+                now,
+                Duration::minutes(s.session_idle_minutes),
+                Duration::hours(s.session_absolute_hours),
+            )?
+            else {
+                return Ok(None);
+            };
+            let Some(user) = accounts::user_by_id(conn, &session.user_id)? else {
+                return Ok(None);
+            };
+            if user.disabled {
+                return Ok(None);
+            }
+            let actor = accounts::actor_for(conn, &user)?;
+            Ok(Some((user, actor, session.csrf_token)))
+        })
+        .await?
+    } else {
+        None
+    };
+    let Some((user, actor, csrf_token)) = found else {
+        if via_cookie {
+            return Ok(None);
+        }
+        return Err(ApiError::new(
+            ErrorCode::Unauthenticated,
+            "访问令牌无效或已过期，请重新登录",
+        ));
+    };
+    if via_cookie && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let sent = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !constant_time_eq(sent.as_bytes(), csrf_token.as_bytes()) {
+            return Err(ApiError::new(
+                ErrorCode::CsrfTokenMissing,
+                "使用会话 Cookie 的写操作须在 X-CSRF-Token 请求头中附上登录时取得的令牌",
+            ));
+        }
+    }
+    Ok(Some(Caller {
+        user,
+        actor,
+        token,
+        csrf_token,
+        via_cookie,
+    }))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve(req).await.map(MaybeCaller) })
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve(req).await? {
+                Some(caller) => Ok(Authenticated(caller)),
+                None => Err(ApiError::unauthenticated()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse 42").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password(Some(&h), "correct horse 42"));
+        assert!(!verify_password(Some(&h), "correct horse 43"));
+        assert!(!verify_password(None, "gongkai-dummy-password"));
+        assert!(check_password_rule(&new_password()).is_ok());
+        assert!(check_password_rule("short1").is_err());
+        assert!(check_password_rule("onlyletterslong").is_err());
+    }
+}

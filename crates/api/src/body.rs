@@ -1,0 +1,235 @@
+//! The JSON body extractor: every way a body can be wrong becomes a 4xx problem naming where.
+//!
+//! - not `application/json` → 415; larger than the limit → 413; not JSON → 400;
+//! - a control character in any string, a string longer than [`MAX_STRING_CHARS`], a wrong
+//!   type, an unknown enum value, an impossible date (2026-02-30), an unknown field → 422 with
+//!   the JSON path of the field;
+//! - then the type's own [`Validate`] rules (lengths, required text) → 422 with paths.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{ApiError, ErrorCode, FieldError};
+
+/// Longest string accepted anywhere in a JSON body (a reply text can be long, a novel not).
+pub const MAX_STRING_CHARS: usize = 20_000;
+/// Largest JSON body accepted.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// Field rules beyond what the type says.
+pub trait Validate {
+    fn validate(&self, errors: &mut Vec<FieldError>);
+}
+
+/// Checks a required text field: not blank, at most `max` characters.
+pub fn required(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.push(FieldError {
+            path: path.to_owned(),
+            message: "不能为空".to_owned(),
+        });
+    } else {
+        at_most(errors, path, value, max);
+    }
+}
+
+/// Checks an optional text field's length.
+pub fn at_most(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize) {
+    let n = value.chars().count();
+    if n > max {
+        errors.push(FieldError {
+            path: path.to_owned(),
+            message: format!("最多 {max} 个字符，实际 {n} 个"),
+        });
+    }
+}
+
+/// A JSON body of type `T`, parsed strictly.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        let payload = web::Payload::from_request(req, payload).into_inner();
+        Box::pin(async move {
+            if content_type.as_deref() != Some("application/json") {
+                return Err(ApiError::new(
+                    ErrorCode::UnsupportedMediaType,
+                    "请求体必须是 JSON（Content-Type: application/json）",
+                ));
+            }
+            let payload = payload.map_err(|e| payload_error(&e))?;
+            let bytes = payload
+                .to_bytes_limited(MAX_JSON_BYTES)
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::PayloadTooLarge,
+                        format!("请求体超过 {MAX_JSON_BYTES} 字节"),
+                    )
+                })?
+                .map_err(|e| {
+                    ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
+                })?;
+            parse(&bytes).map(Body)
+        })
+    }
+}
+
+fn payload_error(e: &actix_web::Error) -> ApiError {
+    ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
+}
+
+/// Parses and validates a JSON body.
+pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.len() > MAX_JSON_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("请求体超过 {MAX_JSON_BYTES} 字节"),
+        ));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedBody,
+            format!(
+                "请求体不是有效的 JSON（第 {} 行第 {} 列）：{e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let mut errors = Vec::new();
+    check_strings(&value, &mut String::new(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ApiError::invalid(vec![FieldError {
+            path,
+            message: e.into_inner().to_string(),
+        }])
+    })?;
+    parsed.validate(&mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    Ok(parsed)
+}
+
+/// Control characters (other than line breaks and tabs) and overlong strings, anywhere.
+fn check_strings(value: &Value, path: &mut String, errors: &mut Vec<FieldError>) {
+    match value {
+        Value::String(s) => {
+            if let Some(c) = s
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                errors.push(FieldError {
+                    path: path.clone(),
+                    message: format!("含有控制字符 U+{:04X}", u32::from(c)),
+                });
+            }
+            let n = s.chars().count();
+            if n > MAX_STRING_CHARS {
+                errors.push(FieldError {
+                    path: path.clone(),
+                    message: format!("最多 {MAX_STRING_CHARS} 个字符，实际 {n} 个"),
+                });
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_strings(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                check_strings(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        name: String,
+        when: NaiveDate,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    impl Validate for Sample {
+        fn validate(&self, errors: &mut Vec<FieldError>) {
+            required(errors, "name", &self.name, 10);
+        }
+    }
+
+    fn err(body: &str) -> ApiError {
+        match parse::<Sample>(body.as_bytes()) {
+            Ok(s) => panic!("accepted {s:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn bad_bodies_name_the_field() {
+        assert_eq!(err("{").code, "malformed_body");
+        let e = err(r#"{"name":"a","when":"2026-02-30"}"#);
+        assert_eq!(
+            (e.code.as_str(), e.errors[0].path.as_str()),
+            ("invalid_input", "when")
+        );
+        let e = err(r#"{"name":"a\u0007","when":"2026-02-03"}"#);
+        assert_eq!(e.errors[0].path, "name");
+        let e = err(r#"{"name":"a","when":"2026-02-03","tags":["x", 3]}"#);
+        assert_eq!(e.errors[0].path, "tags[1]");
+        let e = err(r#"{"name":"  ","when":"2026-02-03"}"#);
+        assert_eq!(e.errors[0].path, "name");
+        let e = err(r#"{"name":"abcdefghijk","when":"2026-02-03"}"#);
+        assert!(e.errors[0].message.contains("最多 10 个字符"));
+        let e = err(r#"{"name":"a","when":"2026-02-03","extra":1}"#);
+        assert_eq!(e.code, "invalid_input");
+        let ok: Sample = parse(br#"{"name":"a\nb","when":"2026-02-28","tags":["t"]}"#).unwrap();
+        assert_eq!(ok.name, "a\nb");
+        assert_eq!(ok.when, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        assert_eq!(ok.tags, ["t"]);
+    }
+}

@@ -1,0 +1,306 @@
+//! Errors as RFC 9457 problem+json, each with a stable `code`.
+//!
+//! Handlers return [`ApiError`]; store errors and workflow rejections convert into it here, at
+//! the edge, so the codes and the Chinese titles live in one place.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use gongkai_store::StoreError;
+use gongkai_workflow::{Rejection, RejectionCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The API's own error codes (workflow rejections add theirs: see `RejectionCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not JSON, or not the JSON this route takes.
+    MalformedBody,
+    /// Fields with wrong values; `errors` names each by its JSON path.
+    InvalidInput,
+    /// A path or query parameter is malformed.
+    InvalidParameter,
+    Unauthenticated,
+    /// Wrong username or password (never says which).
+    InvalidCredentials,
+    AccountDisabled,
+    /// Cookie-authenticated write without the session's CSRF token.
+    CsrfTokenMissing,
+    /// The caller may not do this to a resource it can see.
+    Forbidden,
+    NotFound,
+    /// The case changed since the client read it.
+    VersionConflict,
+    /// A record with this key exists already.
+    Duplicate,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyAttempts,
+    /// The database cannot be reached or is busy; retry.
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedBody => "malformed_body",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InvalidParameter => "invalid_parameter",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::CsrfTokenMissing => "csrf_token_missing",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::VersionConflict => "version_conflict",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::MalformedBody | ErrorCode::InvalidParameter => StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ErrorCode::AccountDisabled | ErrorCode::CsrfTokenMissing | ErrorCode::Forbidden => {
+                StatusCode::FORBIDDEN
+            }
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::VersionConflict | ErrorCode::Duplicate => StatusCode::CONFLICT,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title_zh(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedBody => "请求内容格式错误",
+            ErrorCode::InvalidInput => "填写的内容有误",
+            ErrorCode::InvalidParameter => "请求参数有误",
+            ErrorCode::Unauthenticated => "请先登录",
+            ErrorCode::InvalidCredentials => "用户名或密码错误",
+            ErrorCode::AccountDisabled => "账号已停用",
+            ErrorCode::CsrfTokenMissing => "页面已过期，请刷新后重试",
+            ErrorCode::Forbidden => "无权执行此操作",
+            ErrorCode::NotFound => "未找到",
+            ErrorCode::VersionConflict => "案件已被他人更新，请刷新后重试",
+            ErrorCode::Duplicate => "记录已存在",
+            ErrorCode::PayloadTooLarge => "提交的内容过大",
+            ErrorCode::UnsupportedMediaType => "不支持的文件类型",
+            ErrorCode::TooManyAttempts => "尝试次数过多，请稍后再试",
+            ErrorCode::Unavailable => "服务暂时不可用，请稍后再试",
+            ErrorCode::Internal => "系统内部错误",
+        }
+    }
+}
+
+/// One invalid field: its JSON path (`applicant.name`, `request.carrier`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+/// A problem+json document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// `/problems/{code}` (a relative URI reference).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine code: one of the API's codes or a workflow rejection code.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub title: String,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            status: code.status(),
+            code: code.as_str().to_owned(),
+            title: code.title_zh().to_owned(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(ErrorCode::NotFound, "没有找到所请求的资源")
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(ErrorCode::Unauthenticated, "此操作需要登录")
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Forbidden, detail)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::InvalidParameter, detail)
+    }
+
+    /// 422 with one error per invalid field.
+    pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.path, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            errors,
+            ..ApiError::new(ErrorCode::InvalidInput, detail)
+        }
+    }
+
+    pub fn field(path: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![FieldError {
+            path: path.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn internal(what: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %what, "internal error");
+        ApiError::new(
+            ErrorCode::Internal,
+            "处理请求时发生内部错误，已记录，请稍后再试",
+        )
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            kind: format!("/problems/{}", self.code),
+            title: self.title.clone(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        response.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// The HTTP status of a workflow rejection. Rejections that would tell an outsider that a case
+/// exists are turned into 404 by the handlers before they get here.
+fn rejection_status(code: RejectionCode) -> StatusCode {
+    use RejectionCode as R;
+    match code {
+        R::CaseNotFound | R::OutOfScope | R::NotOwner => StatusCode::NOT_FOUND,
+        R::ForbiddenForRole | R::NotAssignee | R::SelfApproval => StatusCode::FORBIDDEN,
+        R::InvalidInput
+        | R::DateInFuture
+        | R::DateTooEarly
+        | R::ReceiptDateRequired
+        | R::ExtensionTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(r: Rejection) -> ApiError {
+        let status = rejection_status(r.code);
+        if status == StatusCode::NOT_FOUND {
+            return ApiError::not_found();
+        }
+        ApiError {
+            status,
+            code: r.code.as_str().to_owned(),
+            title: "不能执行此操作".to_owned(),
+            detail: r.message,
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::Conflict { expected, actual } => ApiError::new(
+                ErrorCode::VersionConflict,
+                format!("您看到的是第 {expected} 版，案件现在是第 {actual} 版；请刷新后重试"),
+            ),
+            StoreError::Rejected(r) => r.into(),
+            StoreError::NotFound(_) => ApiError::not_found(),
+            StoreError::Duplicate(what) => {
+                ApiError::new(ErrorCode::Duplicate, format!("{what} 已存在"))
+            }
+            StoreError::Invalid(text) => match text.split_once(": ") {
+                Some((path, message)) => ApiError::field(path, message),
+                None => ApiError::new(ErrorCode::InvalidInput, text),
+            },
+            StoreError::TooLarge { size, limit } => ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("文件大小为 {size} 字节，最多接受 {limit} 字节"),
+            ),
+            StoreError::Pool(e) => {
+                tracing::warn!(error = %e, "database pool exhausted or unreachable");
+                ApiError::new(ErrorCode::Unavailable, "数据库暂时无法连接，请稍后再试")
+            }
+            StoreError::Connect(e) => {
+                tracing::warn!(error = %e, "database unreachable");
+                ApiError::new(ErrorCode::Unavailable, "数据库暂时无法连接，请稍后再试")
+            }
+            StoreError::Database(diesel_error) if is_busy(&diesel_error) => {
+                tracing::warn!(error = %diesel_error, "database busy");
+                ApiError {
+                    retry_after: Some(1),
+                    ..ApiError::new(ErrorCode::Unavailable, "系统繁忙，请稍后再试")
+                }
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// SQLite's "database is locked" after the busy timeout, or a PostgreSQL serialization
+/// failure: the request may simply be retried.
+fn is_busy(e: &gongkai_store::db::DieselError) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("could not serialize")
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

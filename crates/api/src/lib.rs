@@ -1,0 +1,229 @@
+//! gongkai-api: the REST API under /api/v1 (actix-web), its authentication and its OpenAPI
+//! document. Handlers are thin: they parse, authorize and call the store; every change to a
+//! case goes through `gongkai_store::execute`.
+
+pub mod auth;
+pub mod body;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+
+pub use state::{ApiSettings, AppState, Law};
+
+use crate::error::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gongkai API",
+        description = "依申请公开办理系统接口：申请、查询、登记、办理、审核、答复、归档。Errors are RFC 9457 problem+json with a stable `code`.",
+        version = "1"
+    ),
+    tags(
+        (name = "public", description = "办事指南、在线申请、凭查询码查询"),
+        (name = "account", description = "账号与会话"),
+        (name = "cases", description = "登记与办理"),
+        (name = "supervision", description = "审核与电子监察"),
+        (name = "admin", description = "系统管理"),
+        (name = "operations", description = "运行状态")
+    )
+)]
+struct ApiDoc;
+
+/// The routes of /api/v1, registered with the OpenAPI document as they are mounted.
+fn api_scope() -> utoipa_actix_web::scope::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use routes::*;
+    scope("/api/v1")
+        .service(public::guide)
+        .service(public::file_request)
+        .service(public::lookup)
+        .service(public::correction)
+        .service(public::withdrawal)
+        .service(admin::agencies)
+        .service(admin::list_departments)
+        .service(account::register)
+        .service(account::login)
+        .service(account::current)
+        .service(account::logout)
+        .service(account::my_requests)
+        .service(account::my_request)
+        .service(cases::create)
+        .service(cases::queue)
+        .service(cases::show)
+        .service(cases::act)
+        .service(cases::upload)
+        .service(cases::list_attachments)
+        .service(cases::download)
+        .service(supervision::reviews)
+        .service(supervision::dashboard)
+        .service(admin::create_agency)
+        .service(admin::create_department)
+        .service(admin::users)
+        .service(admin::create_user)
+        .service(admin::change_user)
+        .service(admin::show_calendar)
+        .service(admin::upload_calendar)
+        .service(admin::put_guide)
+        .service(ops::openapi)
+}
+
+/// The OpenAPI document of the API as mounted.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(api_scope())
+        .service(routes::ops::healthz)
+        .service(routes::ops::readyz)
+        .service(routes::ops::metrics)
+        .split_for_parts();
+    doc
+}
+
+fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::bad_request(format!("查询参数有误：{err}")).into()
+}
+
+fn path_error(err: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::bad_request(format!("路径参数有误：{err}")).into()
+}
+
+async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found())
+}
+
+/// Starts the HTTP server on `listener` with `workers` worker threads. Stops gracefully on
+/// SIGTERM/SIGINT: in-flight requests finish (up to 30 s), new connections are refused.
+pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let doc = web::Data::new(openapi());
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(state.clone())
+            .app_data(doc.clone())
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .service(api_scope())
+            .service(routes::ops::healthz)
+            .service(routes::ops::readyz)
+            .service(routes::ops::metrics)
+            .split_for_parts();
+        let metrics_state = state.clone();
+        app.default_service(web::to(no_route))
+            .wrap_fn(move |req, srv| {
+                let started = Instant::now();
+                let method = req.method().to_string();
+                let state = metrics_state.clone();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    let route = res
+                        .request()
+                        .match_pattern()
+                        .unwrap_or_else(|| "unmatched".to_owned());
+                    state.metrics.observe(
+                        &method,
+                        &route,
+                        res.status().as_u16(),
+                        started.elapsed().as_secs_f64(),
+                    );
+                    Ok(res)
+                }
+            })
+    })
+    .workers(workers.max(1))
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Runs a server to its end on a new actix system (for a synchronous `main`).
+pub fn run(server: Server) -> std::io::Result<()> {
+    actix_web::rt::System::new().block_on(server)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every route a handler declares (`#[get("…")]` and friends in src/routes) is in the
+    /// OpenAPI document, under the prefix it is mounted at.
+    #[test]
+    fn every_route_is_in_the_openapi_document() {
+        let doc = super::openapi();
+        let sources = [
+            ("/api/v1", include_str!("routes/public.rs")),
+            ("/api/v1", include_str!("routes/account.rs")),
+            ("/api/v1", include_str!("routes/cases.rs")),
+            ("/api/v1", include_str!("routes/supervision.rs")),
+            ("/api/v1", include_str!("routes/admin.rs")),
+            ("", include_str!("routes/ops.rs")),
+        ];
+        let mut checked = 0;
+        for (prefix, source) in sources {
+            for line in source.lines() {
+                let line = line.trim();
+                for method in ["get", "post", "put", "delete"] {
+                    let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) else {
+                        continue;
+                    };
+                    let path = rest.split('"').next().unwrap_or_default();
+                    // ops.rs mounts openapi.json inside /api/v1.
+                    let full = if path == "/openapi.json" {
+                        format!("/api/v1{path}")
+                    } else {
+                        format!("{prefix}{path}")
+                    };
+                    let item = doc.paths.paths.get(&full);
+                    let has = item.is_some_and(|item| match method {
+                        "get" => item.get.is_some(),
+                        "post" => item.post.is_some(),
+                        "put" => item.put.is_some(),
+                        _ => item.delete.is_some(),
+                    });
+                    assert!(
+                        has,
+                        "{} {full} is missing from the OpenAPI document",
+                        method.to_uppercase()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 30, "only {checked} routes found");
+        assert_eq!(
+            checked,
+            doc.paths
+                .paths
+                .values()
+                .map(|i| [&i.get, &i.post, &i.put, &i.delete]
+                    .iter()
+                    .filter(|o| o.is_some())
+                    .count())
+                .sum::<usize>(),
+            "the document has operations no handler declares"
+        );
+    }
+}

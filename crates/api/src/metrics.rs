@@ -1,0 +1,93 @@
+//! Prometheus metrics: requests and latencies by route, cases by status and warning level.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+};
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub cases: IntGaugeVec,
+}
+
+impl Metrics {
+    #[allow(clippy::expect_used)]
+    pub fn new() -> Metrics {
+        // The metric definitions are constants: a failure here is a programming error caught
+        // by every test that starts the app.
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "gongkai_http_requests_total",
+                "HTTP requests by route and status",
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("valid counter");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "gongkai_http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0,
+            ]),
+            &["method", "route"],
+        )
+        .expect("valid histogram");
+        let cases = IntGaugeVec::new(
+            Opts::new("gongkai_cases", "Cases by status and warning level"),
+            &["status", "warning_level"],
+        )
+        .expect("valid gauge");
+        let registry = Registry::new();
+        registry
+            .register(Box::new(requests.clone()))
+            .expect("registered once");
+        registry
+            .register(Box::new(latency.clone()))
+            .expect("registered once");
+        registry
+            .register(Box::new(cases.clone()))
+            .expect("registered once");
+        Metrics {
+            registry,
+            requests,
+            latency,
+            cases,
+        }
+    }
+
+    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
+    }
+
+    /// Replaces the case gauges with fresh counts.
+    pub fn set_cases(&self, counts: &[(String, Option<String>, i64)]) {
+        self.cases.reset();
+        for (status, level, n) in counts {
+            self.cases
+                .with_label_values(&[status.as_str(), level.as_deref().unwrap_or("none")])
+                .set(*n);
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        if let Err(e) = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "cannot encode metrics");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

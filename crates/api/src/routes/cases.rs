@@ -1,0 +1,716 @@
+//! Staff work on cases: registering paper requests, the queue, a case's record, every workflow
+//! command as its own action route, attachments.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
+use gongkai_store::attachments::{self, Attachment};
+use gongkai_store::queries::{self, Cursor, QueueFilter};
+use gongkai_store::{
+    StoreError, events, execute, receive_within, register, register_within, write_transaction,
+};
+use gongkai_workflow::model::{Applicant, Receive, RequestDetails};
+use gongkai_workflow::{Case, Channel, Command, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Authenticated;
+use crate::body::{Body, Validate, required};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
+use crate::routes::public::{intake_department, validate_applicant, validate_request};
+use crate::routes::{can_see, context};
+use crate::state::{AppState, db};
+use crate::views::{CaseDetail, CaseSummary, DueView, EventView, due_of};
+
+/// A request received on paper, in person, by post, fax or email, registered by a clerk.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperRequest {
+    pub agency: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    pub channel: Channel,
+    /// The receipt date under the channel's rule (in person: today when left out).
+    #[serde(default)]
+    pub receipt_date: Option<NaiveDate>,
+    pub applicant: Applicant,
+    pub request: RequestDetails,
+}
+
+impl Validate for PaperRequest {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "agency", &self.agency, 64);
+        if self.channel == Channel::Online {
+            errors.push(FieldError {
+                path: "channel".to_owned(),
+                message: "网上申请由申请人在线提交，工作人员在队列中登记确认".to_owned(),
+            });
+        }
+        validate_applicant(errors, &self.applicant);
+        validate_request(errors, &self.request);
+    }
+}
+
+/// A registered request: what the clerk hands or sends to the applicant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Registered {
+    pub case_id: String,
+    pub tracking_number: Option<String>,
+    /// Shown once: give it to the applicant with the tracking number.
+    pub query_code: String,
+    pub receipt_date: Option<NaiveDate>,
+    pub due: Option<DueView>,
+    pub version: u64,
+}
+
+#[utoipa::path(
+    tag = "cases",
+    request_body = PaperRequest,
+    responses(
+        (status = 201, body = Registered),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/cases")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Body<PaperRequest>,
+) -> ApiResult<HttpResponse> {
+    let c = caller.0;
+    c.require(&[Role::Clerk, Role::Supervisor])?;
+    let p = body.0;
+    let out = db(&state, move |conn, state| {
+        let law = state.law();
+        let department = intake_department(conn, &p.agency, p.department)?;
+        if !c.covers(&department) {
+            return Err(ApiError::field(
+                "department",
+                format!("部门“{department}”不在您的办理范围内"),
+            ));
+        }
+        let ctx = context(&law, c.actor.clone());
+        // Received and registered in one transaction: the tracking number and the receipt
+        // date exist together or not at all.
+        let done = write_transaction(conn, |conn| {
+            let received = receive_within(
+                conn,
+                Receive {
+                    channel: p.channel,
+                    agency: p.agency.clone(),
+                    department,
+                    applicant: p.applicant,
+                    request: p.request,
+                    receipt_date: p.receipt_date,
+                },
+                &ctx,
+            )?;
+            let registered =
+                register_within(conn, &received.case_id, received.version, None, None, &ctx)?;
+            Ok::<_, StoreError>((received.query_code, registered))
+        })
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => ApiError::field("department", "没有这个行政机关或部门"),
+            other => other.into(),
+        })?;
+        let (code, registered) = done;
+        Ok(Registered {
+            case_id: registered.case_id.clone(),
+            tracking_number: registered.case.tracking_number.clone(),
+            query_code: code.unwrap_or_default(),
+            receipt_date: registered.case.receipt_date,
+            due: due_of(&registered.case, &law),
+            version: registered.version,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Queue filters; every one optional. Staff see only their departments.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    pub department: Option<String>,
+    /// `me` for the caller's own cases.
+    pub assignee: Option<String>,
+    /// received, registered, processing, under_review, replied, archived, withdrawn,
+    /// abandoned, closed_unpaid (comma-separated); default: the open ones.
+    pub status: Option<String>,
+    /// normal, due_soon or overdue.
+    pub warning_level: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+}
+
+const STATUSES: [&str; 9] = [
+    "received",
+    "registered",
+    "processing",
+    "under_review",
+    "replied",
+    "archived",
+    "withdrawn",
+    "abandoned",
+    "closed_unpaid",
+];
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueuePage {
+    pub items: Vec<CaseSummary>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+fn parse_cursor(text: &str) -> Option<Cursor> {
+    let (date, id) = text.split_once('_')?;
+    Some(Cursor {
+        due_sort: gongkai_workflow::parse_date(date)?,
+        id: id.to_owned(),
+    })
+}
+
+/// Builds the store's filter from the query, narrowed to what `caller` may see.
+pub fn queue_filter(
+    caller: &crate::auth::Caller,
+    q: &QueueQuery,
+    default_statuses: &[&str],
+) -> ApiResult<QueueFilter> {
+    let statuses: Vec<String> = match &q.status {
+        Some(s) => s.split(',').map(|x| x.trim().to_owned()).collect(),
+        None => default_statuses.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    if let Some(bad) = statuses.iter().find(|s| !STATUSES.contains(&s.as_str())) {
+        return Err(ApiError::bad_request(format!(
+            "status: 未知的状态“{bad}”，可选：{}",
+            STATUSES.join(", ")
+        )));
+    }
+    if let Some(w) = &q.warning_level
+        && !["normal", "due_soon", "overdue"].contains(&w.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "warning_level: 未知的预警级别“{w}”，可选：normal, due_soon, overdue"
+        )));
+    }
+    let departments = match (&q.department, caller.role()) {
+        (Some(d), Role::Admin) => vec![d.clone()],
+        (None, Role::Admin) => Vec::new(),
+        // A department outside the caller's scope gives an empty queue: nothing is revealed.
+        (Some(d), _) if caller.covers(d) => vec![d.clone()],
+        (Some(_), _) => vec!["\u{0}none".to_owned()],
+        (None, _) => caller.actor.departments.clone(),
+    };
+    if departments.is_empty() && caller.role() != Role::Admin {
+        return Err(ApiError::forbidden("您没有分配任何部门"));
+    }
+    Ok(QueueFilter {
+        agency: None,
+        departments,
+        assignee: q.assignee.as_ref().map(|a| {
+            if a == "me" {
+                caller.user.id.clone()
+            } else {
+                a.clone()
+            }
+        }),
+        statuses,
+        warning_level: q.warning_level.clone(),
+    })
+}
+
+pub async fn page(
+    state: &web::Data<AppState>,
+    filter: QueueFilter,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> ApiResult<QueuePage> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request("limit: 须为 1—200"));
+    }
+    let cursor = match after {
+        Some(a) => Some(parse_cursor(a).ok_or_else(|| {
+            ApiError::bad_request("after: 无效的分页位置，请使用上一页返回的 next")
+        })?),
+        None => None,
+    };
+    let rows = db(state, move |conn, _| {
+        Ok(queries::queue(conn, &filter, cursor.as_ref(), limit + 1)?)
+    })
+    .await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(50);
+    let items: Vec<CaseSummary> = rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(50))
+        .map(CaseSummary::from)
+        .collect();
+    let next = if more {
+        items.last().map(|r| {
+            format!(
+                "{}_{}",
+                r.due_date
+                    .unwrap_or(gongkai_store::execute::NO_DUE_DATE)
+                    .format("%Y-%m-%d"),
+                r.id
+            )
+        })
+    } else {
+        None
+    };
+    Ok(QueuePage { items, next })
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(QueueQuery),
+    responses(
+        (status = 200, body = QueuePage),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/cases")]
+pub async fn queue(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<QueueQuery>,
+) -> ApiResult<web::Json<QueuePage>> {
+    let c = caller.0;
+    c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
+    let q = query.into_inner();
+    let filter = queue_filter(
+        &c,
+        &q,
+        &["received", "registered", "processing", "under_review"],
+    )?;
+    Ok(web::Json(
+        page(&state, filter, q.after.as_deref(), q.limit).await?,
+    ))
+}
+
+fn staff_only(c: &crate::auth::Caller) -> ApiResult<()> {
+    if c.role() == Role::Applicant {
+        // Applicants read their requests under /my/requests; here they find nothing.
+        return Err(ApiError::not_found());
+    }
+    Ok(())
+}
+
+fn detail(
+    conn: &mut gongkai_store::DbConnection,
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    id: &str,
+) -> ApiResult<CaseDetail> {
+    let row = queries::case_row(conn, id)?
+        .filter(|r| can_see(caller, r))
+        .ok_or_else(ApiError::not_found)?;
+    let rows = events::load_rows(conn, id)?;
+    let mut evs = Vec::with_capacity(rows.len());
+    let mut views = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let e = r.event()?;
+        views.push(EventView {
+            seq: u64::try_from(r.seq).unwrap_or(0),
+            event: e.clone(),
+        });
+        evs.push(e);
+    }
+    let case = Case::from_events(&evs);
+    let law = state.law();
+    Ok(CaseDetail {
+        due: due_of(&case, &law),
+        summary: row.into(),
+        case,
+        events: views,
+    })
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "case id")),
+    responses(
+        (status = 200, body = CaseDetail),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/cases/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<CaseDetail>> {
+    let c = caller.0;
+    staff_only(&c)?;
+    let id = path.into_inner();
+    Ok(web::Json(
+        db(&state, move |conn, state| detail(conn, state, &c, &id)).await?,
+    ))
+}
+
+/// The workflow commands, each its own action route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Register,
+    Assign,
+    StartProcessing,
+    RequestCorrection,
+    ReceiveCorrection,
+    Abandon,
+    StartConsultation,
+    EndConsultation,
+    RequestExtension,
+    ApproveExtension,
+    DenyExtension,
+    IssueFeeNotice,
+    RecordPayment,
+    CloseUnpaid,
+    SetReasonableDate,
+    ReplyOnTheSpot,
+    DraftReply,
+    SubmitForReview,
+    ApproveReply,
+    ReturnReply,
+    RecordDelivery,
+    Archive,
+    Withdraw,
+    Reopen,
+    RecordOverdue,
+}
+
+/// The version the client saw and the command's own fields (see the workflow's commands:
+/// e.g. `{"version": 3, "items": ["请说明所需信息的文号"]}` for request_correction).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ActionBody {
+    pub version: u64,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Map<String, Value>,
+}
+
+impl Validate for ActionBody {
+    fn validate(&self, _: &mut Vec<FieldError>) {}
+}
+
+/// What a command did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionResult {
+    pub case_id: String,
+    pub version: u64,
+    pub status: String,
+    pub sub_state: Option<String>,
+    /// The events the command recorded.
+    pub events: Vec<EventView>,
+    pub due: Option<DueView>,
+}
+
+fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> ApiResult<Command> {
+    let name = serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let mut object = fields;
+    if object.contains_key("command") {
+        return Err(ApiError::field(
+            "command",
+            "命令由路径给出，请勿在请求体中重复",
+        ));
+    }
+    object.insert("command".to_owned(), Value::String(name));
+    serde_json::from_value::<Command>(Value::Object(object.clone()))
+        .map_err(|e| ApiError::field(&culprit(&object, &e.to_string()), e.to_string()))
+}
+
+/// The field an error of an internally tagged enum is about. serde buffers such enums, so the
+/// error carries no path: it names the field when one is missing or unknown, and otherwise the
+/// culprit is the field whose removal makes the error go away (or turn into "missing field").
+fn culprit(object: &serde_json::Map<String, Value>, message: &str) -> String {
+    for marker in ["missing field `", "unknown field `"] {
+        if let Some(rest) = message.split(marker).nth(1) {
+            return rest.split('`').next().unwrap_or_default().to_owned();
+        }
+    }
+    for key in object.keys().filter(|k| *k != "command") {
+        let mut without = object.clone();
+        without.remove(key);
+        match serde_json::from_value::<Command>(Value::Object(without)) {
+            Ok(_) => return key.clone(),
+            Err(e) if e.to_string().contains(&format!("missing field `{key}`")) => {
+                return key.clone();
+            }
+            Err(_) => {}
+        }
+    }
+    String::new()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterFields {
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    receipt_date: Option<NaiveDate>,
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(
+        ("id" = String, Path, description = "case id"),
+        ("action" = Action, Path, description = "the workflow command")
+    ),
+    request_body = ActionBody,
+    responses(
+        (status = 200, body = ActionResult),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/cases/{id}/actions/{action}")]
+pub async fn act(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    body: Body<ActionBody>,
+) -> ApiResult<web::Json<ActionResult>> {
+    let c = caller.0;
+    let (id, action) = path.into_inner();
+    let action: Action =
+        serde_json::from_value(Value::String(action.clone())).map_err(|_| ApiError::not_found())?;
+    let ActionBody { version, fields } = body.0;
+    // Register takes its tracking number from the agency's counter, never from the client.
+    let register_fields = if action == Action::Register {
+        Some(
+            serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields.clone()))
+                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?,
+        )
+    } else {
+        None
+    };
+    let command = if action == Action::Register {
+        None
+    } else {
+        Some(command_of(action, fields)?)
+    };
+    let out = db(&state, move |conn, state| {
+        // Visibility first: a case the caller may not see does not exist for them.
+        let row = queries::case_row(conn, &id)?
+            .filter(|r| can_see(&c, r))
+            .ok_or_else(ApiError::not_found)?;
+        let law = state.law();
+        let ctx = context(&law, c.actor.clone());
+        let done = match (register_fields, command) {
+            (Some(r), _) => register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?,
+            (None, Some(cmd)) => execute(conn, &row.id, version, cmd, &ctx)?,
+            (None, None) => return Err(ApiError::internal("no command")),
+        };
+        let first = done.version - done.events.len() as u64 + 1;
+        Ok(ActionResult {
+            case_id: done.case_id.clone(),
+            version: done.version,
+            status: done.case.status.as_str().to_owned(),
+            sub_state: done.case.sub_state().map(|s| s.as_str().to_owned()),
+            events: done
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| EventView {
+                    seq: first + i as u64,
+                    event: e.clone(),
+                })
+                .collect(),
+            due: due_of(&done.case, &law),
+        })
+    })
+    .await?;
+    Ok(web::Json(out))
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file's name as the uploader knows it.
+    pub filename: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub case_id: String,
+    pub sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: chrono::NaiveDateTime,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> AttachmentView {
+        AttachmentView {
+            id: a.id,
+            case_id: a.case_id,
+            sha256: a.sha256,
+            filename: a.filename,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            uploaded_by: a.uploaded_by,
+            uploaded_at: a.uploaded_at,
+        }
+    }
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "case id"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "the file's bytes; Content-Type must be one of the accepted types"),
+    responses(
+        (status = 201, body = AttachmentView),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/cases/{id}/attachments")]
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let c = caller.0;
+    let id = path.into_inner();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let limits = &state.settings.attachment_limits;
+    if !limits.content_types.iter().any(|t| t == &content_type) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "不接受类型为“{content_type}”的文件；可上传：{}",
+                limits.content_types.join(", ")
+            ),
+        ));
+    }
+    let filename = query.into_inner().filename;
+    let max = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
+    let bytes = payload
+        .to_bytes_limited(max)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("文件超过 {} 字节的上限", limits.max_bytes),
+            )
+        })?
+        .map_err(|e| ApiError::new(ErrorCode::MalformedBody, format!("无法读取上传的文件：{e}")))?;
+    let out = db(&state, move |conn, state| {
+        let row = queries::case_row(conn, &id)?
+            .filter(|r| can_see(&c, r))
+            .ok_or_else(ApiError::not_found)?;
+        let saved = attachments::save(
+            conn,
+            &state.settings.attachments_dir,
+            &state.settings.attachment_limits,
+            &row.id,
+            &filename,
+            &content_type,
+            &bytes,
+            &c.user.id,
+        )?;
+        Ok(AttachmentView::from(saved))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "case id")),
+    responses(
+        (status = 200, body = Vec<AttachmentView>),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/cases/{id}/attachments")]
+pub async fn list_attachments(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<Vec<AttachmentView>>> {
+    let c = caller.0;
+    let id = path.into_inner();
+    let out = db(&state, move |conn, _| {
+        let row = queries::case_row(conn, &id)?
+            .filter(|r| can_see(&c, r))
+            .ok_or_else(ApiError::not_found)?;
+        Ok(attachments::list(conn, &row.id)?)
+    })
+    .await?;
+    Ok(web::Json(
+        out.into_iter().map(AttachmentView::from).collect(),
+    ))
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "attachment id")),
+    responses(
+        (status = 200, description = "the file", content_type = "application/octet-stream"),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/attachments/{id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let c = caller.0;
+    let id = path.into_inner();
+    let (meta, bytes) = db(&state, move |conn, state| {
+        let meta = attachments::get(conn, &id)?.ok_or_else(ApiError::not_found)?;
+        queries::case_row(conn, &meta.case_id)?
+            .filter(|r| can_see(&c, r))
+            .ok_or_else(ApiError::not_found)?;
+        let bytes = attachments::read(&state.settings.attachments_dir, &meta)?;
+        Ok((meta, bytes))
+    })
+    .await?;
+    // The filename is sent RFC 5987-encoded so Chinese names survive.
+    let encoded: String = meta
+        .filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type(meta.content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes))
+}

@@ -1,0 +1,36 @@
+//! Handlers, one module per audience. Handlers are thin: parse, authorize, call the store.
+
+pub mod account;
+pub mod admin;
+pub mod cases;
+pub mod ops;
+pub mod public;
+pub mod supervision;
+
+use chrono::Utc;
+use gongkai_store::CaseRow;
+use gongkai_workflow::{Actor, Context, Role};
+
+use crate::auth::Caller;
+use crate::state::Law;
+
+/// Whether `caller` may see the case of `row`: admins everything, staff their departments,
+/// applicants their own requests. Everyone else gets 404 from the handler.
+pub fn can_see(caller: &Caller, row: &CaseRow) -> bool {
+    match caller.role() {
+        Role::Admin => true,
+        Role::Clerk | Role::Supervisor => caller.covers(&row.department_code),
+        Role::Applicant => row.account.as_deref() == Some(caller.user.id.as_str()),
+        Role::System => false,
+    }
+}
+
+/// A workflow context for `actor`, now.
+pub fn context(law: &Law, actor: Actor) -> Context<'_> {
+    Context {
+        now: Utc::now(),
+        actor,
+        calendar: &law.calendar,
+        statute: &law.statute,
+    }
+}

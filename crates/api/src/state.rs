@@ -1,0 +1,113 @@
+//! What every handler shares: the pool, the law (calendar and statute profiles), settings and
+//! metrics.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use actix_web::web;
+use gongkai_store::Pool;
+use gongkai_store::attachments::Limits;
+use gongkai_store::db::DbConnection;
+use gongkai_workflow::{Calendar, CalendarYear, Statute};
+
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+
+/// The API's settings (the binary fills them from config/default.toml).
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    pub attachments_dir: PathBuf,
+    pub attachment_limits: Limits,
+    /// A session ends after this many minutes without use…
+    pub session_idle_minutes: i64,
+    /// …and in any case this many hours after login.
+    pub session_absolute_hours: i64,
+    /// Mark the session cookie `Secure` (set when gongkai is served over TLS, directly or
+    /// behind a proxy that terminates it).
+    pub secure_cookies: bool,
+    /// Consecutive failed logins after which an account is locked for `lockout_minutes`.
+    pub max_failed_logins_per_account: i32,
+    /// Failed logins from one address within `lockout_minutes` after which it must wait.
+    pub max_failed_logins_per_address: i32,
+    pub lockout_minutes: i64,
+    /// Trust the first address of X-Forwarded-For (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl ApiSettings {
+    /// Settings for tests and examples.
+    pub fn for_tests(dir: PathBuf) -> ApiSettings {
+        ApiSettings {
+            attachments_dir: dir,
+            attachment_limits: Limits {
+                max_bytes: 1024 * 1024,
+                content_types: vec!["application/pdf".to_owned(), "text/plain".to_owned()],
+            },
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            secure_cookies: false,
+            max_failed_logins_per_account: 5,
+            max_failed_logins_per_address: 20,
+            lockout_minutes: 15,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// The calendar in force: the base file's years with the years admins uploaded on top.
+pub struct Law {
+    pub calendar: Calendar,
+    pub statute: Statute,
+}
+
+pub struct AppState {
+    pub pool: Pool,
+    /// The base calendar's years (built in or from --calendar); uploads replace single years.
+    pub base_years: Vec<CalendarYear>,
+    law: RwLock<Arc<Law>>,
+    pub settings: ApiSettings,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, law: Law, settings: ApiSettings) -> AppState {
+        AppState {
+            pool,
+            base_years: law.calendar.years().to_vec(),
+            law: RwLock::new(Arc::new(law)),
+            settings,
+            metrics: Metrics::new(),
+        }
+    }
+
+    pub fn law(&self) -> Arc<Law> {
+        match self.law.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn set_calendar(&self, calendar: Calendar) {
+        let statute = self.law().statute.clone();
+        let new = Arc::new(Law { calendar, statute });
+        match self.law.write() {
+            Ok(mut guard) => *guard = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
+    }
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
+pub async fn db<T, F>(state: &web::Data<AppState>, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
+{
+    let state = web::Data::clone(state);
+    web::block(move || {
+        let mut conn = state.pool.get().map_err(gongkai_store::StoreError::from)?;
+        f(&mut conn, &state)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}

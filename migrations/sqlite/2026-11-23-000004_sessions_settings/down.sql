@@ -1,0 +1,4 @@
+DROP TABLE calendar_years;
+DROP TABLE settings;
+DROP TABLE login_failures;
+DROP TABLE sessions;

@@ -1,0 +1,141 @@
+//! `gongkai serve`: the API (and, with the later issues, the web pages, the mail dispatcher and
+//! the scheduler) in one process, on the configured database.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use gongkai_api::routes::admin::merged_calendar;
+use gongkai_api::{ApiSettings, AppState};
+use gongkai_store::attachments::Limits;
+use gongkai_store::db::{DatabaseUrl, SqliteOptions};
+use gongkai_store::{accounts, migrations, recompute, sessions};
+use gongkai_workflow::Role;
+
+use crate::Law;
+use crate::config::Config;
+
+pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
+    let url = DatabaseUrl::parse(&config.database.url)?;
+    let options = SqliteOptions {
+        busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
+    };
+    let pool = gongkai_store::pool(&url, config.database.pool_size, options)?;
+    let mut conn = pool.get().context("cannot connect to the database")?;
+    migrations::check_not_newer(&mut conn)?;
+    let applied = migrations::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "applied migrations");
+    }
+    // The calendar years admins uploaded replace the base file's years.
+    let uploads = sessions::calendar_years(&mut conn)?;
+    let calendar = merged_calendar(law.calendar.years(), &uploads).map_err(|errors| {
+        anyhow::anyhow!(
+            "the calendar years stored in the database do not fit the base calendar: {}",
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })?;
+    first_admin(&mut conn)?;
+    drop(conn);
+
+    std::fs::create_dir_all(&config.mail.dir)
+        .with_context(|| format!("cannot create {}", config.mail.dir.display()))?;
+    let settings = ApiSettings {
+        attachments_dir: config.attachments.dir.clone(),
+        attachment_limits: Limits {
+            max_bytes: config.attachments.max_bytes,
+            content_types: config.attachments.content_types.clone(),
+        },
+        session_idle_minutes: config.sessions.idle_minutes,
+        session_absolute_hours: config.sessions.absolute_hours,
+        secure_cookies: config.server.secure_cookies,
+        max_failed_logins_per_account: config.login.max_failures_per_account,
+        max_failed_logins_per_address: config.login.max_failures_per_address,
+        lockout_minutes: config.login.lockout_minutes,
+        trust_forwarded_for: config.server.trust_forwarded_for,
+    };
+    // The base calendar stays the file's (or the built-in one): uploads are layered on it.
+    let state = AppState::new(
+        pool.clone(),
+        gongkai_api::Law {
+            calendar: law.calendar,
+            statute: law.statute.clone(),
+        },
+        settings,
+    );
+    state.set_calendar(calendar);
+
+    let listener = TcpListener::bind(&config.server.bind)
+        .with_context(|| format!("cannot listen on {}", config.server.bind))?;
+    let address = listener.local_addr()?;
+    let workers = match config.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let minutes = config.server.recompute_every_minutes;
+    let law_for_recompute = state.law();
+    let server = gongkai_api::server(state, listener, workers)?;
+    if minutes > 0 {
+        spawn_recompute(pool, law_for_recompute, minutes);
+    }
+    println!(
+        "gongkai listening on http://{address} ({}, {})",
+        url.backend(),
+        url.redacted()
+    );
+    tracing::info!(%address, workers, "serving");
+    gongkai_api::run(server).context("the HTTP server failed")?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On the first start there is no admin: create one and print its one-time password, once.
+fn first_admin(conn: &mut gongkai_store::DbConnection) -> anyhow::Result<()> {
+    if accounts::count_with_role(conn, Role::Admin)? > 0 {
+        return Ok(());
+    }
+    let password = gongkai_api::auth::new_password();
+    let hash = gongkai_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    accounts::create_user(conn, "admin", "系统管理员", Role::Admin, Some(&hash), &[])?;
+    println!("已创建管理员账号 admin，一次性密码：{password}");
+    println!(
+        "（密码只显示这一次；请登录后修改。Created user admin; the password is shown only once.)"
+    );
+    Ok(())
+}
+
+/// Warning levels move as days pass: recompute open cases periodically, on their own thread.
+fn spawn_recompute(pool: gongkai_store::Pool, law: std::sync::Arc<gongkai_api::Law>, minutes: u64) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(minutes * 60));
+            let result = pool
+                .get()
+                .map_err(gongkai_store::StoreError::from)
+                .and_then(|mut conn| {
+                    recompute::recompute_open(
+                        &mut conn,
+                        &law.calendar,
+                        &law.statute,
+                        Utc::now(),
+                        500,
+                        |_, _| {},
+                    )
+                });
+            match result {
+                Ok(done) => tracing::info!(
+                    open = done.open_cases,
+                    changed = done.changed,
+                    "recomputed warning levels"
+                ),
+                Err(e) => tracing::warn!(error = %e, "recomputing warning levels failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,831 @@
+//! End-to-end tests of `gongkai serve`: the real binary on a free port, driven over HTTP, on
+//! SQLite and (with GONGKAI_TEST_DATABASE_URL) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::{Db, databases};
+
+struct Server {
+    child: Child,
+    base: String,
+    admin_password: Option<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `gongkai serve` in the test's folder on a free port and waits until it listens.
+fn start(db: &Db) -> Server {
+    let log = std::fs::File::create(db.dir.join("serve.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("serve")
+        .current_dir(&db.dir)
+        .env("DATABASE_URL", &db.url)
+        .env("GONGKAI_SERVER__BIND", "127.0.0.1:0")
+        .env("GONGKAI_SERVER__WORKERS", "2")
+        .env("GONGKAI_SERVER__RECOMPUTE_EVERY_MINUTES", "0")
+        .env("GONGKAI_ATTACHMENTS__MAX_BYTES", "2048")
+        .env_remove("GONGKAI_DATABASE__URL")
+        .env_remove("GONGKAI_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    // Owned by the Server at once, so that a failed start still kills and reaps it.
+    let mut server = Server {
+        child,
+        base: String::new(),
+        admin_password: None,
+    };
+    let mut lines = BufReader::new(server.child.stdout.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "serve did not start");
+        let line = lines
+            .next()
+            .unwrap_or_else(|| {
+                panic!(
+                    "serve exited: {}",
+                    std::fs::read_to_string(db.dir.join("serve.log")).unwrap_or_default()
+                )
+            })
+            .unwrap();
+        if let Some(p) = line.split("一次性密码：").nth(1) {
+            server.admin_password = Some(p.trim().to_owned());
+        }
+        if let Some(rest) = line.strip_prefix("gongkai listening on ") {
+            server.base = rest.split_whitespace().next().unwrap().to_owned();
+            return server;
+        }
+    }
+}
+
+/// A response: status and JSON body (Null when empty or not JSON).
+struct Reply {
+    status: u16,
+    body: Value,
+    content_type: String,
+}
+
+fn finish(result: Result<ureq::Response, ureq::Error>) -> Reply {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let content_type = response.header("content-type").unwrap_or("").to_owned();
+    let text = response.into_string().unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        content_type,
+    }
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn req(&self, method: &str, path: &str, token: Option<&str>) -> ureq::Request {
+        let r = ureq::request(method, &self.url(path)).timeout(Duration::from_secs(30));
+        match token {
+            Some(t) => r.set("Authorization", &format!("Bearer {t}")),
+            None => r,
+        }
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        finish(self.req("GET", path, token).call())
+    }
+
+    fn send(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
+        finish(self.req(method, path, token).send_json(body))
+    }
+
+    fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send("POST", path, token, body)
+    }
+
+    fn raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &[u8]) -> Reply {
+        finish(
+            self.req("POST", path, token)
+                .set("Content-Type", content_type)
+                .send_bytes(body),
+        )
+    }
+
+    fn login(&self, username: &str, password: &str) -> String {
+        let r = self.post(
+            "/api/v1/session",
+            None,
+            json!({"username": username, "password": password}),
+        );
+        assert_eq!(r.status, 201, "login {username}: {}", r.body);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// An agency with two departments and its staff, made through the admin API.
+struct Office {
+    admin: String,
+    clerk: String,
+    clerk_b: String,
+    other_clerk: String,
+    supervisor: String,
+}
+
+fn office(s: &Server) -> Office {
+    let admin = s.login("admin", s.admin_password.as_deref().unwrap());
+    let r = s.post(
+        "/api/v1/admin/agencies",
+        Some(&admin),
+        json!({"code": "gk", "name": "某市人民政府", "tracking_prefix": "GK"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    for (code, name, intake) in [
+        ("gk-gkb", "政务公开办", true),
+        ("gk-zjw", "住房和城乡建设委员会", false),
+    ] {
+        let r = s.post(
+            "/api/v1/admin/agencies/gk/departments",
+            Some(&admin),
+            json!({"code": code, "name": name, "is_intake": intake}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let user = |username: &str, role: &str, department: &str| {
+        let r = s.post(
+            "/api/v1/admin/users",
+            Some(&admin),
+            json!({"username": username, "display_name": username, "role": role,
+                   "departments": [department]}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        s.login(username, r.body["one_time_password"].as_str().unwrap())
+    };
+    Office {
+        clerk: user("clerk1", "clerk", "gk-gkb"),
+        clerk_b: user("clerk2", "clerk", "gk-gkb"),
+        other_clerk: user("clerk9", "clerk", "gk-zjw"),
+        supervisor: user("super1", "supervisor", "gk-gkb"),
+        admin,
+    }
+}
+
+fn filing() -> Value {
+    json!({
+        "agency": "gk",
+        "applicant": {"kind": "natural_person", "name": "张三",
+                      "id_document": "110101199003074514", "phone": "13812345678",
+                      "email": "zhangsan@example.com"},
+        "request": {"description": "2025年本市老旧小区改造项目清单", "carrier": "electronic",
+                    "delivery": "email"}
+    })
+}
+
+fn act(s: &Server, token: &str, case: &str, action: &str, version: u64, fields: Value) -> Reply {
+    let mut body = fields;
+    body["version"] = json!(version);
+    s.post(
+        &format!("/api/v1/cases/{case}/actions/{action}"),
+        Some(token),
+        body,
+    )
+}
+
+/// Runs `action` and returns the new version, failing with the problem otherwise.
+fn step(s: &Server, token: &str, case: &str, action: &str, version: u64, fields: Value) -> u64 {
+    let r = act(s, token, case, action, version, fields);
+    assert_eq!(r.status, 200, "{action}: {}", r.body);
+    r.body["version"].as_u64().unwrap()
+}
+
+fn audit_ok(db: &Db) {
+    let o = db.run(&["audit", "verify"]);
+    assert!(
+        o.status.success(),
+        "audit verify: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn online_request_from_filing_to_archive() {
+    for db in databases("api-lifecycle") {
+        let s = start(&db);
+        let o = office(&s);
+        // Filed without an account: a query code, no tracking number until a clerk confirms.
+        let r = s.post("/api/v1/requests", None, filing());
+        assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let code = r.body["query_code"].as_str().unwrap().to_owned();
+        assert_eq!(r.body["status"], "received");
+        assert!(r.body["tracking_number"].is_null());
+        let look = s.post(
+            "/api/v1/lookup",
+            None,
+            json!({"reference": case, "query_code": code}),
+        );
+        assert_eq!(look.status, 200, "{}", look.body);
+        assert_eq!(look.body["applicant"]["id_document"], "110101********4514");
+        let wrong = s.post(
+            "/api/v1/lookup",
+            None,
+            json!({"reference": case, "query_code": "AAAAAAAAAAAA"}),
+        );
+        assert_eq!(wrong.status, 404);
+
+        // The clerk finds it in the queue and registers it.
+        let q = s.get("/api/v1/cases?status=received", Some(&o.clerk));
+        assert_eq!(q.status, 200, "{}", q.body);
+        assert!(
+            q.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == case)
+        );
+        let r = act(&s, &o.clerk, &case, "register", 1, json!({}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.body["version"].as_u64().unwrap();
+        let due = r.body["due"]["due_date"].as_str().unwrap().to_owned();
+        assert!(!r.body["due"]["explanation"].as_array().unwrap().is_empty());
+        let detail = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk));
+        let tracking = detail.body["summary"]["tracking_number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(tracking.starts_with("GK-"), "{tracking}");
+
+        let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let reply = json!({"reply": {"outcome": {"kind": "disclosed"},
+                                     "text": "经查，现将您申请的信息提供如下。"}});
+        let v = step(&s, &o.clerk, &case, "draft_reply", v, reply);
+        let v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
+        // The clerk cannot approve; the supervisor finds it in the review queue.
+        let r = act(&s, &o.clerk, &case, "approve_reply", v, json!({}));
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert_eq!(r.body["code"], "forbidden_for_role");
+        let reviews = s.get("/api/v1/supervision/reviews", Some(&o.supervisor));
+        assert!(
+            reviews.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == case)
+        );
+        let v = step(&s, &o.supervisor, &case, "approve_reply", v, json!({}));
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "record_delivery",
+            v,
+            json!({"method": "email"}),
+        );
+        step(&s, &o.clerk, &case, "archive", v, json!({}));
+
+        // The applicant reads the reply with the tracking number and the code.
+        let look = s.post(
+            "/api/v1/lookup",
+            None,
+            json!({"reference": tracking, "query_code": code.to_lowercase()}),
+        );
+        assert_eq!(look.status, 200, "{}", look.body);
+        assert_eq!(look.body["status"], "archived");
+        assert_eq!(look.body["outcome_label"], "予以公开");
+        assert_eq!(
+            look.body["reply"]["text"],
+            "经查，现将您申请的信息提供如下。"
+        );
+        let timeline: Vec<&str> = look.body["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["text"].as_str().unwrap())
+            .collect();
+        assert!(
+            timeline.iter().any(|t| t.contains(&tracking)),
+            "{timeline:?}"
+        );
+        assert!(
+            !timeline.iter().any(|t| t.contains("审核")),
+            "internal steps shown: {timeline:?}"
+        );
+        assert!(due.starts_with("20"));
+        let _ = o.admin;
+        drop(s);
+        audit_ok(&db);
+    }
+}
+
+#[test]
+fn correction_restarts_the_clock_and_the_code_holder_can_withdraw() {
+    for db in databases("api-correction") {
+        let s = start(&db);
+        let o = office(&s);
+        // A request handed in at the counter: registered at once, receipt date today.
+        let mut body = filing();
+        body["channel"] = json!("in_person");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body);
+        assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let tracking = r.body["tracking_number"].as_str().unwrap().to_owned();
+        let code = r.body["query_code"].as_str().unwrap().to_owned();
+        assert!(r.body["due"]["due_date"].is_string());
+        let v = r.body["version"].as_u64().unwrap();
+        let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "request_correction",
+            v,
+            json!({"items": ["请说明所需信息的文号或发布时间"]}),
+        );
+        let key = json!({"reference": tracking, "query_code": code});
+        let look = s.post("/api/v1/lookup", None, key.clone());
+        assert_eq!(
+            look.body["correction_items"][0],
+            "请说明所需信息的文号或发布时间"
+        );
+        assert!(look.body["due"]["due_date"].is_null(), "{}", look.body);
+        // A stale version is refused and changes nothing.
+        let r = s.post(
+            "/api/v1/lookup/correction",
+            None,
+            json!({"reference": tracking, "query_code": code, "version": v - 1,
+                   "content": "文号为某政发〔2025〕1号"}),
+        );
+        assert_eq!(r.status, 409, "{}", r.body);
+        assert_eq!(r.body["code"], "version_conflict");
+        let r = s.post(
+            "/api/v1/lookup/correction",
+            None,
+            json!({"reference": tracking, "query_code": code, "version": v,
+                   "content": "文号为某政发〔2025〕1号"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body["due"]["due_date"].is_string());
+        assert!(
+            r.body["due"]["explanation"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l.as_str().unwrap().contains("补正")),
+            "{}",
+            r.body["due"]
+        );
+        let v = r.body["version"].as_u64().unwrap();
+        // Someone without the code cannot withdraw it.
+        let r = s.post(
+            "/api/v1/lookup/withdrawal",
+            None,
+            json!({"reference": tracking, "query_code": "BBBBBBBBBBBB", "version": v}),
+        );
+        assert_eq!(r.status, 404);
+        let r = s.post(
+            "/api/v1/lookup/withdrawal",
+            None,
+            json!({"reference": tracking, "query_code": code, "version": v, "reason": "已自行查到"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["status"], "withdrawn");
+        drop(s);
+        audit_ok(&db);
+    }
+}
+
+#[test]
+fn two_clerks_on_one_version_one_wins_the_other_gets_409() {
+    for db in databases("api-conflict") {
+        let s = start(&db);
+        let o = office(&s);
+        let mut body = filing();
+        body["channel"] = json!("in_person");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let v = r.body["version"].as_u64().unwrap();
+        let results: Vec<u16> = std::thread::scope(|scope| {
+            let handles: Vec<_> = [&o.clerk, &o.clerk_b]
+                .into_iter()
+                .map(|token| {
+                    let s = &s;
+                    let case = case.clone();
+                    scope.spawn(move || {
+                        act(s, token, &case, "start_processing", v, json!({})).status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut sorted = results.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![200, 409], "{}: {results:?}", db.name);
+        let detail = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk));
+        let events = detail.body["events"].as_array().unwrap();
+        assert_eq!(events.len() as u64, v + 1, "exactly one event appended");
+        assert_eq!(detail.body["summary"]["version"].as_u64().unwrap(), v + 1);
+    }
+}
+
+#[test]
+fn nobody_sees_what_is_not_theirs() {
+    for db in databases("api-authz") {
+        let s = start(&db);
+        let o = office(&s);
+        let account = |name: &str| {
+            let r = s.post(
+                "/api/v1/account",
+                None,
+                json!({"username": name, "password": "secret-pass-123", "display_name": name,
+                       "applicant_type": "natural_person"}),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+            s.login(name, "secret-pass-123")
+        };
+        let alice = account("alice");
+        let bob = account("bob");
+        let r = s.post("/api/v1/requests", Some(&alice), filing());
+        assert_eq!(r.status, 201);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let mine = s.get("/api/v1/my/requests", Some(&alice));
+        assert_eq!(mine.body.as_array().unwrap().len(), 1);
+        assert_eq!(
+            s.get(&format!("/api/v1/my/requests/{case}"), Some(&alice))
+                .status,
+            200
+        );
+        assert!(
+            s.get("/api/v1/my/requests", Some(&bob))
+                .body
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        // Another owner, another department, an applicant on the staff route, a made-up id:
+        // all the same 404.
+        let missing = s.get(
+            "/api/v1/cases/00000000-0000-0000-0000-000000000000",
+            Some(&o.clerk),
+        );
+        assert_eq!(missing.status, 404);
+        for (who, path) in [
+            (&bob, format!("/api/v1/my/requests/{case}")),
+            (&alice, format!("/api/v1/cases/{case}")),
+            (&o.other_clerk, format!("/api/v1/cases/{case}")),
+            (&o.other_clerk, format!("/api/v1/cases/{case}/attachments")),
+        ] {
+            let r = s.get(&path, Some(who));
+            assert_eq!(
+                (r.status, r.body["code"].as_str()),
+                (404, Some("not_found")),
+                "{path}"
+            );
+            assert_eq!(
+                r.body, missing.body,
+                "a denial must look like a missing case"
+            );
+        }
+        let r = act(&s, &o.other_clerk, &case, "register", 1, json!({}));
+        assert_eq!(r.status, 404);
+        let r = act(&s, &bob, &case, "withdraw", 1, json!({}));
+        assert_eq!(r.status, 404);
+        // The owner may withdraw through the action route.
+        let r = act(&s, &alice, &case, "withdraw", 1, json!({}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        // Roles.
+        assert_eq!(s.get("/api/v1/cases", None).status, 401);
+        assert_eq!(s.get("/api/v1/cases", Some(&alice)).status, 403);
+        assert_eq!(
+            s.get("/api/v1/admin/users", Some(&o.supervisor)).status,
+            403
+        );
+        assert_eq!(
+            s.get("/api/v1/supervision/dashboard", Some(&o.clerk))
+                .status,
+            403
+        );
+        assert_eq!(
+            s.get("/api/v1/supervision/dashboard", Some(&o.supervisor))
+                .status,
+            200
+        );
+        assert_eq!(s.get("/api/v1/admin/users", Some(&o.admin)).status, 200);
+        let r = s.get("/api/v1/cases", Some(&"0".repeat(64)));
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (401, Some("unauthenticated"))
+        );
+
+        // A browser session: the cookie alone does not make a write.
+        let login = finish(
+            ureq::post(&s.url("/api/v1/session"))
+                .send_json(json!({"username": "alice", "password": "secret-pass-123"})),
+        );
+        let csrf = login.body["csrf_token"].as_str().unwrap().to_owned();
+        let token = login.body["token"].as_str().unwrap().to_owned();
+        let cookie = format!("gongkai_session={token}");
+        let r = finish(
+            ureq::post(&s.url("/api/v1/requests"))
+                .set("Cookie", &cookie)
+                .send_json(filing()),
+        );
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (403, Some("csrf_token_missing"))
+        );
+        let r = finish(
+            ureq::post(&s.url("/api/v1/requests"))
+                .set("Cookie", &cookie)
+                .set("X-CSRF-Token", &csrf)
+                .send_json(filing()),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = finish(
+            ureq::get(&s.url("/api/v1/my/requests"))
+                .set("Cookie", &cookie)
+                .call(),
+        );
+        assert_eq!(r.body.as_array().unwrap().len(), 2);
+        // Logging out ends the session.
+        let r = finish(s.req("DELETE", "/api/v1/session", Some(&alice)).call());
+        assert_eq!(r.status, 204);
+        assert_eq!(s.get("/api/v1/my/requests", Some(&alice)).status, 401);
+    }
+}
+
+#[test]
+fn bad_input_is_a_4xx_that_names_the_field_and_changes_nothing() {
+    for db in databases("api-bad-input") {
+        let s = start(&db);
+        let o = office(&s);
+        let mut body = filing();
+        body["channel"] = json!("in_person");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body.clone());
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let before = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+
+        let r = s.raw(
+            "/api/v1/requests",
+            None,
+            "application/json",
+            b"{\"agency\": ",
+        );
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (400, Some("malformed_body"))
+        );
+        assert!(r.content_type.starts_with("application/problem+json"));
+        let r = s.raw("/api/v1/requests", None, "text/plain", b"{}");
+        assert_eq!(r.status, 415);
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"receipt_date": "2026-02-30"}), "receipt_date"),
+            (
+                json!({"request": {"description": "x", "carrier": "papyrus", "delivery": "email"}}),
+                "request.carrier",
+            ),
+            (
+                json!({"applicant": {"kind": "natural_person", "name": "张\u{0007}三", "phone": "1"}}),
+                "applicant.name",
+            ),
+            (
+                json!({"applicant": {"kind": "natural_person", "name": "张".repeat(101), "phone": "1"}}),
+                "applicant.name",
+            ),
+            (
+                json!({"applicant": {"kind": "natural_person", "name": "张三"}}),
+                "applicant",
+            ),
+            (json!({"channel": 7}), "channel"),
+            (json!({"surprise": true}), "surprise"),
+        ];
+        for (patch, path) in cases {
+            let mut b = body.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            let r = s.post("/api/v1/cases", Some(&o.clerk), b);
+            assert_eq!(r.status, 422, "{patch}: {}", r.body);
+            assert_eq!(r.body["code"], "invalid_input");
+            let paths: Vec<&str> = r.body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["path"].as_str().unwrap())
+                .collect();
+            assert!(paths.contains(&path), "{patch}: {paths:?}");
+        }
+        // Actions: an unknown action, a wrong field type, a future date, a bad version.
+        assert_eq!(act(&s, &o.clerk, &case, "fly", 2, json!({})).status, 404);
+        let r = act(
+            &s,
+            &o.clerk,
+            &case,
+            "request_correction",
+            2,
+            json!({"items": "all"}),
+        );
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("items"))
+        );
+        let r = s.post(
+            &format!("/api/v1/cases/{case}/actions/start_processing"),
+            Some(&o.clerk),
+            json!({"version": -1}),
+        );
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("version"))
+        );
+        let r = s.get("/api/v1/cases?limit=abc", Some(&o.clerk));
+        assert_eq!(r.status, 400);
+        let r = s.get("/api/v1/cases?status=lost", Some(&o.clerk));
+        assert_eq!(r.status, 400);
+        // Attachments: the type and the size limits.
+        let path = format!("/api/v1/cases/{case}/attachments?filename=a.exe");
+        let r = s.raw(&path, Some(&o.clerk), "application/x-msdownload", b"MZ");
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (415, Some("unsupported_media_type"))
+        );
+        let path = format!("/api/v1/cases/{case}/attachments?filename=big.pdf");
+        let r = s.raw(&path, Some(&o.clerk), "application/pdf", &vec![b'x'; 4096]);
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (413, Some("payload_too_large"))
+        );
+        let path = format!("/api/v1/cases/{case}/attachments?filename=%E7%94%B3%E8%AF%B7.pdf");
+        let r = s.raw(&path, Some(&o.clerk), "application/pdf", b"%PDF-1.4 test");
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_str().unwrap();
+        let got = finish(
+            s.req("GET", &format!("/api/v1/attachments/{id}"), Some(&o.clerk))
+                .call(),
+        );
+        assert_eq!(got.status, 200);
+        let other = s.get(&format!("/api/v1/attachments/{id}"), Some(&o.other_clerk));
+        assert_eq!(other.status, 404);
+        // Nothing about the case changed but the attachment.
+        let after = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        assert_eq!(before["events"], after["events"]);
+        // Unknown routes are problems too.
+        let r = s.get("/api/v1/nothing-here", None);
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (404, Some("not_found"))
+        );
+    }
+}
+
+#[test]
+fn repeated_failed_logins_are_throttled() {
+    let db = databases("api-throttle").remove(0);
+    let s = start(&db);
+    for _ in 0..5 {
+        let r = s.post(
+            "/api/v1/session",
+            None,
+            json!({"username": "admin", "password": "wrong-password-1"}),
+        );
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (401, Some("invalid_credentials"))
+        );
+    }
+    // Even the right password waits now.
+    let r = s.post(
+        "/api/v1/session",
+        None,
+        json!({"username": "admin", "password": s.admin_password.clone().unwrap()}),
+    );
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (429, Some("too_many_attempts")),
+        "{}",
+        r.body
+    );
+    // An unknown user gets the same answer as a wrong password.
+    let r = s.post(
+        "/api/v1/session",
+        None,
+        json!({"username": "nobody", "password": "wrong-password-1"}),
+    );
+    assert_eq!(r.body["code"], "invalid_credentials");
+}
+
+#[test]
+fn operations_endpoints_and_openapi_document() {
+    let db = databases("api-ops").remove(0);
+    let s = start(&db);
+    assert_eq!(s.get("/healthz", None).status, 200);
+    assert_eq!(s.get("/readyz", None).status, 200);
+    let _ = s.get("/api/v1/guide", None);
+    let raw = ureq::get(&s.url("/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        raw.contains(
+            "gongkai_http_requests_total{method=\"GET\",route=\"/api/v1/guide\",status=\"200\"}"
+        ),
+        "{raw}"
+    );
+    assert!(raw.contains("gongkai_http_request_duration_seconds_bucket"));
+    let doc = s.get("/api/v1/openapi.json", None);
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc.body["paths"]["/api/v1/cases/{id}/actions/{action}"]["post"].is_object());
+}
+
+#[test]
+fn filings_answered_201_survive_a_kill_and_the_chain_verifies() {
+    for db in databases("api-crash") {
+        let mut s = start(&db);
+        // The office is made first: filings need an agency.
+        let _ = office(&s);
+        let mut answered: Vec<(String, String)> = Vec::new();
+        let killer = {
+            let pid = s.child.id();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(1500));
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            })
+        };
+        loop {
+            let r = s.req("POST", "/api/v1/requests", None).send_json(filing());
+            match r {
+                Ok(resp) => {
+                    let body: Value = resp.into_json().unwrap();
+                    answered.push((
+                        body["case_id"].as_str().unwrap().to_owned(),
+                        body["query_code"].as_str().unwrap().to_owned(),
+                    ));
+                }
+                Err(ureq::Error::Transport(_)) => break,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        killer.join().unwrap();
+        let _ = s.child.wait();
+        assert!(
+            !answered.is_empty(),
+            "{}: no filing before the kill",
+            db.name
+        );
+        s = start(&db);
+        for (case, code) in &answered {
+            let r = s.post(
+                "/api/v1/lookup",
+                None,
+                json!({"reference": case, "query_code": code}),
+            );
+            assert_eq!(r.status, 200, "{}: lost {case} after SIGKILL", db.name);
+            assert_eq!(r.body["timeline"].as_array().unwrap().len(), 1);
+        }
+        drop(s);
+        audit_ok(&db);
+    }
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let db = databases("api-sigterm").remove(0);
+    let mut s = start(&db);
+    let _ = office(&s);
+    let r = s.post("/api/v1/requests", None, filing());
+    assert_eq!(r.status, 201);
+    let status = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        if let Some(exit) = s.child.try_wait().unwrap() {
+            assert!(exit.success(), "exit after SIGTERM: {exit:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 40 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    audit_ok(&db);
+}
