@@ -26,9 +26,14 @@ impl Drop for Server {
 
 /// Starts `gongkai serve` in the test's folder on a free port and waits until it listens.
 fn start(db: &Db) -> Server {
+    start_with(db, &[])
+}
+
+fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
     let log = std::fs::File::create(db.dir.join("serve.log")).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .arg("serve")
+        .envs(env.iter().copied())
         .current_dir(&db.dir)
         .env("DATABASE_URL", &db.url)
         .env("GONGKAI_SERVER__BIND", "127.0.0.1:0")
@@ -348,7 +353,7 @@ fn correction_restarts_the_clock_and_the_code_holder_can_withdraw() {
         assert!(r.body["due"]["due_date"].is_string());
         let v = r.body["version"].as_u64().unwrap();
         let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
-        let v = step(
+        let r = act(
             &s,
             &o.clerk,
             &case,
@@ -356,6 +361,12 @@ fn correction_restarts_the_clock_and_the_code_holder_can_withdraw() {
             v,
             json!({"items": ["请说明所需信息的文号或发布时间"]}),
         );
+        // While the correction is awaited there is no due date: the period will run afresh.
+        assert_eq!(r.body["sub_state"], "awaiting_correction", "{}", r.body);
+        assert!(r.body["due"].is_null(), "{}", r.body);
+        let detail = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        assert!(detail["due"].is_null() && detail["summary"]["due_date"].is_null());
+        let v = r.body["version"].as_u64().unwrap();
         let key = json!({"reference": tracking, "query_code": code});
         let look = s.post("/api/v1/lookup", None, key.clone());
         assert_eq!(
@@ -504,6 +515,36 @@ fn nobody_sees_what_is_not_theirs() {
         assert_eq!(r.status, 404);
         let r = act(&s, &bob, &case, "withdraw", 1, json!({}));
         assert_eq!(r.status, 404);
+        // The owner sees the files they uploaded, not the staff's papers.
+        let upload = |who: &str, name: &str| {
+            let path = format!("/api/v1/cases/{case}/attachments?filename={name}");
+            let r = s.raw(&path, Some(who), "text/plain", name.as_bytes());
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.body["id"].as_str().unwrap().to_owned()
+        };
+        let own = upload(&alice, "id-card.txt");
+        let internal = upload(&o.clerk, "draft.txt");
+        let list = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(&alice));
+        let names: Vec<&str> = list
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["filename"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["id-card.txt"]);
+        assert_eq!(
+            s.get(&format!("/api/v1/attachments/{internal}"), Some(&alice))
+                .status,
+            404
+        );
+        assert_eq!(
+            s.get(&format!("/api/v1/attachments/{own}"), Some(&o.clerk))
+                .status,
+            200
+        );
+        let staff = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(&o.clerk));
+        assert_eq!(staff.body.as_array().unwrap().len(), 2);
         // The owner may withdraw through the action route.
         let r = act(&s, &alice, &case, "withdraw", 1, json!({}));
         assert_eq!(r.status, 200, "{}", r.body);
@@ -828,4 +869,150 @@ fn sigterm_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(100));
     }
     audit_ok(&db);
+}
+
+#[test]
+fn admins_upload_a_calendar_year_and_edit_the_guide() {
+    for db in databases("api-admin") {
+        let s = start(&db);
+        let o = office(&s);
+        let year = |y: i32, extra: &str| {
+            json!({"toml": format!(
+                "[[year]]\nyear = {y}\nsource = \"国务院办公厅关于{y}年部分节假日安排的通知\"\n\
+                 holidays = [{{ name = \"元旦\", from = \"{y}-01-01\" }}{extra}]\nmakeup = []\n"
+            )})
+        };
+        // A gap, a bad date, a year that is not the path's: each refused with the reason.
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2028",
+            Some(&o.admin),
+            year(2028, ""),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("2027"),
+            "{}",
+            r.body
+        );
+        let bad = year(2027, ", { name = \"春节\", from = \"2027-02-30\" }");
+        let r = s.send("PUT", "/api/v1/admin/calendar/2027", Some(&o.admin), bad);
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("toml"))
+        );
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("2027-02-30"),
+            "{}",
+            r.body
+        );
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2026",
+            Some(&o.admin),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 422);
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.clerk),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 403);
+        // A good year is taken, the open cases recomputed, and it survives a restart.
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.admin),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["year"]["year"], 2027);
+        password_of(&s, &db);
+        drop(s);
+        let s = start(&db);
+        let admin = s.login("admin", &password_of(&s, &db));
+        let years = s.get("/api/v1/admin/calendar", Some(&admin));
+        let last = years.body.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["year"], 2027, "{}", years.body);
+
+        // The guide.
+        let mut guide = s.get("/api/v1/guide", None).body;
+        guide["office_hours"] = json!("工作日 8:30—17:30");
+        let r = s.send("PUT", "/api/v1/admin/guide", Some(&admin), guide.clone());
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            s.get("/api/v1/guide", None).body["office_hours"],
+            "工作日 8:30—17:30"
+        );
+        guide["title"] = json!("");
+        let r = s.send("PUT", "/api/v1/admin/guide", Some(&admin), guide);
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("title"))
+        );
+    }
+}
+
+/// The admin's password after a restart: the first start printed it; the test kept it in the
+/// folder.
+fn password_of(s: &Server, db: &Db) -> String {
+    let path = db.dir.join("admin-password");
+    if let Some(p) = &s.admin_password {
+        std::fs::write(&path, p).unwrap();
+    }
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn sessions_expire_and_disabled_users_are_logged_out() {
+    let db = databases("api-sessions").remove(0);
+    let s = start_with(&db, &[("GONGKAI_SESSIONS__IDLE_MINUTES", "0")]);
+    let token = s.login("admin", s.admin_password.as_deref().unwrap());
+    let r = s.get("/api/v1/session", Some(&token));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    drop(s);
+    let db = databases("api-disable").remove(0);
+    let s = start(&db);
+    let o = office(&s);
+    let users = s.get("/api/v1/admin/users", Some(&o.admin)).body;
+    let clerk = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "clerk1")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(s.get("/api/v1/cases", Some(&o.clerk)).status, 200);
+    let r = s.post(
+        &format!("/api/v1/admin/users/{clerk}"),
+        Some(&o.admin),
+        json!({"disabled": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(s.get("/api/v1/cases", Some(&o.clerk)).status, 401);
+    // A reset password is shown once and works; the admin cannot disable itself.
+    let r = s.post(
+        &format!("/api/v1/admin/users/{clerk}"),
+        Some(&o.admin),
+        json!({"disabled": false, "reset_password": true}),
+    );
+    let password = r.body["one_time_password"].as_str().unwrap().to_owned();
+    s.login("clerk1", &password);
+    let me = s.get("/api/v1/session", Some(&o.admin)).body["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = s.post(
+        &format!("/api/v1/admin/users/{me}"),
+        Some(&o.admin),
+        json!({"disabled": true}),
+    );
+    assert_eq!(r.status, 403);
 }

@@ -56,6 +56,18 @@ pub struct CaseSummary {
     pub version: i64,
 }
 
+impl CaseSummary {
+    /// The row as its applicant sees it: without the staff member it is assigned to and the
+    /// internal warning level.
+    pub fn for_applicant(row: CaseRow) -> CaseSummary {
+        CaseSummary {
+            assignee: None,
+            warning_level: None,
+            ..CaseSummary::from(row)
+        }
+    }
+}
+
 impl From<CaseRow> for CaseSummary {
     fn from(r: CaseRow) -> CaseSummary {
         CaseSummary {
@@ -100,8 +112,10 @@ impl From<ReplyDue> for DueView {
     }
 }
 
+/// The due date of a case still awaiting its reply; none once it is replied or closed, or while
+/// a correction is awaited (the period will run afresh from the corrected request).
 pub fn due_of(case: &Case, law: &Law) -> Option<DueView> {
-    case.reply_due_any_status(&law.calendar, &law.statute)
+    case.reply_due(&law.calendar, &law.statute)
         .map(DueView::from)
 }
 
@@ -230,12 +244,7 @@ pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> P
         status: case.status.as_str().to_owned(),
         status_label: case.status.label_zh().to_owned(),
         receipt_date: case.receipt_date,
-        due: if case.status.is_open() {
-            case.reply_due(&law.calendar, &law.statute)
-                .map(DueView::from)
-        } else {
-            None
-        },
+        due: due_of(case, law),
         version: case.version,
         applicant: masked_applicant(&case.applicant),
         timeline,

@@ -173,6 +173,20 @@ pub fn lookup(
     }))
 }
 
+/// The public lookup of a request not registered yet (an online filing): by its case id (the
+/// filing reference) and query code. Registered cases are found by tracking number only.
+pub fn lookup_unregistered(
+    conn: &mut DbConnection,
+    case_id: &str,
+    query_code: &str,
+) -> StoreResult<Option<CaseRow>> {
+    Ok(case_row(conn, case_id.trim())?.filter(|r| {
+        let expected = hash_query_code(&r.id, query_code);
+        r.tracking_number.is_none()
+            && constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
+    }))
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

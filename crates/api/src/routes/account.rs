@@ -339,7 +339,9 @@ pub async fn my_requests(
         Ok(queries::cases_of_account(conn, &c.user.id)?)
     })
     .await?;
-    Ok(web::Json(rows.into_iter().map(CaseSummary::from).collect()))
+    Ok(web::Json(
+        rows.into_iter().map(CaseSummary::for_applicant).collect(),
+    ))
 }
 
 #[utoipa::path(

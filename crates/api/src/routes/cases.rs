@@ -462,7 +462,7 @@ struct RegisterFields {
     tag = "cases",
     params(
         ("id" = String, Path, description = "case id"),
-        ("action" = Action, Path, description = "the workflow command")
+        ("action" = inline(Action), Path, description = "the workflow command")
     ),
     request_body = ActionBody,
     responses(
@@ -660,7 +660,13 @@ pub async fn list_attachments(
         let row = queries::case_row(conn, &id)?
             .filter(|r| can_see(&c, r))
             .ok_or_else(ApiError::not_found)?;
-        Ok(attachments::list(conn, &row.id)?)
+        let mut files = attachments::list(conn, &row.id)?;
+        // Applicants see the files they uploaded themselves; staff papers (drafts, letters to
+        // third parties) stay internal.
+        if c.role() == Role::Applicant {
+            files.retain(|f| f.uploaded_by == c.user.id);
+        }
+        Ok(files)
     })
     .await?;
     Ok(web::Json(
@@ -688,6 +694,7 @@ pub async fn download(
         let meta = attachments::get(conn, &id)?.ok_or_else(ApiError::not_found)?;
         queries::case_row(conn, &meta.case_id)?
             .filter(|r| can_see(&c, r))
+            .filter(|_| c.role() != Role::Applicant || meta.uploaded_by == c.user.id)
             .ok_or_else(ApiError::not_found)?;
         let bytes = attachments::read(&state.settings.attachments_dir, &meta)?;
         Ok((meta, bytes))

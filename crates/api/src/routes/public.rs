@@ -304,11 +304,7 @@ fn find_by_code(
 ) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
     let row = match queries::lookup(conn, &key.reference, &key.query_code)? {
         Some(row) => Some(row),
-        None => queries::case_row(conn, key.reference.trim())?.filter(|r| {
-            r.tracking_number.is_none()
-                && gongkai_store::execute::hash_query_code(&r.id, &key.query_code)
-                    == r.query_code_hash
-        }),
+        None => queries::lookup_unregistered(conn, &key.reference, &key.query_code)?,
     };
     let row = row.ok_or_else(ApiError::not_found)?;
     let evs = events::load(conn, &row.id)?;

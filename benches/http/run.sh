@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Load figures for docs/PERFORMANCE.md: starts the release `gongkai serve` on DATABASE_URL (a
+# database filled by `gongkai demo`), then measures with wrk: filings, the clerk queue and the
+# public lookup, and the server's RSS under load.
+#   DATABASE_URL=sqlite:///path/gongkai.db benches/http/run.sh [seconds] [connections]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="${GONGKAI_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/gongkai-target}/release/gongkai}"
+secs="${1:-20}"
+conns="${2:-16}"
+work="$(mktemp -d)"
+trap 'kill "$pid" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work"' EXIT
+cd "$work"
+"$bin" user create --username "bench-$$" --role clerk --department bj-cy-gkb > user.txt
+password="$(sed -n 's/one-time password: //p' user.txt)"
+GONGKAI_SERVER__BIND=127.0.0.1:0 GONGKAI_SERVER__RECOMPUTE_EVERY_MINUTES=0 \
+    GONGKAI_LOGIN__MAX_FAILURES_PER_ADDRESS=1000000 "$bin" serve > out.log 2> err.log &
+pid=$!
+for _ in $(seq 1 120); do grep -q "listening on" out.log 2> /dev/null && break; sleep 0.5; done
+base="$(grep -o 'http://[0-9.:]*' out.log | head -1)"
+TOKEN="$(curl -sf -H 'Content-Type: application/json' "$base/api/v1/session" \
+    -d "{\"username\":\"bench-$$\",\"password\":\"$password\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+export TOKEN
+# Keys for the lookup: 2,000 fresh filings, looked up by their filing reference and code.
+for _ in $(seq 1 2000); do
+    curl -sf -H 'Content-Type: application/json' "$base/api/v1/requests" \
+        -d '{"agency":"bj-cy","applicant":{"kind":"natural_person","name":"查询测试","phone":"13800000000"},"request":{"description":"查询测试","carrier":"paper","delivery":"post"}}' |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["case_id"], d["query_code"])'
+done > keys.txt
+rss() { ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1 / 1024}'; }
+measure() {
+    local name="$1" script="$2"
+    local peak=0
+    (while kill -0 "$pid" 2> /dev/null; do ps -o rss= -p "$pid"; sleep 0.5; done) > "rss-$name.txt" &
+    local sampler=$!
+    echo "== $name ($secs s, $conns connections)"
+    wrk -t2 -c"$conns" -d"${secs}s" -s "$here/$script" "$base" | grep -E "Requests/sec|Latency|p50|Non-2xx|Socket"
+    kill "$sampler" 2> /dev/null || true
+    peak="$(sort -n "rss-$name.txt" | tail -1)"
+    echo "   peak RSS $((peak / 1024)) MiB"
+}
+echo "RSS at start: $(rss)"
+measure queue queue.lua
+measure lookup lookup.lua
+measure filing filing.lua
