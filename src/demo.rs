@@ -107,7 +107,10 @@ const NAMES: [&str; 10] = [
     "吴芳",
 ];
 
-fn ensure_orgs(conn: &mut DbConnection) -> anyhow::Result<()> {
+/// The agencies, their departments and their staff (three clerks and a chief per department,
+/// without passwords: they exist so that assignments name real users). Returns the staff's
+/// user ids by username.
+fn ensure_orgs(conn: &mut DbConnection) -> anyhow::Result<BTreeMap<String, String>> {
     let existing: Vec<String> = accounts::agencies(conn)?
         .into_iter()
         .map(|a| a.code)
@@ -121,7 +124,33 @@ fn ensure_orgs(conn: &mut DbConnection) -> anyhow::Result<()> {
             accounts::create_department(conn, code, dcode, dname, None, i == 0)?;
         }
     }
-    Ok(())
+    let mut staff: BTreeMap<String, String> = accounts::list_users(conn)?
+        .into_iter()
+        .map(|u| (u.username, u.id))
+        .collect();
+    for (_, _, _, departments) in ORGS {
+        let intake = departments[0].0;
+        for (dcode, _) in departments {
+            let people = (1..=3)
+                .map(|n| (format!("{dcode}-clerk{n}"), Role::Clerk))
+                .chain([(format!("{dcode}-chief"), Role::Supervisor)]);
+            for (username, role) in people {
+                if staff.contains_key(&username) {
+                    continue;
+                }
+                let user = accounts::create_user(
+                    conn,
+                    &username,
+                    &username,
+                    role,
+                    None,
+                    &[intake, dcode],
+                )?;
+                staff.insert(username, user.id);
+            }
+        }
+    }
+    Ok(staff)
 }
 
 /// 10:00 in Beijing on `day`.
@@ -202,6 +231,7 @@ fn pick_outcome(rng: &mut StdRng) -> Outcome {
 
 fn one_case(
     conn: &mut DbConnection,
+    staff: &BTreeMap<String, String>,
     law: &Law,
     rng: &mut StdRng,
     today: NaiveDate,
@@ -210,13 +240,14 @@ fn one_case(
     let (agency, _, _, departments) = ORGS[rng.random_range(0..ORGS.len())];
     let intake = departments[0].0;
     let department = departments[rng.random_range(0..departments.len())].0;
+    let id = |username: String| staff.get(&username).cloned().unwrap_or(username);
     let clerk = Actor::staff(
-        format!("{department}-clerk{}", rng.random_range(1..=3)),
+        id(format!("{department}-clerk{}", rng.random_range(1..=3))),
         Role::Clerk,
         &[intake, department],
     );
     let chief = Actor::staff(
-        format!("{department}-chief"),
+        id(format!("{department}-chief")),
         Role::Supervisor,
         &[intake, department],
     );
@@ -483,7 +514,7 @@ fn one_case(
 pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCode> {
     let (url, mut conn) = database::open(config)?;
     migrations::run_pending(&mut conn)?;
-    ensure_orgs(&mut conn)?;
+    let staff = ensure_orgs(&mut conn)?;
     let today = legal_date(Utc::now());
     let mut rng = StdRng::seed_from_u64(args.seed);
     let mut rejected = BTreeMap::new();
@@ -493,7 +524,7 @@ pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCo
         let n = left.min(args.batch);
         write_transaction(&mut conn, |conn| -> anyhow::Result<()> {
             for _ in 0..n {
-                one_case(conn, law, &mut rng, today, &mut rejected)?;
+                one_case(conn, &staff, law, &mut rng, today, &mut rejected)?;
             }
             Ok(())
         })?;

@@ -79,10 +79,10 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         n => n,
     };
     let minutes = config.server.recompute_every_minutes;
-    let law_for_recompute = state.law();
-    let server = gongkai_api::server(state, listener, workers)?;
+    let state = std::sync::Arc::new(state);
+    let server = gongkai_api::server(std::sync::Arc::clone(&state), listener, workers)?;
     if minutes > 0 {
-        spawn_recompute(pool, law_for_recompute, minutes);
+        spawn_recompute(pool, state, minutes);
     }
     println!(
         "gongkai listening on http://{address} ({}, {})",
@@ -110,11 +110,12 @@ fn first_admin(conn: &mut gongkai_store::DbConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Warning levels move as days pass: recompute open cases periodically, on their own thread.
-fn spawn_recompute(pool: gongkai_store::Pool, law: std::sync::Arc<gongkai_api::Law>, minutes: u64) {
+/// Warning levels move as days pass: recompute open cases at start and then periodically, on
+/// their own thread, always with the calendar in force (an admin may have uploaded a year).
+fn spawn_recompute(pool: gongkai_store::Pool, state: std::sync::Arc<AppState>, minutes: u64) {
     std::thread::spawn(move || {
         loop {
-            std::thread::sleep(Duration::from_secs(minutes * 60));
+            let law = state.law();
             let result = pool
                 .get()
                 .map_err(gongkai_store::StoreError::from)
@@ -136,6 +137,7 @@ fn spawn_recompute(pool: gongkai_store::Pool, law: std::sync::Arc<gongkai_api::L
                 ),
                 Err(e) => tracing::warn!(error = %e, "recomputing warning levels failed"),
             }
+            std::thread::sleep(Duration::from_secs(minutes * 60));
         }
     });
 }

@@ -1015,4 +1015,25 @@ fn sessions_expire_and_disabled_users_are_logged_out() {
         json!({"disabled": true}),
     );
     assert_eq!(r.status, 403);
+    // Users change their own password with the current one; other sessions end.
+    let second = s.login("clerk1", &password);
+    let r = s.post(
+        "/api/v1/session/password",
+        Some(&second),
+        json!({"current_password": "not-it-123", "new_password": "a-new-secret-42"}),
+    );
+    assert_eq!(
+        (r.status, r.body["errors"][0]["path"].as_str()),
+        (422, Some("current_password"))
+    );
+    let first = s.login("clerk1", &password);
+    let r = s.post(
+        "/api/v1/session/password",
+        Some(&second),
+        json!({"current_password": password, "new_password": "a-new-secret-42"}),
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(s.get("/api/v1/session", Some(&second)).status, 200);
+    assert_eq!(s.get("/api/v1/session", Some(&first)).status, 401);
+    s.login("clerk1", "a-new-secret-42");
 }

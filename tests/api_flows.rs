@@ -1594,6 +1594,10 @@ fn authorization_matrix_of_every_route_and_role() {
             row("POST", "/api/v1/requests", Json(filing_body),                    [201, 201, 201, 403, 403, 403, 403]),
             // The caller's own account.
             row("GET",  "/api/v1/session", Empty,                                 [401, 200, 200, 200, 200, 200, 200]),
+            // A wrong current password changes nothing, whoever asks.
+            row("POST", "/api/v1/session/password",
+                Json(json!({"current_password": "wrong-pass-123", "new_password": "new-secret-456"})),
+                                                                                  [401, 422, 422, 422, 422, 422, 422]),
             row("GET",  "/api/v1/my/requests", Empty,                             [401, 200, 200, 403, 403, 403, 403]),
             row("GET",  "/api/v1/my/requests/{case}", Empty,                      [401, 200, 404, 404, 404, 404, 404]),
             // Staff. Another department's clerk gets 422: the agency's intake office, where

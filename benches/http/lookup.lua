@@ -10,5 +10,7 @@ request = function()
   return wrk.format("POST", "/api/v1/lookup", {["Content-Type"] = "application/json"}, keys[i])
 end
 done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write("requests " .. summary.requests .. ", errors " .. errors .. ", ")
   io.write("p50 " .. latency:percentile(50) / 1000 .. " ms, p99 " .. latency:percentile(99) / 1000 .. " ms\n")
 end

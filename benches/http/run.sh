@@ -23,11 +23,17 @@ TOKEN="$(curl -sf -H 'Content-Type: application/json' "$base/api/v1/session" \
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 export TOKEN
 # Keys for the lookup: 2,000 fresh filings, looked up by their filing reference and code.
-for _ in $(seq 1 2000); do
-    curl -sf -H 'Content-Type: application/json' "$base/api/v1/requests" \
-        -d '{"agency":"bj-cy","applicant":{"kind":"natural_person","name":"查询测试","phone":"13800000000"},"request":{"description":"查询测试","carrier":"paper","delivery":"post"}}' |
-        python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["case_id"], d["query_code"])'
-done > keys.txt
+python3 - "$base" > keys.txt <<'PY'
+import json, sys, urllib.request
+body = json.dumps({"agency": "bj-cy",
+                   "applicant": {"kind": "natural_person", "name": "查询测试", "phone": "13800000000"},
+                   "request": {"description": "查询测试", "carrier": "paper", "delivery": "post"}}).encode()
+for _ in range(2000):
+    req = urllib.request.Request(sys.argv[1] + "/api/v1/requests", data=body,
+                                 headers={"Content-Type": "application/json"})
+    d = json.load(urllib.request.urlopen(req))
+    print(d["case_id"], d["query_code"])
+PY
 rss() { ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1 / 1024}'; }
 measure() {
     local name="$1" script="$2"
@@ -35,7 +41,7 @@ measure() {
     (while kill -0 "$pid" 2> /dev/null; do ps -o rss= -p "$pid"; sleep 0.5; done) > "rss-$name.txt" &
     local sampler=$!
     echo "== $name ($secs s, $conns connections)"
-    wrk -t2 -c"$conns" -d"${secs}s" -s "$here/$script" "$base" | grep -E "Requests/sec|Latency|p50|Non-2xx|Socket"
+    wrk -t2 -c"$conns" -d"${secs}s" -s "$here/$script" "$base" | grep -E "Requests/sec|Latency|p50|Non-2xx|Socket" || true
     kill "$sampler" 2> /dev/null || true
     peak="$(sort -n "rss-$name.txt" | tail -1)"
     echo "   peak RSS $((peak / 1024)) MiB"

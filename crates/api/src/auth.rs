@@ -97,14 +97,17 @@ pub fn new_password() -> String {
 
 /// The client's address, for login throttling.
 pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    // The proxy appends the address it saw; anything before it was written by the client.
     if trust_forwarded_for
-        && let Some(first) = req
+        && let Some(last) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     {
-        return first.trim().to_owned();
+        return last.to_owned();
     }
     req.peer_addr()
         .map(|a| a.ip().to_string())

@@ -63,6 +63,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(account::login)
         .service(account::current)
         .service(account::logout)
+        .service(account::change_password)
         .service(account::my_requests)
         .service(account::my_request)
         .service(cases::create)
@@ -109,14 +110,30 @@ fn path_error(err: actix_web::error::PathError, _: &actix_web::HttpRequest) -> a
     ApiError::bad_request(format!("路径参数有误：{err}")).into()
 }
 
+/// Whether a raw (percent-encoded) path or query holds a control character, literally or as
+/// %00–%1F / %7F.
+fn has_control_character(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.iter().any(|c| c.is_ascii_control())
+        || b.windows(3).any(|w| {
+            w[0] == b'%'
+                && (((w[1] == b'0' || w[1] == b'1') && w[2].is_ascii_hexdigit())
+                    || (w[1] == b'7' && (w[2] == b'f' || w[2] == b'F')))
+        })
+}
+
 async fn no_route() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found())
 }
 
 /// Starts the HTTP server on `listener` with `workers` worker threads. Stops gracefully on
 /// SIGTERM/SIGINT: in-flight requests finish (up to 30 s), new connections are refused.
-pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
-    let state = web::Data::new(state);
+pub fn server(
+    state: std::sync::Arc<AppState>,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let state = web::Data::from(state);
     let doc = web::Data::new(openapi());
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -135,10 +152,22 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
         app.default_service(web::to(no_route))
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();
-                let method = req.method().to_string();
+                // Known methods only: made-up ones must not create new metric series.
+                let method = match req.method().as_str() {
+                    m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
+                    _ => "other",
+                }
+                .to_owned();
                 let state = metrics_state.clone();
-                let fut = srv.call(req);
+                // A control character in the path or the query (%00 and the like) is refused
+                // before any handler or database sees it.
+                let refused = has_control_character(req.uri().path())
+                    || req.uri().query().is_some_and(has_control_character);
+                let fut = (!refused).then(|| srv.call(req));
                 async move {
+                    let Some(fut) = fut else {
+                        return Err(ApiError::bad_request("地址中含有控制字符").into());
+                    };
                     let res = fut.await?;
                     let route = res
                         .request()

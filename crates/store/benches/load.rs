@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use gongkai_store::db::{DatabaseUrl, DbConnection, SqliteOptions, connect};
 use gongkai_store::queries::{self, Cursor, QueueFilter};
 use gongkai_store::schema::{cases, departments};
-use gongkai_store::{StoreError, execute, receive, recompute, register};
+use gongkai_store::{StoreError, accounts, execute, receive, recompute, register};
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Carrier, Delivery, Receive, Reply, RequestDetails,
 };
@@ -47,9 +47,10 @@ fn one_flow(
     law: &Law,
     agency: &str,
     intake: &str,
+    staff: (&str, &str),
 ) -> Result<u64, StoreError> {
-    let clerk = Actor::staff("bench-clerk", Role::Clerk, &[intake]);
-    let chief = Actor::staff("bench-chief", Role::Supervisor, &[intake]);
+    let clerk = Actor::staff(staff.0, Role::Clerk, &[intake]);
+    let chief = Actor::staff(staff.1, Role::Supervisor, &[intake]);
     let ctx = |actor: &Actor| Context {
         now: Utc::now(),
         actor: actor.clone(),
@@ -227,6 +228,26 @@ fn main() {
         .select((departments::agency_code, departments::code))
         .first(&mut conn)
         .unwrap();
+    // The clerk the cases are assigned to and the chief who assigns them: real users of the
+    // intake office (an assignment must name one).
+    let user = |conn: &mut DbConnection, name: &str, role: Role| match accounts::user_by_username(
+        conn, name,
+    )
+    .unwrap()
+    {
+        Some(u) => u.id,
+        None => {
+            accounts::create_user(conn, name, name, role, None, &[&intake])
+                .unwrap()
+                .id
+        }
+    };
+    let clerk_id = user(&mut conn, &format!("bench-clerk-{intake}"), Role::Clerk);
+    let chief_id = user(
+        &mut conn,
+        &format!("bench-chief-{intake}"),
+        Role::Supervisor,
+    );
     for &n in &threads {
         let barrier = Arc::new(Barrier::new(n));
         let deadline = Duration::from_secs(seconds);
@@ -234,13 +255,14 @@ fn main() {
             .map(|_| {
                 let (barrier, law, url) = (barrier.clone(), law.clone(), url.clone());
                 let (agency, intake) = (agency.clone(), intake.clone());
+                let (clerk_id, chief_id) = (clerk_id.clone(), chief_id.clone());
                 std::thread::spawn(move || {
                     let mut conn = connect(&url, &SqliteOptions::default()).unwrap();
                     barrier.wait();
                     let start = Instant::now();
                     let mut commands = 0u64;
                     while start.elapsed() < deadline {
-                        match one_flow(&mut conn, &law, &agency, &intake) {
+                        match one_flow(&mut conn, &law, &agency, &intake, (&clerk_id, &chief_id)) {
                             Ok(c) => commands += c,
                             // The first registration of a new year may race; try again.
                             Err(StoreError::Conflict { .. }) => {}

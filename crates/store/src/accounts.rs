@@ -183,12 +183,15 @@ pub fn create_user(
         created_at: t,
         updated_at: t,
     };
+    let mut departments = departments.to_vec();
+    departments.sort_unstable();
+    departments.dedup();
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
             .values(&user)
             .execute(conn)
             .map_err(unique_to_conflict(format!("user \"{username}\"")))?;
-        for d in departments {
+        for d in &departments {
             diesel::insert_into(user_departments::table)
                 .values((
                     user_departments::user_id.eq(&user.id),
@@ -367,7 +370,10 @@ pub fn set_role(
         }
         diesel::delete(user_departments::table.filter(user_departments::user_id.eq(user_id)))
             .execute(conn)?;
-        for d in departments {
+        let mut departments = departments.to_vec();
+        departments.sort_unstable();
+        departments.dedup();
+        for d in &departments {
             diesel::insert_into(user_departments::table)
                 .values((
                     user_departments::user_id.eq(user_id),

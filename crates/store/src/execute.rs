@@ -355,8 +355,60 @@ pub fn execute_within(
             receipt_date,
             ctx,
         ),
+        // An assignment stays within the case's agency, to a staff member of the department.
+        Command::Assign {
+            department,
+            assignee,
+        } => {
+            let (agency, current): (String, String) = cases::table
+                .find(case_id)
+                .select((cases::agency_code, cases::department_code))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
+            if let Some(d) = &department {
+                check_department(conn, &agency, d).map_err(|_| {
+                    StoreError::Invalid(format!(
+                        "department: \"{d}\" is not a department of agency \"{agency}\""
+                    ))
+                })?;
+            }
+            if let Some(a) = &assignee {
+                let target = department.as_deref().unwrap_or(&current);
+                check_assignee(conn, a, target)?;
+            }
+            execute_in(
+                conn,
+                case_id,
+                expected_version,
+                Command::Assign {
+                    department,
+                    assignee,
+                },
+                ctx,
+            )
+        }
         command => execute_in(conn, case_id, expected_version, command, ctx),
     }
+}
+
+/// Refuses an assignee who is not an enabled clerk or supervisor of `department`.
+fn check_assignee(conn: &mut DbConnection, user_id: &str, department: &str) -> StoreResult<()> {
+    use crate::schema::{user_departments, users};
+    let found = users::table
+        .inner_join(user_departments::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::disabled.eq(false))
+        .filter(users::role.eq_any(["clerk", "supervisor"]))
+        .filter(user_departments::department_code.eq(department))
+        .count()
+        .get_result::<i64>(conn)?;
+    if found == 0 {
+        return Err(StoreError::Invalid(format!(
+            "assignee: \"{user_id}\" is not a clerk or supervisor of department \"{department}\""
+        )));
+    }
+    Ok(())
 }
 
 /// The body of `execute`, inside a transaction the caller holds.

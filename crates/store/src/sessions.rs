@@ -100,7 +100,21 @@ pub fn delete_of_user(conn: &mut DbConnection, user_id: &str) -> StoreResult<usi
     Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?)
 }
 
-/// Failed logins from `address` within the last `window` (older failures are forgotten).
+/// Ends every session of a user but the one of `token` (a password change).
+pub fn delete_of_user_except(
+    conn: &mut DbConnection,
+    user_id: &str,
+    token: &str,
+) -> StoreResult<usize> {
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(hash_token(token))),
+    )
+    .execute(conn)?)
+}
+
+/// Failed logins from `address` (or any throttling key, e.g. `account:NAME`) within the last `window` (older failures are forgotten).
 pub fn address_failures(
     conn: &mut DbConnection,
     address: &str,

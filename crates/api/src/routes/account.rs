@@ -180,11 +180,20 @@ pub struct SessionView {
     pub expires_in_minutes: i64,
 }
 
-enum LoginOutcome {
-    Ok(SessionView, String),
-    Denied,
-    Locked(i64),
-    Disabled,
+/// The throttling key of a submitted username: counted whether or not the user exists, so
+/// that the answers do not tell which accounts exist.
+fn account_key(username: &str) -> String {
+    format!("account:{}", username.trim().to_lowercase())
+}
+
+fn too_many(minutes: i64) -> ApiError {
+    ApiError {
+        retry_after: Some(u64::try_from(minutes * 60).unwrap_or(900)),
+        ..ApiError::new(
+            ErrorCode::TooManyAttempts,
+            format!("登录失败次数过多，请 {minutes} 分钟后再试"),
+        )
+    }
 }
 
 #[utoipa::path(
@@ -203,37 +212,55 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let login = body.0;
     let address = client_address(&req, state.settings.trust_forwarded_for);
-    let outcome = db(&state, move |conn, state| {
+    let s = state.settings.clone();
+    let window = Duration::minutes(s.lockout_minutes);
+    let account = account_key(&login.username);
+    // 1. Throttling and the stored hash, without holding a connection afterwards.
+    let (a, addr) = (account.clone(), address.clone());
+    let username = login.username.trim().to_owned();
+    let (locked, user) = db(&state, move |conn, state| {
         let s = &state.settings;
         let now = Utc::now().naive_utc();
-        let window = Duration::minutes(s.lockout_minutes);
-        if sessions::address_failures(conn, &address, now, window)?
+        let locked = sessions::address_failures(conn, &addr, now, window)?
             >= s.max_failed_logins_per_address
-        {
-            return Ok(LoginOutcome::Locked(s.lockout_minutes));
-        }
-        let user = accounts::user_by_username(conn, login.username.trim())?;
-        if let Some(u) = &user
-            && u.failed_logins >= s.max_failed_logins_per_account
-            && u.last_failed_login_at.is_some_and(|t| now - t < window)
-        {
-            return Ok(LoginOutcome::Locked(s.lockout_minutes));
-        }
-        let ok = verify_password(
-            user.as_ref().and_then(|u| u.password_hash.as_deref()),
-            &login.password,
-        );
-        let Some(user) = user.filter(|_| ok) else {
+            || sessions::address_failures(conn, &a, now, window)?
+                >= s.max_failed_logins_per_account;
+        Ok((locked, accounts::user_by_username(conn, &username)?))
+    })
+    .await?;
+    if locked {
+        return Err(too_many(s.lockout_minutes));
+    }
+    // 2. The slow hash check, on the blocking pool but outside any database connection.
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password = login.password.clone();
+    let ok = web::block(move || verify_password(stored.as_deref(), &password))
+        .await
+        .map_err(ApiError::internal)?;
+    let Some(user) = user.filter(|_| ok) else {
+        db(&state, move |conn, _| {
+            let now = Utc::now().naive_utc();
             sessions::record_address_failure(conn, &address, now, window)?;
-            if let Some(u) = accounts::user_by_username(conn, login.username.trim())? {
-                accounts::record_failed_login(conn, &u.id)?;
-            }
-            return Ok(LoginOutcome::Denied);
-        };
-        if user.disabled {
-            return Ok(LoginOutcome::Disabled);
-        }
-        accounts::reset_failed_logins(conn, &user.id)?;
+            sessions::record_address_failure(conn, &account, now, window)?;
+            Ok(())
+        })
+        .await?;
+        return Err(ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "用户名或密码错误",
+        ));
+    };
+    if user.disabled {
+        return Err(ApiError::new(
+            ErrorCode::AccountDisabled,
+            "该账号已停用，请联系系统管理员",
+        ));
+    }
+    // 3. The session.
+    let (view, token) = db(&state, move |conn, state| {
+        let s = &state.settings;
+        let now = Utc::now().naive_utc();
+        sessions::clear_address_failures(conn, &account)?;
         sessions::clear_address_failures(conn, &address)?;
         let token = new_token();
         let csrf = new_token();
@@ -247,7 +274,7 @@ pub async fn login(
         )?;
         let actor = accounts::actor_for(conn, &user)?;
         tracing::info!(user = %user.username, "login");
-        Ok(LoginOutcome::Ok(
+        Ok((
             SessionView {
                 token: Some(token.clone()),
                 csrf_token: csrf,
@@ -258,33 +285,75 @@ pub async fn login(
         ))
     })
     .await?;
-    match outcome {
-        LoginOutcome::Ok(view, token) => {
-            let cookie = Cookie::build(SESSION_COOKIE, token)
-                .path("/")
-                .http_only(true)
-                .secure(state.settings.secure_cookies)
-                .same_site(SameSite::Lax)
-                .max_age(time::Duration::hours(state.settings.session_absolute_hours))
-                .finish();
-            Ok(HttpResponse::Created().cookie(cookie).json(view))
+    let cookie = Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::hours(state.settings.session_absolute_hours))
+        .finish();
+    Ok(HttpResponse::Created().cookie(cookie).json(view))
+}
+
+/// A new password for the logged-in user, who proves the current one.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl Validate for PasswordChange {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "current_password", &self.current_password, 128);
+        if let Err(m) = check_password_rule(&self.new_password) {
+            errors.push(FieldError {
+                path: "new_password".to_owned(),
+                message: m,
+            });
         }
-        LoginOutcome::Denied => Err(ApiError::new(
-            ErrorCode::InvalidCredentials,
-            "用户名或密码错误",
-        )),
-        LoginOutcome::Disabled => Err(ApiError::new(
-            ErrorCode::AccountDisabled,
-            "该账号已停用，请联系系统管理员",
-        )),
-        LoginOutcome::Locked(minutes) => Err(ApiError {
-            retry_after: Some(u64::try_from(minutes * 60).unwrap_or(900)),
-            ..ApiError::new(
-                ErrorCode::TooManyAttempts,
-                format!("登录失败次数过多，请 {minutes} 分钟后再试"),
-            )
-        }),
     }
+}
+
+#[utoipa::path(
+    tag = "account",
+    request_body = PasswordChange,
+    responses(
+        (status = 204),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/session/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Body<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let c = caller.0;
+    let change = body.0;
+    let stored = c.user.password_hash.clone();
+    let current_password = change.current_password.clone();
+    let ok = web::block(move || verify_password(stored.as_deref(), &current_password))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(ApiError::field("current_password", "当前密码不正确"));
+    }
+    let new = change.new_password.clone();
+    let hash = web::block(move || hash_password(&new))
+        .await
+        .map_err(ApiError::internal)??;
+    db(&state, move |conn, _| {
+        gongkai_store::write_transaction(conn, |conn| {
+            accounts::set_password_hash(conn, &c.user.id, &hash)?;
+            // Every other session of the user ends; this one stays.
+            sessions::delete_of_user_except(conn, &c.user.id, &c.token)?;
+            Ok::<_, gongkai_store::StoreError>(())
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(

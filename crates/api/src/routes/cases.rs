@@ -174,12 +174,13 @@ fn parse_cursor(text: &str) -> Option<Cursor> {
     })
 }
 
-/// Builds the store's filter from the query, narrowed to what `caller` may see.
+/// Builds the store's filter from the query, narrowed to what `caller` may see; None when
+/// nothing can match (a department outside the caller's scope).
 pub fn queue_filter(
     caller: &crate::auth::Caller,
     q: &QueueQuery,
     default_statuses: &[&str],
-) -> ApiResult<QueueFilter> {
+) -> ApiResult<Option<QueueFilter>> {
     let statuses: Vec<String> = match &q.status {
         Some(s) => s.split(',').map(|x| x.trim().to_owned()).collect(),
         None => default_statuses.iter().map(|s| (*s).to_owned()).collect(),
@@ -202,13 +203,14 @@ pub fn queue_filter(
         (None, Role::Admin) => Vec::new(),
         // A department outside the caller's scope gives an empty queue: nothing is revealed.
         (Some(d), _) if caller.covers(d) => vec![d.clone()],
-        (Some(_), _) => vec!["\u{0}none".to_owned()],
+        // A department outside the caller's scope: an empty page, without asking the database.
+        (Some(_), _) => return Ok(None),
         (None, _) => caller.actor.departments.clone(),
     };
     if departments.is_empty() && caller.role() != Role::Admin {
         return Err(ApiError::forbidden("您没有分配任何部门"));
     }
-    Ok(QueueFilter {
+    Ok(Some(QueueFilter {
         agency: None,
         departments,
         assignee: q.assignee.as_ref().map(|a| {
@@ -220,12 +222,12 @@ pub fn queue_filter(
         }),
         statuses,
         warning_level: q.warning_level.clone(),
-    })
+    }))
 }
 
 pub async fn page(
     state: &web::Data<AppState>,
-    filter: QueueFilter,
+    filter: Option<QueueFilter>,
     after: Option<&str>,
     limit: Option<i64>,
 ) -> ApiResult<QueuePage> {
@@ -233,6 +235,12 @@ pub async fn page(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::bad_request("limit: 须为 1—200"));
     }
+    let Some(filter) = filter else {
+        return Ok(QueuePage {
+            items: Vec::new(),
+            next: None,
+        });
+    };
     let cursor = match after {
         Some(a) => Some(parse_cursor(a).ok_or_else(|| {
             ApiError::bad_request("after: 无效的分页位置，请使用上一页返回的 next")
@@ -568,8 +576,8 @@ impl From<Attachment> for AttachmentView {
 #[utoipa::path(
     tag = "cases",
     params(("id" = String, Path, description = "case id"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
-        description = "the file's bytes; Content-Type must be one of the accepted types"),
+    request_body(content = Vec<u8>, content_type = "*/*",
+        description = "the file's bytes; its Content-Type must be one of the accepted types (attachments.content_types), others get 415"),
     responses(
         (status = 201, body = AttachmentView),
         (status = "default", body = Problem, content_type = "application/problem+json")
@@ -678,7 +686,7 @@ pub async fn list_attachments(
     tag = "cases",
     params(("id" = String, Path, description = "attachment id")),
     responses(
-        (status = 200, description = "the file", content_type = "application/octet-stream"),
+        (status = 200, description = "the file, with the type it was uploaded with", content_type = "*/*"),
         (status = "default", body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -28,7 +28,13 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 }
 
 /// Prometheus text format.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "metrics", body = String)))]
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "metrics", body = String),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let counts = db(&state, |conn, _| Ok(queries::status_counts(conn)?)).await?;
