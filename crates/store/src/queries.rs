@@ -62,15 +62,30 @@ pub fn queue(
     if let Some(a) = &filter.assignee {
         q = q.filter(cases::assignee.eq(a.clone()));
     }
-    if !filter.statuses.is_empty() {
-        q = q.filter(cases::status.eq_any(filter.statuses.clone()));
-        // Open statuses only: repeat the partial index's predicate (migration
-        // 2026-11-23-000002) as literal SQL, so that both planners can match it (they cannot
-        // with bound parameters).
-        if filter
-            .statuses
+    let all_open = filter.statuses.len() == OPEN_STATUSES.len()
+        && OPEN_STATUSES
             .iter()
-            .all(|s| OPEN_STATUSES.contains(&s.as_str()))
+            .all(|o| filter.statuses.iter().any(|s| s == o));
+    if !filter.statuses.is_empty() {
+        // All the open statuses: the literal predicate below says it alone. Repeating it as a
+        // bound `= ANY($1)` made PostgreSQL multiply the two selectivities, expect a few
+        // hundred rows and sort a department's whole open queue (32 ms at 50,000 open cases
+        // instead of 0.2 ms through the partial index).
+        // One status by equality, so that (department, status, due_sort, id) is read in order.
+        match filter.statuses.as_slice() {
+            _ if all_open => {}
+            [one] => q = q.filter(cases::status.eq(one.clone())),
+            many => q = q.filter(cases::status.eq_any(many.to_vec())),
+        }
+        // Several open statuses: repeat the partial index's predicate (migration
+        // 2026-11-23-000002) as literal SQL, so that both planners can match it (they cannot
+        // with bound parameters). One status is served in order by (department, status,
+        // due_sort, id) instead; the extra predicate would only spoil PostgreSQL's estimate.
+        if filter.statuses.len() > 1
+            && filter
+                .statuses
+                .iter()
+                .all(|s| OPEN_STATUSES.contains(&s.as_str()))
         {
             q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(OPEN_PREDICATE));
         }

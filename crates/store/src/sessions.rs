@@ -71,7 +71,8 @@ pub fn find(
     else {
         return Ok(None);
     };
-    if session.expires_at <= now {
+    // Idle too long, or older than the absolute lifetime (also when idle > absolute).
+    if session.expires_at <= now || session.created_at + absolute <= now {
         diesel::delete(sessions::table.find(&hash)).execute(conn)?;
         return Ok(None);
     }

@@ -1029,3 +1029,51 @@ fn audit_also_finds_deleted_cases_and_inserted_events() {
         );
     }
 }
+
+#[test]
+fn sessions_end_when_idle_or_too_old_and_tokens_are_stored_hashed() {
+    use chrono::Duration;
+    use gongkai_store::sessions;
+    for db in databases("sessions") {
+        let mut c = db.connect();
+        migrations::run_pending(&mut c).unwrap();
+        let user = gongkai_store::accounts::create_user(
+            &mut c,
+            "s1",
+            "s1",
+            gongkai_workflow::Role::Clerk,
+            None,
+            &[],
+        )
+        .unwrap();
+        let t0 = at("2026-11-02").naive_utc();
+        let (idle, absolute) = (Duration::hours(24), Duration::hours(12));
+        let token = "a".repeat(64);
+        let s = sessions::create(&mut c, &token, &user.id, "csrf", t0, idle).unwrap();
+        assert_eq!(s.token_hash, sessions::hash_token(&token));
+        assert_ne!(s.token_hash, token, "the token itself is not stored");
+        let find = |c: &mut DbConnection, t| sessions::find(c, &token, t, idle, absolute).unwrap();
+        // Used within the day: alive, and its idle expiry moves but never past the absolute end.
+        let later = find(&mut c, t0 + Duration::hours(2)).unwrap();
+        assert_eq!(later.expires_at, t0 + absolute);
+        // Past the absolute lifetime, even though the idle window (24 h) is longer: gone.
+        assert!(find(&mut c, t0 + Duration::hours(12)).is_none());
+        assert!(
+            find(&mut c, t0 + Duration::hours(3)).is_none(),
+            "deleted, not just hidden"
+        );
+        let other = "b".repeat(64);
+        sessions::create(&mut c, &other, &user.id, "csrf", t0, idle).unwrap();
+        assert!(
+            sessions::find(
+                &mut c,
+                &other,
+                t0 + Duration::hours(25),
+                idle,
+                Duration::days(7)
+            )
+            .unwrap()
+            .is_none()
+        );
+    }
+}
