@@ -29,18 +29,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
-    // The calendar years admins uploaded replace the base file's years.
-    let uploads = sessions::calendar_years(&mut conn)?;
-    let calendar = merged_calendar(law.calendar.years(), &uploads).map_err(|errors| {
-        anyhow::anyhow!(
-            "the calendar years stored in the database do not fit the base calendar: {}",
-            errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    })?;
+    let calendar = calendar_in_force(&law.calendar, &mut conn)?;
     first_admin(&mut conn)?;
     drop(conn);
 
@@ -93,6 +82,25 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     gongkai_api::run(server).context("the HTTP server failed")?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The base calendar with the years admins uploaded (stored in the database) on top: what
+/// `serve` and `calendar recompute` count with.
+pub fn calendar_in_force(
+    base: &gongkai_workflow::Calendar,
+    conn: &mut gongkai_store::DbConnection,
+) -> anyhow::Result<gongkai_workflow::Calendar> {
+    let uploads = sessions::calendar_years(conn)?;
+    merged_calendar(base.years(), &uploads).map_err(|errors| {
+        anyhow::anyhow!(
+            "the calendar years stored in the database do not fit the base calendar: {}",
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })
 }
 
 /// On the first start there is no admin: create one and print its one-time password, once.

@@ -274,6 +274,19 @@ fn online_request_from_filing_to_archive() {
             .unwrap()
             .to_owned();
         assert!(tracking.starts_with("GK-"), "{tracking}");
+        // The filing reference keeps working after registration (the applicant may not have
+        // the tracking number yet), and shows it.
+        let look = s.post(
+            "/api/v1/lookup",
+            None,
+            json!({"reference": case, "query_code": code}),
+        );
+        assert_eq!(
+            look.body["tracking_number"],
+            tracking.as_str(),
+            "{}",
+            look.body
+        );
 
         let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
         let reply = json!({"reply": {"outcome": {"kind": "disclosed"},
@@ -931,6 +944,9 @@ fn admins_upload_a_calendar_year_and_edit_the_guide() {
         assert_eq!(r.body["year"]["year"], 2027);
         password_of(&s, &db);
         drop(s);
+        // The CLI's recompute counts with the uploaded year too.
+        let o = db.run(&["calendar", "recompute"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let s = start(&db);
         let admin = s.login("admin", &password_of(&s, &db));
         let years = s.get("/api/v1/admin/calendar", Some(&admin));

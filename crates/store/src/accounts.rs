@@ -391,19 +391,3 @@ pub fn set_role(
         Ok(())
     })
 }
-
-pub fn department(conn: &mut DbConnection, code: &str) -> StoreResult<Option<Department>> {
-    Ok(departments::table
-        .find(code)
-        .select(Department::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// Every department of every agency, by code.
-pub fn all_departments(conn: &mut DbConnection) -> StoreResult<Vec<Department>> {
-    Ok(departments::table
-        .order(departments::code)
-        .select(Department::as_select())
-        .load(conn)?)
-}

@@ -188,17 +188,17 @@ pub fn lookup(
     }))
 }
 
-/// The public lookup of a request not registered yet (an online filing): by its case id (the
-/// filing reference) and query code. Registered cases are found by tracking number only.
-pub fn lookup_unregistered(
+/// The public lookup by filing reference (the case id an online filing is given before it has
+/// a tracking number) and query code; it keeps working after registration, since the applicant
+/// may not have the tracking number yet.
+pub fn lookup_by_reference(
     conn: &mut DbConnection,
     case_id: &str,
     query_code: &str,
 ) -> StoreResult<Option<CaseRow>> {
     Ok(case_row(conn, case_id.trim())?.filter(|r| {
         let expected = hash_query_code(&r.id, query_code);
-        r.tracking_number.is_none()
-            && constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
+        constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
     }))
 }
 

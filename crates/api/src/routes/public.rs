@@ -284,7 +284,7 @@ pub async fn file_request(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LookupKey {
-    /// The tracking number (e.g. GK-2026-000123) or, before registration, the filing reference.
+    /// The tracking number (e.g. GK-2026-000123) or the filing reference given at filing.
     pub reference: String,
     pub query_code: String,
 }
@@ -304,7 +304,7 @@ fn find_by_code(
 ) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
     let row = match queries::lookup(conn, &key.reference, &key.query_code)? {
         Some(row) => Some(row),
-        None => queries::lookup_unregistered(conn, &key.reference, &key.query_code)?,
+        None => queries::lookup_by_reference(conn, &key.reference, &key.query_code)?,
     };
     let row = row.ok_or_else(ApiError::not_found)?;
     let evs = events::load(conn, &row.id)?;
