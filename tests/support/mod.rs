@@ -2,6 +2,8 @@
 //! GONGKAI_TEST_DATABASE_URL) on PostgreSQL in a schema of its own.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod server;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
