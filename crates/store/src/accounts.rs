@@ -155,6 +155,34 @@ pub fn departments_of(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<
         .load(conn)?)
 }
 
+/// Gives `user_id` the department scope `departments` (duplicates once); an unknown department
+/// is NotFound.
+fn insert_departments(
+    conn: &mut DbConnection,
+    user_id: &str,
+    departments: &[&str],
+) -> StoreResult<()> {
+    let mut departments = departments.to_vec();
+    departments.sort_unstable();
+    departments.dedup();
+    for d in departments {
+        diesel::insert_into(user_departments::table)
+            .values((
+                user_departments::user_id.eq(user_id),
+                user_departments::department_code.eq(d),
+            ))
+            .execute(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _,
+                ) => StoreError::NotFound(format!("department \"{d}\"")),
+                other => StoreError::Database(other),
+            })?;
+    }
+    Ok(())
+}
+
 /// A new user. `password_hash` is an argon2id PHC string made by the caller.
 pub fn create_user(
     conn: &mut DbConnection,
@@ -183,30 +211,12 @@ pub fn create_user(
         created_at: t,
         updated_at: t,
     };
-    let mut departments = departments.to_vec();
-    departments.sort_unstable();
-    departments.dedup();
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
             .values(&user)
             .execute(conn)
             .map_err(unique_to_conflict(format!("user \"{username}\"")))?;
-        for d in &departments {
-            diesel::insert_into(user_departments::table)
-                .values((
-                    user_departments::user_id.eq(&user.id),
-                    user_departments::department_code.eq(*d),
-                ))
-                .execute(conn)
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                        _,
-                    ) => StoreError::NotFound(format!("department \"{d}\"")),
-                    other => StoreError::Database(other),
-                })?;
-        }
-        Ok::<_, StoreError>(())
+        insert_departments(conn, &user.id, departments)
     })?;
     Ok(user)
 }
@@ -370,24 +380,7 @@ pub fn set_role(
         }
         diesel::delete(user_departments::table.filter(user_departments::user_id.eq(user_id)))
             .execute(conn)?;
-        let mut departments = departments.to_vec();
-        departments.sort_unstable();
-        departments.dedup();
-        for d in &departments {
-            diesel::insert_into(user_departments::table)
-                .values((
-                    user_departments::user_id.eq(user_id),
-                    user_departments::department_code.eq(d),
-                ))
-                .execute(conn)
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                        _,
-                    ) => StoreError::NotFound(format!("department \"{d}\"")),
-                    other => StoreError::Database(other),
-                })?;
-        }
-        Ok(())
+        let departments: Vec<&str> = departments.iter().map(String::as_str).collect();
+        insert_departments(conn, user_id, &departments)
     })
 }
