@@ -58,6 +58,23 @@ pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
     argon.verify_password(password.as_bytes(), &parsed).is_ok() && real
 }
 
+/// [`hash_password`] on the blocking thread pool (never on an async worker).
+pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
+    actix_web::web::block(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// [`verify_password`] on the blocking thread pool, holding no database connection.
+pub async fn verify_password_blocking(
+    stored: Option<String>,
+    password: String,
+) -> Result<bool, ApiError> {
+    actix_web::web::block(move || verify_password(stored.as_deref(), &password))
+        .await
+        .map_err(ApiError::internal)
+}
+
 /// The password rule: 10–128 characters, letters and digits both present.
 pub fn check_password_rule(password: &str) -> Result<(), String> {
     let n = password.chars().count();

@@ -50,6 +50,20 @@ pub fn at_most(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usize
     }
 }
 
+/// The request's media type, lowercase and without parameters ("application/json").
+pub fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+}
+
 /// A JSON body of type `T`, parsed strictly.
 pub struct Body<T>(pub T);
 
@@ -58,17 +72,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
+        let content_type = media_type(req);
         let payload = web::Payload::from_request(req, payload).into_inner();
         Box::pin(async move {
             if content_type.as_deref() != Some("application/json") {

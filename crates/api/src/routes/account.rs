@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{
-    Authenticated, SESSION_COOKIE, check_password_rule, client_address, hash_password, new_token,
-    verify_password,
+    Authenticated, SESSION_COOKIE, check_password_rule, client_address, hash_password_blocking,
+    new_token, verify_password_blocking,
 };
 use crate::body::{Body, Validate, at_most, required};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
@@ -104,10 +104,7 @@ pub async fn register(
     body: Body<Registration>,
 ) -> ApiResult<HttpResponse> {
     let r = body.0;
-    let password = r.password.clone();
-    let hash = web::block(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = hash_password_blocking(r.password.clone()).await?;
     let user = db(&state, move |conn, _| {
         let user = gongkai_store::write_transaction(conn, |conn| {
             let user = accounts::create_user(
@@ -233,10 +230,7 @@ pub async fn login(
     }
     // 2. The slow hash check, on the blocking pool but outside any database connection.
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let password = login.password.clone();
-    let ok = web::block(move || verify_password(stored.as_deref(), &password))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = verify_password_blocking(stored, login.password.clone()).await?;
     let Some(user) = user.filter(|_| ok) else {
         db(&state, move |conn, _| {
             let now = Utc::now().naive_utc();
@@ -332,17 +326,11 @@ pub async fn change_password(
     let c = caller.0;
     let change = body.0;
     let stored = c.user.password_hash.clone();
-    let current_password = change.current_password.clone();
-    let ok = web::block(move || verify_password(stored.as_deref(), &current_password))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = verify_password_blocking(stored, change.current_password.clone()).await?;
     if !ok {
         return Err(ApiError::field("current_password", "当前密码不正确"));
     }
-    let new = change.new_password.clone();
-    let hash = web::block(move || hash_password(&new))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = hash_password_blocking(change.new_password.clone()).await?;
     db(&state, move |conn, _| {
         gongkai_store::write_transaction(conn, |conn| {
             accounts::set_password_hash(conn, &c.user.id, &hash)?;

@@ -9,7 +9,9 @@ use gongkai_workflow::{Calendar, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Authenticated, Caller, check_password_rule, hash_password, new_password};
+use crate::auth::{
+    Authenticated, Caller, check_password_rule, hash_password_blocking, new_password,
+};
 use crate::body::{Body, Validate, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
@@ -325,10 +327,7 @@ pub async fn create_user(
     admin(&caller.0)?;
     let u = body.0;
     let password = new_password();
-    let p = password.clone();
-    let hash = web::block(move || hash_password(&p))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = hash_password_blocking(password.clone()).await?;
     let user = db(&state, move |conn, _| {
         let departments: Vec<&str> = u.departments.iter().map(String::as_str).collect();
         let user = accounts::create_user(
@@ -435,11 +434,7 @@ pub async fn change_user(
     let one_time = change.reset_password.then(new_password);
     let new_password_text = one_time.clone().or(change.password.clone());
     let hash = match new_password_text {
-        Some(p) => Some(
-            web::block(move || hash_password(&p))
-                .await
-                .map_err(ApiError::internal)??,
-        ),
+        Some(p) => Some(hash_password_blocking(p).await?),
         None => None,
     };
     let user = db(&state, move |conn, _| {
@@ -526,6 +521,17 @@ fn year_view(y: &gongkai_workflow::CalendarYear) -> CalendarYearView {
     }
 }
 
+/// Calendar problems as field errors of the uploaded TOML.
+fn toml_errors(issues: &[gongkai_workflow::CalendarIssue]) -> Vec<FieldError> {
+    issues
+        .iter()
+        .map(|i| FieldError {
+            path: "toml".to_owned(),
+            message: i.to_string(),
+        })
+        .collect()
+}
+
 /// The base years with the uploaded ones on top.
 pub fn merged_calendar(
     base: &[gongkai_workflow::CalendarYear],
@@ -533,29 +539,14 @@ pub fn merged_calendar(
 ) -> Result<Calendar, Vec<FieldError>> {
     let mut years: Vec<gongkai_workflow::CalendarYear> = base.to_vec();
     for (year, text) in uploads {
-        let cal = Calendar::from_toml_str(&format!("calendar year {year}"), text).map_err(|e| {
-            e.issues
-                .iter()
-                .map(|i| FieldError {
-                    path: "toml".to_owned(),
-                    message: i.to_string(),
-                })
-                .collect::<Vec<_>>()
-        })?;
+        let cal = Calendar::from_toml_str(&format!("calendar year {year}"), text)
+            .map_err(|e| toml_errors(&e.issues))?;
         for y in cal.years() {
             years.retain(|b| b.year != y.year);
             years.push(y.clone());
         }
     }
-    Calendar::new(years).map_err(|issues| {
-        issues
-            .iter()
-            .map(|i| FieldError {
-                path: "toml".to_owned(),
-                message: i.to_string(),
-            })
-            .collect()
-    })
+    Calendar::new(years).map_err(|issues| toml_errors(&issues))
 }
 
 #[utoipa::path(
@@ -598,17 +589,8 @@ pub async fn upload_calendar(
     let year = path.into_inner();
     let text = body.0.toml;
     // The upload must hold exactly the year of the path.
-    let single = Calendar::from_toml_str(&format!("calendar year {year}"), &text).map_err(|e| {
-        ApiError::invalid(
-            e.issues
-                .iter()
-                .map(|i| FieldError {
-                    path: "toml".to_owned(),
-                    message: i.to_string(),
-                })
-                .collect(),
-        )
-    })?;
+    let single = Calendar::from_toml_str(&format!("calendar year {year}"), &text)
+        .map_err(|e| ApiError::invalid(toml_errors(&e.issues)))?;
     let years: Vec<i32> = single.years().iter().map(|y| y.year).collect();
     if years != [year] {
         return Err(ApiError::field(

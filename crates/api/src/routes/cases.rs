@@ -594,18 +594,7 @@ pub async fn upload(
 ) -> ApiResult<HttpResponse> {
     let c = caller.0;
     let id = path.into_inner();
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let content_type = crate::body::media_type(&req).unwrap_or_default();
     let limits = &state.settings.attachment_limits;
     if !limits.content_types.iter().any(|t| t == &content_type) {
         return Err(ApiError::new(
