@@ -9,7 +9,7 @@ use clap::Subcommand;
 use gongkai_workflow::Calendar;
 use gongkai_workflow::clock::weekday_zh;
 
-use crate::{Cli, Law};
+use crate::Cli;
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
@@ -68,7 +68,7 @@ pub fn run(cmd: &CalendarCommand, cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         CalendarCommand::Recompute => {
-            let law = Law::load(cli)?;
+            let law = crate::load_law(cli)?;
             let config = crate::settings(cli)?;
             let (url, mut conn) = crate::database::open_migrated(&config)?;
             // The years admins uploaded through the API count here as they do in `serve`.

@@ -17,7 +17,7 @@ pub struct Config {
     pub server: Server,
     pub sessions: Sessions,
     pub login: Login,
-    pub mail: Mail,
+    pub mail: gongkai_mailer::MailSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -43,12 +43,6 @@ pub struct Login {
     pub max_failures_per_account: i32,
     pub max_failures_per_address: i32,
     pub lockout_minutes: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Mail {
-    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

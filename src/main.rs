@@ -10,13 +10,14 @@ mod demo;
 mod migrate;
 mod serve;
 mod user;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use gongkai_workflow::{Calendar, Statute};
+use gongkai_workflow::Statute;
 
 #[derive(Parser)]
 #[command(
@@ -56,36 +57,34 @@ enum Commands {
     Audit(audit::AuditCommand),
     /// Fill the database with realistic demonstration cases.
     Demo(demo::DemoArgs),
-    /// Run the system: the REST API on the configured address and database.
+    /// Run the system: the REST API on the configured address and database, with the mail
+    /// dispatcher and the reminder scheduler (unless mail.dispatch_in_serve is off).
     Serve,
+    /// Run the mail dispatcher and the reminder scheduler alone (multi-node deployments).
+    Worker(worker::WorkerArgs),
     /// Manage users from the command line.
     #[command(subcommand)]
     User(user::UserCommand),
 }
 
+pub use gongkai_workflow::Law;
+
 /// The law's data for a command: the calendar and the statute profiles, from the files given
 /// or built in.
-pub struct Law {
-    pub calendar: Calendar,
-    pub statute: Statute,
-}
-
-impl Law {
-    fn load(cli: &Cli) -> anyhow::Result<Law> {
-        let calendar = match &cli.calendar {
-            Some(path) => calendar::load_file(path)?,
-            None => gongkai_workflow::builtin_calendar()?,
-        };
-        let statute = match &cli.statutes {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                Statute::from_toml_str(&path.display().to_string(), &text)?
-            }
-            None => Statute::builtin(),
-        };
-        Ok(Law { calendar, statute })
-    }
+pub(crate) fn load_law(cli: &Cli) -> anyhow::Result<Law> {
+    let calendar = match &cli.calendar {
+        Some(path) => calendar::load_file(path)?,
+        None => gongkai_workflow::builtin_calendar()?,
+    };
+    let statute = match &cli.statutes {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Statute::from_toml_str(&path.display().to_string(), &text)?
+        }
+        None => Statute::builtin(),
+    };
+    Ok(Law { calendar, statute })
 }
 
 fn settings(cli: &Cli) -> anyhow::Result<config::Config> {
@@ -107,16 +106,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Commands::Calendar(cmd) => calendar::run(cmd, &cli),
-        Commands::Deadline(args) => Law::load(&cli).and_then(|law| deadline::run(args, &law)),
+        Commands::Deadline(args) => load_law(&cli).and_then(|law| deadline::run(args, &law)),
         Commands::Migrate { status } => settings(&cli).and_then(|c| migrate::run(&c, *status)),
         Commands::Audit(cmd) => settings(&cli).and_then(|c| audit::run(cmd, &c)),
         Commands::Serve => {
             init_logging();
-            settings(&cli).and_then(|c| Law::load(&cli).and_then(|law| serve::run(&c, law)))
+            settings(&cli).and_then(|c| load_law(&cli).and_then(|law| serve::run(&c, law)))
+        }
+        Commands::Worker(args) => {
+            init_logging();
+            settings(&cli).and_then(|c| load_law(&cli).and_then(|law| worker::run(&c, law, args)))
         }
         Commands::User(cmd) => settings(&cli).and_then(|c| user::run(cmd, &c)),
         Commands::Demo(args) => {
-            settings(&cli).and_then(|c| Law::load(&cli).and_then(|law| demo::run(args, &c, &law)))
+            settings(&cli).and_then(|c| load_law(&cli).and_then(|law| demo::run(args, &c, &law)))
         }
     };
     match result {

@@ -1,5 +1,5 @@
-//! `gongkai serve`: the API (and, with the later issues, the web pages, the mail dispatcher and
-//! the scheduler) in one process, on the configured database.
+//! `gongkai serve`: the API, the mail dispatcher and the reminder scheduler in one process, on
+//! the configured database.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -17,7 +17,9 @@ use gongkai_workflow::Role;
 use crate::Law;
 use crate::config::Config;
 
-pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
+/// The connection pool on the configured database, migrated: pending migrations applied, a
+/// database newer than this binary refused.
+pub fn open_pool(config: &Config) -> anyhow::Result<gongkai_store::Pool> {
     let url = DatabaseUrl::parse(&config.database.url)?;
     let options = SqliteOptions {
         busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
@@ -29,6 +31,24 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
+    Ok(pool)
+}
+
+pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
+    let url = DatabaseUrl::parse(&config.database.url)?;
+    config.mail.check().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if config.mail.dispatch_in_serve
+        && config.mail.senders + 2 > usize::try_from(config.database.pool_size).unwrap_or(0)
+    {
+        anyhow::bail!(
+            "mail.senders ({}) leaves the API too few of database.pool_size ({}) connections: \
+             keep senders + 2 within the pool",
+            config.mail.senders,
+            config.database.pool_size
+        );
+    }
+    let pool = open_pool(config)?;
+    let mut conn = pool.get().context("cannot connect to the database")?;
     let calendar = calendar_in_force(&law.calendar, &mut conn)?;
     first_admin(&mut conn)?;
     drop(conn);
@@ -48,6 +68,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         max_failed_logins_per_address: config.login.max_failures_per_address,
         lockout_minutes: config.login.lockout_minutes,
         trust_forwarded_for: config.server.trust_forwarded_for,
+        mail_base_url: config.mail.base_url.clone(),
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let state = AppState::new(
@@ -70,6 +91,17 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     let minutes = config.server.recompute_every_minutes;
     let state = std::sync::Arc::new(state);
     let server = gongkai_api::server(std::sync::Arc::clone(&state), listener, workers)?;
+    let mail = if config.mail.dispatch_in_serve {
+        let state = std::sync::Arc::clone(&state);
+        Some(crate::worker::spawn(
+            pool.clone(),
+            &config.mail,
+            std::sync::Arc::new(move || state.law()),
+            None,
+        )?)
+    } else {
+        None
+    };
     if minutes > 0 {
         spawn_recompute(pool, state, minutes);
     }
@@ -79,7 +111,12 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         url.redacted()
     );
     tracing::info!(%address, workers, "serving");
-    gongkai_api::run(server).context("the HTTP server failed")?;
+    let served = gongkai_api::run(server).context("the HTTP server failed");
+    // After the last request: the notice in hand is finished, then the mail threads end.
+    if let Some(mail) = mail {
+        mail.stop();
+    }
+    served?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

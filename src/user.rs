@@ -35,6 +35,9 @@ pub struct CreateArgs {
     /// A department the clerk or supervisor works for (repeat for several).
     #[arg(long = "department")]
     departments: Vec<String>,
+    /// Where staff notices go (assignments, reviews, due-soon and overdue reminders).
+    #[arg(long)]
+    email: Option<String>,
 }
 
 pub fn run(cmd: &UserCommand, config: &Config) -> anyhow::Result<ExitCode> {
@@ -51,6 +54,9 @@ pub fn run(cmd: &UserCommand, config: &Config) -> anyhow::Result<ExitCode> {
     }
     if !staff && !args.departments.is_empty() {
         anyhow::bail!("--department: only clerks and supervisors have departments");
+    }
+    if let Some(e) = &args.email {
+        gongkai_mailer::message::check_address(e).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
     }
     let (_, mut conn) = database::open(config)?;
     migrations::check_not_newer(&mut conn)?;
@@ -70,6 +76,9 @@ pub fn run(cmd: &UserCommand, config: &Config) -> anyhow::Result<ExitCode> {
         StoreError::NotFound(what) => anyhow::anyhow!("--department: no {what}"),
         other => anyhow::anyhow!(other),
     })?;
+    if let Some(e) = &args.email {
+        accounts::set_email(&mut conn, &user.id, Some(e))?;
+    }
     println!(
         "created {} ({}) id {}",
         user.username,

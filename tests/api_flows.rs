@@ -1293,6 +1293,14 @@ fn authorization_matrix_of_every_route_and_role() {
         );
         assert_eq!(r.status, 201, "{}", r.body);
         let user = r.body["user"]["id"].as_str().unwrap().to_owned();
+        let notice = s
+            .get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk))
+            .body[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let template =
+            json!({"subject": "回执（{{ tracking_number }}）", "body": "{{ applicant }}："});
         let guide = s.get("/api/v1/guide", None).body;
         let year_2026 = {
             let text = gongkai_workflow::BUILTIN_CALENDAR;
@@ -1372,6 +1380,13 @@ fn authorization_matrix_of_every_route_and_role() {
                                                                                   [401, 201, 404, 201, 404, 201, 201]),
             row("GET",  "/api/v1/cases/{case}/attachments", Empty,                [401, 200, 404, 200, 404, 200, 200]),
             row("GET",  "/api/v1/attachments/{attachment}", Empty,                [401, 404, 404, 200, 404, 200, 200]),
+            // Notices: staff papers of the case; the outbox is the supervisors' and admins'.
+            // Retrying a notice that is not failed is refused (409) to those allowed.
+            row("GET",  "/api/v1/cases/{case}/notices", Empty,                    [401, 403, 404, 200, 404, 200, 200]),
+            row("GET",  "/api/v1/notices/{notice}/print", Empty,                  [401, 403, 404, 200, 404, 200, 200]),
+            row("GET",  "/api/v1/outbox", Empty,                                  [401, 403, 403, 403, 403, 200, 200]),
+            row("POST", "/api/v1/outbox/{notice}/retry", Empty,                   [401, 403, 404, 403, 404, 409, 409]),
+            row("POST", "/api/v1/outbox/retry-failed", Empty,                     [401, 403, 403, 403, 403, 200, 200]),
             // Supervision.
             row("GET",  "/api/v1/supervision/reviews", Empty,                     [401, 403, 403, 403, 403, 200, 200]),
             row("GET",  "/api/v1/supervision/dashboard", Empty,                   [401, 403, 403, 403, 403, 200, 200]),
@@ -1391,6 +1406,12 @@ fn authorization_matrix_of_every_route_and_role() {
             row("PUT",  "/api/v1/admin/calendar/2026", Json(json!({"toml": year_2026})),
                                                                                   [401, 403, 403, 403, 403, 403, 200]),
             row("PUT",  "/api/v1/admin/guide", Json(guide),                       [401, 403, 403, 403, 403, 403, 200]),
+            row("GET",  "/api/v1/admin/templates", Empty,                         [401, 403, 403, 403, 403, 403, 200]),
+            row("PUT",  "/api/v1/admin/templates/acknowledgment", Json(template.clone()),
+                                                                                  [401, 403, 403, 403, 403, 403, 200]),
+            row("POST", "/api/v1/admin/templates/acknowledgment/preview", Json(template),
+                                                                                  [401, 403, 403, 403, 403, 403, 200]),
+            row("DELETE", "/api/v1/admin/templates/acknowledgment", Empty,        [401, 403, 403, 403, 403, 403, 204]),
             // Operations, outside /api/v1.
             row("GET",  "/healthz", Empty,                                        [200, 200, 200, 200, 200, 200, 200]),
             row("GET",  "/readyz", Empty,                                         [200, 200, 200, 200, 200, 200, 200]),
@@ -1439,6 +1460,10 @@ fn authorization_matrix_of_every_route_and_role() {
                 r.path
                     .replace("{case}", case_id)
                     .replace("{attachment}", attachment_id)
+                    .replace(
+                        "{notice}",
+                        if case_id == MISSING { MISSING } else { &notice },
+                    )
                     .replace("{user}", &user)
             };
             for (i, who) in WHO.into_iter().enumerate() {
@@ -1459,7 +1484,9 @@ fn authorization_matrix_of_every_route_and_role() {
                     failures.push(format!("{label}: not a problem document: {}", got.body));
                 }
                 // A case (or file) one may not see answers exactly like one that does not exist.
-                let has_id = r.path.contains("{case}") || r.path.contains("{attachment}");
+                let has_id = ["{case}", "{attachment}", "{notice}"]
+                    .iter()
+                    .any(|p| r.path.contains(p));
                 if got.status == 404 && has_id {
                     let missing = path(MISSING, MISSING).replace("{who}", who.slug());
                     let absent = call(r.method, &missing, tokens[i], &r.payload, who);

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     VersionConflict,
     /// A record with this key exists already.
     Duplicate,
+    /// Only a failed or unaddressed notice can be queued again.
+    NotRetryable,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyAttempts,
@@ -56,6 +58,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::Duplicate => "duplicate",
+            ErrorCode::NotRetryable => "not_retryable",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::TooManyAttempts => "too_many_attempts",
@@ -73,7 +76,9 @@ impl ErrorCode {
                 StatusCode::FORBIDDEN
             }
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
-            ErrorCode::VersionConflict | ErrorCode::Duplicate => StatusCode::CONFLICT,
+            ErrorCode::VersionConflict | ErrorCode::Duplicate | ErrorCode::NotRetryable => {
+                StatusCode::CONFLICT
+            }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -95,6 +100,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "未找到",
             ErrorCode::VersionConflict => "案件已被他人更新，请刷新后重试",
             ErrorCode::Duplicate => "记录已存在",
+            ErrorCode::NotRetryable => "该通知不能重发",
             ErrorCode::PayloadTooLarge => "提交的内容过大",
             ErrorCode::UnsupportedMediaType => "不支持的文件类型",
             ErrorCode::TooManyAttempts => "尝试次数过多，请稍后再试",

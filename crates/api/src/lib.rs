@@ -34,6 +34,7 @@ use crate::error::ApiError;
         (name = "account", description = "账号与会话"),
         (name = "cases", description = "登记与办理"),
         (name = "supervision", description = "审核与电子监察"),
+        (name = "notices", description = "通知：发送记录、重发、打印"),
         (name = "admin", description = "系统管理"),
         (name = "operations", description = "运行状态")
     )
@@ -83,6 +84,15 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(admin::show_calendar)
         .service(admin::upload_calendar)
         .service(admin::put_guide)
+        .service(mail::list)
+        .service(mail::retry_failed)
+        .service(mail::retry)
+        .service(mail::of_case)
+        .service(mail::print)
+        .service(mail::list_templates)
+        .service(mail::put_template)
+        .service(mail::reset_template)
+        .service(mail::preview_template)
         .service(ops::openapi)
 }
 
@@ -208,6 +218,7 @@ mod tests {
             ("/api/v1", include_str!("routes/cases.rs")),
             ("/api/v1", include_str!("routes/supervision.rs")),
             ("/api/v1", include_str!("routes/admin.rs")),
+            ("/api/v1", include_str!("routes/mail.rs")),
             ("", include_str!("routes/ops.rs")),
         ];
         let mut checked = 0;

@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests and latencies by route, cases by status and warning level.
+//! Prometheus metrics: requests and latencies by route, cases by status and warning level,
+//! notices in the outbox by status.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
@@ -9,6 +10,7 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub cases: IntGaugeVec,
+    pub notices: IntGaugeVec,
 }
 
 impl Metrics {
@@ -40,6 +42,14 @@ impl Metrics {
             &["status", "warning_level"],
         )
         .expect("valid gauge");
+        let notices = IntGaugeVec::new(
+            Opts::new(
+                "gongkai_notices",
+                "Notices in the outbox by status (pending, sending, sent, failed, unaddressed)",
+            ),
+            &["status"],
+        )
+        .expect("valid gauge");
         let registry = Registry::new();
         registry
             .register(Box::new(requests.clone()))
@@ -50,11 +60,15 @@ impl Metrics {
         registry
             .register(Box::new(cases.clone()))
             .expect("registered once");
+        registry
+            .register(Box::new(notices.clone()))
+            .expect("registered once");
         Metrics {
             registry,
             requests,
             latency,
             cases,
+            notices,
         }
     }
 
@@ -74,6 +88,19 @@ impl Metrics {
             self.cases
                 .with_label_values(&[status.as_str(), level.as_deref().unwrap_or("none")])
                 .set(*n);
+        }
+    }
+
+    /// Replaces the notice gauges with fresh counts (every status appears, 0 included, so
+    /// that an alert on failed notices has a series to watch).
+    pub fn set_notices(&self, counts: &[(String, i64)]) {
+        self.notices.reset();
+        for status in gongkai_store::outbox::STATUSES {
+            let n = counts
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n);
+            self.notices.with_label_values(&[status]).set(n);
         }
     }
 

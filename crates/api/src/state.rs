@@ -8,7 +8,7 @@ use actix_web::web;
 use gongkai_store::Pool;
 use gongkai_store::attachments::Limits;
 use gongkai_store::db::DbConnection;
-use gongkai_workflow::{Calendar, CalendarYear, Statute};
+use gongkai_workflow::{Calendar, CalendarYear};
 
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
@@ -32,6 +32,8 @@ pub struct ApiSettings {
     pub lockout_minutes: i64,
     /// Trust the first address of X-Forwarded-For (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Where staff open gongkai (links in notices rendered by the API).
+    pub mail_base_url: String,
 }
 
 impl ApiSettings {
@@ -50,15 +52,13 @@ impl ApiSettings {
             max_failed_logins_per_address: 20,
             lockout_minutes: 15,
             trust_forwarded_for: false,
+            mail_base_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }
 
 /// The calendar in force: the base file's years with the years admins uploaded on top.
-pub struct Law {
-    pub calendar: Calendar,
-    pub statute: Statute,
-}
+pub use gongkai_workflow::Law;
 
 pub struct AppState {
     pub pool: Pool,

@@ -221,6 +221,17 @@ pub fn create_user(
     Ok(user)
 }
 
+/// Sets (or, with `None`, removes) a user's email address, where staff notices go.
+pub fn set_email(conn: &mut DbConnection, user_id: &str, email: Option<&str>) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set((users::email.eq(email), users::updated_at.eq(now())))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
 pub fn user_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<Option<User>> {
     Ok(users::table
         .filter(users::username.eq(username))

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow, to_micros};
-use crate::schema::{agencies, cases, departments, outbox, tracking_counters};
+use crate::schema::{agencies, cases, departments, tracking_counters};
 
 /// The sort key of a case without a due date: after every real one.
 pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
@@ -488,27 +488,57 @@ fn write_outbox(
     event: &Event,
     now: chrono::DateTime<Utc>,
 ) -> StoreResult<()> {
-    let now = to_micros(now.naive_utc());
     for notice in notices(case, event) {
-        let id = uuid::Uuid::now_v7();
         let kind =
             serde_json::to_string(&notice.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let recipient = serde_json::to_string(&notice.recipient)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        diesel::insert_into(outbox::table)
-            .values((
-                outbox::id.eq(id.to_string()),
-                outbox::case_id.eq(case_id),
-                outbox::event_seq.eq(row.seq),
-                outbox::notice_kind.eq(kind),
-                outbox::recipient.eq(recipient),
-                outbox::message_id.eq(format!("<{}@gongkai>", id.simple())),
-                outbox::status.eq("pending"),
-                outbox::attempts.eq(0),
-                outbox::next_attempt_at.eq(now),
-                outbox::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        crate::outbox::insert(
+            conn,
+            crate::outbox::NewRow {
+                case_id,
+                event_seq: row.seq,
+                dedupe_key: overdue_of(event)
+                    .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
+                notice_kind: kind,
+                recipient,
+            },
+            now,
+        )?;
     }
     Ok(())
+}
+
+/// The due date an overdue breach event is about.
+fn overdue_of(event: &Event) -> Option<NaiveDate> {
+    match &event.kind {
+        gongkai_workflow::EventKind::BreachRecorded {
+            breach: gongkai_workflow::model::Breach::ReplyOverdue { due },
+        } => Some(*due),
+        _ => None,
+    }
+}
+
+/// Staff reminders go out at most once per level, case, due date and recipient, whether an
+/// event or the scheduler writes them (a new due date, after an extension or a reopening, gets
+/// its own reminders).
+pub fn reminder_key(
+    case_id: &str,
+    kind: gongkai_workflow::NoticeKind,
+    recipient: &gongkai_workflow::Recipient,
+    due: NaiveDate,
+) -> Option<String> {
+    use gongkai_workflow::{NoticeKind, Recipient};
+    let level = match kind {
+        NoticeKind::DueSoon => "due_soon",
+        NoticeKind::Overdue => "overdue",
+        _ => return None,
+    };
+    let to = match recipient {
+        Recipient::Assignee => "assignee",
+        Recipient::Supervisors => "supervisors",
+        Recipient::Applicant => "applicant",
+        Recipient::Consulted(_) => "consulted",
+    };
+    Some(format!("{level}:{case_id}:{due}:{to}"))
 }

@@ -9,6 +9,7 @@
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
 //! - [`attachments`]: content-addressed files with their metadata;
+//! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
 
@@ -20,6 +21,7 @@ pub mod error;
 pub mod events;
 pub mod execute;
 pub mod migrations;
+pub mod outbox;
 pub mod queries;
 pub mod recompute;
 pub mod schema;

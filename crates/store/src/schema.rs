@@ -142,6 +142,9 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        subject -> Nullable<Text>,
+        body -> Nullable<Text>,
+        sent_to -> Nullable<Text>,
     }
 }
 

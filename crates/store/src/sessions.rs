@@ -189,6 +189,29 @@ pub fn put_setting(
     })
 }
 
+/// Every setting whose key starts with `prefix`, as (key, value), by key.
+pub fn settings_with_prefix(
+    conn: &mut DbConnection,
+    prefix: &str,
+) -> StoreResult<Vec<(String, String)>> {
+    // LIKE narrows the rows (its wildcards in `prefix` only widen the match); the exact
+    // test is done here.
+    let rows: Vec<(String, String)> = settings::table
+        .filter(settings::key.like(format!("{prefix}%")))
+        .order(settings::key)
+        .select((settings::key, settings::value))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .collect())
+}
+
+/// Removes a setting; `false` when there was none.
+pub fn delete_setting(conn: &mut DbConnection, key: &str) -> StoreResult<bool> {
+    Ok(diesel::delete(settings::table.find(key)).execute(conn)? == 1)
+}
+
 /// Calendar years uploaded by admins, as (year, TOML of that one year).
 pub fn calendar_years(conn: &mut DbConnection) -> StoreResult<Vec<(i32, String)>> {
     Ok(calendar_years::table

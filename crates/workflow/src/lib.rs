@@ -46,6 +46,14 @@ pub use outcome::Outcome;
 pub use rejection::{Rejection, RejectionCode};
 pub use statute::{PauseKind, Statute, StatuteProfile};
 
+/// The law in force: the working-day calendar and the statute profiles that a deadline is
+/// counted under.
+#[derive(Debug, Clone)]
+pub struct Law {
+    pub calendar: Calendar,
+    pub statute: Statute,
+}
+
 /// The working-day calendar shipped with gongkai (config/calendars/cn.toml, compiled in).
 pub const BUILTIN_CALENDAR: &str = include_str!("../../../config/calendars/cn.toml");
 

@@ -60,10 +60,111 @@ pub enum NoticeKind {
     ReviewRequested,
     /// To staff: your draft was returned.
     ReplyReturned,
+    /// To staff: the reply falls due soon (a reminder from the scheduler).
+    DueSoon,
     /// To staff: the reply is overdue.
     Overdue,
     /// To staff: a case was reopened by order.
     Reopened,
+}
+
+impl ReplyNotice {
+    pub const ALL: [ReplyNotice; 8] = [
+        ReplyNotice::Disclosed,
+        ReplyNotice::PartlyDisclosed,
+        ReplyNotice::NotDisclosed,
+        ReplyNotice::NotExist,
+        ReplyNotice::NotThisAgency,
+        ReplyNotice::CannotProvide,
+        ReplyNotice::NotProcessed,
+        ReplyNotice::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyNotice::Disclosed => "disclosed",
+            ReplyNotice::PartlyDisclosed => "partly_disclosed",
+            ReplyNotice::NotDisclosed => "not_disclosed",
+            ReplyNotice::NotExist => "not_exist",
+            ReplyNotice::NotThisAgency => "not_this_agency",
+            ReplyNotice::CannotProvide => "cannot_provide",
+            ReplyNotice::NotProcessed => "not_processed",
+            ReplyNotice::Other => "other",
+        }
+    }
+}
+
+impl NoticeKind {
+    /// Every kind, reply notices included: one template each.
+    pub fn all() -> Vec<NoticeKind> {
+        use NoticeKind as K;
+        let mut all = vec![
+            K::Acknowledgment,
+            K::CorrectionNotice,
+            K::ExtensionNotice,
+            K::ReasonableDateNotice,
+            K::ThirdPartyConsultation,
+            K::AgencyConsultation,
+            K::FeeNotice,
+        ];
+        all.extend(ReplyNotice::ALL.map(K::Reply));
+        all.extend([
+            K::WithdrawalConfirmation,
+            K::AbandonmentConfirmation,
+            K::UnpaidClosure,
+            K::Assigned,
+            K::ReviewRequested,
+            K::ReplyReturned,
+            K::DueSoon,
+            K::Overdue,
+            K::Reopened,
+        ]);
+        all
+    }
+
+    /// The template name of the kind (e.g. `acknowledgment`, `reply.not_disclosed`).
+    pub fn key(self) -> String {
+        use NoticeKind as K;
+        let plain = match self {
+            K::Reply(r) => return format!("reply.{}", r.as_str()),
+            K::Acknowledgment => "acknowledgment",
+            K::CorrectionNotice => "correction_notice",
+            K::ExtensionNotice => "extension_notice",
+            K::ReasonableDateNotice => "reasonable_date_notice",
+            K::ThirdPartyConsultation => "third_party_consultation",
+            K::AgencyConsultation => "agency_consultation",
+            K::FeeNotice => "fee_notice",
+            K::WithdrawalConfirmation => "withdrawal_confirmation",
+            K::AbandonmentConfirmation => "abandonment_confirmation",
+            K::UnpaidClosure => "unpaid_closure",
+            K::Assigned => "assigned",
+            K::ReviewRequested => "review_requested",
+            K::ReplyReturned => "reply_returned",
+            K::DueSoon => "due_soon",
+            K::Overdue => "overdue",
+            K::Reopened => "reopened",
+        };
+        plain.to_owned()
+    }
+
+    /// The kind a template name stands for.
+    pub fn from_key(key: &str) -> Option<NoticeKind> {
+        NoticeKind::all().into_iter().find(|k| k.key() == key)
+    }
+
+    /// Notices to staff (as opposed to the agency's written acts to applicants and others).
+    pub fn is_internal(self) -> bool {
+        use NoticeKind as K;
+        matches!(
+            self,
+            K::Assigned
+                | K::ReviewRequested
+                | K::ReplyReturned
+                | K::DueSoon
+                | K::Overdue
+                | K::Reopened
+        )
+    }
 }
 
 /// Who a notice goes to.

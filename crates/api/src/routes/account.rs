@@ -72,6 +72,8 @@ pub struct UserView {
     pub id: String,
     pub username: String,
     pub display_name: String,
+    /// Where staff notices go.
+    pub email: Option<String>,
     pub role: String,
     pub departments: Vec<String>,
     pub disabled: bool,
@@ -83,6 +85,7 @@ impl UserView {
             id: user.id.clone(),
             username: user.username.clone(),
             display_name: user.display_name.clone(),
+            email: user.email.clone(),
             role: user.role.clone(),
             departments,
             disabled: user.disabled,

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::auth::{
     Authenticated, Caller, check_password_rule, hash_password_blocking, new_password,
 };
-use crate::body::{Body, Validate, required};
+use crate::body::{Body, Validate, at_most, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
 use crate::routes::public::{GUIDE_KEY, Guide};
@@ -267,6 +267,24 @@ pub struct NewUser {
     pub role: UserRole,
     #[serde(default)]
     pub departments: Vec<String>,
+    /// Where staff notices (assignments, reviews, reminders) go.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>, empty_ok: bool) {
+    match email {
+        None => {}
+        Some("") if empty_ok => {}
+        Some(e) => {
+            if let Err(m) = gongkai_mailer::message::check_address(e) {
+                errors.push(FieldError {
+                    path: "email".to_owned(),
+                    message: format!("电子邮箱格式不正确：{m}"),
+                });
+            }
+        }
+    }
 }
 
 fn check_scope(errors: &mut Vec<FieldError>, role: UserRole, departments: &[String]) {
@@ -300,6 +318,10 @@ impl Validate for NewUser {
         }
         required(errors, "display_name", &self.display_name, 100);
         check_scope(errors, self.role, &self.departments);
+        if let Some(e) = &self.email {
+            at_most(errors, "email", e, 254);
+        }
+        check_email(errors, self.email.as_deref(), false);
     }
 }
 
@@ -330,14 +352,21 @@ pub async fn create_user(
     let hash = hash_password_blocking(password.clone()).await?;
     let user = db(&state, move |conn, _| {
         let departments: Vec<&str> = u.departments.iter().map(String::as_str).collect();
-        let user = accounts::create_user(
-            conn,
-            &u.username,
-            &u.display_name,
-            u.role.role(),
-            Some(&hash),
-            &departments,
-        )
+        let user = gongkai_store::write_transaction(conn, |conn| {
+            let mut user = accounts::create_user(
+                conn,
+                &u.username,
+                &u.display_name,
+                u.role.role(),
+                Some(&hash),
+                &departments,
+            )?;
+            if let Some(e) = &u.email {
+                accounts::set_email(conn, &user.id, Some(e))?;
+                user.email = Some(e.clone());
+            }
+            Ok::<_, gongkai_store::StoreError>(user)
+        })
         .map_err(|e| match e {
             gongkai_store::StoreError::NotFound(what) => {
                 ApiError::field("departments", format!("没有这个部门：{what}"))
@@ -370,6 +399,9 @@ pub struct UserChange {
     /// Or set this password (e.g. a user changing their own).
     #[serde(default)]
     pub password: Option<String>,
+    /// A new email address for staff notices; "" removes it.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl Validate for UserChange {
@@ -383,6 +415,10 @@ impl Validate for UserChange {
             }),
             (None, None) => {}
         }
+        if let Some(e) = &self.email {
+            at_most(errors, "email", e, 254);
+        }
+        check_email(errors, self.email.as_deref(), true);
         if let Some(p) = &self.password {
             if self.reset_password {
                 errors.push(FieldError {
@@ -453,6 +489,9 @@ pub async fn change_user(
                     &change.departments.clone().unwrap_or_default(),
                 )?;
                 end_sessions = true;
+            }
+            if let Some(e) = &change.email {
+                accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
             }
             if let Some(h) = &hash {
                 accounts::set_password_hash(conn, &id, h)?;

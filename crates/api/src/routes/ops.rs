@@ -37,8 +37,15 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let counts = db(&state, |conn, _| Ok(queries::status_counts(conn)?)).await?;
+    let (counts, notices) = db(&state, |conn, _| {
+        Ok((
+            queries::status_counts(conn)?,
+            gongkai_store::outbox::counts(conn)?,
+        ))
+    })
+    .await?;
     state.metrics.set_cases(&counts);
+    state.metrics.set_notices(&notices);
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render()))

@@ -1,0 +1,440 @@
+//! The variables a notice template sees, built from the case as it stood when the event that
+//! called for the notice happened (so a notice printed a year later says what it said then).
+//! Every variable is always present (empty when it does not apply), so that templates can be
+//! checked against a sample with undefined variables treated as errors.
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_workflow::clock::legal_date;
+use gongkai_workflow::fee::fee_basis_zh;
+use gongkai_workflow::model::OrderKind;
+use gongkai_workflow::outcome::{CannotProvideGround, NotDisclosedGround, NotProcessedGround};
+use gongkai_workflow::{Case, Event, EventKind, Law, NoticeKind, Outcome, Recipient};
+use serde::Serialize;
+
+/// 2026年3月5日, as Chinese official documents write dates.
+pub fn date_zh(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CorrectionVars {
+    pub items: Vec<String>,
+    pub requested_on: String,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ExtensionVars {
+    pub days: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonableVars {
+    pub date: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ConsultationVars {
+    pub party: String,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FeeVars {
+    pub amount: u32,
+    pub basis: String,
+    pub notice_date: String,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReplyVars {
+    /// The outcome as the annual report words it (e.g. 不予公开：属于国家秘密).
+    pub outcome: String,
+    /// The ground alone (e.g. 属于国家秘密); empty for outcomes without one.
+    pub ground: String,
+    /// The provisions the notice cites.
+    pub basis: String,
+    /// The reply's own text, as drafted and approved.
+    pub text: String,
+    pub competent_agency: String,
+}
+
+/// For notices to staff.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StaffVars {
+    /// Who the message is addressed to (a name, or e.g. 各位审核人).
+    pub recipient: String,
+    /// Where to open the case.
+    pub link: String,
+    /// The assignee's name (or 未分配).
+    pub assignee: String,
+    /// What waits for review (答复草稿已提交 / 申请延长答复期限).
+    pub what: String,
+    pub return_reason: String,
+    /// The order that reopened the case.
+    pub order: String,
+}
+
+/// Every variable of every template (docs/notices.md lists them with their meaning).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NoticeContext {
+    pub agency: String,
+    pub department: String,
+    /// 文号: the tracking number and the sequence number of the event.
+    pub doc_no: String,
+    /// The date of the notice (the legal date of its event).
+    pub date: String,
+    pub tracking_number: String,
+    pub applicant: String,
+    pub request: String,
+    pub document_number: String,
+    pub channel: String,
+    pub filed_online: bool,
+    pub receipt_date: String,
+    /// The reply due date (or why none is known now).
+    pub due_date: String,
+    /// Whether `due_date` is a date (not paused, not awaiting a correction).
+    pub due_known: bool,
+    pub due_explanation: Vec<String>,
+    pub correction: CorrectionVars,
+    pub extension: ExtensionVars,
+    pub reasonable: ReasonableVars,
+    pub consultation: ConsultationVars,
+    pub fee: FeeVars,
+    pub reply: ReplyVars,
+    pub withdrawal_reason: String,
+    /// The remedy paragraph (art. 51); empty for letters to third parties and other agencies.
+    pub remedy: String,
+    pub staff: StaffVars,
+}
+
+/// What a notice is built from.
+pub struct Source<'a> {
+    pub case_id: &'a str,
+    /// The case's whole history; the notice uses the events up to `event_seq`.
+    pub events: &'a [Event],
+    pub event_seq: i64,
+    pub kind: NoticeKind,
+    pub recipient: &'a Recipient,
+    /// The addressee's name for staff notices (a user's display name).
+    pub recipient_name: Option<String>,
+    pub agency_name: String,
+    pub department_name: String,
+    pub assignee_name: Option<String>,
+    pub law: &'a Law,
+    /// The address of gongkai as staff reach it (e.g. https://gongkai.example.gov.cn).
+    pub base_url: &'a str,
+}
+
+const REMEDY: &str = "如对本告知书不服，您可以自收到本告知书之日起60日内依法申请行政复议，或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。";
+const REMEDY_RECONSIDERATION_FIRST: &str = "如对本告知书中不予公开的决定不服，根据《中华人民共和国行政复议法》第二十三条的规定，您应当自收到本告知书之日起60日内先依法申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼。";
+
+/// From 2024-01-01 a refusal to disclose must first go to reconsideration (行政复议法 2023,
+/// art. 23).
+fn reconsideration_first_since() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+impl NoticeContext {
+    pub fn build(src: &Source<'_>) -> NoticeContext {
+        let seq = usize::try_from(src.event_seq)
+            .unwrap_or(0)
+            .min(src.events.len());
+        let case = Case::from_events(&src.events[..seq]);
+        let event = seq.checked_sub(1).and_then(|i| src.events.get(i));
+        let date = event.map_or_else(
+            || case.receipt_date.unwrap_or(NaiveDate::MIN),
+            |e| e.legal_date.unwrap_or_else(|| legal_date(e.at)),
+        );
+        let request =
+            case.request
+                .clone()
+                .unwrap_or_else(|| gongkai_workflow::model::RequestDetails {
+                    description: String::new(),
+                    document_number: None,
+                    carrier: gongkai_workflow::model::Carrier::Paper,
+                    delivery: gongkai_workflow::model::Delivery::Post,
+                });
+        let tracking = case
+            .tracking_number
+            .clone()
+            .unwrap_or_else(|| "（尚未登记）".to_owned());
+        let (due_date, due_known, due_explanation) = due(&case, src.law);
+
+        let mut ctx = NoticeContext {
+            agency: src.agency_name.clone(),
+            department: src.department_name.clone(),
+            doc_no: format!("{tracking}-{:02}", src.event_seq),
+            date: date_zh(date),
+            tracking_number: tracking,
+            applicant: case.applicant.name.clone(),
+            request: request.description.clone(),
+            document_number: request.document_number.clone().unwrap_or_default(),
+            channel: case
+                .channel
+                .map(|c| c.label_zh().to_owned())
+                .unwrap_or_default(),
+            filed_online: case.channel == Some(gongkai_workflow::Channel::Online),
+            receipt_date: case.receipt_date.map(date_zh).unwrap_or_default(),
+            due_date,
+            due_known,
+            due_explanation,
+            ..NoticeContext::default()
+        };
+        if let Some(c) = &case.correction {
+            ctx.correction = CorrectionVars {
+                items: c.items.clone(),
+                requested_on: date_zh(c.requested_on),
+                deadline: date_zh(c.deadline),
+            };
+        }
+        if let Some(x) = &case.extension {
+            ctx.extension = ExtensionVars {
+                days: x.days,
+                reason: x.reason.clone(),
+            };
+        }
+        if let Some(r) = &case.reasonable_date {
+            ctx.reasonable = ReasonableVars {
+                date: date_zh(r.date),
+                reason: r.reason.clone(),
+            };
+        }
+        if let Some(f) = &case.fee {
+            ctx.fee = FeeVars {
+                amount: f.amount_yuan,
+                basis: fee_basis_zh(f.method),
+                notice_date: date_zh(f.notice_date),
+                deadline: date_zh(f.deadline),
+            };
+        }
+        // The consultation this notice is about: the one its event started, else the latest.
+        let consulted = match event.map(|e| &e.kind) {
+            Some(EventKind::ConsultationStarted { id, .. }) => {
+                case.consultations.iter().find(|c| c.id == *id)
+            }
+            _ => case.consultations.last(),
+        };
+        if let Some(c) = consulted {
+            ctx.consultation = ConsultationVars {
+                party: c.party.clone(),
+                deadline: date_zh(c.deadline),
+            };
+        }
+        let reply = case
+            .reply
+            .as_ref()
+            .or(case.draft.as_ref().map(|d| &d.reply));
+        if let Some(r) = reply {
+            ctx.reply = ReplyVars {
+                outcome: r.outcome.label_zh().to_owned(),
+                ground: ground_zh(r.outcome).to_owned(),
+                basis: basis_zh(src.kind, r.outcome),
+                text: r.text.clone(),
+                competent_agency: r.competent_agency.clone().unwrap_or_default(),
+            };
+        }
+        if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
+            ctx.withdrawal_reason = reason.clone().unwrap_or_default();
+        }
+        ctx.remedy = remedy(src.kind, reply.map(|r| r.outcome), date);
+        ctx.staff = StaffVars {
+            recipient: match src.recipient {
+                Recipient::Supervisors => src
+                    .recipient_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}各位审核人", src.department_name)),
+                Recipient::Consulted(party) => party.clone(),
+                Recipient::Applicant => case.applicant.name.clone(),
+                Recipient::Assignee => src
+                    .recipient_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}各位承办人", src.department_name)),
+            },
+            link: format!(
+                "{}/api/v1/cases/{}",
+                src.base_url.trim_end_matches('/'),
+                src.case_id
+            ),
+            assignee: src
+                .assignee_name
+                .clone()
+                .unwrap_or_else(|| "未分配".to_owned()),
+            what: match event.map(|e| &e.kind) {
+                Some(EventKind::ExtensionRequested { days, .. }) => {
+                    format!("申请延长答复期限{days}个工作日")
+                }
+                _ => "答复草稿已提交".to_owned(),
+            },
+            return_reason: case.last_return_reason.clone().unwrap_or_default(),
+            order: case
+                .orders
+                .last()
+                .map(|o| {
+                    let what = match o.kind {
+                        OrderKind::Reconsideration => "行政复议决定",
+                        OrderKind::Court => "判决",
+                    };
+                    format!("经{}{what}（{}）责令重新答复", o.body, o.reference)
+                })
+                .unwrap_or_default(),
+        };
+        ctx
+    }
+
+    /// A realistic notice of `kind`, every variable filled: templates are checked and
+    /// previewed against it.
+    pub fn sample(kind: NoticeKind) -> NoticeContext {
+        let reply_outcome = match kind {
+            NoticeKind::Reply(r) => sample_outcome(r),
+            _ => Outcome::Disclosed,
+        };
+        let received = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or(NaiveDate::MIN);
+        NoticeContext {
+            agency: "北京市朝阳区人民政府".to_owned(),
+            department: "区住房和城乡建设委员会".to_owned(),
+            doc_no: "GK-2026-000123-05".to_owned(),
+            date: "2026年3月20日".to_owned(),
+            tracking_number: "GK-2026-000123".to_owned(),
+            applicant: "王小明".to_owned(),
+            request: "2025年朝阳区保障性住房建设项目清单".to_owned(),
+            document_number: "朝政发〔2025〕12号".to_owned(),
+            channel: "互联网平台".to_owned(),
+            filed_online: true,
+            receipt_date: date_zh(received),
+            due_date: "2026年3月30日".to_owned(),
+            due_known: true,
+            due_explanation: vec![
+                "收到申请之日为2026年3月2日，自次日起计算。".to_owned(),
+                "依照《中华人民共和国政府信息公开条例》（2019年修订）第三十三条，20个工作日内答复。"
+                    .to_owned(),
+            ],
+            correction: CorrectionVars {
+                items: vec![
+                    "请写明所需信息的名称或文号".to_owned(),
+                    "请补充联系地址".to_owned(),
+                ],
+                requested_on: "2026年3月4日".to_owned(),
+                deadline: "2026年3月19日".to_owned(),
+            },
+            extension: ExtensionVars {
+                days: 20,
+                reason: "所需信息涉及多个部门，需要汇总核实".to_owned(),
+            },
+            reasonable: ReasonableVars {
+                date: "2026年5月29日".to_owned(),
+                reason: "申请数量明显超过合理范围".to_owned(),
+            },
+            consultation: ConsultationVars {
+                party: "北京某某置业有限公司".to_owned(),
+                deadline: "2026年3月27日".to_owned(),
+            },
+            fee: FeeVars {
+                amount: 100,
+                basis: fee_basis_zh(gongkai_workflow::model::FeeMethod::PerRequest { nth: 11 }),
+                notice_date: "2026年3月10日".to_owned(),
+                deadline: "2026年3月30日".to_owned(),
+            },
+            reply: ReplyVars {
+                outcome: reply_outcome.label_zh().to_owned(),
+                ground: ground_zh(reply_outcome).to_owned(),
+                basis: basis_zh(kind, reply_outcome),
+                text: "相关信息见附件。".to_owned(),
+                competent_agency: "北京市住房和城乡建设委员会".to_owned(),
+            },
+            withdrawal_reason: "已通过其他途径获取".to_owned(),
+            remedy: remedy(kind, Some(reply_outcome), received),
+            staff: StaffVars {
+                recipient: "李承办".to_owned(),
+                link: "http://127.0.0.1:8080/api/v1/cases/0192d3c4-0000-7000-8000-000000000000"
+                    .to_owned(),
+                assignee: "李承办".to_owned(),
+                what: "答复草稿已提交".to_owned(),
+                return_reason: "请补充不予公开的具体理由".to_owned(),
+                order: "经北京市朝阳区人民政府行政复议决定（朝政复决字〔2026〕8号）责令重新答复"
+                    .to_owned(),
+            },
+        }
+    }
+}
+
+/// The due date, whether it is one, and its explanation, as the case stood.
+fn due(case: &Case, law: &Law) -> (String, bool, Vec<String>) {
+    if case.pending_correction().is_some() {
+        return (
+            "自收到补正后的申请之日起重新计算".to_owned(),
+            false,
+            Vec::new(),
+        );
+    }
+    match case
+        .reply_due(&law.calendar, &law.statute)
+        .or_else(|| case.reply_due_any_status(&law.calendar, &law.statute))
+    {
+        Some(d) => {
+            let date = match (d.due, d.provisional) {
+                (Some(due), false) => date_zh(due),
+                (Some(due), true) => format!("{}（暂定，以当年节假日安排为准）", date_zh(due)),
+                (None, _) => "暂停计算中（征求意见、缴费等期间不计入答复期限）".to_owned(),
+            };
+            (date, d.due.is_some(), d.explanation.text_zh)
+        }
+        None => (String::new(), false, Vec::new()),
+    }
+}
+
+fn remedy(kind: NoticeKind, outcome: Option<Outcome>, date: NaiveDate) -> String {
+    use gongkai_workflow::notice::ReplyNotice;
+    match kind {
+        k if k.is_internal() => String::new(),
+        NoticeKind::ThirdPartyConsultation | NoticeKind::AgencyConsultation => String::new(),
+        NoticeKind::Reply(ReplyNotice::NotDisclosed | ReplyNotice::PartlyDisclosed)
+            if date >= reconsideration_first_since()
+                && matches!(
+                    outcome,
+                    Some(Outcome::NotDisclosed(_) | Outcome::PartlyDisclosed)
+                ) =>
+        {
+            REMEDY_RECONSIDERATION_FIRST.to_owned()
+        }
+        _ => REMEDY.to_owned(),
+    }
+}
+
+/// The provisions a reply notice cites: the outcome's, except that "not held" cites item (四)
+/// when the information does not exist and item (五) when another agency is responsible.
+fn basis_zh(kind: NoticeKind, outcome: Outcome) -> String {
+    use gongkai_workflow::notice::ReplyNotice;
+    const ART36: &str = "《中华人民共和国政府信息公开条例》第三十六条";
+    match kind {
+        NoticeKind::Reply(ReplyNotice::NotExist) => format!("{ART36}第（四）项"),
+        NoticeKind::Reply(ReplyNotice::NotThisAgency) => format!("{ART36}第（五）项"),
+        _ => outcome.legal_basis_zh().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The ground of an outcome without the outcome's own name.
+pub fn ground_zh(outcome: Outcome) -> &'static str {
+    let label = outcome.label_zh();
+    match outcome {
+        Outcome::Disclosed | Outcome::PartlyDisclosed => "",
+        _ => label.split_once('：').map_or(label, |(_, g)| g),
+    }
+}
+
+/// An outcome that the reply notice `r` stands for, for samples.
+pub fn sample_outcome(r: gongkai_workflow::notice::ReplyNotice) -> Outcome {
+    use gongkai_workflow::notice::ReplyNotice as R;
+    match r {
+        R::Disclosed => Outcome::Disclosed,
+        R::PartlyDisclosed => Outcome::PartlyDisclosed,
+        R::NotDisclosed => Outcome::NotDisclosed(NotDisclosedGround::ThirdPartyRights),
+        R::NotExist | R::NotThisAgency => Outcome::CannotProvide(CannotProvideGround::NotHeld),
+        R::CannotProvide => Outcome::CannotProvide(CannotProvideGround::WouldNeedCreating),
+        R::NotProcessed => Outcome::NotProcessed(NotProcessedGround::Repeated),
+        R::Other => Outcome::Other(gongkai_workflow::outcome::OtherGround::Other),
+    }
+}

@@ -1,0 +1,161 @@
+//! The scheduler: reads the clock for the open cases whose due date is near or past and writes
+//! the staff reminders — due soon (to the assignee), overdue (to the assignee and the
+//! department's supervisors, with the breach recorded on the case). Each reminder has a
+//! dedupe key per (level, case, due date, recipient) under a unique index, so it is written once even
+//! when several workers run the scheduler at the same moment.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use gongkai_store::queries::OPEN_STATUSES;
+use gongkai_store::schema::cases;
+use gongkai_store::{DbConnection, StoreError, StoreResult, events, execute, outbox};
+use gongkai_workflow::clock::{WarningLevel, legal_date};
+use gongkai_workflow::{Actor, Case, Command, Context, Law, NoticeKind, Recipient};
+
+/// What one scheduler pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reminders {
+    /// Open cases looked at (due within the look-ahead window, or past due).
+    pub examined: usize,
+    pub due_soon: usize,
+    pub overdue: usize,
+    /// Overdue breaches recorded on cases by this pass.
+    pub breaches_recorded: usize,
+}
+
+/// Calendar days ahead in which a due date may still be "due soon" (the statute's due-soon
+/// window is counted in working days; a month covers it across any holiday).
+const LOOK_AHEAD_DAYS: i64 = 31;
+
+/// One pass at `now`.
+pub fn run_once(conn: &mut DbConnection, law: &Law, now: DateTime<Utc>) -> StoreResult<Reminders> {
+    run_until(conn, law, now, &AtomicBool::new(false))
+}
+
+/// One pass at `now`, cut short when `stop` is set (the process is shutting down; the next
+/// pass picks up where this one stopped, since nothing is written twice).
+pub fn run_until(
+    conn: &mut DbConnection,
+    law: &Law,
+    now: DateTime<Utc>,
+    stop: &AtomicBool,
+) -> StoreResult<Reminders> {
+    let today = legal_date(now);
+    let horizon = today + chrono::Duration::days(LOOK_AHEAD_DAYS);
+    // Cases whose reminders are all written are skipped in SQL, so that a backlog of old
+    // overdue cases costs an index probe each, not a fold of its events, every pass.
+    let overdue_written = diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
+         'overdue:' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':supervisors')",
+    );
+    let due_soon_written = diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
+         'due_soon:' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':assignee')",
+    );
+    let candidates: Vec<(String, i64)> = cases::table
+        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .filter(cases::due_date.le(horizon))
+        .filter(diesel::dsl::not(overdue_written))
+        .filter(diesel::dsl::not(
+            cases::due_date.ge(today).and(due_soon_written),
+        ))
+        .order((cases::due_sort, cases::id))
+        .select((cases::id, cases::version))
+        .load(conn)?;
+    let mut out = Reminders {
+        examined: candidates.len(),
+        ..Reminders::default()
+    };
+    for (case_id, version) in candidates {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let history = events::load(conn, &case_id)?;
+        let case = Case::from_events(&history);
+        let Some(due) = case
+            .reply_due(&law.calendar, &law.statute)
+            .and_then(|d| d.due)
+        else {
+            continue;
+        };
+        let Some(level) = case.warning_level(&law.calendar, &law.statute, now) else {
+            continue;
+        };
+        match level {
+            WarningLevel::Normal => {}
+            WarningLevel::DueSoon => {
+                if remind(
+                    conn,
+                    &case_id,
+                    version,
+                    NoticeKind::DueSoon,
+                    Recipient::Assignee,
+                    due,
+                    now,
+                )? {
+                    out.due_soon += 1;
+                }
+            }
+            WarningLevel::Overdue => {
+                // Record the breach on the case: its event writes the overdue notices.
+                let ctx = Context {
+                    now,
+                    actor: Actor::system(),
+                    calendar: &law.calendar,
+                    statute: &law.statute,
+                };
+                let mut any = false;
+                let version =
+                    match execute(conn, &case_id, case.version, Command::RecordOverdue, &ctx) {
+                        Ok(done) => {
+                            out.breaches_recorded += 1;
+                            any = true;
+                            i64::try_from(done.version).unwrap_or(version)
+                        }
+                        // Already recorded (by a command after the due date, or another worker),
+                        // or the case moved on meanwhile: the reminders below still apply once.
+                        Err(StoreError::Rejected(_) | StoreError::Conflict { .. }) => version,
+                        Err(e) => return Err(e),
+                    };
+                for to in [Recipient::Assignee, Recipient::Supervisors] {
+                    any |= remind(conn, &case_id, version, NoticeKind::Overdue, to, due, now)?;
+                }
+                if any {
+                    out.overdue += 1;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a reminder unless one with its key exists; `true` when written.
+fn remind(
+    conn: &mut DbConnection,
+    case_id: &str,
+    version: i64,
+    kind: NoticeKind,
+    to: Recipient,
+    due: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let Some(key) = gongkai_store::execute::reminder_key(case_id, kind, &to, due) else {
+        return Ok(false);
+    };
+    outbox::insert_reminder(
+        conn,
+        case_id,
+        version,
+        to_json(&kind)?,
+        to_json(&to)?,
+        key,
+        now,
+    )
+}
+
+/// Notice kinds and recipients as the outbox stores them.
+fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,430 @@
+//! The outbox: one row per notice, written with the event that calls for it (see `execute`),
+//! claimed by dispatchers with a lease, and kept as the record of what was sent.
+//!
+//! A row moves `pending` → `sending` (claimed, lease running) → `sent`, or back to `pending`
+//! with a later `next_attempt_at` after a temporary failure, or to `failed` (permanent failure
+//! or too many attempts; an admin can put it back to `pending`), or to `unaddressed` (nobody
+//! to email: the notice is printed and delivered by other means). A `sending` row whose lease
+//! ran out (its worker died) is claimed again, under the same Message-ID.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{StoreError, StoreResult};
+use crate::events::to_micros;
+use crate::schema::outbox;
+
+pub const PENDING: &str = "pending";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+pub const UNADDRESSED: &str = "unaddressed";
+pub const STATUSES: [&str; 5] = [PENDING, SENDING, SENT, FAILED, UNADDRESSED];
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub case_id: String,
+    pub event_seq: i64,
+    /// The notice kind as JSON (workflow's `NoticeKind`).
+    pub notice_kind: String,
+    /// The recipient as JSON (workflow's `Recipient`).
+    pub recipient: String,
+    pub message_id: String,
+    pub dedupe_key: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    /// What was sent (or is to be printed): the record of the notice's text.
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub sent_to: Option<String>,
+}
+
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    to_micros(t.naive_utc())
+}
+
+/// A new row for a notice (the Message-ID is derived from its id, so it never changes).
+pub(crate) struct NewRow<'a> {
+    pub case_id: &'a str,
+    pub event_seq: i64,
+    pub notice_kind: String,
+    pub recipient: String,
+    pub dedupe_key: Option<String>,
+}
+
+/// Inserts a pending row; with a dedupe key that is already taken, nothing is inserted and
+/// `false` is returned (a reminder goes out at most once, whoever writes it).
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    row: NewRow<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let id = uuid::Uuid::now_v7();
+    let now = naive(now);
+    let values = (
+        outbox::id.eq(id.to_string()),
+        outbox::case_id.eq(row.case_id),
+        outbox::event_seq.eq(row.event_seq),
+        outbox::notice_kind.eq(row.notice_kind),
+        outbox::recipient.eq(row.recipient),
+        outbox::message_id.eq(format!("<{}@gongkai>", id.simple())),
+        outbox::dedupe_key.eq(row.dedupe_key),
+        outbox::status.eq(PENDING),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+        outbox::created_at.eq(now),
+    );
+    // diesel's multi-backend connection has no ON CONFLICT: each backend runs its own.
+    let insert = diesel::insert_into(outbox::table)
+        .values(values)
+        .on_conflict_do_nothing();
+    let inserted = match conn {
+        DbConnection::Pg(c) => insert.execute(c)?,
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// Writes a reminder to staff (due soon, overdue) unless one with the same key exists.
+pub fn insert_reminder(
+    conn: &mut DbConnection,
+    case_id: &str,
+    event_seq: i64,
+    notice_kind: String,
+    recipient: String,
+    dedupe_key: String,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    insert(
+        conn,
+        NewRow {
+            case_id,
+            event_seq,
+            notice_kind,
+            recipient,
+            dedupe_key: Some(dedupe_key),
+        },
+        now,
+    )
+}
+
+/// Claims up to `limit` rows that are due (pending and past `next_attempt_at`, or sending
+/// with an expired lease), oldest first, leasing them until `now + lease`. On PostgreSQL the
+/// rows are locked with `FOR UPDATE SKIP LOCKED`, so several dispatchers claim disjoint rows;
+/// SQLite has one writer at a time anyway.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> StoreResult<Vec<OutboxRow>> {
+    let at = naive(now);
+    let until = naive(now + lease);
+    write_transaction(conn, |conn| -> StoreResult<Vec<OutboxRow>> {
+        let due = outbox::table
+            .filter(
+                outbox::status
+                    .eq(PENDING)
+                    .and(outbox::next_attempt_at.le(at))
+                    .or(outbox::status.eq(SENDING).and(outbox::lease_until.lt(at))),
+            )
+            .order((outbox::next_attempt_at, outbox::id))
+            .limit(limit)
+            .select(outbox::id);
+        let ids: Vec<String> = match conn {
+            DbConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
+            DbConnection::Sqlite(c) => due.load(c)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((outbox::status.eq(SENDING), outbox::lease_until.eq(until)))
+            .execute(conn)?;
+        Ok(outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .order((outbox::next_attempt_at, outbox::id))
+            .select(OutboxRow::as_select())
+            .load(conn)?)
+    })
+}
+
+/// Records the result of a claimed row, only while it is still held under the lease that
+/// `claimed` was given (another dispatcher may have taken the row over after the lease ran
+/// out: its result is not overwritten). `false` when the lease was lost.
+fn finish(conn: &mut DbConnection, claimed: &OutboxRow, update: Update<'_>) -> StoreResult<bool> {
+    let target = outbox::table
+        .filter(outbox::id.eq(&claimed.id))
+        .filter(outbox::status.eq(SENDING))
+        .filter(outbox::lease_until.eq(claimed.lease_until));
+    let n = diesel::update(target)
+        .set((
+            outbox::status.eq(update.status),
+            outbox::attempts.eq(update.attempts),
+            outbox::next_attempt_at.eq(update.next_attempt_at),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(update.last_error),
+            outbox::sent_at.eq(update.sent_at),
+            outbox::subject.eq(update.subject),
+            outbox::body.eq(update.body),
+            outbox::sent_to.eq(update.sent_to),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+struct Update<'a> {
+    status: &'a str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    last_error: Option<&'a str>,
+    sent_at: Option<NaiveDateTime>,
+    subject: Option<&'a str>,
+    body: Option<&'a str>,
+    sent_to: Option<&'a str>,
+}
+
+/// The row was handed to the mail server (or written to the mail folder).
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    claimed: &OutboxRow,
+    now: DateTime<Utc>,
+    (subject, body): (&str, &str),
+    sent_to: &str,
+) -> StoreResult<bool> {
+    finish(
+        conn,
+        claimed,
+        Update {
+            status: SENT,
+            attempts: claimed.attempts + 1,
+            next_attempt_at: claimed.next_attempt_at,
+            last_error: None,
+            sent_at: Some(naive(now)),
+            subject: Some(subject),
+            body: Some(body),
+            sent_to: Some(sent_to),
+        },
+    )
+}
+
+/// Nobody to email: the notice is to be printed and delivered by hand or post.
+pub fn mark_unaddressed(
+    conn: &mut DbConnection,
+    claimed: &OutboxRow,
+    (subject, body): (&str, &str),
+    reason: &str,
+) -> StoreResult<bool> {
+    finish(
+        conn,
+        claimed,
+        Update {
+            status: UNADDRESSED,
+            attempts: claimed.attempts,
+            next_attempt_at: claimed.next_attempt_at,
+            last_error: Some(reason),
+            sent_at: None,
+            subject: Some(subject),
+            body: Some(body),
+            sent_to: None,
+        },
+    )
+}
+
+/// A temporary failure: try again at `next_attempt_at`.
+pub fn mark_retry(
+    conn: &mut DbConnection,
+    claimed: &OutboxRow,
+    error: &str,
+    next_attempt_at: DateTime<Utc>,
+) -> StoreResult<bool> {
+    finish(
+        conn,
+        claimed,
+        Update {
+            status: PENDING,
+            attempts: claimed.attempts + 1,
+            next_attempt_at: naive(next_attempt_at),
+            last_error: Some(error),
+            sent_at: None,
+            subject: claimed.subject.as_deref(),
+            body: claimed.body.as_deref(),
+            sent_to: None,
+        },
+    )
+}
+
+/// A permanent failure, or the last attempt failed: left for an admin to look at.
+pub fn mark_failed(conn: &mut DbConnection, claimed: &OutboxRow, error: &str) -> StoreResult<bool> {
+    finish(
+        conn,
+        claimed,
+        Update {
+            status: FAILED,
+            attempts: claimed.attempts + 1,
+            next_attempt_at: claimed.next_attempt_at,
+            last_error: Some(error),
+            sent_at: None,
+            subject: claimed.subject.as_deref(),
+            body: claimed.body.as_deref(),
+            sent_to: None,
+        },
+    )
+}
+
+/// Gives a claimed row back unsent (its dispatcher is stopping): pending, due at once, its
+/// attempts unchanged.
+pub fn release(conn: &mut DbConnection, claimed: &OutboxRow) -> StoreResult<bool> {
+    finish(
+        conn,
+        claimed,
+        Update {
+            status: PENDING,
+            attempts: claimed.attempts,
+            next_attempt_at: claimed.next_attempt_at,
+            last_error: claimed.last_error.as_deref(),
+            sent_at: None,
+            subject: claimed.subject.as_deref(),
+            body: claimed.body.as_deref(),
+            sent_to: None,
+        },
+    )
+}
+
+/// Extends the lease of a claimed row to `now + lease`, if it is still held: the dispatcher
+/// calls this just before sending, so that a batch whose first sends were slow never sends a
+/// row that another dispatcher has taken over meanwhile. The row with its new lease, or `None`
+/// when the lease was lost.
+pub fn renew(
+    conn: &mut DbConnection,
+    claimed: &OutboxRow,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> StoreResult<Option<OutboxRow>> {
+    let until = naive(now + lease);
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(&claimed.id))
+            .filter(outbox::status.eq(SENDING))
+            .filter(outbox::lease_until.eq(claimed.lease_until)),
+    )
+    .set(outbox::lease_until.eq(until))
+    .execute(conn)?;
+    Ok((n == 1).then(|| OutboxRow {
+        lease_until: Some(until),
+        ..claimed.clone()
+    }))
+}
+
+/// Puts every failed row (of `departments`' cases, when given) back in the queue, due now:
+/// after a mail-server outage or a wrong password has failed many notices at once. The number
+/// of rows queued again.
+pub fn retry_failed(
+    conn: &mut DbConnection,
+    departments: Option<&[String]>,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    use crate::schema::cases;
+    let mut ids = outbox::table
+        .inner_join(cases::table)
+        .filter(outbox::status.eq(FAILED))
+        .select(outbox::id)
+        .into_boxed();
+    if let Some(departments) = departments {
+        ids = ids.filter(cases::department_code.eq_any(departments.to_vec()));
+    }
+    write_transaction(conn, |conn| {
+        let ids: Vec<String> = ids.load(conn)?;
+        let mut n = 0;
+        for chunk in ids.chunks(500) {
+            n += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
+                .filter(outbox::status.eq(FAILED))
+                .set((
+                    outbox::status.eq(PENDING),
+                    outbox::attempts.eq(0),
+                    outbox::next_attempt_at.eq(naive(now)),
+                ))
+                .execute(conn)?;
+        }
+        Ok(n)
+    })
+}
+
+/// Puts a failed or unaddressed row back in the queue, due now, with a fresh count of
+/// attempts. Errors with `NotFound` for an unknown id and `Invalid` for a row in another state.
+pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResult<OutboxRow> {
+    write_transaction(conn, |conn| {
+        let row = get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
+        if row.status != FAILED && row.status != UNADDRESSED {
+            return Err(StoreError::Invalid(format!(
+                "status: only a failed or unaddressed notice can be sent again; this one is {}",
+                row.status
+            )));
+        }
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq(PENDING),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(naive(now)),
+            ))
+            .execute(conn)?;
+        get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OutboxRow>> {
+    Ok(outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The notices of a case, oldest first.
+pub fn of_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<OutboxRow>> {
+    Ok(outbox::table
+        .filter(outbox::case_id.eq(case_id))
+        .order((outbox::created_at, outbox::id))
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
+/// Rows in `status` (newest first), at most `limit`, restricted to the cases of `departments`
+/// when given.
+pub fn list(
+    conn: &mut DbConnection,
+    status: &str,
+    departments: Option<&[String]>,
+    limit: i64,
+) -> StoreResult<Vec<OutboxRow>> {
+    use crate::schema::cases;
+    let mut query = outbox::table
+        .inner_join(cases::table)
+        .filter(outbox::status.eq(status))
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .into_boxed();
+    if let Some(departments) = departments {
+        query = query.filter(cases::department_code.eq_any(departments.to_vec()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// How many rows are in each status.
+pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+    Ok(outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .order(outbox::status)
+        .load(conn)?)
+}

@@ -1,0 +1,561 @@
+//! End to end: `gongkai serve` sends its notices to a real SMTP server (aiosmtpd, from PyPI),
+//! and a mail server that is down loses nothing and duplicates nothing.
+//!
+//! aiosmtpd is installed by .ci/run, which also sets GONGKAI_TEST_REQUIRE_SMTP=1 so that these
+//! tests fail instead of skipping when it is missing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::server::*;
+use support::{Db, databases};
+
+/// An aiosmtpd server writing what it receives into a Maildir.
+struct Smtp {
+    child: Child,
+    mbox: PathBuf,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn smtp_available() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok && std::env::var("GONGKAI_TEST_REQUIRE_SMTP").is_ok_and(|v| v == "1") {
+        panic!("GONGKAI_TEST_REQUIRE_SMTP=1 but aiosmtpd is not installed (pip install aiosmtpd)");
+    }
+    if !ok {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: SMTP tests skipped: aiosmtpd is not installed (pip install aiosmtpd)"
+        );
+    }
+    ok
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Smtp {
+    fn start(dir: &Path, port: u16) -> Smtp {
+        let mbox = dir.join("received.maildir");
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&mbox)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Smtp { child, mbox }
+    }
+
+    /// What arrived, decoded by Python's email package: message_id, subject (decoded),
+    /// raw_subject (as on the wire), from, to, body (decoded text).
+    fn received(&self) -> Vec<Value> {
+        if !self.mbox.exists() {
+            return Vec::new();
+        }
+        let script = r#"
+import json, mailbox, sys
+from email import policy
+from email.parser import BytesParser
+out = []
+for m in mailbox.Maildir(sys.argv[1], factory=None):
+    e = BytesParser(policy=policy.default).parsebytes(m.as_bytes())
+    out.append({"message_id": e["Message-ID"], "subject": str(e["Subject"]),
+                "raw_subject": m["Subject"], "from": str(e["From"]), "to": str(e["To"]),
+                "body": e.get_body(preferencelist=("plain",)).get_content()})
+print(json.dumps(out))
+"#;
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .arg(&self.mbox)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn wait_for(&self, n: usize, within: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + within;
+        loop {
+            let got = self.received();
+            if got.len() >= n || Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+fn smtp_env(port: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("GONGKAI_MAIL__TRANSPORT", "smtp".to_owned()),
+        ("GONGKAI_MAIL__SMTP_HOST", "127.0.0.1".to_owned()),
+        ("GONGKAI_MAIL__SMTP_PORT", port.to_owned()),
+        ("GONGKAI_MAIL__SMTP_TIMEOUT_SECONDS", "3".to_owned()),
+        ("GONGKAI_MAIL__POLL_MILLISECONDS", "100".to_owned()),
+        ("GONGKAI_MAIL__RETRY_FIRST_SECONDS", "1".to_owned()),
+        ("GONGKAI_MAIL__RETRY_MAX_SECONDS", "2".to_owned()),
+        ("GONGKAI_MAIL__MAX_ATTEMPTS", "100".to_owned()),
+        (
+            "GONGKAI_MAIL__FROM",
+            "某市人民政府信息公开办公室 <gongkai@example.gov.cn>".to_owned(),
+        ),
+    ]
+}
+
+fn start_smtp_server(db: &Db, env: &[(&'static str, String)]) -> Server {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    start_with(db, &env)
+}
+
+/// Files a request online and registers it: (case id, tracking number, due date).
+fn registered(s: &Server, o: &Office, name: &str) -> (String, String, String) {
+    let mut filing = filing();
+    filing["applicant"]["name"] = json!(name);
+    let r = s.post("/api/v1/requests", None, filing);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.body["case_id"].as_str().unwrap().to_owned();
+    let r = ok(s, &o.clerk, &case, "register", 1, json!({}));
+    let due = r.body["due"]["due_date"].as_str().unwrap().to_owned();
+    let detail = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk));
+    let tracking = detail.body["summary"]["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (case, tracking, due)
+}
+
+/// 2026-12-21 → 2026年12月21日.
+fn date_zh(iso: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').map(|p| p.parse().unwrap()).collect();
+    format!("{}年{}月{}日", parts[0], parts[1], parts[2])
+}
+
+#[test]
+fn the_acknowledgment_reaches_a_real_smtp_server_in_readable_chinese() {
+    if !smtp_available() {
+        return;
+    }
+    for db in databases("mail-smtp") {
+        let port = free_port();
+        let smtp = Smtp::start(&db.dir, port);
+        let s = start_smtp_server(&db, &smtp_env(&port.to_string()));
+        let o = office(&s);
+        let (case, tracking, due) = registered(&s, &o, "张三");
+
+        let got = smtp.wait_for(1, Duration::from_secs(30));
+        assert_eq!(got.len(), 1, "{}: {got:?}", db.name);
+        let m = &got[0];
+        assert_eq!(
+            m["subject"],
+            format!("政府信息公开申请受理回执（{tracking}）"),
+            "{m}"
+        );
+        // Encoded for mail clients (RFC 2047), not raw UTF-8 in the header.
+        let raw = m["raw_subject"].as_str().unwrap();
+        assert!(raw.is_ascii() && raw.contains("=?utf-8?"), "{raw}");
+        assert!(
+            m["to"].as_str().unwrap().contains("zhangsan@example.com"),
+            "{m}"
+        );
+        assert!(
+            m["from"]
+                .as_str()
+                .unwrap()
+                .contains("某市人民政府信息公开办公室"),
+            "{m}"
+        );
+        let body = m["body"].as_str().unwrap();
+        assert!(body.contains(&tracking), "{body}");
+        assert!(
+            body.contains(&format!("答复期限：{}前", date_zh(&due))),
+            "{body}"
+        );
+        assert!(
+            body.contains("查询码"),
+            "online filings are reminded of their query code"
+        );
+        assert!(body.contains("某市人民政府"), "{body}");
+
+        // The outbox keeps the record, under the Message-ID that arrived.
+        let notices = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+        assert_eq!(notices.status, 200, "{}", notices.body);
+        let row = &notices.body[0];
+        assert_eq!(row["kind"], "acknowledgment");
+        assert_eq!(row["status"], "sent");
+        assert_eq!(row["message_id"], m["message_id"]);
+        assert_eq!(row["sent_to"], "zhangsan@example.com");
+
+        // The same notice as a printable page, for the paper file.
+        let id = row["id"].as_str().unwrap();
+        let page = s
+            .req(
+                "GET",
+                &format!("/api/v1/notices/{id}/print"),
+                Some(&o.clerk),
+            )
+            .call()
+            .unwrap();
+        assert!(page.content_type().starts_with("text/html"));
+        let html = page.into_string().unwrap();
+        assert!(html.contains(&tracking) && html.contains("印章") && html.contains("@page"));
+        // Another department's clerk does not see it (404, as for a missing id).
+        let r = s.get(&format!("/api/v1/notices/{id}/print"), Some(&o.other_clerk));
+        assert_eq!(r.status, 404);
+    }
+}
+
+#[test]
+fn with_the_mail_server_down_notices_wait_and_then_arrive_exactly_once() {
+    if !smtp_available() {
+        return;
+    }
+    for db in databases("mail-outage") {
+        // Nobody listens on the port yet.
+        let port = free_port();
+        let s = start_smtp_server(&db, &smtp_env(&port.to_string()));
+        let o = office(&s);
+        let mut trackings = Vec::new();
+        for name in ["张三", "李四", "王五"] {
+            trackings.push(registered(&s, &o, name).1);
+        }
+        // The dispatcher tries, fails and keeps every notice queued.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let r = s.get("/api/v1/outbox?status=pending", Some(&o.admin));
+            assert_eq!(r.status, 200, "{}", r.body);
+            let rows = r.body.as_array().unwrap();
+            if rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|n| n["attempts"].as_i64().unwrap() >= 1 && !n["last_error"].is_null())
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{}: {}", db.name, r.body);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+
+        // The server comes back: everything arrives, once.
+        let smtp = Smtp::start(&db.dir, port);
+        let got = smtp.wait_for(3, Duration::from_secs(30));
+        assert_eq!(got.len(), 3, "{}: {got:?}", db.name);
+        std::thread::sleep(Duration::from_secs(3));
+        let got = smtp.received();
+        assert_eq!(got.len(), 3, "nothing is sent twice: {got:?}");
+        let ids: HashSet<&str> = got
+            .iter()
+            .map(|m| m["message_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3);
+        for t in &trackings {
+            assert!(
+                got.iter()
+                    .any(|m| m["subject"].as_str().unwrap().contains(t.as_str())),
+                "{t} arrived"
+            );
+        }
+        let sent = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+        let sent_ids: HashSet<&str> = sent
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["message_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(sent_ids, ids);
+        // Clerks do not manage the outbox; supervisors see their departments'.
+        assert_eq!(s.get("/api/v1/outbox", Some(&o.clerk)).status, 403);
+        let theirs = s.get("/api/v1/outbox?status=sent", Some(&o.supervisor));
+        assert_eq!(theirs.body.as_array().unwrap().len(), 3);
+        // Operators watch the outbox in /metrics.
+        let metrics = ureq::get(&s.url("/metrics"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(
+            metrics.contains("gongkai_notices{status=\"sent\"} 3"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("gongkai_notices{status=\"failed\"} 0"),
+            "{metrics}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_template_is_refused_when_saved_and_a_good_one_is_used_for_the_next_notice() {
+    for db in databases("mail-templates") {
+        let s = start(&db);
+        let o = office(&s);
+        let list = s.get("/api/v1/admin/templates", Some(&o.admin));
+        assert_eq!(list.status, 200, "{}", list.body);
+        let keys: Vec<&str> = list
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["key"].as_str().unwrap())
+            .collect();
+        assert!(keys.contains(&"acknowledgment") && keys.contains(&"reply.not_disclosed"));
+
+        let broken = json!({"subject": "回执 {{ tracking_number }}",
+                            "body": "{{ applicant }}：\n\n{% if due_date %}没有结束标签\n"});
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/templates/acknowledgment",
+            Some(&o.admin),
+            broken,
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.body["errors"][0]["path"], "body");
+        assert!(
+            r.body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("第 3 行"),
+            "{}",
+            r.body
+        );
+        let typo = json!({"subject": "回执 {{ trackingnumber }}", "body": "正文"});
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/templates/acknowledgment",
+            Some(&o.admin),
+            typo,
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.body["errors"][0]["path"], "subject");
+        // Nothing was stored by the refusals.
+        let list = s.get("/api/v1/admin/templates", Some(&o.admin));
+        let ack = list
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "acknowledgment")
+            .unwrap()
+            .clone();
+        assert_eq!(ack["overridden"], false);
+
+        let good = json!({"subject": "受理通知（{{ tracking_number }}）",
+                          "body": "{{ applicant }}：您的申请已登记，答复期限 {{ due_date }}。"});
+        let preview = s.post(
+            "/api/v1/admin/templates/acknowledgment/preview",
+            Some(&o.admin),
+            good.clone(),
+        );
+        assert_eq!(preview.status, 200, "{}", preview.body);
+        assert_eq!(preview.body["subject"], "受理通知（GK-2026-000123）");
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/templates/acknowledgment",
+            Some(&o.admin),
+            good,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            s.send(
+                "PUT",
+                "/api/v1/admin/templates/acknowledgment",
+                Some(&o.clerk),
+                json!({"subject": "x", "body": "y"})
+            )
+            .status,
+            403
+        );
+        assert_eq!(
+            s.send(
+                "PUT",
+                "/api/v1/admin/templates/no_such",
+                Some(&o.admin),
+                json!({"subject": "x", "body": "y"})
+            )
+            .status,
+            404
+        );
+
+        // The embedded default writes .eml files into ./data/mail: the next notice uses the
+        // admin's text.
+        let (_, tracking, _) = registered(&s, &o, "张三");
+        let dir = db.dir.join("data/mail");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let eml = loop {
+            let found = std::fs::read_dir(&dir).ok().and_then(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .find(|e| e.file_name().to_string_lossy().ends_with(".eml"))
+            });
+            if let Some(e) = found {
+                break std::fs::read_to_string(e.path()).unwrap();
+            }
+            assert!(Instant::now() < deadline, "no .eml in {}", dir.display());
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert!(eml.contains("Message-ID: <"), "{eml}");
+        let notices = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+        assert_eq!(
+            notices.body[0]["subject"],
+            format!("受理通知（{tracking}）"),
+            "{}",
+            notices.body
+        );
+        let r = s.send(
+            "DELETE",
+            "/api/v1/admin/templates/acknowledgment",
+            Some(&o.admin),
+            Value::Null,
+        );
+        assert_eq!(r.status, 204, "{}", r.body);
+    }
+}
+
+#[test]
+fn a_worker_alone_sends_what_serve_queued() {
+    for db in databases("mail-worker") {
+        let s = start_with(&db, &[("GONGKAI_MAIL__DISPATCH_IN_SERVE", "false")]);
+        let o = office(&s);
+        let (case, tracking, _) = registered(&s, &o, "张三");
+        std::thread::sleep(Duration::from_millis(1500));
+        let queued = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+        assert_eq!(
+            queued.body[0]["status"], "pending",
+            "serve sends nothing itself"
+        );
+
+        let out = db.run(&["worker", "--once"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: {stdout} {}",
+            db.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("sent 1 notices"), "{stdout}");
+        let sent = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+        assert_eq!(sent.body[0]["status"], "sent");
+        let id = sent.body[0]["id"].as_str().unwrap();
+        let eml = std::fs::read_to_string(db.dir.join(format!("data/mail/{id}.eml"))).unwrap();
+        assert!(eml.contains(&format!(
+            "Message-ID: {}",
+            sent.body[0]["message_id"].as_str().unwrap()
+        )));
+        assert!(
+            sent.body[0]["subject"]
+                .as_str()
+                .unwrap()
+                .contains(&tracking)
+        );
+
+        // A bad setting is refused with its name, before anything is sent.
+        let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["worker", "--once"])
+            .current_dir(&db.dir)
+            .env("DATABASE_URL", &db.url)
+            .env("GONGKAI_MAIL__SMTP_SECURITY", "ssl")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("mail.smtp_security"), "{stderr}");
+    }
+}
+
+#[test]
+fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
+    for db in databases("mail-staff-e2e") {
+        let s = start(&db);
+        let o = office(&s);
+        let users = s.get("/api/v1/admin/users", Some(&o.admin));
+        let clerk_id = users
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "clerk1")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = format!("/api/v1/admin/users/{clerk_id}");
+        let bad = s.post(&path, Some(&o.admin), json!({"email": "clerk1 at example"}));
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert_eq!(bad.body["errors"][0]["path"], "email");
+        let good = s.post(
+            &path,
+            Some(&o.admin),
+            json!({"email": "clerk1@example.gov.cn"}),
+        );
+        assert_eq!(good.status, 200, "{}", good.body);
+        assert_eq!(good.body["user"]["email"], "clerk1@example.gov.cn");
+
+        let (case, tracking, _) = registered(&s, &o, "张三");
+        let r = ok(
+            &s,
+            &o.supervisor,
+            &case,
+            "assign",
+            2,
+            json!({"assignee": clerk_id}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+            let assigned = n
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["kind"] == "assigned")
+                .cloned();
+            if let Some(a) = assigned.filter(|a| a["status"] == "sent") {
+                assert_eq!(a["recipient"], "assignee");
+                assert_eq!(a["sent_to"], "clerk1@example.gov.cn");
+                assert!(a["subject"].as_str().unwrap().contains(&tracking));
+                break;
+            }
+            assert!(Instant::now() < deadline, "{}: {}", db.name, n.body);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        // "" removes the address.
+        let cleared = s.post(&path, Some(&o.admin), json!({"email": ""}));
+        assert_eq!(cleared.status, 200, "{}", cleared.body);
+        assert!(cleared.body["user"]["email"].is_null());
+    }
+}
