@@ -103,7 +103,11 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         None
     };
     if minutes > 0 {
-        spawn_recompute(pool, state, minutes);
+        let housekeeping = Housekeeping {
+            session_absolute_hours: config.sessions.absolute_hours,
+            lockout_minutes: config.login.lockout_minutes,
+        };
+        spawn_recompute(pool, state, minutes, housekeeping);
     }
     println!(
         "gongkai listening on http://{address} ({}, {})",
@@ -127,8 +131,16 @@ pub fn calendar_in_force(
     base: &gongkai_workflow::Calendar,
     conn: &mut gongkai_store::DbConnection,
 ) -> anyhow::Result<gongkai_workflow::Calendar> {
+    years_in_force(base.years(), conn)
+}
+
+/// [`calendar_in_force`] from the base calendar's years.
+fn years_in_force(
+    base: &[gongkai_workflow::CalendarYear],
+    conn: &mut gongkai_store::DbConnection,
+) -> anyhow::Result<gongkai_workflow::Calendar> {
     let uploads = sessions::calendar_years(conn)?;
-    merged_calendar(base.years(), &uploads).map_err(|errors| {
+    merged_calendar(base, &uploads).map_err(|errors| {
         anyhow::anyhow!(
             "the calendar years stored in the database do not fit the base calendar: {}",
             errors
@@ -138,6 +150,12 @@ pub fn calendar_in_force(
                 .join("; ")
         )
     })
+}
+
+/// What the periodic round needs to know to purge sessions and login counters.
+struct Housekeeping {
+    session_absolute_hours: i64,
+    lockout_minutes: i64,
 }
 
 /// On the first start there is no admin: create one and print its one-time password, once.
@@ -156,10 +174,36 @@ fn first_admin(conn: &mut gongkai_store::DbConnection) -> anyhow::Result<()> {
 }
 
 /// Warning levels move as days pass: recompute open cases at start and then periodically, on
-/// their own thread, always with the calendar in force (an admin may have uploaded a year).
-fn spawn_recompute(pool: gongkai_store::Pool, state: std::sync::Arc<AppState>, minutes: u64) {
+/// their own thread, always with the calendar in force. Each round also reloads the calendar
+/// years stored in the database (an admin may have uploaded one through another node) and
+/// purges expired sessions and stale login-failure counters.
+fn spawn_recompute(
+    pool: gongkai_store::Pool,
+    state: std::sync::Arc<AppState>,
+    minutes: u64,
+    housekeeping: Housekeeping,
+) {
     std::thread::spawn(move || {
         loop {
+            if let Ok(mut conn) = pool.get() {
+                match years_in_force(&state.base_years, &mut conn) {
+                    Ok(calendar) => state.set_calendar(calendar),
+                    Err(e) => tracing::warn!(error = %e, "cannot reload the calendar"),
+                }
+                let now = Utc::now().naive_utc();
+                match sessions::purge_expired(
+                    &mut conn,
+                    now,
+                    chrono::Duration::hours(housekeeping.session_absolute_hours),
+                    chrono::Duration::minutes(housekeeping.lockout_minutes),
+                ) {
+                    Ok((s, f)) if s + f > 0 => {
+                        tracing::info!(sessions = s, counters = f, "purged expired sessions")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+                }
+            }
             let law = state.law();
             let result = pool
                 .get()

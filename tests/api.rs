@@ -779,16 +779,7 @@ fn sessions_expire_and_disabled_users_are_logged_out() {
     let db = databases("api-disable").remove(0);
     let s = start(&db);
     let o = office(&s);
-    let users = s.get("/api/v1/admin/users", Some(&o.admin)).body;
-    let clerk = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "clerk1")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let clerk = user_id(&s, &o.admin, "clerk1");
     assert_eq!(s.get("/api/v1/cases", Some(&o.clerk)).status, 200);
     let r = s.post(
         &format!("/api/v1/admin/users/{clerk}"),

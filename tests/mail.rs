@@ -501,17 +501,7 @@ fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
     for db in databases("mail-staff-e2e") {
         let s = start(&db);
         let o = office(&s);
-        let users = s.get("/api/v1/admin/users", Some(&o.admin));
-        let clerk_id = users
-            .body
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == "clerk1")
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let clerk_id = user_id(&s, &o.admin, "clerk1");
         let path = format!("/api/v1/admin/users/{clerk_id}");
         let bad = s.post(&path, Some(&o.admin), json!({"email": "clerk1 at example"}));
         assert_eq!(bad.status, 422, "{}", bad.body);

@@ -193,6 +193,20 @@ pub fn office(s: &Server) -> Office {
     }
 }
 
+/// The id of the user `username`, as the admin lists it.
+pub fn user_id(s: &Server, admin: &str, username: &str) -> String {
+    let users = s.get("/api/v1/admin/users", Some(admin)).body;
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .unwrap_or_else(|| panic!("no user {username}: {users}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 pub fn filing() -> Value {
     json!({
         "agency": "gk",

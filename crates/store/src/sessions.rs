@@ -154,6 +154,31 @@ pub fn record_address_failure(
     })
 }
 
+/// Deletes what no longer counts: sessions past their expiry or absolute lifetime, and failed
+/// login counters older than the throttling window. (Rows that are read are judged on read;
+/// this keeps the tables from growing with abandoned sessions and one-off addresses.) Returns
+/// (sessions, counters) deleted.
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    absolute: Duration,
+    window: Duration,
+) -> StoreResult<(usize, usize)> {
+    let sessions = diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .le(to_micros(now))
+                .or(sessions::created_at.le(to_micros(now - absolute))),
+        ),
+    )
+    .execute(conn)?;
+    let counters = diesel::delete(
+        login_failures::table.filter(login_failures::last_failed_at.le(to_micros(now - window))),
+    )
+    .execute(conn)?;
+    Ok((sessions, counters))
+}
+
 pub fn clear_address_failures(conn: &mut DbConnection, address: &str) -> StoreResult<()> {
     diesel::delete(login_failures::table.find(address)).execute(conn)?;
     Ok(())

@@ -1075,5 +1075,25 @@ fn sessions_end_when_idle_or_too_old_and_tokens_are_stored_hashed() {
             .unwrap()
             .is_none()
         );
+
+        // Abandoned sessions and stale failure counters are purged without being read.
+        let (kept, stale) = ("c".repeat(64), "d".repeat(64));
+        let t1 = t0 + Duration::days(2);
+        sessions::create(&mut c, &stale, &user.id, "csrf", t0, idle).unwrap();
+        sessions::create(&mut c, &kept, &user.id, "csrf", t1, idle).unwrap();
+        let window = Duration::minutes(15);
+        sessions::record_address_failure(&mut c, "203.0.113.9", t0, window).unwrap();
+        sessions::record_address_failure(&mut c, "203.0.113.10", t1, window).unwrap();
+        let purged = sessions::purge_expired(&mut c, t1 + Duration::minutes(1), absolute, window);
+        assert_eq!(purged.unwrap(), (1, 1), "{}", db.name);
+        assert!(
+            sessions::find(&mut c, &kept, t1 + Duration::minutes(2), idle, absolute)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            sessions::address_failures(&mut c, "203.0.113.10", t1, window).unwrap(),
+            1
+        );
     }
 }

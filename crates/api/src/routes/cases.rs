@@ -19,7 +19,7 @@ use crate::auth::Authenticated;
 use crate::body::{Body, Validate, required};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
 use crate::routes::public::{intake_department, validate_applicant, validate_request};
-use crate::routes::{can_see, context};
+use crate::routes::{can_see, context, visible_case};
 use crate::state::{AppState, db};
 use crate::views::{CaseDetail, CaseSummary, DueView, EventView, due_of};
 
@@ -314,9 +314,7 @@ fn detail(
     caller: &crate::auth::Caller,
     id: &str,
 ) -> ApiResult<CaseDetail> {
-    let row = queries::case_row(conn, id)?
-        .filter(|r| can_see(caller, r))
-        .ok_or_else(ApiError::not_found)?;
+    let row = visible_case(conn, caller, id)?;
     let rows = events::load_rows(conn, id)?;
     let mut evs = Vec::with_capacity(rows.len());
     let mut views = Vec::with_capacity(rows.len());
@@ -506,9 +504,7 @@ pub async fn act(
     };
     let out = db(&state, move |conn, state| {
         // Visibility first: a case the caller may not see does not exist for them.
-        let row = queries::case_row(conn, &id)?
-            .filter(|r| can_see(&c, r))
-            .ok_or_else(ApiError::not_found)?;
+        let row = visible_case(conn, &c, &id)?;
         let law = state.law();
         let ctx = context(&law, c.actor.clone());
         let done = match (register_fields, command) {
@@ -618,9 +614,7 @@ pub async fn upload(
         })?
         .map_err(|e| ApiError::new(ErrorCode::MalformedBody, format!("无法读取上传的文件：{e}")))?;
     let out = db(&state, move |conn, state| {
-        let row = queries::case_row(conn, &id)?
-            .filter(|r| can_see(&c, r))
-            .ok_or_else(ApiError::not_found)?;
+        let row = visible_case(conn, &c, &id)?;
         let saved = attachments::save(
             conn,
             &state.settings.attachments_dir,
@@ -654,9 +648,7 @@ pub async fn list_attachments(
     let c = caller.0;
     let id = path.into_inner();
     let out = db(&state, move |conn, _| {
-        let row = queries::case_row(conn, &id)?
-            .filter(|r| can_see(&c, r))
-            .ok_or_else(ApiError::not_found)?;
+        let row = visible_case(conn, &c, &id)?;
         let mut files = attachments::list(conn, &row.id)?;
         // Applicants see the files they uploaded themselves; staff papers (drafts, letters to
         // third parties) stay internal.

@@ -7,7 +7,6 @@ use gongkai_mailer::message::{self, printable_html};
 use gongkai_mailer::templates::{self, Template, TemplateError, Templates};
 use gongkai_mailer::{NoticeContext, Rendered};
 use gongkai_store::outbox::{self, OutboxRow};
-use gongkai_store::queries;
 use gongkai_workflow::{NoticeKind, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Authenticated, Caller};
 use crate::body::{Body, Validate};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::can_see;
+use crate::routes::visible_case;
 use crate::state::{AppState, db};
 
 /// One notice in the outbox.
@@ -88,6 +87,11 @@ fn watcher(c: &Caller) -> ApiResult<()> {
     }
 }
 
+/// The departments whose notices a supervisor watches; `None` (all) for admins.
+fn scope(c: &Caller) -> Option<Vec<String>> {
+    (c.role() != Role::Admin).then(|| c.actor.departments.clone())
+}
+
 fn admin(c: &Caller) -> ApiResult<()> {
     match c.role() {
         Role::Admin => Ok(()),
@@ -134,8 +138,7 @@ pub async fn list(
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let rows = db(&state, move |conn, _| {
-        let scope = (c.role() != Role::Admin).then(|| c.actor.departments.clone());
-        Ok(outbox::list(conn, &status, scope.as_deref(), limit)?)
+        Ok(outbox::list(conn, &status, scope(&c).as_deref(), limit)?)
     })
     .await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
@@ -144,9 +147,7 @@ pub async fn list(
 /// The row `id` if the caller may see its case.
 fn visible(conn: &mut gongkai_store::DbConnection, c: &Caller, id: &str) -> ApiResult<OutboxRow> {
     let row = outbox::get(conn, id)?.ok_or_else(ApiError::not_found)?;
-    queries::case_row(conn, &row.case_id)?
-        .filter(|r| can_see(c, r))
-        .ok_or_else(ApiError::not_found)?;
+    visible_case(conn, c, &row.case_id)?;
     Ok(row)
 }
 
@@ -202,8 +203,11 @@ pub async fn retry_failed(
     let c = caller.0;
     watcher(&c)?;
     let queued = db(&state, move |conn, _| {
-        let scope = (c.role() != Role::Admin).then(|| c.actor.departments.clone());
-        Ok(outbox::retry_failed(conn, scope.as_deref(), Utc::now())?)
+        Ok(outbox::retry_failed(
+            conn,
+            scope(&c).as_deref(),
+            Utc::now(),
+        )?)
     })
     .await?;
     Ok(web::Json(Requeued { queued }))
@@ -226,9 +230,7 @@ pub async fn of_case(
     let c = caller.0;
     let id = path.into_inner();
     let rows = db(&state, move |conn, _| {
-        queries::case_row(conn, &id)?
-            .filter(|r| can_see(&c, r))
-            .ok_or_else(ApiError::not_found)?;
+        visible_case(conn, &c, &id)?;
         staff(&c)?;
         Ok(outbox::of_case(conn, &id)?)
     })

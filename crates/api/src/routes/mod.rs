@@ -26,6 +26,18 @@ pub fn can_see(caller: &Caller, row: &CaseRow) -> bool {
     }
 }
 
+/// The case `id` if `caller` may see it; otherwise 404, exactly as for an id that does not
+/// exist.
+pub fn visible_case(
+    conn: &mut gongkai_store::DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> crate::error::ApiResult<CaseRow> {
+    gongkai_store::queries::case_row(conn, id)?
+        .filter(|r| can_see(caller, r))
+        .ok_or_else(crate::error::ApiError::not_found)
+}
+
 /// A workflow context for `actor`, now.
 pub fn context(law: &Law, actor: Actor) -> Context<'_> {
     Context {
