@@ -194,15 +194,38 @@ pub fn server(
             })
     })
     .workers(workers.max(1))
-    .shutdown_timeout(30)
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+    // Signals are handled in `run`, which bounds the graceful shutdown.
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)
 }
 
-/// Runs a server to its end on a new actix system (for a synchronous `main`).
+/// How long requests in flight may take to finish after SIGTERM.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+/// Runs a server on a new actix system (for a synchronous `main`) until it ends or SIGTERM /
+/// SIGINT arrives; then requests in flight get `SHUTDOWN_GRACE_SECONDS` to finish, and `run`
+/// returns at the latest a few seconds after that, even if a worker never reports back (seen
+/// once under a fuzzing load: the process then hung after SIGTERM).
 pub fn run(server: Server) -> std::io::Result<()> {
-    actix_web::rt::System::new().block_on(server)
+    actix_web::rt::System::new().block_on(async move {
+        let handle = server.handle();
+        let mut running = actix_web::rt::spawn(server);
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            ended = &mut running => return ended.map_err(std::io::Error::other)?,
+            _ = terminate.recv() => tracing::info!("SIGTERM received; finishing requests in flight"),
+            _ = tokio::signal::ctrl_c() => tracing::info!("interrupted; finishing requests in flight"),
+        }
+        let bound = std::time::Duration::from_secs(SHUTDOWN_GRACE_SECONDS + 5);
+        if tokio::time::timeout(bound, handle.stop(true)).await.is_err() {
+            tracing::warn!("the HTTP workers did not stop in time; stopping anyway");
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
