@@ -59,7 +59,7 @@ pub fn spawn(
         threads.push(
             std::thread::Builder::new()
                 .name(format!("mail-dispatcher-{i}"))
-                .spawn(move || dispatcher.run(&s))?,
+                .spawn(move || restarting("mail dispatcher", &s, || dispatcher.run(&s)))?,
         );
     }
     let s = Arc::clone(&stop);
@@ -68,16 +68,32 @@ pub fn spawn(
         std::thread::Builder::new()
             .name("mail-scheduler".to_owned())
             .spawn(move || {
-                while !s.load(Ordering::Relaxed) {
-                    if let Some(refresh) = &refresh {
-                        refresh();
+                restarting("reminder scheduler", &s, || {
+                    while !s.load(Ordering::Relaxed) {
+                        if let Some(refresh) = &refresh {
+                            refresh();
+                        }
+                        scheduler_pass(&pool, &law(), &s);
+                        sleep_unless(&s, every);
                     }
-                    scheduler_pass(&pool, &law(), &s);
-                    sleep_unless(&s, every);
-                }
+                })
             })?,
     );
     Ok(MailThreads { stop, threads })
+}
+
+/// Runs `body` until `stop` is set; a panic (a bug) is logged and `body` starts again after a
+/// pause, so that one bad notice cannot silence the mail of a long-running process.
+fn restarting(what: &str, stop: &AtomicBool, body: impl Fn()) {
+    while !stop.load(Ordering::Relaxed) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&body)) {
+            Ok(()) => return,
+            Err(_) => {
+                tracing::error!(thread = what, "panicked; restarting in 5 s");
+                sleep_unless(stop, Duration::from_secs(5));
+            }
+        }
+    }
 }
 
 /// `mail.senders` dispatchers, each with its own transport (and SMTP connections).
