@@ -92,12 +92,14 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     let state = std::sync::Arc::new(state);
     let server = gongkai_api::server(std::sync::Arc::clone(&state), listener, workers)?;
     let mail = if config.mail.dispatch_in_serve {
+        let alarm = std::sync::Arc::clone(&state.scheduler);
         let state = std::sync::Arc::clone(&state);
         Some(crate::worker::spawn(
             pool.clone(),
             &config.mail,
             std::sync::Arc::new(move || state.law()),
             None,
+            alarm,
         )?)
     } else {
         None

@@ -48,6 +48,7 @@ pub fn spawn(
     settings: &MailSettings,
     law: LawSource,
     refresh: Option<Box<dyn Fn() + Send>>,
+    alarm: Arc<schedule::Alarm>,
 ) -> anyhow::Result<MailThreads> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
@@ -74,7 +75,9 @@ pub fn spawn(
                             refresh();
                         }
                         scheduler_pass(&pool, &law(), &s);
-                        sleep_unless(&s, every);
+                        // The timer, or sooner when a command changed a case (at most one
+                        // pass a minute for those).
+                        alarm.wait(Duration::from_secs(60), every, &s);
                     }
                 })
             })?,
@@ -205,7 +208,8 @@ pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<Exit
             }
         })
     };
-    let threads = spawn(pool, &config.mail, law, Some(refresh))?;
+    // Commands reach this process through the database only: the timer wakes it.
+    let threads = spawn(pool, &config.mail, law, Some(refresh), Arc::default())?;
     println!("gongkai worker running; stop with Ctrl-C or SIGTERM");
     wait_for_signal()?;
     tracing::info!("stopping");

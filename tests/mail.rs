@@ -210,9 +210,17 @@ fn the_acknowledgment_reaches_a_real_smtp_server_in_readable_chinese() {
         );
         assert!(body.contains("某市人民政府"), "{body}");
 
-        // The outbox keeps the record, under the Message-ID that arrived.
-        let notices = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
-        assert_eq!(notices.status, 200, "{}", notices.body);
+        // The outbox keeps the record, under the Message-ID that arrived (recorded just after
+        // the server took the message).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let notices = loop {
+            let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+            assert_eq!(n.status, 200, "{}", n.body);
+            if n.body[0]["status"] == "sent" || Instant::now() > deadline {
+                break n;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
         let row = &notices.body[0];
         assert_eq!(row["kind"], "acknowledgment");
         assert_eq!(row["status"], "sent");
@@ -413,28 +421,25 @@ fn a_broken_template_is_refused_when_saved_and_a_good_one_is_used_for_the_next_n
         // The embedded default writes .eml files into ./data/mail: the next notice uses the
         // admin's text.
         let (_, tracking, _) = registered(&s, &o, "张三");
-        let dir = db.dir.join("data/mail");
+        // The file is written before the row is marked sent: wait for the record.
         let deadline = Instant::now() + Duration::from_secs(30);
-        let eml = loop {
-            let found = std::fs::read_dir(&dir).ok().and_then(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .find(|e| e.file_name().to_string_lossy().ends_with(".eml"))
-            });
-            if let Some(e) = found {
-                break std::fs::read_to_string(e.path()).unwrap();
+        let sent = loop {
+            let r = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+            if let Some(first) = r.body.as_array().and_then(|a| a.first()) {
+                break first.clone();
             }
-            assert!(Instant::now() < deadline, "no .eml in {}", dir.display());
+            assert!(
+                Instant::now() < deadline,
+                "{}: nothing sent: {}",
+                db.name,
+                r.body
+            );
             std::thread::sleep(Duration::from_millis(200));
         };
+        assert_eq!(sent["subject"], format!("受理通知（{tracking}）"), "{sent}");
+        let id = sent["id"].as_str().unwrap();
+        let eml = std::fs::read_to_string(db.dir.join(format!("data/mail/{id}.eml"))).unwrap();
         assert!(eml.contains("Message-ID: <"), "{eml}");
-        let notices = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
-        assert_eq!(
-            notices.body[0]["subject"],
-            format!("受理通知（{tracking}）"),
-            "{}",
-            notices.body
-        );
         let r = s.send(
             "DELETE",
             "/api/v1/admin/templates/acknowledgment",

@@ -67,6 +67,9 @@ pub struct AppState {
     law: RwLock<Arc<Law>>,
     pub settings: ApiSettings,
     pub metrics: Metrics,
+    /// Poked after commands that change a case, so that the reminder scheduler (when it runs
+    /// in this process) looks at the clock soon.
+    pub scheduler: Arc<gongkai_mailer::schedule::Alarm>,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             law: RwLock::new(Arc::new(law)),
             settings,
             metrics: Metrics::new(),
+            scheduler: Arc::default(),
         }
     }
 

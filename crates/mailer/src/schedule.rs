@@ -14,6 +14,34 @@ use gongkai_store::{DbConnection, StoreError, StoreResult, events, execute, outb
 use gongkai_workflow::clock::{WarningLevel, legal_date};
 use gongkai_workflow::{Actor, Case, Command, Context, Law, NoticeKind, Recipient};
 
+/// Wakes the scheduler early: commands that change a case (an extension, a restart, a new
+/// request with an old receipt date) poke it, and it runs a pass soon after instead of at its
+/// next timer, at most once per `min` wait (a busy office does not make it run per command).
+#[derive(Debug, Default)]
+pub struct Alarm(AtomicBool);
+
+impl Alarm {
+    pub fn poke(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Waits until poked (but at least `min`), or `max` has passed, or `stop` is set.
+    pub fn wait(&self, min: std::time::Duration, max: std::time::Duration, stop: &AtomicBool) {
+        let started = std::time::Instant::now();
+        let step = std::time::Duration::from_millis(50);
+        loop {
+            let waited = started.elapsed();
+            if stop.load(Ordering::Relaxed) || waited >= max {
+                return;
+            }
+            if waited >= min && self.0.swap(false, Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(step.min(max - waited));
+        }
+    }
+}
+
 /// What one scheduler pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Reminders {
@@ -158,4 +186,31 @@ fn remind(
 /// Notice kinds and recipients as the outbox stores them.
 fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_alarm_wakes_early_but_not_before_the_minimum() {
+        let alarm = Alarm::default();
+        let stop = AtomicBool::new(false);
+        // Not poked: the full wait.
+        let t = Instant::now();
+        alarm.wait(Duration::ZERO, Duration::from_millis(200), &stop);
+        assert!(t.elapsed() >= Duration::from_millis(200));
+        // Poked: after the minimum, well before the maximum.
+        alarm.poke();
+        let t = Instant::now();
+        alarm.wait(Duration::from_millis(100), Duration::from_secs(30), &stop);
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(100) && waited < Duration::from_secs(5));
+        // The poke was used up; stop ends a wait at once.
+        stop.store(true, Ordering::Relaxed);
+        let t = Instant::now();
+        alarm.wait(Duration::ZERO, Duration::from_secs(30), &stop);
+        assert!(t.elapsed() < Duration::from_secs(1));
+    }
 }

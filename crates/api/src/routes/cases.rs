@@ -125,6 +125,7 @@ pub async fn create(
         })
     })
     .await?;
+    state.scheduler.poke();
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -531,6 +532,7 @@ pub async fn act(
         })
     })
     .await?;
+    state.scheduler.poke();
     Ok(web::Json(out))
 }
 

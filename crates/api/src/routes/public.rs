@@ -391,6 +391,7 @@ async fn act_with_code(
         let law = state.law();
         let ctx = context(&law, Actor::query_code_holder(&tracking_number));
         execute(conn, &id, version, command, &ctx)?;
+        state.scheduler.poke();
         let evs = events::load(conn, &id)?;
         let case = Case::from_events(&evs);
         Ok(public_case(&id, &case, &evs, &law))
