@@ -255,18 +255,8 @@ fn nobody_sees_what_is_not_theirs() {
     for db in databases("api-authz") {
         let s = start(&db);
         let o = office(&s);
-        let account = |name: &str| {
-            let r = s.post(
-                "/api/v1/account",
-                None,
-                json!({"username": name, "password": "secret-pass-123", "display_name": name,
-                       "applicant_type": "natural_person"}),
-            );
-            assert_eq!(r.status, 201, "{}", r.body);
-            s.login(name, "secret-pass-123")
-        };
-        let alice = account("alice");
-        let bob = account("bob");
+        let alice = applicant(&s, "alice");
+        let bob = applicant(&s, "bob");
         let r = s.post("/api/v1/requests", Some(&alice), filing());
         assert_eq!(r.status, 201);
         let case = r.body["case_id"].as_str().unwrap().to_owned();

@@ -1256,18 +1256,8 @@ fn authorization_matrix_of_every_route_and_role() {
     for db in databases("flows-authz-matrix") {
         let s = start(&db);
         let o = office(&s);
-        let account = |name: &str| {
-            let r = s.post(
-                "/api/v1/account",
-                None,
-                json!({"username": name, "password": "secret-pass-123", "display_name": name,
-                       "applicant_type": "natural_person"}),
-            );
-            assert_eq!(r.status, 201, "{}", r.body);
-            s.login(name, "secret-pass-123")
-        };
-        let alice = account("alice");
-        let bob = account("bob");
+        let alice = applicant(&s, "alice");
+        let bob = applicant(&s, "bob");
         // Alice's request, registered: it belongs to gk-gkb.
         let r = s.post("/api/v1/requests", Some(&alice), filing());
         assert_eq!(r.status, 201, "{}", r.body);

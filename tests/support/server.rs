@@ -193,6 +193,18 @@ pub fn office(s: &Server) -> Office {
     }
 }
 
+/// An applicant account `name` (password secret-pass-123), logged in: its token.
+pub fn applicant(s: &Server, name: &str) -> String {
+    let r = s.post(
+        "/api/v1/account",
+        None,
+        json!({"username": name, "password": "secret-pass-123", "display_name": name,
+               "applicant_type": "natural_person"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    s.login(name, "secret-pass-123")
+}
+
 /// The id of the user `username`, as the admin lists it.
 pub fn user_id(s: &Server, admin: &str, username: &str) -> String {
     let users = s.get("/api/v1/admin/users", Some(admin)).body;

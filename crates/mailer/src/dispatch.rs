@@ -134,7 +134,11 @@ impl Dispatcher {
                     Ok(p) => p,
                     // Unreadable data: counted as an attempt, so that it ends up failed and
                     // visible rather than claimed for ever.
-                    Err(e) => return self.temporary(&mut conn, row, &e.to_string(), pass),
+                    Err(e) => {
+                        let recorded = self.temporary(&mut conn, row, &e.to_string())?;
+                        self.count_temporary(row, recorded, pass);
+                        return Ok(());
+                    }
                 };
             let rendered = match &prepared.rendered {
                 Ok(r) => r.clone(),
@@ -188,12 +192,8 @@ impl Dispatcher {
             }
             Err(SendError::Temporary(e)) => {
                 tracing::warn!(id = %row.id, attempts = row.attempts + 1, error = %e, "notice not sent");
-                self.record(|c| self.temporary(c, &row, &e, &mut Pass::default()))?;
-                if row.attempts + 1 < self.settings.max_attempts {
-                    pass.retried += 1;
-                } else {
-                    pass.failed += 1;
-                }
+                let recorded = self.record(|c| self.temporary(c, &row, &e))?;
+                self.count_temporary(&row, recorded, pass);
                 Ok(())
             }
             Err(SendError::Permanent(e)) => {
@@ -206,24 +206,35 @@ impl Dispatcher {
         }
     }
 
-    /// A temporary failure: retried after the backoff, or failed after the last attempt.
+    /// Whether this attempt of `row` is its last.
+    fn last_attempt(&self, row: &OutboxRow) -> bool {
+        row.attempts + 1 >= self.settings.max_attempts
+    }
+
+    /// Records a temporary failure: retried after the backoff, or failed after the last
+    /// attempt. `false` when the lease was lost.
     fn temporary(
         &self,
         conn: &mut gongkai_store::DbConnection,
         row: &OutboxRow,
         error: &str,
-        pass: &mut Pass,
-    ) -> StoreResult<()> {
-        let recorded = if row.attempts + 1 < self.settings.max_attempts {
-            pass.retried += 1;
-            outbox::mark_retry(conn, row, error, Utc::now() + self.backoff(row.attempts))?
-        } else {
-            pass.failed += 1;
+    ) -> StoreResult<bool> {
+        if self.last_attempt(row) {
             tracing::error!(id = %row.id, attempts = row.attempts + 1, error, "notice failed");
-            outbox::mark_failed(conn, row, error)?
-        };
+            outbox::mark_failed(conn, row, error)
+        } else {
+            outbox::mark_retry(conn, row, error, Utc::now() + self.backoff(row.attempts))
+        }
+    }
+
+    /// Counts a temporary failure once its result is recorded.
+    fn count_temporary(&self, row: &OutboxRow, recorded: bool, pass: &mut Pass) {
+        if self.last_attempt(row) {
+            pass.failed += 1;
+        } else {
+            pass.retried += 1;
+        }
         lost(recorded, row, pass);
-        Ok(())
     }
 
     /// Runs `f` on a fresh connection, up to three times with a short pause between.

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use gongkai_store::queries::OPEN_STATUSES;
 use gongkai_store::schema::cases;
 use gongkai_store::{DbConnection, StoreError, StoreResult, events, execute, outbox};
-use gongkai_workflow::clock::{WarningLevel, legal_date};
+use gongkai_workflow::clock::{WarningLevel, legal_date, warning_level};
 use gongkai_workflow::{Actor, Case, Command, Context, Law, NoticeKind, Recipient};
 
 /// Wakes the scheduler early: commands that change a case (an extension, a restart, a new
@@ -108,9 +108,12 @@ pub fn run_until(
         else {
             continue;
         };
-        let Some(level) = case.warning_level(&law.calendar, &law.statute, now) else {
+        // The level from the due date just computed (Case::warning_level would fold the
+        // clock again).
+        let Some(profile) = case.profile(&law.statute) else {
             continue;
         };
+        let level = warning_level(&law.calendar, due, profile.due_soon_days, now);
         match level {
             WarningLevel::Normal => {}
             WarningLevel::DueSoon => {

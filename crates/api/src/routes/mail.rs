@@ -87,6 +87,18 @@ fn watcher(c: &Caller) -> ApiResult<()> {
     }
 }
 
+/// An outbox status as staff read it.
+fn status_zh(status: &str) -> &'static str {
+    match status {
+        "pending" => "待发送",
+        "sending" => "发送中",
+        "sent" => "已发送",
+        "failed" => "发送失败",
+        "unaddressed" => "待打印送达",
+        _ => "未知",
+    }
+}
+
 /// The departments whose notices a supervisor watches; `None` (all) for admins.
 fn scope(c: &Caller) -> Option<Vec<String>> {
     (c.role() != Role::Admin).then(|| c.actor.departments.clone())
@@ -168,12 +180,15 @@ pub async fn retry(
     let c = caller.0;
     let id = path.into_inner();
     let row = db(&state, move |conn, _| {
-        visible(conn, &c, &id)?;
+        let current = visible(conn, &c, &id)?;
         watcher(&c)?;
         outbox::retry(conn, &id, Utc::now()).map_err(|e| match e {
-            gongkai_store::StoreError::Invalid(m) => ApiError::new(
+            gongkai_store::StoreError::Invalid(_) => ApiError::new(
                 crate::error::ErrorCode::NotRetryable,
-                format!("只有发送失败或无法投递的通知可以重发（{m}）"),
+                format!(
+                    "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
+                    status_zh(&current.status)
+                ),
             ),
             other => other.into(),
         })
