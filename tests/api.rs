@@ -818,3 +818,142 @@ fn sessions_expire_and_disabled_users_are_logged_out() {
     assert_eq!(s.get("/api/v1/session", Some(&first)).status, 401);
     s.login("clerk1", "a-new-secret-42");
 }
+
+/// The web pages without a browser: HTML in Chinese with its security headers, a login
+/// redirect for staff pages, HTML 404s for people and problem+json for programs, and forms
+/// that refuse a missing CSRF token and keep what was typed when a field is wrong.
+#[test]
+fn web_pages_answer_in_html_and_their_forms_are_guarded() {
+    for db in databases("api-pages") {
+        let s = start(&db);
+        let o = office(&s);
+        let agent = ureq::AgentBuilder::new()
+            .redirects(0)
+            .timeout(Duration::from_secs(30))
+            .build();
+        let page = |path: &str, cookie: &str| {
+            finish_text(
+                agent
+                    .get(&s.url(path))
+                    .set("Accept", "text/html")
+                    .set("Cookie", cookie)
+                    .call(),
+            )
+        };
+        let (status, headers, html) = page("/", "");
+        assert_eq!(status, 200, "{}", db.name);
+        assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("办事指南"));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "content-security-policy" && v.contains("default-src 'self'"))
+        );
+        let (status, headers, _) = page("/staff/queue", "");
+        assert_eq!(status, 303);
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "location" && v == "/login?next=/staff/queue")
+        );
+        let (status, _, html) = page("/no/such/page", "");
+        assert_eq!((status, html.contains("未找到")), (404, true));
+        let r = s.get("/api/v1/no/such/route", None);
+        assert_eq!(
+            (r.status, r.content_type.as_str()),
+            (404, "application/problem+json")
+        );
+
+        // The anonymous form token: a cookie, echoed by the form.
+        let (_, headers, html) = page("/apply", "");
+        let cookie = headers
+            .iter()
+            .find(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_form="))
+            .map(|(_, v)| v.split(';').next().unwrap().to_owned())
+            .expect("no form cookie");
+        let token = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let fields = |csrf: &str| {
+            vec![
+                ("csrf".to_owned(), csrf.to_owned()),
+                ("agency".to_owned(), "gk".to_owned()),
+                ("applicant.kind".to_owned(), "natural_person".to_owned()),
+                ("applicant.email".to_owned(), "li@example.cn".to_owned()),
+                (
+                    "request.description".to_owned(),
+                    "本区2025年道路改造计划".to_owned(),
+                ),
+                ("request.carrier".to_owned(), "electronic".to_owned()),
+                ("request.delivery".to_owned(), "email".to_owned()),
+            ]
+        };
+        let post = |fields: &[(String, String)], cookie: &str| {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            finish_text(
+                agent
+                    .post(&s.url("/apply"))
+                    .set("Cookie", cookie)
+                    .send_form(&pairs),
+            )
+        };
+        // Without the token (or with another browser's): refused, nothing filed.
+        let (status, _, html) = post(&fields(""), &cookie);
+        assert_eq!(status, 403, "{html}");
+        let (status, _, _) = post(&fields(&"0".repeat(64)), &cookie);
+        assert_eq!(status, 403);
+        // With it, but without the applicant's name: 422, the error next to the field, the
+        // description kept.
+        let (status, _, html) = post(&fields(&token), &cookie);
+        assert_eq!(status, 422);
+        assert!(html.contains("此项必填"), "{html}");
+        assert!(html.contains("本区2025年道路改造计划"));
+        assert!(html.contains("value=\"li@example.cn\""));
+        let queue = s.get("/api/v1/cases", Some(&o.clerk));
+        assert_eq!(
+            queue.body["items"].as_array().unwrap().len(),
+            0,
+            "{}",
+            db.name
+        );
+        // Completed: filed, the receipt shows the query code once.
+        let mut full = fields(&token);
+        full.push(("applicant.name".to_owned(), "李四".to_owned()));
+        let (status, _, html) = post(&full, &cookie);
+        assert_eq!(status, 201, "{html}");
+        assert!(html.contains("id=\"query-code\""));
+        let queue = s.get("/api/v1/cases", Some(&o.clerk));
+        assert_eq!(queue.body["items"].as_array().unwrap().len(), 1);
+    }
+}
+
+/// Status, headers (lowercase names) and body text of a response.
+fn finish_text(
+    result: Result<ureq::Response, ureq::Error>,
+) -> (u16, Vec<(String, String)>, String) {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .flat_map(|name| {
+            response
+                .all(&name)
+                .into_iter()
+                .map(|v| (name.to_lowercase(), v.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (status, headers, response.into_string().unwrap_or_default())
+}

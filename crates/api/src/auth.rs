@@ -198,8 +198,24 @@ fn token_of(req: &HttpRequest) -> Option<(String, bool)> {
         .map(|c| (c.value().to_owned(), true))
 }
 
-async fn resolve(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
-    let Some((token, via_cookie)) = token_of(&req) else {
+/// How a request proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The API: a bearer token, or the cookie with the CSRF header on writes.
+    Api,
+    /// The web pages: the cookie only; forms carry the CSRF token as a field, checked by the
+    /// page handlers.
+    WebCookie,
+}
+
+async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiError> {
+    let found = match proof {
+        Proof::Api => token_of(&req),
+        Proof::WebCookie => req
+            .cookie(SESSION_COOKIE)
+            .map(|c| (c.value().to_owned(), true)),
+    };
+    let Some((token, via_cookie)) = found else {
         return Ok(None);
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
@@ -243,7 +259,10 @@ async fn resolve(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
             "访问令牌无效或已过期，请重新登录",
         ));
     };
-    if via_cookie && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if proof == Proof::Api
+        && via_cookie
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+    {
         let sent = req
             .headers()
             .get(CSRF_HEADER)
@@ -265,7 +284,8 @@ async fn resolve(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
     }))
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets without leaking where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -275,7 +295,7 @@ impl FromRequest for MaybeCaller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { resolve(req).await.map(MaybeCaller) })
+        Box::pin(async move { resolve(req, Proof::Api).await.map(MaybeCaller) })
     }
 }
 
@@ -286,11 +306,25 @@ impl FromRequest for Authenticated {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            match resolve(req).await? {
+            match resolve(req, Proof::Api).await? {
                 Some(caller) => Ok(Authenticated(caller)),
                 None => Err(ApiError::unauthenticated()),
             }
         })
+    }
+}
+
+/// The web pages' caller: the session cookie if it is valid, else nobody. Page handlers check
+/// the form's CSRF field on every write.
+pub struct WebCaller(pub Option<Caller>);
+
+impl FromRequest for WebCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve(req, Proof::WebCookie).await.map(WebCaller) })
     }
 }
 

@@ -121,6 +121,11 @@ pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError
             ),
         )
     })?;
+    parse_value(value)
+}
+
+/// Validates an already-parsed JSON value as a `T` (the web forms arrive here as JSON too).
+pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, ApiError> {
     let mut errors = Vec::new();
     check_strings(&value, &mut String::new(), &mut errors);
     if !errors.is_empty() {

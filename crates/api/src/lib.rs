@@ -1,11 +1,12 @@
 //! gongkai-api: the REST API under /api/v1 (actix-web), its authentication and its OpenAPI
-//! document. Handlers are thin: they parse, authorize and call the store; every change to a
+//! document, and the web pages (`pages`) served by the same app. Handlers are thin: they parse, authorize and call the store; every change to a
 //! case goes through `gongkai_store::execute`.
 
 pub mod auth;
 pub mod body;
 pub mod error;
 pub mod metrics;
+pub mod pages;
 pub mod routes;
 pub mod state;
 pub mod views;
@@ -132,7 +133,10 @@ fn has_control_character(raw: &str) -> bool {
         })
 }
 
-async fn no_route() -> Result<HttpResponse, ApiError> {
+async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    if pages::wants_html(&req) {
+        return Ok(pages::not_found_page());
+    }
     Err(ApiError::not_found())
 }
 
@@ -159,7 +163,9 @@ pub fn server(
             .service(routes::ops::metrics)
             .split_for_parts();
         let metrics_state = state.clone();
-        app.default_service(web::to(no_route))
+        app.app_data(web::FormConfig::default().limit(body::MAX_JSON_BYTES))
+            .configure(pages::configure)
+            .default_service(web::to(no_route))
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();
                 // Known methods only: made-up ones must not create new metric series.

@@ -172,7 +172,7 @@ pub struct PublicCase {
 
 /// The timeline sentence of an event, or None for internal steps (drafts, reviews,
 /// assignments) that the applicant does not see.
-fn timeline_text(kind: &EventKind) -> Option<String> {
+pub fn timeline_text(kind: &EventKind) -> Option<String> {
     Some(match kind {
         EventKind::Received { channel, .. } => format!("收到申请（{}）", channel.label_zh()),
         EventKind::Registered {

@@ -255,7 +255,7 @@ impl NoticeContext {
                     .unwrap_or_else(|| format!("{}各位承办人", src.department_name)),
             },
             link: format!(
-                "{}/api/v1/cases/{}",
+                "{}/staff/cases/{}",
                 src.base_url.trim_end_matches('/'),
                 src.case_id
             ),
@@ -349,7 +349,7 @@ impl NoticeContext {
             remedy: remedy(kind, Some(reply_outcome), received),
             staff: StaffVars {
                 recipient: "李承办".to_owned(),
-                link: "http://127.0.0.1:8080/api/v1/cases/0192d3c4-0000-7000-8000-000000000000"
+                link: "http://127.0.0.1:8080/staff/cases/0192d3c4-0000-7000-8000-000000000000"
                     .to_owned(),
                 assignee: "李承办".to_owned(),
                 what: "答复草稿已提交".to_owned(),

@@ -1019,7 +1019,7 @@ fn every_notice_is_complete() {
             // To staff: the addressee, the case, the link; no remedy or agency footer.
             assert_eq!(first_line, format!("{}：", ctx.staff.recipient), "{what}");
             assert!(
-                body.contains(&format!("{BASE_URL}/api/v1/cases/{}", i.case_id)),
+                body.contains(&format!("{BASE_URL}/staff/cases/{}", i.case_id)),
                 "{what}:\n{body}"
             );
             if i.kind != K::ReplyReturned {

@@ -83,3 +83,42 @@ pub fn recompute_open(
     }
     Ok(result)
 }
+
+/// An open case whose reply due date a new calendar would move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueChange {
+    pub case_id: String,
+    pub tracking_number: Option<String>,
+    pub before: Option<chrono::NaiveDate>,
+    pub after: Option<chrono::NaiveDate>,
+}
+
+/// What recomputing under `calendar` would change, without writing anything: the number of
+/// open cases and those whose due date moves (for an admin to see before confirming an upload).
+pub fn preview(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    statute: &Statute,
+    now: DateTime<Utc>,
+) -> StoreResult<(u64, Vec<DueChange>)> {
+    let rows: Vec<CaseRow> = cases::table
+        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .order(cases::due_sort)
+        .select(CaseRow::as_select())
+        .load(conn)?;
+    let mut changes = Vec::new();
+    for row in &rows {
+        let case = Case::from_events(&events::load(conn, &row.id)?);
+        let mut after = row.clone();
+        project(&mut after, &case, calendar, statute, now);
+        if after.due_date != row.due_date {
+            changes.push(DueChange {
+                case_id: row.id.clone(),
+                tracking_number: row.tracking_number.clone(),
+                before: row.due_date,
+                after: after.due_date,
+            });
+        }
+    }
+    Ok((rows.len() as u64, changes))
+}

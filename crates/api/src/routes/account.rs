@@ -106,9 +106,14 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Body<Registration>,
 ) -> ApiResult<HttpResponse> {
-    let r = body.0;
+    let user = create_account(&state, body.0).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// Opens an applicant account.
+pub async fn create_account(state: &web::Data<AppState>, r: Registration) -> ApiResult<UserView> {
     let hash = hash_password_blocking(r.password.clone()).await?;
-    let user = db(&state, move |conn, _| {
+    db(state, move |conn, _| {
         let user = gongkai_store::write_transaction(conn, |conn| {
             let user = accounts::create_user(
                 conn,
@@ -152,8 +157,7 @@ pub async fn register(
         })?;
         Ok(UserView::of(&user, Vec::new()))
     })
-    .await?;
-    Ok(HttpResponse::Created().json(user))
+    .await
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -210,14 +214,37 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Body<Login>,
 ) -> ApiResult<HttpResponse> {
-    let login = body.0;
-    let address = client_address(&req, state.settings.trust_forwarded_for);
+    let (view, token) = open_session(&req, &state, body.0).await?;
+    let cookie = session_cookie(&state.settings, token);
+    Ok(HttpResponse::Created().cookie(cookie).json(view))
+}
+
+/// The session cookie carrying `token`.
+pub fn session_cookie(settings: &crate::state::ApiSettings, token: String) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(settings.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::hours(settings.session_absolute_hours))
+        .finish()
+}
+
+/// Checks a login (throttled per account and address) and opens a session: the view and the
+/// session token.
+pub async fn open_session(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    credentials: Login,
+) -> ApiResult<(SessionView, String)> {
+    let state = web::Data::clone(state);
+    let address = client_address(req, state.settings.trust_forwarded_for);
     let s = state.settings.clone();
     let window = Duration::minutes(s.lockout_minutes);
-    let account = account_key(&login.username);
+    let account = account_key(&credentials.username);
     // 1. Throttling and the stored hash, without holding a connection afterwards.
     let (a, addr) = (account.clone(), address.clone());
-    let username = login.username.trim().to_owned();
+    let username = credentials.username.trim().to_owned();
     let (locked, user) = db(&state, move |conn, state| {
         let s = &state.settings;
         let now = Utc::now().naive_utc();
@@ -233,7 +260,7 @@ pub async fn login(
     }
     // 2. The slow hash check, on the blocking pool but outside any database connection.
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = verify_password_blocking(stored, login.password.clone()).await?;
+    let ok = verify_password_blocking(stored, credentials.password.clone()).await?;
     let Some(user) = user.filter(|_| ok) else {
         db(&state, move |conn, _| {
             let now = Utc::now().naive_utc();
@@ -282,14 +309,7 @@ pub async fn login(
         ))
     })
     .await?;
-    let cookie = Cookie::build(SESSION_COOKIE, token)
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.secure_cookies)
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::hours(state.settings.session_absolute_hours))
-        .finish();
-    Ok(HttpResponse::Created().cookie(cookie).json(view))
+    Ok((view, token))
 }
 
 /// A new password for the logged-in user, who proves the current one.
@@ -374,11 +394,22 @@ pub async fn current(caller: Authenticated) -> ApiResult<web::Json<SessionView>>
 )]
 #[delete("/session")]
 pub async fn logout(state: web::Data<AppState>, caller: Authenticated) -> ApiResult<HttpResponse> {
-    let token = caller.0.token.clone();
-    db(&state, move |conn, _| Ok(sessions::delete(conn, &token)?)).await?;
+    end_session(&state, caller.0.token.clone()).await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(removed_session_cookie())
+        .finish())
+}
+
+/// Ends the session of `token`.
+pub async fn end_session(state: &web::Data<AppState>, token: String) -> ApiResult<()> {
+    db(state, move |conn, _| Ok(sessions::delete(conn, &token)?)).await
+}
+
+/// A cookie that removes the session cookie.
+pub fn removed_session_cookie() -> Cookie<'static> {
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    gone
 }
 
 #[utoipa::path(

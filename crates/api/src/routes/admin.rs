@@ -18,7 +18,7 @@ use crate::routes::account::UserView;
 use crate::routes::public::{GUIDE_KEY, Guide};
 use crate::state::{AppState, db};
 
-fn admin(c: &Caller) -> ApiResult<()> {
+pub(crate) fn admin(c: &Caller) -> ApiResult<()> {
     c.require(&[Role::Admin])
 }
 
@@ -226,17 +226,21 @@ pub async fn users(
     caller: Authenticated,
 ) -> ApiResult<web::Json<Vec<UserView>>> {
     admin(&caller.0)?;
-    let list = db(&state, |conn, _| {
-        let users = accounts::list_users(conn)?;
-        let mut out = Vec::with_capacity(users.len());
-        for u in users {
+    Ok(web::Json(all_users(&state).await?))
+}
+
+/// Every account with its departments.
+pub async fn all_users(state: &web::Data<AppState>) -> ApiResult<Vec<UserView>> {
+    db(state, |conn, _| {
+        let list = accounts::list_users(conn)?;
+        let mut out = Vec::with_capacity(list.len());
+        for u in list {
             let departments = accounts::actor_for(conn, &u)?.departments;
             out.push(UserView::of(&u, departments));
         }
         Ok(out)
     })
-    .await?;
-    Ok(web::Json(list))
+    .await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -347,10 +351,14 @@ pub async fn create_user(
     body: Body<NewUser>,
 ) -> ApiResult<HttpResponse> {
     admin(&caller.0)?;
-    let u = body.0;
+    Ok(HttpResponse::Created().json(add_user(&state, body.0).await?))
+}
+
+/// Creates an account with a one-time password.
+pub async fn add_user(state: &web::Data<AppState>, u: NewUser) -> ApiResult<UserWithPassword> {
     let password = new_password();
     let hash = hash_password_blocking(password.clone()).await?;
-    let user = db(&state, move |conn, _| {
+    let user = db(state, move |conn, _| {
         let departments: Vec<&str> = u.departments.iter().map(String::as_str).collect();
         let user = gongkai_store::write_transaction(conn, |conn| {
             let mut user = accounts::create_user(
@@ -376,10 +384,10 @@ pub async fn create_user(
         Ok(UserView::of(&user, u.departments.clone()))
     })
     .await?;
-    Ok(HttpResponse::Created().json(UserWithPassword {
+    Ok(UserWithPassword {
         user,
         one_time_password: password,
-    }))
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -460,8 +468,19 @@ pub async fn change_user(
 ) -> ApiResult<web::Json<UserChanged>> {
     let c = caller.0;
     admin(&c)?;
-    let id = path.into_inner();
-    let change = body.0;
+    Ok(web::Json(
+        alter_user(&state, &c, path.into_inner(), body.0).await?,
+    ))
+}
+
+/// Changes an account (admins).
+pub async fn alter_user(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+    id: String,
+    change: UserChange,
+) -> ApiResult<UserChanged> {
+    admin(c)?;
     if id == c.user.id && (change.disabled == Some(true) || change.role.is_some()) {
         return Err(ApiError::forbidden(
             "不能停用自己的账号或更改自己的角色（请由另一位管理员操作）",
@@ -473,7 +492,7 @@ pub async fn change_user(
         Some(p) => Some(hash_password_blocking(p).await?),
         None => None,
     };
-    let user = db(&state, move |conn, _| {
+    let user = db(state, move |conn, _| {
         accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
         gongkai_store::write_transaction(conn, |conn| {
             let mut end_sessions = false;
@@ -513,10 +532,10 @@ pub async fn change_user(
         Ok(UserView::of(&user, departments))
     })
     .await?;
-    Ok(web::Json(UserChanged {
+    Ok(UserChanged {
         user,
         one_time_password: one_time,
-    }))
+    })
 }
 
 /// One calendar year in the calendar file's TOML form (one `[[year]]` table).
@@ -625,10 +644,14 @@ pub async fn upload_calendar(
 ) -> ApiResult<web::Json<CalendarUploaded>> {
     let c = caller.0;
     admin(&c)?;
-    let year = path.into_inner();
-    let text = body.0.toml;
-    // The upload must hold exactly the year of the path.
-    let single = Calendar::from_toml_str(&format!("calendar year {year}"), &text)
+    Ok(web::Json(
+        install_calendar_year(&state, &c, path.into_inner(), body.0.toml).await?,
+    ))
+}
+
+/// Checks one uploaded calendar year: the year of `text` must be `year`.
+pub fn parse_calendar_year(year: i32, text: &str) -> ApiResult<()> {
+    let single = Calendar::from_toml_str(&format!("calendar year {year}"), text)
         .map_err(|e| ApiError::invalid(toml_errors(&e.issues)))?;
     let years: Vec<i32> = single.years().iter().map(|y| y.year).collect();
     if years != [year] {
@@ -637,7 +660,48 @@ pub async fn upload_calendar(
             format!("须恰好包含 {year} 年的一个 [[year]] 表，实际为 {years:?}"),
         ));
     }
-    let out = db(&state, move |conn, state| {
+    Ok(())
+}
+
+/// The calendar in force with `text` as year `year`, and what it would change: for each open
+/// case whose due date moves, (case, tracking number, due now, due after). Nothing is stored.
+pub async fn preview_calendar_year(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+    year: i32,
+    text: String,
+) -> ApiResult<(u64, Vec<gongkai_store::recompute::DueChange>)> {
+    admin(c)?;
+    parse_calendar_year(year, &text)?;
+    db(state, move |conn, state| {
+        let mut uploads = sessions::calendar_years(conn)?;
+        uploads.retain(|(y, _)| *y != year);
+        uploads.push((year, text));
+        let calendar = merged_calendar(&state.base_years, &uploads).map_err(ApiError::invalid)?;
+        let law = state.law();
+        Ok(gongkai_store::recompute::preview(
+            conn,
+            &calendar,
+            &law.statute,
+            Utc::now(),
+        )?)
+    })
+    .await
+}
+
+/// Stores an uploaded calendar year, puts the merged calendar in force and recomputes the
+/// open cases.
+pub async fn install_calendar_year(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+    year: i32,
+    text: String,
+) -> ApiResult<CalendarUploaded> {
+    admin(c)?;
+    let c = c.clone();
+    // The upload must hold exactly the year of the path.
+    parse_calendar_year(year, &text)?;
+    db(state, move |conn, state| {
         let mut uploads = sessions::calendar_years(conn)?;
         uploads.retain(|(y, _)| *y != year);
         uploads.push((year, text.clone()));
@@ -658,8 +722,7 @@ pub async fn upload_calendar(
             recomputed: done.changed,
         })
     })
-    .await?;
-    Ok(web::Json(out))
+    .await
 }
 
 #[utoipa::path(
@@ -678,17 +741,27 @@ pub async fn put_guide(
 ) -> ApiResult<web::Json<Guide>> {
     let c = caller.0;
     admin(&c)?;
-    let guide = body.0;
+    Ok(web::Json(save_guide(&state, &c, body.0).await?))
+}
+
+/// Stores the guide text (admins).
+pub async fn save_guide(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+    guide: Guide,
+) -> ApiResult<Guide> {
+    admin(c)?;
     let text = serde_json::to_string(&guide).map_err(ApiError::internal)?;
-    db(&state, move |conn, _| {
+    let by = c.user.id.clone();
+    db(state, move |conn, _| {
         Ok(sessions::put_setting(
             conn,
             GUIDE_KEY,
             &text,
-            &c.user.id,
+            &by,
             Utc::now().naive_utc(),
         )?)
     })
     .await?;
-    Ok(web::Json(guide))
+    Ok(guide)
 }

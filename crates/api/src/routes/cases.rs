@@ -78,10 +78,18 @@ pub async fn create(
     caller: Authenticated,
     body: Body<PaperRequest>,
 ) -> ApiResult<HttpResponse> {
-    let c = caller.0;
+    let out = register_paper(&state, caller.0, body.0).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Receives and registers a request that arrived on paper, in person, by post, fax or email.
+pub async fn register_paper(
+    state: &web::Data<AppState>,
+    c: crate::auth::Caller,
+    p: PaperRequest,
+) -> ApiResult<Registered> {
     c.require(&[Role::Clerk, Role::Supervisor])?;
-    let p = body.0;
-    let out = db(&state, move |conn, state| {
+    let out = db(state, move |conn, state| {
         let law = state.law();
         let department = intake_department(conn, &p.agency, p.department)?;
         if !c.covers(&department) {
@@ -126,7 +134,7 @@ pub async fn create(
     })
     .await?;
     state.scheduler.poke();
-    Ok(HttpResponse::Created().json(out))
+    Ok(out)
 }
 
 /// Queue filters; every one optional. Staff see only their departments.
@@ -309,7 +317,8 @@ fn staff_only(c: &crate::auth::Caller) -> ApiResult<()> {
     Ok(())
 }
 
-fn detail(
+/// A case's whole record, if `caller` may see it.
+pub fn detail(
     conn: &mut gongkai_store::DbConnection,
     state: &AppState,
     caller: &crate::auth::Caller,
@@ -390,6 +399,79 @@ pub enum Action {
     RecordOverdue,
 }
 
+impl Action {
+    pub const ALL: [Action; 25] = [
+        Action::Register,
+        Action::Assign,
+        Action::StartProcessing,
+        Action::RequestCorrection,
+        Action::ReceiveCorrection,
+        Action::Abandon,
+        Action::StartConsultation,
+        Action::EndConsultation,
+        Action::RequestExtension,
+        Action::ApproveExtension,
+        Action::DenyExtension,
+        Action::IssueFeeNotice,
+        Action::RecordPayment,
+        Action::CloseUnpaid,
+        Action::SetReasonableDate,
+        Action::ReplyOnTheSpot,
+        Action::DraftReply,
+        Action::SubmitForReview,
+        Action::ApproveReply,
+        Action::ReturnReply,
+        Action::RecordDelivery,
+        Action::Archive,
+        Action::Withdraw,
+        Action::Reopen,
+        Action::RecordOverdue,
+    ];
+
+    /// The route segment (`request_correction`).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    pub fn parse(text: &str) -> Option<Action> {
+        serde_json::from_value(Value::String(text.to_owned())).ok()
+    }
+
+    /// What the button says.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Action::Register => "登记",
+            Action::Assign => "分配/转办",
+            Action::StartProcessing => "开始办理",
+            Action::RequestCorrection => "通知补正",
+            Action::ReceiveCorrection => "登记收到补正",
+            Action::Abandon => "视为放弃申请",
+            Action::StartConsultation => "征求意见",
+            Action::EndConsultation => "结束征求意见",
+            Action::RequestExtension => "申请延期答复",
+            Action::ApproveExtension => "批准延期",
+            Action::DenyExtension => "不批准延期",
+            Action::IssueFeeNotice => "发出收费通知",
+            Action::RecordPayment => "登记缴费",
+            Action::CloseUnpaid => "逾期未缴费终止办理",
+            Action::SetReasonableDate => "确定提供信息的合理期限",
+            Action::ReplyOnTheSpot => "当场答复",
+            Action::DraftReply => "起草答复",
+            Action::SubmitForReview => "提交审核",
+            Action::ApproveReply => "审核通过并答复",
+            Action::ReturnReply => "退回修改",
+            Action::RecordDelivery => "登记送达",
+            Action::Archive => "归档",
+            Action::Withdraw => "登记撤回申请",
+            Action::Reopen => "重新办理（复议决定/判决）",
+            Action::RecordOverdue => "记录逾期",
+        }
+    }
+}
+
 /// The version the client saw and the command's own fields (see the workflow's commands:
 /// e.g. `{"version": 3, "items": ["请说明所需信息的文号"]}` for request_correction).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -416,7 +498,8 @@ pub struct ActionResult {
     pub due: Option<DueView>,
 }
 
-fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> ApiResult<Command> {
+/// The workflow command of an action route and its fields.
+pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> ApiResult<Command> {
     let name = serde_json::to_value(action)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -484,11 +567,23 @@ pub async fn act(
     path: web::Path<(String, String)>,
     body: Body<ActionBody>,
 ) -> ApiResult<web::Json<ActionResult>> {
-    let c = caller.0;
     let (id, action) = path.into_inner();
-    let action: Action =
-        serde_json::from_value(Value::String(action.clone())).map_err(|_| ApiError::not_found())?;
+    let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
     let ActionBody { version, fields } = body.0;
+    Ok(web::Json(
+        perform(&state, caller.0, id, action, version, fields).await?,
+    ))
+}
+
+/// Runs one workflow command on case `id` for `c`, who saw `version`.
+pub async fn perform(
+    state: &web::Data<AppState>,
+    c: crate::auth::Caller,
+    id: String,
+    action: Action,
+    version: u64,
+    fields: serde_json::Map<String, Value>,
+) -> ApiResult<ActionResult> {
     // Register takes its tracking number from the agency's counter, never from the client.
     let register_fields = if action == Action::Register {
         Some(
@@ -503,7 +598,7 @@ pub async fn act(
     } else {
         Some(command_of(action, fields)?)
     };
-    let out = db(&state, move |conn, state| {
+    let out = db(state, move |conn, state| {
         // Visibility first: a case the caller may not see does not exist for them.
         let row = visible_case(conn, &c, &id)?;
         let law = state.law();
@@ -533,7 +628,7 @@ pub async fn act(
     })
     .await?;
     state.scheduler.poke();
-    Ok(web::Json(out))
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]

@@ -272,6 +272,32 @@ pub async fn print(
     let html = db(&state, move |conn, state| {
         let row = visible(conn, &c, &id)?;
         staff(&c)?;
+        printable(conn, state, row)
+    })
+    .await?;
+    Ok(printable_response(html))
+}
+
+/// A printable page as a response (its own inline styles and print button).
+pub fn printable_response(html: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        ))
+        .body(html)
+}
+
+/// The notice of `row` as a printable A4 page: the text recorded when it was sent or set aside
+/// for printing, else rendered now.
+pub fn printable(
+    conn: &mut gongkai_store::DbConnection,
+    state: &AppState,
+    row: OutboxRow,
+) -> ApiResult<String> {
+    {
         let templates = Templates::load(conn)?;
         let mut prepared = message::prepare(
             conn,
@@ -286,16 +312,7 @@ pub async fn print(
             prepared.rendered = Ok(Rendered { subject, body });
         }
         printable_html(&prepared).map_err(|e| ApiError::internal(e.to_string()))
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-        ))
-        .body(html))
+    }
 }
 
 /// A template as admins see it.
@@ -350,7 +367,7 @@ impl Validate for TemplateText {
     fn validate(&self, _: &mut Vec<FieldError>) {}
 }
 
-fn known(key: &str) -> ApiResult<()> {
+pub(crate) fn known(key: &str) -> ApiResult<()> {
     if templates::keys().iter().any(|k| k == key) {
         Ok(())
     } else {
@@ -359,7 +376,7 @@ fn known(key: &str) -> ApiResult<()> {
 }
 
 /// A template error as a field error on `subject` or `body`, with the line.
-fn refused(e: TemplateError) -> ApiError {
+pub(crate) fn refused(e: TemplateError) -> ApiError {
     let message = match e.line {
         Some(line) => format!("第 {line} 行：{}", e.reason),
         None => e.reason,

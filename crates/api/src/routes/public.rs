@@ -99,12 +99,16 @@ pub fn default_guide() -> Guide {
 )]
 #[get("/guide")]
 pub async fn guide(state: web::Data<AppState>) -> ApiResult<web::Json<Guide>> {
-    let stored = db(&state, |conn, _| Ok(sessions::setting(conn, GUIDE_KEY)?)).await?;
-    let guide = match stored {
-        Some(text) => serde_json::from_str(&text).map_err(ApiError::internal)?,
-        None => default_guide(),
-    };
-    Ok(web::Json(guide))
+    Ok(web::Json(load_guide(&state).await?))
+}
+
+/// The guide in force: the admins' text, or the default.
+pub async fn load_guide(state: &web::Data<AppState>) -> ApiResult<Guide> {
+    let stored = db(state, |conn, _| Ok(sessions::setting(conn, GUIDE_KEY)?)).await?;
+    match stored {
+        Some(text) => serde_json::from_str(&text).map_err(ApiError::internal),
+        None => Ok(default_guide()),
+    }
 }
 
 /// A request for government information.
@@ -231,7 +235,15 @@ pub async fn file_request(
     let filing = body.0;
     // A logged-in applicant's request is linked to the account; staff file paper requests
     // through /cases.
-    let actor = match caller.0 {
+    let actor = filer(caller.0)?;
+    let receipt = submit_filing(&state, actor, filing).await?;
+    Ok(HttpResponse::Created().json(receipt))
+}
+
+/// Who files: a logged-in applicant (the request is linked to the account) or anyone without
+/// an account; staff register paper requests instead.
+pub fn filer(caller: Option<crate::auth::Caller>) -> ApiResult<Actor> {
+    Ok(match caller {
         Some(c) if c.role() == Role::Applicant => c.actor,
         Some(_) => {
             return Err(ApiError::forbidden(
@@ -242,8 +254,16 @@ pub async fn file_request(
             gongkai_workflow::decide::ANONYMOUS_APPLICANT,
             Role::Applicant,
         ),
-    };
-    let receipt = db(&state, move |conn, state| {
+    })
+}
+
+/// Files an online request for `actor`.
+pub async fn submit_filing(
+    state: &web::Data<AppState>,
+    actor: Actor,
+    filing: Filing,
+) -> ApiResult<FilingReceipt> {
+    db(state, move |conn, state| {
         let law = state.law();
         let department = intake_department(conn, &filing.agency, filing.department)?;
         let ctx = context(&law, actor);
@@ -276,8 +296,7 @@ pub async fn file_request(
             notice: "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。".to_owned(),
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(receipt))
+    .await
 }
 
 /// Tracking number (or filing reference) and query code.
@@ -325,13 +344,16 @@ pub async fn lookup(
     state: web::Data<AppState>,
     body: Body<LookupKey>,
 ) -> ApiResult<web::Json<PublicCase>> {
-    let key = body.0;
-    let view = db(&state, move |conn, state| {
+    Ok(web::Json(look_up(&state, body.0).await?))
+}
+
+/// The request whose reference and query code match, as its applicant sees it.
+pub async fn look_up(state: &web::Data<AppState>, key: LookupKey) -> ApiResult<PublicCase> {
+    db(state, move |conn, state| {
         let (id, case, evs) = find_by_code(conn, &key)?;
         Ok(public_case(&id, &case, &evs, &state.law()))
     })
-    .await?;
-    Ok(web::Json(view))
+    .await
 }
 
 /// A correction by the holder of the query code.
@@ -374,7 +396,8 @@ impl Validate for CodeWithdrawal {
     }
 }
 
-async fn act_with_code(
+/// Runs `command` on the request found by reference and query code, as the code's holder.
+pub async fn act_with_code(
     state: web::Data<AppState>,
     key: LookupKey,
     version: u64,

@@ -65,14 +65,21 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> ApiResult<web::Json<Dashboard>> {
-    let c = caller.0;
+    Ok(web::Json(build_dashboard(&state, &caller.0).await?))
+}
+
+/// Due-soon and overdue counts per department of `c`'s scope, and the lists behind them.
+pub async fn build_dashboard(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+) -> ApiResult<Dashboard> {
     c.require(&[Role::Supervisor, Role::Admin])?;
     let scope = if c.role() == Role::Admin {
         Vec::new()
     } else {
         c.actor.departments.clone()
     };
-    let counts = db(&state, move |conn, _| {
+    let counts = db(state, move |conn, _| {
         Ok(queries::warning_counts(conn, &scope)?)
     })
     .await?;
@@ -86,20 +93,20 @@ pub async fn dashboard(
         limit: Some(50),
     };
     let overdue_cases = page(
-        &state,
-        queue_filter(&c, &list("overdue"), &[])?,
+        state,
+        queue_filter(c, &list("overdue"), &[])?,
         None,
         Some(50),
     )
     .await?;
     let due_soon_cases = page(
-        &state,
-        queue_filter(&c, &list("due_soon"), &[])?,
+        state,
+        queue_filter(c, &list("due_soon"), &[])?,
         None,
         Some(50),
     )
     .await?;
-    Ok(web::Json(Dashboard {
+    Ok(Dashboard {
         due_soon: counts.iter().map(|d| d.due_soon).sum(),
         overdue: counts.iter().map(|d| d.overdue).sum(),
         departments: counts
@@ -112,5 +119,5 @@ pub async fn dashboard(
             .collect(),
         overdue_cases,
         due_soon_cases,
-    }))
+    })
 }

@@ -1,0 +1,357 @@
+//! The actions a case page offers: only those the workflow would accept now from this user,
+//! each with the form its command needs.
+//!
+//! Whether an action is possible is asked of the workflow itself: each command is decided
+//! against the case with plausible values, and it is offered unless the refusal is about the
+//! case's state or the user (wrong status, role, scope, pending steps), not about the values a
+//! user will type.
+
+use chrono::Duration;
+use gongkai_workflow::model::{
+    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Reply,
+};
+use gongkai_workflow::{Case, Command, Outcome, RejectionCode, decide};
+
+use crate::auth::Caller;
+use crate::routes::cases::Action;
+use crate::routes::context;
+use crate::state::Law;
+
+/// One field of an action's form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The form field's name, with its type hint (`items:lines`).
+    pub name: String,
+    /// The JSON path the API reports errors under (`items`).
+    pub path: String,
+    pub label: String,
+    /// text, textarea, date, number or select.
+    pub kind: &'static str,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub help: String,
+}
+
+impl Field {
+    fn new(name: &str, label: &str, kind: &'static str, required: bool) -> Field {
+        Field {
+            name: name.to_owned(),
+            path: name.split(':').next().unwrap_or(name).to_owned(),
+            label: label.to_owned(),
+            kind,
+            options: Vec::new(),
+            required,
+            help: String::new(),
+        }
+    }
+
+    fn help(mut self, help: &str) -> Field {
+        self.help = help.to_owned();
+        self
+    }
+
+    fn select(name: &str, label: &str, required: bool, options: Vec<(String, String)>) -> Field {
+        Field {
+            options,
+            ..Field::new(name, label, "select", required)
+        }
+    }
+}
+
+/// An action offered on the case page.
+#[derive(Debug, Clone)]
+pub struct ActionForm {
+    /// The route segment (`draft_reply`).
+    pub name: String,
+    pub label: &'static str,
+    pub fields: Vec<Field>,
+    /// Ends or undoes something: shown apart, in red.
+    pub grave: bool,
+}
+
+/// What the forms offer to pick from.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    /// The case agency's departments: (code, name).
+    pub departments: Vec<(String, String)>,
+    /// Enabled clerks and supervisors of those departments: (id, "name（department）").
+    pub staff: Vec<(String, String)>,
+}
+
+fn outcome_value(o: Outcome) -> String {
+    let v = serde_json::to_value(o).unwrap_or_default();
+    match (v["kind"].as_str(), v["ground"].as_str()) {
+        (Some(k), Some(g)) => format!("{k}/{g}"),
+        (Some(k), None) => k.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Every reply outcome as (form value, label).
+pub fn outcome_options() -> Vec<(String, String)> {
+    Outcome::ALL
+        .iter()
+        .map(|o| (outcome_value(*o), o.label_zh().to_owned()))
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+fn delivery_options() -> Vec<(String, String)> {
+    pairs(&[
+        ("post", "邮寄"),
+        ("email", "电子邮件"),
+        ("fax", "传真"),
+        ("collect", "当面领取"),
+        ("read_on_site", "现场查阅"),
+        ("online", "网上查看"),
+    ])
+}
+
+fn reply_fields() -> Vec<Field> {
+    vec![
+        Field::select("reply.outcome:outcome", "答复类型", true, outcome_options())
+            .help("不予公开、无法提供、不予处理等须选择具体理由"),
+        Field::new("reply.text", "答复内容", "textarea", true),
+        Field::new("reply.competent_agency", "负责公开的机关", "text", false)
+            .help("“非本机关负责公开”时填写，告知申请人向哪个机关申请"),
+    ]
+}
+
+/// The form fields of `action` on `case`.
+fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
+    match action {
+        Action::Register => vec![
+            Field::select("department", "承办部门", false, choices.departments.clone())
+                .help("留空则由接收部门办理"),
+            Field::new("receipt_date", "收到申请之日", "date", false)
+                .help(case.channel.map(|c| c.receipt_rule_zh()).unwrap_or("")),
+        ],
+        Action::Assign => vec![
+            Field::select("department", "转至部门", false, choices.departments.clone()),
+            Field::select("assignee", "承办人", false, choices.staff.clone())
+                .help("留空则由部门内工作人员认领"),
+        ],
+        Action::RequestCorrection => vec![
+            Field::new("items:lines", "需要补正的事项", "textarea", true)
+                .help("每行一项，一次性告知申请人"),
+            Field::new("period_days:n", "补正期限（工作日）", "number", false)
+                .help("留空按法定默认期限"),
+        ],
+        Action::ReceiveCorrection => vec![
+            Field::new("content", "补正内容", "textarea", true),
+            Field::new("received_on", "收到补正之日", "date", false),
+            Field::new("late_reason", "逾期补正仍予接受的理由", "text", false),
+        ],
+        Action::StartConsultation => vec![
+            Field::select(
+                "kind",
+                "征求对象",
+                true,
+                pairs(&[("third_party", "第三方"), ("other_agency", "其他行政机关")]),
+            ),
+            Field::new("party", "名称", "text", true),
+            Field::new("letter_date", "发函日期", "date", false),
+        ],
+        Action::EndConsultation => vec![
+            Field::select(
+                "consultation:n",
+                "征求意见",
+                true,
+                case.open_consultations()
+                    .map(|c| {
+                        (
+                            c.id.to_string(),
+                            format!("{}（期限 {}）", c.party, c.deadline),
+                        )
+                    })
+                    .collect(),
+            ),
+            Field::select(
+                "opinion",
+                "意见",
+                true,
+                pairs(&[
+                    ("consent", "同意公开"),
+                    ("objection", "不同意公开"),
+                    ("no_answer", "逾期未提出意见"),
+                ]),
+            ),
+            Field::new("ended_on", "收到意见之日", "date", false),
+        ],
+        Action::RequestExtension => vec![
+            Field::new("reason", "延期理由", "textarea", true),
+            Field::new("days:n", "延长工作日数", "number", false).help("最长 20 个工作日"),
+        ],
+        Action::DenyExtension | Action::ReturnReply => {
+            vec![Field::new("reason", "理由", "textarea", true)]
+        }
+        Action::IssueFeeNotice => vec![
+            Field::select(
+                "fee.method",
+                "计收方式",
+                true,
+                pairs(&[("per_request", "按件计收"), ("per_page", "按量计收")]),
+            ),
+            Field::new("fee.nth:n", "本月第几件申请", "number", false).help("按件计收时填写"),
+            Field::new("fee.pages:n", "总页数", "number", false).help("按量计收时填写"),
+        ],
+        Action::RecordPayment => vec![Field::new("paid_on", "缴费日期", "date", false)],
+        Action::SetReasonableDate => vec![
+            Field::new("date", "提供信息的日期", "date", true),
+            Field::new("reason", "理由", "textarea", true),
+        ],
+        Action::ReplyOnTheSpot | Action::DraftReply => reply_fields(),
+        Action::RecordDelivery => vec![
+            Field::select("method", "送达方式", true, delivery_options()),
+            Field::new("delivered_on", "送达日期", "date", false),
+        ],
+        Action::Withdraw => vec![
+            Field::new("reason", "撤回理由", "text", false),
+            Field::new("withdrawn_on", "撤回日期", "date", false),
+        ],
+        Action::Reopen => vec![
+            Field::select(
+                "order.kind",
+                "依据",
+                true,
+                pairs(&[
+                    ("reconsideration", "行政复议决定"),
+                    ("court", "人民法院判决"),
+                ]),
+            ),
+            Field::new("order.body", "作出机关", "text", true),
+            Field::new("order.reference", "文号", "text", true),
+            Field::new("order.received_on", "收到之日", "date", true),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// A command of `action` with plausible values, to ask the workflow whether it is possible.
+fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Command> {
+    let text = || "probe".to_owned();
+    let reply = || Reply {
+        outcome: Outcome::Disclosed,
+        text: text(),
+        competent_agency: None,
+    };
+    Some(match action {
+        Action::Register => Command::Register {
+            tracking_number: text(),
+            department: None,
+            receipt_date: None,
+        },
+        Action::Assign => Command::Assign {
+            department: None,
+            assignee: None,
+        },
+        Action::StartProcessing => Command::StartProcessing,
+        Action::RequestCorrection => Command::RequestCorrection {
+            items: vec![text()],
+            period_days: None,
+        },
+        Action::ReceiveCorrection => Command::ReceiveCorrection {
+            content: text(),
+            received_on: None,
+            late_reason: Some(text()),
+        },
+        Action::Abandon => Command::Abandon,
+        Action::StartConsultation => Command::StartConsultation {
+            kind: ConsultationKind::ThirdParty,
+            party: text(),
+            letter_date: None,
+        },
+        Action::EndConsultation => Command::EndConsultation {
+            consultation: case.open_consultations().next()?.id,
+            opinion: Opinion::Consent,
+            ended_on: None,
+        },
+        Action::RequestExtension => Command::RequestExtension {
+            reason: text(),
+            days: None,
+        },
+        Action::ApproveExtension => Command::ApproveExtension,
+        Action::DenyExtension => Command::DenyExtension { reason: text() },
+        Action::IssueFeeNotice => Command::IssueFeeNotice {
+            fee: FeeMethod::PerPage { pages: 10_000 },
+        },
+        Action::RecordPayment => Command::RecordPayment { paid_on: None },
+        Action::CloseUnpaid => Command::CloseUnpaid,
+        Action::SetReasonableDate => Command::SetReasonableDate {
+            date: today + Duration::days(60),
+            reason: text(),
+        },
+        Action::ReplyOnTheSpot => Command::ReplyOnTheSpot { reply: reply() },
+        Action::DraftReply => Command::DraftReply { reply: reply() },
+        Action::SubmitForReview => Command::SubmitForReview,
+        Action::ApproveReply => Command::ApproveReply,
+        Action::ReturnReply => Command::ReturnReply { reason: text() },
+        Action::RecordDelivery => Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: None,
+        },
+        Action::Archive => Command::Archive,
+        Action::Withdraw => Command::Withdraw {
+            reason: None,
+            withdrawn_on: None,
+        },
+        Action::Reopen => Command::Reopen {
+            order: Order {
+                kind: OrderKind::Reconsideration,
+                body: text(),
+                reference: text(),
+                received_on: today,
+            },
+        },
+        Action::RecordOverdue => Command::RecordOverdue,
+    })
+}
+
+/// Refusals that depend on what the user will type, not on the case: the form is offered.
+fn about_values(code: RejectionCode) -> bool {
+    use RejectionCode as R;
+    matches!(
+        code,
+        R::InvalidInput
+            | R::DateInFuture
+            | R::DateTooEarly
+            | R::ReceiptDateRequired
+            | R::ExtensionTooLong
+            | R::NoFeeDue
+    )
+}
+
+fn grave(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Abandon | Action::CloseUnpaid | Action::Withdraw | Action::Reopen
+    )
+}
+
+/// The actions `caller` can take on `case` now, with their forms.
+pub fn available(case: &Case, caller: &Caller, law: &Law, choices: &Choices) -> Vec<ActionForm> {
+    let ctx = context(law, caller.actor.clone());
+    let today = ctx.today();
+    Action::ALL
+        .iter()
+        .filter(|a| **a != Action::RecordOverdue)
+        .filter(|a| {
+            probe(**a, case, today).is_some_and(|cmd| match decide(case, cmd, &ctx) {
+                Ok(_) => true,
+                Err(r) => about_values(r.code),
+            })
+        })
+        .map(|a| ActionForm {
+            name: a.as_str(),
+            label: a.label_zh(),
+            fields: fields(*a, case, choices),
+            grave: grave(*a),
+        })
+        .collect()
+}

@@ -1,0 +1,383 @@
+//! HTML forms: the submitted fields, their conversion into the JSON the API types take, and the
+//! errors shown next to each field.
+//!
+//! Field names are JSON paths (`applicant.name`, `reply.text`), optionally with a type hint
+//! after a colon:
+//! - `:n` a whole number (`version:n`, `fee.pages:n`);
+//! - `:b` a checkbox (`is_intake:b`), true when ticked;
+//! - `:lines` a list, one item per non-empty line of a textarea (`items:lines`);
+//! - `:outcome` a reply outcome written `kind` or `kind/ground` (`not_disclosed/security`).
+//!
+//! An empty field is left out, so optional fields become absent and required ones are
+//! reported as missing.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, FieldError};
+
+/// A submitted (or to be shown) form: values by field name, errors by field path.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    pairs: Vec<(String, String)>,
+    errors: HashMap<String, String>,
+    /// Errors that name no field of the form, shown above it.
+    pub general: Vec<String>,
+}
+
+impl FormState {
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormState {
+        FormState {
+            pairs,
+            ..FormState::default()
+        }
+    }
+
+    /// A form prefilled with `values`.
+    pub fn with(values: &[(&str, &str)]) -> FormState {
+        FormState::from_pairs(
+            values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.retain(|(k, _)| k != name);
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// The value of field `name` exactly as submitted ("" when absent).
+    pub fn raw(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value submitted under `name` (a multiple select).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Whether `value` is among the values of `name` (a multiple select).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.all(name).contains(&value)
+    }
+
+    /// The value of the field whose path (name without hint) is `path`, for redisplay.
+    pub fn v(&self, path: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == path || split_hint(k).0 == path)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Whether select option `value` of field `path` is the chosen one.
+    pub fn is(&self, path: &str, value: &str) -> bool {
+        self.v(path) == value
+    }
+
+    /// The error of field `path`, if any.
+    pub fn err(&self, path: &str) -> Option<&str> {
+        self.errors.get(path).map(String::as_str)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || !self.general.is_empty()
+    }
+
+    /// Takes the errors of `e` onto the form: field errors by path (when the form has that
+    /// field), everything else as general errors. Returns whether `e` was a validation error.
+    pub fn absorb(&mut self, e: &ApiError, prefix: &str) -> bool {
+        if e.errors.is_empty() {
+            self.general.push(e.detail.clone());
+            return e.status.is_client_error();
+        }
+        for f in &e.errors {
+            let mut path = if prefix.is_empty() || f.path.is_empty() {
+                f.path.clone()
+            } else {
+                format!("{prefix}{}", f.path)
+            };
+            // serde reports a missing field at its parent: put it on the field itself.
+            if let Some(field) = f
+                .message
+                .strip_prefix("missing field `")
+                .and_then(|r| r.split('`').next())
+            {
+                if path != field && !path.ends_with(&format!(".{field}")) {
+                    path = if path.is_empty() {
+                        field.to_owned()
+                    } else {
+                        format!("{path}.{field}")
+                    };
+                }
+            }
+            // Errors of the workflow's commands name the innermost field only (`text` for
+            // `reply.text`): the form's one field ending so is meant.
+            if !self.knows(&path)
+                && let Some(full) = self.ending_in(&path)
+            {
+                path = full;
+            }
+            let message = zh_message(&f.message);
+            if self.knows(&path) {
+                self.errors.insert(path, message);
+            } else if let Some(parent) = self.known_parent(&path) {
+                self.errors.entry(parent).or_insert(message);
+            } else {
+                self.general.push(message);
+            }
+        }
+        true
+    }
+
+    pub fn add_error(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.insert(path.to_owned(), message.into());
+    }
+
+    fn knows(&self, path: &str) -> bool {
+        self.pairs
+            .iter()
+            .any(|(k, _)| k == path || split_hint(k).0 == path)
+    }
+
+    /// The one field whose path ends in `.{last}`, if exactly one does.
+    fn ending_in(&self, last: &str) -> Option<String> {
+        if last.is_empty() {
+            return None;
+        }
+        let suffix = format!(".{last}");
+        let mut found: Vec<&str> = self
+            .pairs
+            .iter()
+            .map(|(k, _)| split_hint(k).0)
+            .filter(|p| p.ends_with(&suffix))
+            .collect();
+        found.dedup();
+        (found.len() == 1).then(|| found[0].to_owned())
+    }
+
+    /// The nearest field the form has on `path` (`reply.outcome.kind` → `reply.outcome`), or a
+    /// child of it (`applicant` → none: shown as general).
+    fn known_parent(&self, path: &str) -> Option<String> {
+        let mut p = path;
+        while let Some((head, _)) = p.rsplit_once('.') {
+            if self.knows(head) {
+                return Some(head.to_owned());
+            }
+            p = head;
+        }
+        None
+    }
+
+    /// The form as the JSON object the API takes (without `csrf` and the names in `skip`).
+    pub fn to_json(&self, skip: &[&str]) -> Result<Value, Vec<FieldError>> {
+        let mut root = Map::new();
+        let mut errors = Vec::new();
+        for (name, raw) in &self.pairs {
+            if name == "csrf" || skip.contains(&name.as_str()) {
+                continue;
+            }
+            let (path, hint) = split_hint(name);
+            let value = raw.trim();
+            let parsed = match hint {
+                "n" if value.is_empty() => continue,
+                "n" => match value.parse::<u64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => {
+                        errors.push(FieldError {
+                            path: path.to_owned(),
+                            message: "须为非负整数".to_owned(),
+                        });
+                        continue;
+                    }
+                },
+                "b" => Value::Bool(matches!(value, "on" | "true" | "1")),
+                "lines" => {
+                    let items: Vec<Value> = raw
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(|l| Value::String(l.to_owned()))
+                        .collect();
+                    Value::Array(items)
+                }
+                "outcome" if value.is_empty() => continue,
+                "outcome" => {
+                    let mut o = Map::new();
+                    match value.split_once('/') {
+                        Some((kind, ground)) => {
+                            o.insert("kind".to_owned(), Value::String(kind.to_owned()));
+                            o.insert("ground".to_owned(), Value::String(ground.to_owned()));
+                        }
+                        None => {
+                            o.insert("kind".to_owned(), Value::String(value.to_owned()));
+                        }
+                    }
+                    Value::Object(o)
+                }
+                _ if value.is_empty() => continue,
+                // Multi-line text keeps its lines; single-line fields are trimmed.
+                _ => Value::String(if raw.contains('\n') {
+                    raw.trim_end().to_owned()
+                } else {
+                    value.to_owned()
+                }),
+            };
+            insert(&mut root, path, parsed);
+        }
+        if errors.is_empty() {
+            Ok(Value::Object(root))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn split_hint(name: &str) -> (&str, &str) {
+    name.split_once(':').unwrap_or((name, ""))
+}
+
+fn insert(root: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            root.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let child = root
+                .entry(head.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !child.is_object() {
+                *child = Value::Object(Map::new());
+            }
+            if let Value::Object(m) = child {
+                insert(m, rest, value);
+            }
+        }
+    }
+}
+
+/// serde's English messages in the words a form shows.
+pub fn zh_message(message: &str) -> String {
+    if !message.is_ascii() {
+        return message.to_owned();
+    }
+    if message.starts_with("missing field") {
+        return "此项必填".to_owned();
+    }
+    if message.starts_with("unknown variant") {
+        return "请从列表中选择".to_owned();
+    }
+    if message.contains("premature end of input")
+        || message.contains("input contains invalid characters")
+        || message.contains("input is out of range")
+        || message.contains("input is not enough for unique date")
+        || message.contains("trailing input")
+    {
+        return "日期无效，请按 年-月-日 填写有效日期（如 2026-03-02）".to_owned();
+    }
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        return "格式不正确".to_owned();
+    }
+    if message.starts_with("unknown field") {
+        return "不接受此项".to_owned();
+    }
+    format!("填写有误（{message}）")
+}
+
+/// Percent-encodes a query parameter value.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_become_nested_json() {
+        let f = FormState::with(&[
+            ("csrf", "t"),
+            ("applicant.name", " 张三 "),
+            ("applicant.phone", ""),
+            ("request.description", "第一行\n第二行\n"),
+            ("version:n", "3"),
+            ("items:lines", "一\n\n 二 \n"),
+            ("reply.outcome:outcome", "not_disclosed/security"),
+        ]);
+        assert_eq!(
+            f.to_json(&[]).unwrap(),
+            json!({
+                "applicant": {"name": "张三"},
+                "request": {"description": "第一行\n第二行"},
+                "version": 3,
+                "items": ["一", "二"],
+                "reply": {"outcome": {"kind": "not_disclosed", "ground": "security"}}
+            })
+        );
+        let bad = FormState::with(&[("version:n", "三")])
+            .to_json(&[])
+            .unwrap_err();
+        assert_eq!(bad[0].path, "version");
+    }
+
+    #[test]
+    fn errors_land_next_to_their_field() {
+        let mut f = FormState::with(&[
+            ("applicant.name", ""),
+            ("reply.outcome:outcome", "x"),
+            ("request.description", ""),
+            ("reply.text", ""),
+        ]);
+        f.absorb(
+            &ApiError::invalid(vec![
+                FieldError {
+                    path: "applicant.name".to_owned(),
+                    message: "不能为空".to_owned(),
+                },
+                FieldError {
+                    path: "reply.outcome.kind".to_owned(),
+                    message: "unknown variant `x`".to_owned(),
+                },
+                FieldError {
+                    path: "applicant".to_owned(),
+                    message: "请至少填写一种联系方式".to_owned(),
+                },
+                FieldError {
+                    path: "request".to_owned(),
+                    message: "missing field `description`".to_owned(),
+                },
+                FieldError {
+                    path: "text".to_owned(),
+                    message: "missing field `text`".to_owned(),
+                },
+            ]),
+            "",
+        );
+        assert_eq!(f.err("applicant.name"), Some("不能为空"));
+        assert_eq!(f.err("reply.outcome"), Some("请从列表中选择"));
+        assert_eq!(f.err("request.description"), Some("此项必填"));
+        assert_eq!(f.err("reply.text"), Some("此项必填"));
+        assert_eq!(f.general.len(), 1);
+        assert_eq!(f.v("reply.outcome"), "x");
+    }
+}

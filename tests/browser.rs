@@ -1,0 +1,135 @@
+//! End to end in a real browser: `gongkai serve` driven through its web pages by headless
+//! Chromium (Debian's chromium, controlled by playwright-core from npm; tests/browser/flow.mjs).
+//!
+//! An applicant files a request (and first meets a validation error that keeps the entered
+//! text); a clerk registers it, consults a third party and drafts a reply; a supervisor returns
+//! it once and then approves it; the applicant reads the reply by tracking number and query
+//! code. A clerk of another department gets 404 for the case, and a form posted without its
+//! CSRF token is refused and changes nothing. Screenshots of the main pages are written to
+//! docs/screenshots/ (from the SQLite run).
+//!
+//! Needs node, /usr/bin/chromium (or $CHROMIUM) and `npm ci` in tests/browser: .ci/run installs
+//! them and sets GONGKAI_TEST_REQUIRE_BROWSER=1, so that this test fails instead of skipping
+//! when they are missing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+use support::databases;
+use support::server::*;
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// What is missing to run the browser, if anything.
+fn missing(dir: &Path) -> Option<String> {
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".to_owned());
+    }
+    if !chromium().exists() {
+        return Some(format!("{} does not exist", chromium().display()));
+    }
+    if !dir.join("node_modules/playwright-core").exists() {
+        return Some("playwright-core is not installed (npm ci in tests/browser)".to_owned());
+    }
+    None
+}
+
+/// Creates a staff user through the admin API; returns "username:one-time password".
+fn staff_account(
+    s: &Server,
+    admin: &str,
+    username: &str,
+    name: &str,
+    role: &str,
+    department: &str,
+) -> String {
+    let r = s.post(
+        "/api/v1/admin/users",
+        Some(admin),
+        json!({"username": username, "display_name": name, "role": role,
+               "departments": [department]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    format!(
+        "{username}:{}",
+        r.body["one_time_password"].as_str().unwrap()
+    )
+}
+
+#[test]
+fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scripts = root.join("tests/browser");
+    if let Some(why) = missing(&scripts) {
+        if std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("the browser test cannot run: {why}");
+        }
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: browser test skipped: {why} (set GONGKAI_TEST_REQUIRE_BROWSER=1 to fail instead)"
+        );
+        return;
+    }
+    for db in databases("browser") {
+        let s = start(&db);
+        let admin_password = s.admin_password.clone().unwrap();
+        let admin = s.login("admin", &admin_password);
+        let r = s.post(
+            "/api/v1/admin/agencies",
+            Some(&admin),
+            json!({"code": "gk", "name": "某市人民政府", "tracking_prefix": "GK"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        for (code, name, intake) in [
+            ("gk-gkb", "政务公开办", true),
+            ("gk-zjw", "住房和城乡建设委员会", false),
+        ] {
+            let r = s.post(
+                "/api/v1/admin/agencies/gk/departments",
+                Some(&admin),
+                json!({"code": code, "name": name, "is_intake": intake}),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+        let clerk = staff_account(&s, &admin, "clerk1", "李承办", "clerk", "gk-gkb");
+        let supervisor = staff_account(&s, &admin, "super1", "王科长", "supervisor", "gk-gkb");
+        let other = staff_account(&s, &admin, "clerk9", "赵住建", "clerk", "gk-zjw");
+        let shots = if db.name == "sqlite" {
+            let d = root.join("docs/screenshots");
+            std::fs::create_dir_all(&d).unwrap();
+            d.display().to_string()
+        } else {
+            String::new()
+        };
+        let out = Command::new("node")
+            .arg("flow.mjs")
+            .current_dir(&scripts)
+            .env("GONGKAI_BASE", &s.base)
+            .env("GONGKAI_ADMIN", format!("admin:{admin_password}"))
+            .env("GONGKAI_CLERK", &clerk)
+            .env("GONGKAI_SUPERVISOR", &supervisor)
+            .env("GONGKAI_OTHER_CLERK", &other)
+            .env("GONGKAI_SCREENSHOTS", &shots)
+            .env("CHROMIUM", chromium())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{}: the browser flow failed\n{stdout}\n{stderr}\nserver log:\n{}",
+            db.name,
+            std::fs::read_to_string(db.dir.join("serve.log")).unwrap_or_default()
+        );
+        assert!(stdout.contains("all steps passed"), "{stdout}");
+    }
+}
