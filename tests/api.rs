@@ -923,12 +923,37 @@ fn web_pages_answer_in_html_and_their_forms_are_guarded() {
             "{}",
             db.name
         );
-        // Completed: filed, the receipt shows the query code once.
+        // Completed: filed, then redirected to the receipt, which shows the query code once;
+        // reloading it files nothing again.
         let mut full = fields(&token);
         full.push(("applicant.name".to_owned(), "李四".to_owned()));
-        let (status, _, html) = post(&full, &cookie);
-        assert_eq!(status, 201, "{html}");
+        let (status, headers, html) = post(&full, &cookie);
+        assert_eq!(status, 303, "{html}");
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "location" && v == "/apply/receipt")
+        );
+        let receipt = headers
+            .iter()
+            .find(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_receipt="))
+            .map(|(_, v)| v.split(';').next().unwrap().to_owned())
+            .expect("no receipt cookie");
+        let (status, headers, html) = page("/apply/receipt", &format!("{cookie}; {receipt}"));
+        assert_eq!(status, 200, "{html}");
         assert!(html.contains("id=\"query-code\""));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_receipt=;"))
+        );
+        let (status, headers, _) = page("/apply/receipt", &cookie);
+        assert_eq!(status, 303);
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "location" && v == "/lookup")
+        );
         let queue = s.get("/api/v1/cases", Some(&o.clerk));
         assert_eq!(queue.body["items"].as_array().unwrap().len(), 1);
     }

@@ -147,6 +147,16 @@ try {
   });
   await act(clerkPage, 'submit_for_review');
   assert.match(await clerkPage.locator('#case-status').innerText(), /审核中/);
+
+  log('the clerk attaches the list to the case');
+  await clerkPage.setInputFiles('#upload-file', {
+    name: '老旧小区改造项目清单.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('2025年老旧小区改造项目清单\n一、……\n'),
+  });
+  await Promise.all([clerkPage.waitForNavigation(), clerkPage.click('#upload button')]);
+  assert.match(await clerkPage.locator('.flash').innerText(), /附件已上传/);
+  assert.equal(await clerkPage.locator('a:has-text("老旧小区改造项目清单.txt")').count(), 1);
   await shot(clerkPage, 'case');
 
   // ---------------------------------------------------------------- supervisor reviews
@@ -214,7 +224,21 @@ try {
   await adminPage.selectOption('#f-departments', 'gk-gkb');
   await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("创建用户")')]);
   assert.match(await adminPage.locator('#one-time-password').innerText(), /clerk3/);
+  const oneTime = (await adminPage.locator('#one-time-password .big').innerText()).trim();
   await shot(adminPage, 'admin');
+
+  log('the new clerk signs in with the one-time password and changes it');
+  const newClerk = await signIn({ user: 'clerk3', password: oneTime });
+  await newClerk.goto(`${base}/account/password`);
+  await newClerk.fill('#f-current_password', oneTime);
+  await newClerk.fill('#f-new_password', 'short');
+  await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
+  assert.match(await newClerk.locator('.row.invalid').innerText(), /至少 10 个字符/);
+  await newClerk.fill('#f-current_password', oneTime);
+  await newClerk.fill('#f-new_password', 'new-password-2026');
+  await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
+  assert.match(await newClerk.locator('.flash').innerText(), /密码已修改/);
+  await signIn({ user: 'clerk3', password: 'new-password-2026' });
 
   log('the admin previews a calendar year before putting it in force');
   const calendar = readFileSync(new URL('../../config/calendars/cn.toml', import.meta.url), 'utf8');

@@ -307,7 +307,7 @@ pub async fn create_department(
                 form,
                 None,
                 None,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                e.status,
             )
             .await
         }
@@ -441,7 +441,7 @@ pub async fn save_guide(state: web::Data<AppState>, visitor: Visitor, body: Form
             if !e.errors.is_empty() {
                 form.absorb(&e, "");
             }
-            guide_page(&visitor, form, StatusCode::UNPROCESSABLE_ENTITY, None)
+            guide_page(&visitor, form, e.status, None)
         }
         Err(e) => Err(e.into()),
     }

@@ -226,6 +226,13 @@ impl FormState {
                     }
                     Value::Object(o)
                 }
+                // Passwords are taken exactly as typed.
+                _ if path.ends_with("password") => {
+                    if raw.is_empty() {
+                        continue;
+                    }
+                    Value::String(raw.clone())
+                }
                 _ if value.is_empty() => continue,
                 // Multi-line text keeps its lines; single-line fields are trimmed.
                 _ => Value::String(if raw.contains('\n') {

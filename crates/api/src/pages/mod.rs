@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/apply", web::get().to(public::apply_form))
         .route("/apply", web::post().to(public::apply))
         .route("/apply/form", web::get().to(public::blank_form))
+        .route("/apply/receipt", web::get().to(public::receipt))
         .route("/lookup", web::get().to(public::lookup_form))
         .route("/lookup", web::post().to(public::lookup))
         .route("/lookup/correction", web::post().to(public::correction))
@@ -46,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(public::login_form))
         .route("/login", web::post().to(public::login))
         .route("/logout", web::post().to(public::logout))
+        .route("/account/password", web::get().to(public::password_form))
+        .route("/account/password", web::post().to(public::change_password))
         .route("/register", web::get().to(public::register_form))
         .route("/register", web::post().to(public::register))
         .route("/my", web::get().to(public::my_requests))
@@ -59,8 +62,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/queue", web::get().to(staff::queue))
         .route("/staff/register", web::get().to(staff::register_form))
         .route("/staff/register", web::post().to(staff::register))
+        .route("/staff/registered", web::get().to(staff::registered))
         .route("/staff/dashboard", web::get().to(staff::dashboard))
         .route("/staff/cases/{id}", web::get().to(staff::case_page))
+        .route(
+            "/staff/cases/{id}/attachments",
+            web::post().to(staff::upload),
+        )
         .route("/staff/cases/{id}/{action}", web::post().to(staff::act))
         .route("/admin", web::get().to(admin::home))
         .route("/admin/users", web::post().to(admin::create_user))
@@ -121,6 +129,10 @@ impl Badge {
     }
     pub fn is_staff(&self) -> bool {
         matches!(self.role, Role::Clerk | Role::Supervisor | Role::Admin)
+    }
+    /// Clerks and supervisors register paper requests (admins do not).
+    pub fn can_register(&self) -> bool {
+        matches!(self.role, Role::Clerk | Role::Supervisor)
     }
     pub fn is_supervisor(&self) -> bool {
         matches!(self.role, Role::Supervisor | Role::Admin)
@@ -366,11 +378,69 @@ impl FromRequest for FormBody {
         Box::pin(async move {
             match fut.await {
                 Ok(f) => Ok(FormBody(FormState::from_pairs(f.into_inner()))),
-                Err(e) => Err(WebError(ApiError::new(
+                Err(e)
+                    if matches!(
+                        e.as_error::<actix_web::error::UrlencodedError>(),
+                        Some(actix_web::error::UrlencodedError::Overflow { .. })
+                    ) =>
+                {
+                    Err(WebError(ApiError::new(
+                        ErrorCode::PayloadTooLarge,
+                        "提交的内容过长，请删减后重试",
+                    )))
+                }
+                Err(_) => Err(WebError(ApiError::new(
                     ErrorCode::MalformedBody,
-                    format!("无法读取提交的表单：{e}"),
+                    "无法读取提交的表单，请返回上一页重新提交",
                 ))),
             }
         })
     }
+}
+
+/// The cookie that carries a receipt (case and query code) from the POST that filed or
+/// registered a request to the page it redirects to, so that reloading the receipt never files
+/// the request twice. The page reads it once and removes it.
+pub const RECEIPT_COOKIE: &str = "gongkai_receipt";
+
+/// A redirect to `to` carrying the receipt of `case_id` for one showing.
+pub fn with_receipt(to: &str, case_id: &str, query_code: &str, secure: bool) -> WebResult {
+    let value: String = format!("{case_id}.{query_code}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut r = see_other(to);
+    r.add_cookie(
+        &Cookie::build(RECEIPT_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .max_age(actix_web::cookie::time::Duration::minutes(10))
+            .finish(),
+    )
+    .map_err(|e| WebError(ApiError::internal(e)))?;
+    Ok(r)
+}
+
+/// The receipt cookie's (case id, query code), if the request carries one.
+pub fn receipt_of(req: &HttpRequest) -> Option<(String, String)> {
+    let hex = req.cookie(RECEIPT_COOKIE)?.value().to_owned();
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect();
+    let text = String::from_utf8(bytes?).ok()?;
+    let (case, code) = text.split_once('.')?;
+    Some((case.to_owned(), code.to_owned()))
+}
+
+/// Removes the receipt cookie from the browser.
+pub fn receipt_removal() -> Cookie<'static> {
+    let mut gone = Cookie::build(RECEIPT_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    gone
 }

@@ -108,6 +108,7 @@ struct BlankForm {
 
 /// The application form to print and fill in by hand (for post or the counter).
 pub async fn blank_form(visitor: Visitor) -> WebResult {
+    // Saved and opened offline, the file carries its own styles.
     let html = BlankForm {
         chrome: visitor.chrome("政府信息公开申请表"),
         applicant_types: applicant_types(),
@@ -116,6 +117,10 @@ pub async fn blank_form(visitor: Visitor) -> WebResult {
     .map_err(|e| WebError(ApiError::internal(e)))?;
     Ok(visitor
         .respond(StatusCode::OK)
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
         .content_type("text/html; charset=utf-8")
         .insert_header((
             "Content-Disposition",
@@ -191,7 +196,21 @@ struct ReceiptPage {
 
 pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
     let mut form = body.0;
-    visitor.check(&form)?;
+    if let Err(refused) = visitor.check(&form) {
+        // Nothing is filed; the form comes back with what was typed and a valid token.
+        form.general.push(refused.0.detail.clone());
+        return apply_page(&state, &visitor, form, refused.0.status).await;
+    }
+    if visitor
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.role() != Role::Applicant)
+    {
+        form.general.push(
+            "工作人员不能代为在线申请：当面、邮寄等方式收到的申请请在“登记申请”中录入。".to_owned(),
+        );
+        return apply_page(&state, &visitor, form, StatusCode::FORBIDDEN).await;
+    }
     let parsed = match form.to_json(&[]) {
         Ok(v) => parse_value::<Filing>(v),
         Err(errors) => Err(ApiError::invalid(errors)),
@@ -204,12 +223,12 @@ pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody)
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(receipt) => visitor.render(
-            StatusCode::CREATED,
-            &ReceiptPage {
-                chrome: visitor.chrome("申请已提交"),
-                receipt,
-            },
+        // To the receipt by a redirect: reloading it never files the request twice.
+        Ok(receipt) => super::with_receipt(
+            "/apply/receipt",
+            &receipt.case_id,
+            &receipt.query_code,
+            state.settings.secure_cookies,
         ),
         Err(e) if e.status.is_client_error() => {
             form.absorb(&e, "");
@@ -218,6 +237,39 @@ pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The receipt of the request just filed, shown once (the query code is not kept).
+pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> WebResult {
+    let Some((case_id, query_code)) = super::receipt_of(&req) else {
+        return Ok(see_other("/lookup"));
+    };
+    let view = api::look_up(
+        &state,
+        LookupKey {
+            reference: case_id.clone(),
+            query_code: query_code.clone(),
+        },
+    )
+    .await?;
+    let page = ReceiptPage {
+        chrome: visitor.chrome("申请已提交"),
+        receipt: FilingReceipt {
+            case_id,
+            query_code,
+            tracking_number: view.tracking_number,
+            status: view.status,
+            receipt_date: view.receipt_date,
+            due: view.due,
+            notice: api::FILING_NOTICE.to_owned(),
+        },
+    };
+    let html = page.render().map_err(|e| WebError(ApiError::internal(e)))?;
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .cookie(super::receipt_removal())
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -255,6 +307,12 @@ struct RequestPage {
 }
 
 impl RequestPage {
+    /// The day of a timeline entry: its legal date, else the day (Beijing time) it happened.
+    fn day(&self, t: &crate::views::TimelineEntry) -> String {
+        t.date
+            .unwrap_or_else(|| t.at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive())
+            .to_string()
+    }
     fn can_correct(&self) -> bool {
         !self.view.correction_items.is_empty() && (self.key.is_some() || self.account)
     }
@@ -785,4 +843,65 @@ pub async fn my_notice(
     })
     .await?;
     Ok(crate::routes::mail::printable_response(html))
+}
+
+// ---------------------------------------------------------------------------------------
+// The user's own password
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    form: FormState,
+}
+
+pub async fn password_form(visitor: Visitor) -> WebResult {
+    visitor.signed_in("/account/password")?;
+    visitor.render(
+        StatusCode::OK,
+        &PasswordPage {
+            chrome: visitor.chrome("修改密码"),
+            form: FormState::default(),
+        },
+    )
+}
+
+pub async fn change_password(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    body: FormBody,
+) -> WebResult {
+    let c = visitor.signed_in("/account/password")?.clone();
+    let mut form = body.0;
+    visitor.check(&form)?;
+    let result = match form
+        .to_json(&[])
+        .map_err(ApiError::invalid)
+        .and_then(parse_value::<account::PasswordChange>)
+    {
+        Ok(change) => account::set_own_password(&state, c, change).await,
+        Err(e) => Err(e),
+    };
+    // Passwords are never sent back to the browser.
+    form.set("current_password", "");
+    form.set("new_password", "");
+    match result {
+        Ok(()) => {
+            let mut chrome = visitor.chrome("修改密码");
+            chrome.flash = Some("密码已修改；您在其他设备上的登录已退出。".to_owned());
+            visitor.render(StatusCode::OK, &PasswordPage { chrome, form })
+        }
+        Err(e) if e.status.is_client_error() => {
+            let status = e.status;
+            form.absorb(&e, "");
+            visitor.render(
+                status,
+                &PasswordPage {
+                    chrome: visitor.chrome("修改密码"),
+                    form,
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -23,7 +23,7 @@ use crate::routes::cases::{
 };
 use crate::routes::supervision::build_dashboard;
 use crate::state::{AppState, Law, db};
-use crate::views::{CaseDetail, CaseSummary, DueView, masked_applicant, timeline_text};
+use crate::views::{CaseDetail, CaseSummary, DueView, timeline_text};
 
 pub fn status_label(status: &str) -> &'static str {
     match status {
@@ -116,15 +116,25 @@ fn level_label(level: &str) -> &'static str {
 fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
     let days_left = match s.due_date {
         Some(due) => {
-            let n = law.calendar.working_days_between(today, due);
             let provisional = if s.provisional { "（暂定）" } else { "" };
             if due < today {
-                format!("逾期 {} 个工作日", -n)
-            } else if n == 0 {
-                format!("今日到期{provisional}")
+                // Working days after the due date, up to today.
+                match law.calendar.working_days_between(due, today) {
+                    0 => "已逾期".to_owned(),
+                    n => format!("逾期 {n} 个工作日"),
+                }
             } else {
-                format!("剩 {n} 个工作日{provisional}")
+                // Today counts, as for the warning level.
+                let n = gongkai_workflow::clock::working_days_left(&law.calendar, today, due);
+                if due == today {
+                    format!("今日到期{provisional}")
+                } else {
+                    format!("剩 {n} 个工作日（含今日）{provisional}")
+                }
             }
+        }
+        None if s.sub_state.as_deref() == Some("awaiting_correction") => {
+            "待补正（收到补正后重新计算）".to_owned()
         }
         None if s.sub_state.is_some() => "期限中止".to_owned(),
         None => String::new(),
@@ -447,7 +457,9 @@ fn notice_status(s: &str) -> &'static str {
 
 fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
     let case = &d.case;
-    let a = masked_applicant(&case.applicant);
+    // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
+    // (the queue) show neither.
+    let a = case.applicant.clone();
     let mut applicant = vec![("姓名/名称".to_owned(), a.name.clone())];
     for (label, v) in [
         ("证件号码", &a.id_document),
@@ -642,17 +654,122 @@ pub struct Done {
     done: Option<String>,
 }
 
+/// Uploads a file to the case (a multipart form: the CSRF token, then the file).
+pub async fn upload(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<String>,
+    mut parts: actix_multipart::Multipart,
+) -> WebResult {
+    use futures_util::StreamExt;
+    let id = path.into_inner();
+    let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
+    let limits = state.settings.attachment_limits.clone();
+    let max = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
+    let unreadable = |e: &dyn std::fmt::Display| {
+        WebError(ApiError::bad_request(format!("无法读取上传的内容：{e}")))
+    };
+    let mut csrf = Vec::new();
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    let mut too_large = false;
+    while let Some(field) = parts.next().await {
+        let mut field = field.map_err(|e| unreadable(&e))?;
+        let name = field.name().unwrap_or("").to_owned();
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("")
+            .to_owned();
+        let content_type = field
+            .content_type()
+            .map(|m| m.essence_str().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| unreadable(&e))?;
+            let cap = if name == "file" { max } else { 256 };
+            if bytes.len() + chunk.len() > cap {
+                too_large = name == "file";
+                if !too_large {
+                    return Err(unreadable(&"表单字段过长"));
+                }
+                // Read on, so that the browser gets the answer, but keep nothing.
+                bytes.clear();
+                continue;
+            }
+            if !too_large {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        match name.as_str() {
+            "csrf" => csrf = bytes,
+            "file" => file = Some((filename, content_type, bytes)),
+            _ => {}
+        }
+    }
+    // Nothing is looked at, let alone stored, without the page's token.
+    visitor.check(&FormState::with(&[(
+        "csrf",
+        std::str::from_utf8(&csrf).unwrap_or(""),
+    )]))?;
+    let problem = match &file {
+        _ if too_large => Some(format!("文件超过 {} 字节的上限", limits.max_bytes)),
+        None => Some("请选择要上传的文件".to_owned()),
+        Some((name, _, _)) if name.trim().is_empty() => Some("请选择要上传的文件".to_owned()),
+        Some((_, t, _)) if !limits.content_types.iter().any(|x| x == t) => Some(format!(
+            "不接受类型为“{t}”的文件；可上传：{}",
+            limits.content_types.join(", ")
+        )),
+        _ => None,
+    };
+    if let Some(message) = problem {
+        let mut form = FormState::default();
+        form.general.push(message);
+        return render_case(
+            &state,
+            &visitor,
+            id,
+            Some(("upload".to_owned(), form)),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let Some((filename, content_type, bytes)) = file else {
+        return Err(WebError(ApiError::internal("upload without a file")));
+    };
+    let case_id = id.clone();
+    db(&state, move |conn, state| {
+        let row = crate::routes::visible_case(conn, &c, &case_id)?;
+        attachments::save(
+            conn,
+            &state.settings.attachments_dir,
+            &state.settings.attachment_limits,
+            &row.id,
+            &filename,
+            &content_type,
+            &bytes,
+            &c.user.id,
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(&format!("/staff/cases/{id}?done=upload")))
+}
+
 pub async fn case_page(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<String>,
     query: web::Query<Done>,
 ) -> WebResult {
-    let flash = query
-        .into_inner()
-        .done
-        .and_then(|a| Action::parse(&a))
-        .map(|a| format!("已完成：{}", a.label_zh()));
+    let done = query.into_inner().done;
+    let flash = if done.as_deref() == Some("upload") {
+        Some("附件已上传".to_owned())
+    } else {
+        done.and_then(|a| Action::parse(&a))
+            .map(|a| format!("已完成：{}", a.label_zh()))
+    };
     render_case(
         &state,
         &visitor,
@@ -673,8 +790,20 @@ pub async fn act(
     let (id, name) = path.into_inner();
     let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
     let mut form = body.0;
-    visitor.check(&form)?;
     let action = Action::parse(&name).ok_or_else(|| WebError(ApiError::not_found()))?;
+    if let Err(refused) = visitor.check(&form) {
+        // Nothing changes; the form comes back with what was typed and a valid token.
+        form.general.push(refused.0.detail.clone());
+        return render_case(
+            &state,
+            &visitor,
+            id,
+            Some((action.as_str(), form)),
+            None,
+            refused.0.status,
+        )
+        .await;
+    }
     let version: u64 = form
         .raw("version")
         .parse()
@@ -815,12 +944,12 @@ pub async fn register(state: web::Data<AppState>, visitor: Visitor, body: FormBo
         Err(e) => Err(e),
     };
     match result {
-        Ok(done) => visitor.render(
-            StatusCode::CREATED,
-            &RegisteredPage {
-                chrome: visitor.chrome("申请已登记"),
-                done,
-            },
+        // To the receipt by a redirect: reloading it never registers the request twice.
+        Ok(done) => super::with_receipt(
+            "/staff/registered",
+            &done.case_id,
+            &done.query_code,
+            state.settings.secure_cookies,
         ),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
@@ -836,6 +965,43 @@ pub async fn register(state: web::Data<AppState>, visitor: Visitor, body: FormBo
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What to hand the applicant after registering: shown once (the query code is not kept).
+pub async fn registered(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+) -> WebResult {
+    visitor.staff("/staff/register")?;
+    let Some((case_id, query_code)) = super::receipt_of(&req) else {
+        return Ok(see_other("/staff/register"));
+    };
+    let view = crate::routes::public::look_up(
+        &state,
+        crate::routes::public::LookupKey {
+            reference: case_id.clone(),
+            query_code: query_code.clone(),
+        },
+    )
+    .await?;
+    let page = RegisteredPage {
+        chrome: visitor.chrome("申请已登记"),
+        done: Registered {
+            case_id,
+            tracking_number: view.tracking_number,
+            query_code,
+            receipt_date: view.receipt_date,
+            due: view.due,
+            version: view.version,
+        },
+    };
+    let html = page.render().map_err(|e| WebError(ApiError::internal(e)))?;
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .cookie(super::receipt_removal())
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -346,15 +346,24 @@ pub async fn change_password(
     caller: Authenticated,
     body: Body<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
-    let c = caller.0;
-    let change = body.0;
+    set_own_password(&state, caller.0, body.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changes the caller's own password after checking the current one; the caller's other
+/// sessions end.
+pub async fn set_own_password(
+    state: &web::Data<AppState>,
+    c: crate::auth::Caller,
+    change: PasswordChange,
+) -> ApiResult<()> {
     let stored = c.user.password_hash.clone();
     let ok = verify_password_blocking(stored, change.current_password.clone()).await?;
     if !ok {
         return Err(ApiError::field("current_password", "当前密码不正确"));
     }
     let hash = hash_password_blocking(change.new_password.clone()).await?;
-    db(&state, move |conn, _| {
+    db(state, move |conn, _| {
         gongkai_store::write_transaction(conn, |conn| {
             accounts::set_password_hash(conn, &c.user.id, &hash)?;
             // Every other session of the user ends; this one stays.
@@ -363,8 +372,7 @@ pub async fn change_password(
         })?;
         Ok(())
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }
 
 #[utoipa::path(

@@ -186,6 +186,9 @@ impl Validate for Filing {
     }
 }
 
+/// What an applicant filing online is told about receipt dates and the query code.
+pub const FILING_NOTICE: &str = "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。";
+
 /// What the applicant gets back on filing. The query code is shown this once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FilingReceipt {
@@ -293,7 +296,7 @@ pub async fn submit_filing(
             status: done.case.status.as_str().to_owned(),
             receipt_date: None,
             due: None,
-            notice: "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。".to_owned(),
+            notice: FILING_NOTICE.to_owned(),
         })
     })
     .await
