@@ -8,6 +8,7 @@ mod database;
 mod deadline;
 mod demo;
 mod migrate;
+mod report;
 mod serve;
 mod user;
 mod worker;
@@ -57,6 +58,9 @@ enum Commands {
     Audit(audit::AuditCommand),
     /// Fill the database with realistic demonstration cases.
     Demo(demo::DemoArgs),
+    /// Reports computed from the events (the annual report's table 三).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Run the system: the REST API on the configured address and database, with the mail
     /// dispatcher and the reminder scheduler (unless mail.dispatch_in_serve is off).
     Serve,
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
         Commands::Deadline(args) => load_law(&cli).and_then(|law| deadline::run(args, &law)),
         Commands::Migrate { status } => settings(&cli).and_then(|c| migrate::run(&c, *status)),
         Commands::Audit(cmd) => settings(&cli).and_then(|c| audit::run(cmd, &c)),
+        Commands::Report(cmd) => settings(&cli).and_then(|c| report::run(cmd, &c)),
         Commands::Serve => {
             init_logging();
             settings(&cli).and_then(|c| load_law(&cli).and_then(|law| serve::run(&c, law)))

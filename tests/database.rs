@@ -137,3 +137,93 @@ fn bad_database_urls_and_newer_databases_are_refused_clearly() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `gongkai report annual`: table 三 from the events of a demo database. Every request is new
+/// in exactly one year, what one year carries out the next carries in, each year's columns
+/// balance (一 + 二 = 三（七） + 四, 三（七） = the 21 outcome rows), the agencies add up to the
+/// whole, and a report asked twice is the same. Bad arguments are refused with a message.
+#[test]
+fn annual_report_table_three_balances_across_years_and_agencies() {
+    fn table(db: &support::Db, args: &[&str]) -> Vec<(String, Vec<u64>)> {
+        let mut all = vec!["report", "annual"];
+        all.extend_from_slice(args);
+        let o = db.run(&all);
+        assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
+        let csv = text(&o.stdout);
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "行次,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计"
+        );
+        lines
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                (
+                    cells[0].to_owned(),
+                    cells[2..].iter().map(|c| c.parse().unwrap()).collect(),
+                )
+            })
+            .collect()
+    }
+    fn row<'a>(t: &'a [(String, Vec<u64>)], name: &str) -> &'a [u64] {
+        &t.iter().find(|(r, _)| r == name).unwrap().1
+    }
+    for db in databases("report") {
+        let o = db.run(&["demo", "--cases", "150", "--seed", "11"]);
+        assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
+        let mut new_total = 0;
+        let mut carried = vec![0u64; 7];
+        for year in 2019..=2026 {
+            let y = year.to_string();
+            let t = table(&db, &["--year", &y]);
+            assert_eq!(t.len(), 2 + 21 + 2, "{year}");
+            let (new, carried_in) = (row(&t, "一"), row(&t, "二"));
+            let (concluded, carried_out) = (row(&t, "三（七）"), row(&t, "四"));
+            assert_eq!(
+                carried_in,
+                carried.as_slice(),
+                "{}: {year} 二 ≠ {} 四",
+                db.name,
+                year - 1
+            );
+            for c in 0..7 {
+                assert_eq!(
+                    new[c] + carried_in[c],
+                    concluded[c] + carried_out[c],
+                    "{year} col {c}"
+                );
+                let leaves: u64 = t[2..23].iter().map(|(_, v)| v[c]).sum();
+                assert_eq!(leaves, concluded[c], "{year} col {c}");
+            }
+            assert_eq!(new[..6].iter().sum::<u64>(), new[6]);
+            new_total += new[6];
+            carried = carried_out.to_vec();
+            // The agencies add up to the whole.
+            let mut by_agency = vec![0u64; 7];
+            for agency in ["bj-cy", "bj-hd", "bj-fgw"] {
+                let a = table(&db, &["--year", &y, "--agency", agency]);
+                for (sum, n) in by_agency.iter_mut().zip(row(&a, "一")) {
+                    *sum += n;
+                }
+            }
+            assert_eq!(by_agency.as_slice(), new, "{year}");
+            assert_eq!(table(&db, &["--year", &y]), t, "asked twice");
+        }
+        assert_eq!(
+            new_total, 150,
+            "{}: every request is new in exactly one year",
+            db.name
+        );
+        let html = db.run(&["report", "annual", "--year", "2025", "--format", "html"]);
+        assert!(text(&html.stdout).contains("三、收到和处理政府信息公开申请情况"));
+        let bad = db.run(&["report", "annual", "--year", "2025", "--agency", "nope"]);
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(
+            text(&bad.stderr).contains("--agency nope: no such agency"),
+            "{}",
+            text(&bad.stderr)
+        );
+        let bad = db.run(&["report", "annual", "--year", "1999"]);
+        assert!(!bad.status.success());
+    }
+}

@@ -185,6 +185,18 @@ try {
   await act(superPage, 'approve_reply');
   assert.match(await superPage.locator('#case-status').innerText(), /已答复/);
 
+  log('the supervisor reads table 三 of the annual report');
+  await superPage.goto(`${base}/staff/report?year=${new Date().getFullYear()}`);
+  const cells = async (row) => superPage.locator(`#table3 tr:has(td:text-is("${row}")) td`).allInnerTexts();
+  const disclosed = await cells('三（一）');
+  assert.equal(disclosed[2], '1', `予以公开 自然人: ${disclosed}`);
+  assert.equal(disclosed[8], '1', `予以公开 总计: ${disclosed}`);
+  assert.equal((await cells('一'))[8], '1');
+  await shot(superPage, 'report');
+  const csv = await superPage.request.get(`${base}/staff/report.csv?year=${new Date().getFullYear()}&scope=department:gk-gkb`);
+  assert.equal(csv.status(), 200);
+  assert.match(await csv.text(), /三（一）,予以公开,1,0,0,0,0,0,1/);
+
   // ---------------------------------------------------------------- applicant reads it
   log('the applicant looks the request up and reads the reply');
   await applicant.goto(`${base}/lookup`);

@@ -24,6 +24,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod queries;
 pub mod recompute;
+pub mod report;
 pub mod schema;
 pub mod sessions;
 

@@ -34,6 +34,7 @@ pub mod model;
 pub mod notice;
 pub mod outcome;
 pub mod rejection;
+pub mod report;
 pub mod statute;
 
 pub use calendar::{Calendar, CalendarError, CalendarIssue, CalendarYear, Holiday, parse_date};

@@ -10,6 +10,7 @@ pub mod actions;
 mod admin;
 pub mod form;
 mod public;
+mod reports;
 mod staff;
 
 use std::future::Future;
@@ -64,6 +65,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/register", web::post().to(staff::register))
         .route("/staff/registered", web::get().to(staff::registered))
         .route("/staff/dashboard", web::get().to(staff::dashboard))
+        .route("/staff/report", web::get().to(reports::page))
+        .route("/staff/report.csv", web::get().to(reports::csv))
         .route("/staff/cases/{id}", web::get().to(staff::case_page))
         .route(
             "/staff/cases/{id}/attachments",

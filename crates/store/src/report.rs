@@ -1,0 +1,61 @@
+//! The annual report's table 三 from the stored events (see `gongkai_workflow::report`).
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use gongkai_workflow::report::{Table3, contribution};
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::events;
+use crate::queries::OPEN_STATUSES;
+use crate::schema::cases;
+
+/// Midnight of 1 January `year` in Beijing, as the naive UTC instant the tables store.
+fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
+    Some(NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
+}
+
+/// Table 三 of `year` for an agency (or one of its departments, or the whole installation),
+/// from the events of every case that can count in it; `progress` gets (done, total).
+pub fn table3(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    department: Option<&str>,
+    mut progress: impl FnMut(u64, u64),
+) -> StoreResult<Table3> {
+    let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
+        return Ok(Table3::new(year));
+    };
+    // Cases received before the year ends, and either open or touched since the year began:
+    // a case that ended (and was last changed) before the year cannot count in it.
+    let mut q = cases::table
+        .filter(cases::created_at.lt(next))
+        .filter(
+            cases::updated_at
+                .ge(start)
+                .or(cases::status.eq_any(OPEN_STATUSES)),
+        )
+        .select(cases::id)
+        .order(cases::id)
+        .into_boxed();
+    if let Some(a) = agency {
+        q = q.filter(cases::agency_code.eq(a.to_owned()));
+    }
+    if let Some(d) = department {
+        q = q.filter(cases::department_code.eq(d.to_owned()));
+    }
+    let ids: Vec<String> = q.load(conn)?;
+    let total = ids.len() as u64;
+    let mut table = Table3::new(year);
+    for (i, id) in ids.iter().enumerate() {
+        let evs = events::load(conn, id)?;
+        if let Some(c) = contribution(&evs, year) {
+            table.add(&c);
+        }
+        if i % 1000 == 999 || i + 1 == ids.len() {
+            progress(i as u64 + 1, total);
+        }
+    }
+    Ok(table)
+}

@@ -1,0 +1,168 @@
+//! `gongkai report annual`: table 三 of the annual report (收到和处理政府信息公开申请情况) as CSV
+//! or HTML, computed from the events.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use gongkai_store::accounts;
+use gongkai_workflow::report::Table3;
+
+use crate::config::Config;
+use crate::database;
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Table 三 of the annual report for a year (国办公开办函〔2021〕30号 layout).
+    Annual {
+        /// The report year, e.g. 2025.
+        #[arg(long)]
+        year: i32,
+        /// Only this agency (its code); default: every agency of the installation.
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
+        /// Only this department (its code).
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Html,
+}
+
+const HEADER: [&str; 7] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+];
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv(t: &Table3) -> String {
+    let mut out = format!("行次,项目,{}\n", HEADER.join(","));
+    for (row, label, counts) in t.rows() {
+        let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
+        out.push_str(&format!(
+            "{},{},{}\n",
+            csv_field(&row),
+            csv_field(&label),
+            cells.join(",")
+        ));
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(t: &Table3, scope: &str) -> String {
+    let mut rows = String::new();
+    for (row, label, counts) in t.rows() {
+        let cells: String = counts.iter().map(|n| format!("<td>{n}</td>")).collect();
+        rows.push_str(&format!(
+            "<tr><th>{}</th><th class=\"label\">{}</th>{cells}</tr>\n",
+            escape(&row),
+            escape(&label)
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{year}年度政府信息公开工作年度报告 表三</title>\n\
+<style>body{{font-family:\"SimSun\",\"Songti SC\",serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #000;padding:4px 8px;text-align:center}}th.label{{text-align:left;font-weight:normal}}</style></head>\n\
+<body><h1>三、收到和处理政府信息公开申请情况</h1><p>{scope} · {year} 年度</p>\n<table>\n\
+<tr><th rowspan=\"2\" colspan=\"2\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th><th rowspan=\"2\">自然人</th><th colspan=\"5\">法人或其他组织</th><th rowspan=\"2\">总计</th></tr>\n\
+<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th></tr>\n{rows}</table></body></html>\n",
+        year = t.year,
+        scope = escape(scope),
+    )
+}
+
+pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    let ReportCommand::Annual {
+        year,
+        agency,
+        department,
+        format,
+        output,
+    } = cmd;
+    if !(2008..=2100).contains(year) {
+        anyhow::bail!("--year {year}: expected a year between 2008 and 2100");
+    }
+    let (_, mut conn) = database::open_migrated(config)?;
+    let agencies = accounts::agencies(&mut conn)?;
+    let scope = match (agency, department) {
+        (Some(a), _) => match agencies.iter().find(|x| &x.code == a) {
+            Some(x) => x.name.clone(),
+            None => anyhow::bail!(
+                "--agency {a}: no such agency (known: {})",
+                agencies
+                    .iter()
+                    .map(|x| x.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        (None, _) => "全部机关".to_owned(),
+    };
+    if let Some(d) = department {
+        let known = agencies.iter().try_fold(false, |found, a| {
+            Ok::<_, gongkai_store::StoreError>(
+                found
+                    || accounts::departments_of(&mut conn, &a.code)?
+                        .iter()
+                        .any(|x| &x.code == d && agency.as_ref().is_none_or(|g| g == &a.code)),
+            )
+        })?;
+        if !known {
+            anyhow::bail!("--department {d}: no such department");
+        }
+    }
+    let bar = database::progress(0, "counting")?;
+    let table = gongkai_store::report::table3(
+        &mut conn,
+        *year,
+        agency.as_deref(),
+        department.as_deref(),
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )?;
+    bar.finish_and_clear();
+    let scope = match department {
+        Some(d) => format!("{scope} {d}"),
+        None => scope,
+    };
+    let text = match format {
+        Format::Csv => csv(&table),
+        Format::Html => html(&table, &scope),
+    };
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
