@@ -18,7 +18,6 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::json;
 use support::databases;
 use support::server::*;
 
@@ -42,28 +41,6 @@ fn missing(dir: &Path) -> Option<String> {
     None
 }
 
-/// Creates a staff user through the admin API; returns "username:one-time password".
-fn staff_account(
-    s: &Server,
-    admin: &str,
-    username: &str,
-    name: &str,
-    role: &str,
-    department: &str,
-) -> String {
-    let r = s.post(
-        "/api/v1/admin/users",
-        Some(admin),
-        json!({"username": username, "display_name": name, "role": role,
-               "departments": [department]}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    format!(
-        "{username}:{}",
-        r.body["one_time_password"].as_str().unwrap()
-    )
-}
-
 #[test]
 fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -83,26 +60,16 @@ fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
         let s = start(&db);
         let admin_password = s.admin_password.clone().unwrap();
         let admin = s.login("admin", &admin_password);
-        let r = s.post(
-            "/api/v1/admin/agencies",
-            Some(&admin),
-            json!({"code": "gk", "name": "某市人民政府", "tracking_prefix": "GK"}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-        for (code, name, intake) in [
-            ("gk-gkb", "政务公开办", true),
-            ("gk-zjw", "住房和城乡建设委员会", false),
-        ] {
-            let r = s.post(
-                "/api/v1/admin/agencies/gk/departments",
-                Some(&admin),
-                json!({"code": code, "name": name, "is_intake": intake}),
-            );
-            assert_eq!(r.status, 201, "{}", r.body);
-        }
-        let clerk = staff_account(&s, &admin, "clerk1", "李承办", "clerk", "gk-gkb");
-        let supervisor = staff_account(&s, &admin, "super1", "王科长", "supervisor", "gk-gkb");
-        let other = staff_account(&s, &admin, "clerk9", "赵住建", "clerk", "gk-zjw");
+        agency_with_departments(&s, &admin);
+        let account = |user: &str, name: &str, role: &str, department: &str| {
+            format!(
+                "{user}:{}",
+                new_staff(&s, &admin, user, name, role, department)
+            )
+        };
+        let clerk = account("clerk1", "李承办", "clerk", "gk-gkb");
+        let supervisor = account("super1", "王科长", "supervisor", "gk-gkb");
+        let other = account("clerk9", "赵住建", "clerk", "gk-zjw");
         let shots = if db.name == "sqlite" {
             let d = root.join("docs/screenshots");
             std::fs::create_dir_all(&d).unwrap();

@@ -153,23 +153,36 @@ pub struct Office {
     pub supervisor: String,
 }
 
-/// Creates a staff user through the admin API and logs them in.
-pub fn staff(s: &Server, admin: &str, username: &str, role: &str, department: &str) -> String {
+/// Creates a staff user through the admin API; returns the one-time password.
+pub fn new_staff(
+    s: &Server,
+    admin: &str,
+    username: &str,
+    name: &str,
+    role: &str,
+    department: &str,
+) -> String {
     let r = s.post(
         "/api/v1/admin/users",
         Some(admin),
-        json!({"username": username, "display_name": username, "role": role,
+        json!({"username": username, "display_name": name, "role": role,
                "departments": [department]}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    s.login(username, r.body["one_time_password"].as_str().unwrap())
+    r.body["one_time_password"].as_str().unwrap().to_owned()
 }
 
-pub fn office(s: &Server) -> Office {
-    let admin = s.login("admin", s.admin_password.as_deref().unwrap());
+/// Creates a staff user through the admin API and logs them in.
+pub fn staff(s: &Server, admin: &str, username: &str, role: &str, department: &str) -> String {
+    let password = new_staff(s, admin, username, username, role, department);
+    s.login(username, &password)
+}
+
+/// The agency "gk" with its intake office gk-gkb and the department gk-zjw, made by `admin`.
+pub fn agency_with_departments(s: &Server, admin: &str) {
     let r = s.post(
         "/api/v1/admin/agencies",
-        Some(&admin),
+        Some(admin),
         json!({"code": "gk", "name": "某市人民政府", "tracking_prefix": "GK"}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
@@ -179,11 +192,16 @@ pub fn office(s: &Server) -> Office {
     ] {
         let r = s.post(
             "/api/v1/admin/agencies/gk/departments",
-            Some(&admin),
+            Some(admin),
             json!({"code": code, "name": name, "is_intake": intake}),
         );
         assert_eq!(r.status, 201, "{}", r.body);
     }
+}
+
+pub fn office(s: &Server) -> Office {
+    let admin = s.login("admin", s.admin_password.as_deref().unwrap());
+    agency_with_departments(s, &admin);
     Office {
         clerk: staff(s, &admin, "clerk1", "clerk", "gk-gkb"),
         clerk_b: staff(s, &admin, "clerk2", "clerk", "gk-gkb"),

@@ -271,11 +271,7 @@ pub async fn create_department(
     let mut form = body.0;
     visitor.check(&form)?;
     let agency = form.v("agency").to_owned();
-    let result = match form
-        .to_json(&["agency"])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<NewDepartment>)
-    {
+    let result = match form.parse::<NewDepartment>(&["agency"]) {
         Ok(d) => db(&state, move |conn, _| {
             Ok(accounts::create_department(
                 conn,

@@ -180,6 +180,17 @@ impl FormState {
         None
     }
 
+    /// The form parsed and validated as the API type `T` (the API's own checks), without the
+    /// names in `skip`.
+    pub fn parse<T: serde::de::DeserializeOwned + crate::body::Validate>(
+        &self,
+        skip: &[&str],
+    ) -> Result<T, ApiError> {
+        self.to_json(skip)
+            .map_err(ApiError::invalid)
+            .and_then(crate::body::parse_value::<T>)
+    }
+
     /// The form as the JSON object the API takes (without `csrf` and the names in `skip`).
     pub fn to_json(&self, skip: &[&str]) -> Result<Value, Vec<FieldError>> {
         let mut root = Map::new();

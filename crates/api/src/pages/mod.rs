@@ -441,6 +441,16 @@ pub fn receipt_of(req: &HttpRequest) -> Option<(String, String)> {
     Some((case.to_owned(), code.to_owned()))
 }
 
+/// Renders a receipt page and removes the receipt cookie: it is shown once.
+pub fn show_receipt_once<T: Template>(visitor: &Visitor, page: &T) -> WebResult {
+    let html = page.render().map_err(|e| WebError(ApiError::internal(e)))?;
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .cookie(receipt_removal())
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
 /// Removes the receipt cookie from the browser.
 pub fn receipt_removal() -> Cookie<'static> {
     let mut gone = Cookie::build(RECEIPT_COOKIE, "").path("/").finish();

@@ -9,7 +9,6 @@ use gongkai_workflow::{Case, Role};
 use serde::Deserialize;
 
 use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
-use crate::body::parse_value;
 use crate::error::ApiError;
 use crate::routes::account::{self, Login, Registration};
 use crate::routes::can_see;
@@ -211,10 +210,7 @@ pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody)
         );
         return apply_page(&state, &visitor, form, StatusCode::FORBIDDEN).await;
     }
-    let parsed = match form.to_json(&[]) {
-        Ok(v) => parse_value::<Filing>(v),
-        Err(errors) => Err(ApiError::invalid(errors)),
-    };
+    let parsed = form.parse::<Filing>(&[]);
     let outcome = match parsed {
         Ok(filing) => match api::filer(visitor.caller.clone()) {
             Ok(actor) => api::submit_filing(&state, actor, filing).await,
@@ -264,12 +260,7 @@ pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visi
             notice: api::FILING_NOTICE.to_owned(),
         },
     };
-    let html = page.render().map_err(|e| WebError(ApiError::internal(e)))?;
-    Ok(visitor
-        .respond(StatusCode::OK)
-        .cookie(super::receipt_removal())
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    super::show_receipt_once(&visitor, &page)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,10 +328,7 @@ pub async fn lookup(state: web::Data<AppState>, visitor: Visitor, body: FormBody
     let mut form = body.0;
     visitor.check(&form)?;
     let key = lookup_key(&form);
-    let checked = form
-        .to_json(&[])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<LookupKey>);
+    let checked = form.parse::<LookupKey>(&[]);
     let found = match checked {
         Ok(_) => api::look_up(&state, key.clone()).await,
         Err(e) => Err(e),
@@ -421,60 +409,39 @@ async fn after_code_action(
     }
 }
 
-pub async fn correction(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
-    let form = body.0;
+/// A correction or withdrawal by the query code's holder, from the lookup page.
+async fn code_action<T>(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: FormState,
+    done: &str,
+) -> WebResult
+where
+    T: api::CodeAction + serde::de::DeserializeOwned + crate::body::Validate,
+{
     visitor.check(&form)?;
-    let result = match form
-        .to_json(&[])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<CodeCorrection>)
-    {
+    let result = match form.parse::<T>(&[]) {
         Ok(b) => {
-            let key = LookupKey {
-                reference: b.reference,
-                query_code: b.query_code,
-            };
-            let command = gongkai_workflow::Command::ReceiveCorrection {
-                content: b.content,
-                received_on: None,
-                late_reason: None,
-            };
-            api::act_with_code(state.clone(), key, b.version, command).await
+            let (key, version, command) = b.into_parts();
+            api::act_with_code(state.clone(), key, version, command).await
         }
         Err(e) => Err(e),
     };
-    after_code_action(
+    after_code_action(state, visitor, form, result, done).await
+}
+
+pub async fn correction(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
+    code_action::<CodeCorrection>(
         state,
         visitor,
-        form,
-        result,
+        body.0,
         "补正材料已提交，答复期限自收到补正之日起重新计算。",
     )
     .await
 }
 
 pub async fn withdrawal(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
-    let form = body.0;
-    visitor.check(&form)?;
-    let result = match form
-        .to_json(&[])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<CodeWithdrawal>)
-    {
-        Ok(b) => {
-            let key = LookupKey {
-                reference: b.reference,
-                query_code: b.query_code,
-            };
-            let command = gongkai_workflow::Command::Withdraw {
-                reason: b.reason,
-                withdrawn_on: None,
-            };
-            api::act_with_code(state.clone(), key, b.version, command).await
-        }
-        Err(e) => Err(e),
-    };
-    after_code_action(state, visitor, form, result, "申请已撤回。").await
+    code_action::<CodeWithdrawal>(state, visitor, body.0, "申请已撤回。").await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -530,10 +497,7 @@ pub async fn login(
     let mut form = body.0;
     visitor.check(&form)?;
     let next = safe_next(Some(form.v("next")));
-    let parsed = form
-        .to_json(&["next"])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<Login>);
+    let parsed = form.parse::<Login>(&["next"]);
     let result = match parsed {
         Ok(login) => account::open_session(&req, &state, login).await,
         Err(e) => Err(e),
@@ -611,10 +575,7 @@ pub async fn register(
 ) -> WebResult {
     let mut form = body.0;
     visitor.check(&form)?;
-    let parsed = form
-        .to_json(&[])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<Registration>);
+    let parsed = form.parse::<Registration>(&[]);
     let result = match parsed {
         Ok(r) => {
             let login = Login {
@@ -874,11 +835,7 @@ pub async fn change_password(
     let c = visitor.signed_in("/account/password")?.clone();
     let mut form = body.0;
     visitor.check(&form)?;
-    let result = match form
-        .to_json(&[])
-        .map_err(ApiError::invalid)
-        .and_then(parse_value::<account::PasswordChange>)
-    {
+    let result = match form.parse::<account::PasswordChange>(&[]) {
         Ok(change) => account::set_own_password(&state, c, change).await,
         Err(e) => Err(e),
     };

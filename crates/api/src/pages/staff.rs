@@ -996,12 +996,7 @@ pub async fn registered(
             version: view.version,
         },
     };
-    let html = page.render().map_err(|e| WebError(ApiError::internal(e)))?;
-    Ok(visitor
-        .respond(StatusCode::OK)
-        .cookie(super::receipt_removal())
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    super::show_receipt_once(&visitor, &page)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -378,6 +378,40 @@ impl Validate for CodeCorrection {
     }
 }
 
+/// A command of the query code's holder: the key, the version seen, the command.
+pub trait CodeAction {
+    fn into_parts(self) -> (LookupKey, u64, Command);
+}
+
+impl CodeAction for CodeCorrection {
+    fn into_parts(self) -> (LookupKey, u64, Command) {
+        let key = LookupKey {
+            reference: self.reference,
+            query_code: self.query_code,
+        };
+        let command = Command::ReceiveCorrection {
+            content: self.content,
+            received_on: None,
+            late_reason: None,
+        };
+        (key, self.version, command)
+    }
+}
+
+impl CodeAction for CodeWithdrawal {
+    fn into_parts(self) -> (LookupKey, u64, Command) {
+        let key = LookupKey {
+            reference: self.reference,
+            query_code: self.query_code,
+        };
+        let command = Command::Withdraw {
+            reason: self.reason,
+            withdrawn_on: None,
+        };
+        (key, self.version, command)
+    }
+}
+
 /// A withdrawal by the holder of the query code.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -438,18 +472,9 @@ pub async fn correction(
     state: web::Data<AppState>,
     body: Body<CodeCorrection>,
 ) -> ApiResult<web::Json<PublicCase>> {
-    let b = body.0;
-    let key = LookupKey {
-        reference: b.reference,
-        query_code: b.query_code,
-    };
-    let command = Command::ReceiveCorrection {
-        content: b.content,
-        received_on: None,
-        late_reason: None,
-    };
+    let (key, version, command) = body.0.into_parts();
     Ok(web::Json(
-        act_with_code(state, key, b.version, command).await?,
+        act_with_code(state, key, version, command).await?,
     ))
 }
 
@@ -466,16 +491,8 @@ pub async fn withdrawal(
     state: web::Data<AppState>,
     body: Body<CodeWithdrawal>,
 ) -> ApiResult<web::Json<PublicCase>> {
-    let b = body.0;
-    let key = LookupKey {
-        reference: b.reference,
-        query_code: b.query_code,
-    };
-    let command = Command::Withdraw {
-        reason: b.reason,
-        withdrawn_on: None,
-    };
+    let (key, version, command) = body.0.into_parts();
     Ok(web::Json(
-        act_with_code(state, key, b.version, command).await?,
+        act_with_code(state, key, version, command).await?,
     ))
 }
