@@ -39,38 +39,6 @@ pub enum Format {
     Html,
 }
 
-const HEADER: [&str; 7] = [
-    "自然人",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "其他",
-    "总计",
-];
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
-fn csv(t: &Table3) -> String {
-    let mut out = format!("行次,项目,{}\n", HEADER.join(","));
-    for (row, label, counts) in t.rows() {
-        let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
-        out.push_str(&format!(
-            "{},{},{}\n",
-            csv_field(&row),
-            csv_field(&label),
-            cells.join(",")
-        ));
-    }
-    out
-}
-
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -156,7 +124,7 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         None => scope,
     };
     let text = match format {
-        Format::Csv => csv(&table),
+        Format::Csv => table.to_csv(),
         Format::Html => html(&table, &scope),
     };
     match output {

@@ -242,15 +242,12 @@ pub fn user_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<
 
 /// The actor a user acts as: role and department scope.
 pub fn actor_for(conn: &mut DbConnection, user: &User) -> StoreResult<Actor> {
-    let role = match user.role.as_str() {
-        "applicant" => Role::Applicant,
-        "clerk" => Role::Clerk,
-        "supervisor" => Role::Supervisor,
-        "admin" => Role::Admin,
-        other => {
+    let role = match Role::parse(&user.role) {
+        Some(r) if r != Role::System => r,
+        _ => {
             return Err(StoreError::Corrupt(format!(
-                "user {} has role \"{other}\"",
-                user.id
+                "user {} has role \"{}\"",
+                user.id, user.role
             )));
         }
     };

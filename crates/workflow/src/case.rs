@@ -50,6 +50,24 @@ impl Status {
         }
     }
 
+    /// The status stored as `as_str` text (the projection's `status` column).
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::New,
+            Status::Received,
+            Status::Registered,
+            Status::Processing,
+            Status::UnderReview,
+            Status::Replied,
+            Status::Archived,
+            Status::Withdrawn,
+            Status::Abandoned,
+            Status::ClosedUnpaid,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Status::New => "未接收",
@@ -94,6 +112,19 @@ impl SubState {
             SubState::ConsultingAgency => "consulting_agency",
             SubState::Extended => "extended",
         }
+    }
+
+    /// The sub-state stored as `as_str` text.
+    pub fn parse(text: &str) -> Option<SubState> {
+        [
+            SubState::AwaitingCorrection,
+            SubState::AwaitingFee,
+            SubState::ConsultingThirdParty,
+            SubState::ConsultingAgency,
+            SubState::Extended,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {

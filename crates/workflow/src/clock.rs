@@ -540,11 +540,23 @@ impl WarningLevel {
         }
     }
 
+    /// The level stored as `as_str` text (the projection's `warning_level` column).
+    pub fn parse(text: &str) -> Option<WarningLevel> {
+        [
+            WarningLevel::Normal,
+            WarningLevel::DueSoon,
+            WarningLevel::Overdue,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == text)
+    }
+
+    /// The level as the queue, the dashboard and the clerks' guide name it.
     pub fn label_zh(self) -> &'static str {
         match self {
             WarningLevel::Normal => "正常",
             WarningLevel::DueSoon => "即将到期",
-            WarningLevel::Overdue => "已超期",
+            WarningLevel::Overdue => "已逾期",
         }
     }
 }

@@ -30,6 +30,19 @@ impl Role {
         }
     }
 
+    /// The role stored as `as_str` text.
+    pub fn parse(text: &str) -> Option<Role> {
+        [
+            Role::Applicant,
+            Role::Clerk,
+            Role::Supervisor,
+            Role::Admin,
+            Role::System,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Role::Applicant => "申请人",

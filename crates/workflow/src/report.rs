@@ -156,6 +156,29 @@ impl Table3 {
         t
     }
 
+    /// The table as CSV (UTF-8): a header of the applicant columns, then [`Table3::rows`].
+    pub fn to_csv(&self) -> String {
+        fn field(text: &str) -> String {
+            if text.contains([',', '"', '\n']) {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            } else {
+                text.to_owned()
+            }
+        }
+        let mut out =
+            "行次,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计\n".to_owned();
+        for (row, label, counts) in self.rows() {
+            let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
+            out.push_str(&format!(
+                "{},{},{}\n",
+                field(&row),
+                field(&label),
+                cells.join(",")
+            ));
+        }
+        out
+    }
+
     /// The report's rows in order: (row number, wording, counts), sub-totals included.
     pub fn rows(&self) -> Vec<(String, String, Counts)> {
         let mut out = vec![

@@ -14,7 +14,7 @@ use crate::body::parse_value;
 use crate::error::ApiError;
 use crate::routes::account::UserView;
 use crate::routes::admin::{
-    NewDepartment, NewUser, UserChange, add_user, admin, all_users, alter_user,
+    NewDepartment, NewUser, UserChange, add_department, add_user, admin, all_users, alter_user,
     install_calendar_year, preview_calendar_year, save_guide as store_guide,
 };
 use crate::routes::mail::{known, refused};
@@ -49,13 +49,7 @@ struct HomePage {
 
 impl HomePage {
     fn role_label(&self, role: &str) -> &'static str {
-        match role {
-            "applicant" => "申请人",
-            "clerk" => "承办人",
-            "supervisor" => "审核人",
-            "admin" => "系统管理员",
-            _ => "",
-        }
+        gongkai_workflow::Role::parse(role).map_or("", gongkai_workflow::Role::label_zh)
     }
 }
 
@@ -272,18 +266,7 @@ pub async fn create_department(
     visitor.check(&form)?;
     let agency = form.v("agency").to_owned();
     let result = match form.parse::<NewDepartment>(&["agency"]) {
-        Ok(d) => db(&state, move |conn, _| {
-            Ok(accounts::create_department(
-                conn,
-                &agency,
-                &d.code,
-                &d.name,
-                d.parent.as_deref(),
-                d.is_intake,
-            )?)
-        })
-        .await
-        .map(|_| ()),
+        Ok(d) => add_department(&state, agency, d).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {

@@ -301,7 +301,7 @@ impl RequestPage {
     /// The day of a timeline entry: its legal date, else the day (Beijing time) it happened.
     fn day(&self, t: &crate::views::TimelineEntry) -> String {
         t.date
-            .unwrap_or_else(|| t.at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive())
+            .unwrap_or_else(|| gongkai_workflow::clock::legal_date(t.at))
             .to_string()
     }
     fn can_correct(&self) -> bool {
@@ -504,12 +504,7 @@ pub async fn login(
     };
     match result {
         Ok((view, token)) => {
-            let role = match view.user.role.as_str() {
-                "applicant" => Role::Applicant,
-                "admin" => Role::Admin,
-                "supervisor" => Role::Supervisor,
-                _ => Role::Clerk,
-            };
+            let role = Role::parse(&view.user.role).unwrap_or(Role::Clerk);
             let to = if next.is_empty() {
                 home_of(role).to_owned()
             } else {
@@ -627,8 +622,9 @@ struct MyPage {
 }
 
 impl MyPage {
+    /// The status as the applicant's own request page names it.
     fn status_label(&self, status: &str) -> &'static str {
-        super::staff::status_label(status)
+        gongkai_workflow::Status::parse(status).map_or("", |s| s.label_zh())
     }
 }
 

@@ -163,12 +163,7 @@ pub async fn csv(
     query: web::Query<ReportQuery>,
 ) -> WebResult {
     let (table, _, _, _) = compute(&state, &visitor, query.into_inner()).await?;
-    let mut out =
-        "行次,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计\n".to_owned();
-    for (row, label, counts) in table.rows() {
-        let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
-        out.push_str(&format!("{row},{label},{}\n", cells.join(",")));
-    }
+    let out = table.to_csv();
     Ok(visitor
         .respond(StatusCode::OK)
         .content_type("text/csv; charset=utf-8")

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;
 use gongkai_store::{accounts, attachments, outbox};
 use gongkai_workflow::model::ConsultationKind;
-use gongkai_workflow::{EventKind, Role};
+use gongkai_workflow::{EventKind, Role, Status, SubState, WarningLevel};
 use serde::Deserialize;
 
 use super::actions::{self, ActionForm, Choices};
@@ -25,34 +25,17 @@ use crate::routes::supervision::build_dashboard;
 use crate::state::{AppState, Law, db};
 use crate::views::{CaseDetail, CaseSummary, DueView, timeline_text};
 
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "received" => "待登记",
-        "registered" => "已登记",
-        "processing" => "办理中",
-        "under_review" => "审核中",
-        "replied" => "已答复",
-        "archived" => "已归档",
-        "withdrawn" => "已撤回",
-        "abandoned" => "视为放弃",
-        "closed_unpaid" => "逾期未缴费终止",
-        _ => "未知",
-    }
-}
-
-fn sub_state_label(s: &str) -> &'static str {
-    match s {
-        "awaiting_correction" => "等待补正",
-        "awaiting_fee" => "等待缴费",
-        "consulting_third_party" => "征求第三方意见",
-        "consulting_agency" => "征求其他机关意见",
-        "extended" => "已延期",
-        _ => "",
+/// A status as the queue names it: a received request waits for the clerk's registration.
+fn status_label(status: &str) -> &'static str {
+    match Status::parse(status) {
+        Some(Status::Received) => "待登记",
+        Some(s) => s.label_zh(),
+        None => "未知",
     }
 }
 
 fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Shanghai).date_naive()
+    gongkai_workflow::clock::legal_date(Utc::now())
 }
 
 /// Names of departments and staff, for showing codes and ids as people read them.
@@ -106,11 +89,9 @@ pub struct Row {
 }
 
 fn level_label(level: &str) -> &'static str {
-    match level {
-        "overdue" => "已逾期",
-        "due_soon" => "即将到期",
-        _ => "正常",
-    }
+    WarningLevel::parse(level)
+        .unwrap_or(WarningLevel::Normal)
+        .label_zh()
 }
 
 fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
@@ -144,8 +125,8 @@ fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
         .clone()
         .unwrap_or_else(|| "normal".to_owned());
     let mut status = status_label(&s.status).to_owned();
-    if let Some(sub) = &s.sub_state {
-        status = format!("{status}·{}", sub_state_label(sub));
+    if let Some(sub) = s.sub_state.as_deref().and_then(SubState::parse) {
+        status = format!("{status}·{}", sub.label_zh());
     }
     Row {
         tracking_number: s
@@ -444,17 +425,6 @@ impl CasePage {
     }
 }
 
-fn notice_status(s: &str) -> &'static str {
-    match s {
-        "pending" => "待发送",
-        "sending" => "发送中",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "unaddressed" => "待打印送达",
-        _ => "",
-    }
-}
-
 fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
     let case = &d.case;
     // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
@@ -617,7 +587,7 @@ async fn render_case(
                 .map(|r| r.subject)
                 .unwrap_or_else(|_| "（通知）".to_owned()),
             };
-            let status = notice_status(&n.status).to_owned();
+            let status = crate::routes::mail::status_zh(&n.status).to_owned();
             notices.push((n.id, title, status));
         }
         Ok((detail, dir, Choices { departments, staff }, files, notices))
@@ -716,11 +686,7 @@ pub async fn upload(
         _ if too_large => Some(format!("文件超过 {} 字节的上限", limits.max_bytes)),
         None => Some("请选择要上传的文件".to_owned()),
         Some((name, _, _)) if name.trim().is_empty() => Some("请选择要上传的文件".to_owned()),
-        Some((_, t, _)) if !limits.content_types.iter().any(|x| x == t) => Some(format!(
-            "不接受类型为“{t}”的文件；可上传：{}",
-            limits.content_types.join(", ")
-        )),
-        _ => None,
+        Some((_, t, _)) => api::accepted_type(&limits, t).err().map(|e| e.detail),
     };
     if let Some(message) = problem {
         let mut form = FormState::default();
@@ -738,22 +704,7 @@ pub async fn upload(
     let Some((filename, content_type, bytes)) = file else {
         return Err(WebError(ApiError::internal("upload without a file")));
     };
-    let case_id = id.clone();
-    db(&state, move |conn, state| {
-        let row = crate::routes::visible_case(conn, &c, &case_id)?;
-        attachments::save(
-            conn,
-            &state.settings.attachments_dir,
-            &state.settings.attachment_limits,
-            &row.id,
-            &filename,
-            &content_type,
-            &bytes,
-            &c.user.id,
-        )?;
-        Ok(())
-    })
-    .await?;
+    api::store_attachment(&state, c, id.clone(), filename, content_type, bytes).await?;
     Ok(see_other(&format!("/staff/cases/{id}?done=upload")))
 }
 

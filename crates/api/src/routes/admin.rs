@@ -197,9 +197,17 @@ pub async fn create_department(
     body: Body<NewDepartment>,
 ) -> ApiResult<HttpResponse> {
     admin(&caller.0)?;
-    let agency = path.into_inner();
-    let d = body.0;
-    let created = db(&state, move |conn, _| {
+    let created = add_department(&state, path.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(DepartmentView::from(created)))
+}
+
+/// Creates a department of `agency`.
+pub async fn add_department(
+    state: &web::Data<AppState>,
+    agency: String,
+    d: NewDepartment,
+) -> ApiResult<accounts::Department> {
+    db(state, move |conn, _| {
         Ok(accounts::create_department(
             conn,
             &agency,
@@ -209,8 +217,7 @@ pub async fn create_department(
             d.is_intake,
         )?)
     })
-    .await?;
-    Ok(HttpResponse::Created().json(DepartmentView::from(created)))
+    .await
 }
 
 #[utoipa::path(

@@ -689,15 +689,7 @@ pub async fn upload(
     let id = path.into_inner();
     let content_type = crate::body::media_type(&req).unwrap_or_default();
     let limits = &state.settings.attachment_limits;
-    if !limits.content_types.iter().any(|t| t == &content_type) {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            format!(
-                "不接受类型为“{content_type}”的文件；可上传：{}",
-                limits.content_types.join(", ")
-            ),
-        ));
-    }
+    accepted_type(limits, &content_type)?;
     let filename = query.into_inner().filename;
     let max = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
     let bytes = payload
@@ -710,9 +702,36 @@ pub async fn upload(
             )
         })?
         .map_err(|e| ApiError::new(ErrorCode::MalformedBody, format!("无法读取上传的文件：{e}")))?;
-    let out = db(&state, move |conn, state| {
+    let saved = store_attachment(&state, c, id, filename, content_type, bytes.to_vec()).await?;
+    Ok(HttpResponse::Created().json(AttachmentView::from(saved)))
+}
+
+/// Refuses a file type the settings do not accept (415, naming the accepted ones).
+pub fn accepted_type(limits: &attachments::Limits, content_type: &str) -> ApiResult<()> {
+    if limits.content_types.iter().any(|t| t == content_type) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        format!(
+            "不接受类型为“{content_type}”的文件；可上传：{}",
+            limits.content_types.join(", ")
+        ),
+    ))
+}
+
+/// Stores a file uploaded by `c` to case `id`, if `c` may see the case.
+pub async fn store_attachment(
+    state: &web::Data<AppState>,
+    c: crate::auth::Caller,
+    id: String,
+    filename: String,
+    content_type: String,
+    bytes: Vec<u8>,
+) -> ApiResult<Attachment> {
+    db(state, move |conn, state| {
         let row = visible_case(conn, &c, &id)?;
-        let saved = attachments::save(
+        Ok(attachments::save(
             conn,
             &state.settings.attachments_dir,
             &state.settings.attachment_limits,
@@ -721,11 +740,9 @@ pub async fn upload(
             &content_type,
             &bytes,
             &c.user.id,
-        )?;
-        Ok(AttachmentView::from(saved))
+        )?)
     })
-    .await?;
-    Ok(HttpResponse::Created().json(out))
+    .await
 }
 
 #[utoipa::path(

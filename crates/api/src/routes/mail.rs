@@ -88,7 +88,7 @@ fn watcher(c: &Caller) -> ApiResult<()> {
 }
 
 /// An outbox status as staff read it.
-fn status_zh(status: &str) -> &'static str {
+pub(crate) fn status_zh(status: &str) -> &'static str {
     match status {
         "pending" => "待发送",
         "sending" => "发送中",
