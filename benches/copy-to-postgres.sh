@@ -12,11 +12,14 @@ bin="${GONGKAI_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/gongkai-target}/release/gon
 DATABASE_URL="$dst" "$bin" migrate
 # Parents before children (foreign keys).
 for table in agencies departments users user_departments applicant_profiles tracking_counters \
-    cases case_events attachments outbox jobs sessions login_failures settings calendar_years; do
+    cases case_events attachments outbox jobs sessions login_failures settings calendar_years \
+    case_texts frequent_marks; do
     cols="$(sqlite3 "$src" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")"
     start=$(date +%s)
     sqlite3 -csv "$src" "SELECT $cols FROM $table" |
         psql "$dst" -q -v ON_ERROR_STOP=1 -c "\\copy $table ($cols) FROM STDIN WITH (FORMAT csv)"
     echo "$table: $(psql "$dst" -qAtc "SELECT count(*) FROM $table") rows in $(($(date +%s) - start)) s"
 done
+# case_texts.id came along: the sequence continues after it.
+psql "$dst" -q -c "SELECT setval(pg_get_serial_sequence('case_texts', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM case_texts), false)"
 psql "$dst" -q -c 'VACUUM ANALYZE'

@@ -83,28 +83,72 @@ const ORGS: [Org; 3] = [
     ),
 ];
 
-const SUBJECTS: [&str; 8] = [
-    "2025年度老旧小区综合整治项目清单及资金安排",
-    "某地块国有土地使用权出让合同及规划条件",
-    "本区义务教育阶段学校划片方案及依据",
-    "某建设项目环境影响评价文件及批复",
-    "2024年度部门预算及“三公”经费执行情况",
-    "某路段拓宽工程征收补偿方案",
-    "城市更新项目立项批复及可行性研究报告",
-    "居民水电气价格调整听证会记录",
+/// Requests are made of a year, a place and a subject, and now and then a project number, so
+/// that search and frequent-request detection meet a realistic spread: many distinct requests,
+/// and the same request asked by several people.
+const PLACES: [&str; 24] = [
+    "朝阳区",
+    "海淀区",
+    "东城区",
+    "西城区",
+    "丰台区",
+    "石景山区",
+    "通州区",
+    "顺义区",
+    "望京街道",
+    "建外街道",
+    "中关村街道",
+    "学院路街道",
+    "和平里街道",
+    "什刹海街道",
+    "卢沟桥街道",
+    "八宝山街道",
+    "潞城镇",
+    "后沙峪镇",
+    "亦庄地区",
+    "回龙观地区",
+    "天通苑地区",
+    "大兴国际机场临空区",
+    "城市副中心",
+    "首钢园区",
 ];
 
-const NAMES: [&str; 10] = [
-    "王小明",
-    "李娜",
-    "张伟",
-    "刘洋",
-    "陈静",
-    "杨帆",
-    "赵磊",
-    "黄敏",
-    "周杰",
-    "吴芳",
+const SUBJECTS: [&str; 24] = [
+    "老旧小区综合整治项目清单及资金安排",
+    "国有土地使用权出让合同及规划条件",
+    "义务教育阶段学校划片方案及依据",
+    "建设项目环境影响评价文件及批复",
+    "部门预算及“三公”经费执行情况",
+    "道路拓宽工程征收补偿方案",
+    "城市更新项目立项批复及可行性研究报告",
+    "居民水电气价格调整听证会记录",
+    "棚户区改造安置房分配方案",
+    "违法建设拆除决定书及执法依据",
+    "公共租赁住房配租结果",
+    "农村集体土地征收批复文件",
+    "垃圾分类处理设施建设规划",
+    "养老服务机构补贴发放明细",
+    "轨道交通站点周边控制性详细规划",
+    "河道治理工程招标文件及中标结果",
+    "食品安全监督抽检结果",
+    "行政处罚决定书",
+    "停车设施建设运营补贴政策",
+    "供暖价格成本监审报告",
+    "医疗机构设置规划",
+    "工业用地租金标准",
+    "历史文化街区保护规划",
+    "政府购买服务项目合同",
+];
+
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗",
+];
+
+const GIVEN: [&str; 30] = [
+    "小明", "娜", "伟", "洋", "静", "帆", "磊", "敏", "杰", "芳", "秀英", "建国", "海燕", "志强",
+    "丽", "军", "桂兰", "浩", "子涵", "雨轩", "建华", "玉梅", "晨", "思远", "欣怡", "国庆", "婷",
+    "鹏", "佳琪", "文博",
 ];
 
 /// The agencies, their departments and their staff (three clerks and a chief per department,
@@ -276,9 +320,13 @@ fn one_case(
         93..97 => ApplicantType::LegalService,
         _ => ApplicantType::OtherOrganisation,
     };
-    let person = NAMES[rng.random_range(0..NAMES.len())];
+    let person = format!(
+        "{}{}",
+        SURNAMES[rng.random_range(0..SURNAMES.len())],
+        GIVEN[rng.random_range(0..GIVEN.len())]
+    );
     let name = match kind {
-        ApplicantType::NaturalPerson => person.to_owned(),
+        ApplicantType::NaturalPerson => person.clone(),
         ApplicantType::LegalService => format!("北京{person}律师事务所"),
         ApplicantType::Research => format!("{person}城市研究院"),
         _ => format!("北京{person}科技有限公司"),
@@ -316,7 +364,18 @@ fn one_case(
                 address: Some("北京市朝阳区建国路1号".to_owned()),
             },
             request: RequestDetails {
-                description: SUBJECTS[rng.random_range(0..SUBJECTS.len())].to_owned(),
+                description: {
+                    let mut d = format!(
+                        "{}年{}{}",
+                        rng.random_range(2018..=received.year()),
+                        PLACES[rng.random_range(0..PLACES.len())],
+                        SUBJECTS[rng.random_range(0..SUBJECTS.len())]
+                    );
+                    if rng.random_bool(0.3) {
+                        d.push_str(&format!("（项目编号 {}）", rng.random_range(1000..100_000)));
+                    }
+                    d
+                },
                 document_number: None,
                 carrier: Carrier::Electronic,
                 delivery: Delivery::Email,

@@ -111,7 +111,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Commands::Calendar(cmd) => calendar::run(cmd, &cli),
         Commands::Deadline(args) => load_law(&cli).and_then(|law| deadline::run(args, &law)),
-        Commands::Migrate { status } => settings(&cli).and_then(|c| migrate::run(&c, *status)),
+        Commands::Migrate { status } => settings(&cli)
+            .and_then(|c| load_law(&cli).and_then(|law| migrate::run(&c, &law, *status))),
         Commands::Audit(cmd) => settings(&cli).and_then(|c| audit::run(cmd, &c)),
         Commands::Report(cmd) => settings(&cli).and_then(|c| report::run(cmd, &c)),
         Commands::Serve => {

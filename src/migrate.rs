@@ -7,7 +7,7 @@ use gongkai_store::migrations;
 use crate::config::Config;
 use crate::database;
 
-pub fn run(config: &Config, status: bool) -> anyhow::Result<ExitCode> {
+pub fn run(config: &Config, law: &crate::Law, status: bool) -> anyhow::Result<ExitCode> {
     let (url, mut conn) = database::open(config)?;
     if status {
         println!("{} ({})", url.redacted(), url.backend());
@@ -37,5 +37,30 @@ pub fn run(config: &Config, status: bool) -> anyhow::Result<ExitCode> {
             applied.join(", ")
         );
     }
+    backfill(&mut conn, law)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fills the columns and search text that later migrations added for cases stored before them
+/// (nothing to do on an up-to-date database).
+pub fn backfill(
+    conn: &mut gongkai_store::db::DbConnection,
+    law: &crate::Law,
+) -> anyhow::Result<()> {
+    let bar = database::progress(0, "filling statistics and search text")?;
+    let filled = gongkai_store::recompute::backfill_derived(
+        conn,
+        &law.calendar,
+        &law.statute,
+        500,
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )?;
+    bar.finish_and_clear();
+    if filled > 0 {
+        tracing::info!(cases = filled, "filled statistics columns and search text");
+    }
+    Ok(())
 }

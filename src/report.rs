@@ -1,5 +1,5 @@
-//! `gongkai report annual`: table 三 of the annual report (收到和处理政府信息公开申请情况) as CSV
-//! or HTML, computed from the events.
+//! `gongkai report annual`: tables 三 (收到和处理政府信息公开申请情况) and 四 (行政复议、行政诉讼
+//! 情况) of the annual report as CSV, HTML or Excel, computed from the events.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use gongkai_store::accounts;
-use gongkai_workflow::report::Table3;
+use gongkai_workflow::report::{AnnualReport, TABLE4_COLUMNS};
 
 use crate::config::Config;
 use crate::database;
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
-    /// Table 三 of the annual report for a year (国办公开办函〔2021〕30号 layout).
+    /// Tables 三 and 四 of the annual report for a year (国办公开办函〔2021〕30号 layout).
     Annual {
         /// The report year, e.g. 2025.
         #[arg(long)]
@@ -37,6 +37,9 @@ pub enum ReportCommand {
 pub enum Format {
     Csv,
     Html,
+    /// An Excel workbook (one sheet per table); needs --output unless standard output is
+    /// redirected.
+    Xlsx,
 }
 
 fn escape(text: &str) -> String {
@@ -46,7 +49,8 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn html(t: &Table3, scope: &str) -> String {
+fn html(report: &AnnualReport, scope: &str) -> String {
+    let t = &report.table3;
     let mut rows = String::new();
     for (row, label, counts) in t.rows() {
         let cells: String = counts.iter().map(|n| format!("<td>{n}</td>")).collect();
@@ -61,9 +65,24 @@ fn html(t: &Table3, scope: &str) -> String {
 <style>body{{font-family:\"SimSun\",\"Songti SC\",serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #000;padding:4px 8px;text-align:center}}th.label{{text-align:left;font-weight:normal}}</style></head>\n\
 <body><h1>三、收到和处理政府信息公开申请情况</h1><p>{scope} · {year} 年度</p>\n<table>\n\
 <tr><th rowspan=\"2\" colspan=\"2\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th><th rowspan=\"2\">自然人</th><th colspan=\"5\">法人或其他组织</th><th rowspan=\"2\">总计</th></tr>\n\
-<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th></tr>\n{rows}</table></body></html>\n",
+<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th></tr>\n{rows}</table>\n\
+<h1>四、政府信息公开行政复议、行政诉讼情况</h1>\n<table>\n\
+<tr><th colspan=\"5\" rowspan=\"2\">行政复议</th><th colspan=\"10\">行政诉讼</th></tr>\n\
+<tr><th colspan=\"5\">未经复议直接起诉</th><th colspan=\"5\">复议后起诉</th></tr>\n\
+<tr>{heads}</tr>\n<tr>{cells}</tr>\n</table></body></html>\n",
         year = t.year,
         scope = escape(scope),
+        heads = TABLE4_COLUMNS
+            .iter()
+            .map(|c| format!("<th>{c}</th>"))
+            .collect::<String>()
+            .repeat(3),
+        cells = report
+            .table4
+            .cells()
+            .iter()
+            .map(|n| format!("<td>{n}</td>"))
+            .collect::<String>(),
     )
 }
 
@@ -108,7 +127,13 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         }
     }
     let bar = database::progress(0, "counting")?;
-    let table = gongkai_store::report::table3(
+    if matches!(format, Format::Xlsx)
+        && output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        anyhow::bail!("--format xlsx: give --output FILE (a workbook is not for the terminal)");
+    }
+    let report = gongkai_store::report::annual(
         &mut conn,
         *year,
         agency.as_deref(),
@@ -123,14 +148,16 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         Some(d) => format!("{scope} {d}"),
         None => scope,
     };
-    let text = match format {
-        Format::Csv => table.to_csv(),
-        Format::Html => html(&table, &scope),
+    let bytes = match format {
+        Format::Csv => report.to_csv().into_bytes(),
+        Format::Html => html(&report, &scope).into_bytes(),
+        Format::Xlsx => gongkai_api::export::annual_xlsx(&report, &scope)
+            .map_err(|e| anyhow::anyhow!("cannot make the workbook: {e}"))?,
     };
     match output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::write(path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => std::io::stdout().write_all(text.as_bytes())?,
+        None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }

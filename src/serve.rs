@@ -19,7 +19,7 @@ use crate::config::Config;
 
 /// The connection pool on the configured database, migrated: pending migrations applied, a
 /// database newer than this binary refused.
-pub fn open_pool(config: &Config) -> anyhow::Result<gongkai_store::Pool> {
+pub fn open_pool(config: &Config, base: &Law) -> anyhow::Result<gongkai_store::Pool> {
     let url = DatabaseUrl::parse(&config.database.url)?;
     let options = SqliteOptions {
         busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
@@ -31,6 +31,13 @@ pub fn open_pool(config: &Config) -> anyhow::Result<gongkai_store::Pool> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
+    // Cases stored before a migration added derived columns get them now (also when another
+    // command applied that migration).
+    let law = Law {
+        calendar: calendar_in_force(&base.calendar, &mut conn)?,
+        statute: base.statute.clone(),
+    };
+    crate::migrate::backfill(&mut conn, &law)?;
     Ok(pool)
 }
 
@@ -47,7 +54,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
             config.database.pool_size
         );
     }
-    let pool = open_pool(config)?;
+    let pool = open_pool(config, &law)?;
     let mut conn = pool.get().context("cannot connect to the database")?;
     let calendar = calendar_in_force(&law.calendar, &mut conn)?;
     first_admin(&mut conn)?;

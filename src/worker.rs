@@ -134,7 +134,7 @@ fn scheduler_pass(pool: &Pool, law: &Law, stop: &AtomicBool) {
 /// Ctrl-C (the notice in hand is finished first).
 pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<ExitCode> {
     config.mail.check().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pool = crate::serve::open_pool(config)?;
+    let pool = crate::serve::open_pool(config, &base)?;
     let in_force = {
         let mut conn = pool.get().context("cannot connect to the database")?;
         let calendar = crate::serve::calendar_in_force(&base.calendar, &mut conn)?;

@@ -1380,6 +1380,18 @@ fn authorization_matrix_of_every_route_and_role() {
             // Supervision.
             row("GET",  "/api/v1/supervision/reviews", Empty,                     [401, 403, 403, 403, 403, 200, 200]),
             row("GET",  "/api/v1/supervision/dashboard", Empty,                   [401, 403, 403, 403, 403, 200, 200]),
+            // Search, statistics, reports, frequent requests. Another department's clerk may
+            // search (and finds nothing of gk-gkb); marking a group that names a case nobody
+            // has is 404 to those allowed to mark.
+            row("GET",  "/api/v1/search?q=%E8%80%81%E6%97%A7", Empty,               [401, 403, 403, 200, 200, 200, 200]),
+            row("GET",  "/api/v1/statistics/monthly", Empty,                      [401, 403, 403, 403, 403, 200, 200]),
+            row("GET",  "/api/v1/reports/annual?year=2025", Empty,                [401, 403, 403, 403, 403, 200, 200]),
+            row("GET",  "/api/v1/frequent", Empty,                                [401, 403, 403, 403, 403, 200, 200]),
+            row("POST", "/api/v1/frequent/marks",
+                Json(json!({"from": "2026-01-01", "to": "2026-03-31", "case_ids": [case, MISSING],
+                            "note": "建议主动公开"})),                             [401, 403, 403, 403, 403, 404, 404]),
+            row("GET",  "/api/v1/frequent/marks", Empty,                          [401, 403, 403, 403, 403, 200, 200]),
+            row("GET",  "/api/v1/cases/{case}/similar", Empty,                    [401, 403, 403, 200, 404, 200, 200]),
             // Administration.
             row("POST", "/api/v1/admin/agencies",
                 Json(json!({"code": "ag-{who}", "name": "机关", "tracking_prefix": "AG"})),

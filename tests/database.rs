@@ -19,7 +19,7 @@ fn migrate_demo_audit_and_recompute() {
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         assert!(
             text(&o.stdout)
-                .contains("applied 5 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005"),
+                .contains("applied 6 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005, 20261123000006"),
             "{}",
             text(&o.stdout)
         );
@@ -138,19 +138,21 @@ fn bad_database_urls_and_newer_databases_are_refused_clearly() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `gongkai report annual`: table 三 from the events of a demo database. Every request is new
+/// `gongkai report annual`: tables 三 and 四 from the events of a demo database. Every request is new
 /// in exactly one year, what one year carries out the next carries in, each year's columns
 /// balance (一 + 二 = 三（七） + 四, 三（七） = the 21 outcome rows), the agencies add up to the
 /// whole, and a report asked twice is the same. Bad arguments are refused with a message.
 #[test]
-fn annual_report_table_three_balances_across_years_and_agencies() {
+fn annual_report_balances_across_years_and_agencies() {
     fn table(db: &support::Db, args: &[&str]) -> Vec<(String, Vec<u64>)> {
         let mut all = vec!["report", "annual"];
         all.extend_from_slice(args);
         let o = db.run(&all);
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         let csv = text(&o.stdout);
-        let mut lines = csv.lines();
+        // Table 三 under its title, then a blank line and table 四.
+        let mut lines = csv.lines().take_while(|l| !l.is_empty());
+        assert_eq!(lines.next().unwrap(), "三、收到和处理政府信息公开申请情况");
         assert_eq!(
             lines.next().unwrap(),
             "行次,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计"
@@ -216,6 +218,27 @@ fn annual_report_table_three_balances_across_years_and_agencies() {
         );
         let html = db.run(&["report", "annual", "--year", "2025", "--format", "html"]);
         assert!(text(&html.stdout).contains("三、收到和处理政府信息公开申请情况"));
+        assert!(text(&html.stdout).contains("四、政府信息公开行政复议、行政诉讼情况"));
+        let csv = text(&db.run(&["report", "annual", "--year", "2025"]).stdout);
+        assert!(csv.contains(
+            "\n四、政府信息公开行政复议、行政诉讼情况\n类别,项目,数量\n行政复议,结果维持,"
+        ));
+        // Excel: a workbook written to the file given.
+        let xlsx = std::env::temp_dir().join(format!("gongkai-report-{}.xlsx", std::process::id()));
+        let o = db.run(&[
+            "report",
+            "annual",
+            "--year",
+            "2025",
+            "--format",
+            "xlsx",
+            "--output",
+            xlsx.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let bytes = std::fs::read(&xlsx).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{}: not a zip/xlsx", db.name);
+        let _ = std::fs::remove_file(&xlsx);
         let bad = db.run(&["report", "annual", "--year", "2025", "--agency", "nope"]);
         assert_eq!(bad.status.code(), Some(1));
         assert!(

@@ -240,7 +240,8 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::DateInFuture
         | R::DateTooEarly
         | R::ReceiptDateRequired
-        | R::ExtensionTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::ExtensionTooLong
+        | R::RemedyNotFound => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

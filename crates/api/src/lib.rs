@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod export;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
@@ -35,6 +36,7 @@ use crate::error::ApiError;
         (name = "account", description = "账号与会话"),
         (name = "cases", description = "登记与办理"),
         (name = "supervision", description = "审核与电子监察"),
+        (name = "insight", description = "检索、统计、年度报告、多次申请"),
         (name = "notices", description = "通知：发送记录、重发、打印"),
         (name = "admin", description = "系统管理"),
         (name = "operations", description = "运行状态")
@@ -77,6 +79,13 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(cases::download)
         .service(supervision::reviews)
         .service(supervision::dashboard)
+        .service(insight::search_cases)
+        .service(insight::monthly)
+        .service(insight::annual)
+        .service(insight::frequent)
+        .service(insight::create_mark)
+        .service(insight::list_marks)
+        .service(insight::case_similar)
         .service(admin::create_agency)
         .service(admin::create_department)
         .service(admin::users)
@@ -246,6 +255,7 @@ mod tests {
             ("/api/v1", include_str!("routes/account.rs")),
             ("/api/v1", include_str!("routes/cases.rs")),
             ("/api/v1", include_str!("routes/supervision.rs")),
+            ("/api/v1", include_str!("routes/insight.rs")),
             ("/api/v1", include_str!("routes/admin.rs")),
             ("/api/v1", include_str!("routes/mail.rs")),
             ("", include_str!("routes/ops.rs")),

@@ -220,7 +220,9 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::ReplyDrafted { .. }
         | EventKind::SubmittedForReview
         | EventKind::ReplyReturned { .. }
-        | EventKind::BreachRecorded { .. } => return None,
+        | EventKind::BreachRecorded { .. }
+        | EventKind::RemedyRecorded { .. }
+        | EventKind::RemedyDecided { .. } => return None,
     })
 }
 

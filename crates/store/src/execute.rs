@@ -61,6 +61,11 @@ pub struct CaseRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub replied_on: Option<NaiveDate>,
+    pub reply_due_on: Option<NaiveDate>,
+    pub reply_days: Option<i32>,
+    pub concluded_on: Option<NaiveDate>,
+    pub applicant_key: Option<String>,
 }
 
 fn enum_name<T: serde::Serialize>(value: &T) -> Option<String> {
@@ -120,6 +125,19 @@ pub(crate) fn project(
     };
     row.outcome = outcome;
     row.outcome_ground = ground;
+    // For the monthly statistics: when the reply was given, whether in time, and how many
+    // working days it took from the receipt date (pauses included: the applicant's wait).
+    row.replied_on = case.replied_on;
+    row.reply_due_on = case
+        .replied_on
+        .and_then(|_| case.reply_due_any_status(calendar, statute))
+        .and_then(|d| d.due);
+    row.reply_days = case
+        .replied_on
+        .zip(case.receipt_date)
+        .map(|(r, start)| i32::try_from(calendar.working_days_between(start, r)).unwrap_or(0));
+    row.concluded_on = case.concluded_on;
+    row.applicant_key = case.applicant.identity_key();
     row.version = i64::try_from(case.version).unwrap_or(i64::MAX);
     row.updated_at = to_micros(now.naive_utc());
 }
@@ -196,6 +214,11 @@ pub fn receive_within(
         version: 0,
         created_at: now,
         updated_at: now,
+        replied_on: None,
+        reply_due_on: None,
+        reply_days: None,
+        concluded_on: None,
+        applicant_key: None,
     };
     // A new case has no history to load and no version to claim: decide on the empty case,
     // insert the projection as it stands after the events, then the events (three statements
@@ -211,6 +234,7 @@ pub fn receive_within(
         .values(&row)
         .execute(conn)?;
     let rows = events::append(conn, &case_id, 0, events::GENESIS, &new_events)?;
+    crate::search::write_text(conn, &case_id, None, &case)?;
     let mut replay = Case::default();
     for (event, stored) in new_events.iter().zip(&rows) {
         replay = evolve(replay, event);
@@ -480,6 +504,7 @@ pub(crate) fn execute_in(
     let mut ctx = ctx.clone();
     ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
     let before = Case::from_events(&history);
+    let before_text = crate::search::SearchText::of(&before);
     let new_events = decide(&before, command, &ctx)?;
     let rows = events::append(conn, case_id, expected_version, &prev, &new_events)?;
     let mut case = before;
@@ -491,6 +516,7 @@ pub(crate) fn execute_in(
     diesel::update(cases::table.find(case_id))
         .set(&row)
         .execute(conn)?;
+    crate::search::write_text(conn, case_id, Some(&before_text), &case)?;
     Ok(Executed {
         case_id: case_id.to_owned(),
         version: case.version,

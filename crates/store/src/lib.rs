@@ -26,7 +26,10 @@ pub mod queries;
 pub mod recompute;
 pub mod report;
 pub mod schema;
+pub mod search;
 pub mod sessions;
+pub mod similar;
+pub mod stats;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};

@@ -213,3 +213,13 @@ pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, Option
         .select((cases::status, cases::warning_level, count_star()))
         .load(conn)?)
 }
+
+/// The request text of a case as search stores it (description and document number).
+pub fn case_text(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<String>> {
+    use crate::schema::case_texts;
+    Ok(case_texts::table
+        .filter(case_texts::case_id.eq(case_id))
+        .select(case_texts::description)
+        .first(conn)
+        .optional()?)
+}

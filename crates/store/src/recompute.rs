@@ -122,3 +122,63 @@ pub fn preview(
     }
     Ok((rows.len() as u64, changes))
 }
+
+/// Fills what migration 2026-11-23-000006 added (statistics columns, searchable text) for the
+/// cases stored before it, i.e. those without a `case_texts` row; in batches of `batch`, one
+/// transaction each. Returns how many cases were filled. Cheap when there is nothing to do.
+pub fn backfill_derived(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    statute: &Statute,
+    batch: usize,
+    mut progress: impl FnMut(u64, u64),
+) -> StoreResult<u64> {
+    use crate::schema::case_texts;
+    let ids: Vec<String> = cases::table
+        .left_join(case_texts::table)
+        .filter(case_texts::id.is_null())
+        .order(cases::id)
+        .select(cases::id)
+        .load(conn)?;
+    let total = ids.len() as u64;
+    let mut done = 0u64;
+    for chunk in ids.chunks(batch.max(1)) {
+        write_transaction(conn, |conn| -> StoreResult<()> {
+            for id in chunk {
+                let Some(mut row) = cases::table
+                    .find(id)
+                    .select(CaseRow::as_select())
+                    .first(conn)
+                    .optional()?
+                else {
+                    continue;
+                };
+                let case = Case::from_events(&events::load(conn, id)?);
+                if i64::try_from(case.version).unwrap_or(i64::MAX) != row.version {
+                    continue;
+                }
+                // The projection as of its last change: only the new columns differ.
+                let updated_at = row.updated_at;
+                let now = DateTime::from_naive_utc_and_offset(updated_at, Utc);
+                let warning = row.warning_level.clone();
+                project(&mut row, &case, calendar, statute, now);
+                diesel::update(cases::table.find(id))
+                    .filter(cases::version.eq(row.version))
+                    .set((
+                        cases::replied_on.eq(row.replied_on),
+                        cases::reply_due_on.eq(row.reply_due_on),
+                        cases::reply_days.eq(row.reply_days),
+                        cases::concluded_on.eq(row.concluded_on),
+                        cases::applicant_key.eq(row.applicant_key.clone()),
+                        cases::warning_level.eq(warning),
+                    ))
+                    .execute(conn)?;
+                crate::search::write_text(conn, id, None, &case)?;
+            }
+            Ok(())
+        })?;
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    Ok(done)
+}

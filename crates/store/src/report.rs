@@ -2,13 +2,13 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use gongkai_workflow::report::{Table3, contribution};
+use gongkai_workflow::report::{AnnualReport, Table3, Table4, contribution};
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::events;
 use crate::queries::OPEN_STATUSES;
-use crate::schema::cases;
+use crate::schema::{case_events, cases};
 
 /// Midnight of 1 January `year` in Beijing, as the naive UTC instant the tables store.
 fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
@@ -58,4 +58,51 @@ pub fn table3(
         }
     }
     Ok(table)
+}
+
+/// Table 四 of `year`: the reconsiderations and lawsuits recorded during the year on the cases
+/// of the scope, with their results as recorded by its end.
+pub fn table4(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    department: Option<&str>,
+) -> StoreResult<Table4> {
+    let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
+        return Ok(Table4::new(year));
+    };
+    let mut q = case_events::table
+        .inner_join(cases::table)
+        .filter(case_events::kind.eq("remedy_recorded"))
+        .filter(case_events::recorded_at.ge(start))
+        .filter(case_events::recorded_at.lt(next))
+        .select(cases::id)
+        .distinct()
+        .into_boxed();
+    if let Some(a) = agency {
+        q = q.filter(cases::agency_code.eq(a.to_owned()));
+    }
+    if let Some(d) = department {
+        q = q.filter(cases::department_code.eq(d.to_owned()));
+    }
+    let ids: Vec<String> = q.load(conn)?;
+    let mut table = Table4::new(year);
+    for id in &ids {
+        table.add_case(&events::load(conn, id)?);
+    }
+    Ok(table)
+}
+
+/// Tables 三 and 四 of `year` for the scope (see [`table3`]).
+pub fn annual(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    department: Option<&str>,
+    progress: impl FnMut(u64, u64),
+) -> StoreResult<AnnualReport> {
+    Ok(AnnualReport {
+        table3: table3(conn, year, agency, department, progress)?,
+        table4: table4(conn, year, agency, department)?,
+    })
 }

@@ -95,6 +95,35 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        replied_on -> Nullable<Date>,
+        reply_due_on -> Nullable<Date>,
+        reply_days -> Nullable<Integer>,
+        concluded_on -> Nullable<Date>,
+        applicant_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_texts (id) {
+        id -> BigInt,
+        case_id -> Text,
+        name -> Text,
+        description -> Text,
+        reply -> Text,
+    }
+}
+
+diesel::table! {
+    frequent_marks (id) {
+        id -> Text,
+        agency_code -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        representative -> Text,
+        case_ids -> Text,
+        note -> Text,
+        marked_by -> Text,
+        marked_at -> Timestamp,
     }
 }
 
@@ -204,6 +233,7 @@ diesel::joinable!(departments -> agencies (agency_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox -> cases (case_id));
+diesel::joinable!(case_texts -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
 diesel::joinable!(user_departments -> users (user_id));
 diesel::joinable!(user_departments -> departments (department_code));
@@ -224,4 +254,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     settings,
     calendar_years,
+    case_texts,
+    frequent_marks,
 );

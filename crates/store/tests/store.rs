@@ -83,7 +83,14 @@ fn both_backends_have_the_same_migrations_by_name() {
             .collect::<Vec<_>>()
             .join("\n")
     };
+    // Full-text search is where the backends differ by design: FTS5 (a virtual table and its
+    // triggers) on SQLite, pg_trgm (an extension and a GIN index) on PostgreSQL. The tables
+    // diesel reads are the same on both, and every store test uses them on both.
+    const DIFFERENT_ON_PURPOSE: [&str; 1] = ["2026-11-23-000006_statistics_search"];
     for name in names("sqlite") {
+        if DIFFERENT_ON_PURPOSE.contains(&name.as_str()) {
+            continue;
+        }
         for file in ["up.sql", "down.sql"] {
             assert_eq!(
                 statements(format!("{root}/sqlite/{name}/{file}")),
@@ -1002,7 +1009,7 @@ fn audit_also_finds_deleted_cases_and_inserted_events() {
                 .execute(&mut c)
                 .unwrap();
         }
-        for table in ["outbox", "cases"] {
+        for table in ["outbox", "case_texts", "cases"] {
             let column = if table == "cases" { "id" } else { "case_id" };
             diesel::sql_query(format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind::<diesel::sql_types::Text, _>(&ids[1])

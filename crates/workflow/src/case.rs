@@ -10,7 +10,7 @@ use crate::clock::{
 };
 use crate::model::{
     Applicant, Breach, Channel, ConsultationKind, Delivery, Event, EventKind, FeeMethod, Opinion,
-    Order, Reply, RequestDetails,
+    Order, Remedy, Reply, RequestDetails,
 };
 use crate::outcome::{OtherGround, Outcome};
 use crate::statute::{PauseKind, Statute, StatuteProfile};
@@ -196,6 +196,15 @@ pub struct BreachRecord {
     pub on: NaiveDate,
 }
 
+/// A reconsideration or lawsuit recorded on the case; `remedy.result` is the latest decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemedyRecord {
+    /// 1 for the first recorded on the case.
+    pub id: u32,
+    pub remedy: Remedy,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// Where the reply clock counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockStart {
@@ -242,6 +251,9 @@ pub struct Case {
     pub concluded_on: Option<NaiveDate>,
     pub archived_on: Option<NaiveDate>,
     pub orders: Vec<Order>,
+    /// Reconsiderations and lawsuits about the request, in the order recorded.
+    #[serde(default)]
+    pub remedies: Vec<RemedyRecord>,
     pub breaches: Vec<BreachRecord>,
     pub updated_at: Option<DateTime<Utc>>,
     /// The latest legal date of any event: nothing that ends the case can predate it.
@@ -253,7 +265,14 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     case.updated_at = Some(event.at);
     let date = event.legal_date.unwrap_or_else(|| legal_date(event.at));
-    case.last_legal_date = case.last_legal_date.max(Some(date));
+    // A reconsideration or lawsuit is recorded about the case, not an act in it: it moves no
+    // date the handling depends on.
+    if !matches!(
+        event.kind,
+        EventKind::RemedyRecorded { .. } | EventKind::RemedyDecided { .. }
+    ) {
+        case.last_legal_date = case.last_legal_date.max(Some(date));
+    }
     match &event.kind {
         EventKind::Received {
             channel,
@@ -477,6 +496,21 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             breach: *breach,
             on: date,
         }),
+        EventKind::RemedyRecorded { id, remedy } => case.remedies.push(RemedyRecord {
+            id: *id,
+            remedy: remedy.clone(),
+            recorded_at: event.at,
+        }),
+        EventKind::RemedyDecided {
+            id,
+            result,
+            decided_on,
+        } => {
+            if let Some(r) = case.remedies.iter_mut().find(|r| r.id == *id) {
+                r.remedy.result = Some(*result);
+                r.remedy.decided_on = Some(*decided_on);
+            }
+        }
     }
     case
 }

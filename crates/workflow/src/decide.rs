@@ -12,7 +12,7 @@ use crate::clock::legal_date;
 use crate::fee::fee_yuan;
 use crate::model::{
     Actor, Breach, Channel, Command, ConsultationKind, Event, EventKind, FeeMethod, Opinion,
-    Receive, Reply, Role,
+    Receive, Remedy, RemedyKind, RemedyResult, Reply, Role,
 };
 use crate::outcome::{CannotProvideGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
@@ -79,6 +79,8 @@ fn assignee_only(cmd: &Command) -> bool {
             | Command::ReceiveCorrection { .. }
             | Command::Withdraw { .. }
             | Command::RecordOverdue
+            | Command::RecordRemedy { .. }
+            | Command::DecideRemedy { .. }
     )
 }
 
@@ -197,6 +199,12 @@ impl Decider<'_, '_> {
                 withdrawn_on,
             } => d.withdraw(reason, withdrawn_on),
             Command::Reopen { order } => d.reopen(order),
+            Command::RecordRemedy { remedy } => d.record_remedy(remedy),
+            Command::DecideRemedy {
+                remedy,
+                result,
+                decided_on,
+            } => d.decide_remedy(remedy, result, decided_on),
             Command::RecordOverdue => d.record_overdue(),
         }
     }
@@ -1193,6 +1201,97 @@ impl Decider<'_, '_> {
             EventKind::Reopened {
                 order,
                 correction_notice_deadline,
+            },
+        )])
+    }
+
+    /// Records a reconsideration or lawsuit. Any case that was received can be the subject of
+    /// one (a failure to reply is itself challengeable), whatever its status now.
+    fn record_remedy(&self, mut remedy: Remedy) -> Result<Vec<Event>, Rejection> {
+        remedy.body = text(
+            &remedy.body,
+            "remedy.body",
+            match remedy.kind {
+                RemedyKind::Reconsideration => "复议机关",
+                RemedyKind::Litigation => "受理法院",
+            },
+            MAX_SHORT,
+        )?;
+        remedy.reference = optional_text(
+            remedy.reference.as_deref(),
+            "remedy.reference",
+            "案号",
+            MAX_SHORT,
+        )?;
+        if remedy.after_reconsideration && remedy.kind != RemedyKind::Litigation {
+            return no(
+                R::InvalidInput,
+                "remedy.after_reconsideration：只有行政诉讼才区分是否经过复议",
+            );
+        }
+        let floor = self.case.receipt_date.map(|d| (d, "收到申请之日"));
+        remedy.filed_on = self.legal(Some(remedy.filed_on), "remedy.filed_on", floor)?;
+        match (remedy.result, remedy.decided_on) {
+            (Some(_), Some(decided)) => {
+                remedy.decided_on = Some(self.legal(
+                    Some(decided),
+                    "remedy.decided_on",
+                    Some((remedy.filed_on, "提起之日")),
+                )?);
+            }
+            (None, None) => {}
+            (Some(_), None) => {
+                return no(
+                    R::InvalidInput,
+                    "remedy.decided_on：已有结果的，请填写决定或判决的日期",
+                );
+            }
+            (None, Some(_)) => {
+                return no(
+                    R::InvalidInput,
+                    "remedy.result：填写了审结日期的，请选择结果（维持、纠正或其他）",
+                );
+            }
+        }
+        let id = u32::try_from(self.case.remedies.len() + 1).unwrap_or(u32::MAX);
+        Ok(vec![
+            self.event(None, EventKind::RemedyRecorded { id, remedy }),
+        ])
+    }
+
+    fn decide_remedy(
+        &self,
+        id: u32,
+        result: RemedyResult,
+        decided_on: NaiveDate,
+    ) -> Result<Vec<Event>, Rejection> {
+        let Some(record) = self.case.remedies.iter().find(|r| r.id == id) else {
+            return no(
+                R::RemedyNotFound,
+                format!("remedy：本案没有第 {id} 项复议或诉讼记录"),
+            );
+        };
+        if let Some(done) = record.remedy.result {
+            return no(
+                R::RemedyAlreadyDecided,
+                format!(
+                    "第 {id} 项{}已审结（{}），不能再次登记结果",
+                    record.remedy.kind.label_zh(),
+                    done.label_zh()
+                ),
+            );
+        }
+        let decided_on = self.legal(
+            Some(decided_on),
+            "decided_on",
+            Some((record.remedy.filed_on, "提起之日")),
+        )?;
+        Ok(vec![self.event(
+            None,
+            EventKind::RemedyDecided {
+                id,
+                result,
+                decided_on,
             },
         )])
     }

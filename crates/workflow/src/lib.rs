@@ -35,6 +35,7 @@ pub mod notice;
 pub mod outcome;
 pub mod rejection;
 pub mod report;
+pub mod similar;
 pub mod statute;
 
 pub use calendar::{Calendar, CalendarError, CalendarIssue, CalendarYear, Holiday, parse_date};

@@ -208,6 +208,30 @@ pub struct Applicant {
     pub address: Option<String>,
 }
 
+impl Applicant {
+    /// Who the applicant is, for finding their earlier requests: the ID document or credit
+    /// code when given, else the phone number, else the email address, else the name;
+    /// normalised (no spaces or dashes, upper case) and prefixed with what it is.
+    pub fn identity_key(&self) -> Option<String> {
+        fn clean(text: &str) -> String {
+            text.chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '（' | '）' | '(' | ')'))
+                .flat_map(char::to_uppercase)
+                .collect()
+        }
+        let candidates = [
+            ("id", self.id_document.as_deref()),
+            ("tel", self.phone.as_deref()),
+            ("mail", self.email.as_deref()),
+            ("name", Some(self.name.as_str())),
+        ];
+        candidates.into_iter().find_map(|(kind, value)| {
+            let value = clean(value?);
+            (!value.is_empty()).then(|| format!("{kind}:{value}"))
+        })
+    }
+}
+
 /// 载体形式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -297,6 +321,73 @@ pub struct Order {
     pub reference: String,
     /// The day the agency received the order: the new clock starts here.
     pub received_on: NaiveDate,
+}
+
+/// Which remedy the applicant took against the agency over the request (art. 51).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RemedyKind {
+    /// 行政复议
+    Reconsideration,
+    /// 行政诉讼
+    Litigation,
+}
+
+impl RemedyKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RemedyKind::Reconsideration => "行政复议",
+            RemedyKind::Litigation => "行政诉讼",
+        }
+    }
+}
+
+/// How a reconsideration or lawsuit ended, in the columns of the annual report's table 四.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RemedyResult {
+    /// 结果维持: the agency's act upheld (claim dismissed).
+    Upheld,
+    /// 结果纠正: revoked, changed, declared unlawful or a new reply ordered.
+    Corrected,
+    /// 其他结果: withdrawn, settled, terminated.
+    Other,
+}
+
+impl RemedyResult {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RemedyResult::Upheld => "结果维持",
+            RemedyResult::Corrected => "结果纠正",
+            RemedyResult::Other => "其他结果",
+        }
+    }
+}
+
+/// A reconsideration or lawsuit about the request, as a clerk records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Remedy {
+    pub kind: RemedyKind,
+    /// The reconsideration body (复议机关) or court.
+    pub body: String,
+    /// The case number (案号), when known.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// The day the application was made or the suit filed (or the agency was told of it).
+    pub filed_on: NaiveDate,
+    /// Lawsuits only: brought after a reconsideration decision (复议后起诉) rather than
+    /// directly (未经复议直接起诉).
+    #[serde(default)]
+    pub after_reconsideration: bool,
+    /// The result, when already decided (else pending: 尚未审结).
+    #[serde(default)]
+    pub result: Option<RemedyResult>,
+    /// The day of the decision or judgment; required with a result.
+    #[serde(default)]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// A reply as drafted.
@@ -447,6 +538,18 @@ pub enum Command {
         order: Order,
     },
     RecordOverdue,
+    /// Records a reconsideration or lawsuit about the request (feeds the annual report's
+    /// table 四).
+    RecordRemedy {
+        remedy: Remedy,
+    },
+    /// Records the result of a pending reconsideration or lawsuit.
+    DecideRemedy {
+        /// The remedy's number on the case (1 for the first recorded).
+        remedy: u32,
+        result: RemedyResult,
+        decided_on: NaiveDate,
+    },
 }
 
 impl Command {
@@ -479,6 +582,8 @@ impl Command {
             Command::Withdraw { .. } => "withdraw",
             Command::Reopen { .. } => "reopen",
             Command::RecordOverdue => "record_overdue",
+            Command::RecordRemedy { .. } => "record_remedy",
+            Command::DecideRemedy { .. } => "decide_remedy",
         }
     }
 }
@@ -590,6 +695,15 @@ pub enum EventKind {
     BreachRecorded {
         breach: Breach,
     },
+    RemedyRecorded {
+        id: u32,
+        remedy: Remedy,
+    },
+    RemedyDecided {
+        id: u32,
+        result: RemedyResult,
+        decided_on: NaiveDate,
+    },
 }
 
 impl EventKind {
@@ -621,6 +735,8 @@ impl EventKind {
             EventKind::Withdrawn { .. } => "withdrawn",
             EventKind::Reopened { .. } => "reopened",
             EventKind::BreachRecorded { .. } => "breach_recorded",
+            EventKind::RemedyRecorded { .. } => "remedy_recorded",
+            EventKind::RemedyDecided { .. } => "remedy_decided",
         }
     }
 }

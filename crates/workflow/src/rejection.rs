@@ -62,10 +62,12 @@ pub enum RejectionCode {
     DeliveryNotRecorded,
     NotOverdue,
     AlreadyRecorded,
+    RemedyNotFound,
+    RemedyAlreadyDecided,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 38] = [
+    pub const ALL: [RejectionCode; 40] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -104,6 +106,8 @@ impl RejectionCode {
         RejectionCode::DeliveryNotRecorded,
         RejectionCode::NotOverdue,
         RejectionCode::AlreadyRecorded,
+        RejectionCode::RemedyNotFound,
+        RejectionCode::RemedyAlreadyDecided,
     ];
 
     /// The code as the API spells it.
@@ -147,6 +151,8 @@ impl RejectionCode {
             RejectionCode::DeliveryNotRecorded => "delivery_not_recorded",
             RejectionCode::NotOverdue => "not_overdue",
             RejectionCode::AlreadyRecorded => "already_recorded",
+            RejectionCode::RemedyNotFound => "remedy_not_found",
+            RejectionCode::RemedyAlreadyDecided => "remedy_already_decided",
         }
     }
 }

@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::case::Case;
 use crate::clock::legal_date;
-use crate::model::{ApplicantType, Event};
+use crate::model::{ApplicantType, Event, RemedyKind, RemedyResult};
 use crate::outcome::Outcome;
 
 /// The applicant columns in report order; the last column of every row is the total.
@@ -203,6 +203,125 @@ impl Table3 {
             self.carried_out,
         ));
         out
+    }
+}
+
+/// Table 四's columns within each of its three groups: 结果维持, 结果纠正, 其他结果, 尚未审结,
+/// 总计.
+pub type RemedyCounts = [u64; 5];
+
+/// Table 四 (政府信息公开行政复议、行政诉讼情况) of one year.
+///
+/// A reconsideration or lawsuit counts in the year it was *recorded* in gongkai (Beijing time),
+/// with the result recorded by the end of that year; one still without a result then is
+/// 尚未审结. Like table 三, nothing recorded after the year is looked at, so the table never
+/// changes once the year is over; a result recorded later does not move it from 尚未审结.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table4 {
+    pub year: i32,
+    /// 行政复议
+    pub reconsideration: RemedyCounts,
+    /// 行政诉讼 未经复议直接起诉
+    pub litigation_direct: RemedyCounts,
+    /// 行政诉讼 复议后起诉
+    pub litigation_after: RemedyCounts,
+}
+
+/// The column of a result in a [`RemedyCounts`] row (尚未审结 for none).
+fn remedy_column(result: Option<RemedyResult>) -> usize {
+    match result {
+        Some(RemedyResult::Upheld) => 0,
+        Some(RemedyResult::Corrected) => 1,
+        Some(RemedyResult::Other) => 2,
+        None => 3,
+    }
+}
+
+impl Table4 {
+    pub fn new(year: i32) -> Table4 {
+        Table4 {
+            year,
+            reconsideration: [0; 5],
+            litigation_direct: [0; 5],
+            litigation_after: [0; 5],
+        }
+    }
+
+    /// Counts the reconsiderations and lawsuits of one case (its events, in order) that
+    /// belong to the year.
+    pub fn add_case(&mut self, events: &[Event]) {
+        let Some(end) = NaiveDate::from_ymd_opt(self.year, 12, 31) else {
+            return;
+        };
+        let at_end = as_of(events, end);
+        for r in &at_end.remedies {
+            if legal_date(r.recorded_at).year() != self.year {
+                continue;
+            }
+            let row = match (r.remedy.kind, r.remedy.after_reconsideration) {
+                (RemedyKind::Reconsideration, _) => &mut self.reconsideration,
+                (RemedyKind::Litigation, false) => &mut self.litigation_direct,
+                (RemedyKind::Litigation, true) => &mut self.litigation_after,
+            };
+            row[remedy_column(r.remedy.result)] += 1;
+            row[4] += 1;
+        }
+    }
+
+    /// The 15 cells in the report's order.
+    pub fn cells(&self) -> Vec<u64> {
+        [
+            self.reconsideration,
+            self.litigation_direct,
+            self.litigation_after,
+        ]
+        .iter()
+        .flatten()
+        .copied()
+        .collect()
+    }
+
+    /// The table as CSV: the group, the column, the count (one line per cell).
+    pub fn to_csv(&self) -> String {
+        let mut out = "类别,项目,数量\n".to_owned();
+        for (group, row) in TABLE4_GROUPS.iter().zip([
+            self.reconsideration,
+            self.litigation_direct,
+            self.litigation_after,
+        ]) {
+            for (label, n) in TABLE4_COLUMNS.iter().zip(row) {
+                out.push_str(&format!("{group},{label},{n}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The three groups of table 四, in order.
+pub const TABLE4_GROUPS: [&str; 3] = [
+    "行政复议",
+    "行政诉讼（未经复议直接起诉）",
+    "行政诉讼（复议后起诉）",
+];
+
+/// The five columns of each group of table 四.
+pub const TABLE4_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+
+/// Tables 三 and 四 of one year, as `gongkai report annual` and the web page give them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnualReport {
+    pub table3: Table3,
+    pub table4: Table4,
+}
+
+impl AnnualReport {
+    /// Both tables as one CSV file, each under its title.
+    pub fn to_csv(&self) -> String {
+        format!(
+            "三、收到和处理政府信息公开申请情况\n{}\n四、政府信息公开行政复议、行政诉讼情况\n{}",
+            self.table3.to_csv(),
+            self.table4.to_csv()
+        )
     }
 }
 
@@ -409,5 +528,121 @@ mod tests {
         assert_eq!(t2024.new[6], 3);
         assert_eq!(t2024.carried_out[6], 2);
         assert_eq!(t2024.rows().len(), 2 + 21 + 2);
+    }
+
+    fn remedy(
+        day: &str,
+        id: u32,
+        kind: RemedyKind,
+        after: bool,
+        result: Option<(RemedyResult, &str)>,
+    ) -> Event {
+        ev(
+            day,
+            EventKind::RemedyRecorded {
+                id,
+                remedy: crate::model::Remedy {
+                    kind,
+                    body: "某复议机关".to_owned(),
+                    reference: None,
+                    filed_on: NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
+                    after_reconsideration: after,
+                    result: result.map(|r| r.0),
+                    decided_on: result.map(|r| NaiveDate::parse_from_str(r.1, "%Y-%m-%d").unwrap()),
+                },
+            },
+        )
+    }
+
+    fn decided(day: &str, id: u32, result: RemedyResult) -> Event {
+        ev(
+            day,
+            EventKind::RemedyDecided {
+                id,
+                result,
+                decided_on: NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
+            },
+        )
+    }
+
+    /// Table 四 of a fixed 2025, counted by hand: every group and column, a result recorded
+    /// after the year (still 尚未审结 in 2025), and records of other years left out.
+    #[test]
+    fn table_four_of_a_fixed_year_matches_the_hand_count() {
+        use RemedyKind::{Litigation, Reconsideration};
+        use RemedyResult::{Corrected, Other, Upheld};
+        let base = || {
+            case(vec![
+                vec![
+                    received("2024-10-08", ApplicantType::NaturalPerson),
+                    registered("2024-10-08"),
+                ],
+                replied("2024-11-01", Outcome::Disclosed),
+            ])
+        };
+        let with = |more: Vec<Event>| {
+            let mut c = base();
+            c.extend(more);
+            c
+        };
+        let cases = vec![
+            // Reconsideration recorded 2025, upheld 2025; then a lawsuit after it, pending.
+            with(vec![
+                remedy("2025-01-10", 1, Reconsideration, false, None),
+                decided("2025-03-10", 1, Upheld),
+                remedy("2025-04-01", 2, Litigation, true, None),
+            ]),
+            // Reconsideration recorded 2025, corrected: entered with its result at once.
+            with(vec![remedy(
+                "2025-05-05",
+                1,
+                Reconsideration,
+                false,
+                Some((Corrected, "2025-05-01")),
+            )]),
+            // Reconsideration recorded 2025, decided 2026: 尚未审结 in 2025.
+            with(vec![
+                remedy("2025-11-11", 1, Reconsideration, false, None),
+                decided("2026-02-02", 1, Corrected),
+            ]),
+            // Direct lawsuit recorded 2025, other result (withdrawn); and one recorded 2024.
+            with(vec![
+                remedy(
+                    "2024-12-01",
+                    1,
+                    Litigation,
+                    false,
+                    Some((Upheld, "2024-12-20")),
+                ),
+                remedy("2025-06-06", 2, Litigation, false, None),
+                decided("2025-09-09", 2, Other),
+            ]),
+            // Recorded in 2026: not in 2025.
+            with(vec![remedy("2026-01-05", 1, Litigation, true, None)]),
+            // No remedy at all.
+            base(),
+        ];
+        let mut t = Table4::new(2025);
+        for c in &cases {
+            t.add_case(c);
+        }
+        //                          维持 纠正 其他 未结 总计
+        assert_eq!(t.reconsideration, [1, 1, 0, 1, 3]);
+        assert_eq!(t.litigation_direct, [0, 0, 1, 0, 1]);
+        assert_eq!(t.litigation_after, [0, 0, 0, 1, 1]);
+        assert_eq!(t.cells().len(), 15);
+        let mut t2024 = Table4::new(2024);
+        for c in &cases {
+            t2024.add_case(c);
+        }
+        assert_eq!(t2024.litigation_direct, [1, 0, 0, 0, 1]);
+        assert_eq!(t2024.reconsideration, [0; 5]);
+        let csv = AnnualReport {
+            table3: Table3::of(2025, cases.iter().map(Vec::as_slice)),
+            table4: t,
+        }
+        .to_csv();
+        assert!(csv.contains("行政复议,结果维持,1\n"));
+        assert!(csv.contains("行政诉讼（复议后起诉）,尚未审结,1\n"));
     }
 }

@@ -18,7 +18,7 @@ use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 use gongkai_workflow::clock::StartReason;
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion,
-    Order, OrderKind, Receive, Reply, RequestDetails,
+    Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
 };
 use gongkai_workflow::notice::ReplyNotice;
 use gongkai_workflow::outcome::{
@@ -2557,7 +2557,152 @@ fn sample_commands() -> Vec<Command> {
             order: order(OrderKind::Court, "2026-03-04"),
         },
         Command::RecordOverdue,
+        remedy_cmd(RemedyKind::Reconsideration, "2026-03-02", None),
+        Command::DecideRemedy {
+            remedy: 1,
+            result: RemedyResult::Upheld,
+            decided_on: d("2026-03-03"),
+        },
     ]
+}
+
+fn remedy_cmd(kind: RemedyKind, filed: &str, result: Option<(RemedyResult, &str)>) -> Command {
+    Command::RecordRemedy {
+        remedy: Remedy {
+            kind,
+            body: "某市人民政府".into(),
+            reference: Some("某政复〔2026〕1号".into()),
+            filed_on: d(filed),
+            after_reconsideration: false,
+            result: result.map(|r| r.0),
+            decided_on: result.map(|r| d(r.1)),
+        },
+    }
+}
+
+/// Reconsideration and litigation records: on any received case, numbered, decided once; the
+/// dates and fields checked; nothing about the handling moves.
+fn scenario_remedies(w: &World, seen: &mut Seen) {
+    let c = archived(w);
+    let ctx = w.ctx(&clerk(), "2026-05-07");
+    let before = c.last_legal_date;
+    let (c, events) = step(
+        &c,
+        remedy_cmd(RemedyKind::Reconsideration, "2026-04-20", None),
+        &ctx,
+    );
+    assert_eq!(names(&events), ["remedy_recorded"]);
+    assert_eq!(c.remedies.len(), 1);
+    assert_eq!(c.remedies[0].id, 1);
+    assert_eq!(
+        c.status,
+        Status::Archived,
+        "recording a remedy does not reopen the case"
+    );
+    assert_eq!(c.last_legal_date, before);
+    // Refusals: a decision of a remedy that is not there, a date before the filing, a result
+    // without its date, a lawsuit flag on a reconsideration, a future filing, no body.
+    seen.reject(
+        &c,
+        Command::DecideRemedy {
+            remedy: 2,
+            result: RemedyResult::Upheld,
+            decided_on: d("2026-05-06"),
+        },
+        &ctx,
+        RejectionCode::RemedyNotFound,
+    );
+    seen.reject(
+        &c,
+        Command::DecideRemedy {
+            remedy: 1,
+            result: RemedyResult::Upheld,
+            decided_on: d("2026-04-19"),
+        },
+        &ctx,
+        RejectionCode::DateTooEarly,
+    );
+    let Command::RecordRemedy {
+        remedy: mut no_date,
+    } = remedy_cmd(
+        RemedyKind::Reconsideration,
+        "2026-04-20",
+        Some((RemedyResult::Other, "2026-04-30")),
+    )
+    else {
+        unreachable!()
+    };
+    no_date.decided_on = None;
+    seen.reject(
+        &c,
+        Command::RecordRemedy {
+            remedy: no_date.clone(),
+        },
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    no_date.result = None;
+    no_date.after_reconsideration = true;
+    seen.reject(
+        &c,
+        Command::RecordRemedy {
+            remedy: no_date.clone(),
+        },
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    no_date.after_reconsideration = false;
+    no_date.body = " ".into();
+    seen.reject(
+        &c,
+        Command::RecordRemedy { remedy: no_date },
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    seen.reject(
+        &c,
+        remedy_cmd(RemedyKind::Litigation, "2026-05-08", None),
+        &ctx,
+        RejectionCode::DateInFuture,
+    );
+    // Decided once; a lawsuit after it is the second record.
+    let (c, events) = step(
+        &c,
+        Command::DecideRemedy {
+            remedy: 1,
+            result: RemedyResult::Corrected,
+            decided_on: d("2026-05-06"),
+        },
+        &ctx,
+    );
+    assert_eq!(names(&events), ["remedy_decided"]);
+    assert_eq!(c.remedies[0].remedy.result, Some(RemedyResult::Corrected));
+    seen.reject(
+        &c,
+        Command::DecideRemedy {
+            remedy: 1,
+            result: RemedyResult::Other,
+            decided_on: d("2026-05-07"),
+        },
+        &ctx,
+        RejectionCode::RemedyAlreadyDecided,
+    );
+    let (c, _) = step(
+        &c,
+        remedy_cmd(RemedyKind::Litigation, "2026-05-07", None),
+        &ctx,
+    );
+    assert_eq!(c.remedies.iter().map(|r| r.id).collect::<Vec<_>>(), [1, 2]);
+    // Another department's clerk cannot record one.
+    seen.reject(
+        &c,
+        remedy_cmd(RemedyKind::Litigation, "2026-05-07", None),
+        &w.ctx(
+            &Actor::staff("outsider", Role::Clerk, &["other-dept"]),
+            "2026-05-07",
+        ),
+        RejectionCode::OutOfScope,
+    );
 }
 
 /// The case a command is tried on: an empty one for receive, else a case in processing
@@ -2594,8 +2739,8 @@ fn scenario_permitted_roles_table(_w: &World, _seen: &mut Seen) {
     let mut seen_names: BTreeSet<&str> = commands.iter().map(Command::name).collect();
     assert_eq!(
         seen_names.len(),
-        26,
-        "one sample of each of the 26 commands"
+        28,
+        "one sample of each of the 28 commands"
     );
     for cmd in &commands {
         let expected: &[Role] = match cmd.name() {
@@ -2673,7 +2818,11 @@ fn scenario_not_assignee(w: &World, seen: &mut Seen) {
         let name = cmd.name();
         let free_for_any_clerk = matches!(
             cmd,
-            Command::Register { .. } | Command::ReceiveCorrection { .. } | Command::Withdraw { .. }
+            Command::Register { .. }
+                | Command::ReceiveCorrection { .. }
+                | Command::Withdraw { .. }
+                | Command::RecordRemedy { .. }
+                | Command::DecideRemedy { .. }
         );
         if free_for_any_clerk {
             let got = decide(&case, cmd.clone(), &w.ctx(&clerk2(), "2026-03-04"));
@@ -2837,6 +2986,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("withdraw", scenario_withdraw),
     ("reopen", scenario_reopen),
     ("record_overdue", scenario_record_overdue),
+    ("remedies", scenario_remedies),
     ("correction_notice_late", scenario_correction_notice_late),
     ("extension_late", scenario_extension_late),
     ("reply_overdue", scenario_reply_overdue),
@@ -2860,7 +3010,7 @@ fn every_rejection_code_is_produced() {
         scenario(&w, &mut seen);
     }
     let all: BTreeSet<RejectionCode> = RejectionCode::ALL.into_iter().collect();
-    assert_eq!(all.len(), 38);
+    assert_eq!(all.len(), 40);
     let missing: Vec<&str> = all.difference(&seen.0).map(|c| c.as_str()).collect();
     assert!(
         missing.is_empty(),
@@ -2970,6 +3120,10 @@ fn reopen_on_an_order_starts_a_new_clock() {
     run(scenario_reopen);
 }
 #[test]
+fn reconsideration_and_litigation_are_recorded_and_decided_once() {
+    run(scenario_remedies);
+}
+#[test]
 fn record_overdue_by_the_scheduler() {
     run(scenario_record_overdue);
 }
@@ -3013,7 +3167,7 @@ fn commands_need_an_existing_case() {
 #[test]
 fn scenario_list_is_complete() {
     // Guards against a scenario written but left out of the all-codes run.
-    assert_eq!(SCENARIOS.len(), 35);
+    assert_eq!(SCENARIOS.len(), 36);
     let names: BTreeSet<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
     assert_eq!(names.len(), SCENARIOS.len());
 }

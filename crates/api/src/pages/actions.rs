@@ -8,7 +8,8 @@
 
 use chrono::Duration;
 use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Reply,
+    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Remedy, RemedyKind,
+    RemedyResult, Reply,
 };
 use gongkai_workflow::{Case, Command, Outcome, RejectionCode, decide};
 
@@ -229,8 +230,73 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::new("order.reference", "文号", "text", true),
             Field::new("order.received_on", "收到之日", "date", true),
         ],
+        Action::RecordRemedy => vec![
+            Field::select(
+                "remedy.kind",
+                "类别",
+                true,
+                pairs(&[("reconsideration", "行政复议"), ("litigation", "行政诉讼")]),
+            ),
+            Field::select(
+                "remedy.after_reconsideration:b",
+                "行政诉讼是否经过复议",
+                false,
+                pairs(&[("false", "未经复议直接起诉"), ("true", "复议后起诉")]),
+            )
+            .help("行政复议不填"),
+            Field::new("remedy.body", "复议机关或受理法院", "text", true),
+            Field::new("remedy.reference", "案号", "text", false),
+            Field::new("remedy.filed_on", "提起之日", "date", true),
+            Field::select("remedy.result", "结果", false, remedy_results())
+                .help("尚未审结的不填，审结后用“登记复议/诉讼结果”补录"),
+            Field::new("remedy.decided_on", "审结日期", "date", false),
+        ],
+        Action::DecideRemedy => vec![
+            Field::select(
+                "remedy:n",
+                "复议/诉讼",
+                true,
+                case.remedies
+                    .iter()
+                    .filter(|r| r.remedy.result.is_none())
+                    .map(|r| {
+                        (
+                            r.id.to_string(),
+                            format!(
+                                "第 {} 项{}：{}（{} 提起）",
+                                r.id,
+                                r.remedy.kind.label_zh(),
+                                r.remedy.body,
+                                r.remedy.filed_on
+                            ),
+                        )
+                    })
+                    .collect(),
+            ),
+            Field::select("result", "结果", true, remedy_results()),
+            Field::new("decided_on", "审结日期", "date", true),
+        ],
         _ => Vec::new(),
     }
+}
+
+fn remedy_results() -> Vec<(String, String)> {
+    [
+        RemedyResult::Upheld,
+        RemedyResult::Corrected,
+        RemedyResult::Other,
+    ]
+    .iter()
+    .map(|r| {
+        (
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            r.label_zh().to_owned(),
+        )
+    })
+    .collect()
 }
 
 /// A command of `action` with plausible values, to ask the workflow whether it is possible.
@@ -310,6 +376,22 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
             },
         },
         Action::RecordOverdue => Command::RecordOverdue,
+        Action::RecordRemedy => Command::RecordRemedy {
+            remedy: Remedy {
+                kind: RemedyKind::Reconsideration,
+                body: text(),
+                reference: None,
+                filed_on: today,
+                after_reconsideration: false,
+                result: None,
+                decided_on: None,
+            },
+        },
+        Action::DecideRemedy => Command::DecideRemedy {
+            remedy: case.remedies.iter().find(|r| r.remedy.result.is_none())?.id,
+            result: RemedyResult::Upheld,
+            decided_on: today,
+        },
     })
 }
 

@@ -9,6 +9,7 @@
 pub mod actions;
 mod admin;
 pub mod form;
+mod insight;
 mod public;
 mod reports;
 mod staff;
@@ -65,8 +66,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/register", web::post().to(staff::register))
         .route("/staff/registered", web::get().to(staff::registered))
         .route("/staff/dashboard", web::get().to(staff::dashboard))
+        .route("/staff/stats", web::get().to(insight::stats_page))
+        .route("/staff/stats.csv", web::get().to(insight::stats_csv))
+        .route("/staff/frequent", web::get().to(insight::frequent_page))
+        .route("/staff/frequent.csv", web::get().to(insight::frequent_csv))
+        .route("/staff/frequent/marks", web::post().to(insight::mark))
         .route("/staff/report", web::get().to(reports::page))
         .route("/staff/report.csv", web::get().to(reports::csv))
+        .route("/staff/report.xlsx", web::get().to(reports::xlsx))
         .route("/staff/cases/{id}", web::get().to(staff::case_page))
         .route(
             "/staff/cases/{id}/attachments",

@@ -1,4 +1,5 @@
-//! The annual report's table 三 on the web, for supervisors (their departments) and admins.
+//! The annual report's tables 三 and 四 on the web (page, CSV, Excel), for supervisors (their
+//! departments) and admins.
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -6,7 +7,7 @@ use askama::Template;
 use chrono::Datelike;
 use gongkai_store::accounts;
 use gongkai_workflow::Role;
-use gongkai_workflow::report::Table3;
+use gongkai_workflow::report::{AnnualReport, TABLE4_COLUMNS, TABLE4_GROUPS};
 use serde::Deserialize;
 
 use super::public::Choice;
@@ -30,7 +31,12 @@ struct ReportPage {
     form: FormState,
     scopes: Vec<Choice>,
     rows: Vec<(String, String, [u64; 7])>,
+    /// Table 四's 15 cells in order, and its column heads.
+    table4: Vec<u64>,
+    table4_columns: [&'static str; 5],
+    table4_groups: [&'static str; 3],
     csv_link: String,
+    xlsx_link: String,
 }
 
 /// The scopes `c` may report on: admins every agency (and the whole installation), supervisors
@@ -67,7 +73,7 @@ async fn compute(
     state: &web::Data<AppState>,
     visitor: &Visitor,
     query: ReportQuery,
-) -> Result<(Table3, FormState, Vec<Choice>, String), WebError> {
+) -> Result<(AnnualReport, FormState, Vec<Choice>, String, String), WebError> {
     let c = visitor.staff("/staff/report")?.clone();
     if !matches!(c.role(), Role::Supervisor | Role::Admin) {
         return Err(WebError(ApiError::not_found()));
@@ -107,8 +113,12 @@ async fn compute(
         Some(("department", d)) => (None, Some(d.to_owned())),
         _ => (None, None),
     };
+    let scope_name = scopes
+        .iter()
+        .find(|s| s.value == scope)
+        .map_or_else(|| "全部机关".to_owned(), |s| s.label.clone());
     let table = db(state, move |conn, _| {
-        Ok(gongkai_store::report::table3(
+        Ok(gongkai_store::report::annual(
             conn,
             year,
             agency.as_deref(),
@@ -122,7 +132,7 @@ async fn compute(
         "/staff/report.csv?year={year}&scope={}",
         super::form::percent_encode(&scope)
     );
-    Ok((table, form, scopes, link))
+    Ok((table, form, scopes, link, scope_name))
 }
 
 pub async fn page(
@@ -130,7 +140,8 @@ pub async fn page(
     visitor: Visitor,
     query: web::Query<ReportQuery>,
 ) -> WebResult {
-    let (table, form, scopes, csv_link) = compute(&state, &visitor, query.into_inner()).await?;
+    let (report, form, scopes, csv_link, _) = compute(&state, &visitor, query.into_inner()).await?;
+    let xlsx_link = csv_link.replacen("/staff/report.csv", "/staff/report.xlsx", 1);
     let admin = visitor
         .caller
         .as_ref()
@@ -148,11 +159,15 @@ pub async fn page(
     visitor.render(
         StatusCode::OK,
         &ReportPage {
-            chrome: visitor.chrome(format!("{} 年度报告 表三", table.year)),
+            chrome: visitor.chrome(format!("{} 年度报告", report.table3.year)),
             form,
             scopes,
-            rows: table.rows(),
+            rows: report.table3.rows(),
+            table4: report.table4.cells(),
+            table4_columns: TABLE4_COLUMNS,
+            table4_groups: TABLE4_GROUPS,
             csv_link,
+            xlsx_link,
         },
     )
 }
@@ -162,14 +177,37 @@ pub async fn csv(
     visitor: Visitor,
     query: web::Query<ReportQuery>,
 ) -> WebResult {
-    let (table, _, _, _) = compute(&state, &visitor, query.into_inner()).await?;
-    let out = table.to_csv();
+    let (report, _, _, _, _) = compute(&state, &visitor, query.into_inner()).await?;
+    let out = report.to_csv();
     Ok(visitor
         .respond(StatusCode::OK)
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"table3-{}.csv\"", table.year),
+            format!(
+                "attachment; filename=\"annual-report-{}.csv\"",
+                report.table3.year
+            ),
         ))
         .body(out))
+}
+
+pub async fn xlsx(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<ReportQuery>,
+) -> WebResult {
+    let (report, _, _, _, scope) = compute(&state, &visitor, query.into_inner()).await?;
+    let bytes = crate::export::annual_xlsx(&report, &scope).map_err(ApiError::internal)?;
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"annual-report-{}.xlsx\"",
+                report.table3.year
+            ),
+        ))
+        .body(bytes))
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;
 use gongkai_store::{accounts, attachments, outbox};
-use gongkai_workflow::model::ConsultationKind;
+use gongkai_workflow::model::{ConsultationKind, RemedyKind};
 use gongkai_workflow::{EventKind, Role, Status, SubState, WarningLevel};
 use serde::Deserialize;
 
@@ -40,13 +40,13 @@ fn today() -> NaiveDate {
 
 /// Names of departments and staff, for showing codes and ids as people read them.
 #[derive(Default)]
-struct Directory {
-    departments: HashMap<String, String>,
+pub(super) struct Directory {
+    pub(super) departments: HashMap<String, String>,
     users: HashMap<String, String>,
 }
 
 impl Directory {
-    fn load(conn: &mut gongkai_store::DbConnection) -> Result<Directory, ApiError> {
+    pub(super) fn load(conn: &mut gongkai_store::DbConnection) -> Result<Directory, ApiError> {
         let mut d = Directory::default();
         for a in accounts::agencies(conn)? {
             for dep in accounts::departments_of(conn, &a.code)? {
@@ -59,7 +59,7 @@ impl Directory {
         Ok(d)
     }
 
-    fn department(&self, code: &str) -> String {
+    pub(super) fn department(&self, code: &str) -> String {
         self.departments
             .get(code)
             .cloned()
@@ -173,6 +173,11 @@ pub struct QueueParams {
     assignee: Option<String>,
     #[serde(default)]
     after: Option<String>,
+    /// Full-text search words: the page lists the best matches instead of the queue.
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    offset: Option<String>,
 }
 
 #[derive(Template)]
@@ -180,6 +185,7 @@ pub struct QueueParams {
 struct QueuePage {
     chrome: Chrome,
     form: FormState,
+    searching: bool,
     rows: Vec<Row>,
     next: Option<String>,
     departments: Vec<Choice>,
@@ -196,7 +202,12 @@ pub async fn queue(
     params: web::Query<QueueParams>,
 ) -> WebResult {
     let c = visitor.staff("/staff/queue")?.clone();
-    let p = params.into_inner();
+    let mut p = params.into_inner();
+    let words = blank(&p.q);
+    if words.is_some() && p.status.is_none() {
+        // A search looks at every case unless a status is chosen.
+        p.status = Some("all".to_owned());
+    }
     let open = "received,registered,processing,under_review";
     let status = match blank(&p.status).as_deref() {
         None | Some("open") => Some(open.to_owned()),
@@ -214,8 +225,45 @@ pub async fn queue(
         after: blank(&p.after),
         limit: Some(50),
     };
-    let filter = queue_filter(&c, &q, &[])?;
-    let result = page(&state, filter, q.after.as_deref(), Some(50)).await?;
+    let mut search_error = None;
+    let offset: i64 = blank(&p.offset)
+        .and_then(|o| o.parse().ok())
+        .unwrap_or(0)
+        .clamp(0, 10_000);
+    let (items, next_after, next_offset) = match &words {
+        None => {
+            let filter = queue_filter(&c, &q, &[])?;
+            let result = page(&state, filter, q.after.as_deref(), Some(50)).await?;
+            (result.items, result.next, None)
+        }
+        Some(text) => match gongkai_store::search::terms(text) {
+            Err(e) => {
+                search_error = Some(e);
+                (Vec::new(), None, None)
+            }
+            Ok(_) => {
+                let found = crate::routes::insight::run_search(
+                    &state,
+                    &c,
+                    crate::routes::insight::SearchQuery {
+                        q: text.clone(),
+                        department: q.department.clone(),
+                        assignee: q.assignee.clone(),
+                        status: q.status.clone(),
+                        warning_level: q.warning_level.clone(),
+                        limit: Some(50),
+                        offset: Some(offset),
+                    },
+                )
+                .await?;
+                (
+                    found.items.into_iter().map(|h| h.case).collect(),
+                    None,
+                    found.next_offset,
+                )
+            }
+        },
+    };
     let scope = c.actor.departments.clone();
     let is_admin = c.role() == Role::Admin;
     let dir = db(&state, |conn, _| Directory::load(conn)).await?;
@@ -231,13 +279,17 @@ pub async fn queue(
         })
         .collect();
     departments.sort_by(|a, b| a.value.cmp(&b.value));
-    let next = result.next.map(|n| {
-        let mut parts = vec![format!("after={}", super::form::percent_encode(&n))];
+    let next_param = next_after
+        .map(|n| format!("after={}", super::form::percent_encode(&n)))
+        .or(next_offset.map(|o| format!("offset={o}")));
+    let next = next_param.map(|first| {
+        let mut parts = vec![first];
         for (k, v) in [
             ("status", &p.status),
             ("warning_level", &p.warning_level),
             ("department", &p.department),
             ("assignee", &p.assignee),
+            ("q", &p.q),
         ] {
             if let Some(v) = blank(v) {
                 parts.push(format!("{k}={}", super::form::percent_encode(&v)));
@@ -245,12 +297,16 @@ pub async fn queue(
         }
         format!("/staff/queue?{}", parts.join("&"))
     });
-    let form = FormState::with(&[
+    let mut form = FormState::with(&[
         ("status", p.status.as_deref().unwrap_or("open")),
         ("warning_level", p.warning_level.as_deref().unwrap_or("")),
         ("department", p.department.as_deref().unwrap_or("")),
         ("assignee", p.assignee.as_deref().unwrap_or("")),
+        ("q", p.q.as_deref().unwrap_or("")),
     ]);
+    if let Some(e) = search_error {
+        form.add_error("q", e);
+    }
     let statuses = [
         ("open", "全部在办"),
         ("received", "待登记"),
@@ -267,7 +323,9 @@ pub async fn queue(
         label: (*l).to_owned(),
     })
     .collect();
-    let title = if p.status.as_deref() == Some("under_review") {
+    let title = if words.is_some() {
+        "检索结果"
+    } else if p.status.as_deref() == Some("under_review") {
         "待审核"
     } else {
         "办理队列"
@@ -277,8 +335,8 @@ pub async fn queue(
         &QueuePage {
             chrome: visitor.chrome(title),
             form,
-            rows: result
-                .items
+            searching: words.is_some(),
+            rows: items
                 .into_iter()
                 .map(|s| row_of(s, &dir, &law, t))
                 .collect(),
@@ -364,6 +422,38 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
                 .map(|r| format!("：{r}"))
                 .unwrap_or_default()
         ),
+        EventKind::RemedyRecorded { id, remedy } => format!(
+            "登记第 {id} 项{}{}：{}{}，{} 提起{}",
+            remedy.kind.label_zh(),
+            if remedy.kind == RemedyKind::Litigation {
+                if remedy.after_reconsideration {
+                    "（复议后起诉）"
+                } else {
+                    "（未经复议直接起诉）"
+                }
+            } else {
+                ""
+            },
+            remedy.body,
+            remedy
+                .reference
+                .as_ref()
+                .map(|r| format!("（{r}）"))
+                .unwrap_or_default(),
+            remedy.filed_on,
+            match (remedy.result, remedy.decided_on) {
+                (Some(r), Some(d)) => format!("，{d} 审结：{}", r.label_zh()),
+                _ => "，尚未审结".to_owned(),
+            }
+        ),
+        EventKind::RemedyDecided {
+            id,
+            result,
+            decided_on,
+        } => format!(
+            "第 {id} 项复议/诉讼 {decided_on} 审结：{}",
+            result.label_zh()
+        ),
         other => timeline_text(other).unwrap_or_else(|| other.name().to_owned()),
     }
 }
@@ -410,6 +500,94 @@ struct CasePage {
     failed: Option<(String, FormState)>,
     attachments: Vec<(String, String, String)>,
     notices: Vec<(String, String, String)>,
+    /// Reconsiderations and lawsuits about the request.
+    remedies: Vec<String>,
+    /// Requests like this one: (link, tracking number, what the clerk should know).
+    similar: Vec<(String, String, String)>,
+    /// Marks recommending such requests for proactive disclosure.
+    marks: Vec<String>,
+}
+
+/// One line per reconsideration or lawsuit on the case.
+fn remedy_lines(case: &gongkai_workflow::Case) -> Vec<String> {
+    case.remedies
+        .iter()
+        .map(|r| {
+            let kind = match (r.remedy.kind, r.remedy.after_reconsideration) {
+                (RemedyKind::Reconsideration, _) => "行政复议",
+                (RemedyKind::Litigation, false) => "行政诉讼（未经复议直接起诉）",
+                (RemedyKind::Litigation, true) => "行政诉讼（复议后起诉）",
+            };
+            format!(
+                "第 {} 项 {kind}：{}{}，{} 提起；{}",
+                r.id,
+                r.remedy.body,
+                r.remedy
+                    .reference
+                    .as_ref()
+                    .map(|x| format!("（{x}）"))
+                    .unwrap_or_default(),
+                r.remedy.filed_on,
+                match (r.remedy.result, r.remedy.decided_on) {
+                    (Some(res), Some(d)) => format!("{d} 审结，{}", res.label_zh()),
+                    _ => "尚未审结".to_owned(),
+                }
+            )
+        })
+        .collect()
+}
+
+/// What the case page says about similar requests and the marks on them.
+fn similar_lines(
+    (like, marks): (
+        Vec<gongkai_store::similar::Similar>,
+        Vec<gongkai_store::similar::Mark>,
+    ),
+    dir: &Directory,
+) -> (Vec<(String, String, String)>, Vec<String>) {
+    let lines = like
+        .into_iter()
+        .map(|s| {
+            let r = s.request;
+            let answered = r
+                .outcome
+                .as_deref()
+                .filter(|_| matches!(r.status.as_str(), "replied" | "archived"));
+            let mut note = format!(
+                "{} 收到，{}，相似度 {:.0}%",
+                r.received,
+                Status::parse(&r.status).map_or(r.status.as_str(), |st| st.label_zh()),
+                s.similarity * 100.0
+            );
+            if s.same_applicant {
+                note.push_str(if answered.is_some() {
+                    "；同一申请人已获答复：如无正当理由重复申请，可依第三十六条第（五）项不予重复处理"
+                } else {
+                    "；同一申请人提出"
+                });
+            }
+            note.push_str(&format!("；{}：{}", dir.department(&r.department), r.description));
+            (
+                format!("/staff/cases/{}", r.case_id),
+                r.tracking_number.unwrap_or_else(|| "（未登记）".to_owned()),
+                note,
+            )
+        })
+        .collect();
+    let marks = marks
+        .into_iter()
+        .map(|m| {
+            format!(
+                "{} 建议主动公开（{} 件相近申请，{}—{}）：{}",
+                (m.marked_at + chrono::TimeDelta::hours(8)).format("%Y-%m-%d"),
+                m.cases().len(),
+                m.period_from,
+                m.period_to,
+                m.note
+            )
+        })
+        .collect();
+    (lines, marks)
 }
 
 impl CasePage {
@@ -540,8 +718,9 @@ async fn render_case(
     status: StatusCode,
 ) -> WebResult {
     let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
-    let (detail, dir, choices, files, notices) = db(state, move |conn, state| {
+    let (detail, dir, choices, files, notices, like) = db(state, move |conn, state| {
         let detail = api::detail(conn, state, &c, &id)?;
+        let like = gongkai_store::similar::similar_to(conn, &id, 365)?;
         let dir = Directory::load(conn)?;
         let agency = detail.case.agency.clone();
         let departments: Vec<(String, String)> = accounts::departments_of(conn, &agency)?
@@ -590,7 +769,14 @@ async fn render_case(
             let status = crate::routes::mail::status_zh(&n.status).to_owned();
             notices.push((n.id, title, status));
         }
-        Ok((detail, dir, Choices { departments, staff }, files, notices))
+        Ok((
+            detail,
+            dir,
+            Choices { departments, staff },
+            files,
+            notices,
+            like,
+        ))
     })
     .await?;
     let caller = visitor.staff("")?;
@@ -605,10 +791,15 @@ async fn render_case(
             .unwrap_or_else(|| "（未登记）".to_owned())
     ));
     chrome.flash = flash;
+    let remedies = remedy_lines(&detail.case);
+    let (similar, marks) = similar_lines(like, &dir);
     visitor.render(
         status,
         &CasePage {
             chrome,
+            remedies,
+            similar,
+            marks,
             case: case_view(detail, &dir),
             actions: offered,
             failed,

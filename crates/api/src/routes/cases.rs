@@ -397,10 +397,12 @@ pub enum Action {
     Withdraw,
     Reopen,
     RecordOverdue,
+    RecordRemedy,
+    DecideRemedy,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::Register,
         Action::Assign,
         Action::StartProcessing,
@@ -426,6 +428,8 @@ impl Action {
         Action::Withdraw,
         Action::Reopen,
         Action::RecordOverdue,
+        Action::RecordRemedy,
+        Action::DecideRemedy,
     ];
 
     /// The route segment (`request_correction`).
@@ -468,6 +472,8 @@ impl Action {
             Action::Withdraw => "登记撤回申请",
             Action::Reopen => "重新办理（复议决定/判决）",
             Action::RecordOverdue => "记录逾期",
+            Action::RecordRemedy => "登记行政复议/行政诉讼",
+            Action::DecideRemedy => "登记复议/诉讼结果",
         }
     }
 }

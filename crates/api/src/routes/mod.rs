@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod cases;
+pub mod insight;
 pub mod mail;
 pub mod ops;
 pub mod public;

@@ -1,0 +1,504 @@
+//! Monthly statistics with charts, and frequent requests with supervisors' marks, as pages and
+//! CSV downloads (supervisors and admins).
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+use chrono::{Datelike, NaiveDate, Utc};
+use gongkai_workflow::Role;
+use serde::Deserialize;
+
+use super::public::Choice;
+use super::staff::Directory;
+use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
+use crate::error::ApiError;
+use crate::routes::insight::{
+    FrequentGroups, FrequentQuery, MarkView, MonthRow, NewMark, StatsQuery, add_mark,
+    frequent_groups, marks_of, monthly_stats,
+};
+use crate::state::{AppState, db};
+
+/// A CSV field, quoted when it must be.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn supervisor(visitor: &Visitor, back: &str) -> Result<crate::auth::Caller, WebError> {
+    let c = visitor.staff(back)?.clone();
+    if !matches!(c.role(), Role::Supervisor | Role::Admin) {
+        return Err(WebError(ApiError::not_found()));
+    }
+    Ok(c)
+}
+
+/// The departments the caller may pick, with names.
+async fn department_choices(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+) -> Result<(Vec<Choice>, Directory), WebError> {
+    let dir = db(state, |conn, _| Directory::load(conn)).await?;
+    let mut out: Vec<Choice> = dir
+        .departments
+        .iter()
+        .filter(|(code, _)| c.role() == Role::Admin || c.covers(code))
+        .map(|(code, name)| Choice {
+            value: code.clone(),
+            label: name.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.value.cmp(&b.value));
+    Ok((out, dir))
+}
+
+fn blank(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------
+// Monthly statistics
+
+#[derive(Debug, Deserialize)]
+pub struct StatsParams {
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+}
+
+/// One department's year on the page.
+pub struct DepartmentStats {
+    pub name: String,
+    /// Months 1–12, then the year: label, figures, outcomes in the report's order.
+    pub rows: Vec<(String, MonthRow, Vec<u64>)>,
+    pub chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/stats.html")]
+struct StatsPage {
+    chrome: Chrome,
+    form: FormState,
+    departments: Vec<Choice>,
+    stats: Vec<DepartmentStats>,
+    csv_link: String,
+}
+
+const OUTCOME_LABELS: [&str; 6] = [
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+];
+
+/// A bar chart of received (grey) and replied (blue) per month, with the late replies in red
+/// on top of the replied bars, as SVG (no scripts, no styles: the page's CSP allows it inline).
+pub fn month_chart(rows: &[MonthRow]) -> String {
+    let (w, h, left, bottom) = (640.0_f64, 200.0_f64, 36.0_f64, 24.0_f64);
+    let max = rows
+        .iter()
+        .filter(|r| r.month > 0)
+        .map(|r| r.received.max(r.replied))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let slot = (w - left) / 12.0;
+    let scale = (h - bottom - 10.0) / max;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"各月收到与答复件数\">"
+    );
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{y}\" x2=\"{w}\" y2=\"{y}\" stroke=\"#555\"/>",
+        y = h - bottom
+    ));
+    svg.push_str(&format!(
+        "<text x=\"2\" y=\"14\" font-size=\"11\" fill=\"#333\">{}</text>",
+        max as u64
+    ));
+    for m in 1..=12u32 {
+        let x = left + slot * f64::from(m - 1);
+        let row = rows.iter().find(|r| r.month == m);
+        let (received, replied, late) = row.map_or((0, 0, 0), |r| (r.received, r.replied, r.late));
+        let bar = |x: f64, n: u64, fill: &str, label: &str| -> String {
+            let bh = n as f64 * scale;
+            format!(
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{fill}\"><title>{m}月{label} {n} 件</title></rect>",
+                h - bottom - bh,
+                slot * 0.38
+            )
+        };
+        svg.push_str(&bar(x + slot * 0.08, received, "#9aa5b1", "收到"));
+        svg.push_str(&bar(x + slot * 0.5, replied, "#1f5fa8", "答复"));
+        if late > 0 {
+            svg.push_str(&bar(x + slot * 0.5, late, "#c0392b", "逾期答复"));
+        }
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{m}月</text>",
+            x + slot / 2.0,
+            h - 6.0
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+async fn stats_of(
+    state: &web::Data<AppState>,
+    visitor: &Visitor,
+    p: StatsParams,
+) -> Result<(i32, Vec<DepartmentStats>, FormState, Vec<Choice>), WebError> {
+    let c = supervisor(visitor, "/staff/stats")?;
+    let year = match blank(&p.year) {
+        None => Utc::now().year(),
+        Some(y) => y
+            .parse::<i32>()
+            .map_err(|_| WebError(ApiError::bad_request("年份须为整数，如 2025")))?,
+    };
+    let department = blank(&p.department);
+    let figures = monthly_stats(
+        state,
+        &c,
+        StatsQuery {
+            year: Some(year),
+            department: department.clone(),
+        },
+    )
+    .await?;
+    let (choices, dir) = department_choices(state, &c).await?;
+    let mut by_department: Vec<DepartmentStats> = Vec::new();
+    let mut codes: Vec<String> = figures.rows.iter().map(|r| r.department.clone()).collect();
+    codes.dedup();
+    for code in codes {
+        let rows: Vec<MonthRow> = figures
+            .rows
+            .iter()
+            .filter(|r| r.department == code)
+            .cloned()
+            .collect();
+        let chart = month_chart(&rows);
+        let ordered = |r: &MonthRow| -> Vec<u64> {
+            gongkai_store::stats::OUTCOME_KINDS
+                .iter()
+                .map(|k| r.outcomes.get(*k).copied().unwrap_or(0))
+                .collect()
+        };
+        let mut labelled: Vec<(String, MonthRow, Vec<u64>)> = rows
+            .iter()
+            .filter(|r| r.month > 0)
+            .map(|r| (format!("{}月", r.month), r.clone(), ordered(r)))
+            .collect();
+        if let Some(y) = rows.iter().find(|r| r.month == 0) {
+            labelled.push(("全年".to_owned(), y.clone(), ordered(y)));
+        }
+        by_department.push(DepartmentStats {
+            name: dir.department(&code),
+            rows: labelled,
+            chart,
+        });
+    }
+    let form = FormState::with(&[
+        ("year", &year.to_string()),
+        ("department", department.as_deref().unwrap_or("")),
+    ]);
+    Ok((figures.year, by_department, form, choices))
+}
+
+pub async fn stats_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    params: web::Query<StatsParams>,
+) -> WebResult {
+    let p = params.into_inner();
+    let link = format!(
+        "/staff/stats.csv?year={}&department={}",
+        super::form::percent_encode(p.year.as_deref().unwrap_or("")),
+        super::form::percent_encode(p.department.as_deref().unwrap_or(""))
+    );
+    let (year, stats, form, departments) = stats_of(&state, &visitor, p).await?;
+    visitor.render(
+        StatusCode::OK,
+        &StatsPage {
+            chrome: visitor.chrome(format!("{year} 年办理统计")),
+            form,
+            departments,
+            stats,
+            csv_link: link,
+        },
+    )
+}
+
+pub async fn stats_csv(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    params: web::Query<StatsParams>,
+) -> WebResult {
+    let (year, stats, _, _) = stats_of(&state, &visitor, params.into_inner()).await?;
+    let mut out = format!(
+        "部门,月份,收到,办结,答复,按期答复,逾期答复,平均答复工作日,答复工作日第90百分位,{}\n",
+        OUTCOME_LABELS.join(",")
+    );
+    for d in &stats {
+        for (label, r, outcomes) in &d.rows {
+            let outcomes: Vec<String> = outcomes.iter().map(u64::to_string).collect();
+            out.push_str(&format!(
+                "{},{label},{},{},{},{},{},{},{},{}\n",
+                csv_field(&d.name),
+                r.received,
+                r.concluded,
+                r.replied,
+                r.on_time,
+                r.late,
+                r.avg_working_days
+                    .map_or(String::new(), |v| format!("{v:.1}")),
+                r.p90_working_days.map_or(String::new(), |v| v.to_string()),
+                outcomes.join(",")
+            ));
+        }
+    }
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"statistics-{year}.csv\""),
+        ))
+        .body(out))
+}
+
+// ---------------------------------------------------------------------------------------
+// Frequent requests
+
+#[derive(Debug, Deserialize)]
+pub struct FrequentParams {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    min: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/frequent.html")]
+struct FrequentPage {
+    chrome: Chrome,
+    form: FormState,
+    departments: Vec<Choice>,
+    found: FrequentGroups,
+    marks: Vec<MarkView>,
+    csv_link: String,
+    /// The group whose mark failed, with the error.
+    failed: Option<(usize, String)>,
+}
+
+impl FrequentPage {
+    fn failed_for(&self, group: &usize) -> Option<&str> {
+        self.failed
+            .as_ref()
+            .filter(|f| f.0 == *group)
+            .map(|f| f.1.as_str())
+    }
+
+    fn case_ids(&self, group: &usize) -> String {
+        self.found
+            .groups
+            .get(*group)
+            .map(|g| {
+                g.requests
+                    .iter()
+                    .map(|r| r.case_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn parse_date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, WebError> {
+    match blank(v) {
+        None => Ok(None),
+        Some(s) => gongkai_workflow::parse_date(&s).map(Some).ok_or_else(|| {
+            WebError(ApiError::field(
+                field,
+                format!("日期“{s}”无效，格式如 2025-01-31"),
+            ))
+        }),
+    }
+}
+
+fn frequent_query(p: &FrequentParams) -> Result<FrequentQuery, WebError> {
+    Ok(FrequentQuery {
+        from: parse_date("from", &p.from)?,
+        to: parse_date("to", &p.to)?,
+        min: match blank(&p.min) {
+            None => None,
+            Some(m) => Some(
+                m.parse::<usize>()
+                    .map_err(|_| WebError(ApiError::field("min", "最少件数须为整数")))?,
+            ),
+        },
+        department: blank(&p.department),
+    })
+}
+
+fn frequent_link(found: &FrequentGroups, department: &str) -> String {
+    format!(
+        "/staff/frequent.csv?from={}&to={}&min={}&department={}",
+        found.from,
+        found.to,
+        found.min,
+        super::form::percent_encode(department)
+    )
+}
+
+async fn frequent_render(
+    state: &web::Data<AppState>,
+    visitor: &Visitor,
+    p: FrequentParams,
+    failed: Option<(usize, String)>,
+    status: StatusCode,
+) -> WebResult {
+    let c = supervisor(visitor, "/staff/frequent")?;
+    let found = frequent_groups(state, &c, frequent_query(&p)?).await?;
+    let marks = marks_of(state, &c).await?;
+    let (departments, _) = department_choices(state, &c).await?;
+    let department = blank(&p.department).unwrap_or_default();
+    let form = FormState::with(&[
+        ("from", &found.from.to_string()),
+        ("to", &found.to.to_string()),
+        ("min", &found.min.to_string()),
+        ("department", &department),
+    ]);
+    let csv_link = frequent_link(&found, &department);
+    visitor.render(
+        status,
+        &FrequentPage {
+            chrome: visitor.chrome("多次申请"),
+            form,
+            departments,
+            found,
+            marks,
+            csv_link,
+            failed,
+        },
+    )
+}
+
+pub async fn frequent_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    params: web::Query<FrequentParams>,
+) -> WebResult {
+    frequent_render(&state, &visitor, params.into_inner(), None, StatusCode::OK).await
+}
+
+/// Marks a group (the form carries the period, the group's cases and the note).
+pub async fn mark(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
+    let c = supervisor(&visitor, "/staff/frequent")?;
+    let form = body.0;
+    visitor.check(&form)?;
+    let params = FrequentParams {
+        from: Some(form.v("from").to_owned()),
+        to: Some(form.v("to").to_owned()),
+        min: Some(form.v("min").to_owned()),
+        department: Some(form.v("department").to_owned()),
+    };
+    let group: usize = form.v("group").parse().unwrap_or(0);
+    let q = frequent_query(&params)?;
+    let (Some(from), Some(to)) = (q.from, q.to) else {
+        return Err(WebError(ApiError::field("from", "缺少统计期间")));
+    };
+    let m = NewMark {
+        from,
+        to,
+        case_ids: form
+            .v("case_ids")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        note: form.v("note").to_owned(),
+    };
+    let mut errors = Vec::new();
+    crate::body::Validate::validate(&m, &mut errors);
+    if let Some(e) = errors.first() {
+        let message = if e.path == "note" {
+            "请填写建议说明（最多 2000 字）".to_owned()
+        } else {
+            e.message.clone()
+        };
+        return frequent_render(
+            &state,
+            &visitor,
+            params,
+            Some((group, message)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    add_mark(&state, &c, m).await?;
+    Ok(see_other(&format!(
+        "/staff/frequent?from={from}&to={to}&min={}&department={}",
+        super::form::percent_encode(form.v("min")),
+        super::form::percent_encode(form.v("department"))
+    )))
+}
+
+pub async fn frequent_csv(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    params: web::Query<FrequentParams>,
+) -> WebResult {
+    let c = supervisor(&visitor, "/staff/frequent")?;
+    let found = frequent_groups(&state, &c, frequent_query(&params.into_inner())?).await?;
+    let marks = marks_of(&state, &c).await?;
+    let mut out = "组,件数,申请编号,收到日期,状态,申请内容,建议主动公开\n".to_owned();
+    for (i, g) in found.groups.iter().enumerate() {
+        let marked: Vec<String> = g.marks.iter().map(|m| m.note.clone()).collect();
+        for r in &g.requests {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                i + 1,
+                g.size,
+                csv_field(r.tracking_number.as_deref().unwrap_or("")),
+                r.received,
+                r.status,
+                csv_field(&r.description),
+                csv_field(&marked.join("；"))
+            ));
+        }
+    }
+    out.push_str("\n建议主动公开的标记\n标记日期,期间起,期间止,件数,代表性申请内容,建议说明\n");
+    for m in &marks {
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            (m.marked_at + chrono::TimeDelta::hours(8)).format("%Y-%m-%d"),
+            m.period_from,
+            m.period_to,
+            m.case_ids.len(),
+            csv_field(&m.representative),
+            csv_field(&m.note)
+        ));
+    }
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"frequent-{}-{}.csv\"",
+                found.from, found.to
+            ),
+        ))
+        .body(out))
+}

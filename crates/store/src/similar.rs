@@ -1,0 +1,315 @@
+//! Frequent-request detection from the stored requests: groups of near-identical requests of a
+//! period (see `gongkai_workflow::similar`), supervisors' marks on them, and the similar
+//! requests a clerk is shown on a case page.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use gongkai_workflow::similar::{SAME_REQUEST, group, probes, similarity};
+
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::queries::QueueFilter;
+use crate::schema::{case_texts, cases, frequent_marks};
+
+/// A request as the grouping lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub case_id: String,
+    pub agency: String,
+    pub tracking_number: Option<String>,
+    pub department: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub received: NaiveDate,
+    pub description: String,
+}
+
+/// A group of near-identical requests, and the marks that cover it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub requests: Vec<Request>,
+    pub marks: Vec<Mark>,
+}
+
+impl Group {
+    /// The text shown for the group: its earliest request's.
+    pub fn representative(&self) -> &str {
+        self.requests
+            .first()
+            .map(|r| r.description.as_str())
+            .unwrap_or_default()
+    }
+}
+
+/// A supervisor's "recommend for proactive disclosure" mark.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = frequent_marks)]
+pub struct Mark {
+    pub id: String,
+    pub agency_code: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub representative: String,
+    /// The group's case ids when marked (JSON array).
+    pub case_ids: String,
+    pub note: String,
+    pub marked_by: String,
+    pub marked_at: NaiveDateTime,
+}
+
+impl Mark {
+    pub fn cases(&self) -> Vec<String> {
+        serde_json::from_str(&self.case_ids).unwrap_or_default()
+    }
+}
+
+fn beijing(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(chrono::NaiveTime::MIN) - TimeDelta::hours(8)
+}
+
+/// The requests recorded from `from` to `to` (Beijing dates, inclusive) within `scope`.
+fn requests(
+    conn: &mut DbConnection,
+    scope: &QueueFilter,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<Request>> {
+    let mut q = cases::table
+        .inner_join(case_texts::table)
+        .filter(cases::created_at.ge(beijing(from)))
+        .filter(cases::created_at.lt(beijing(to + TimeDelta::days(1))))
+        .select((
+            cases::id,
+            cases::agency_code,
+            cases::tracking_number,
+            cases::department_code,
+            cases::status,
+            cases::outcome,
+            cases::created_at,
+            case_texts::description,
+        ))
+        .order((cases::created_at, cases::id))
+        .into_boxed();
+    if let Some(a) = &scope.agency {
+        q = q.filter(cases::agency_code.eq(a.clone()));
+    }
+    if !scope.departments.is_empty() {
+        q = q.filter(cases::department_code.eq_any(scope.departments.clone()));
+    }
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        NaiveDateTime,
+        String,
+    );
+    Ok(q.load::<Row>(conn)?
+        .into_iter()
+        .map(
+            |(case_id, agency, tracking_number, department, status, outcome, at, description)| {
+                Request {
+                    case_id,
+                    agency,
+                    tracking_number,
+                    department,
+                    status,
+                    outcome,
+                    received: (at + TimeDelta::hours(8)).date(),
+                    description,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The groups of at least `min` near-identical requests recorded in the period, largest
+/// first, each with the marks that name any of its cases.
+pub fn groups(
+    conn: &mut DbConnection,
+    scope: &QueueFilter,
+    from: NaiveDate,
+    to: NaiveDate,
+    min: usize,
+) -> StoreResult<Vec<Group>> {
+    let all = requests(conn, scope, from, to)?;
+    let texts: Vec<&str> = all.iter().map(|r| r.description.as_str()).collect();
+    let found: Vec<Vec<usize>> = group(&texts, SAME_REQUEST)
+        .into_iter()
+        .filter(|g| g.len() >= min.max(2))
+        .collect();
+    let mut agencies: Vec<&str> = found
+        .iter()
+        .flatten()
+        .map(|&i| all[i].agency.as_str())
+        .collect();
+    agencies.sort_unstable();
+    agencies.dedup();
+    let mut marks_found = Vec::new();
+    for a in agencies {
+        marks_found.extend(marks(conn, a)?);
+    }
+    let marks = marks_found;
+    Ok(found
+        .into_iter()
+        .map(|g| {
+            let requests: Vec<Request> = g.iter().map(|&i| all[i].clone()).collect();
+            let marks = marks
+                .iter()
+                .filter(|m| {
+                    let ids = m.cases();
+                    requests.iter().any(|r| ids.contains(&r.case_id))
+                })
+                .cloned()
+                .collect();
+            Group { requests, marks }
+        })
+        .collect())
+}
+
+/// An agency's marks, newest first.
+pub fn marks(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Mark>> {
+    Ok(frequent_marks::table
+        .filter(frequent_marks::agency_code.eq(agency))
+        .order(frequent_marks::marked_at.desc())
+        .select(Mark::as_select())
+        .load(conn)?)
+}
+
+/// Marks a group "recommend for proactive disclosure".
+pub fn mark(conn: &mut DbConnection, mark: &Mark) -> StoreResult<()> {
+    if mark.note.trim().is_empty() {
+        return Err(StoreError::Invalid("note: 请填写建议说明".to_owned()));
+    }
+    diesel::insert_into(frequent_marks::table)
+        .values(mark)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A request similar to the one on the case page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similar {
+    pub request: Request,
+    pub similarity: f64,
+    /// Filed by the same applicant (same ID document, phone, email or name).
+    pub same_applicant: bool,
+}
+
+/// What the case page says about requests like this one: the same applicant's earlier ones
+/// and other requests to the agency in the `days` before, at least [`SAME_REQUEST`] alike.
+pub fn similar_to(
+    conn: &mut DbConnection,
+    case_id: &str,
+    days: i64,
+) -> StoreResult<(Vec<Similar>, Vec<Mark>)> {
+    let Some((agency, created_at, key, description)) = cases::table
+        .inner_join(case_texts::table)
+        .filter(cases::id.eq(case_id))
+        .select((
+            cases::agency_code,
+            cases::created_at,
+            cases::applicant_key,
+            case_texts::description,
+        ))
+        .first::<(String, NaiveDateTime, Option<String>, String)>(conn)
+        .optional()?
+    else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let since = created_at - TimeDelta::days(days);
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(key) = &key {
+        ids.extend(
+            cases::table
+                .filter(cases::applicant_key.eq(key))
+                .filter(cases::agency_code.eq(&agency))
+                .filter(cases::id.ne(case_id))
+                .order(cases::created_at.desc())
+                .limit(50)
+                .select(cases::id)
+                .load::<String>(conn)?,
+        );
+    }
+    // Others: the requests that share a four-character run with this one, best first.
+    let probes = probes(&description, 4);
+    if !probes.is_empty() {
+        let scope = QueueFilter {
+            agency: Some(agency.clone()),
+            ..QueueFilter::default()
+        };
+        for p in &probes {
+            for hit in crate::search::search(conn, p, &scope, 30, 0)? {
+                if hit.row.created_at >= since
+                    && hit.row.id != case_id
+                    && !ids.contains(&hit.row.id)
+                {
+                    ids.push(hit.row.id);
+                }
+            }
+        }
+    }
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        NaiveDateTime,
+        Option<String>,
+        String,
+    );
+    let rows: Vec<Row> = cases::table
+        .inner_join(case_texts::table)
+        .filter(cases::id.eq_any(&ids))
+        .select((
+            cases::id,
+            cases::agency_code,
+            cases::tracking_number,
+            cases::department_code,
+            cases::status,
+            cases::outcome,
+            cases::created_at,
+            cases::applicant_key,
+            case_texts::description,
+        ))
+        .load(conn)?;
+    let mut out: Vec<Similar> = rows
+        .into_iter()
+        .filter_map(
+            |(id, agency, tracking_number, department, status, outcome, at, k, text)| {
+                let s = similarity(&description, &text);
+                (s >= SAME_REQUEST).then(|| Similar {
+                    same_applicant: key.is_some() && k == key,
+                    similarity: s,
+                    request: Request {
+                        case_id: id,
+                        agency,
+                        tracking_number,
+                        department,
+                        status,
+                        outcome,
+                        received: (at + TimeDelta::hours(8)).date(),
+                        description: text,
+                    },
+                })
+            },
+        )
+        .collect();
+    out.sort_by(|a, b| {
+        b.same_applicant
+            .cmp(&a.same_applicant)
+            .then(b.similarity.total_cmp(&a.similarity))
+    });
+    let marks: Vec<Mark> = marks(conn, &agency)?
+        .into_iter()
+        .filter(|m| {
+            let ids = m.cases();
+            ids.iter().any(|i| i == case_id) || out.iter().any(|s| ids.contains(&s.request.case_id))
+        })
+        .collect();
+    Ok((out, marks))
+}

@@ -1,0 +1,265 @@
+//! Monthly and live statistics per department: received, replied, on time, late, working days
+//! to reply (average and 90th percentile) and how the cases ended, from the projection columns
+//! that `execute` keeps (migration 2026-11-23-000006).
+//!
+//! A request counts as received in the month it was recorded (Beijing time, as table 三 of the
+//! annual report counts it), as concluded in the month it ended (reply, withdrawal,
+//! abandonment, closure), as replied in the month of its reply. A reply is on time when it was
+//! given by the due date that applied then; working days run from the receipt date to the reply,
+//! pauses included (the time the applicant waited).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::cases;
+
+/// The outcome kinds in the order the statistics show them (the annual report's groups).
+pub const OUTCOME_KINDS: [&str; 6] = [
+    "disclosed",
+    "partly_disclosed",
+    "not_disclosed",
+    "cannot_provide",
+    "not_processed",
+    "other",
+];
+
+/// One department's figures for one month (or the year, when `month` is 0).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MonthFigures {
+    pub department: String,
+    pub month: u32,
+    pub received: u64,
+    pub concluded: u64,
+    pub replied: u64,
+    pub on_time: u64,
+    pub late: u64,
+    pub avg_days: Option<f64>,
+    pub p90_days: Option<i64>,
+    /// Concluded cases by outcome kind, in [`OUTCOME_KINDS`] order.
+    pub outcomes: [u64; 6],
+}
+
+/// A concluded case as the statistics read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concluded {
+    pub department: String,
+    pub concluded_on: NaiveDate,
+    pub replied_on: Option<NaiveDate>,
+    pub reply_due_on: Option<NaiveDate>,
+    pub reply_days: Option<i32>,
+    pub outcome: Option<String>,
+}
+
+/// The 90th percentile by nearest rank (the smallest value with at least 90 % at or below).
+pub fn p90(sorted: &[i64]) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (sorted.len() * 9).div_ceil(10);
+    sorted.get(rank.saturating_sub(1)).copied()
+}
+
+fn finish(fig: &mut MonthFigures, days: &mut [i64]) {
+    days.sort_unstable();
+    fig.p90_days = p90(days);
+    fig.avg_days = (!days.is_empty()).then(|| days.iter().sum::<i64>() as f64 / days.len() as f64);
+}
+
+/// Aggregates per (department, month), plus a `month = 0` row per department for the year;
+/// `received` holds (department, month) of each request recorded in the year.
+pub fn aggregate(received: &[(String, u32)], concluded: &[Concluded]) -> Vec<MonthFigures> {
+    let mut figs: BTreeMap<(String, u32), (MonthFigures, Vec<i64>)> = BTreeMap::new();
+    let mut add = |department: &str, month: u32, f: &dyn Fn(&mut MonthFigures, &mut Vec<i64>)| {
+        for m in [month, 0] {
+            let entry = figs.entry((department.to_owned(), m)).or_insert_with(|| {
+                (
+                    MonthFigures {
+                        department: department.to_owned(),
+                        month: m,
+                        ..MonthFigures::default()
+                    },
+                    Vec::new(),
+                )
+            });
+            f(&mut entry.0, &mut entry.1);
+        }
+    };
+    for (department, month) in received {
+        add(department, *month, &|f, _| f.received += 1);
+    }
+    for c in concluded {
+        let kind = c.outcome.as_deref().unwrap_or("other");
+        let k = OUTCOME_KINDS.iter().position(|o| *o == kind).unwrap_or(5);
+        add(&c.department, c.concluded_on.month(), &|f, days| {
+            f.concluded += 1;
+            f.outcomes[k] += 1;
+            if let Some(replied) = c.replied_on {
+                f.replied += 1;
+                match c.reply_due_on {
+                    Some(due) if replied > due => f.late += 1,
+                    _ => f.on_time += 1,
+                }
+                if let Some(d) = c.reply_days {
+                    days.push(i64::from(d));
+                }
+            }
+        });
+    }
+    figs.into_values()
+        .map(|(mut f, mut days)| {
+            finish(&mut f, &mut days);
+            f
+        })
+        .collect()
+}
+
+/// Midnight of `day` in Beijing, as the naive UTC instant the tables store.
+fn beijing_midnight(day: NaiveDate) -> Option<NaiveDateTime> {
+    Some(day.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
+}
+
+/// The figures of `year` for the departments given (all of `agency`'s when empty).
+pub fn monthly(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    departments: &[String],
+) -> StoreResult<Vec<MonthFigures>> {
+    let (Some(first), Some(next)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year + 1, 1, 1),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let (Some(from), Some(to)) = (beijing_midnight(first), beijing_midnight(next)) else {
+        return Ok(Vec::new());
+    };
+    let mut q = cases::table
+        .filter(cases::created_at.ge(from))
+        .filter(cases::created_at.lt(to))
+        .select((cases::department_code, cases::created_at))
+        .into_boxed();
+    if let Some(a) = agency {
+        q = q.filter(cases::agency_code.eq(a.to_owned()));
+    }
+    if !departments.is_empty() {
+        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
+    }
+    let received: Vec<(String, u32)> = q
+        .load::<(String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(d, at)| (d, (at + TimeDelta::hours(8)).month()))
+        .collect();
+    let mut q = cases::table
+        .filter(cases::concluded_on.ge(first))
+        .filter(cases::concluded_on.lt(next))
+        .select((
+            cases::department_code,
+            cases::concluded_on,
+            cases::replied_on,
+            cases::reply_due_on,
+            cases::reply_days,
+            cases::outcome,
+        ))
+        .into_boxed();
+    if let Some(a) = agency {
+        q = q.filter(cases::agency_code.eq(a.to_owned()));
+    }
+    if !departments.is_empty() {
+        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
+    }
+    type Row = (
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<i32>,
+        Option<String>,
+    );
+    let concluded: Vec<Concluded> = q
+        .load::<Row>(conn)?
+        .into_iter()
+        .filter_map(
+            |(department, concluded_on, replied_on, reply_due_on, reply_days, outcome)| {
+                Some(Concluded {
+                    department,
+                    concluded_on: concluded_on?,
+                    replied_on,
+                    reply_due_on,
+                    reply_days,
+                    outcome,
+                })
+            },
+        )
+        .collect();
+    Ok(aggregate(&received, &concluded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn percentile_by_nearest_rank() {
+        assert_eq!(p90(&[]), None);
+        assert_eq!(p90(&[7]), Some(7));
+        assert_eq!(p90(&(1..=10).collect::<Vec<_>>()), Some(9));
+        assert_eq!(p90(&(1..=11).collect::<Vec<_>>()), Some(10));
+    }
+
+    #[test]
+    fn months_and_the_year_add_up() {
+        let d = "gk-gkb".to_owned();
+        let received = vec![(d.clone(), 1), (d.clone(), 1), (d.clone(), 2)];
+        let c = |concluded: &str, replied: Option<&str>, due: &str, days: i32, outcome: &str| {
+            Concluded {
+                department: d.clone(),
+                concluded_on: day(concluded),
+                replied_on: replied.map(day),
+                reply_due_on: Some(day(due)),
+                reply_days: replied.map(|_| days),
+                outcome: Some(outcome.to_owned()),
+            }
+        };
+        let concluded = vec![
+            c(
+                "2025-01-20",
+                Some("2025-01-20"),
+                "2025-01-25",
+                10,
+                "disclosed",
+            ),
+            c(
+                "2025-01-28",
+                Some("2025-01-28"),
+                "2025-01-27",
+                21,
+                "not_disclosed",
+            ),
+            c("2025-02-03", None, "2025-02-10", 0, "other"),
+        ];
+        let figs = aggregate(&received, &concluded);
+        let jan = figs.iter().find(|f| f.month == 1).unwrap();
+        assert_eq!(
+            (jan.received, jan.replied, jan.on_time, jan.late),
+            (2, 2, 1, 1)
+        );
+        assert_eq!(jan.avg_days, Some(15.5));
+        assert_eq!(jan.p90_days, Some(21));
+        assert_eq!(jan.outcomes, [1, 0, 1, 0, 0, 0]);
+        let feb = figs.iter().find(|f| f.month == 2).unwrap();
+        assert_eq!((feb.received, feb.concluded, feb.replied), (1, 1, 0));
+        assert_eq!(feb.avg_days, None);
+        let year = figs.iter().find(|f| f.month == 0).unwrap();
+        assert_eq!((year.received, year.concluded, year.replied), (3, 3, 2));
+        assert_eq!(year.outcomes, [1, 0, 1, 0, 0, 1]);
+    }
+}

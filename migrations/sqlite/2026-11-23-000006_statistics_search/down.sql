@@ -1,0 +1,14 @@
+DROP TABLE frequent_marks;
+DROP TRIGGER case_texts_au;
+DROP TRIGGER case_texts_ad;
+DROP TRIGGER case_texts_ai;
+DROP TABLE case_search;
+DROP TABLE case_texts;
+DROP INDEX cases_applicant_key;
+DROP INDEX cases_agency_created;
+DROP INDEX cases_agency_concluded;
+ALTER TABLE cases DROP COLUMN applicant_key;
+ALTER TABLE cases DROP COLUMN concluded_on;
+ALTER TABLE cases DROP COLUMN reply_days;
+ALTER TABLE cases DROP COLUMN reply_due_on;
+ALTER TABLE cases DROP COLUMN replied_on;
