@@ -37,7 +37,12 @@ pub fn run(config: &Config, law: &crate::Law, status: bool) -> anyhow::Result<Ex
             applied.join(", ")
         );
     }
-    backfill(&mut conn, law)?;
+    // With the calendar years admins uploaded, as `serve` computes due dates.
+    let law = crate::Law {
+        calendar: crate::serve::calendar_in_force(&law.calendar, &mut conn)?,
+        statute: law.statute.clone(),
+    };
+    backfill(&mut conn, &law)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -114,7 +114,7 @@ fn search_statistics_reports_and_frequent_requests() {
             "13800000001",
             "申请公开望京街道老旧小区改造项目的招标文件和中标结果",
         );
-        let (b, tb, _) = filed(
+        let (b, tb, vb) = filed(
             &s,
             &o.clerk,
             "李四",
@@ -323,6 +323,8 @@ fn search_statistics_reports_and_frequent_requests() {
         assert_eq!(f.status, 200, "{}", f.body);
         let groups = f.body["groups"].as_array().unwrap();
         assert_eq!(groups.len(), 1, "{}: {}", db.name, f.body);
+        // 张三 twice (the same phone, written two ways) and 李四: two applicants.
+        assert_eq!(groups[0]["applicants"], 2, "{}", f.body);
         let members: Vec<String> = groups[0]["requests"]
             .as_array()
             .unwrap()
@@ -377,6 +379,10 @@ fn search_statistics_reports_and_frequent_requests() {
                 .status,
             404
         );
+        assert_eq!(
+            similar[0]["same_document"], false,
+            "same phone, no ID document: only possibly the same applicant"
+        );
 
         // The same on the web pages.
         let queue = html(
@@ -397,9 +403,11 @@ fn search_statistics_reports_and_frequent_requests() {
         assert!(queue.contains("检索词最长 100 个字符"), "{queue}");
         let case_page = html(&s, &o.clerk, &format!("/staff/cases/{c}"));
         assert!(
-            case_page.contains("相近的申请") && case_page.contains("同一申请人已获答复"),
+            case_page.contains("相近的申请")
+                && case_page.contains("可能为同一申请人（联系方式或姓名相同）已获答复"),
             "{case_page}"
         );
+        assert!(case_page.contains("第三十六条第（六）项"), "{case_page}");
         assert!(case_page.contains("建议主动公开"));
         let a_page = html(&s, &o.clerk, &format!("/staff/cases/{a}"));
         assert!(a_page.contains("行政诉讼（复议后起诉）") && a_page.contains("登记复议/诉讼结果"));
@@ -411,7 +419,10 @@ fn search_statistics_reports_and_frequent_requests() {
         let (status, ct, csv) = page(&s, &o.supervisor, &format!("/staff/stats.csv?year={year}"));
         assert_eq!((status, ct.starts_with("text/csv")), (200, true));
         let csv = String::from_utf8(csv).unwrap();
-        assert!(csv.starts_with("部门,月份,收到,"), "{csv}");
+        assert!(
+            csv.starts_with("\u{FEFF}部门,月份,收到,"),
+            "a BOM for Excel, then the header: {csv}"
+        );
         assert!(csv.contains("政务公开办,全年,4,1,1,1,0,"), "{csv}");
         let report_page = html(&s, &o.supervisor, &format!("/staff/report?year={year}"));
         assert!(report_page.contains("四、政府信息公开行政复议、行政诉讼情况"));
@@ -448,6 +459,33 @@ fn search_statistics_reports_and_frequent_requests() {
                 .len(),
             1
         );
+        // A request transferred to another department drops out of this clerk's hint; the
+        // other department's clerk, who now has it, sees nothing of this one's department.
+        step(
+            &s,
+            &o.supervisor,
+            &b,
+            "assign",
+            vb,
+            json!({"department": "gk-zjw"}),
+        );
+        let like = s.get(&format!("/api/v1/cases/{c}/similar"), Some(&o.clerk));
+        let shown: Vec<&str> = like.body["similar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["request"]["case_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(shown, [a.as_str()], "{}", like.body);
+        let theirs = s.get(&format!("/api/v1/cases/{b}/similar"), Some(&o.other_clerk));
+        assert_eq!(theirs.status, 200, "{}", theirs.body);
+        assert!(
+            theirs.body["similar"].as_array().unwrap().is_empty(),
+            "{}",
+            theirs.body
+        );
+        // The mark names b itself, which is now theirs.
+        assert_eq!(theirs.body["marks"].as_array().unwrap().len(), 1);
         // Clerks have no statistics pages.
         assert_eq!(page(&s, &o.clerk, "/staff/stats").0, 404);
         drop(s);

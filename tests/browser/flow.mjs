@@ -196,6 +196,16 @@ try {
   const csv = await superPage.request.get(`${base}/staff/report.csv?year=${new Date().getFullYear()}&scope=department:gk-gkb`);
   assert.equal(csv.status(), 200);
   assert.match(await csv.text(), /三（一）,予以公开,1,0,0,0,0,0,1/);
+  assert.match(await superPage.locator('#table4').innerText(), /行政复议/);
+
+  log('the supervisor reads the monthly statistics and looks for frequent requests');
+  await superPage.goto(`${base}/staff/stats`);
+  assert.ok(await superPage.locator('figure.chart svg rect').count() > 0, 'a chart');
+  assert.match(await superPage.locator('table.stats').first().innerText(), /全年/);
+  await shot(superPage, 'stats');
+  await superPage.goto(`${base}/staff/frequent?min=2`);
+  assert.match(await superPage.locator('main h2').first().innerText(), /每组至少 2 件/);
+  await shot(superPage, 'frequent');
 
   // ---------------------------------------------------------------- applicant reads it
   log('the applicant looks the request up and reads the reply');

@@ -151,6 +151,14 @@ impl Caller {
         matches!(self.actor.role, Role::Clerk | Role::Supervisor)
     }
 
+    /// The departments a staff member sees: None for everything (admins).
+    pub fn scope(&self) -> Option<Vec<String>> {
+        match self.actor.role {
+            Role::Admin => None,
+            _ => Some(self.actor.departments.clone()),
+        }
+    }
+
     /// Whether a staff member's scope covers `department` (admins see everything).
     pub fn covers(&self, department: &str) -> bool {
         match self.actor.role {

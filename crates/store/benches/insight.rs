@@ -172,7 +172,7 @@ fn main() {
     let mut found = 0;
     for id in &ids {
         let t = Instant::now();
-        let (like, _) = similar::similar_to(&mut conn, id, 365).unwrap();
+        let (like, _) = similar::similar_to(&mut conn, id, 365, None).unwrap();
         samples.push(t.elapsed());
         found = like.len();
     }

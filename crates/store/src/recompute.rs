@@ -153,6 +153,14 @@ pub fn backfill_derived(
                 else {
                     continue;
                 };
+                // A command on another node may have written the text since the list was made.
+                let has_text: i64 = case_texts::table
+                    .filter(case_texts::case_id.eq(id))
+                    .count()
+                    .get_result(conn)?;
+                if has_text > 0 {
+                    continue;
+                }
                 let case = Case::from_events(&events::load(conn, id)?);
                 if i64::try_from(case.version).unwrap_or(i64::MAX) != row.version {
                     continue;

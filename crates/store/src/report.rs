@@ -73,7 +73,10 @@ pub fn table4(
     };
     let mut q = case_events::table
         .inner_join(cases::table)
-        .filter(case_events::kind.eq("remedy_recorded"))
+        // Literal, so that both planners match the partial index (migration 000007).
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "case_events.kind = 'remedy_recorded'",
+        ))
         .filter(case_events::recorded_at.ge(start))
         .filter(case_events::recorded_at.lt(next))
         .select(cases::id)

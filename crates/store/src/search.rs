@@ -317,6 +317,117 @@ pub fn search(
     Ok(hits)
 }
 
+/// The cases of `agency` recorded from `since` whose request contains at least two of `chunks`
+/// (all of them when there are fewer than three), best first: the candidates for requests
+/// like one being looked at. Pairs keep the set small where one common chunk alone (a place, a
+/// subject) would match a large part of the agency's requests.
+pub fn candidates(
+    conn: &mut DbConnection,
+    agency: &str,
+    since: chrono::NaiveDateTime,
+    chunks: &[String],
+    limit: i64,
+) -> StoreResult<Vec<String>> {
+    let chunks: Vec<&String> = chunks.iter().take(4).collect();
+    if chunks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    if chunks.len() < 3 {
+        groups.push((0..chunks.len()).collect());
+    } else {
+        for a in 0..chunks.len() {
+            for b in a + 1..chunks.len() {
+                groups.push(vec![a, b]);
+            }
+        }
+    }
+    let ranked: Vec<RankedId> = match conn {
+        DbConnection::Sqlite(c) => {
+            let expr = groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "({})",
+                        g.iter()
+                            .map(|&i| fts_phrase(chunks[i]))
+                            .collect::<Vec<_>>()
+                            .join(" AND ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            diesel::sql_query(
+                "SELECT t.case_id AS case_id, -s.rank AS score \
+                 FROM case_search s JOIN case_texts t ON t.id = s.rowid \
+                 JOIN cases c ON c.id = t.case_id \
+                 WHERE case_search MATCH ? AND c.agency_code = ? AND c.created_at >= ? \
+                 ORDER BY s.rank LIMIT ?",
+            )
+            .bind::<Text, _>(format!("description : ({expr})"))
+            .bind::<Text, _>(agency)
+            .bind::<diesel::sql_types::Timestamp, _>(since)
+            .bind::<BigInt, _>(limit)
+            .load(c)?
+        }
+        DbConnection::Pg(c) => {
+            let mut p = Params { pg: true, n: 0 };
+            let mut binds = Vec::new();
+            let expr = groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "({})",
+                        g.iter()
+                            .map(|&i| {
+                                binds.push(contains_pattern(chunks[i]));
+                                format!("t.description ILIKE {}", p.next())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" AND ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            const EXPR: &str = "(t.name || ' ' || t.description || ' ' || t.reply)";
+            // The indexed expression narrows the rows (trigram index); the description
+            // conditions decide.
+            let index = groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "({})",
+                        g.iter()
+                            .map(|&i| {
+                                binds.push(contains_pattern(chunks[i]));
+                                format!("{EXPR} ILIKE {}", p.next())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" AND ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let (a, s, l) = (p.next(), p.next(), p.next());
+            let sql = format!(
+                "SELECT t.case_id AS case_id, 0::float8 AS score \
+                 FROM case_texts t JOIN cases c ON c.id = t.case_id \
+                 WHERE ({index}) AND ({expr}) AND c.agency_code = {a} AND c.created_at >= {s} \
+                 ORDER BY c.created_at DESC LIMIT {l}"
+            );
+            let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+            for b in binds {
+                q = q.bind::<Text, _>(b);
+            }
+            q.bind::<Text, _>(agency.to_owned())
+                .bind::<diesel::sql_types::Timestamp, _>(since)
+                .bind::<BigInt, _>(limit)
+                .load(c)?
+        }
+    };
+    Ok(ranked.into_iter().map(|r| r.case_id).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

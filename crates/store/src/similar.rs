@@ -22,6 +22,8 @@ pub struct Request {
     pub outcome: Option<String>,
     pub received: NaiveDate,
     pub description: String,
+    /// Who asked (see `Applicant::identity_key`), to count distinct applicants.
+    pub applicant_key: Option<String>,
 }
 
 /// A group of near-identical requests, and the marks that cover it.
@@ -32,6 +34,18 @@ pub struct Group {
 }
 
 impl Group {
+    /// How many different applicants asked (art. 44 speaks of several applicants).
+    pub fn applicants(&self) -> usize {
+        let mut keys: Vec<&str> = self
+            .requests
+            .iter()
+            .map(|r| r.applicant_key.as_deref().unwrap_or(r.case_id.as_str()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.len()
+    }
+
     /// The text shown for the group: its earliest request's.
     pub fn representative(&self) -> &str {
         self.requests
@@ -87,6 +101,7 @@ fn requests(
             cases::outcome,
             cases::created_at,
             case_texts::description,
+            cases::applicant_key,
         ))
         .order((cases::created_at, cases::id))
         .into_boxed();
@@ -105,11 +120,22 @@ fn requests(
         Option<String>,
         NaiveDateTime,
         String,
+        Option<String>,
     );
     Ok(q.load::<Row>(conn)?
         .into_iter()
         .map(
-            |(case_id, agency, tracking_number, department, status, outcome, at, description)| {
+            |(
+                case_id,
+                agency,
+                tracking_number,
+                department,
+                status,
+                outcome,
+                at,
+                description,
+                key,
+            )| {
                 Request {
                     case_id,
                     agency,
@@ -119,6 +145,7 @@ fn requests(
                     outcome,
                     received: (at + TimeDelta::hours(8)).date(),
                     description,
+                    applicant_key: key,
                 }
             },
         )
@@ -178,6 +205,31 @@ pub fn marks(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Mark>> {
         .load(conn)?)
 }
 
+/// The marks of `agency` that name at least one case of `departments` (all marks when none
+/// are given), newest first.
+pub fn marks_visible(
+    conn: &mut DbConnection,
+    agency: &str,
+    departments: Option<&[String]>,
+) -> StoreResult<Vec<Mark>> {
+    let all = marks(conn, agency)?;
+    let Some(departments) = departments else {
+        return Ok(all);
+    };
+    let mut out = Vec::new();
+    for m in all {
+        let seen: i64 = cases::table
+            .filter(cases::id.eq_any(m.cases()))
+            .filter(cases::department_code.eq_any(departments.to_vec()))
+            .count()
+            .get_result(conn)?;
+        if seen > 0 {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
 /// Marks a group "recommend for proactive disclosure".
 pub fn mark(conn: &mut DbConnection, mark: &Mark) -> StoreResult<()> {
     if mark.note.trim().is_empty() {
@@ -196,14 +248,19 @@ pub struct Similar {
     pub similarity: f64,
     /// Filed by the same applicant (same ID document, phone, email or name).
     pub same_applicant: bool,
+    /// ... and known by the same ID document or credit code (not only a contact or a name).
+    pub same_document: bool,
 }
 
 /// What the case page says about requests like this one: the same applicant's earlier ones
-/// and other requests to the agency in the `days` before, at least [`SAME_REQUEST`] alike.
+/// and other requests to the agency in the `days` before, at least [`SAME_REQUEST`] alike;
+/// only of `departments` when given (a clerk's scope), and the marks that name this case or
+/// one of those shown.
 pub fn similar_to(
     conn: &mut DbConnection,
     case_id: &str,
     days: i64,
+    departments: Option<&[String]>,
 ) -> StoreResult<(Vec<Similar>, Vec<Mark>)> {
     let Some((agency, created_at, key, description)) = cases::table
         .inner_join(case_texts::table)
@@ -233,22 +290,11 @@ pub fn similar_to(
                 .load::<String>(conn)?,
         );
     }
-    // Others: the requests that share a four-character run with this one, best first.
-    let probes = probes(&description, 4);
-    if !probes.is_empty() {
-        let scope = QueueFilter {
-            agency: Some(agency.clone()),
-            ..QueueFilter::default()
-        };
-        for p in &probes {
-            for hit in crate::search::search(conn, p, &scope, 30, 0)? {
-                if hit.row.created_at >= since
-                    && hit.row.id != case_id
-                    && !ids.contains(&hit.row.id)
-                {
-                    ids.push(hit.row.id);
-                }
-            }
+    // Others: the requests that share runs of the text with this one (see
+    // `search::candidates`), checked below by the real similarity.
+    for id in crate::search::candidates(conn, &agency, since, &probes(&description, 4, 5), 200)? {
+        if id != case_id && !ids.contains(&id) {
+            ids.push(id);
         }
     }
     type Row = (
@@ -262,9 +308,14 @@ pub fn similar_to(
         Option<String>,
         String,
     );
-    let rows: Vec<Row> = cases::table
+    let mut q = cases::table
         .inner_join(case_texts::table)
         .filter(cases::id.eq_any(&ids))
+        .into_boxed();
+    if let Some(d) = departments {
+        q = q.filter(cases::department_code.eq_any(d.to_vec()));
+    }
+    let rows: Vec<Row> = q
         .select((
             cases::id,
             cases::agency_code,
@@ -284,6 +335,7 @@ pub fn similar_to(
                 let s = similarity(&description, &text);
                 (s >= SAME_REQUEST).then(|| Similar {
                     same_applicant: key.is_some() && k == key,
+                    same_document: key.as_deref().is_some_and(|x| x.starts_with("id:")) && k == key,
                     similarity: s,
                     request: Request {
                         case_id: id,
@@ -294,6 +346,7 @@ pub fn similar_to(
                         outcome,
                         received: (at + TimeDelta::hours(8)).date(),
                         description: text,
+                        applicant_key: k,
                     },
                 })
             },

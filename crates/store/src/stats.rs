@@ -3,10 +3,13 @@
 //! that `execute` keeps (migration 2026-11-23-000006).
 //!
 //! A request counts as received in the month it was recorded (Beijing time, as table 三 of the
-//! annual report counts it), as concluded in the month it ended (reply, withdrawal,
-//! abandonment, closure), as replied in the month of its reply. A reply is on time when it was
-//! given by the due date that applied then; working days run from the receipt date to the reply,
-//! pauses included (the time the applicant waited).
+//! annual report counts it), and as concluded — and, when the ending was a reply, as replied —
+//! in the month it ended (reply, withdrawal, abandonment, closure; the reply's legal date). A
+//! reply is on time when it was given by the due date that applied then (a reply without one,
+//! e.g. on the spot, is on time); working days run from the receipt date to the reply, pauses
+//! included (the time the applicant waited). These are live figures from the projection: a
+//! case reopened after a reconsideration decision leaves the month of its first reply and
+//! counts in the month of its new one (the annual report, by contrast, never changes).
 
 use std::collections::BTreeMap;
 

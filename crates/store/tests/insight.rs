@@ -245,7 +245,7 @@ fn search_statistics_groups_marks_and_backfill() {
         );
         assert!(similar::groups(c, &agency, from, to, 4).unwrap().is_empty());
         // The clerk on e sees a (same applicant, answered) first, then b.
-        let (like, marks) = similar::similar_to(c, &e, 365).unwrap();
+        let (like, marks) = similar::similar_to(c, &e, 365, None).unwrap();
         assert_eq!(like.len(), 2, "{}: {like:?}", db.name);
         assert_eq!(like[0].request.case_id, a);
         assert!(like[0].same_applicant && !like[1].same_applicant);
@@ -278,13 +278,13 @@ fn search_statistics_groups_marks_and_backfill() {
         similar::mark(c, &mark).unwrap();
         let groups = similar::groups(c, &agency, from, to, 3).unwrap();
         assert_eq!(groups[0].marks.len(), 1);
-        let d_like = similar::similar_to(c, &d, 365).unwrap();
+        let d_like = similar::similar_to(c, &d, 365, None).unwrap();
         assert!(
             d_like.0.is_empty() && d_like.1.is_empty(),
             "{}: {d_like:?}",
             db.name
         );
-        assert_eq!(similar::similar_to(c, &b, 365).unwrap().1.len(), 1);
+        assert_eq!(similar::similar_to(c, &b, 365, None).unwrap().1.len(), 1);
 
         // Cases stored before migration 000006: no text, no statistics columns. The backfill
         // gives them exactly what execute would have written.

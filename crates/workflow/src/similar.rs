@@ -138,25 +138,40 @@ pub fn group(texts: &[&str], threshold: f64) -> Vec<Vec<usize>> {
     out
 }
 
-/// Up to `n` runs of four letters or digits spread over `text` (as written, punctuation
-/// excluded): search terms that near-identical requests are likely to share.
-pub fn probes(text: &str, n: usize) -> Vec<String> {
-    let mut chunks = Vec::new();
-    for run in text.split(|c: char| !c.is_alphanumeric()) {
-        let chars: Vec<char> = run.chars().collect();
-        let mut i = 0;
-        while i + 4 <= chars.len() {
-            chunks.push(chars[i..i + 4].iter().collect::<String>());
-            i += 4;
+/// Up to `n` runs of `len` letters or digits spread over `text` (as written, punctuation
+/// excluded, runs mostly of digits skipped: years and numbers are everywhere): search terms that
+/// near-identical requests are likely to share. Shorter runs when the text has no long one.
+pub fn probes(text: &str, n: usize, len: usize) -> Vec<String> {
+    let runs: Vec<Vec<char>> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|r| r.chars().collect())
+        .collect();
+    let mut len = len.max(3);
+    loop {
+        let mut chunks = Vec::new();
+        for run in &runs {
+            let mut i = 0;
+            while i + len <= run.len() {
+                let chunk = &run[i..i + len];
+                let digits = chunk.iter().filter(|c| c.is_ascii_digit()).count();
+                if digits * 2 < chunk.len() {
+                    chunks.push(chunk.iter().collect::<String>());
+                }
+                i += len;
+            }
         }
+        if chunks.is_empty() && len > 3 {
+            len -= 1;
+            continue;
+        }
+        if chunks.len() <= n {
+            return chunks;
+        }
+        let step = chunks.len() as f64 / n as f64;
+        return (0..n)
+            .map(|k| chunks[(k as f64 * step) as usize].clone())
+            .collect();
     }
-    if chunks.len() <= n {
-        return chunks;
-    }
-    let step = chunks.len() as f64 / n as f64;
-    (0..n)
-        .map(|k| chunks[(k as f64 * step) as usize].clone())
-        .collect()
 }
 
 #[cfg(test)]
@@ -178,7 +193,14 @@ mod tests {
             similarity("申请公开2024年某区财政预算", "请公开2024年某区的财政预算") >= SAME_REQUEST
         );
         assert!(similarity("某街道拆迁补偿方案", "某区2023年财政决算报告") < 0.2);
-        assert_eq!(probes("关于某区，2024年财政预算的公开", 3).len(), 3);
+        let p = probes("关于某区，2024年度财政预算执行情况的公开", 3, 5);
+        assert_eq!(p, ["度财政预算", "执行情况的"]);
+        assert_eq!(
+            probes("请公开望京街道老旧小区改造项目的招标文件", 3, 5).len(),
+            3
+        );
+        assert_eq!(probes("某区预算", 3, 5), ["某区预算"]);
+        assert!(probes("2024，12", 3, 5).is_empty());
     }
 
     /// Planted near-duplicates among random requests are found, and nothing else is merged.

@@ -18,13 +18,32 @@ use crate::routes::insight::{
 };
 use crate::state::{AppState, db};
 
-/// A CSV field, quoted when it must be.
+/// A CSV field, quoted when it must be. Text that a spreadsheet would take for a formula
+/// (starting with = + - @) gets a leading apostrophe: request texts come from the public.
 pub fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
+}
+
+/// A CSV download: UTF-8 with a byte-order mark, so that Excel on Chinese Windows reads it as
+/// UTF-8 rather than GBK.
+pub fn csv_response(visitor: &Visitor, filename: &str, body: String) -> WebResult {
+    Ok(visitor
+        .respond(StatusCode::OK)
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(format!("\u{FEFF}{body}")))
 }
 
 fn supervisor(visitor: &Visitor, back: &str) -> Result<crate::auth::Caller, WebError> {
@@ -156,7 +175,7 @@ async fn stats_of(
 ) -> Result<(i32, Vec<DepartmentStats>, FormState, Vec<Choice>), WebError> {
     let c = supervisor(visitor, "/staff/stats")?;
     let year = match blank(&p.year) {
-        None => Utc::now().year(),
+        None => gongkai_workflow::clock::legal_date(Utc::now()).year(),
         Some(y) => y
             .parse::<i32>()
             .map_err(|_| WebError(ApiError::bad_request("年份须为整数，如 2025")))?,
@@ -262,14 +281,7 @@ pub async fn stats_csv(
             ));
         }
     }
-    Ok(visitor
-        .respond(StatusCode::OK)
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"statistics-{year}.csv\""),
-        ))
-        .body(out))
+    csv_response(&visitor, &format!("statistics-{year}.csv"), out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -462,14 +474,15 @@ pub async fn frequent_csv(
     let c = supervisor(&visitor, "/staff/frequent")?;
     let found = frequent_groups(&state, &c, frequent_query(&params.into_inner())?).await?;
     let marks = marks_of(&state, &c).await?;
-    let mut out = "组,件数,申请编号,收到日期,状态,申请内容,建议主动公开\n".to_owned();
+    let mut out = "组,件数,申请人数,申请编号,收到日期,状态,申请内容,建议主动公开\n".to_owned();
     for (i, g) in found.groups.iter().enumerate() {
         let marked: Vec<String> = g.marks.iter().map(|m| m.note.clone()).collect();
         for r in &g.requests {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{}\n",
                 i + 1,
                 g.size,
+                g.applicants,
                 csv_field(r.tracking_number.as_deref().unwrap_or("")),
                 r.received,
                 r.status,
@@ -490,15 +503,9 @@ pub async fn frequent_csv(
             csv_field(&m.note)
         ));
     }
-    Ok(visitor
-        .respond(StatusCode::OK)
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"frequent-{}-{}.csv\"",
-                found.from, found.to
-            ),
-        ))
-        .body(out))
+    csv_response(
+        &visitor,
+        &format!("frequent-{}-{}.csv", found.from, found.to),
+        out,
+    )
 }

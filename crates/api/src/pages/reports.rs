@@ -78,7 +78,7 @@ async fn compute(
     if !matches!(c.role(), Role::Supervisor | Role::Admin) {
         return Err(WebError(ApiError::not_found()));
     }
-    let this_year = chrono::Utc::now().year();
+    let this_year = gongkai_workflow::clock::legal_date(chrono::Utc::now()).year();
     let year = match query
         .year
         .as_deref()
@@ -178,18 +178,11 @@ pub async fn csv(
     query: web::Query<ReportQuery>,
 ) -> WebResult {
     let (report, _, _, _, _) = compute(&state, &visitor, query.into_inner()).await?;
-    let out = report.to_csv();
-    Ok(visitor
-        .respond(StatusCode::OK)
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"annual-report-{}.csv\"",
-                report.table3.year
-            ),
-        ))
-        .body(out))
+    super::insight::csv_response(
+        &visitor,
+        &format!("annual-report-{}.csv", report.table3.year),
+        report.to_csv(),
+    )
 }
 
 pub async fn xlsx(

@@ -506,6 +506,8 @@ struct CasePage {
     similar: Vec<(String, String, String)>,
     /// Marks recommending such requests for proactive disclosure.
     marks: Vec<String>,
+    /// The viewer may open the frequent-request page.
+    supervisor: bool,
 }
 
 /// One line per reconsideration or lawsuit on the case.
@@ -560,13 +562,31 @@ fn similar_lines(
                 s.similarity * 100.0
             );
             if s.same_applicant {
-                note.push_str(if answered.is_some() {
-                    "；同一申请人已获答复：如无正当理由重复申请，可依第三十六条第（五）项不予重复处理"
+                // Only the same ID document or credit code says "the same applicant"; a phone,
+                // email or name in common may be an agent or a namesake.
+                let who = if s.same_document {
+                    "同一申请人"
                 } else {
-                    "；同一申请人提出"
-                });
+                    "可能为同一申请人（联系方式或姓名相同）"
+                };
+                if answered.is_some() {
+                    note.push_str(&format!(
+                        "；{who}已获答复：如无正当理由重复申请，可依{}答复不予重复处理",
+                        gongkai_workflow::Outcome::NotProcessed(
+                            gongkai_workflow::outcome::NotProcessedGround::Repeated
+                        )
+                        .legal_basis_zh()
+                        .unwrap_or_default()
+                    ));
+                } else {
+                    note.push_str(&format!("；{who}提出"));
+                }
             }
-            note.push_str(&format!("；{}：{}", dir.department(&r.department), r.description));
+            note.push_str(&format!(
+                "；{}：{}",
+                dir.department(&r.department),
+                r.description
+            ));
             (
                 format!("/staff/cases/{}", r.case_id),
                 r.tracking_number.unwrap_or_else(|| "（未登记）".to_owned()),
@@ -720,7 +740,7 @@ async fn render_case(
     let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
     let (detail, dir, choices, files, notices, like) = db(state, move |conn, state| {
         let detail = api::detail(conn, state, &c, &id)?;
-        let like = gongkai_store::similar::similar_to(conn, &id, 365)?;
+        let like = gongkai_store::similar::similar_to(conn, &id, 365, c.scope().as_deref())?;
         let dir = Directory::load(conn)?;
         let agency = detail.case.agency.clone();
         let departments: Vec<(String, String)> = accounts::departments_of(conn, &agency)?
@@ -800,6 +820,7 @@ async fn render_case(
             remedies,
             similar,
             marks,
+            supervisor: matches!(caller.role(), Role::Supervisor | Role::Admin),
             case: case_view(detail, &dir),
             actions: offered,
             failed,

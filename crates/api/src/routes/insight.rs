@@ -153,7 +153,7 @@ pub struct MonthlyStats {
 
 /// A report year given by a user: 2008 (the first regulations) to this year.
 pub fn check_year(year: i32) -> ApiResult<i32> {
-    let this_year = Utc::now().year();
+    let this_year = gongkai_workflow::clock::legal_date(Utc::now()).year();
     if (2008..=this_year).contains(&year) {
         Ok(year)
     } else {
@@ -181,7 +181,10 @@ pub async fn monthly_stats(
     c: &Caller,
     q: StatsQuery,
 ) -> ApiResult<MonthlyStats> {
-    let year = check_year(q.year.unwrap_or_else(|| Utc::now().year()))?;
+    let year = check_year(
+        q.year
+            .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
+    )?;
     let Some(departments) = departments_of(c, q.department.as_ref())? else {
         return Ok(MonthlyStats {
             year,
@@ -394,6 +397,8 @@ impl From<similar::Mark> for MarkView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GroupView {
     pub size: usize,
+    /// Different applicants among them (by ID document, else contact, else name).
+    pub applicants: usize,
     pub representative: String,
     pub requests: Vec<RequestView>,
     /// "Recommend for proactive disclosure" marks that name any of the group's cases.
@@ -456,6 +461,7 @@ pub async fn frequent_groups(
             .into_iter()
             .map(|g| GroupView {
                 size: g.requests.len(),
+                applicants: g.applicants(),
                 representative: g.representative().to_owned(),
                 requests: g.requests.into_iter().map(RequestView::from).collect(),
                 marks: g.marks.into_iter().map(MarkView::from).collect(),
@@ -611,7 +617,10 @@ pub async fn list_marks(
 pub struct SimilarView {
     pub request: RequestView,
     pub similarity: f64,
+    /// The same ID document, phone, email or name as this request's applicant.
     pub same_applicant: bool,
+    /// The same ID document or credit code (a contact or a name alone may be shared).
+    pub same_document: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -632,7 +641,7 @@ pub async fn similar_requests(
     let c = c.clone();
     db(state, move |conn, _| {
         visible_case(conn, &c, &id)?;
-        let (like, marks) = similar::similar_to(conn, &id, 365)?;
+        let (like, marks) = similar::similar_to(conn, &id, 365, c.scope().as_deref())?;
         Ok(SimilarRequests {
             similar: like
                 .into_iter()
@@ -640,6 +649,7 @@ pub async fn similar_requests(
                     request: s.request.into(),
                     similarity: s.similarity,
                     same_applicant: s.same_applicant,
+                    same_document: s.same_document,
                 })
                 .collect(),
             marks: marks.into_iter().map(MarkView::from).collect(),
