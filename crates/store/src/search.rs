@@ -6,8 +6,9 @@
 //! name, request or reply. Terms of three characters or more are looked up in the trigram
 //! index; shorter ones (a trigram index cannot serve them) are checked on the rows the longer
 //! terms and the filters leave, or by a scan when the query has only short terms. Results are
-//! ranked: on SQLite by where the words occur (name, request, reply, spread), newest first
-//! within (see `sqlite_ranked`); on PostgreSQL by trigram similarity, newest first on ties.
+//! ranked by where the words occur (name, request, reply, spread), newest first within (see
+//! `sqlite_ranked` and `pg_common`); on PostgreSQL words found in fewer than 2,000 requests are
+//! ranked by trigram similarity instead, newest first on ties.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
@@ -213,6 +214,129 @@ fn filter_sql(filter: &QueueFilter, p: &mut Params, binds: &mut Vec<String>) -> 
     sql
 }
 
+/// Whether `filter` leaves a few thousand cases at most (open cases, a warning level, one
+/// person's cases), so that reading the scope and checking each row beats walking the matches.
+fn small_scope(filter: &QueueFilter) -> bool {
+    filter.assignee.is_some()
+        || filter.warning_level.is_some()
+        || (!filter.statuses.is_empty()
+            && filter
+                .statuses
+                .iter()
+                .all(|st| crate::queries::OPEN_STATUSES.contains(&st.as_str())))
+}
+
+/// Matches beyond which a word counts as common on PostgreSQL.
+const COMMON: i64 = 2000;
+
+/// PostgreSQL, for a word found in many requests and a large scope: the newest matches (100 or
+/// more) ranked as on SQLite by where the words occur, because fetching and scoring every
+/// match through the trigram index (40,000 rows for a place name) takes a third of a second.
+/// None when the words are rare (the index then finds them all quickly and similarity ranks
+/// them) or the scope small.
+fn pg_common(
+    c: &mut diesel::PgConnection,
+    terms: &[String],
+    filter: &QueueFilter,
+    (limit, offset): (i64, i64),
+    common: i64,
+) -> StoreResult<Option<Vec<RankedId>>> {
+    if small_scope(filter) {
+        return Ok(None);
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mut p = Params { pg: true, n: 0 };
+    let mut sql = "SELECT count(*) AS n FROM (SELECT 1 FROM case_texts t WHERE TRUE".to_owned();
+    for _ in terms {
+        sql.push_str(&format!(
+            " AND (t.name || ' ' || t.description || ' ' || t.reply) ILIKE {}",
+            p.next()
+        ));
+    }
+    sql.push_str(&format!(" LIMIT {}) x", p.next()));
+    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    for t in terms {
+        q = q.bind::<Text, _>(contains_pattern(t));
+    }
+    let n = q.bind::<BigInt, _>(common).get_result::<Count>(c)?.n;
+    if n < common {
+        return Ok(None);
+    }
+    // The newest matches (a window of at least 100, more for deep pages), walked backwards
+    // along case_texts' key — not through the indexed expression, or the planner would fetch
+    // every match — then ranked within the window by where the words occur.
+    #[derive(QueryableByName)]
+    struct Text3 {
+        #[diesel(sql_type = Text)]
+        case_id: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        description: String,
+        #[diesel(sql_type = Text)]
+        reply: String,
+    }
+    let window = (limit + offset).max(100);
+    let mut p = Params { pg: true, n: 0 };
+    let mut binds = Vec::new();
+    let mut sql = "SELECT t.case_id, t.name, t.description, t.reply \
+                   FROM case_texts t JOIN cases c ON c.id = t.case_id WHERE TRUE"
+        .to_owned();
+    for term in terms {
+        sql.push_str(&format!(
+            " AND concat_ws(' ', t.name, t.description, t.reply) ILIKE {}",
+            p.next()
+        ));
+        binds.push(contains_pattern(term));
+    }
+    sql.push_str(&filter_sql(filter, &mut p, &mut binds));
+    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", p.next()));
+    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    for b in binds {
+        q = q.bind::<Text, _>(b);
+    }
+    // The planner cannot estimate ILIKE and would read the whole table in parallel and sort
+    // it (a second); within this transaction only, it walks the key instead.
+    let rows: Vec<Text3> = c.transaction(|c| {
+        diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
+        diesel::sql_query("SET LOCAL max_parallel_workers_per_gather = 0").execute(c)?;
+        q.bind::<BigInt, _>(window).load(c)
+    })?;
+    let lower: Vec<String> = terms.iter().map(|t| t.to_lowercase()).collect();
+    let all_in = |field: &str| {
+        let field = field.to_lowercase();
+        lower.iter().all(|t| field.contains(t.as_str()))
+    };
+    let mut ranked: Vec<RankedId> = rows
+        .into_iter()
+        .map(|r| RankedId {
+            score: if all_in(&r.name) {
+                3.0
+            } else if all_in(&r.description) {
+                2.0
+            } else if all_in(&r.reply) {
+                1.0
+            } else {
+                0.5
+            },
+            case_id: r.case_id,
+        })
+        .collect();
+    // Stable: the newest first within a rank.
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Ok(Some(
+        ranked
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(0))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect(),
+    ))
+}
+
 /// SQLite: where the words occur ranks a hit — all in the applicant's name (3), in the request
 /// (2), in the reply (1), spread over the fields (0.5) — and the newest first within a rank.
 /// Each rank is one FTS5 query read in rowid order (newest first) that stops at the page's
@@ -236,14 +360,7 @@ fn sqlite_ranked(
     // against the matches; walking the matches newest first would pass thousands of closed
     // cases before finding fifty open ones. (CROSS JOIN and the unary + keep SQLite from
     // driving the query by the matches instead.)
-    let small_scope = filter.assignee.is_some()
-        || filter.warning_level.is_some()
-        || (!filter.statuses.is_empty()
-            && filter
-                .statuses
-                .iter()
-                .all(|st| crate::queries::OPEN_STATUSES.contains(&st.as_str())));
-    if small_scope {
+    if small_scope(filter) {
         let mut p = Params { pg: false, n: 0 };
         let mut binds = Vec::new();
         let mut score = "CASE".to_owned();
@@ -350,6 +467,19 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> StoreResult<Vec<Hit>> {
+    search_with(conn, query, filter, limit, offset, COMMON)
+}
+
+/// [`search`] with the number of matches from which PostgreSQL takes a word for common (tests
+/// lower it to reach that path with a few cases).
+pub fn search_with(
+    conn: &mut DbConnection,
+    query: &str,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+    common: i64,
+) -> StoreResult<Vec<Hit>> {
     let terms = terms(query).map_err(|e| StoreError::Invalid(format!("q: {e}")))?;
     let (long, short): (Vec<&String>, Vec<&String>) =
         terms.iter().partition(|t| t.chars().count() >= 3);
@@ -357,6 +487,11 @@ pub fn search(
         && !long.is_empty()
     {
         let ranked = sqlite_ranked(c, &long, &short, filter, limit, offset)?;
+        return rows_of(conn, ranked);
+    }
+    if let DbConnection::Pg(c) = conn
+        && let Some(ranked) = pg_common(c, &terms, filter, (limit, offset), common)?
+    {
         return rows_of(conn, ranked);
     }
     let pg = matches!(conn, DbConnection::Pg(_));

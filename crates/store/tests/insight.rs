@@ -186,9 +186,41 @@ fn search_statistics_groups_marks_and_backfill() {
             "{}",
             db.name
         );
-        // The request that names the most of the query ranks first.
-        let hits = s(c, "决算报告", &agency);
-        assert!(hits[0].score.is_finite());
+        // Where the words occur ranks: the name first, then the request, then the reply.
+        let hits = s(c, "张三", &agency);
+        assert!(hits.iter().all(|h| h.score.is_finite()));
+        // PostgreSQL's path for common words (walked newest first) finds what the index finds,
+        // in the same ranks; on SQLite it is the only path.
+        for q in [
+            "望京街道",
+            "招标",
+            "李四",
+            "招标公告",
+            "望京 决算",
+            "决算报告",
+        ] {
+            for f in [&agency, &replied] {
+                let common = search::search_with(c, q, f, 50, 0, 1).unwrap();
+                assert_eq!(ids(&common), ids(&s(c, q, f)), "{}: {q}", db.name);
+            }
+        }
+        // A word of the requests ranks 2, newest first; a word of a reply ranks 1; pages cut
+        // the same list.
+        let requests = search::search_with(c, "中标结果", &agency, 50, 0, 1).unwrap();
+        assert_eq!(requests.len(), 3, "{}", db.name);
+        assert!(requests.iter().all(|h| h.score == 2.0), "{requests:?}");
+        assert_eq!(requests[0].row.id, e, "newest first");
+        let reply = search::search_with(c, "区政府网站", &agency, 50, 0, 1).unwrap();
+        assert_eq!((reply.len(), reply[0].score), (1, 1.0), "{}", db.name);
+        let named = search::search_with(c, "张三 中标结果", &agency, 50, 0, 1).unwrap();
+        assert_eq!(
+            sorted(named.iter().map(|h| h.row.id.clone()).collect()),
+            sorted(vec![a.clone(), e.clone()]),
+            "words in the name and the request together"
+        );
+        let paged = search::search_with(c, "中标结果", &agency, 2, 2, 1).unwrap();
+        assert_eq!(paged.len(), 1, "the third of three");
+        assert_eq!(paged[0].row.id, requests[2].row.id);
         // Bad queries are refused, naming the field.
         let err = search::search(c, "   ", &agency, 50, 0).unwrap_err();
         assert!(err.to_string().starts_with("q:"), "{err}");
