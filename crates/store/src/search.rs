@@ -380,15 +380,7 @@ fn sqlite_ranked(
              FROM cases c CROSS JOIN case_texts t ON t.case_id = c.id \
              WHERE +t.id IN (SELECT rowid FROM case_search WHERE case_search MATCH {m})"
         );
-        for term in short {
-            let (a, b, c) = (p.next(), p.next(), p.next());
-            sql.push_str(&format!(
-                " AND (t.name LIKE {a} ESCAPE '\\' OR t.description LIKE {b} ESCAPE '\\' \
-                 OR t.reply LIKE {c} ESCAPE '\\')"
-            ));
-            let pattern = contains_pattern(term);
-            binds.extend([pattern.clone(), pattern.clone(), pattern]);
-        }
+        sql.push_str(&like_sql(short, &mut p, &mut binds));
         sql.push_str(&filter_sql(filter, &mut p, &mut binds));
         let (l, o) = (p.next(), p.next());
         sql.push_str(&format!(
@@ -422,15 +414,7 @@ fn sqlite_ranked(
              FROM case_search s JOIN case_texts t ON t.id = s.rowid \
              JOIN cases c ON c.id = t.case_id WHERE case_search MATCH {m}"
         );
-        for term in short {
-            let (a, b, c) = (p.next(), p.next(), p.next());
-            sql.push_str(&format!(
-                " AND (t.name LIKE {a} ESCAPE '\\' OR t.description LIKE {b} ESCAPE '\\' \
-                 OR t.reply LIKE {c} ESCAPE '\\')"
-            ));
-            let pattern = contains_pattern(term);
-            binds.extend([pattern.clone(), pattern.clone(), pattern]);
-        }
+        sql.push_str(&like_sql(short, &mut p, &mut binds));
         sql.push_str(&filter_sql(filter, &mut p, &mut binds));
         sql.push_str(&format!(" ORDER BY s.rowid DESC LIMIT {}", p.next()));
         let mut q = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
@@ -452,6 +436,21 @@ fn sqlite_ranked(
         .skip(usize::try_from(offset).unwrap_or(0))
         .take(usize::try_from(limit).unwrap_or(0))
         .collect())
+}
+
+/// SQLite: each short term (no trigram to look up) somewhere in the name, request or reply.
+fn like_sql(short: &[&String], p: &mut Params, binds: &mut Vec<String>) -> String {
+    let mut sql = String::new();
+    for term in short {
+        let (a, b, c) = (p.next(), p.next(), p.next());
+        sql.push_str(&format!(
+            " AND (t.name LIKE {a} ESCAPE '\\' OR t.description LIKE {b} ESCAPE '\\' \
+             OR t.reply LIKE {c} ESCAPE '\\')"
+        ));
+        let pattern = contains_pattern(term);
+        binds.extend([pattern.clone(), pattern.clone(), pattern]);
+    }
+    sql
 }
 
 /// A phrase of FTS5's query language for `term`.
@@ -517,15 +516,7 @@ pub fn search_with(
         sql = "SELECT t.case_id AS case_id, 0.0 AS score \
                FROM case_texts t JOIN cases c ON c.id = t.case_id WHERE 1"
             .to_owned();
-        for term in &short {
-            let (a, b, c) = (p.next(), p.next(), p.next());
-            sql.push_str(&format!(
-                " AND (t.name LIKE {a} ESCAPE '\\' OR t.description LIKE {b} ESCAPE '\\' \
-                 OR t.reply LIKE {c} ESCAPE '\\')"
-            ));
-            let pattern = contains_pattern(term);
-            binds.extend([pattern.clone(), pattern.clone(), pattern]);
-        }
+        sql.push_str(&like_sql(&short, &mut p, &mut binds));
         sql.push_str(&filter_sql(filter, &mut p, &mut binds));
         // Newest first, read backwards from the end of case_texts: a common word stops early.
         sql.push_str(" ORDER BY t.id DESC");
@@ -630,41 +621,27 @@ pub fn candidates(
         DbConnection::Pg(c) => {
             let mut p = Params { pg: true, n: 0 };
             let mut binds = Vec::new();
-            let expr = groups
-                .iter()
-                .map(|g| {
-                    format!(
-                        "({})",
-                        g.iter()
+            // (a AND b) OR (a AND c) …, each chunk a pattern on `column`.
+            let mut pairs = |column: &str| {
+                groups
+                    .iter()
+                    .map(|g| {
+                        let all: Vec<String> = g
+                            .iter()
                             .map(|&i| {
                                 binds.push(contains_pattern(chunks[i]));
-                                format!("t.description ILIKE {}", p.next())
+                                format!("{column} ILIKE {}", p.next())
                             })
-                            .collect::<Vec<_>>()
-                            .join(" AND ")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            const EXPR: &str = "(t.name || ' ' || t.description || ' ' || t.reply)";
+                            .collect();
+                        format!("({})", all.join(" AND "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            };
+            let expr = pairs("t.description");
             // The indexed expression narrows the rows (trigram index); the description
             // conditions decide.
-            let index = groups
-                .iter()
-                .map(|g| {
-                    format!(
-                        "({})",
-                        g.iter()
-                            .map(|&i| {
-                                binds.push(contains_pattern(chunks[i]));
-                                format!("{EXPR} ILIKE {}", p.next())
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" AND ")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" OR ");
+            let index = pairs("(t.name || ' ' || t.description || ' ' || t.reply)");
             let (a, s, l) = (p.next(), p.next(), p.next());
             let sql = format!(
                 "SELECT t.case_id AS case_id, 0::float8 AS score \

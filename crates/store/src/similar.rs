@@ -11,6 +11,58 @@ use crate::error::{StoreError, StoreResult};
 use crate::queries::QueueFilter;
 use crate::schema::{case_texts, cases, frequent_marks};
 
+/// The columns a [`Request`] is read from.
+const REQUEST_COLUMNS: (
+    cases::id,
+    cases::agency_code,
+    cases::tracking_number,
+    cases::department_code,
+    cases::status,
+    cases::outcome,
+    cases::created_at,
+    case_texts::description,
+    cases::applicant_key,
+) = (
+    cases::id,
+    cases::agency_code,
+    cases::tracking_number,
+    cases::department_code,
+    cases::status,
+    cases::outcome,
+    cases::created_at,
+    case_texts::description,
+    cases::applicant_key,
+);
+
+#[derive(Queryable)]
+struct RequestRow {
+    case_id: String,
+    agency: String,
+    tracking_number: Option<String>,
+    department: String,
+    status: String,
+    outcome: Option<String>,
+    created_at: NaiveDateTime,
+    description: String,
+    applicant_key: Option<String>,
+}
+
+impl From<RequestRow> for Request {
+    fn from(r: RequestRow) -> Request {
+        Request {
+            case_id: r.case_id,
+            agency: r.agency,
+            tracking_number: r.tracking_number,
+            department: r.department,
+            status: r.status,
+            outcome: r.outcome,
+            received: (r.created_at + TimeDelta::hours(8)).date(),
+            description: r.description,
+            applicant_key: r.applicant_key,
+        }
+    }
+}
+
 /// A request as the grouping lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -92,17 +144,7 @@ fn requests(
         .inner_join(case_texts::table)
         .filter(cases::created_at.ge(beijing(from)))
         .filter(cases::created_at.lt(beijing(to + TimeDelta::days(1))))
-        .select((
-            cases::id,
-            cases::agency_code,
-            cases::tracking_number,
-            cases::department_code,
-            cases::status,
-            cases::outcome,
-            cases::created_at,
-            case_texts::description,
-            cases::applicant_key,
-        ))
+        .select(REQUEST_COLUMNS)
         .order((cases::created_at, cases::id))
         .into_boxed();
     if let Some(a) = &scope.agency {
@@ -111,44 +153,9 @@ fn requests(
     if !scope.departments.is_empty() {
         q = q.filter(cases::department_code.eq_any(scope.departments.clone()));
     }
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        NaiveDateTime,
-        String,
-        Option<String>,
-    );
-    Ok(q.load::<Row>(conn)?
+    Ok(q.load::<RequestRow>(conn)?
         .into_iter()
-        .map(
-            |(
-                case_id,
-                agency,
-                tracking_number,
-                department,
-                status,
-                outcome,
-                at,
-                description,
-                key,
-            )| {
-                Request {
-                    case_id,
-                    agency,
-                    tracking_number,
-                    department,
-                    status,
-                    outcome,
-                    received: (at + TimeDelta::hours(8)).date(),
-                    description,
-                    applicant_key: key,
-                }
-            },
-        )
+        .map(Request::from)
         .collect())
 }
 
@@ -297,17 +304,7 @@ pub fn similar_to(
             ids.push(id);
         }
     }
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        NaiveDateTime,
-        Option<String>,
-        String,
-    );
+
     let mut q = cases::table
         .inner_join(case_texts::table)
         .filter(cases::id.eq_any(&ids))
@@ -315,42 +312,19 @@ pub fn similar_to(
     if let Some(d) = departments {
         q = q.filter(cases::department_code.eq_any(d.to_vec()));
     }
-    let rows: Vec<Row> = q
-        .select((
-            cases::id,
-            cases::agency_code,
-            cases::tracking_number,
-            cases::department_code,
-            cases::status,
-            cases::outcome,
-            cases::created_at,
-            cases::applicant_key,
-            case_texts::description,
-        ))
-        .load(conn)?;
+    let rows: Vec<RequestRow> = q.select(REQUEST_COLUMNS).load(conn)?;
     let mut out: Vec<Similar> = rows
         .into_iter()
-        .filter_map(
-            |(id, agency, tracking_number, department, status, outcome, at, k, text)| {
-                let s = similarity(&description, &text);
-                (s >= SAME_REQUEST).then(|| Similar {
-                    same_applicant: key.is_some() && k == key,
-                    same_document: key.as_deref().is_some_and(|x| x.starts_with("id:")) && k == key,
-                    similarity: s,
-                    request: Request {
-                        case_id: id,
-                        agency,
-                        tracking_number,
-                        department,
-                        status,
-                        outcome,
-                        received: (at + TimeDelta::hours(8)).date(),
-                        description: text,
-                        applicant_key: k,
-                    },
-                })
-            },
-        )
+        .filter_map(|row| {
+            let s = similarity(&description, &row.description);
+            let same = key.is_some() && row.applicant_key == key;
+            (s >= SAME_REQUEST).then(|| Similar {
+                same_applicant: same,
+                same_document: same && key.as_deref().is_some_and(|x| x.starts_with("id:")),
+                similarity: s,
+                request: Request::from(row),
+            })
+        })
         .collect();
     out.sort_by(|a, b| {
         b.same_applicant
