@@ -18,14 +18,8 @@ use gongkai_store::queries::QueueFilter;
 use gongkai_store::schema::{cases, departments};
 use gongkai_store::{search, similar, stats};
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
+mod common;
+use common::{ms, percentile};
 
 fn report(what: &str, mut samples: Vec<Duration>, hits: usize) {
     samples.sort();

@@ -31,14 +31,8 @@ struct Law {
     statute: Statute,
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+mod common;
+use common::{ms, percentile};
 
 /// One new request taken through receive, register, assign, start and a draft: five commands,
 /// each its own transaction, as the API will issue them.

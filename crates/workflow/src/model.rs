@@ -390,6 +390,23 @@ pub struct Remedy {
     pub decided_on: Option<NaiveDate>,
 }
 
+impl Remedy {
+    /// Its group in the annual report's table 四: 0 行政复议, 1 行政诉讼（未经复议直接起诉）,
+    /// 2 行政诉讼（复议后起诉）.
+    pub fn group(&self) -> usize {
+        match (self.kind, self.after_reconsideration) {
+            (RemedyKind::Reconsideration, _) => 0,
+            (RemedyKind::Litigation, false) => 1,
+            (RemedyKind::Litigation, true) => 2,
+        }
+    }
+
+    /// The group's wording, e.g. 行政诉讼（复议后起诉）.
+    pub fn label_zh(&self) -> &'static str {
+        crate::report::TABLE4_GROUPS[self.group()]
+    }
+}
+
 /// A reply as drafted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

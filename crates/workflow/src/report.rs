@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::case::Case;
 use crate::clock::legal_date;
-use crate::model::{ApplicantType, Event, RemedyKind, RemedyResult};
+use crate::model::{ApplicantType, Event, RemedyResult};
 use crate::outcome::Outcome;
 
 /// The applicant columns in report order; the last column of every row is the total.
@@ -258,10 +258,10 @@ impl Table4 {
             if legal_date(r.recorded_at).year() != self.year {
                 continue;
             }
-            let row = match (r.remedy.kind, r.remedy.after_reconsideration) {
-                (RemedyKind::Reconsideration, _) => &mut self.reconsideration,
-                (RemedyKind::Litigation, false) => &mut self.litigation_direct,
-                (RemedyKind::Litigation, true) => &mut self.litigation_after,
+            let row = match r.remedy.group() {
+                0 => &mut self.reconsideration,
+                1 => &mut self.litigation_direct,
+                _ => &mut self.litigation_after,
             };
             row[remedy_column(r.remedy.result)] += 1;
             row[4] += 1;
@@ -329,7 +329,7 @@ impl AnnualReport {
 mod tests {
     use super::*;
     use crate::model::{
-        ActorRef, Applicant, Channel, Delivery, EventKind, Reply, RequestDetails, Role,
+        ActorRef, Applicant, Channel, Delivery, EventKind, RemedyKind, Reply, RequestDetails, Role,
     };
     use crate::outcome::{NotDisclosedGround, NotProcessedGround, OtherGround};
     use chrono::{TimeZone, Utc};

@@ -9,7 +9,7 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;
 use gongkai_store::{accounts, attachments, outbox};
-use gongkai_workflow::model::{ConsultationKind, RemedyKind};
+use gongkai_workflow::model::{ConsultationKind, Remedy};
 use gongkai_workflow::{EventKind, Role, Status, SubState, WarningLevel};
 use serde::Deserialize;
 
@@ -422,30 +422,7 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
                 .map(|r| format!("：{r}"))
                 .unwrap_or_default()
         ),
-        EventKind::RemedyRecorded { id, remedy } => format!(
-            "登记第 {id} 项{}{}：{}{}，{} 提起{}",
-            remedy.kind.label_zh(),
-            if remedy.kind == RemedyKind::Litigation {
-                if remedy.after_reconsideration {
-                    "（复议后起诉）"
-                } else {
-                    "（未经复议直接起诉）"
-                }
-            } else {
-                ""
-            },
-            remedy.body,
-            remedy
-                .reference
-                .as_ref()
-                .map(|r| format!("（{r}）"))
-                .unwrap_or_default(),
-            remedy.filed_on,
-            match (remedy.result, remedy.decided_on) {
-                (Some(r), Some(d)) => format!("，{d} 审结：{}", r.label_zh()),
-                _ => "，尚未审结".to_owned(),
-            }
-        ),
+        EventKind::RemedyRecorded { id, remedy } => format!("登记{}", remedy_summary(*id, remedy)),
         EventKind::RemedyDecided {
             id,
             result,
@@ -510,32 +487,30 @@ struct CasePage {
     supervisor: bool,
 }
 
+/// A reconsideration or lawsuit in one line: which, where, since when, and how it ended.
+fn remedy_summary(id: u32, remedy: &Remedy) -> String {
+    format!(
+        "第 {id} 项{}：{}{}，{} 提起，{}",
+        remedy.label_zh(),
+        remedy.body,
+        remedy
+            .reference
+            .as_ref()
+            .map(|x| format!("（{x}）"))
+            .unwrap_or_default(),
+        remedy.filed_on,
+        match (remedy.result, remedy.decided_on) {
+            (Some(res), Some(d)) => format!("{d} 审结：{}", res.label_zh()),
+            _ => "尚未审结".to_owned(),
+        }
+    )
+}
+
 /// One line per reconsideration or lawsuit on the case.
 fn remedy_lines(case: &gongkai_workflow::Case) -> Vec<String> {
     case.remedies
         .iter()
-        .map(|r| {
-            let kind = match (r.remedy.kind, r.remedy.after_reconsideration) {
-                (RemedyKind::Reconsideration, _) => "行政复议",
-                (RemedyKind::Litigation, false) => "行政诉讼（未经复议直接起诉）",
-                (RemedyKind::Litigation, true) => "行政诉讼（复议后起诉）",
-            };
-            format!(
-                "第 {} 项 {kind}：{}{}，{} 提起；{}",
-                r.id,
-                r.remedy.body,
-                r.remedy
-                    .reference
-                    .as_ref()
-                    .map(|x| format!("（{x}）"))
-                    .unwrap_or_default(),
-                r.remedy.filed_on,
-                match (r.remedy.result, r.remedy.decided_on) {
-                    (Some(res), Some(d)) => format!("{d} 审结，{}", res.label_zh()),
-                    _ => "尚未审结".to_owned(),
-                }
-            )
-        })
+        .map(|r| remedy_summary(r.id, &r.remedy))
         .collect()
 }
 
