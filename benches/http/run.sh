@@ -13,7 +13,10 @@ trap 'kill "$pid" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work
 cd "$work"
 "$bin" user create --username "bench-$$" --role clerk --department bj-cy-gkb > user.txt
 password="$(sed -n 's/one-time password: //p' user.txt)"
+# The mail dispatcher runs in its own `gongkai worker` unless DISPATCH_IN_SERVE=true (it
+# would send the notices of the filings below while the API is being measured).
 GONGKAI_SERVER__BIND=127.0.0.1:0 GONGKAI_SERVER__RECOMPUTE_EVERY_MINUTES=0 \
+    GONGKAI_MAIL__DISPATCH_IN_SERVE="${DISPATCH_IN_SERVE:-false}" \
     GONGKAI_LOGIN__MAX_FAILURES_PER_ADDRESS=1000000 "$bin" serve > out.log 2> err.log &
 pid=$!
 for _ in $(seq 1 120); do grep -q "listening on" out.log 2> /dev/null && break; sleep 0.5; done
@@ -44,7 +47,7 @@ measure() {
     wrk -t2 -c"$conns" -d"${secs}s" -s "$here/$script" "$base" | grep -E "Requests/sec|Latency|p50|Non-2xx|Socket" || true
     kill "$sampler" 2> /dev/null || true
     peak="$(sort -n "rss-$name.txt" | tail -1)"
-    echo "   peak RSS $((peak / 1024)) MiB"
+    echo "   peak RSS $((peak / 1024)) MiB, $(ps -o nlwp= -p "$pid" | tr -d ' ') threads"
 }
 echo "RSS at start: $(rss)"
 measure queue queue.lua

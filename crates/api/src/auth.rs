@@ -235,7 +235,7 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
         db(&state, move |conn, state| {
             let now = Utc::now().naive_utc();
             let s = &state.settings;
-            let Some(session) = sessions::find(
+            let Some((session, user)) = sessions::find_with_user(
                 conn,
                 &t,
                 now,
@@ -243,9 +243,6 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
                 Duration::hours(s.session_absolute_hours),
             )?
             else {
-                return Ok(None);
-            };
-            let Some(user) = accounts::user_by_id(conn, &session.user_id)? else {
                 return Ok(None);
             };
             if user.disabled {

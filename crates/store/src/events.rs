@@ -13,8 +13,9 @@ use crate::schema::case_events;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One stored row of `case_events`.
+// `None` is bound as NULL (not DEFAULT): one SQL text, so the prepared statement is reused.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = case_events)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub case_id: String,
     pub seq: i64,
@@ -102,9 +103,8 @@ pub fn load(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<Event>> {
         .collect()
 }
 
-/// Appends `events` after `version`; the caller holds the case's write lock.
-pub(crate) fn append(
-    conn: &mut DbConnection,
+/// The rows of `events` stored after `version`, chained from `prev_hash`.
+pub(crate) fn chain(
     case_id: &str,
     version: u64,
     prev_hash: &str,
@@ -119,7 +119,12 @@ pub(crate) fn append(
         prev = row.hash.clone();
         rows.push(row);
     }
-    for row in &rows {
+    Ok(rows)
+}
+
+/// Inserts rows made by [`chain`] after `version`; the caller holds the case's write lock.
+pub(crate) fn insert(conn: &mut DbConnection, version: u64, rows: &[EventRow]) -> StoreResult<()> {
+    for row in rows {
         diesel::insert_into(case_events::table)
             .values(row)
             .execute(conn)
@@ -134,5 +139,5 @@ pub(crate) fn append(
                 other => StoreError::Database(other),
             })?;
     }
-    Ok(rows)
+    Ok(())
 }

@@ -6,12 +6,12 @@ use diesel::prelude::*;
 use gongkai_workflow::clock::{legal_date, warning_level};
 use gongkai_workflow::model::Receive;
 use gongkai_workflow::{
-    Calendar, Case, Command, Context, Event, Outcome, Statute, decide, evolve, notices,
+    Calendar, Case, Command, Context, Event, Notice, Outcome, Statute, decide, evolve, notices,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, Reused, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow, to_micros};
 use crate::schema::{agencies, cases, departments, tracking_counters};
@@ -37,11 +37,21 @@ pub struct Executed {
 
 /// The projection row of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
+// `None` is bound as NULL, in an insert (not DEFAULT) as in an update: one SQL text each, so
+// the prepared statements are reused.
+#[diesel(
+    table_name = cases,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct CaseRow {
     pub id: String,
     pub tracking_number: Option<String>,
+    // Fixed when the case is received: an update of the projection leaves them alone, so that
+    // `execute` can write it without reading the row first.
+    #[diesel(skip_update)]
     pub query_code_hash: String,
+    #[diesel(skip_update)]
     pub agency_code: String,
     pub department_code: String,
     pub assignee: Option<String>,
@@ -59,6 +69,7 @@ pub struct CaseRow {
     pub outcome: Option<String>,
     pub outcome_ground: Option<String>,
     pub version: i64,
+    #[diesel(skip_update)]
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub replied_on: Option<NaiveDate>,
@@ -66,6 +77,41 @@ pub struct CaseRow {
     pub reply_days: Option<i32>,
     pub concluded_on: Option<NaiveDate>,
     pub applicant_key: Option<String>,
+}
+
+impl CaseRow {
+    /// A row with nothing in it yet, for `project` to fill.
+    fn blank() -> CaseRow {
+        CaseRow {
+            id: String::new(),
+            tracking_number: None,
+            query_code_hash: String::new(),
+            agency_code: String::new(),
+            department_code: String::new(),
+            assignee: None,
+            account: None,
+            status: String::new(),
+            sub_state: None,
+            applicant_type: None,
+            applicant_name: String::new(),
+            channel: String::new(),
+            receipt_date: None,
+            due_date: None,
+            due_sort: NO_DUE_DATE,
+            provisional: false,
+            warning_level: None,
+            outcome: None,
+            outcome_ground: None,
+            version: 0,
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+            replied_on: None,
+            reply_due_on: None,
+            reply_days: None,
+            concluded_on: None,
+            applicant_key: None,
+        }
+    }
 }
 
 fn enum_name<T: serde::Serialize>(value: &T) -> Option<String> {
@@ -176,8 +222,13 @@ fn check_department(conn: &mut DbConnection, agency: &str, department: &str) -> 
 }
 
 /// Takes in a new request: creates the case with a fresh id and query code, and executes the
-/// `Receive` command.
+/// `Receive` command. On PostgreSQL the case, its first event, its search text and its outbox
+/// rows are one statement (atomic without a transaction around it); SQLite writes them in a
+/// write transaction.
 pub fn receive(conn: &mut DbConnection, receive: Receive, ctx: &Context) -> StoreResult<Executed> {
+    if matches!(conn, DbConnection::Pg(_)) && !crate::db::in_transaction(conn) {
+        return receive_within(conn, receive, ctx);
+    }
     write_transaction(conn, |conn| receive_within(conn, receive, ctx))
 }
 
@@ -190,63 +241,124 @@ pub fn receive_within(
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
-    check_department(conn, &receive.agency, &receive.department)?;
+    let (agency, department) = (receive.agency.clone(), receive.department.clone());
     let row = CaseRow {
         id: case_id.clone(),
-        tracking_number: None,
         query_code_hash: hash_query_code(&case_id, &code),
         agency_code: receive.agency.clone(),
-        department_code: receive.department.clone(),
-        assignee: None,
-        account: None,
-        status: "new".to_owned(),
-        sub_state: None,
-        applicant_type: None,
-        applicant_name: receive.applicant.name.clone(),
-        channel: enum_name(&receive.channel).unwrap_or_default(),
-        receipt_date: None,
-        due_date: None,
-        due_sort: NO_DUE_DATE,
-        provisional: false,
-        warning_level: None,
-        outcome: None,
-        outcome_ground: None,
-        version: 0,
         created_at: now,
-        updated_at: now,
-        replied_on: None,
-        reply_due_on: None,
-        reply_days: None,
-        concluded_on: None,
-        applicant_key: None,
+        ..CaseRow::blank()
     };
     // A new case has no history to load and no version to claim: decide on the empty case,
-    // insert the projection as it stands after the events, then the events (three statements
-    // instead of the seven that `execute_in` would need).
+    // insert the projection as it stands after the events, then the events.
     let mut ctx = ctx.clone();
     ctx.now = chrono::DateTime::from_naive_utc_and_offset(now, Utc);
     let before = Case::default();
     let new_events = decide(&before, Command::Receive(receive), &ctx)?;
-    let case = new_events.iter().fold(before, evolve);
-    let mut row = row;
-    project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
-    diesel::insert_into(cases::table)
-        .values(&row)
-        .execute(conn)?;
-    let rows = events::append(conn, &case_id, 0, events::GENESIS, &new_events)?;
-    crate::search::write_text(conn, &case_id, None, &case)?;
-    let mut replay = Case::default();
-    for (event, stored) in new_events.iter().zip(&rows) {
-        replay = evolve(replay, event);
-        write_outbox(conn, &case_id, stored, &replay, event, ctx.now)?;
+    let planned = Planned::new(row, None, None, before, new_events, events::GENESIS, &ctx)?;
+    let written = match conn {
+        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned, Some((&agency, &department)))?,
+        DbConnection::Sqlite(_) => {
+            check_department(conn, &agency, &department)?;
+            write_generic(conn, &planned)?
+        }
+    };
+    if !written {
+        return Err(StoreError::NotFound(format!(
+            "department \"{department}\" of agency \"{agency}\""
+        )));
     }
-    Ok(Executed {
-        case_id,
-        version: case.version,
-        case,
-        events: new_events,
-        query_code: Some(code),
-    })
+    Ok(planned.executed(Some(code)))
+}
+
+/// A decided command: the case after it, the rows to write.
+pub(crate) struct Planned {
+    pub case_id: String,
+    /// The version the projection must still have (`None`: the case is new).
+    pub expected: Option<u64>,
+    pub row: CaseRow,
+    pub case: Case,
+    pub events: Vec<Event>,
+    pub stored: Vec<EventRow>,
+    pub outbox: Vec<crate::outbox::Pending>,
+    /// The case's search text when it changed (always for a new case).
+    pub text: Option<crate::search::SearchText>,
+}
+
+impl Planned {
+    fn new(
+        mut row: CaseRow,
+        expected: Option<u64>,
+        before_text: Option<&crate::search::SearchText>,
+        before: Case,
+        events: Vec<Event>,
+        prev_hash: &str,
+        ctx: &Context,
+    ) -> StoreResult<Planned> {
+        let case_id = row.id.clone();
+        let (case, due) = apply(before, &events);
+        project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
+        let stored = events::chain(&case_id, expected.unwrap_or(0), prev_hash, &events)?;
+        let outbox = outbox_rows(&case_id, &stored, &events, &due, ctx.now)?;
+        let text = crate::search::SearchText::of(&case);
+        let text = (before_text != Some(&text)).then_some(text);
+        Ok(Planned {
+            case_id,
+            expected,
+            row,
+            case,
+            events,
+            stored,
+            outbox,
+            text,
+        })
+    }
+
+    fn executed(self, query_code: Option<String>) -> Executed {
+        Executed {
+            case_id: self.case_id,
+            version: self.case.version,
+            case: self.case,
+            events: self.events,
+            query_code,
+        }
+    }
+}
+
+/// Writes a planned command with diesel's statements, one per row: SQLite's way, in-process
+/// with no round trips to save (PostgreSQL writes it in one statement, `pg_write`). Returns
+/// false when the projection was no longer at the expected version.
+fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
+    match p.expected {
+        None => {
+            diesel::insert_into(cases::table)
+                .values(&p.row)
+                .execute(conn)?;
+        }
+        Some(version) => {
+            let expected = i64::try_from(version).unwrap_or(i64::MAX);
+            let claimed: Option<i64> = Reused(
+                diesel::update(cases::table)
+                    .filter(cases::id.eq(&p.case_id))
+                    .filter(cases::version.eq(expected))
+                    .set(&p.row)
+                    .returning(cases::version),
+            )
+            .get_result(conn)
+            .optional()?;
+            if claimed.is_none() {
+                return Ok(false);
+            }
+        }
+    }
+    events::insert(conn, p.expected.unwrap_or(0), &p.stored)?;
+    for row in &p.outbox {
+        crate::outbox::insert_pending(conn, row)?;
+    }
+    if let Some(text) = &p.text {
+        crate::search::write_text(conn, &p.case_id, p.expected.is_some(), text)?;
+    }
+    Ok(true)
 }
 
 /// Registers a received case, taking the next tracking number of its agency and year in the
@@ -281,29 +393,21 @@ pub fn register_within(
     receipt_date: Option<NaiveDate>,
     ctx: &Context,
 ) -> StoreResult<Executed> {
-    let agency: String = cases::table
-        .find(case_id)
-        .select(cases::agency_code)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
-    if let Some(d) = &department {
-        check_department(conn, &agency, d)?;
-    }
     let year = legal_date(ctx.now).year();
-    let (tracking_number, value) = next_tracking_number(conn, &agency, year)?;
-    let result = execute_in(
-        conn,
-        case_id,
-        expected_version,
-        Command::Register {
+    let mut taken: Option<(String, i64)> = None;
+    let result = execute_in(conn, case_id, expected_version, ctx, |conn, case| {
+        if let Some(d) = &department {
+            check_department(conn, &case.agency, d)?;
+        }
+        let (tracking_number, value) = next_tracking_number(conn, &case.agency, year)?;
+        taken = Some((case.agency.clone(), value));
+        Ok(Command::Register {
             tracking_number,
             department,
             receipt_date,
-        },
-        ctx,
-    );
-    if result.is_err() {
+        })
+    });
+    if let (Err(_), Some((agency, value))) = (&result, taken) {
         // Give the number back, so that a caller who commits its own transaction after a
         // refused registration leaves no gap (we still hold the counter's lock). If even that
         // fails, the transaction is lost anyway: the refusal is what the caller needs to see.
@@ -320,6 +424,12 @@ pub fn register_within(
     result
 }
 
+#[derive(QueryableByName)]
+struct CounterValue {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_value: i64,
+}
+
 /// Advances the agency's counter for `year` and formats the number, e.g. `GK-2026-000123`.
 fn next_tracking_number(
     conn: &mut DbConnection,
@@ -332,26 +442,27 @@ fn next_tracking_number(
         .first(conn)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("agency \"{agency}\"")))?;
-    // The year's counter is created at 0 if missing (racing creators do not fail: ON CONFLICT
-    // DO NOTHING exists on both backends), then advanced under its row lock.
-    diesel::sql_query(
-        "INSERT INTO tracking_counters (agency_code, year, last_value) VALUES ($1, $2, 0) \
-         ON CONFLICT (agency_code, year) DO NOTHING",
+    // The year's counter starts at 1, or advances under its row lock: one statement on both
+    // backends (racing creators of a new year's counter do not fail).
+    let value = Reused(
+        diesel::sql_query(
+            "INSERT INTO tracking_counters (agency_code, year, last_value) VALUES ($1, $2, 1) \
+         ON CONFLICT (agency_code, year) \
+         DO UPDATE SET last_value = tracking_counters.last_value + 1 \
+         RETURNING last_value",
+        )
+        .bind::<diesel::sql_types::Text, _>(agency)
+        .bind::<diesel::sql_types::Integer, _>(year),
     )
-    .bind::<diesel::sql_types::Text, _>(agency)
-    .bind::<diesel::sql_types::Integer, _>(year)
-    .execute(conn)?;
-    let value = diesel::update(tracking_counters::table)
-        .filter(tracking_counters::agency_code.eq(agency))
-        .filter(tracking_counters::year.eq(year))
-        .set(tracking_counters::last_value.eq(tracking_counters::last_value + 1))
-        .returning(tracking_counters::last_value)
-        .get_result::<i64>(conn)?;
+    .get_result::<CounterValue>(conn)?
+    .last_value;
     Ok((format!("{prefix}-{year}-{value:06}"), value))
 }
 
-/// Executes `command` on case `case_id` seen at `expected_version`, in its own write
-/// transaction.
+/// Executes `command` on case `case_id` seen at `expected_version`: in its own write
+/// transaction, or on PostgreSQL, for every command but a registration (which takes a number
+/// from the agency's counter), as a read of the events and one guarded statement that writes
+/// everything (see [`execute_in`]).
 pub fn execute(
     conn: &mut DbConnection,
     case_id: &str,
@@ -359,6 +470,12 @@ pub fn execute(
     command: Command,
     ctx: &Context,
 ) -> StoreResult<Executed> {
+    if matches!(conn, DbConnection::Pg(_))
+        && !matches!(command, Command::Register { .. })
+        && !crate::db::in_transaction(conn)
+    {
+        return execute_within(conn, case_id, expected_version, command, ctx);
+    }
     write_transaction(conn, |conn| {
         execute_within(conn, case_id, expected_version, command, ctx)
     })
@@ -403,36 +520,25 @@ pub fn execute_within(
         Command::Assign {
             department,
             assignee,
-        } => {
-            let (agency, current): (String, String) = cases::table
-                .find(case_id)
-                .select((cases::agency_code, cases::department_code))
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("case {case_id}")))?;
+        } => execute_in(conn, case_id, expected_version, ctx, |conn, case| {
             if let Some(d) = &department {
-                check_department(conn, &agency, d).map_err(|_| {
+                check_department(conn, &case.agency, d).map_err(|_| {
                     StoreError::Invalid(format!(
-                        "department: \"{d}\" is not a department of agency \"{agency}\""
+                        "department: \"{d}\" is not a department of agency \"{}\"",
+                        case.agency
                     ))
                 })?;
             }
             if let Some(a) = &assignee {
-                let target = department.as_deref().unwrap_or(&current);
+                let target = department.as_deref().unwrap_or(&case.department);
                 check_assignee(conn, a, target)?;
             }
-            execute_in(
-                conn,
-                case_id,
-                expected_version,
-                Command::Assign {
-                    department,
-                    assignee,
-                },
-                ctx,
-            )
-        }
-        command => execute_in(conn, case_id, expected_version, command, ctx),
+            Ok(Command::Assign {
+                department,
+                assignee,
+            })
+        }),
+        command => execute_in(conn, case_id, expected_version, ctx, |_, _| Ok(command)),
     }
 }
 
@@ -455,25 +561,66 @@ fn check_assignee(conn: &mut DbConnection, user_id: &str, department: &str) -> S
     Ok(())
 }
 
-/// The body of `execute`, inside a transaction the caller holds.
+/// The body of `execute`: `prepare` makes the command from the case as its events tell it
+/// (checks that need the case's agency or department, the tracking number).
+///
+/// Optimistic: the events are read without a lock, and everything is written only where the
+/// projection's version is still the one the caller saw — the projection is updated first
+/// (the claim), then the events, outbox rows and search text. On PostgreSQL a concurrent writer
+/// holds the row until it commits, after which the condition is false for the other, and the
+/// writes are one statement (`pg_write`), so no transaction is needed around them; on SQLite
+/// the caller's write transaction is exclusive.
 pub(crate) fn execute_in(
     conn: &mut DbConnection,
     case_id: &str,
     expected_version: u64,
-    command: Command,
     ctx: &Context,
+    prepare: impl FnOnce(&mut DbConnection, &Case) -> StoreResult<Command>,
 ) -> StoreResult<Executed> {
-    let expected = i64::try_from(expected_version).unwrap_or(i64::MAX);
-    // Claim the row at the version the caller saw: on PostgreSQL this takes the row lock, and
-    // a writer that committed first makes the condition false.
-    let claimed: Option<CaseRow> = diesel::update(cases::table)
-        .filter(cases::id.eq(case_id))
-        .filter(cases::version.eq(expected))
-        .set(cases::version.eq(expected))
-        .returning(cases::all_columns)
-        .get_result(conn)
-        .optional()?;
-    let Some(mut row) = claimed else {
+    let rows = events::load_rows(conn, case_id)?;
+    let Some(last) = rows.last() else {
+        // Every case is created with its first event in the same transaction.
+        return Err(StoreError::NotFound(format!("case {case_id}")));
+    };
+    if rows.len() as u64 != expected_version {
+        return Err(StoreError::Conflict {
+            expected: expected_version,
+            actual: rows.len() as u64,
+        });
+    }
+    let prev = last.hash.clone();
+    let history = rows
+        .iter()
+        .map(EventRow::event)
+        .collect::<StoreResult<Vec<Event>>>()?;
+    let mut ctx = ctx.clone();
+    ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
+    let before = Case::from_events(&history);
+    let before_text = crate::search::SearchText::of(&before);
+    let command = prepare(conn, &before)?;
+    let new_events = decide(&before, command, &ctx)?;
+    let row = CaseRow {
+        id: case_id.to_owned(),
+        agency_code: before.agency.clone(),
+        created_at: ctx.now.naive_utc(),
+        ..CaseRow::blank()
+    };
+    let planned = Planned::new(
+        row,
+        Some(expected_version),
+        Some(&before_text),
+        before,
+        new_events,
+        &prev,
+        &ctx,
+    )?;
+    let written = match conn {
+        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned, None)?,
+        DbConnection::Sqlite(_) => write_generic(conn, &planned)?,
+    };
+    if !written {
+        // Another writer got there first (or the projection disagrees with the events, which
+        // the conflict also reports).
         let actual: Option<i64> = cases::table
             .find(case_id)
             .select(cases::version)
@@ -486,73 +633,49 @@ pub(crate) fn execute_in(
                 actual: u64::try_from(actual).unwrap_or(0),
             },
         });
-    };
-    let rows = events::load_rows(conn, case_id)?;
-    let prev = rows
-        .last()
-        .map_or_else(|| events::GENESIS.to_owned(), |r| r.hash.clone());
-    let history = rows
-        .iter()
-        .map(EventRow::event)
-        .collect::<StoreResult<Vec<Event>>>()?;
-    if history.len() as u64 != expected_version {
-        return Err(StoreError::Corrupt(format!(
-            "case {case_id}: projection at version {expected_version} but {} events stored",
-            history.len()
-        )));
     }
-    let mut ctx = ctx.clone();
-    ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
-    let before = Case::from_events(&history);
-    let before_text = crate::search::SearchText::of(&before);
-    let new_events = decide(&before, command, &ctx)?;
-    let rows = events::append(conn, case_id, expected_version, &prev, &new_events)?;
-    let mut case = before;
-    for (event, row) in new_events.iter().zip(&rows) {
-        case = evolve(case, event);
-        write_outbox(conn, case_id, row, &case, event, ctx.now)?;
-    }
-    project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
-    diesel::update(cases::table.find(case_id))
-        .set(&row)
-        .execute(conn)?;
-    crate::search::write_text(conn, case_id, Some(&before_text), &case)?;
-    Ok(Executed {
-        case_id: case_id.to_owned(),
-        version: case.version,
-        case,
-        events: new_events,
-        query_code: None,
-    })
+    Ok(planned.executed(None))
 }
 
-fn write_outbox(
-    conn: &mut DbConnection,
+/// `case` after `events`, with the notices each event calls for (computed on the case as it
+/// stands right after that event).
+fn apply(case: Case, events: &[Event]) -> (Case, Vec<Vec<Notice>>) {
+    let mut case = case;
+    let mut due = Vec::with_capacity(events.len());
+    for event in events {
+        case = evolve(case, event);
+        due.push(notices(&case, event));
+    }
+    (case, due)
+}
+
+/// The outbox rows for the notices of the events about to be stored.
+fn outbox_rows(
     case_id: &str,
-    row: &EventRow,
-    case: &Case,
-    event: &Event,
+    stored: &[EventRow],
+    events: &[Event],
+    due: &[Vec<Notice>],
     now: chrono::DateTime<Utc>,
-) -> StoreResult<()> {
-    for notice in notices(case, event) {
-        let kind =
-            serde_json::to_string(&notice.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let recipient = serde_json::to_string(&notice.recipient)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        crate::outbox::insert(
-            conn,
-            crate::outbox::NewRow {
+) -> StoreResult<Vec<crate::outbox::Pending>> {
+    let mut rows = Vec::new();
+    for ((row, event), notices) in stored.iter().zip(events).zip(due) {
+        for notice in notices {
+            let kind = serde_json::to_string(&notice.kind)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let recipient = serde_json::to_string(&notice.recipient)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let new = crate::outbox::NewRow {
                 case_id,
                 event_seq: row.seq,
                 dedupe_key: overdue_of(event)
                     .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
                 notice_kind: kind,
                 recipient,
-            },
-            now,
-        )?;
+            };
+            rows.push(new.pending(now));
+        }
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// The due date an overdue breach event is about.

@@ -22,6 +22,7 @@ pub mod events;
 pub mod execute;
 pub mod migrations;
 pub mod outbox;
+mod pg_write;
 pub mod queries;
 pub mod recompute;
 pub mod report;

@@ -61,6 +61,35 @@ pub(crate) struct NewRow<'a> {
     pub dedupe_key: Option<String>,
 }
 
+/// A pending row with every value it is stored with.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub id: String,
+    pub case_id: String,
+    pub event_seq: i64,
+    pub notice_kind: String,
+    pub recipient: String,
+    pub message_id: String,
+    pub dedupe_key: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+impl NewRow<'_> {
+    pub(crate) fn pending(self, now: DateTime<Utc>) -> Pending {
+        let id = uuid::Uuid::now_v7();
+        Pending {
+            id: id.to_string(),
+            case_id: self.case_id.to_owned(),
+            event_seq: self.event_seq,
+            notice_kind: self.notice_kind,
+            recipient: self.recipient,
+            message_id: format!("<{}@gongkai>", id.simple()),
+            dedupe_key: self.dedupe_key,
+            at: naive(now),
+        }
+    }
+}
+
 /// Inserts a pending row; with a dedupe key that is already taken, nothing is inserted and
 /// `false` is returned (a reminder goes out at most once, whoever writes it).
 pub(crate) fn insert(
@@ -68,20 +97,22 @@ pub(crate) fn insert(
     row: NewRow<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let id = uuid::Uuid::now_v7();
-    let now = naive(now);
+    insert_pending(conn, &row.pending(now))
+}
+
+pub(crate) fn insert_pending(conn: &mut DbConnection, row: &Pending) -> StoreResult<bool> {
     let values = (
-        outbox::id.eq(id.to_string()),
-        outbox::case_id.eq(row.case_id),
+        outbox::id.eq(&row.id),
+        outbox::case_id.eq(&row.case_id),
         outbox::event_seq.eq(row.event_seq),
-        outbox::notice_kind.eq(row.notice_kind),
-        outbox::recipient.eq(row.recipient),
-        outbox::message_id.eq(format!("<{}@gongkai>", id.simple())),
-        outbox::dedupe_key.eq(row.dedupe_key),
+        outbox::notice_kind.eq(&row.notice_kind),
+        outbox::recipient.eq(&row.recipient),
+        outbox::message_id.eq(&row.message_id),
+        outbox::dedupe_key.eq(&row.dedupe_key),
         outbox::status.eq(PENDING),
         outbox::attempts.eq(0),
-        outbox::next_attempt_at.eq(now),
-        outbox::created_at.eq(now),
+        outbox::next_attempt_at.eq(row.at),
+        outbox::created_at.eq(row.at),
     );
     // diesel's multi-backend connection has no ON CONFLICT: each backend runs its own.
     let insert = diesel::insert_into(outbox::table)

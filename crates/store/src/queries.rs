@@ -104,9 +104,14 @@ pub fn queue(
                 .sql(")"),
         );
     }
-    Ok(q.order((cases::due_sort.asc(), cases::id.asc()))
-        .limit(limit.clamp(1, 500))
-        .load(conn)?)
+    // The literal SQL keeps diesel from preparing the query once; its text varies only with
+    // which filters are present (and, on SQLite, how many departments), so keeping each
+    // variant prepared is safe and spares PostgreSQL a parse per page.
+    Ok(crate::db::Reused(
+        q.order((cases::due_sort.asc(), cases::id.asc()))
+            .limit(limit.clamp(1, 500)),
+    )
+    .load(conn)?)
 }
 
 /// Due-soon and overdue counts of open cases per department.

@@ -181,7 +181,7 @@ pub fn backfill_derived(
                         cases::warning_level.eq(warning),
                     ))
                     .execute(conn)?;
-                crate::search::write_text(conn, id, None, &case)?;
+                crate::search::write_text(conn, id, false, &crate::search::SearchText::of(&case))?;
             }
             Ok(())
         })?;

@@ -64,25 +64,26 @@ impl SearchText {
     }
 }
 
-/// Stores the searchable text of `case` when it differs from `before` (none: a new case).
+/// Stores the searchable text of a case: updates its row when it `existed`, else (or when the
+/// row is missing: a case stored before search existed) inserts one.
 pub fn write_text(
     conn: &mut DbConnection,
     case_id: &str,
-    before: Option<&SearchText>,
-    case: &Case,
+    existed: bool,
+    text: &SearchText,
 ) -> StoreResult<()> {
-    let text = SearchText::of(case);
-    if before == Some(&text) {
-        return Ok(());
-    }
-    let updated = if before.is_some() {
-        diesel::update(case_texts::table.filter(case_texts::case_id.eq(case_id)))
-            .set((
-                case_texts::name.eq(&text.name),
-                case_texts::description.eq(&text.description),
-                case_texts::reply.eq(&text.reply),
-            ))
-            .execute(conn)?
+    let updated = if existed {
+        crate::db::Reused(
+            diesel::update(case_texts::table.filter(case_texts::case_id.eq(case_id)))
+                .set((
+                    case_texts::name.eq(&text.name),
+                    case_texts::description.eq(&text.description),
+                    case_texts::reply.eq(&text.reply),
+                ))
+                .returning(case_texts::case_id),
+        )
+        .load::<String>(conn)?
+        .len()
     } else {
         0
     };

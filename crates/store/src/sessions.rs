@@ -7,10 +7,11 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::User;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
-use crate::schema::{calendar_years, login_failures, sessions, settings};
+use crate::schema::{calendar_years, login_failures, sessions, settings, users};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
@@ -62,11 +63,24 @@ pub fn find(
     idle: Duration,
     absolute: Duration,
 ) -> StoreResult<Option<Session>> {
+    Ok(find_with_user(conn, token, now, idle, absolute)?.map(|(session, _)| session))
+}
+
+/// [`find`] with the session's user, read in the same query (every authenticated request
+/// asks for both).
+pub fn find_with_user(
+    conn: &mut DbConnection,
+    token: &str,
+    now: NaiveDateTime,
+    idle: Duration,
+    absolute: Duration,
+) -> StoreResult<Option<(Session, User)>> {
     let hash = hash_token(token);
-    let Some(mut session) = sessions::table
-        .find(&hash)
-        .select(Session::as_select())
-        .first(conn)
+    let Some((mut session, user)) = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(&hash))
+        .select((Session::as_select(), User::as_select()))
+        .first::<(Session, User)>(conn)
         .optional()?
     else {
         return Ok(None);
@@ -88,7 +102,7 @@ pub fn find(
         session.last_seen_at = to_micros(now);
         session.expires_at = to_micros(expires);
     }
-    Ok(Some(session))
+    Ok(Some((session, user)))
 }
 
 pub fn delete(conn: &mut DbConnection, token: &str) -> StoreResult<()> {

@@ -907,6 +907,45 @@ fn a_panic_inside_a_transaction_does_not_poison_the_pool() {
 }
 
 #[test]
+fn a_pooled_connection_lost_to_the_server_is_replaced_after_its_first_error() {
+    use diesel::connection::SimpleConnection;
+    for db in databases("lost-connection") {
+        drop(db.seeded());
+        // One connection, so the next checkout would get the same one back.
+        let pool = gongkai_store::pool(&db.url, 1, Default::default()).unwrap();
+        let mut conn = pool.get().unwrap();
+        assert!(queries::case_row(&mut conn, "nothing").unwrap().is_none());
+        if db.name == "postgres" {
+            // The server ends the session (a restart, a failover, an idle timeout in between).
+            let pid: i32 = diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+                "pg_backend_pid()",
+            ))
+            .get_result(&mut *conn)
+            .unwrap();
+            db.connect()
+                .batch_execute(&format!("SELECT pg_terminate_backend({pid})"))
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            // Pools no longer test every checkout: the request on the dead session fails...
+            assert!(
+                queries::case_row(&mut conn, "nothing").is_err(),
+                "the terminated session still answered"
+            );
+        } else {
+            let _ = conn.batch_execute("SELECT no_such_function()");
+        }
+        drop(conn);
+        // ...and the connection goes back broken and is closed: the next one works.
+        let mut conn = pool.get().unwrap();
+        assert!(
+            queries::case_row(&mut conn, "nothing").unwrap().is_none(),
+            "{}",
+            db.name
+        );
+    }
+}
+
+#[test]
 fn tracking_numbers_stay_unique_per_agency_and_come_only_from_the_counter() {
     let law = Law::new();
     for db in databases("prefix") {
