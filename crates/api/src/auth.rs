@@ -235,7 +235,7 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
         db(&state, move |conn, state| {
             let now = Utc::now().naive_utc();
             let s = &state.settings;
-            let Some((session, user)) = sessions::find_with_user(
+            let Some((session, user, departments)) = sessions::find_with_user(
                 conn,
                 &t,
                 now,
@@ -248,7 +248,7 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
             if user.disabled {
                 return Ok(None);
             }
-            let actor = accounts::actor_for(conn, &user)?;
+            let actor = accounts::actor_of(&user, departments)?;
             Ok(Some((user, actor, session.csrf_token)))
         })
         .await?

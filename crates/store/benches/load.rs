@@ -216,7 +216,8 @@ fn main() {
         ms(percentile(&samples, 0.99))
     );
 
-    // execute throughput: new requests through five commands, one transaction each.
+    // execute throughput: new requests through five commands, each its own call, as the API
+    // issues them (on PostgreSQL one statement each but for the registration's transaction).
     let (agency, intake): (String, String) = departments::table
         .filter(departments::is_intake.eq(true))
         .select((departments::agency_code, departments::code))

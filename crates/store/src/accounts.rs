@@ -242,6 +242,16 @@ pub fn user_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<
 
 /// The actor a user acts as: role and department scope.
 pub fn actor_for(conn: &mut DbConnection, user: &User) -> StoreResult<Actor> {
+    let departments: Vec<String> = user_departments::table
+        .filter(user_departments::user_id.eq(&user.id))
+        .order(user_departments::department_code)
+        .select(user_departments::department_code)
+        .load(conn)?;
+    actor_of(user, departments)
+}
+
+/// The workflow's actor for `user` with its `departments` (sorted).
+pub fn actor_of(user: &User, departments: Vec<String>) -> StoreResult<Actor> {
     let role = match Role::parse(&user.role) {
         Some(r) if r != Role::System => r,
         _ => {
@@ -251,11 +261,6 @@ pub fn actor_for(conn: &mut DbConnection, user: &User) -> StoreResult<Actor> {
             )));
         }
     };
-    let departments: Vec<String> = user_departments::table
-        .filter(user_departments::user_id.eq(&user.id))
-        .order(user_departments::department_code)
-        .select(user_departments::department_code)
-        .load(conn)?;
     Ok(Actor {
         id: user.id.clone(),
         role,

@@ -1,5 +1,7 @@
-//! The one door for changes: load, decide, append, project and write the outbox, in one
-//! transaction. Nothing else writes `case_events` or `cases`.
+//! The one door for changes: load, decide, then write the projection, the events, the outbox
+//! rows and the search text, all or nothing, guarded by the version the caller saw. Nothing
+//! else appends to `case_events` or changes a case's state (recompute only re-derives the
+//! projection's dates and warning level from the events).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -394,6 +396,22 @@ pub fn register_within(
     ctx: &Context,
 ) -> StoreResult<Executed> {
     let year = legal_date(ctx.now).year();
+    // Lock the case before the counter, as every writer of a case does: a registration must
+    // not hold its agency's counter while it waits for a case another transaction holds (every
+    // other registration of the agency would wait with it), nor take the two locks in the
+    // order opposite to a caller that holds a case and registers another.
+    let locked: Option<i64> = Reused(
+        diesel::update(cases::table)
+            .filter(cases::id.eq(case_id))
+            .filter(cases::version.eq(i64::try_from(expected_version).unwrap_or(i64::MAX)))
+            .set(cases::version.eq(cases::version))
+            .returning(cases::version),
+    )
+    .get_result(conn)
+    .optional()?;
+    if locked.is_none() {
+        return Err(stale(conn, case_id, expected_version)?);
+    }
     let mut taken: Option<(String, i64)> = None;
     let result = execute_in(conn, case_id, expected_version, ctx, |conn, case| {
         if let Some(d) = &department {
@@ -583,9 +601,18 @@ pub(crate) fn execute_in(
         return Err(StoreError::NotFound(format!("case {case_id}")));
     };
     if rows.len() as u64 != expected_version {
-        return Err(StoreError::Conflict {
-            expected: expected_version,
-            actual: rows.len() as u64,
+        return Err(match stale(conn, case_id, expected_version)? {
+            // The projection is where the caller saw it, but the events are not.
+            StoreError::Conflict { actual, .. } if actual == expected_version => {
+                StoreError::Corrupt(format!(
+                    "case {case_id}: projection at version {actual} but {} events stored",
+                    rows.len()
+                ))
+            }
+            _ => StoreError::Conflict {
+                expected: expected_version,
+                actual: rows.len() as u64,
+            },
         });
     }
     let prev = last.hash.clone();
@@ -619,22 +646,36 @@ pub(crate) fn execute_in(
         DbConnection::Sqlite(_) => write_generic(conn, &planned)?,
     };
     if !written {
-        // Another writer got there first (or the projection disagrees with the events, which
-        // the conflict also reports).
-        let actual: Option<i64> = cases::table
-            .find(case_id)
-            .select(cases::version)
-            .first(conn)
-            .optional()?;
-        return Err(match actual {
-            None => StoreError::NotFound(format!("case {case_id}")),
-            Some(actual) => StoreError::Conflict {
-                expected: expected_version,
-                actual: u64::try_from(actual).unwrap_or(0),
-            },
+        // Another writer got there first.
+        return Err(match stale(conn, case_id, expected_version)? {
+            // Versions only grow: a projection behind the events it was read with is damaged.
+            StoreError::Conflict { actual, .. } if actual < expected_version => {
+                StoreError::Corrupt(format!(
+                    "case {case_id}: projection at version {actual} but {expected_version} \
+                     events stored"
+                ))
+            }
+            other => other,
         });
     }
     Ok(planned.executed(None))
+}
+
+/// Why a write guarded by `expected_version` matched no row: the case is missing, or at
+/// another version (a conflict carrying the version it is at).
+fn stale(conn: &mut DbConnection, case_id: &str, expected_version: u64) -> StoreResult<StoreError> {
+    let actual: Option<i64> = cases::table
+        .find(case_id)
+        .select(cases::version)
+        .first(conn)
+        .optional()?;
+    Ok(match actual {
+        None => StoreError::NotFound(format!("case {case_id}")),
+        Some(actual) => StoreError::Conflict {
+            expected: expected_version,
+            actual: u64::try_from(actual).unwrap_or(0),
+        },
+    })
 }
 
 /// `case` after `events`, with the notices each event calls for (computed on the case as it

@@ -4,8 +4,9 @@
 //! - [`db`]: the connection enum, URL parsing, the pool, SQLite pragmas, write transactions;
 //! - [`migrations`]: embedded migrations per backend, and the refusal of newer databases;
 //! - [`events`]: the append-only, hash-chained event log;
-//! - [`execute`](mod@execute): the one door for changes — load, decide, append, project,
-//!   outbox, in one transaction; plus `receive` and `register` (tracking numbers);
+//! - [`execute`](mod@execute): the one door for changes — load, decide, then write projection,
+//!   events, outbox and search text guarded by the version (one statement on PostgreSQL,
+//!   `pg_write`); plus `receive` and `register` (tracking numbers);
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
 //! - [`attachments`]: content-addressed files with their metadata;

@@ -49,6 +49,19 @@ pub fn queue(
     after: Option<&Cursor>,
     limit: i64,
 ) -> StoreResult<Vec<CaseRow>> {
+    // Each status and department once, in one order: the SQL text (kept prepared, below)
+    // depends only on how many there are.
+    let mut statuses = filter.statuses.clone();
+    statuses.sort();
+    statuses.dedup();
+    let mut departments = filter.departments.clone();
+    departments.sort();
+    departments.dedup();
+    let filter = &QueueFilter {
+        statuses,
+        departments,
+        ..filter.clone()
+    };
     let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
     if let Some(a) = &filter.agency {
         q = q.filter(cases::agency_code.eq(a.clone()));
@@ -105,8 +118,9 @@ pub fn queue(
         );
     }
     // The literal SQL keeps diesel from preparing the query once; its text varies only with
-    // which filters are present (and, on SQLite, how many departments), so keeping each
-    // variant prepared is safe and spares PostgreSQL a parse per page.
+    // which filters are present (and, on SQLite, how many departments or statuses: at most
+    // as many as exist), so keeping each variant prepared is safe and spares PostgreSQL a
+    // parse per page.
     Ok(crate::db::Reused(
         q.order((cases::due_sort.asc(), cases::id.asc()))
             .limit(limit.clamp(1, 500)),

@@ -11,7 +11,7 @@ use crate::accounts::User;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
-use crate::schema::{calendar_years, login_failures, sessions, settings, users};
+use crate::schema::{calendar_years, login_failures, sessions, settings, user_departments, users};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
@@ -63,26 +63,37 @@ pub fn find(
     idle: Duration,
     absolute: Duration,
 ) -> StoreResult<Option<Session>> {
-    Ok(find_with_user(conn, token, now, idle, absolute)?.map(|(session, _)| session))
+    Ok(find_with_user(conn, token, now, idle, absolute)?.map(|(session, ..)| session))
 }
 
-/// [`find`] with the session's user, read in the same query (every authenticated request
-/// asks for both).
+/// [`find`] with the session's user and the user's departments, read in one query (every
+/// authenticated request asks for all three).
 pub fn find_with_user(
     conn: &mut DbConnection,
     token: &str,
     now: NaiveDateTime,
     idle: Duration,
     absolute: Duration,
-) -> StoreResult<Option<(Session, User)>> {
+) -> StoreResult<Option<(Session, User, Vec<String>)>> {
     let hash = hash_token(token);
-    let Some((mut session, user)) = sessions::table
-        .inner_join(users::table)
+    // One row per department (one row with none for a user without any).
+    let rows: Vec<(Session, User, Option<String>)> = sessions::table
+        .inner_join(users::table.left_join(user_departments::table))
         .filter(sessions::token_hash.eq(&hash))
-        .select((Session::as_select(), User::as_select()))
-        .first::<(Session, User)>(conn)
-        .optional()?
-    else {
+        .order(user_departments::department_code)
+        .select((
+            Session::as_select(),
+            User::as_select(),
+            user_departments::department_code.nullable(),
+        ))
+        .load(conn)?;
+    let mut departments: Vec<String> = Vec::with_capacity(rows.len());
+    let mut first = None;
+    for (session, user, department) in rows {
+        departments.extend(department);
+        first.get_or_insert((session, user));
+    }
+    let Some((mut session, user)) = first else {
         return Ok(None);
     };
     // Idle too long, or older than the absolute lifetime (also when idle > absolute).
@@ -102,7 +113,7 @@ pub fn find_with_user(
         session.last_seen_at = to_micros(now);
         session.expires_at = to_micros(expires);
     }
-    Ok(Some((session, user)))
+    Ok(Some((session, user, departments)))
 }
 
 pub fn delete(conn: &mut DbConnection, token: &str) -> StoreResult<()> {

@@ -278,6 +278,50 @@ fn a_stale_version_or_a_rejection_writes_nothing() {
 }
 
 #[test]
+fn a_projection_out_of_step_with_its_events_is_reported_as_damage() {
+    let law = Law::new();
+    for db in databases("out-of-step") {
+        let mut c = db.seeded();
+        let now = at("2026-03-02");
+        let ctx = law.ctx(&clerk(), now);
+        let id = receive(&mut c, in_person("王小明", "2026-03-02"), &ctx)
+            .unwrap()
+            .case_id;
+        let set_version = |c: &mut DbConnection, v: i64| {
+            diesel::update(cases::table.find(&id))
+                .set(cases::version.eq(v))
+                .execute(c)
+                .unwrap();
+        };
+        // Ahead: the projection says 2 while one event is stored. A caller at 2 is not told
+        // "conflict, try again" (it would retry forever) but that the case is damaged.
+        set_version(&mut c, 2);
+        let r = register(&mut c, &id, 2, None, None, &ctx);
+        assert!(
+            matches!(r, Err(StoreError::Corrupt(_))),
+            "{}: {r:?}",
+            db.name
+        );
+        // Behind: the projection says 0. A caller at 1 (the events' count) hears where the
+        // projection is; at 0, that the events are not there.
+        set_version(&mut c, 0);
+        let r = register(&mut c, &id, 1, None, None, &ctx);
+        assert!(
+            matches!(r, Err(StoreError::Conflict { actual: 0, .. })),
+            "{}: {r:?}",
+            db.name
+        );
+        let r = register(&mut c, &id, 0, None, None, &ctx);
+        assert!(
+            matches!(r, Err(StoreError::Corrupt(_))),
+            "{}: {r:?}",
+            db.name
+        );
+        assert_eq!(count_events(&mut c, &id), 1, "{}", db.name);
+    }
+}
+
+#[test]
 fn tracking_numbers_are_gap_free_even_when_a_registration_is_refused() {
     let law = Law::new();
     for db in databases("gapfree") {
@@ -437,8 +481,8 @@ fn concurrent_registrations_take_distinct_consecutive_numbers() {
                         loop {
                             match register(&mut conn, &id, 1, None, None, &law.ctx(&clerk(), now)) {
                                 Ok(_) => break,
-                                // The first registration of the year creates the counter; a
-                                // concurrent one may lose that race and simply retries.
+                                // Not expected (the counter is one upsert), but a conflict
+                                // would only mean "try again".
                                 Err(StoreError::Conflict { .. }) => continue,
                                 Err(other) => panic!("unexpected error: {other}"),
                             }

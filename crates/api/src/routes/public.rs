@@ -324,9 +324,11 @@ fn find_by_code(
     conn: &mut gongkai_store::DbConnection,
     key: &LookupKey,
 ) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
-    let row = match queries::lookup(conn, &key.reference, &key.query_code)? {
-        Some(row) => Some(row),
-        None => queries::lookup_by_reference(conn, &key.reference, &key.query_code)?,
+    // A filing reference is a UUID, which no tracking number (prefix-year-number) can be.
+    let row = if uuid::Uuid::try_parse(key.reference.trim()).is_ok() {
+        queries::lookup_by_reference(conn, &key.reference, &key.query_code)?
+    } else {
+        queries::lookup(conn, &key.reference, &key.query_code)?
     };
     let row = row.ok_or_else(ApiError::not_found)?;
     let evs = events::load(conn, &row.id)?;
