@@ -108,7 +108,7 @@ fn init_logging() {
 
 /// glibc gives a thread that contends for malloc an arena of its own (up to eight per core)
 /// and keeps freed memory in each: under load, with the HTTP workers, the database threads and
-/// the mail senders, `serve` grew by about 20 MiB that way (docs/PERFORMANCE.md). Two arenas
+/// the mail senders, `serve` grew by 7–20 MiB that way (docs/PERFORMANCE.md). Two arenas
 /// hold it well under the 64 MiB target at the same throughput. glibc reads the setting only
 /// when a process starts, so the long-running commands start themselves once more with it,
 /// replacing this process (same PID, arguments and environment); `MALLOC_ARENA_MAX` or

@@ -243,7 +243,6 @@ pub fn receive_within(
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
-    let (agency, department) = (receive.agency.clone(), receive.department.clone());
     let row = CaseRow {
         id: case_id.clone(),
         query_code_hash: hash_query_code(&case_id, &code),
@@ -258,10 +257,13 @@ pub fn receive_within(
     let before = Case::default();
     let new_events = decide(&before, Command::Receive(receive), &ctx)?;
     let planned = Planned::new(row, None, None, before, new_events, events::GENESIS, &ctx)?;
+    // The department must be one of the agency's: PostgreSQL checks it in the statement that
+    // inserts the case, SQLite before.
+    let (agency, department) = (&planned.row.agency_code, &planned.row.department_code);
     let written = match conn {
-        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned, Some((&agency, &department)))?,
+        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned)?,
         DbConnection::Sqlite(_) => {
-            check_department(conn, &agency, &department)?;
+            check_department(conn, agency, department)?;
             write_generic(conn, &planned)?
         }
     };
@@ -275,7 +277,6 @@ pub fn receive_within(
 
 /// A decided command: the case after it, the rows to write.
 pub(crate) struct Planned {
-    pub case_id: String,
     /// The version the projection must still have (`None`: the case is new).
     pub expected: Option<u64>,
     pub row: CaseRow,
@@ -297,15 +298,13 @@ impl Planned {
         prev_hash: &str,
         ctx: &Context,
     ) -> StoreResult<Planned> {
-        let case_id = row.id.clone();
         let (case, due) = apply(before, &events);
         project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
-        let stored = events::chain(&case_id, expected.unwrap_or(0), prev_hash, &events)?;
-        let outbox = outbox_rows(&case_id, &stored, &events, &due, ctx.now)?;
+        let stored = events::chain(&row.id, expected.unwrap_or(0), prev_hash, &events)?;
+        let outbox = outbox_rows(&row.id, &stored, &events, &due, ctx.now)?;
         let text = crate::search::SearchText::of(&case);
         let text = (before_text != Some(&text)).then_some(text);
         Ok(Planned {
-            case_id,
             expected,
             row,
             case,
@@ -318,7 +317,7 @@ impl Planned {
 
     fn executed(self, query_code: Option<String>) -> Executed {
         Executed {
-            case_id: self.case_id,
+            case_id: self.row.id,
             version: self.case.version,
             case: self.case,
             events: self.events,
@@ -341,7 +340,7 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
             let expected = i64::try_from(version).unwrap_or(i64::MAX);
             let claimed: Option<i64> = Reused(
                 diesel::update(cases::table)
-                    .filter(cases::id.eq(&p.case_id))
+                    .filter(cases::id.eq(&p.row.id))
                     .filter(cases::version.eq(expected))
                     .set(&p.row)
                     .returning(cases::version),
@@ -358,7 +357,7 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
         crate::outbox::insert_pending(conn, row)?;
     }
     if let Some(text) = &p.text {
-        crate::search::write_text(conn, &p.case_id, p.expected.is_some(), text)?;
+        crate::search::write_text(conn, &p.row.id, p.expected.is_some(), text)?;
     }
     Ok(true)
 }
@@ -642,7 +641,7 @@ pub(crate) fn execute_in(
         &ctx,
     )?;
     let written = match conn {
-        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned, None)?,
+        DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned)?,
         DbConnection::Sqlite(_) => write_generic(conn, &planned)?,
     };
     if !written {

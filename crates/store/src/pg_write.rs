@@ -87,6 +87,16 @@ impl Row {
     fn values(&self) -> String {
         self.values.join(", ")
     }
+
+    /// `, name AS (INSERT INTO table (…) SELECT … FROM claimed …)`: a row written only when
+    /// the claim matched.
+    fn insert_after_claim(&self, name: &str, table: &str, tail: &str) -> String {
+        format!(
+            ", {name} AS (INSERT INTO {table} ({}) SELECT {} FROM claimed{tail})",
+            self.columns(),
+            self.values()
+        )
+    }
 }
 
 /// The projection's columns that every command may change.
@@ -126,20 +136,16 @@ struct Claimed {
     id: String,
 }
 
-/// Writes `p` in one statement. `department`: for a new case, the (agency, department) it must
-/// belong to. Returns false when nothing was written: the projection had moved past the
-/// expected version (or the case is missing), or a new case's department is not its agency's.
-pub(crate) fn write(
-    conn: &mut PgConnection,
-    p: &Planned,
-    department: Option<(&str, &str)>,
-) -> StoreResult<bool> {
+/// Writes `p` in one statement. Returns false when nothing was written: the projection had
+/// moved past the expected version (or the case is missing), or a new case's department is not
+/// one of its agency's.
+pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
     let mut s = Statement::new();
     let mut row = projected(&mut s, p);
     match p.expected {
         Some(version) => {
             let expected = i64::try_from(version).unwrap_or(i64::MAX);
-            let id = s.param::<Text, _>(p.case_id.as_str());
+            let id = s.param::<Text, _>(p.row.id.as_str());
             let expected = s.param::<BigInt, _>(expected);
             let sql = format!(
                 "WITH claimed AS (UPDATE cases SET ({}) = ({}) WHERE id = {id} AND version = \
@@ -155,9 +161,8 @@ pub(crate) fn write(
                 .set::<_, Text, _>(&mut s, cases::query_code_hash, r.query_code_hash.as_str())
                 .set::<_, Text, _>(&mut s, cases::agency_code, r.agency_code.as_str())
                 .set::<_, Timestamp, _>(&mut s, cases::created_at, r.created_at);
-            let (agency, code) = department.unwrap_or((r.agency_code.as_str(), ""));
-            let agency = s.param::<Text, _>(agency);
-            let code = s.param::<Text, _>(code);
+            let agency = s.param::<Text, _>(r.agency_code.as_str());
+            let code = s.param::<Text, _>(r.department_code.as_str());
             let sql = format!(
                 "WITH claimed AS (INSERT INTO cases ({}) SELECT {} WHERE EXISTS (SELECT 1 FROM \
                  departments WHERE code = {code} AND agency_code = {agency}) RETURNING id)",
@@ -179,12 +184,7 @@ pub(crate) fn write(
             .set::<_, Nullable<Date>, _>(&mut s, case_events::legal_date, e.legal_date)
             .set::<_, Text, _>(&mut s, case_events::prev_hash, e.prev_hash.as_str())
             .set::<_, Text, _>(&mut s, case_events::hash, e.hash.as_str());
-        let sql = format!(
-            ", event_{i} AS (INSERT INTO case_events ({}) SELECT {} FROM claimed)",
-            row.columns(),
-            row.values()
-        );
-        s.text(&sql);
+        s.text(&row.insert_after_claim(&format!("event_{i}"), "case_events", ""));
     }
     for (i, o) in p.outbox.iter().enumerate() {
         let mut row = Row::default();
@@ -200,27 +200,22 @@ pub(crate) fn write(
             .set::<_, Timestamp, _>(&mut s, outbox::next_attempt_at, o.at)
             .set::<_, Timestamp, _>(&mut s, outbox::created_at, o.at);
         // A reminder whose dedupe key is taken is not written twice (as `outbox::insert`).
-        let sql = format!(
-            ", outbox_{i} AS (INSERT INTO outbox ({}) SELECT {} FROM claimed ON CONFLICT DO \
-             NOTHING)",
-            row.columns(),
-            row.values()
-        );
+        let sql =
+            row.insert_after_claim(&format!("outbox_{i}"), "outbox", " ON CONFLICT DO NOTHING");
         s.text(&sql);
     }
     if let Some(text) = &p.text {
         let mut row = Row::default();
-        row.set::<_, Text, _>(&mut s, case_texts::case_id, p.case_id.as_str())
+        row.set::<_, Text, _>(&mut s, case_texts::case_id, p.row.id.as_str())
             .set::<_, Text, _>(&mut s, case_texts::name, text.name.as_str())
             .set::<_, Text, _>(&mut s, case_texts::description, text.description.as_str())
             .set::<_, Text, _>(&mut s, case_texts::reply, text.reply.as_str());
         // A case stored before search existed has no row yet: it gets one now.
-        let sql = format!(
-            ", search_text AS (INSERT INTO case_texts ({}) SELECT {} FROM claimed ON CONFLICT \
-             (case_id) DO UPDATE SET name = EXCLUDED.name, description = \
-             EXCLUDED.description, reply = EXCLUDED.reply)",
-            row.columns(),
-            row.values()
+        let sql = row.insert_after_claim(
+            "search_text",
+            "case_texts",
+            " ON CONFLICT (case_id) DO UPDATE SET name = EXCLUDED.name, \
+             description = EXCLUDED.description, reply = EXCLUDED.reply",
         );
         s.text(&sql);
     }

@@ -278,6 +278,36 @@ fn a_stale_version_or_a_rejection_writes_nothing() {
 }
 
 #[test]
+fn a_request_for_a_department_outside_its_agency_is_refused_and_nothing_is_stored() {
+    let law = Law::new();
+    for db in databases("foreign-department") {
+        let mut c = db.seeded();
+        accounts::create_agency(&mut c, "hd", "北京市海淀区人民政府", "HD").unwrap();
+        accounts::create_department(&mut c, "hd", "hd-gkk", "海淀区政务公开科", None, true)
+            .unwrap();
+        let now = at("2026-03-02");
+        for department in ["hd-gkk", "no-such-department"] {
+            let mut r = in_person("王小明", "2026-03-02");
+            r.department = department.to_owned();
+            // A clerk whose scope names the department, so that the workflow lets it through
+            // and the store is what checks the department against the agency.
+            let clerk = gongkai_workflow::Actor::staff("clerk-x", Role::Clerk, &[department]);
+            let err = receive(&mut c, r, &law.ctx(&clerk, now)).unwrap_err();
+            assert!(
+                matches!(&err, StoreError::NotFound(m) if m.contains(department)),
+                "{}: {err}",
+                db.name
+            );
+        }
+        let stored: i64 = cases::table.count().get_result(&mut c).unwrap();
+        assert_eq!(stored, 0, "{}", db.name);
+        assert_eq!(count_outbox(&mut c), 0, "{}", db.name);
+        let events: i64 = case_events::table.count().get_result(&mut c).unwrap();
+        assert_eq!(events, 0, "{}", db.name);
+    }
+}
+
+#[test]
 fn a_projection_out_of_step_with_its_events_is_reported_as_damage() {
     let law = Law::new();
     for db in databases("out-of-step") {
