@@ -22,7 +22,8 @@ pub fn run(cmd: &AuditCommand, config: &Config) -> anyhow::Result<ExitCode> {
     let AuditCommand::Verify { case_id } = cmd;
     let (url, mut conn) = database::open_migrated(config)?;
     if let Some(id) = case_id
-        && gongkai_store::queries::case_row(&mut conn, id)?.is_none()
+        && gongkai_store::queries::case_row(&mut conn, &gongkai_store::Scope::operator(), id)?
+            .is_none()
     {
         anyhow::bail!("no case with id {id}");
     }

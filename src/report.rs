@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use gongkai_store::accounts;
+use gongkai_store::{Scope, accounts};
 use gongkai_workflow::report::{AnnualReport, TABLE4_COLUMNS};
 
 use crate::config::Config;
@@ -137,7 +137,11 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         &mut conn,
         *year,
         agency.as_deref(),
-        department.as_deref(),
+        // The operator's command: every case, narrowed to the department asked for.
+        &match department {
+            Some(d) => Scope::operator().department(d),
+            None => Scope::operator(),
+        },
         |done, total| {
             bar.set_length(total);
             bar.set_position(done);

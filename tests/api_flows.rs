@@ -237,7 +237,7 @@ fn every_reply_outcome_from_filing_to_archive() {
                                      "text": "x"}}),
                 );
                 refused(&r, 422, "invalid_input");
-                assert_eq!(r.body["errors"][0]["path"], "reply", "{}", r.body);
+                assert_eq!(r.body["errors"][0]["path"], "reply.outcome", "{}", r.body);
                 assert_eq!(
                     detail(&s, &o.clerk, &case)["summary"]["version"],
                     v,

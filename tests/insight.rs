@@ -484,8 +484,19 @@ fn search_statistics_reports_and_frequent_requests() {
             "{}",
             theirs.body
         );
-        // The mark names b itself, which is now theirs.
-        assert_eq!(theirs.body["marks"].as_array().unwrap().len(), 1);
+        // The mark names b, now theirs, but also cases of gk-gkb that this clerk may not see
+        // (their ids, the group's request text, the supervisor's note): a mark is shown only
+        // to those who see all of its cases (issue 15: scope fails closed).
+        assert_eq!(theirs.body["marks"].as_array().unwrap().len(), 0);
+        let mine = s.get(&format!("/api/v1/cases/{c}/similar"), Some(&o.clerk));
+        assert_eq!(mine.body["marks"].as_array().unwrap().len(), 0);
+        let all = s.get(&format!("/api/v1/cases/{b}/similar"), Some(&o.admin));
+        assert_eq!(
+            all.body["marks"].as_array().unwrap().len(),
+            1,
+            "{}",
+            all.body
+        );
         // Clerks have no statistics pages.
         assert_eq!(page(&s, &o.clerk, "/staff/stats").0, 404);
         drop(s);

@@ -11,7 +11,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{Duration, Utc};
 use gongkai_store::accounts::{self, User};
-use gongkai_store::sessions;
+use gongkai_store::{Scope, sessions};
 use gongkai_workflow::{Actor, Role};
 use rand::Rng;
 
@@ -151,23 +151,15 @@ impl Caller {
         matches!(self.actor.role, Role::Clerk | Role::Supervisor)
     }
 
-    /// The departments a staff member sees: None for everything (admins).
-    pub fn scope(&self) -> Option<Vec<String>> {
-        match self.actor.role {
-            Role::Admin => None,
-            _ => Some(self.actor.departments.clone()),
-        }
+    /// What the caller may read of cases, built from the session's user alone: every read
+    /// of cases or of anything derived from them takes it (see `gongkai_store::Scope`).
+    pub fn scope(&self) -> Scope {
+        Scope::of(&self.actor)
     }
 
     /// Whether a staff member's scope covers `department` (admins see everything).
     pub fn covers(&self, department: &str) -> bool {
-        match self.actor.role {
-            Role::Admin => true,
-            Role::Clerk | Role::Supervisor => {
-                self.actor.departments.iter().any(|d| d == department)
-            }
-            _ => false,
-        }
+        self.scope().covers_department(department)
     }
 
     pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use gongkai_mailer::{Dispatcher, MailSettings, schedule};
+use gongkai_store::Scope;
 use gongkai_store::db::SqliteOptions;
 use gongkai_store::outbox::{self, OutboxRow};
 use gongkai_store::schema::outbox as ob;
@@ -237,9 +238,10 @@ fn an_unreachable_server_means_retries_with_backoff_then_failed_then_sent_again_
         assert_eq!(pass.failed, 1, "{pass:?}");
         let row = rows(&mut c).remove(0);
         assert_eq!((row.status.as_str(), row.attempts), ("failed", 2));
-        let failed = outbox::list(&mut c, "failed", None, 10).unwrap();
+        let failed = outbox::list(&mut c, "failed", &Scope::operator(), 10).unwrap();
         assert_eq!(failed.len(), 1);
-        let scoped = outbox::list(&mut c, "failed", Some(&[HOUSING.to_owned()]), 10).unwrap();
+        let scoped =
+            outbox::list(&mut c, "failed", &Scope::operator().department(HOUSING), 10).unwrap();
         assert!(
             scoped.is_empty(),
             "another department's notice is not listed"

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use diesel::prelude::*;
+use gongkai_store::Scope;
 use gongkai_store::db::{DatabaseUrl, SqliteOptions, connect};
 use gongkai_store::queries::QueueFilter;
 use gongkai_store::schema::{cases, departments};
@@ -69,14 +70,14 @@ fn main() {
         (
             "clerk (one intake office)",
             QueueFilter {
-                departments: vec![intake[0].clone()],
+                scope: Scope::operator().department(&intake[0]),
                 ..QueueFilter::default()
             },
         ),
         (
             "clerk, open cases",
             QueueFilter {
-                departments: vec![intake[0].clone()],
+                scope: Scope::operator().department(&intake[0]),
                 statuses: gongkai_store::queries::OPEN_STATUSES
                     .iter()
                     .map(|s| (*s).to_owned())
@@ -113,8 +114,13 @@ fn main() {
     let mut samples = Vec::new();
     for i in 0..rounds {
         let t = Instant::now();
-        let figs =
-            stats::monthly(&mut conn, year, None, &[intake[i % intake.len()].clone()]).unwrap();
+        let figs = stats::monthly(
+            &mut conn,
+            year,
+            None,
+            &Scope::operator().department(&intake[i % intake.len()]),
+        )
+        .unwrap();
         samples.push(t.elapsed());
         std::hint::black_box(figs);
     }
@@ -126,7 +132,7 @@ fn main() {
     let mut samples = Vec::new();
     for _ in 0..rounds.min(10) {
         let t = Instant::now();
-        let figs = stats::monthly(&mut conn, year, None, &[]).unwrap();
+        let figs = stats::monthly(&mut conn, year, None, &Scope::operator()).unwrap();
         samples.push(t.elapsed());
         std::hint::black_box(figs);
     }
@@ -143,7 +149,7 @@ fn main() {
     let mut groups = 0;
     for i in 0..rounds.min(10) {
         let scope = QueueFilter {
-            departments: vec![intake[i % intake.len()].clone()],
+            scope: Scope::operator().department(&intake[i % intake.len()]),
             ..QueueFilter::default()
         };
         let t = Instant::now();
@@ -166,7 +172,7 @@ fn main() {
     let mut found = 0;
     for id in &ids {
         let t = Instant::now();
-        let (like, _) = similar::similar_to(&mut conn, id, 365, None).unwrap();
+        let (like, _) = similar::similar_to(&mut conn, id, 365, &Scope::operator()).unwrap();
         samples.push(t.elapsed());
         found = like.len();
     }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use diesel::prelude::*;
+use gongkai_store::Scope;
 use gongkai_store::db::{DatabaseUrl, DbConnection, SqliteOptions, connect};
 use gongkai_store::queries::{self, Cursor, QueueFilter};
 use gongkai_store::schema::{cases, departments};
@@ -178,7 +179,7 @@ fn main() {
         let mut samples = Vec::new();
         for i in 0..500 {
             let filter = QueueFilter {
-                departments: vec![depts[i % depts.len()].clone()],
+                scope: Scope::operator().department(&depts[i % depts.len()]),
                 statuses: statuses.clone(),
                 ..QueueFilter::default()
             };
@@ -205,7 +206,7 @@ fn main() {
     let mut samples = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        let counts = queries::warning_counts(&mut conn, &[]).unwrap();
+        let counts = queries::warning_counts(&mut conn, &Scope::operator()).unwrap();
         samples.push(t.elapsed());
         std::hint::black_box(counts);
     }

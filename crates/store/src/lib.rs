@@ -28,6 +28,7 @@ pub mod queries;
 pub mod recompute;
 pub mod report;
 pub mod schema;
+pub mod scope;
 pub mod search;
 pub mod sessions;
 pub mod similar;
@@ -38,6 +39,7 @@ pub use error::{StoreError, StoreResult};
 pub use execute::{
     CaseRow, Executed, execute, execute_within, receive, receive_within, register, register_within,
 };
+pub use scope::Scope;
 
 /// The default database: a SQLite file under ./data, created with its folder on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongkai.db";

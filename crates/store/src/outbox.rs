@@ -356,23 +356,24 @@ pub fn renew(
     }))
 }
 
-/// Puts every failed row (of `departments`' cases, when given) back in the queue, due now:
+/// Puts every failed row of the cases within `scope` back in the queue, due now:
 /// after a mail-server outage or a wrong password has failed many notices at once. The number
 /// of rows queued again.
 pub fn retry_failed(
     conn: &mut DbConnection,
-    departments: Option<&[String]>,
+    scope: &crate::scope::Scope,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
     use crate::schema::cases;
-    let mut ids = outbox::table
+    if scope.sees_nothing() {
+        return Ok(0);
+    }
+    let ids = outbox::table
         .inner_join(cases::table)
         .filter(outbox::status.eq(FAILED))
         .select(outbox::id)
         .into_boxed();
-    if let Some(departments) = departments {
-        ids = ids.filter(cases::department_code.eq_any(departments.to_vec()));
-    }
+    let ids = crate::scope::within_scope!(ids, scope);
     write_transaction(conn, |conn| {
         let ids: Vec<String> = ids.load(conn)?;
         let mut n = 0;
@@ -429,26 +430,25 @@ pub fn of_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<Outbox
         .load(conn)?)
 }
 
-/// Rows in `status` (newest first), at most `limit`, restricted to the cases of `departments`
-/// when given.
+/// Rows in `status` (newest first), at most `limit`, of the cases within `scope`.
 pub fn list(
     conn: &mut DbConnection,
     status: &str,
-    departments: Option<&[String]>,
+    scope: &crate::scope::Scope,
     limit: i64,
 ) -> StoreResult<Vec<OutboxRow>> {
     use crate::schema::cases;
-    let mut query = outbox::table
+    if scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
+    let query = outbox::table
         .inner_join(cases::table)
         .filter(outbox::status.eq(status))
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(limit)
         .select(OutboxRow::as_select())
         .into_boxed();
-    if let Some(departments) = departments {
-        query = query.filter(cases::department_code.eq_any(departments.to_vec()));
-    }
-    Ok(query.load(conn)?)
+    Ok(crate::scope::within_scope!(query, scope).load(conn)?)
 }
 
 /// How many rows are in each status.

@@ -8,6 +8,7 @@ use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::execute::{CaseRow, hash_query_code};
 use crate::schema::cases;
+use crate::scope::{Scope, within_scope};
 
 /// The statuses of cases still awaiting a reply.
 pub const OPEN_STATUSES: [&str; 4] = ["received", "registered", "processing", "under_review"];
@@ -16,11 +17,13 @@ pub const OPEN_STATUSES: [&str; 4] = ["received", "registered", "processing", "u
 const OPEN_PREDICATE: &str =
     "cases.status IN ('received', 'registered', 'processing', 'under_review')";
 
-/// Filters of the clerk queue; empty lists mean "any".
+/// Filters of the clerk queue within a reader's scope; an empty list of statuses means "any".
+/// The default filter sees nothing (its scope is empty).
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
+    /// Whose cases: built from the reader (see [`Scope`]), narrowed to a department if asked.
+    pub scope: Scope,
     pub agency: Option<String>,
-    pub departments: Vec<String>,
     pub assignee: Option<String>,
     pub statuses: Vec<String>,
     pub warning_level: Option<String>,
@@ -49,29 +52,23 @@ pub fn queue(
     after: Option<&Cursor>,
     limit: i64,
 ) -> StoreResult<Vec<CaseRow>> {
-    // Each status and department once, in one order: the SQL text (kept prepared, below)
-    // depends only on how many there are.
+    if filter.scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
+    // Each status once, in one order (the scope's departments are already so): the SQL text
+    // (kept prepared, below) depends only on how many there are.
     let mut statuses = filter.statuses.clone();
     statuses.sort();
     statuses.dedup();
-    let mut departments = filter.departments.clone();
-    departments.sort();
-    departments.dedup();
     let filter = &QueueFilter {
         statuses,
-        departments,
         ..filter.clone()
     };
     let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
     if let Some(a) = &filter.agency {
         q = q.filter(cases::agency_code.eq(a.clone()));
     }
-    // One department by equality: PostgreSQL reads `= ANY(array)` without the index's order.
-    match filter.departments.as_slice() {
-        [] => {}
-        [one] => q = q.filter(cases::department_code.eq(one.clone())),
-        many => q = q.filter(cases::department_code.eq_any(many.to_vec())),
-    }
+    q = within_scope!(q, filter.scope);
     if let Some(a) = &filter.assignee {
         q = q.filter(cases::assignee.eq(a.clone()));
     }
@@ -136,20 +133,18 @@ pub struct WarningCounts {
     pub overdue: i64,
 }
 
-pub fn warning_counts(
-    conn: &mut DbConnection,
-    departments: &[String],
-) -> StoreResult<Vec<WarningCounts>> {
-    let mut q = cases::table
+/// The due-soon and overdue counts of the open cases within `scope`, per department.
+pub fn warning_counts(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<WarningCounts>> {
+    if scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
+    let q = cases::table
         .filter(cases::status.eq_any(OPEN_STATUSES))
         .filter(cases::warning_level.eq_any(["due_soon", "overdue"]))
         .group_by((cases::department_code, cases::warning_level))
         .select((cases::department_code, cases::warning_level, count_star()))
         .into_boxed();
-    if !departments.is_empty() {
-        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
-    }
-    let rows: Vec<(String, Option<String>, i64)> = q.load(conn)?;
+    let rows: Vec<(String, Option<String>, i64)> = within_scope!(q, scope).load(conn)?;
     let mut out: Vec<WarningCounts> = Vec::new();
     for (department, level, n) in rows {
         let i = match out.iter().position(|c| c.department == department) {
@@ -181,7 +176,20 @@ pub fn cases_of_account(conn: &mut DbConnection, account: &str) -> StoreResult<V
         .load(conn)?)
 }
 
-pub fn case_row(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<CaseRow>> {
+/// The case `case_id` if it lies within `scope`: a case outside it reads exactly as one that
+/// does not exist.
+pub fn case_row(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    case_id: &str,
+) -> StoreResult<Option<CaseRow>> {
+    if scope.sees_nothing() {
+        return Ok(None);
+    }
+    Ok(find_row(conn, case_id)?.filter(|row| scope.admits(row)))
+}
+
+fn find_row(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<CaseRow>> {
     Ok(cases::table
         .find(case_id)
         .select(CaseRow::as_select())
@@ -215,7 +223,8 @@ pub fn lookup_by_reference(
     case_id: &str,
     query_code: &str,
 ) -> StoreResult<Option<CaseRow>> {
-    Ok(case_row(conn, case_id.trim())?.filter(|r| {
+    // The query code is the credential here: no reader's scope.
+    Ok(find_row(conn, case_id.trim())?.filter(|r| {
         let expected = hash_query_code(&r.id, query_code);
         constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
     }))
@@ -233,9 +242,17 @@ pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, Option
         .load(conn)?)
 }
 
-/// The request text of a case as search stores it (description and document number).
-pub fn case_text(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<String>> {
+/// The request text of a case within `scope` as search stores it (description and document
+/// number).
+pub fn case_text(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    case_id: &str,
+) -> StoreResult<Option<String>> {
     use crate::schema::case_texts;
+    if case_row(conn, scope, case_id)?.is_none() {
+        return Ok(None);
+    }
     Ok(case_texts::table
         .filter(case_texts::case_id.eq(case_id))
         .select(case_texts::description)

@@ -9,21 +9,26 @@ use crate::error::StoreResult;
 use crate::events;
 use crate::queries::OPEN_STATUSES;
 use crate::schema::{case_events, cases};
+use crate::scope::{Scope, within_scope};
 
 /// Midnight of 1 January `year` in Beijing, as the naive UTC instant the tables store.
 fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
     Some(NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
 }
 
-/// Table 三 of `year` for an agency (or one of its departments, or the whole installation),
-/// from the events of every case that can count in it; `progress` gets (done, total).
+/// Table 三 of `year` for the cases within `scope` (of `agency` only, when given; a scope
+/// narrowed to one department gives that department's table), from the events of every case
+/// that can count in it; `progress` gets (done, total).
 pub fn table3(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,
-    department: Option<&str>,
+    scope: &Scope,
     mut progress: impl FnMut(u64, u64),
 ) -> StoreResult<Table3> {
+    if scope.sees_nothing() {
+        return Ok(Table3::new(year));
+    }
     let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
         return Ok(Table3::new(year));
     };
@@ -42,9 +47,7 @@ pub fn table3(
     if let Some(a) = agency {
         q = q.filter(cases::agency_code.eq(a.to_owned()));
     }
-    if let Some(d) = department {
-        q = q.filter(cases::department_code.eq(d.to_owned()));
-    }
+    q = within_scope!(q, scope);
     let ids: Vec<String> = q.load(conn)?;
     let total = ids.len() as u64;
     let mut table = Table3::new(year);
@@ -66,8 +69,11 @@ pub fn table4(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,
-    department: Option<&str>,
+    scope: &Scope,
 ) -> StoreResult<Table4> {
+    if scope.sees_nothing() {
+        return Ok(Table4::new(year));
+    }
     let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
         return Ok(Table4::new(year));
     };
@@ -85,9 +91,7 @@ pub fn table4(
     if let Some(a) = agency {
         q = q.filter(cases::agency_code.eq(a.to_owned()));
     }
-    if let Some(d) = department {
-        q = q.filter(cases::department_code.eq(d.to_owned()));
-    }
+    q = within_scope!(q, scope);
     let ids: Vec<String> = q.load(conn)?;
     let mut table = Table4::new(year);
     for id in &ids {
@@ -101,11 +105,11 @@ pub fn annual(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,
-    department: Option<&str>,
+    scope: &Scope,
     progress: impl FnMut(u64, u64),
 ) -> StoreResult<AnnualReport> {
     Ok(AnnualReport {
-        table3: table3(conn, year, agency, department, progress)?,
-        table4: table4(conn, year, agency, department)?,
+        table3: table3(conn, year, agency, scope, progress)?,
+        table4: table4(conn, year, agency, scope)?,
     })
 }

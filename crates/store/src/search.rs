@@ -19,6 +19,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::execute::CaseRow;
 use crate::queries::QueueFilter;
 use crate::schema::{case_texts, cases};
+use crate::scope::Reach;
 
 /// What is searchable of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -190,12 +191,17 @@ fn filter_sql(filter: &QueueFilter, p: &mut Params, binds: &mut Vec<String>) -> 
         sql.push_str(&format!(" AND c.agency_code = {}", p.next()));
         binds.push(a.clone());
     }
-    if !filter.departments.is_empty() {
-        sql.push_str(&format!(
-            " AND c.department_code IN ({})",
-            p.list(filter.departments.len())
-        ));
-        binds.extend(filter.departments.iter().cloned());
+    match filter.scope.reach() {
+        Reach::Everything => {}
+        Reach::Departments(d) => {
+            sql.push_str(&format!(" AND c.department_code IN ({})", p.list(d.len())));
+            binds.extend(d.iter().cloned());
+        }
+        Reach::Account(a) => {
+            sql.push_str(&format!(" AND c.account = {}", p.next()));
+            binds.push(a.clone());
+        }
+        Reach::Nothing => sql.push_str(" AND 1 = 0"),
     }
     if let Some(a) = &filter.assignee {
         sql.push_str(&format!(" AND c.assignee = {}", p.next()));
@@ -484,6 +490,9 @@ pub fn search_with(
     common: i64,
 ) -> StoreResult<Vec<Hit>> {
     let terms = terms(query).map_err(|e| StoreError::Invalid(format!("q: {e}")))?;
+    if filter.scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
     let (long, short): (Vec<&String>, Vec<&String>) =
         terms.iter().partition(|t| t.chars().count() >= 3);
     if let DbConnection::Sqlite(c) = conn

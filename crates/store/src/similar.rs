@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::queries::QueueFilter;
 use crate::schema::{case_texts, cases, frequent_marks};
+use crate::scope::{Scope, within_scope};
 
 /// The columns a [`Request`] is read from.
 const REQUEST_COLUMNS: (
@@ -133,13 +134,17 @@ fn beijing(day: NaiveDate) -> NaiveDateTime {
     day.and_time(chrono::NaiveTime::MIN) - TimeDelta::hours(8)
 }
 
-/// The requests recorded from `from` to `to` (Beijing dates, inclusive) within `scope`.
+/// The requests recorded from `from` to `to` (Beijing dates, inclusive) within the filter's
+/// scope.
 fn requests(
     conn: &mut DbConnection,
-    scope: &QueueFilter,
+    filter: &QueueFilter,
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<Request>> {
+    if filter.scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
     let mut q = cases::table
         .inner_join(case_texts::table)
         .filter(cases::created_at.ge(beijing(from)))
@@ -147,45 +152,37 @@ fn requests(
         .select(REQUEST_COLUMNS)
         .order((cases::created_at, cases::id))
         .into_boxed();
-    if let Some(a) = &scope.agency {
+    if let Some(a) = &filter.agency {
         q = q.filter(cases::agency_code.eq(a.clone()));
     }
-    if !scope.departments.is_empty() {
-        q = q.filter(cases::department_code.eq_any(scope.departments.clone()));
-    }
-    Ok(q.load::<RequestRow>(conn)?
+    Ok(within_scope!(q, filter.scope)
+        .load::<RequestRow>(conn)?
         .into_iter()
         .map(Request::from)
         .collect())
 }
 
-/// The groups of at least `min` near-identical requests recorded in the period, largest
-/// first, each with the marks that name any of its cases.
+/// The groups of at least `min` near-identical requests recorded in the period within the
+/// filter's scope, largest first, each with the marks (within the scope) that name any of its
+/// cases.
 pub fn groups(
     conn: &mut DbConnection,
-    scope: &QueueFilter,
+    filter: &QueueFilter,
     from: NaiveDate,
     to: NaiveDate,
     min: usize,
 ) -> StoreResult<Vec<Group>> {
-    let all = requests(conn, scope, from, to)?;
+    let all = requests(conn, filter, from, to)?;
     let texts: Vec<&str> = all.iter().map(|r| r.description.as_str()).collect();
     let found: Vec<Vec<usize>> = group(&texts, SAME_REQUEST)
         .into_iter()
         .filter(|g| g.len() >= min.max(2))
         .collect();
-    let mut agencies: Vec<&str> = found
-        .iter()
-        .flatten()
-        .map(|&i| all[i].agency.as_str())
-        .collect();
-    agencies.sort_unstable();
-    agencies.dedup();
-    let mut marks_found = Vec::new();
-    for a in agencies {
-        marks_found.extend(marks(conn, a)?);
-    }
-    let marks = marks_found;
+    let marks = if found.is_empty() {
+        Vec::new()
+    } else {
+        marks(conn, &filter.scope)?
+    };
     Ok(found
         .into_iter()
         .map(|g| {
@@ -203,38 +200,44 @@ pub fn groups(
         .collect())
 }
 
-/// An agency's marks, newest first.
-pub fn marks(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Mark>> {
-    Ok(frequent_marks::table
-        .filter(frequent_marks::agency_code.eq(agency))
-        .order(frequent_marks::marked_at.desc())
-        .select(Mark::as_select())
-        .load(conn)?)
-}
-
-/// The marks of `agency` that name at least one case of `departments` (all marks when none
-/// are given), newest first.
-pub fn marks_visible(
-    conn: &mut DbConnection,
-    agency: &str,
-    departments: Option<&[String]>,
-) -> StoreResult<Vec<Mark>> {
-    let all = marks(conn, agency)?;
-    let Some(departments) = departments else {
-        return Ok(all);
-    };
-    let mut out = Vec::new();
-    for m in all {
-        let seen: i64 = cases::table
-            .filter(cases::id.eq_any(m.cases()))
-            .filter(cases::department_code.eq_any(departments.to_vec()))
-            .count()
-            .get_result(conn)?;
-        if seen > 0 {
-            out.push(m);
-        }
+/// The marks within `scope`, newest first: those whose cases all lie within it. A mark carries
+/// its group's request text, its cases and a supervisor's note, so a mark that names a single
+/// case outside the scope is not shown (an admin's mark across departments stays with admins).
+pub fn marks(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<Mark>> {
+    if scope.sees_nothing() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let all: Vec<Mark> = frequent_marks::table
+        .order((frequent_marks::marked_at.desc(), frequent_marks::id.desc()))
+        .select(Mark::as_select())
+        .load(conn)?;
+    if scope.is_everything() {
+        return Ok(all);
+    }
+    let mut ids: Vec<String> = all.iter().flat_map(Mark::cases).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut placed: std::collections::HashMap<String, (String, Option<String>)> =
+        std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, String, Option<String>)> = cases::table
+            .filter(cases::id.eq_any(chunk))
+            .select((cases::id, cases::department_code, cases::account))
+            .load(conn)?;
+        placed.extend(rows.into_iter().map(|(id, d, a)| (id, (d, a))));
+    }
+    Ok(all
+        .into_iter()
+        .filter(|m| {
+            let cases = m.cases();
+            !cases.is_empty()
+                && cases.iter().all(|id| {
+                    placed
+                        .get(id)
+                        .is_some_and(|(d, a)| scope.admits_parts(d, a.as_deref()))
+                })
+        })
+        .collect())
 }
 
 /// Marks a group "recommend for proactive disclosure".
@@ -260,15 +263,18 @@ pub struct Similar {
 }
 
 /// What the case page says about requests like this one: the same applicant's earlier ones
-/// and other requests to the agency in the `days` before, at least [`SAME_REQUEST`] alike;
-/// only of `departments` when given (a clerk's scope), and the marks that name this case or
-/// one of those shown.
+/// and other requests to the agency in the `days` before, at least [`SAME_REQUEST`] alike,
+/// all within `scope`, and the marks within it that name this case or one of those shown.
+/// Nothing for a case outside `scope`.
 pub fn similar_to(
     conn: &mut DbConnection,
     case_id: &str,
     days: i64,
-    departments: Option<&[String]>,
+    scope: &Scope,
 ) -> StoreResult<(Vec<Similar>, Vec<Mark>)> {
+    if crate::queries::case_row(conn, scope, case_id)?.is_none() {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let Some((agency, created_at, key, description)) = cases::table
         .inner_join(case_texts::table)
         .filter(cases::id.eq(case_id))
@@ -305,14 +311,11 @@ pub fn similar_to(
         }
     }
 
-    let mut q = cases::table
+    let q = cases::table
         .inner_join(case_texts::table)
         .filter(cases::id.eq_any(&ids))
         .into_boxed();
-    if let Some(d) = departments {
-        q = q.filter(cases::department_code.eq_any(d.to_vec()));
-    }
-    let rows: Vec<RequestRow> = q.select(REQUEST_COLUMNS).load(conn)?;
+    let rows: Vec<RequestRow> = within_scope!(q, scope).select(REQUEST_COLUMNS).load(conn)?;
     let mut out: Vec<Similar> = rows
         .into_iter()
         .filter_map(|row| {
@@ -331,7 +334,7 @@ pub fn similar_to(
             .cmp(&a.same_applicant)
             .then(b.similarity.total_cmp(&a.similarity))
     });
-    let marks: Vec<Mark> = marks(conn, &agency)?
+    let marks: Vec<Mark> = marks(conn, scope)?
         .into_iter()
         .filter(|m| {
             let ids = m.cases();

@@ -19,6 +19,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::cases;
+use crate::scope::{Scope, within_scope};
 
 /// The outcome kinds in the order the statistics show them (the annual report's groups).
 pub const OUTCOME_KINDS: [&str; 6] = [
@@ -125,13 +126,16 @@ fn beijing_midnight(day: NaiveDate) -> Option<NaiveDateTime> {
     Some(day.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
 }
 
-/// The figures of `year` for the departments given (all of `agency`'s when empty).
+/// The figures of `year` for the cases within `scope` (of `agency` only, when given).
 pub fn monthly(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,
-    departments: &[String],
+    scope: &Scope,
 ) -> StoreResult<Vec<MonthFigures>> {
+    if scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
     let (Some(first), Some(next)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year + 1, 1, 1),
@@ -149,9 +153,7 @@ pub fn monthly(
     if let Some(a) = agency {
         q = q.filter(cases::agency_code.eq(a.to_owned()));
     }
-    if !departments.is_empty() {
-        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
-    }
+    q = within_scope!(q, scope);
     let received: Vec<(String, u32)> = q
         .load::<(String, NaiveDateTime)>(conn)?
         .into_iter()
@@ -172,9 +174,7 @@ pub fn monthly(
     if let Some(a) = agency {
         q = q.filter(cases::agency_code.eq(a.to_owned()));
     }
-    if !departments.is_empty() {
-        q = q.filter(cases::department_code.eq_any(departments.to_vec()));
-    }
+    q = within_scope!(q, scope);
     type Row = (
         String,
         Option<NaiveDate>,

@@ -7,6 +7,7 @@ mod support;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use gongkai_store::Scope;
 use gongkai_store::db::DbConnection;
 use gongkai_store::queries::QueueFilter;
 use gongkai_store::schema::{case_texts, cases};
@@ -134,6 +135,7 @@ fn search_statistics_groups_marks_and_backfill() {
         );
 
         let agency = QueueFilter {
+            scope: Scope::operator(),
             agency: Some(AGENCY.to_owned()),
             ..QueueFilter::default()
         };
@@ -172,7 +174,7 @@ fn search_statistics_groups_marks_and_backfill() {
         assert!(s(c, "%", &agency).is_empty(), "{}", db.name);
         // The queue's filters apply.
         let housing = QueueFilter {
-            departments: vec![HOUSING.to_owned()],
+            scope: Scope::operator().department(HOUSING),
             ..agency.clone()
         };
         assert!(s(c, "望京街道", &housing).is_empty(), "{}", db.name);
@@ -226,7 +228,7 @@ fn search_statistics_groups_marks_and_backfill() {
         assert!(err.to_string().starts_with("q:"), "{err}");
 
         // Monthly statistics.
-        let figs = stats::monthly(c, 2025, Some(AGENCY), &[]).unwrap();
+        let figs = stats::monthly(c, 2025, Some(AGENCY), &Scope::operator()).unwrap();
         let month = |m: u32| {
             figs.iter()
                 .find(|f| f.month == m && f.department == INTAKE)
@@ -277,7 +279,7 @@ fn search_statistics_groups_marks_and_backfill() {
         );
         assert!(similar::groups(c, &agency, from, to, 4).unwrap().is_empty());
         // The clerk on e sees a (same applicant, answered) first, then b.
-        let (like, marks) = similar::similar_to(c, &e, 365, None).unwrap();
+        let (like, marks) = similar::similar_to(c, &e, 365, &Scope::operator()).unwrap();
         assert_eq!(like.len(), 2, "{}: {like:?}", db.name);
         assert_eq!(like[0].request.case_id, a);
         assert!(like[0].same_applicant && !like[1].same_applicant);
@@ -310,13 +312,19 @@ fn search_statistics_groups_marks_and_backfill() {
         similar::mark(c, &mark).unwrap();
         let groups = similar::groups(c, &agency, from, to, 3).unwrap();
         assert_eq!(groups[0].marks.len(), 1);
-        let d_like = similar::similar_to(c, &d, 365, None).unwrap();
+        let d_like = similar::similar_to(c, &d, 365, &Scope::operator()).unwrap();
         assert!(
             d_like.0.is_empty() && d_like.1.is_empty(),
             "{}: {d_like:?}",
             db.name
         );
-        assert_eq!(similar::similar_to(c, &b, 365, None).unwrap().1.len(), 1);
+        assert_eq!(
+            similar::similar_to(c, &b, 365, &Scope::operator())
+                .unwrap()
+                .1
+                .len(),
+            1
+        );
 
         // Cases stored before migration 000006: no text, no statistics columns. The backfill
         // gives them exactly what execute would have written.
@@ -555,7 +563,9 @@ fn reconsideration_and_litigation_feed_table_four() {
             .is_err()
         );
 
-        let report = gongkai_store::report::annual(c, 2025, Some(AGENCY), None, |_, _| {}).unwrap();
+        let report =
+            gongkai_store::report::annual(c, 2025, Some(AGENCY), &Scope::operator(), |_, _| {})
+                .unwrap();
         assert_eq!(
             report.table4.reconsideration,
             [1, 0, 0, 0, 1],
@@ -575,9 +585,12 @@ fn reconsideration_and_litigation_feed_table_four() {
             db.name
         );
         assert_eq!(report.table3.new[6], 2);
-        let r2026 = gongkai_store::report::annual(c, 2026, Some(AGENCY), None, |_, _| {}).unwrap();
+        let r2026 =
+            gongkai_store::report::annual(c, 2026, Some(AGENCY), &Scope::operator(), |_, _| {})
+                .unwrap();
         assert_eq!(r2026.table4.cells().iter().sum::<u64>(), 0, "{}", db.name);
-        let hd = gongkai_store::report::annual(c, 2025, Some("hd"), None, |_, _| {}).unwrap();
+        let hd = gongkai_store::report::annual(c, 2025, Some("hd"), &Scope::operator(), |_, _| {})
+            .unwrap();
         assert_eq!(hd.table4.cells().iter().sum::<u64>(), 0);
     }
 }

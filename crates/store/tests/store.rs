@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
+use gongkai_store::Scope;
 use gongkai_store::db::DbConnection;
 use gongkai_store::queries::{self, Cursor, QueueFilter};
 use gongkai_store::schema::{case_events, cases, outbox};
@@ -120,7 +121,9 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
 
         let got = register(&mut c, &id, 1, None, None, &law.ctx(&clerk(), now)).unwrap();
         assert_eq!(got.version, 2);
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             row.tracking_number.as_deref(),
             Some("GK-2026-000001"),
@@ -181,7 +184,9 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
             .unwrap();
             version = done.version;
         }
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (row.status.as_str(), row.outcome.as_deref()),
             ("replied", Some("disclosed"))
@@ -258,7 +263,9 @@ fn a_stale_version_or_a_rejection_writes_nothing() {
         }
         assert_eq!(count_events(&mut c, &id), 2, "{}", db.name);
         assert_eq!(count_outbox(&mut c), outbox_before);
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!((row.version, row.status.as_str()), (2, "registered"));
 
         let missing = execute(
@@ -435,8 +442,10 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
                     barrier.wait();
                     let (mut wins, mut conflicts) = (0, 0);
                     while wins < EACH {
-                        let version =
-                            queries::case_row(&mut conn, &id).unwrap().unwrap().version as u64;
+                        let version = queries::case_row(&mut conn, &Scope::operator(), &id)
+                            .unwrap()
+                            .unwrap()
+                            .version as u64;
                         let cmd = Command::DraftReply {
                             reply: Reply {
                                 outcome: Outcome::Disclosed,
@@ -469,7 +478,9 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
             .unwrap();
         let expected: Vec<i64> = (1..=(3 + THREADS * EACH) as i64).collect();
         assert_eq!(seqs, expected, "{}: every seq once, no gap", db.name);
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!(row.version, (3 + THREADS * EACH) as i64);
         assert!(
             audit::verify_case(&mut c, &id).unwrap().is_none(),
@@ -603,7 +614,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
             register(&mut c, &id, 1, None, None, &ctx).unwrap();
         }
         let filter = QueueFilter {
-            departments: vec![INTAKE.to_owned()],
+            scope: Scope::operator().department(INTAKE),
             statuses: queries::OPEN_STATUSES
                 .iter()
                 .map(|s| (*s).to_owned())
@@ -638,7 +649,8 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         )
         .unwrap();
         assert_eq!(r.open_cases, 12);
-        let counts = queries::warning_counts(&mut c, &[INTAKE.to_owned()]).unwrap();
+        let counts =
+            queries::warning_counts(&mut c, &Scope::operator().department(INTAKE)).unwrap();
         assert_eq!(counts.len(), 1);
         // Due dates: 02-02 → 03-06 … ; on 03-09 the cases due 03-06 or earlier are overdue.
         let overdue = seen
@@ -675,7 +687,9 @@ fn a_calendar_change_recomputes_open_cases() {
             .unwrap()
             .case_id;
         register(&mut c, &id, 1, None, None, &ctx).unwrap();
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!(row.due_date, gongkai_workflow::parse_date("2027-01-07"));
         assert!(row.provisional, "{}: 2027 is not published yet", db.name);
 
@@ -699,7 +713,9 @@ fn a_calendar_change_recomputes_open_cases() {
                 changed: 1
             }
         );
-        let row = queries::case_row(&mut c, &id).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &id)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             row.due_date,
             gongkai_workflow::parse_date("2027-01-08"),
@@ -972,7 +988,10 @@ fn a_panic_inside_a_transaction_does_not_poison_the_pool() {
         );
         let mut other = db.connect();
         assert_eq!(
-            queries::case_row(&mut other, &id).unwrap().unwrap().version,
+            queries::case_row(&mut other, &Scope::operator(), &id)
+                .unwrap()
+                .unwrap()
+                .version,
             2,
             "{}",
             db.name
@@ -988,7 +1007,11 @@ fn a_pooled_connection_lost_to_the_server_is_replaced_after_its_first_error() {
         // One connection, so the next checkout would get the same one back.
         let pool = gongkai_store::pool(&db.url, 1, Default::default()).unwrap();
         let mut conn = pool.get().unwrap();
-        assert!(queries::case_row(&mut conn, "nothing").unwrap().is_none());
+        assert!(
+            queries::case_row(&mut conn, &Scope::operator(), "nothing")
+                .unwrap()
+                .is_none()
+        );
         if db.name == "postgres" {
             // The server ends the session (a restart, a failover, an idle timeout in between).
             let pid: i32 = diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
@@ -1002,7 +1025,7 @@ fn a_pooled_connection_lost_to_the_server_is_replaced_after_its_first_error() {
             std::thread::sleep(std::time::Duration::from_millis(200));
             // Pools no longer test every checkout: the request on the dead session fails...
             assert!(
-                queries::case_row(&mut conn, "nothing").is_err(),
+                queries::case_row(&mut conn, &Scope::operator(), "nothing").is_err(),
                 "the terminated session still answered"
             );
         } else {
@@ -1012,7 +1035,9 @@ fn a_pooled_connection_lost_to_the_server_is_replaced_after_its_first_error() {
         // ...and the connection goes back broken and is closed: the next one works.
         let mut conn = pool.get().unwrap();
         assert!(
-            queries::case_row(&mut conn, "nothing").unwrap().is_none(),
+            queries::case_row(&mut conn, &Scope::operator(), "nothing")
+                .unwrap()
+                .is_none(),
             "{}",
             db.name
         );
@@ -1086,7 +1111,9 @@ fn tracking_numbers_stay_unique_per_agency_and_come_only_from_the_counter() {
             Ok(())
         })
         .unwrap();
-        let row = queries::case_row(&mut c, &b).unwrap().unwrap();
+        let row = queries::case_row(&mut c, &Scope::operator(), &b)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (row.tracking_number.as_deref(), row.version),
             (Some("GK-2026-000001"), 3),

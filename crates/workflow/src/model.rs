@@ -461,8 +461,18 @@ pub struct Receive {
 }
 
 /// Everything that can be asked of a case. Dates left out mean today (Asia/Shanghai).
+///
+/// As JSON, `{"command": "request_correction", "fields": {"items": [...]}}`: the name first,
+/// then the command's own fields (none for a command without any). Adjacently tagged rather
+/// than internally tagged so that serde reads the fields in one pass without buffering them,
+/// and an error inside them keeps its path (`fields.reply.outcome`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
+#[serde(
+    tag = "command",
+    content = "fields",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Command {
     Receive(Receive),
     Register {

@@ -34,76 +34,77 @@ pub const FORM_COOKIE: &str = "gongkai_form";
 
 const STYLE: &str = include_str!("../../static/app.css");
 
-/// The web routes (outside /api/v1).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/app.css", web::get().to(stylesheet))
-        .route("/", web::get().to(public::guide))
-        .route("/apply", web::get().to(public::apply_form))
-        .route("/apply", web::post().to(public::apply))
-        .route("/apply/form", web::get().to(public::blank_form))
-        .route("/apply/receipt", web::get().to(public::receipt))
-        .route("/lookup", web::get().to(public::lookup_form))
-        .route("/lookup", web::post().to(public::lookup))
-        .route("/lookup/correction", web::post().to(public::correction))
-        .route("/lookup/withdrawal", web::post().to(public::withdrawal))
-        .route("/login", web::get().to(public::login_form))
-        .route("/login", web::post().to(public::login))
-        .route("/logout", web::post().to(public::logout))
-        .route("/account/password", web::get().to(public::password_form))
-        .route("/account/password", web::post().to(public::change_password))
-        .route("/register", web::get().to(public::register_form))
-        .route("/register", web::post().to(public::register))
-        .route("/my", web::get().to(public::my_requests))
-        .route("/my/{id}", web::get().to(public::my_request))
-        .route("/my/{id}/{what}", web::post().to(public::my_action))
-        .route(
-            "/my/{id}/notices/{notice}",
-            web::get().to(public::my_notice),
-        )
-        .route("/staff", web::get().to(staff::home))
-        .route("/staff/queue", web::get().to(staff::queue))
-        .route("/staff/register", web::get().to(staff::register_form))
-        .route("/staff/register", web::post().to(staff::register))
-        .route("/staff/registered", web::get().to(staff::registered))
-        .route("/staff/dashboard", web::get().to(staff::dashboard))
-        .route("/staff/stats", web::get().to(insight::stats_page))
-        .route("/staff/stats.csv", web::get().to(insight::stats_csv))
-        .route("/staff/frequent", web::get().to(insight::frequent_page))
-        .route("/staff/frequent.csv", web::get().to(insight::frequent_csv))
-        .route("/staff/frequent/marks", web::post().to(insight::mark))
-        .route("/staff/report", web::get().to(reports::page))
-        .route("/staff/report.csv", web::get().to(reports::csv))
-        .route("/staff/report.xlsx", web::get().to(reports::xlsx))
-        .route("/staff/cases/{id}", web::get().to(staff::case_page))
-        .route(
-            "/staff/cases/{id}/attachments",
-            web::post().to(staff::upload),
-        )
-        .route("/staff/cases/{id}/{action}", web::post().to(staff::act))
-        .route("/admin", web::get().to(admin::home))
-        .route("/admin/users", web::post().to(admin::create_user))
-        .route("/admin/users/{id}", web::post().to(admin::change_user))
-        .route(
-            "/admin/departments",
-            web::post().to(admin::create_department),
-        )
-        .route("/admin/guide", web::get().to(admin::guide_form))
-        .route("/admin/guide", web::post().to(admin::save_guide))
-        .route("/admin/templates", web::get().to(admin::templates))
-        .route(
-            "/admin/templates/{key}",
-            web::get().to(admin::template_form),
-        )
-        .route(
-            "/admin/templates/{key}",
-            web::post().to(admin::save_template),
-        )
-        .route(
-            "/admin/templates/{key}/reset",
-            web::post().to(admin::reset_template),
-        )
-        .route("/admin/calendar", web::get().to(admin::calendar))
-        .route("/admin/calendar", web::post().to(admin::calendar_upload));
+/// The web routes (outside /api/v1). Declares the page routes once: `configure` mounts them and [`ROUTES`] lists them (the
+/// outsider test visits every page of the list, so a new page is covered when it is added).
+macro_rules! page_routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every page route as (method, path pattern).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// Mounts the pages on the app.
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $(page_routes!(@route cfg, $method, $path, $handler);)*
+        }
+    };
+    (@route $cfg:ident, GET, $path:literal, $handler:path) => {
+        $cfg.route($path, web::get().to($handler));
+    };
+    (@route $cfg:ident, POST, $path:literal, $handler:path) => {
+        $cfg.route($path, web::post().to($handler));
+    };
+}
+
+page_routes! {
+        GET "/static/app.css" => stylesheet,
+        GET "/" => public::guide,
+        GET "/apply" => public::apply_form,
+        POST "/apply" => public::apply,
+        GET "/apply/form" => public::blank_form,
+        GET "/apply/receipt" => public::receipt,
+        GET "/lookup" => public::lookup_form,
+        POST "/lookup" => public::lookup,
+        POST "/lookup/correction" => public::correction,
+        POST "/lookup/withdrawal" => public::withdrawal,
+        GET "/login" => public::login_form,
+        POST "/login" => public::login,
+        POST "/logout" => public::logout,
+        GET "/account/password" => public::password_form,
+        POST "/account/password" => public::change_password,
+        GET "/register" => public::register_form,
+        POST "/register" => public::register,
+        GET "/my" => public::my_requests,
+        GET "/my/{id}" => public::my_request,
+        POST "/my/{id}/{what}" => public::my_action,
+        GET "/my/{id}/notices/{notice}" => public::my_notice,
+        GET "/staff" => staff::home,
+        GET "/staff/queue" => staff::queue,
+        GET "/staff/register" => staff::register_form,
+        POST "/staff/register" => staff::register,
+        GET "/staff/registered" => staff::registered,
+        GET "/staff/dashboard" => staff::dashboard,
+        GET "/staff/stats" => insight::stats_page,
+        GET "/staff/stats.csv" => insight::stats_csv,
+        GET "/staff/frequent" => insight::frequent_page,
+        GET "/staff/frequent.csv" => insight::frequent_csv,
+        POST "/staff/frequent/marks" => insight::mark,
+        GET "/staff/report" => reports::page,
+        GET "/staff/report.csv" => reports::csv,
+        GET "/staff/report.xlsx" => reports::xlsx,
+        GET "/staff/cases/{id}" => staff::case_page,
+        POST "/staff/cases/{id}/attachments" => staff::upload,
+        POST "/staff/cases/{id}/{action}" => staff::act,
+        GET "/admin" => admin::home,
+        POST "/admin/users" => admin::create_user,
+        POST "/admin/users/{id}" => admin::change_user,
+        POST "/admin/departments" => admin::create_department,
+        GET "/admin/guide" => admin::guide_form,
+        POST "/admin/guide" => admin::save_guide,
+        GET "/admin/templates" => admin::templates,
+        GET "/admin/templates/{key}" => admin::template_form,
+        POST "/admin/templates/{key}" => admin::save_template,
+        POST "/admin/templates/{key}/reset" => admin::reset_template,
+        GET "/admin/calendar" => admin::calendar,
+        POST "/admin/calendar" => admin::calendar_upload,
 }
 
 async fn stylesheet() -> HttpResponse {

@@ -108,10 +108,11 @@ async fn compute(
     if !everything && !scopes.iter().any(|s| s.value == scope) {
         return Err(WebError(ApiError::not_found()));
     }
-    let (agency, department) = match scope.split_once(':') {
-        Some(("agency", a)) => (Some(a.to_owned()), None),
-        Some(("department", d)) => (None, Some(d.to_owned())),
-        _ => (None, None),
+    let reach = c.scope();
+    let (agency, reach) = match scope.split_once(':') {
+        Some(("agency", a)) => (Some(a.to_owned()), reach),
+        Some(("department", d)) => (None, reach.department(d)),
+        _ => (None, reach),
     };
     let scope_name = scopes
         .iter()
@@ -122,7 +123,7 @@ async fn compute(
             conn,
             year,
             agency.as_deref(),
-            department.as_deref(),
+            &reach,
             |_, _| {},
         )?)
     })

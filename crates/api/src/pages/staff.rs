@@ -264,15 +264,14 @@ pub async fn queue(
             }
         },
     };
-    let scope = c.actor.departments.clone();
-    let is_admin = c.role() == Role::Admin;
+    let scope = c.scope();
     let dir = db(&state, |conn, _| Directory::load(conn)).await?;
     let law = state.law();
     let t = today();
     let mut departments: Vec<Choice> = dir
         .departments
         .iter()
-        .filter(|(code, _)| is_admin || scope.contains(code))
+        .filter(|(code, _)| scope.covers_department(code))
         .map(|(code, name)| Choice {
             value: code.clone(),
             label: name.clone(),
@@ -715,7 +714,7 @@ async fn render_case(
     let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
     let (detail, dir, choices, files, notices, like) = db(state, move |conn, state| {
         let detail = api::detail(conn, state, &c, &id)?;
-        let like = gongkai_store::similar::similar_to(conn, &id, 365, c.scope().as_deref())?;
+        let like = gongkai_store::similar::similar_to(conn, &id, 365, &c.scope())?;
         let dir = Directory::load(conn)?;
         let agency = detail.case.agency.clone();
         let departments: Vec<(String, String)> = accounts::departments_of(conn, &agency)?

@@ -19,7 +19,7 @@ use crate::auth::Authenticated;
 use crate::body::{Body, Validate, required};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
 use crate::routes::public::{intake_department, validate_applicant, validate_request};
-use crate::routes::{can_see, context, visible_case};
+use crate::routes::{context, visible_case};
 use crate::state::{AppState, db};
 use crate::views::{CaseDetail, CaseSummary, DueView, EventView, due_of};
 
@@ -207,21 +207,20 @@ pub fn queue_filter(
             "warning_level: 未知的预警级别“{w}”，可选：normal, due_soon, overdue"
         )));
     }
-    let departments = match (&q.department, caller.role()) {
-        (Some(d), Role::Admin) => vec![d.clone()],
-        (None, Role::Admin) => Vec::new(),
-        // A department outside the caller's scope gives an empty queue: nothing is revealed.
-        (Some(d), _) if caller.covers(d) => vec![d.clone()],
-        // A department outside the caller's scope: an empty page, without asking the database.
-        (Some(_), _) => return Ok(None),
-        (None, _) => caller.actor.departments.clone(),
-    };
-    if departments.is_empty() && caller.role() != Role::Admin {
+    let scope = caller.scope();
+    if scope.sees_nothing() {
         return Err(ApiError::forbidden("您没有分配任何部门"));
     }
+    let scope = match &q.department {
+        // A department outside the caller's scope: an empty page, without asking the
+        // database; nothing is revealed.
+        Some(d) if !scope.covers_department(d) => return Ok(None),
+        Some(d) => scope.department(d),
+        None => scope,
+    };
     Ok(Some(QueueFilter {
+        scope,
         agency: None,
-        departments,
         assignee: q.assignee.as_ref().map(|a| {
             if a == "me" {
                 caller.user.id.clone()
@@ -504,45 +503,69 @@ pub struct ActionResult {
     pub due: Option<DueView>,
 }
 
-/// The workflow command of an action route and its fields.
+/// The workflow command of an action route and its fields, in one pass over the fields: a
+/// wrong value is named by its path (`reply.outcome`), and so is a field the command does not
+/// have, at any depth (commands take no unknown fields). The cost is linear in the body: the
+/// only other parse is of the bare command name, to tell a command without fields.
 pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> ApiResult<Command> {
-    let name = serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let mut object = fields;
-    if object.contains_key("command") {
+    if fields.contains_key("command") {
         return Err(ApiError::field(
             "command",
             "命令由路径给出，请勿在请求体中重复",
         ));
     }
-    object.insert("command".to_owned(), Value::String(name));
-    serde_json::from_value::<Command>(Value::Object(object.clone()))
-        .map_err(|e| ApiError::field(&culprit(&object, &e.to_string()), e.to_string()))
+    let name = Value::String(action.as_str());
+    let mut bare = serde_json::Map::new();
+    bare.insert("command".to_owned(), name.clone());
+    // A command without fields (start_processing, archive, ...) is complete with its name.
+    if let Ok(command) = parse_command(Value::Object(bare)) {
+        return match fields.keys().next() {
+            None => Ok(command),
+            Some(key) => Err(ApiError::field(key, "此操作不需要这个字段")),
+        };
+    }
+    let mut object = serde_json::Map::new();
+    object.insert("command".to_owned(), name);
+    object.insert("fields".to_owned(), Value::Object(fields));
+    let mut unknown: Option<String> = None;
+    count_parse();
+    let mut note = |path: serde_ignored::Path<'_>| {
+        if unknown.is_none() {
+            unknown = Some(path.to_string());
+        }
+    };
+    let parsed = serde_path_to_error::deserialize::<_, Command>(serde_ignored::Deserializer::new(
+        Value::Object(object),
+        &mut note,
+    ));
+    let field_path = |path: &str| {
+        let path = path.strip_prefix("fields").unwrap_or(path);
+        path.strip_prefix('.').unwrap_or(path).to_owned()
+    };
+    match (parsed, unknown) {
+        (Ok(_), Some(path)) => Err(ApiError::field(&field_path(&path), "未知字段")),
+        (Ok(command), None) => Ok(command),
+        (Err(e), _) => {
+            let path = field_path(&e.path().to_string());
+            Err(ApiError::field(&path, e.into_inner().to_string()))
+        }
+    }
 }
 
-/// The field an error of an internally tagged enum is about. serde buffers such enums, so the
-/// error carries no path: it names the field when one is missing or unknown, and otherwise the
-/// culprit is the field whose removal makes the error go away (or turn into "missing field").
-fn culprit(object: &serde_json::Map<String, Value>, message: &str) -> String {
-    for marker in ["missing field `", "unknown field `"] {
-        if let Some(rest) = message.split(marker).nth(1) {
-            return rest.split('`').next().unwrap_or_default().to_owned();
-        }
-    }
-    for key in object.keys().filter(|k| *k != "command") {
-        let mut without = object.clone();
-        without.remove(key);
-        match serde_json::from_value::<Command>(Value::Object(without)) {
-            Ok(_) => return key.clone(),
-            Err(e) if e.to_string().contains(&format!("missing field `{key}`")) => {
-                return key.clone();
-            }
-            Err(_) => {}
-        }
-    }
-    String::new()
+fn parse_command(value: Value) -> Result<Command, serde_json::Error> {
+    count_parse();
+    serde_json::from_value(value)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Parses of a command's JSON on this thread (tests: the cost of naming a bad field).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_parse() {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
 }
 
 #[derive(Debug, Deserialize)]
@@ -581,7 +604,9 @@ pub async fn act(
     ))
 }
 
-/// Runs one workflow command on case `id` for `c`, who saw `version`.
+/// Runs one workflow command on case `id` for `c`, who saw `version`. The case's visibility
+/// is checked before the fields are read: for a case the caller may not see, a body is never
+/// parsed, and the answer is 404 whatever it holds.
 pub async fn perform(
     state: &web::Data<AppState>,
     c: crate::auth::Caller,
@@ -590,29 +615,19 @@ pub async fn perform(
     version: u64,
     fields: serde_json::Map<String, Value>,
 ) -> ApiResult<ActionResult> {
-    // Register takes its tracking number from the agency's counter, never from the client.
-    let register_fields = if action == Action::Register {
-        Some(
-            serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields.clone()))
-                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?,
-        )
-    } else {
-        None
-    };
-    let command = if action == Action::Register {
-        None
-    } else {
-        Some(command_of(action, fields)?)
-    };
     let out = db(state, move |conn, state| {
-        // Visibility first: a case the caller may not see does not exist for them.
         let row = visible_case(conn, &c, &id)?;
         let law = state.law();
         let ctx = context(&law, c.actor.clone());
-        let done = match (register_fields, command) {
-            (Some(r), _) => register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?,
-            (None, Some(cmd)) => execute(conn, &row.id, version, cmd, &ctx)?,
-            (None, None) => return Err(ApiError::internal("no command")),
+        let done = if action == Action::Register {
+            // Register takes its tracking number from the agency's counter, never from the
+            // client.
+            let r = serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields))
+                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?;
+            register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
+        } else {
+            let command = command_of(action, fields)?;
+            execute(conn, &row.id, version, command, &ctx)?
         };
         let first = done.version - done.events.len() as u64 + 1;
         Ok(ActionResult {
@@ -801,8 +816,7 @@ pub async fn download(
     let id = path.into_inner();
     let (meta, bytes) = db(&state, move |conn, state| {
         let meta = attachments::get(conn, &id)?.ok_or_else(ApiError::not_found)?;
-        queries::case_row(conn, &meta.case_id)?
-            .filter(|r| can_see(&c, r))
+        queries::case_row(conn, &c.scope(), &meta.case_id)?
             .filter(|_| c.role() != Role::Applicant || meta.uploaded_by == c.user.id)
             .ok_or_else(ApiError::not_found)?;
         let bytes = attachments::read(&state.settings.attachments_dir, &meta)?;
@@ -829,4 +843,113 @@ pub async fn download(
         ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> serde_json::Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn refused(action: Action, v: Value) -> (String, String) {
+        match command_of(action, fields(v)) {
+            Ok(c) => panic!("accepted {c:?}"),
+            Err(e) => (
+                e.errors.first().map(|f| f.path.clone()).unwrap_or_default(),
+                e.errors
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    #[test]
+    fn commands_are_read_with_their_fields() {
+        let c = command_of(
+            Action::RequestCorrection,
+            fields(json!({"items": ["文号"]})),
+        );
+        assert!(
+            matches!(c, Ok(Command::RequestCorrection { ref items, period_days: None }) if items == &["文号"])
+        );
+        // Without fields: a command that has none, and one whose fields all have defaults.
+        assert_eq!(
+            command_of(Action::StartProcessing, fields(json!({}))).ok(),
+            Some(Command::StartProcessing)
+        );
+        assert!(matches!(
+            command_of(Action::Assign, fields(json!({}))),
+            Ok(Command::Assign {
+                department: None,
+                assignee: None
+            })
+        ));
+        let c = command_of(
+            Action::DraftReply,
+            fields(json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "答复"}})),
+        );
+        assert!(matches!(c, Ok(Command::DraftReply { .. })), "{c:?}");
+    }
+
+    #[test]
+    fn a_bad_field_is_named_by_its_path() {
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"items": "文号"})).0,
+            "items"
+        );
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"items": ["a", 3]})).0,
+            "items[1]"
+        );
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"item": ["a"]})).0,
+            "item"
+        );
+        assert_eq!(
+            refused(Action::RequestExtension, json!({})).0,
+            "",
+            "a missing field is named in the message"
+        );
+        assert!(
+            refused(Action::RequestExtension, json!({}))
+                .1
+                .contains("reason")
+        );
+        // Unknown fields are refused at any depth, and on commands that take none.
+        assert_eq!(
+            refused(
+                Action::DraftReply,
+                json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "x", "txt": "y"}})
+            ),
+            ("reply.txt".to_owned(), "未知字段".to_owned())
+        );
+        assert_eq!(refused(Action::Archive, json!({"note": "x"})).0, "note");
+        assert_eq!(
+            refused(Action::Archive, json!({"command": "archive"})).0,
+            "command"
+        );
+    }
+
+    #[test]
+    fn naming_the_bad_field_of_a_huge_body_costs_one_pass() {
+        // What an attacker sent: tens of thousands of unknown keys and one wrongly typed field.
+        // Finding the culprit used to re-parse the body once per key (quadratic).
+        let mut body = serde_json::Map::new();
+        for i in 0..50_000 {
+            body.insert(format!("k{i:05}"), Value::from(0));
+        }
+        body.insert("reason".to_owned(), Value::from(7));
+        PARSES.with(|n| n.set(0));
+        let e = command_of(Action::RequestExtension, body);
+        assert!(e.is_err());
+        let parses = PARSES.with(std::cell::Cell::get);
+        assert!(parses <= 2, "{parses} parses of the body");
+    }
 }

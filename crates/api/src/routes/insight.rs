@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use gongkai_store::queries::QueueFilter;
-use gongkai_store::{search, similar, stats};
+use gongkai_store::{Scope, search, similar, stats};
 use gongkai_workflow::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -164,15 +164,14 @@ pub fn check_year(year: i32) -> ApiResult<i32> {
     }
 }
 
-/// The departments `c` may see figures of, narrowed to `one` when given (None: nothing).
-fn departments_of(c: &Caller, one: Option<&String>) -> ApiResult<Option<Vec<String>>> {
+/// What `c` may see figures of (supervisors and admins), narrowed to the department `one`
+/// when given: nothing when it lies outside.
+fn figures_scope(c: &Caller, one: Option<&String>) -> ApiResult<Scope> {
     c.require(&[Role::Supervisor, Role::Admin])?;
-    Ok(match (one, c.role()) {
-        (Some(d), Role::Admin) => Some(vec![d.clone()]),
-        (None, Role::Admin) => Some(Vec::new()),
-        (Some(d), _) if c.covers(d) => Some(vec![d.clone()]),
-        (Some(_), _) => None,
-        (None, _) => Some(c.actor.departments.clone()),
+    let scope = c.scope();
+    Ok(match one {
+        Some(d) => scope.department(d),
+        None => scope,
     })
 }
 
@@ -185,14 +184,9 @@ pub async fn monthly_stats(
         q.year
             .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
     )?;
-    let Some(departments) = departments_of(c, q.department.as_ref())? else {
-        return Ok(MonthlyStats {
-            year,
-            rows: Vec::new(),
-        });
-    };
+    let scope = figures_scope(c, q.department.as_ref())?;
     let figs = db(state, move |conn, _| {
-        Ok(stats::monthly(conn, year, None, &departments)?)
+        Ok(stats::monthly(conn, year, None, &scope)?)
     })
     .await?;
     Ok(MonthlyStats {
@@ -284,12 +278,15 @@ pub async fn annual(
     let q = query.into_inner();
     let year = check_year(q.year)?;
     c.require(&[Role::Supervisor, Role::Admin])?;
-    // Supervisors: one of their departments (the first when none is named).
-    let (agency, department) = match (c.role(), q.agency, q.department) {
-        (Role::Admin, a, d) => (a, d),
-        (_, None, Some(d)) if c.covers(&d) => (None, Some(d)),
+    // Supervisors: one of their departments (the first when none is named); admins any
+    // agency or department, or the whole installation.
+    let scope = c.scope();
+    let (agency, scope) = match (c.role(), q.agency, q.department) {
+        (Role::Admin, a, Some(d)) => (a, scope.department(&d)),
+        (Role::Admin, a, None) => (a, scope),
+        (_, None, Some(d)) if scope.covers_department(&d) => (None, scope.department(&d)),
         (_, None, None) => match c.actor.departments.first() {
-            Some(d) => (None, Some(d.clone())),
+            Some(d) => (None, scope.department(d)),
             None => return Err(ApiError::forbidden("您没有分配任何部门")),
         },
         _ => return Err(ApiError::not_found()),
@@ -299,7 +296,7 @@ pub async fn annual(
             conn,
             year,
             agency.as_deref(),
-            department.as_deref(),
+            &scope,
             |_, _| {},
         )?)
     })
@@ -432,19 +429,12 @@ pub async fn frequent_groups(
     if !(2..=1000).contains(&min) {
         return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
     }
-    let Some(departments) = departments_of(c, q.department.as_ref())? else {
-        return Ok(FrequentGroups {
-            from,
-            to,
-            min,
-            groups: Vec::new(),
-        });
-    };
+    let scope = figures_scope(c, q.department.as_ref())?;
     let groups = db(state, move |conn, _| {
         Ok(similar::groups(
             conn,
             &QueueFilter {
-                departments,
+                scope,
                 ..QueueFilter::default()
             },
             from,
@@ -535,7 +525,8 @@ pub async fn add_mark(state: &web::Data<AppState>, c: &Caller, m: NewMark) -> Ap
                 _ => agency = Some(row.agency_code.clone()),
             }
             if first_text.is_empty() {
-                first_text = gongkai_store::queries::case_text(conn, id)?.unwrap_or_default();
+                first_text =
+                    gongkai_store::queries::case_text(conn, &c.scope(), id)?.unwrap_or_default();
             }
         }
         let mark = similar::Mark {
@@ -573,27 +564,15 @@ pub async fn create_mark(
     Ok(HttpResponse::Created().json(mark))
 }
 
-/// The marks of the agencies of `c`'s departments (admins: all), newest first.
+/// The marks within `c`'s scope (those whose cases `c` may all see), newest first.
 pub async fn marks_of(state: &web::Data<AppState>, c: &Caller) -> ApiResult<Vec<MarkView>> {
     c.require(&[Role::Supervisor, Role::Admin])?;
-    let c = c.clone();
+    let scope = c.scope();
     db(state, move |conn, _| {
-        let mut out = Vec::new();
-        for a in gongkai_store::accounts::agencies(conn)? {
-            let mine = c.role() == Role::Admin
-                || gongkai_store::accounts::departments_of(conn, &a.code)?
-                    .iter()
-                    .any(|d| c.covers(&d.code));
-            if mine {
-                out.extend(
-                    similar::marks(conn, &a.code)?
-                        .into_iter()
-                        .map(MarkView::from),
-                );
-            }
-        }
-        out.sort_by_key(|m| std::cmp::Reverse(m.marked_at));
-        Ok(out)
+        Ok(similar::marks(conn, &scope)?
+            .into_iter()
+            .map(MarkView::from)
+            .collect())
     })
     .await
 }
@@ -641,7 +620,7 @@ pub async fn similar_requests(
     let c = c.clone();
     db(state, move |conn, _| {
         visible_case(conn, &c, &id)?;
-        let (like, marks) = similar::similar_to(conn, &id, 365, c.scope().as_deref())?;
+        let (like, marks) = similar::similar_to(conn, &id, 365, &c.scope())?;
         Ok(SimilarRequests {
             similar: like
                 .into_iter()

@@ -99,11 +99,6 @@ pub(crate) fn status_zh(status: &str) -> &'static str {
     }
 }
 
-/// The departments whose notices a supervisor watches; `None` (all) for admins.
-fn scope(c: &Caller) -> Option<Vec<String>> {
-    (c.role() != Role::Admin).then(|| c.actor.departments.clone())
-}
-
 fn admin(c: &Caller) -> ApiResult<()> {
     match c.role() {
         Role::Admin => Ok(()),
@@ -150,7 +145,7 @@ pub async fn list(
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let rows = db(&state, move |conn, _| {
-        Ok(outbox::list(conn, &status, scope(&c).as_deref(), limit)?)
+        Ok(outbox::list(conn, &status, &c.scope(), limit)?)
     })
     .await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
@@ -218,11 +213,7 @@ pub async fn retry_failed(
     let c = caller.0;
     watcher(&c)?;
     let queued = db(&state, move |conn, _| {
-        Ok(outbox::retry_failed(
-            conn,
-            scope(&c).as_deref(),
-            Utc::now(),
-        )?)
+        Ok(outbox::retry_failed(conn, &c.scope(), Utc::now())?)
     })
     .await?;
     Ok(web::Json(Requeued { queued }))

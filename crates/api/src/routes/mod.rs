@@ -11,20 +11,16 @@ pub mod supervision;
 
 use chrono::Utc;
 use gongkai_store::CaseRow;
-use gongkai_workflow::{Actor, Context, Role};
+use gongkai_workflow::{Actor, Context};
 
 use crate::auth::Caller;
 use crate::state::Law;
 
 /// Whether `caller` may see the case of `row`: admins everything, staff their departments,
-/// applicants their own requests. Everyone else gets 404 from the handler.
+/// applicants their own requests (the caller's [`gongkai_store::Scope`]). Everyone else gets
+/// 404 from the handler.
 pub fn can_see(caller: &Caller, row: &CaseRow) -> bool {
-    match caller.role() {
-        Role::Admin => true,
-        Role::Clerk | Role::Supervisor => caller.covers(&row.department_code),
-        Role::Applicant => row.account.as_deref() == Some(caller.user.id.as_str()),
-        Role::System => false,
-    }
+    caller.scope().admits(row)
 }
 
 /// The case `id` if `caller` may see it; otherwise 404, exactly as for an id that does not
@@ -34,8 +30,7 @@ pub fn visible_case(
     caller: &Caller,
     id: &str,
 ) -> crate::error::ApiResult<CaseRow> {
-    gongkai_store::queries::case_row(conn, id)?
-        .filter(|r| can_see(caller, r))
+    gongkai_store::queries::case_row(conn, &caller.scope(), id)?
         .ok_or_else(crate::error::ApiError::not_found)
 }
 

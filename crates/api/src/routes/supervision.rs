@@ -74,11 +74,7 @@ pub async fn build_dashboard(
     c: &crate::auth::Caller,
 ) -> ApiResult<Dashboard> {
     c.require(&[Role::Supervisor, Role::Admin])?;
-    let scope = if c.role() == Role::Admin {
-        Vec::new()
-    } else {
-        c.actor.departments.clone()
-    };
+    let scope = c.scope();
     let counts = db(state, move |conn, _| {
         Ok(queries::warning_counts(conn, &scope)?)
     })
