@@ -355,10 +355,79 @@ fn outsiders_see_nothing_of_another_department_and_change_nothing() {
                 }
             }
         }
+        // The same through the pages' forms, with the outsider's own valid form token.
+        let page_posts: Vec<&str> = gongkai_api::pages::ROUTES
+            .iter()
+            .filter(|(m, p)| *m == "POST" && p.contains('{'))
+            .map(|(_, p)| *p)
+            .collect();
+        assert!(page_posts.len() >= 3, "{page_posts:?}");
+        for (who, token) in &outsiders {
+            let csrf = match token {
+                Some(t) => s.get("/api/v1/session", Some(t)).body["csrf_token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => String::new(),
+            };
+            for (case, old) in b.cases.iter().zip(&before) {
+                let version = old["summary"]["version"].to_string();
+                for pattern in &page_posts {
+                    let patterns: Vec<String> = if pattern.contains("{action}") {
+                        actions
+                            .iter()
+                            .map(|a| pattern.replace("{action}", a))
+                            .collect()
+                    } else {
+                        vec![(*pattern).to_owned()]
+                    };
+                    for p in patterns {
+                        let path = p.replace("{id}", case).replace("{what}", "withdraw");
+                        let mut r = ureq::AgentBuilder::new()
+                            .redirects(0)
+                            .build()
+                            .post(&s.url(&path));
+                        if let Some(t) = token {
+                            r = r.set("Cookie", &format!("gongkai_session={t}"));
+                        }
+                        let response = match r
+                            .send_form(&[("csrf", csrf.as_str()), ("version", version.as_str())])
+                        {
+                            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+                            Err(e) => panic!("POST {path}: {e}"),
+                        };
+                        let status = response.status();
+                        let text = response.into_string().unwrap_or_default();
+                        if text.contains(MARKER) {
+                            leaks.push(format!("{who}: POST {path} → {status}"));
+                        }
+                    }
+                }
+            }
+        }
         for (case, old) in b.cases.iter().zip(&before) {
             let now = s.get(&format!("/api/v1/cases/{case}"), Some(&clerk_b)).body;
             assert_eq!(old["events"], now["events"], "B's case {case} changed");
         }
+        // The forms do work for those whose case it is: B's clerk withdraws the second one.
+        let csrf = s.get("/api/v1/session", Some(&clerk_b)).body["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let c1 = &b.cases[1];
+        let version = before[1]["summary"]["version"].to_string();
+        let response = ureq::AgentBuilder::new()
+            .redirects(0)
+            .build()
+            .post(&s.url(&format!("/staff/cases/{c1}/withdraw")))
+            .set("Cookie", &format!("gongkai_session={clerk_b}"))
+            .send_form(&[("csrf", csrf.as_str()), ("version", version.as_str())]);
+        let status = match response {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r.status(),
+            Err(e) => panic!("{e}"),
+        };
+        let now = s.get(&format!("/api/v1/cases/{c1}"), Some(&clerk_b)).body;
+        assert_eq!(now["summary"]["status"], "withdrawn", "{status}: {now}");
         assert!(leaks.is_empty(), "{}:\n{}", db.name, leaks.join("\n"));
     }
 }
