@@ -67,7 +67,11 @@ pub fn media_type(req: &HttpRequest) -> Option<String> {
 /// A JSON body of type `T`, parsed strictly.
 pub struct Body<T>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
+/// Bodies larger than this are parsed on the blocking pool, so that no async worker (which
+/// also answers every other request on its thread) spends more than a moment on one.
+const PARSE_INLINE_BYTES: usize = 16 * 1024;
+
+impl<T: DeserializeOwned + Validate + Send + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -94,7 +98,13 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
                 .map_err(|e| {
                     ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
                 })?;
-            parse(&bytes).map(Body)
+            if bytes.len() <= PARSE_INLINE_BYTES {
+                return parse(&bytes).map(Body);
+            }
+            web::block(move || parse(&bytes))
+                .await
+                .map_err(ApiError::internal)?
+                .map(Body)
         })
     }
 }
