@@ -778,6 +778,7 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         let limits = Limits {
             max_bytes: 1024,
             content_types: vec!["application/pdf".to_owned(), "text/plain".to_owned()],
+            ..Limits::default()
         };
         let now = at("2026-03-02");
         let id = receive(
