@@ -380,3 +380,34 @@ fn is_busy(e: &gongkai_store::db::DieselError) -> bool {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Issue 15, finding 9: a statement stopped by the request's deadline becomes a 503
+    /// `query_timeout` problem with a Chinese explanation.
+    #[test]
+    fn a_statement_past_its_deadline_is_a_503_query_timeout() {
+        use diesel::RunQueryDsl;
+        let dir = std::env::temp_dir().join(format!("gongkai-timeout-{}", uuid::Uuid::now_v7()));
+        let url = gongkai_store::DatabaseUrl::Sqlite(dir.join("t.db"));
+        let mut conn = gongkai_store::connect(&url, &Default::default()).unwrap();
+        let err = {
+            let _deadline =
+                gongkai_store::db::Deadline::start(std::time::Duration::from_millis(100));
+            diesel::sql_query(
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
+                 WHERE n < 1000000000) SELECT COUNT(*) FROM c",
+            )
+            .execute(&mut conn)
+            .unwrap_err()
+        };
+        let api = ApiError::from(StoreError::from(err));
+        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.code, "query_timeout");
+        assert!(api.detail.contains("请缩小查询范围或稍后再试"), "{}", api.detail);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
