@@ -1020,7 +1020,10 @@ fn uploads_are_limited_per_case_and_applicant_and_refused_on_closed_cases() {
         let r = upload(&alice, "c.txt", 10);
         refused(&r, 409, "too_many_attachments");
         assert!(
-            r.body["detail"].as_str().unwrap().contains("最多上传 2 个附件"),
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("最多上传 2 个附件"),
             "{}",
             r.body
         );
@@ -1037,7 +1040,10 @@ fn uploads_are_limited_per_case_and_applicant_and_refused_on_closed_cases() {
         let r = upload(&o.clerk, "f.txt", 10);
         refused(&r, 409, "too_many_attachments");
         assert!(
-            r.body["detail"].as_str().unwrap().contains("每个案件最多 4 个附件"),
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("每个案件最多 4 个附件"),
             "{}",
             r.body
         );
@@ -1142,19 +1148,29 @@ fn every_response_carries_the_security_headers() {
         }
     };
     let secure = |r: &ureq::Response, what: &str| {
-        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{what}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
         assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
         assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{what}");
         let csp = r.header("content-security-policy").unwrap_or("");
         assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
-        assert!(!csp.contains("unsafe-inline'; script") && !csp.contains("script-src 'unsafe-inline'"), "{what}: {csp}");
+        assert!(
+            !csp.contains("unsafe-inline'; script") && !csp.contains("script-src 'unsafe-inline'"),
+            "{what}: {csp}"
+        );
         assert!(r.header("strict-transport-security").is_none(), "{what}");
     };
     for (path, token) in [
         ("/api/v1/guide".to_owned(), None),
         ("/api/v1/session".to_owned(), Some(o.clerk.as_str())),
         (format!("/api/v1/cases/{case}"), Some(o.clerk.as_str())),
-        (format!("/api/v1/notices/{notice}/print"), Some(o.clerk.as_str())),
+        (
+            format!("/api/v1/notices/{notice}/print"),
+            Some(o.clerk.as_str()),
+        ),
         ("/api/v1/no-such-route".to_owned(), None),
         ("/healthz".to_owned(), None),
     ] {

@@ -407,7 +407,11 @@ mod tests {
         let api = ApiError::from(StoreError::from(err));
         assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(api.code, "query_timeout");
-        assert!(api.detail.contains("请缩小查询范围或稍后再试"), "{}", api.detail);
+        assert!(
+            api.detail.contains("请缩小查询范围或稍后再试"),
+            "{}",
+            api.detail
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }

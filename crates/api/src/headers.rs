@@ -41,7 +41,10 @@ pub fn apply(headers: &mut HeaderMap, https: bool) {
             );
         }
         Some(policy) if !policy.contains("frame-ancestors") => {
-            let framed = format!("{}; frame-ancestors 'none'", policy.trim_end_matches([';', ' ']));
+            let framed = format!(
+                "{}; frame-ancestors 'none'",
+                policy.trim_end_matches([';', ' '])
+            );
             if let Ok(value) = HeaderValue::from_str(&framed) {
                 headers.insert(header::CONTENT_SECURITY_POLICY, value);
             }
@@ -66,7 +69,10 @@ mod tests {
             HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
         );
         apply(&mut h, false);
-        assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "public, max-age=3600");
+        assert_eq!(
+            h.get(header::CACHE_CONTROL).unwrap(),
+            "public, max-age=3600"
+        );
         assert_eq!(
             h.get(header::CONTENT_SECURITY_POLICY).unwrap(),
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"

@@ -130,7 +130,10 @@ where
         if let Err(e) = &result
             && e.code == crate::error::ErrorCode::QueryTimeout.as_str()
         {
-            tracing::warn!(query = query_name::<F>(), "a database call of a request timed out");
+            tracing::warn!(
+                query = query_name::<F>(),
+                "a database call of a request timed out"
+            );
         }
         result
     })

@@ -324,21 +324,22 @@ pub fn store(
                 u64::try_from(bytes).unwrap_or(0),
             ))
         };
-        let within = |(files, bytes): (u64, u64), quota: Quota, keys: (&'static str, &'static str)| {
-            if files.saturating_add(1) > quota.files {
-                return Err(StoreError::QuotaExceeded {
-                    which: keys.0,
-                    limit: quota.files,
-                });
-            }
-            if bytes.saturating_add(size) > quota.bytes {
-                return Err(StoreError::QuotaExceeded {
-                    which: keys.1,
-                    limit: quota.bytes,
-                });
-            }
-            Ok(())
-        };
+        let within =
+            |(files, bytes): (u64, u64), quota: Quota, keys: (&'static str, &'static str)| {
+                if files.saturating_add(1) > quota.files {
+                    return Err(StoreError::QuotaExceeded {
+                        which: keys.0,
+                        limit: quota.files,
+                    });
+                }
+                if bytes.saturating_add(size) > quota.bytes {
+                    return Err(StoreError::QuotaExceeded {
+                        which: keys.1,
+                        limit: quota.bytes,
+                    });
+                }
+                Ok(())
+            };
         within(
             used(conn, None)?,
             limits.per_case,

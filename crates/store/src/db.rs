@@ -425,7 +425,9 @@ mod deadline {
     ) -> c_int {
         // SAFETY: `db` is the connection SQLite is opening, valid for this call; the handler
         // takes no argument, so the null pointer is never read.
-        unsafe { ffi::sqlite3_progress_handler(db, STEPS, Some(past_deadline), std::ptr::null_mut()) };
+        unsafe {
+            ffi::sqlite3_progress_handler(db, STEPS, Some(past_deadline), std::ptr::null_mut())
+        };
         ffi::SQLITE_OK
     }
 

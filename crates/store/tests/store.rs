@@ -1262,10 +1262,22 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
             applicant,
         };
         // The applicant's own limit: one file, 100 bytes.
-        let err = attachments::store(&mut c, &dir, &limits, &upload("u1", true), spooled(&[b'x'; 101]))
-            .unwrap_err();
+        let err = attachments::store(
+            &mut c,
+            &dir,
+            &limits,
+            &upload("u1", true),
+            spooled(&[b'x'; 101]),
+        )
+        .unwrap_err();
         assert!(
-            matches!(err, StoreError::QuotaExceeded { which: "applicant_bytes", limit: 100 }),
+            matches!(
+                err,
+                StoreError::QuotaExceeded {
+                    which: "applicant_bytes",
+                    limit: 100
+                }
+            ),
             "{}: {err}",
             db.name
         );
@@ -1273,7 +1285,13 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
         let err = attachments::store(&mut c, &dir, &limits, &upload("u1", true), spooled(b"two"))
             .unwrap_err();
         assert!(
-            matches!(err, StoreError::QuotaExceeded { which: "applicant_files", limit: 1 }),
+            matches!(
+                err,
+                StoreError::QuotaExceeded {
+                    which: "applicant_files",
+                    limit: 1
+                }
+            ),
             "{}: {err}",
             db.name
         );
@@ -1311,7 +1329,12 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
         for o in outcomes.iter().filter_map(|o| o.as_ref().err()) {
             assert!(o.contains("case_files"), "{}: {o}", db.name);
         }
-        assert_eq!(attachments::list(&mut c, &id).unwrap().len(), 3, "{}", db.name);
+        assert_eq!(
+            attachments::list(&mut c, &id).unwrap().len(),
+            3,
+            "{}",
+            db.name
+        );
 
         // A case no longer open (here: withdrawn) takes no file, even within the limits.
         let other = receive(

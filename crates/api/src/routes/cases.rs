@@ -676,7 +676,7 @@ impl From<Attachment> for AttachmentView {
     tag = "cases",
     params(("id" = String, Path, description = "case id"), UploadQuery),
     request_body(content = Vec<u8>, content_type = "*/*",
-        description = "the file's bytes; its Content-Type must be one of the accepted types (attachments.content_types), others get 415"),
+        description = "the file's bytes; its Content-Type must be one of the accepted types (attachments.content_types), others get 415. Only while the case is open (409 case_not_open); within the limits per file (413 payload_too_large) and per case and per applicant on a case (409 too_many_attachments, 413 attachments_too_large)"),
     responses(
         (status = 201, body = AttachmentView),
         (status = "default", body = Problem, content_type = "application/problem+json")

@@ -54,9 +54,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
     // Hashes of equal length compared in constant time: neither the token's content nor its
     // length shows in the time taken.
     let digest = |t: &str| Sha256::digest(t.as_bytes());
-    if sent.is_empty()
-        || !crate::auth::constant_time_eq(&digest(sent), &digest(expected))
-    {
+    if sent.is_empty() || !crate::auth::constant_time_eq(&digest(sent), &digest(expected)) {
         let mut res = ApiError::new(
             ErrorCode::Unauthenticated,
             "/metrics 需要正确的访问令牌（Authorization: Bearer …，见 server.metrics_token）",
