@@ -1201,3 +1201,73 @@ fn every_response_carries_the_security_headers() {
         );
     }
 }
+
+/// Issue 15, finding 6, the staff page's upload form: the file is streamed like the API's,
+/// stored, and the limits are said on the case page.
+#[test]
+fn the_staff_upload_form_streams_the_file_and_states_the_limits() {
+    let db = databases("api-page-upload").remove(0);
+    let s = start_with(&db, &[("GONGKAI_ATTACHMENTS__MAX_FILES_PER_CASE", "1")]);
+    let o = office(&s);
+    let r = s.post("/api/v1/requests", None, filing());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.body["case_id"].as_str().unwrap().to_owned();
+    let cookie = format!("gongkai_session={}", o.clerk);
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(Duration::from_secs(30))
+        .build();
+    let (status, _, html) = finish_text(
+        agent
+            .get(&s.url(&format!("/staff/cases/{case}")))
+            .set("Accept", "text/html")
+            .set("Cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(status, 200, "{html}");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let send = |bytes: &[u8]| {
+        let boundary = "gongkai-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        finish_text(
+            agent
+                .post(&s.url(&format!("/staff/cases/{case}/attachments")))
+                .set("Accept", "text/html")
+                .set("Cookie", &cookie)
+                .set(
+                    "Content-Type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )
+                .send_bytes(&body),
+        )
+    };
+    let (status, headers, _) = send(b"the list");
+    assert_eq!(status, 303);
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "location" && v.ends_with("?done=upload"))
+    );
+    let files = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(&o.clerk));
+    assert_eq!(files.body[0]["size_bytes"], 8, "{}", files.body);
+    let (status, _, html) = send(&[b'x'; 4096]);
+    assert_eq!(status, 422);
+    assert!(html.contains("文件超过 2048 字节的上限"), "{html}");
+    let (status, _, html) = send(b"another");
+    assert_eq!(status, 409);
+    assert!(html.contains("每个案件最多 1 个附件"), "{html}");
+    let incoming = db.dir.join("data/attachments/.incoming");
+    assert_eq!(std::fs::read_dir(&incoming).unwrap().count(), 0);
+}
