@@ -28,6 +28,7 @@ pub struct Server {
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
     pub recompute_every_minutes: u64,
+    pub metrics_token: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -51,6 +52,10 @@ pub struct Attachments {
     pub dir: std::path::PathBuf,
     pub max_bytes: u64,
     pub content_types: Vec<String>,
+    pub max_files_per_case: u64,
+    pub max_bytes_per_case: u64,
+    pub max_files_per_applicant: u64,
+    pub max_bytes_per_applicant: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -59,6 +64,7 @@ pub struct Database {
     pub url: String,
     pub pool_size: u32,
     pub sqlite_busy_timeout_ms: u64,
+    pub statement_timeout_ms: u64,
 }
 
 /// Merges `over` into `base`, table by table.

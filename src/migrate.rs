@@ -66,6 +66,8 @@ pub fn backfill(
     bar.finish_and_clear();
     if filled > 0 {
         tracing::info!(cases = filled, "filled statistics columns and search text");
+        // Planner statistics for the columns and rows just filled.
+        gongkai_store::db::analyze(conn)?;
     }
     Ok(())
 }

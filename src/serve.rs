@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 use gongkai_api::routes::admin::merged_calendar;
 use gongkai_api::{ApiSettings, AppState};
-use gongkai_store::attachments::Limits;
+use gongkai_store::attachments::{Limits, Quota};
 use gongkai_store::db::{DatabaseUrl, SqliteOptions};
 use gongkai_store::{accounts, migrations, recompute, sessions};
 use gongkai_workflow::Role;
@@ -20,11 +20,16 @@ use crate::config::Config;
 /// The connection pool on the configured database, migrated: pending migrations applied, a
 /// database newer than this binary refused.
 pub fn open_pool(config: &Config, base: &Law) -> anyhow::Result<gongkai_store::Pool> {
+    open_pool_sized(config, base, config.database.pool_size)
+}
+
+/// [`open_pool`] with `size` connections.
+fn open_pool_sized(config: &Config, base: &Law, size: u32) -> anyhow::Result<gongkai_store::Pool> {
     let url = DatabaseUrl::parse(&config.database.url)?;
     let options = SqliteOptions {
         busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
     };
-    let pool = gongkai_store::pool(&url, config.database.pool_size, options)?;
+    let pool = gongkai_store::pool(&url, size, options)?;
     let mut conn = pool.get().context("cannot connect to the database")?;
     migrations::check_not_newer(&mut conn)?;
     let applied = migrations::run_pending(&mut conn)?;
@@ -54,7 +59,36 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
             config.database.pool_size
         );
     }
-    let pool = open_pool(config, &law)?;
+    // The statement timeout bounds the HTTP requests only. On PostgreSQL it is a setting of
+    // the connection, so the API gets a pool of its own (database.pool_size connections) and
+    // the dispatcher, the scheduler and the periodic round share an unbounded one sized for
+    // them; on SQLite every connection can be bounded per call, so one pool serves all.
+    let statement_timeout = match config.database.statement_timeout_ms {
+        0 => None,
+        ms => Some(Duration::from_millis(ms)),
+    };
+    let separate = statement_timeout.is_some() && matches!(url, DatabaseUrl::Postgres(_));
+    let background = u32::try_from(config.mail.senders + 3)
+        .unwrap_or(u32::MAX)
+        .min(config.database.pool_size);
+    let pool = match separate {
+        true => open_pool_sized(config, &law, background)?,
+        false => open_pool(config, &law)?,
+    };
+    let api_pool = match (separate, statement_timeout) {
+        (true, Some(limit)) => gongkai_store::db::pool_with_timeout(
+            &url,
+            config.database.pool_size,
+            SqliteOptions {
+                busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
+            },
+            limit,
+        )?,
+        _ => pool.clone(),
+    };
+    if config.server.metrics_token.is_empty() {
+        tracing::info!("/metrics is off: set server.metrics_token to let Prometheus scrape it");
+    }
     let mut conn = pool.get().context("cannot connect to the database")?;
     let calendar = calendar_in_force(&law.calendar, &mut conn)?;
     first_admin(&mut conn)?;
@@ -67,6 +101,14 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         attachment_limits: Limits {
             max_bytes: config.attachments.max_bytes,
             content_types: config.attachments.content_types.clone(),
+            per_case: Quota {
+                files: config.attachments.max_files_per_case,
+                bytes: config.attachments.max_bytes_per_case,
+            },
+            per_applicant: Quota {
+                files: config.attachments.max_files_per_applicant,
+                bytes: config.attachments.max_bytes_per_applicant,
+            },
         },
         session_idle_minutes: config.sessions.idle_minutes,
         session_absolute_hours: config.sessions.absolute_hours,
@@ -76,10 +118,12 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         lockout_minutes: config.login.lockout_minutes,
         trust_forwarded_for: config.server.trust_forwarded_for,
         mail_base_url: config.mail.base_url.clone(),
+        statement_timeout,
+        metrics_token: config.server.metrics_token.clone(),
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let state = AppState::new(
-        pool.clone(),
+        api_pool,
         gongkai_api::Law {
             calendar: law.calendar,
             statute: law.statute.clone(),
@@ -195,6 +239,11 @@ fn spawn_recompute(
     std::thread::spawn(move || {
         loop {
             if let Ok(mut conn) = pool.get() {
+                // SQLite: refresh the planner statistics that went stale (PRAGMA optimize, as
+                // SQLite recommends for long-lived connections).
+                if let Err(e) = gongkai_store::db::optimize(&mut conn) {
+                    tracing::warn!(error = %e, "PRAGMA optimize failed");
+                }
                 match years_in_force(&state.base_years, &mut conn) {
                     Ok(calendar) => state.set_calendar(calendar),
                     Err(e) => tracing::warn!(error = %e, "cannot reload the calendar"),

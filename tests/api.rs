@@ -564,6 +564,7 @@ fn operations_endpoints_and_openapi_document() {
     assert_eq!(s.get("/readyz", None).status, 200);
     let _ = s.get("/api/v1/guide", None);
     let raw = ureq::get(&s.url("/metrics"))
+        .set("Authorization", &format!("Bearer {METRICS_TOKEN}"))
         .call()
         .unwrap()
         .into_string()
@@ -981,4 +982,292 @@ fn finish_text(
         })
         .collect();
     (status, headers, response.into_string().unwrap_or_default())
+}
+
+/// Issue 15, finding 6: uploads are limited per case and per applicant account, and refused
+/// once the case is no longer open; a refused upload leaves no file behind.
+#[test]
+fn uploads_are_limited_per_case_and_applicant_and_refused_on_closed_cases() {
+    for db in databases("api-upload-limits") {
+        let s = start_with(
+            &db,
+            &[
+                ("GONGKAI_ATTACHMENTS__MAX_FILES_PER_APPLICANT", "2"),
+                ("GONGKAI_ATTACHMENTS__MAX_BYTES_PER_APPLICANT", "3000"),
+                ("GONGKAI_ATTACHMENTS__MAX_FILES_PER_CASE", "4"),
+                ("GONGKAI_ATTACHMENTS__MAX_BYTES_PER_CASE", "5000"),
+            ],
+        );
+        let o = office(&s);
+        let alice = applicant(&s, "alice");
+        let r = s.post("/api/v1/requests", Some(&alice), filing());
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let upload = |who: &str, name: &str, size: usize| {
+            let path = format!("/api/v1/cases/{case}/attachments?filename={name}");
+            s.raw(&path, Some(who), "text/plain", &vec![b'x'; size])
+        };
+        // The applicant's own limit: two files, 3,000 bytes.
+        assert_eq!(upload(&alice, "a.txt", 1000).status, 201);
+        let r = upload(&alice, "b.txt", 2001);
+        refused(&r, 413, "attachments_too_large");
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("每位申请人"),
+            "{}",
+            r.body
+        );
+        assert_eq!(upload(&alice, "b.txt", 2000).status, 201);
+        let r = upload(&alice, "c.txt", 10);
+        refused(&r, 409, "too_many_attachments");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("最多上传 2 个附件"),
+            "{}",
+            r.body
+        );
+        // The case's limit counts everyone's files: 4 files, 5,000 bytes.
+        let r = upload(&o.clerk, "d.txt", 2001);
+        refused(&r, 413, "attachments_too_large");
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("每个案件"),
+            "{}",
+            r.body
+        );
+        assert_eq!(upload(&o.clerk, "d.txt", 1000).status, 201);
+        assert_eq!(upload(&o.clerk, "e.txt", 10).status, 201);
+        let r = upload(&o.clerk, "f.txt", 10);
+        refused(&r, 409, "too_many_attachments");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("每个案件最多 4 个附件"),
+            "{}",
+            r.body
+        );
+        let files = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(&o.clerk));
+        assert_eq!(files.body.as_array().unwrap().len(), 4);
+
+        // A withdrawn case takes no more files, from anyone.
+        let r = s.post("/api/v1/requests", Some(&alice), filing());
+        let second = r.body["case_id"].as_str().unwrap().to_owned();
+        let version = s
+            .get(&format!("/api/v1/my/requests/{second}"), Some(&alice))
+            .body["version"]
+            .as_u64()
+            .unwrap_or(1);
+        ok(&s, &alice, &second, "withdraw", version, json!({}));
+        for who in [&alice, &o.clerk] {
+            let path = format!("/api/v1/cases/{second}/attachments?filename=late.txt");
+            let r = s.raw(&path, Some(who), "text/plain", b"too late");
+            refused(&r, 409, "case_not_open");
+            assert!(
+                r.body["detail"].as_str().unwrap().contains("已撤回"),
+                "{}",
+                r.body
+            );
+        }
+        // Refused uploads left nothing in the attachments folder's incoming area.
+        let incoming = db.dir.join("data/attachments/.incoming");
+        let left: Vec<_> = std::fs::read_dir(&incoming)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{}: {left:?}", db.name);
+    }
+}
+
+/// Issue 15, finding 7: /metrics answers only the configured bearer token, and nobody while
+/// none is configured.
+#[test]
+fn metrics_answer_only_the_configured_token() {
+    let db = databases("api-metrics").remove(0);
+    let s = start(&db);
+    let get = |auth: Option<&str>| {
+        let r = ureq::get(&s.url("/metrics"));
+        finish(match auth {
+            Some(a) => r.set("Authorization", a).call(),
+            None => r.call(),
+        })
+    };
+    refused(&get(None), 401, "unauthenticated");
+    refused(&get(Some("Bearer wrong-token")), 401, "unauthenticated");
+    refused(
+        &get(Some(&format!("Bearer {METRICS_TOKEN}x"))),
+        401,
+        "unauthenticated",
+    );
+    let right = ureq::get(&s.url("/metrics"))
+        .set("Authorization", &format!("Bearer {METRICS_TOKEN}"))
+        .call()
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    assert!(
+        right
+            .into_string()
+            .unwrap()
+            .contains("gongkai_http_requests_total")
+    );
+    drop(s);
+    // No token configured: off for everyone.
+    let s = start_with(&db, &[("GONGKAI_SERVER__METRICS_TOKEN", "")]);
+    let r = finish(ureq::get(&s.url("/metrics")).call());
+    refused(&r, 404, "not_found");
+    let r = finish(
+        ureq::get(&s.url("/metrics"))
+            .set("Authorization", "Bearer ")
+            .call(),
+    );
+    refused(&r, 404, "not_found");
+}
+
+/// Issue 15, finding 8: every response carries the security headers (API JSON, an
+/// authenticated answer, the printable notice, a 404); a static asset keeps its caching; HSTS
+/// only when cookies are secure.
+#[test]
+fn every_response_carries_the_security_headers() {
+    let db = databases("api-headers").remove(0);
+    let s = start(&db);
+    let o = office(&s);
+    let r = s.post("/api/v1/requests", None, filing());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.body["case_id"].as_str().unwrap().to_owned();
+    step(&s, &o.clerk, &case, "register", 1, json!({}));
+    let notices = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+    let notice = notices.body[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no notice: {}", notices.body))
+        .to_owned();
+    let head = |path: &str, token: Option<&str>| {
+        let r = s.req("GET", path, token);
+        match r.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let secure = |r: &ureq::Response, what: &str| {
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{what}");
+        let csp = r.header("content-security-policy").unwrap_or("");
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert!(
+            !csp.contains("unsafe-inline'; script") && !csp.contains("script-src 'unsafe-inline'"),
+            "{what}: {csp}"
+        );
+        assert!(r.header("strict-transport-security").is_none(), "{what}");
+    };
+    for (path, token) in [
+        ("/api/v1/guide".to_owned(), None),
+        ("/api/v1/session".to_owned(), Some(o.clerk.as_str())),
+        (format!("/api/v1/cases/{case}"), Some(o.clerk.as_str())),
+        (
+            format!("/api/v1/notices/{notice}/print"),
+            Some(o.clerk.as_str()),
+        ),
+        ("/api/v1/no-such-route".to_owned(), None),
+        ("/healthz".to_owned(), None),
+    ] {
+        let r = head(&path, token);
+        secure(&r, &path);
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+    }
+    let print = head(&format!("/api/v1/notices/{notice}/print"), Some(&o.clerk));
+    assert_eq!(print.status(), 200);
+    let csp = print.header("content-security-policy").unwrap().to_owned();
+    assert!(!csp.contains("script-src"), "{csp}");
+    assert!(!print.into_string().unwrap().contains("onclick"));
+    let css = head("/static/app.css", None);
+    secure(&css, "/static/app.css");
+    assert_eq!(css.header("cache-control"), Some("public, max-age=3600"));
+    drop(s);
+    let s = start_with(&db, &[("GONGKAI_SERVER__SECURE_COOKIES", "true")]);
+    for path in ["/api/v1/guide", "/healthz", "/api/v1/no-such-route"] {
+        let r = match s.req("GET", path, None).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            r.header("strict-transport-security"),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+}
+
+/// Issue 15, finding 6, the staff page's upload form: the file is streamed like the API's,
+/// stored, and the limits are said on the case page.
+#[test]
+fn the_staff_upload_form_streams_the_file_and_states_the_limits() {
+    let db = databases("api-page-upload").remove(0);
+    let s = start_with(&db, &[("GONGKAI_ATTACHMENTS__MAX_FILES_PER_CASE", "1")]);
+    let o = office(&s);
+    let r = s.post("/api/v1/requests", None, filing());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.body["case_id"].as_str().unwrap().to_owned();
+    let cookie = format!("gongkai_session={}", o.clerk);
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(Duration::from_secs(30))
+        .build();
+    let (status, _, html) = finish_text(
+        agent
+            .get(&s.url(&format!("/staff/cases/{case}")))
+            .set("Accept", "text/html")
+            .set("Cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(status, 200, "{html}");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let send = |bytes: &[u8]| {
+        let boundary = "gongkai-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        finish_text(
+            agent
+                .post(&s.url(&format!("/staff/cases/{case}/attachments")))
+                .set("Accept", "text/html")
+                .set("Cookie", &cookie)
+                .set(
+                    "Content-Type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )
+                .send_bytes(&body),
+        )
+    };
+    let (status, headers, _) = send(b"the list");
+    assert_eq!(status, 303);
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "location" && v.ends_with("?done=upload"))
+    );
+    let files = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(&o.clerk));
+    assert_eq!(files.body[0]["size_bytes"], 8, "{}", files.body);
+    let (status, _, html) = send(&[b'x'; 4096]);
+    assert_eq!(status, 422);
+    assert!(html.contains("文件超过 2048 字节的上限"), "{html}");
+    let (status, _, html) = send(b"another");
+    assert_eq!(status, 409);
+    assert!(html.contains("每个案件最多 1 个附件"), "{html}");
+    let incoming = db.dir.join("data/attachments/.incoming");
+    assert_eq!(std::fs::read_dir(&incoming).unwrap().count(), 0);
 }

@@ -250,3 +250,38 @@ fn annual_report_balances_across_years_and_agencies() {
         assert!(!bad.status.success());
     }
 }
+
+/// Issue 15, finding 9: `gongkai demo` leaves planner statistics behind (SQLite: sqlite_stat1
+/// rows for the cases table; PostgreSQL: pg_stats rows), so a database filled in bulk is not
+/// planned as if it were empty.
+#[test]
+fn demo_leaves_planner_statistics() {
+    use diesel::RunQueryDsl;
+    use gongkai_store::db::{DatabaseUrl, SqliteOptions, connect};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    for db in databases("stats") {
+        let o = db.run(&["demo", "--cases", "30", "--seed", "3"]);
+        assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
+        let (url, sql) = match db.schema {
+            None => (
+                DatabaseUrl::Sqlite(db.dir.join("data/gongkai.db")),
+                "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'cases'",
+            ),
+            Some(_) => (
+                DatabaseUrl::parse(&db.url).unwrap(),
+                "SELECT COUNT(*) AS n FROM pg_stats \
+                 WHERE schemaname = current_schema() AND tablename = 'cases'",
+            ),
+        };
+        let mut c = connect(&url, &SqliteOptions::default()).unwrap();
+        let rows = diesel::sql_query(sql)
+            .get_result::<Count>(&mut c)
+            .map(|c| c.n)
+            .unwrap_or(0);
+        assert!(rows > 0, "{}: no planner statistics after demo", db.name);
+    }
+}

@@ -313,6 +313,7 @@ fn with_the_mail_server_down_notices_wait_and_then_arrive_exactly_once() {
         assert_eq!(theirs.body.as_array().unwrap().len(), 3);
         // Operators watch the outbox in /metrics.
         let metrics = ureq::get(&s.url("/metrics"))
+            .set("Authorization", &format!("Bearer {METRICS_TOKEN}"))
             .call()
             .unwrap()
             .into_string()

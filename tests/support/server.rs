@@ -29,11 +29,15 @@ pub fn start(db: &Db) -> Server {
     start_with(db, &[])
 }
 
+/// The /metrics token of the servers the tests start (`server.metrics_token`).
+pub const METRICS_TOKEN: &str = "test-metrics-token-3f9c";
+
 /// [`start`] with more environment variables (settings).
 pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
     let log = std::fs::File::create(db.dir.join("serve.log")).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .arg("serve")
+        .env("GONGKAI_SERVER__METRICS_TOKEN", METRICS_TOKEN)
         .envs(env.iter().copied())
         .current_dir(&db.dir)
         .env("DATABASE_URL", &db.url)

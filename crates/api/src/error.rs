@@ -42,6 +42,14 @@ pub enum ErrorCode {
     /// The database cannot be reached or is busy; retry.
     Unavailable,
     Internal,
+    /// An upload to a case that is no longer open (replied, archived, withdrawn…).
+    CaseNotOpen,
+    /// A case (or an applicant on it) has as many attachments as allowed.
+    TooManyAttachments,
+    /// The attachments of a case (or of an applicant on it) would pass the total allowed.
+    AttachmentsTooLarge,
+    /// A database statement of the request ran past `database.statement_timeout_ms`.
+    QueryTimeout,
 }
 
 impl ErrorCode {
@@ -64,6 +72,10 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::CaseNotOpen => "case_not_open",
+            ErrorCode::TooManyAttachments => "too_many_attachments",
+            ErrorCode::AttachmentsTooLarge => "attachments_too_large",
+            ErrorCode::QueryTimeout => "query_timeout",
         }
     }
 
@@ -84,6 +96,9 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::CaseNotOpen | ErrorCode::TooManyAttachments => StatusCode::CONFLICT,
+            ErrorCode::AttachmentsTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -106,6 +121,10 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => "尝试次数过多，请稍后再试",
             ErrorCode::Unavailable => "服务暂时不可用，请稍后再试",
             ErrorCode::Internal => "系统内部错误",
+            ErrorCode::CaseNotOpen => "案件已办结，不能再上传附件",
+            ErrorCode::TooManyAttachments => "附件数量已达上限",
+            ErrorCode::AttachmentsTooLarge => "附件总大小已达上限",
+            ErrorCode::QueryTimeout => "查询超时",
         }
     }
 }
@@ -283,6 +302,18 @@ impl From<StoreError> for ApiError {
                 ErrorCode::PayloadTooLarge,
                 format!("文件大小为 {size} 字节，最多接受 {limit} 字节"),
             ),
+            StoreError::CaseClosed { status } => {
+                let shown = gongkai_workflow::Status::parse(&status)
+                    .map_or(status.as_str(), |s| s.label_zh());
+                ApiError::new(
+                    ErrorCode::CaseNotOpen,
+                    format!("案件状态为“{shown}”，只有办理中的案件可以上传附件"),
+                )
+            }
+            StoreError::QuotaExceeded { which, limit } => quota_exceeded(which, limit),
+            StoreError::Database(diesel_error) if gongkai_store::db::is_timeout(&diesel_error) => {
+                query_timeout()
+            }
             StoreError::Pool(e) => {
                 tracing::warn!(error = %e, "database pool exhausted or unreachable");
                 ApiError::new(ErrorCode::Unavailable, "数据库暂时无法连接，请稍后再试")
@@ -303,6 +334,44 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// The 503 of a statement stopped by its timeout (the caller logs which query it was).
+pub fn query_timeout() -> ApiError {
+    ApiError {
+        retry_after: Some(5),
+        ..ApiError::new(
+            ErrorCode::QueryTimeout,
+            "查询超时：这一请求涉及的数据过多，未能在规定时间内完成。请缩小查询范围或稍后再试",
+        )
+    }
+}
+
+/// Which attachment limit an upload would pass, in words.
+fn quota_exceeded(which: &str, limit: u64) -> ApiError {
+    let mib = |bytes: u64| format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0));
+    use gongkai_store::attachments as a;
+    match which {
+        a::QUOTA_CASE_FILES => ApiError::new(
+            ErrorCode::TooManyAttachments,
+            format!("每个案件最多 {limit} 个附件，本案件已达上限"),
+        ),
+        a::QUOTA_APPLICANT_FILES => ApiError::new(
+            ErrorCode::TooManyAttachments,
+            format!("每位申请人在一个案件中最多上传 {limit} 个附件，您已达上限"),
+        ),
+        a::QUOTA_CASE_BYTES => ApiError::new(
+            ErrorCode::AttachmentsTooLarge,
+            format!("每个案件的附件合计不超过 {}，加上此文件将超出", mib(limit)),
+        ),
+        _ => ApiError::new(
+            ErrorCode::AttachmentsTooLarge,
+            format!(
+                "每位申请人在一个案件中上传的附件合计不超过 {}，加上此文件将超出",
+                mib(limit)
+            ),
+        ),
+    }
+}
+
 /// SQLite's "database is locked" after the busy timeout, or a PostgreSQL serialization
 /// failure: the request may simply be retried.
 fn is_busy(e: &gongkai_store::db::DieselError) -> bool {
@@ -311,3 +380,38 @@ fn is_busy(e: &gongkai_store::db::DieselError) -> bool {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Issue 15, finding 9: a statement stopped by the request's deadline becomes a 503
+    /// `query_timeout` problem with a Chinese explanation.
+    #[test]
+    fn a_statement_past_its_deadline_is_a_503_query_timeout() {
+        use diesel::RunQueryDsl;
+        let dir = std::env::temp_dir().join(format!("gongkai-timeout-{}", uuid::Uuid::now_v7()));
+        let url = gongkai_store::DatabaseUrl::Sqlite(dir.join("t.db"));
+        let mut conn = gongkai_store::connect(&url, &Default::default()).unwrap();
+        let err = {
+            let _deadline =
+                gongkai_store::db::Deadline::start(std::time::Duration::from_millis(100));
+            diesel::sql_query(
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
+                 WHERE n < 1000000000) SELECT COUNT(*) FROM c",
+            )
+            .execute(&mut conn)
+            .unwrap_err()
+        };
+        let api = ApiError::from(StoreError::from(err));
+        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.code, "query_timeout");
+        assert!(
+            api.detail.contains("请缩小查询范围或稍后再试"),
+            "{}",
+            api.detail
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
@@ -172,6 +173,7 @@ pub fn server(
             .service(routes::ops::metrics)
             .split_for_parts();
         let metrics_state = state.clone();
+        let https = state.settings.secure_cookies;
         app.app_data(web::FormConfig::default().limit(body::MAX_JSON_BYTES))
             .configure(pages::configure)
             .default_service(web::to(no_route))
@@ -188,12 +190,18 @@ pub fn server(
                 // before any handler or database sees it.
                 let refused = has_control_character(req.uri().path())
                     || req.uri().query().is_some_and(has_control_character);
-                let fut = (!refused).then(|| srv.call(req));
+                // Refused with a response (not an error), so that it passes through the
+                // security headers' middleware like any other.
+                let fut = match refused {
+                    true => Err(req.error_response(ApiError::bad_request("地址中含有控制字符"))),
+                    false => Ok(srv.call(req)),
+                };
                 async move {
-                    let Some(fut) = fut else {
-                        return Err(ApiError::bad_request("地址中含有控制字符").into());
+                    let fut = match fut {
+                        Ok(fut) => fut,
+                        Err(refusal) => return Ok(refusal),
                     };
-                    let res = fut.await?;
+                    let res = fut.await?.map_into_boxed_body();
                     let route = res
                         .request()
                         .match_pattern()
@@ -204,6 +212,16 @@ pub fn server(
                         res.status().as_u16(),
                         started.elapsed().as_secs_f64(),
                     );
+                    Ok(res)
+                }
+            })
+            // Outermost: every response gets the security headers (handlers' errors are
+            // responses by now; the middleware above answers with responses too).
+            .wrap_fn(move |req, srv| {
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    headers::apply(res.headers_mut(), https);
                     Ok(res)
                 }
             })

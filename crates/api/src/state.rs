@@ -34,6 +34,13 @@ pub struct ApiSettings {
     pub trust_forwarded_for: bool,
     /// Where staff open gongkai (links in notices rendered by the API).
     pub mail_base_url: String,
+    /// Bounds the database work of each request (`database.statement_timeout_ms`): on SQLite
+    /// through a deadline per database call; on PostgreSQL the pool handed to the API sets
+    /// `statement_timeout` (see `gongkai_store::db::pool_with_timeout`). None: unbounded.
+    pub statement_timeout: Option<std::time::Duration>,
+    /// The bearer token Prometheus sends for /metrics (`server.metrics_token`); empty: /metrics
+    /// answers 404 to everyone.
+    pub metrics_token: String,
 }
 
 impl ApiSettings {
@@ -44,6 +51,7 @@ impl ApiSettings {
             attachment_limits: Limits {
                 max_bytes: 1024 * 1024,
                 content_types: vec!["application/pdf".to_owned(), "text/plain".to_owned()],
+                ..Limits::default()
             },
             session_idle_minutes: 30,
             session_absolute_hours: 12,
@@ -53,6 +61,8 @@ impl ApiSettings {
             lockout_minutes: 15,
             trust_forwarded_for: false,
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
+            statement_timeout: Some(std::time::Duration::from_secs(5)),
+            metrics_token: String::new(),
         }
     }
 }
@@ -110,8 +120,30 @@ where
     let state = web::Data::clone(state);
     web::block(move || {
         let mut conn = state.pool.get().map_err(gongkai_store::StoreError::from)?;
-        f(&mut conn, &state)
+        // Every statement of the request is bounded (PostgreSQL: the pool's statement_timeout;
+        // SQLite: this deadline).
+        let _deadline = state
+            .settings
+            .statement_timeout
+            .map(gongkai_store::db::Deadline::start);
+        let result = f(&mut conn, &state);
+        if let Err(e) = &result
+            && e.code == crate::error::ErrorCode::QueryTimeout.as_str()
+        {
+            tracing::warn!(
+                query = query_name::<F>(),
+                "a database call of a request timed out"
+            );
+        }
+        result
     })
     .await
     .map_err(ApiError::internal)?
+}
+
+/// The function whose database call `F` is (e.g. `gongkai_api::routes::insight::case_similar`),
+/// to name a query in the log without anything it read or was given.
+fn query_name<F>() -> &'static str {
+    let name = std::any::type_name::<F>();
+    name.split("::{{closure}}").next().unwrap_or(name)
 }

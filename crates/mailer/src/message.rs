@@ -280,7 +280,7 @@ h1 { font-family: "SimHei", "黑体", sans-serif; font-size: 20pt; text-align: c
 {% else %}<p>{{ line }}</p>
 {% endif %}{% endfor %}
 </div>
-<p class="no-print"><button onclick="window.print()">打印</button></p>
+<p class="no-print">请使用浏览器的“打印”功能（Ctrl+P）打印本页。</p>
 </body>
 </html>
 "#;

@@ -166,6 +166,7 @@ pub fn connect(url: &DatabaseUrl, options: &SqliteOptions) -> Result<DbConnectio
                 })?;
             }
             let text = path.to_string_lossy();
+            deadline::install();
             let mut conn = SqliteConnection::establish(&text)
                 .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))?;
             conn.batch_execute(&format!(
@@ -174,9 +175,40 @@ pub fn connect(url: &DatabaseUrl, options: &SqliteOptions) -> Result<DbConnectio
                 options.busy_timeout.as_millis()
             ))
             .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))?;
+            // As SQLite recommends for long-lived connections: a bounded look at the planner
+            // statistics when the connection opens (0x10002: also tables never analysed), so
+            // that a database filled in bulk gets them without a manual ANALYZE.
+            conn.batch_execute(OPTIMIZE_AT_OPEN)
+                .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))?;
             Ok(DbConnection::Sqlite(conn))
         }
     }
+}
+
+/// `PRAGMA optimize` at connection open, within an analysis limit (rows looked at per index),
+/// so that opening a large database stays quick.
+const OPTIMIZE_AT_OPEN: &str = "PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;";
+
+/// Keeps the planner statistics fresh on a long-lived process (the serve round calls it): on
+/// SQLite `PRAGMA optimize` (analyses only the tables whose statistics went stale, within the
+/// analysis limit); on PostgreSQL nothing (autovacuum analyses).
+pub fn optimize(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA analysis_limit = 400; PRAGMA optimize;")?;
+    }
+    Ok(())
+}
+
+/// Gathers planner statistics on every table after bulk work (`gongkai demo`, back-filling
+/// migrations): `ANALYZE` on both backends. Without them SQLite plans a 1,000,000-case
+/// database as if it were empty (issue 15: pages that never answered).
+pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
+    match conn {
+        // Without a limit: after bulk work the full statistics are worth the seconds.
+        DbConnection::Sqlite(c) => c.batch_execute("PRAGMA analysis_limit = 0; ANALYZE;")?,
+        DbConnection::Pg(c) => c.batch_execute("ANALYZE")?,
+    }
+    Ok(())
 }
 
 /// The r2d2 manager: connections of the URL's backend, set up like [`connect`].
@@ -184,6 +216,9 @@ pub fn connect(url: &DatabaseUrl, options: &SqliteOptions) -> Result<DbConnectio
 pub struct Manager {
     url: DatabaseUrl,
     options: SqliteOptions,
+    /// Bounds every statement on the pool's connections (the API's pool; see
+    /// [`pool_with_timeout`]).
+    statement_timeout: Option<Duration>,
 }
 
 impl ManageConnection for Manager {
@@ -191,7 +226,14 @@ impl ManageConnection for Manager {
     type Error = StoreError;
 
     fn connect(&self) -> Result<DbConnection, StoreError> {
-        connect(&self.url, &self.options)
+        let mut conn = connect(&self.url, &self.options)?;
+        if let (Some(limit), DbConnection::Pg(c)) = (self.statement_timeout, &mut conn) {
+            c.batch_execute(&format!(
+                "SET statement_timeout = {}",
+                limit.as_millis().max(1)
+            ))?;
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
@@ -213,6 +255,29 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// Builds a pool. SQLite allows one writer at a time; readers share the WAL.
 pub fn pool(url: &DatabaseUrl, max_size: u32, options: SqliteOptions) -> Result<Pool, StoreError> {
+    build_pool(url, max_size, options, None)
+}
+
+/// A pool whose statements are bounded by `statement_timeout`: the HTTP requests' pool. On
+/// PostgreSQL each connection runs `SET statement_timeout`; on SQLite (which has no such
+/// setting) whoever takes a connection bounds its work with [`Deadline::start`] (the API's
+/// `db` helper does, with the same limit), enforced by a progress handler. The worker, the CLI
+/// and migrations use [`pool`] and [`connect`], which are not bounded.
+pub fn pool_with_timeout(
+    url: &DatabaseUrl,
+    max_size: u32,
+    options: SqliteOptions,
+    statement_timeout: Duration,
+) -> Result<Pool, StoreError> {
+    build_pool(url, max_size, options, Some(statement_timeout))
+}
+
+fn build_pool(
+    url: &DatabaseUrl,
+    max_size: u32,
+    options: SqliteOptions,
+    statement_timeout: Option<Duration>,
+) -> Result<Pool, StoreError> {
     r2d2::Pool::builder()
         .max_size(max_size.max(1))
         .connection_timeout(Duration::from_secs(30))
@@ -222,6 +287,7 @@ pub fn pool(url: &DatabaseUrl, max_size: u32, options: SqliteOptions) -> Result<
         .build(Manager {
             url: url.clone(),
             options,
+            statement_timeout,
         })
         .map_err(|e| StoreError::Connect(format!("{}: {e}", url.redacted())))
 }
@@ -283,6 +349,99 @@ where
             }
             Err(e)
         }
+    }
+}
+
+pub use deadline::Deadline;
+
+/// Whether a statement was stopped for running past its bound: SQLite's interrupt (from the
+/// progress handler of [`Deadline`]) or PostgreSQL's `statement_timeout` (SQLSTATE 57014).
+pub fn is_timeout(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            m == "interrupted" || m.contains("canceling statement due to statement timeout")
+        }
+        _ => false,
+    }
+}
+
+/// Bounds the database work of a thread on SQLite, which has no statement timeout: every
+/// SQLite connection of the process gets a progress handler (installed when it opens, through
+/// `sqlite3_auto_extension`, since diesel does not expose the raw handle) that interrupts the
+/// running statement once the deadline of the thread running it has passed. A thread without
+/// a deadline (the worker, the CLI, migrations) is never interrupted.
+#[allow(unsafe_code)]
+mod deadline {
+    use std::cell::Cell;
+    use std::os::raw::{c_char, c_int, c_void};
+    use std::sync::Once;
+    use std::time::{Duration, Instant};
+
+    use libsqlite3_sys as ffi;
+
+    thread_local! {
+        static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    }
+
+    /// SQLite virtual-machine steps between two looks at the clock (a look costs a
+    /// thread-local read, and a clock read only while a deadline is set).
+    const STEPS: c_int = 1000;
+
+    /// The current thread's database work must end within a limit; the previous deadline (if
+    /// any) comes back when this value is dropped.
+    #[derive(Debug)]
+    pub struct Deadline {
+        previous: Option<Instant>,
+    }
+
+    impl Deadline {
+        pub fn start(limit: Duration) -> Deadline {
+            let at = Instant::now().checked_add(limit);
+            let previous = DEADLINE.with(|d| d.replace(at));
+            Deadline { previous }
+        }
+    }
+
+    impl Drop for Deadline {
+        fn drop(&mut self) {
+            let previous = self.previous;
+            let _ = DEADLINE.try_with(|d| d.set(previous));
+        }
+    }
+
+    /// Returns non-zero (SQLite then stops the statement with SQLITE_INTERRUPT) once the
+    /// thread's deadline has passed. Never panics: it is called from C.
+    extern "C" fn past_deadline(_: *mut c_void) -> c_int {
+        let due = DEADLINE.try_with(Cell::get).ok().flatten();
+        c_int::from(due.is_some_and(|at| Instant::now() >= at))
+    }
+
+    /// Called by SQLite for each connection it opens (an auto extension).
+    extern "C" fn on_open(
+        db: *mut ffi::sqlite3,
+        _: *mut *mut c_char,
+        _: *const ffi::sqlite3_api_routines,
+    ) -> c_int {
+        // SAFETY: `db` is the connection SQLite is opening, valid for this call; the handler
+        // takes no argument, so the null pointer is never read.
+        unsafe {
+            ffi::sqlite3_progress_handler(db, STEPS, Some(past_deadline), std::ptr::null_mut())
+        };
+        ffi::SQLITE_OK
+    }
+
+    /// Registers [`on_open`] once per process, before the first connection opens.
+    pub(super) fn install() {
+        static ONCE: Once = Once::new();
+        ONCE.call_once(|| {
+            // SAFETY: `on_open` has the signature SQLite expects of an extension entry point,
+            // and is a plain function that lives as long as the process.
+            let rc = unsafe { ffi::sqlite3_auto_extension(Some(on_open)) };
+            if rc != ffi::SQLITE_OK {
+                tracing::error!(rc, "cannot register the SQLite statement deadline");
+            }
+        });
     }
 }
 

@@ -21,6 +21,13 @@ pub enum StoreError {
     Invalid(String),
     #[error("the file is {size} bytes; at most {limit} are accepted")]
     TooLarge { size: u64, limit: u64 },
+    /// An upload would pass a limit on a case's (or an uploader's) files: `which` is one of
+    /// the `attachments::QUOTA_*` keys, `limit` the number (files or bytes) allowed.
+    #[error("attachment limit {which} ({limit}) reached")]
+    QuotaExceeded { which: &'static str, limit: u64 },
+    /// The case no longer takes changes of this kind (an upload to a closed case).
+    #[error("the case is {status}, not open")]
+    CaseClosed { status: String },
     #[error("file system: {0}")]
     Io(String),
     /// Bad settings (DATABASE_URL and the like).

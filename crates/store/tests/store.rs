@@ -794,6 +794,7 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         let limits = Limits {
             max_bytes: 1024,
             content_types: vec!["application/pdf".to_owned(), "text/plain".to_owned()],
+            ..Limits::default()
         };
         let now = at("2026-03-02");
         let id = receive(
@@ -1242,5 +1243,207 @@ fn sessions_end_when_idle_or_too_old_and_tokens_are_stored_hashed() {
             sessions::address_failures(&mut c, "203.0.113.10", t1, window).unwrap(),
             1
         );
+    }
+}
+
+/// Issue 15, finding 6: the limits on a case's files hold when uploads race (the limit is
+/// checked with the case held, in the transaction that writes the row), an applicant has a
+/// lower limit of their own, and a case that is no longer open takes no file.
+#[test]
+fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
+    use gongkai_store::attachments::{self, Limits, Quota, Spool, Upload};
+    let law = Law::new();
+    for db in databases("upload-limits") {
+        let mut c = db.seeded();
+        let dir = std::env::temp_dir().join(format!("gongkai-blobs-{}", uuid::Uuid::now_v7()));
+        let limits = Limits {
+            max_bytes: 1024,
+            content_types: vec!["text/plain".to_owned()],
+            per_case: Quota {
+                files: 3,
+                bytes: 10_000,
+            },
+            per_applicant: Quota {
+                files: 1,
+                bytes: 100,
+            },
+        };
+        let now = at("2026-03-02");
+        let id = receive(
+            &mut c,
+            in_person("王小明", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        let spooled = |bytes: &[u8]| {
+            let mut s = Spool::create(&dir, limits.max_bytes).unwrap();
+            s.write(bytes).unwrap();
+            s.finish().unwrap()
+        };
+        let upload = |by: &'static str, applicant: bool| Upload {
+            case_id: &id,
+            filename: "a.txt",
+            content_type: "text/plain",
+            uploaded_by: by,
+            applicant,
+        };
+        // The applicant's own limit: one file, 100 bytes.
+        let err = attachments::store(
+            &mut c,
+            &dir,
+            &limits,
+            &upload("u1", true),
+            spooled(&[b'x'; 101]),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::QuotaExceeded {
+                    which: "applicant_bytes",
+                    limit: 100
+                }
+            ),
+            "{}: {err}",
+            db.name
+        );
+        attachments::store(&mut c, &dir, &limits, &upload("u1", true), spooled(b"one")).unwrap();
+        let err = attachments::store(&mut c, &dir, &limits, &upload("u1", true), spooled(b"two"))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::QuotaExceeded {
+                    which: "applicant_files",
+                    limit: 1
+                }
+            ),
+            "{}: {err}",
+            db.name
+        );
+
+        // Eight staff uploads at once for the two places left: two win.
+        let barrier = Arc::new(Barrier::new(8));
+        let outcomes: Vec<Result<(), String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let barrier = Arc::clone(&barrier);
+                    let (db, dir, limits, id) = (&db, &dir, &limits, &id);
+                    scope.spawn(move || {
+                        let mut c = db.connect();
+                        let mut s = Spool::create(dir, limits.max_bytes).unwrap();
+                        s.write(format!("file {i}").as_bytes()).unwrap();
+                        let file = s.finish().unwrap();
+                        let up = Upload {
+                            case_id: id,
+                            filename: "b.txt",
+                            content_type: "text/plain",
+                            uploaded_by: "zhangwei",
+                            applicant: false,
+                        };
+                        barrier.wait();
+                        attachments::store(&mut c, dir, limits, &up, file)
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let won = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(won, 2, "{}: {outcomes:?}", db.name);
+        for o in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+            assert!(o.contains("case_files"), "{}: {o}", db.name);
+        }
+        assert_eq!(
+            attachments::list(&mut c, &id).unwrap().len(),
+            3,
+            "{}",
+            db.name
+        );
+
+        // A case no longer open (here: withdrawn) takes no file, even within the limits.
+        let other = receive(
+            &mut c,
+            in_person("李四", "2026-03-02"),
+            &law.ctx(&clerk(), now),
+        )
+        .unwrap()
+        .case_id;
+        diesel::update(cases::table.find(&other))
+            .set(cases::status.eq("withdrawn"))
+            .execute(&mut c)
+            .unwrap();
+        let closed = Upload {
+            case_id: &other,
+            ..upload("zhangwei", false)
+        };
+        let err = attachments::store(&mut c, &dir, &limits, &closed, spooled(b"late")).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::CaseClosed { status } if status == "withdrawn"),
+            "{}: {err}",
+            db.name
+        );
+        assert!(attachments::list(&mut c, &other).unwrap().is_empty());
+        // Refused uploads leave no temporary file behind.
+        let incoming = std::fs::read_dir(dir.join(".incoming")).unwrap().count();
+        assert_eq!(incoming, 0, "{}", db.name);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Issue 15, finding 9: a statement of a request's database work that runs past the timeout
+/// is stopped (PostgreSQL: the bounded pool's statement_timeout; SQLite: the thread's deadline,
+/// through the progress handler), and recognised as a timeout; unbounded connections (the
+/// worker's, the CLI's) stay unbounded.
+#[test]
+fn a_statement_past_the_timeout_is_interrupted() {
+    use gongkai_store::db::{Deadline, SqliteOptions, is_timeout, pool, pool_with_timeout};
+    use std::time::Duration;
+    /// Counts to 10^9: minutes of work, unless stopped.
+    const SLOW: &str = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
+                        WHERE n < 1000000000) SELECT COUNT(*) AS n FROM c";
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    for db in databases("statement-timeout") {
+        let limit = Duration::from_millis(200);
+        let bounded = pool_with_timeout(&db.url, 1, SqliteOptions::default(), limit).unwrap();
+        let mut conn = bounded.get().unwrap();
+        let err = {
+            // What the API's `db` helper does around every database call.
+            let _deadline = Deadline::start(limit);
+            diesel::sql_query(SLOW).execute(&mut *conn).unwrap_err()
+        };
+        assert!(is_timeout(&err), "{}: {err}", db.name);
+        // The connection serves the next call.
+        let _deadline = Deadline::start(limit);
+        diesel::sql_query("SELECT 1").execute(&mut *conn).unwrap();
+        drop(_deadline);
+        drop(conn);
+        if db.name == "postgres" {
+            let unbounded = pool(&db.url, 1, SqliteOptions::default()).unwrap();
+            let show = |c: &mut DbConnection| {
+                diesel::sql_query("SELECT current_setting('statement_timeout') AS v")
+                    .get_result::<Setting>(c)
+                    .unwrap()
+                    .v
+            };
+            assert_eq!(show(&mut bounded.get().unwrap()), "200ms");
+            assert_eq!(show(&mut unbounded.get().unwrap()), "0");
+        } else {
+            // Without a deadline (the worker, the CLI) nothing is interrupted: a query of
+            // some length runs to its end.
+            let mut c = db.connect();
+            diesel::sql_query(
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c \
+                 WHERE n < 200000) SELECT COUNT(*) AS n FROM c",
+            )
+            .execute(&mut c)
+            .unwrap();
+        }
     }
 }

@@ -250,7 +250,6 @@ impl Visitor {
     /// A response builder with the anonymous form cookie when one was made for this page.
     pub fn respond(&self, status: StatusCode) -> HttpResponseBuilder {
         let mut b = HttpResponse::build(status);
-        security_headers(&mut b);
         if let Some(t) = &self.new_cookie {
             b.cookie(
                 Cookie::build(FORM_COOKIE, t.clone())
@@ -274,22 +273,12 @@ impl Visitor {
     }
 }
 
-fn security_headers(b: &mut HttpResponseBuilder) {
-    b.insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "same-origin"))
-        .insert_header(("X-Frame-Options", "DENY"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-}
-
 /// A 303 to `to` (after a successful POST).
 pub fn see_other(to: &str) -> HttpResponse {
-    let mut b = HttpResponse::SeeOther();
-    security_headers(&mut b);
-    b.insert_header((header::LOCATION, to.to_owned())).finish()
+    // The security headers come from the middleware (crate::headers), as on every response.
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_owned()))
+        .finish()
 }
 
 /// An error shown as a page.
@@ -362,7 +351,6 @@ impl ResponseError for WebError {
             detail,
         };
         let mut b = HttpResponse::build(e.status);
-        security_headers(&mut b);
         match page.render() {
             Ok(html) => b.content_type("text/html; charset=utf-8").body(html),
             Err(_) => b

@@ -17,7 +17,7 @@ use super::actions::{self, ActionForm, Choices};
 use super::public::{Choice, applicant_types, carriers, deliveries};
 use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
 use crate::body::parse_value;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::routes::cases::{
     self as api, Action, PaperRequest, QueueQuery, Registered, page, queue_filter,
 };
@@ -821,12 +821,12 @@ pub async fn upload(
     let id = path.into_inner();
     let c = visitor.staff(&format!("/staff/cases/{id}"))?.clone();
     let limits = state.settings.attachment_limits.clone();
-    let max = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
     let unreadable = |e: &dyn std::fmt::Display| {
         WebError(ApiError::bad_request(format!("无法读取上传的内容：{e}")))
     };
     let mut csrf = Vec::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
+    // The file goes to a temporary file as it arrives (removed unless stored).
+    let mut file: Option<(String, String, attachments::Spooled)> = None;
     let mut too_large = false;
     while let Some(field) = parts.next().await {
         let mut field = field.map_err(|e| unreadable(&e))?;
@@ -840,27 +840,24 @@ pub async fn upload(
             .content_type()
             .map(|m| m.essence_str().to_ascii_lowercase())
             .unwrap_or_default();
+        if name == "file" {
+            match api::spool(&state, &mut field, true).await {
+                Ok(spooled) => file = Some((filename, content_type, spooled)),
+                Err(e) if e.code == ErrorCode::PayloadTooLarge.as_str() => too_large = true,
+                Err(e) => return Err(WebError(e)),
+            }
+            continue;
+        }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| unreadable(&e))?;
-            let cap = if name == "file" { max } else { 256 };
-            if bytes.len() + chunk.len() > cap {
-                too_large = name == "file";
-                if !too_large {
-                    return Err(unreadable(&"表单字段过长"));
-                }
-                // Read on, so that the browser gets the answer, but keep nothing.
-                bytes.clear();
-                continue;
+            if bytes.len() + chunk.len() > 256 {
+                return Err(unreadable(&"表单字段过长"));
             }
-            if !too_large {
-                bytes.extend_from_slice(&chunk);
-            }
+            bytes.extend_from_slice(&chunk);
         }
-        match name.as_str() {
-            "csrf" => csrf = bytes,
-            "file" => file = Some((filename, content_type, bytes)),
-            _ => {}
+        if name == "csrf" {
+            csrf = bytes;
         }
     }
     // Nothing is looked at, let alone stored, without the page's token.
@@ -874,23 +871,40 @@ pub async fn upload(
         Some((name, _, _)) if name.trim().is_empty() => Some("请选择要上传的文件".to_owned()),
         Some((_, t, _)) => api::accepted_type(&limits, t).err().map(|e| e.detail),
     };
-    if let Some(message) = problem {
+    let refused = |message: String, status: StatusCode| {
         let mut form = FormState::default();
         form.general.push(message);
-        return render_case(
+        render_case(
             &state,
             &visitor,
-            id,
+            id.clone(),
             Some(("upload".to_owned(), form)),
             None,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
         )
-        .await;
+    };
+    if let Some(message) = problem {
+        return refused(message, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let Some((filename, content_type, bytes)) = file else {
+    let Some((filename, content_type, spooled)) = file else {
         return Err(WebError(ApiError::internal("upload without a file")));
     };
-    api::store_attachment(&state, c, id.clone(), filename, content_type, bytes).await?;
+    match api::store_attachment(&state, c, id.clone(), filename, content_type, spooled).await {
+        Ok(_) => {}
+        // A closed case or a full one: said on the case page, with the form.
+        Err(e)
+            if [
+                ErrorCode::CaseNotOpen,
+                ErrorCode::TooManyAttachments,
+                ErrorCode::AttachmentsTooLarge,
+            ]
+            .iter()
+            .any(|code| e.code == code.as_str()) =>
+        {
+            return refused(e.detail, e.status).await;
+        }
+        Err(e) => return Err(WebError(e)),
+    }
     Ok(see_other(&format!("/staff/cases/{id}?done=upload")))
 }
 

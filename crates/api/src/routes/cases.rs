@@ -691,7 +691,7 @@ impl From<Attachment> for AttachmentView {
     tag = "cases",
     params(("id" = String, Path, description = "case id"), UploadQuery),
     request_body(content = Vec<u8>, content_type = "*/*",
-        description = "the file's bytes; its Content-Type must be one of the accepted types (attachments.content_types), others get 415"),
+        description = "the file's bytes; its Content-Type must be one of the accepted types (attachments.content_types), others get 415. Only while the case is open (409 case_not_open); within the limits per file (413 payload_too_large) and per case and per applicant on a case (409 too_many_attachments, 413 attachments_too_large)"),
     responses(
         (status = 201, body = AttachmentView),
         (status = "default", body = Problem, content_type = "application/problem+json")
@@ -712,19 +712,95 @@ pub async fn upload(
     let limits = &state.settings.attachment_limits;
     accepted_type(limits, &content_type)?;
     let filename = query.into_inner().filename;
-    let max = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
-    let bytes = payload
-        .to_bytes_limited(max)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("文件超过 {} 字节的上限", limits.max_bytes),
-            )
-        })?
-        .map_err(|e| ApiError::new(ErrorCode::MalformedBody, format!("无法读取上传的文件：{e}")))?;
-    let saved = store_attachment(&state, c, id, filename, content_type, bytes.to_vec()).await?;
+    // The name, the case and its status are checked before a byte is read.
+    attachments::check(limits, &filename, &content_type)?;
+    may_upload(&state, &c, &id).await?;
+    let file = spool(&state, payload, false).await?;
+    let saved = store_attachment(&state, c, id, filename, content_type, file).await?;
     Ok(HttpResponse::Created().json(AttachmentView::from(saved)))
+}
+
+/// Whether `c` may upload to case `id` now (it sees the case and the case is open): asked
+/// before the bytes are read, and again when they are stored.
+pub async fn may_upload(
+    state: &web::Data<AppState>,
+    c: &crate::auth::Caller,
+    id: &str,
+) -> ApiResult<()> {
+    let (c, id) = (c.clone(), id.to_owned());
+    db(state, move |conn, _| {
+        let row = visible_case(conn, &c, &id)?;
+        if gongkai_workflow::Status::parse(&row.status).is_some_and(|s| s.is_open()) {
+            Ok(())
+        } else {
+            Err(StoreError::CaseClosed { status: row.status }.into())
+        }
+    })
+    .await
+}
+
+/// Bytes of an upload gathered before they are written out (the most held in memory per
+/// upload, with the chunk in hand).
+const SPOOL_BATCH_BYTES: usize = 64 * 1024;
+
+/// Receives an upload into a temporary file in the attachments folder, hashed on the way:
+/// never more than [`SPOOL_BATCH_BYTES`] in memory, written on the blocking pool, and no
+/// thread held while the client is slow to send. Past `attachments.max_bytes` it answers 413
+/// (after reading the rest without keeping it when `drain`, so that a browser sees the
+/// answer); the temporary file is removed whenever the upload is not stored.
+pub async fn spool<S, E>(
+    state: &web::Data<AppState>,
+    mut body: S,
+    drain: bool,
+) -> ApiResult<attachments::Spooled>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    use futures_util::StreamExt;
+    let dir = state.settings.attachments_dir.clone();
+    let max = state.settings.attachment_limits.max_bytes;
+    let mut file = web::block(move || attachments::Spool::create(&dir, max))
+        .await
+        .map_err(ApiError::internal)??;
+    let mut batch: Vec<u8> = Vec::with_capacity(SPOOL_BATCH_BYTES);
+    let mut received: u64 = 0;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::new(ErrorCode::MalformedBody, format!("无法读取上传的文件：{e}"))
+    };
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| unreadable(&e))?;
+        received = received.saturating_add(chunk.len() as u64);
+        if received > max {
+            drop(file);
+            if drain {
+                while let Some(rest) = body.next().await {
+                    rest.map_err(|e| unreadable(&e))?;
+                }
+            }
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("文件超过 {max} 字节的上限"),
+            ));
+        }
+        batch.extend_from_slice(&chunk);
+        if batch.len() >= SPOOL_BATCH_BYTES {
+            let (f, b) = web::block(move || {
+                file.write(&batch)?;
+                batch.clear();
+                Ok::<_, StoreError>((file, batch))
+            })
+            .await
+            .map_err(ApiError::internal)??;
+            (file, batch) = (f, b);
+        }
+    }
+    Ok(web::block(move || {
+        file.write(&batch)?;
+        file.finish()
+    })
+    .await
+    .map_err(ApiError::internal)??)
 }
 
 /// Refuses a file type the settings do not accept (415, naming the accepted ones).
@@ -741,26 +817,31 @@ pub fn accepted_type(limits: &attachments::Limits, content_type: &str) -> ApiRes
     ))
 }
 
-/// Stores a file uploaded by `c` to case `id`, if `c` may see the case.
+/// Stores a file uploaded by `c` to case `id`, if `c` may see the case and it is open, within
+/// the limits on the case's files (and, for an applicant, on their own files of the case).
 pub async fn store_attachment(
     state: &web::Data<AppState>,
     c: crate::auth::Caller,
     id: String,
     filename: String,
     content_type: String,
-    bytes: Vec<u8>,
+    file: attachments::Spooled,
 ) -> ApiResult<Attachment> {
     db(state, move |conn, state| {
         let row = visible_case(conn, &c, &id)?;
-        Ok(attachments::save(
+        let file_of = attachments::Upload {
+            case_id: &row.id,
+            filename: &filename,
+            content_type: &content_type,
+            uploaded_by: &c.user.id,
+            applicant: c.role() == Role::Applicant,
+        };
+        Ok(attachments::store(
             conn,
             &state.settings.attachments_dir,
             &state.settings.attachment_limits,
-            &row.id,
-            &filename,
-            &content_type,
-            &bytes,
-            &c.user.id,
+            &file_of,
+            file,
         )?)
     })
     .await

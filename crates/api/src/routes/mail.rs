@@ -269,14 +269,15 @@ pub async fn print(
     Ok(printable_response(html))
 }
 
-/// A printable page as a response (its own inline styles and print button).
+/// A printable page as a response: its own inline styles, no script at all, never framed
+/// (the other security headers and `Cache-Control: no-store` come from the middleware).
 pub fn printable_response(html: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header((
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; \
+             form-action 'none'; base-uri 'none'",
         ))
         .body(html)
 }
