@@ -137,8 +137,9 @@ fn create(args: &CreateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         role.as_str(),
         user.id
     );
+    println!("one-time password: {password}");
     println!(
-        "one-time password: {password} (valid for {} hours; to be changed at the first sign-in)",
+        "valid for {} hours; it must be changed at the first sign-in",
         config.passwords.issued_valid_hours
     );
     Ok(ExitCode::SUCCESS)
