@@ -219,7 +219,8 @@ fn create_first_admin(
     expires: chrono::NaiveDateTime,
 ) -> anyhow::Result<()> {
     gongkai_store::write_transaction(conn, |conn| {
-        let user = accounts::create_user(conn, "admin", "系统管理员", Role::Admin, Some(hash), &[])?;
+        let user =
+            accounts::create_user(conn, "admin", "系统管理员", Role::Admin, Some(hash), &[])?;
         accounts::set_issued_password(conn, &user.id, hash, expires)
     })?;
     Ok(())
@@ -230,8 +231,7 @@ fn create_first_admin(
 fn write_owner_only(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     match std::fs::remove_file(path) {
         Ok(()) => {}

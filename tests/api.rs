@@ -560,7 +560,11 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
         // The fourth account from that address waits; another address is not affected.
         let r = register("192.0.2.50", "fourth");
         refused(&r, 429, "too_many_attempts");
-        assert!(r.body["detail"].as_str().unwrap().contains("注册"), "{}", r.body);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("注册"),
+            "{}",
+            r.body
+        );
         assert_eq!(register("192.0.2.51", "fourth").status, 201);
 
         // 40 wrong passwords for one account at once, from one address.
@@ -588,7 +592,11 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
         refused(&r, 429, "too_many_attempts");
         // …while the owner signs in from their own address at once.
         let r = sign_in_from(&s, "198.51.100.2", "owner", "secret-pass-123");
-        assert_eq!(r.status, 201, "{}: the owner is locked out: {}", db.name, r.body);
+        assert_eq!(
+            r.status, 201,
+            "{}: the owner is locked out: {}",
+            db.name, r.body
+        );
 
         // Spraying: 4 wrong guesses at other accounts, then one's own sign-in, repeated. The
         // address's failures add up (limit 20) whatever the successes in between.
@@ -609,7 +617,9 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
         assert_eq!(&answers[24..], &[429; 6], "{}: {answers:?}", db.name);
         let log = std::fs::read_to_string(db.dir.join("serve.log")).unwrap();
         assert!(
-            log.contains("sign-in failed") && log.contains("victim00") && log.contains("192.0.2.33"),
+            log.contains("sign-in failed")
+                && log.contains("victim00")
+                && log.contains("192.0.2.33"),
             "failed sign-ins are logged with username and address"
         );
         assert!(!log.contains("guess-pass-1"), "a password was logged");
@@ -653,7 +663,11 @@ fn issued_passwords_must_be_changed_before_anything_else() {
         assert_eq!(r.body["user"]["must_change_password"], true);
         let token = r.body["token"].as_str().unwrap().to_owned();
         let cookie = format!("gongkai_session={token}");
-        for path in ["/api/v1/admin/users", "/api/v1/cases", "/api/v1/my/requests"] {
+        for path in [
+            "/api/v1/admin/users",
+            "/api/v1/cases",
+            "/api/v1/my/requests",
+        ] {
             let r = s.get(path, Some(&token));
             refused(&r, 403, "password_change_required");
             assert!(r.body["detail"].as_str().unwrap().contains("修改密码"));
@@ -771,7 +785,10 @@ fn issued_passwords_expire_and_the_cli_issues_a_new_one() {
         );
         refused(&r, 403, "password_expired");
         assert!(
-            r.body["detail"].as_str().unwrap().contains("系统管理员重新签发"),
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("系统管理员重新签发"),
             "{}",
             r.body
         );
@@ -786,7 +803,12 @@ fn issued_passwords_expire_and_the_cli_issues_a_new_one() {
         // The operator issues a new one from the command line (valid 72 hours by default).
         let o = db.run(&["user", "reset-password", "--username", "admin"]);
         let out = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(o.status.success(), "{}: {out}{}", db.name, String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{}: {out}{}",
+            db.name,
+            String::from_utf8_lossy(&o.stderr)
+        );
         let fresh = out
             .split("new one-time password for admin (admin): ")
             .nth(1)

@@ -194,13 +194,14 @@ impl Server {
         let chosen = std::fs::read_to_string(self.dir.join(CHOSEN_PASSWORDS)).unwrap_or_default();
         chosen
             .lines()
+            .rev()
             .filter_map(|l| {
                 let mut parts = l.split('\t');
                 Some((parts.next()?, parts.next()?, parts.next()?))
             })
             .filter(|(u, issued, _)| *u == username && *issued == password)
             .map(|(.., chosen)| chosen.to_owned())
-            .last()
+            .next()
             .unwrap_or_else(|| password.to_owned())
     }
 }

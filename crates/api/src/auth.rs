@@ -538,7 +538,9 @@ mod tests {
                 .unwrap();
             let hashes = (0..6).map(|i| {
                 Box::pin(async move {
-                    hash_password_blocking(format!("password {i}")).await.is_ok()
+                    hash_password_blocking(format!("password {i}"))
+                        .await
+                        .is_ok()
                 }) as Pin<Box<dyn Future<Output = bool>>>
             });
             let checks = (0..6).map(|_| {

@@ -82,9 +82,7 @@ impl ErrorCode {
             ErrorCode::AccountDisabled | ErrorCode::CsrfTokenMissing | ErrorCode::Forbidden => {
                 StatusCode::FORBIDDEN
             }
-            ErrorCode::PasswordChangeRequired | ErrorCode::PasswordExpired => {
-                StatusCode::FORBIDDEN
-            }
+            ErrorCode::PasswordChangeRequired | ErrorCode::PasswordExpired => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::VersionConflict | ErrorCode::Duplicate | ErrorCode::NotRetryable => {
                 StatusCode::CONFLICT

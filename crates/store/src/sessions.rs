@@ -172,8 +172,7 @@ impl Rule {
     /// The smallest doubling that reaches the largest delay (the SQL caps from there).
     fn capped_shift(&self) -> i32 {
         let mut shift = 0;
-        while shift < 40 && self.first_delay_ms.saturating_mul(1_i64 << shift) < self.max_delay_ms
-        {
+        while shift < 40 && self.first_delay_ms.saturating_mul(1_i64 << shift) < self.max_delay_ms {
             shift += 1;
         }
         shift
@@ -314,8 +313,7 @@ pub fn uncount_attempt(conn: &mut DbConnection, key: &str) -> StoreResult<()> {
 
 /// Forgets every attempt of these keys (a successful sign-in clears its account's counters).
 pub fn clear_attempts(conn: &mut DbConnection, keys: &[&str]) -> StoreResult<()> {
-    diesel::delete(login_throttle::table.filter(login_throttle::key.eq_any(keys)))
-        .execute(conn)?;
+    diesel::delete(login_throttle::table.filter(login_throttle::key.eq_any(keys))).execute(conn)?;
     Ok(())
 }
 

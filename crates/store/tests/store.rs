@@ -1271,18 +1271,27 @@ fn sign_in_attempts_are_counted_atomically_with_a_progressive_delay() {
         let refused = sessions::count_attempts(&mut c, &[("address:a", limit)], t0 + 1_000)
             .unwrap()
             .unwrap_err();
-        assert_eq!((refused.key.as_str(), refused.wait_ms), ("address:a", 59_000));
+        assert_eq!(
+            (refused.key.as_str(), refused.wait_ms),
+            ("address:a", 59_000)
+        );
         // After the window: counted from 1 again.
         assert!(
             sessions::count_attempts(&mut c, &[("address:a", limit)], t0 + 60_000)
                 .unwrap()
                 .is_ok()
         );
-        assert_eq!(sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(), 1);
+        assert_eq!(
+            sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(),
+            1
+        );
         // A success takes its own attempt back, never more.
         sessions::uncount_attempt(&mut c, "address:a").unwrap();
         sessions::uncount_attempt(&mut c, "address:a").unwrap();
-        assert_eq!(sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(), 0);
+        assert_eq!(
+            sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(),
+            0
+        );
 
         // Two free attempts, then 1 s, 2 s, 4 s, capped at 5 s.
         let delay = Rule {
@@ -1316,7 +1325,10 @@ fn sign_in_attempts_are_counted_atomically_with_a_progressive_delay() {
         let r = sessions::count_attempts(&mut c, &[("address:b", limit), ("pair:x", delay)], t)
             .unwrap();
         assert_eq!(r.unwrap_err().key, "pair:x");
-        assert_eq!(sessions::attempts(&mut c, "address:b", t, 60_000).unwrap(), before);
+        assert_eq!(
+            sessions::attempts(&mut c, "address:b", t, 60_000).unwrap(),
+            before
+        );
         sessions::clear_attempts(&mut c, &["pair:x"]).unwrap();
         assert!(
             sessions::count_attempts(&mut c, &[("pair:x", delay)], t)

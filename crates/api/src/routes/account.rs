@@ -440,10 +440,7 @@ pub async fn set_own_password(
         return Err(ApiError::field("current_password", "当前密码不正确"));
     }
     if change.new_password == change.current_password {
-        return Err(ApiError::field(
-            "new_password",
-            "新密码不能与当前密码相同",
-        ));
+        return Err(ApiError::field("new_password", "新密码不能与当前密码相同"));
     }
     let hash = hash_password_blocking(change.new_password.clone()).await?;
     db(state, move |conn, _| {

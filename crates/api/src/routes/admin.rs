@@ -487,7 +487,8 @@ pub async fn change_user(
 
 /// When a password issued now stops working.
 fn issued_password_expiry(state: &AppState) -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc() + chrono::Duration::hours(state.settings.issued_password_valid_hours)
+    chrono::Utc::now().naive_utc()
+        + chrono::Duration::hours(state.settings.issued_password_valid_hours)
 }
 
 /// Changes an account (admins).
