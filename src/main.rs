@@ -127,7 +127,16 @@ fn limit_malloc_arenas() {
     let Ok(exe) = std::env::current_exe() else {
         return;
     };
-    let err = std::process::Command::new(exe)
+    let mut command = std::process::Command::new(exe);
+    // A password hash takes 19 MiB (argon2id). glibc's dynamic mmap threshold rises to the size
+    // of the largest block freed, after which these blocks come from the arenas' heaps, and
+    // whatever is allocated after them pins the freed ones: 200 sign-ins at once (two hashes at
+    // a time) left 246 MiB resident, 71 MiB with the threshold fixed (docs/PERFORMANCE.md).
+    // Fixed at 4 MiB, blocks that large are mapped and returned on free.
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        command.env("MALLOC_MMAP_THRESHOLD_", "4194304");
+    }
+    let err = command
         .args(std::env::args_os().skip(1))
         .env("MALLOC_ARENA_MAX", "2")
         .env("GONGKAI_RESTARTED", "1")

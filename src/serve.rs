@@ -91,7 +91,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     }
     let mut conn = pool.get().context("cannot connect to the database")?;
     let calendar = calendar_in_force(&law.calendar, &mut conn)?;
-    first_admin(&mut conn)?;
+    first_admin(&mut conn, config)?;
     drop(conn);
 
     std::fs::create_dir_all(&config.mail.dir)
@@ -113,9 +113,8 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         session_idle_minutes: config.sessions.idle_minutes,
         session_absolute_hours: config.sessions.absolute_hours,
         secure_cookies: config.server.secure_cookies,
-        max_failed_logins_per_account: config.login.max_failures_per_account,
-        max_failed_logins_per_address: config.login.max_failures_per_address,
-        lockout_minutes: config.login.lockout_minutes,
+        sign_in: config.login.limits(),
+        issued_password_valid_hours: config.passwords.issued_valid_hours,
         trust_forwarded_for: config.server.trust_forwarded_for,
         mail_base_url: config.mail.base_url.clone(),
         statement_timeout,
@@ -158,7 +157,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     if minutes > 0 {
         let housekeeping = Housekeeping {
             session_absolute_hours: config.sessions.absolute_hours,
-            lockout_minutes: config.login.lockout_minutes,
+            counter_window: config.login.limits().longest_window(),
         };
         spawn_recompute(pool, state, minutes, housekeeping);
     }
@@ -208,21 +207,94 @@ fn years_in_force(
 /// What the periodic round needs to know to purge sessions and login counters.
 struct Housekeeping {
     session_absolute_hours: i64,
-    lockout_minutes: i64,
+    counter_window: chrono::Duration,
 }
 
-/// On the first start there is no admin: create one and print its one-time password, once.
-fn first_admin(conn: &mut gongkai_store::DbConnection) -> anyhow::Result<()> {
+/// Where the first start leaves the first admin's password when standard output is not a
+/// terminal: beside the attachments folder (data/ by default).
+pub fn initial_password_file(config: &Config) -> std::path::PathBuf {
+    config
+        .attachments
+        .dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."))
+        .join("initial-admin-password.txt")
+}
+
+/// On the first start there is no admin: create one with a one-time password (to be changed
+/// at the first sign-in, valid for `passwords.issued_valid_hours`). On a terminal it is
+/// printed; otherwise (a service manager, a container: standard output goes to a log
+/// collector) it is written once to [`initial_password_file`], readable by its owner only,
+/// and the log says where.
+fn first_admin(conn: &mut gongkai_store::DbConnection, config: &Config) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
     if accounts::count_with_role(conn, Role::Admin)? > 0 {
         return Ok(());
     }
     let password = gongkai_api::auth::new_password();
     let hash = gongkai_api::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    accounts::create_user(conn, "admin", "系统管理员", Role::Admin, Some(&hash), &[])?;
-    println!("已创建管理员账号 admin，一次性密码：{password}");
-    println!(
-        "（密码只显示这一次；请登录后修改。Created user admin; the password is shown only once.)"
+    let expires =
+        Utc::now().naive_utc() + chrono::Duration::hours(config.passwords.issued_valid_hours);
+    let hours = config.passwords.issued_valid_hours;
+    if std::io::stdout().is_terminal() {
+        create_first_admin(conn, &hash, expires)?;
+        println!("已创建管理员账号 admin，一次性密码：{password}");
+        println!(
+            "（密码只显示这一次，{hours} 小时内有效；首次登录后须修改。Created user admin; the password is shown only once, valid for {hours} hours, and must be changed at the first sign-in.)"
+        );
+        return Ok(());
+    }
+    let path = initial_password_file(config);
+    write_owner_only(&path, &format!("admin\n{password}\n"))?;
+    create_first_admin(conn, &hash, expires)?;
+    tracing::info!(
+        file = %path.display(),
+        valid_hours = hours,
+        "created user admin; its one-time password is in the file (readable by its owner only): \
+         sign in, change it, then delete the file"
     );
+    Ok(())
+}
+
+fn create_first_admin(
+    conn: &mut gongkai_store::DbConnection,
+    hash: &str,
+    expires: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    gongkai_store::write_transaction(conn, |conn| {
+        let user =
+            accounts::create_user(conn, "admin", "系统管理员", Role::Admin, Some(hash), &[])?;
+        accounts::set_issued_password(conn, &user.id, hash, expires)
+    })?;
+    Ok(())
+}
+
+/// Writes `text` into a new file at `path` that only its owner may read (mode 0600 on Unix);
+/// an older file there is replaced.
+fn write_owner_only(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot replace {}", path.display())),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -253,7 +325,7 @@ fn spawn_recompute(
                     &mut conn,
                     now,
                     chrono::Duration::hours(housekeeping.session_absolute_hours),
-                    chrono::Duration::minutes(housekeeping.lockout_minutes),
+                    housekeeping.counter_window,
                 ) {
                     Ok((s, f)) if s + f > 0 => {
                         tracing::info!(sessions = s, counters = f, "purged expired sessions")

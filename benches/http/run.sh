@@ -24,6 +24,10 @@ base="$(grep -o 'http://[0-9.:]*' out.log | head -1)"
 TOKEN="$(curl -sf -H 'Content-Type: application/json' "$base/api/v1/session" \
     -d "{\"username\":\"bench-$$\",\"password\":\"$password\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+# An issued password must be changed before the session may do anything else.
+curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+    "$base/api/v1/session/password" \
+    -d "{\"current_password\":\"$password\",\"new_password\":\"${password}-bench1\"}"
 export TOKEN
 # Keys for the lookup: 2,000 fresh filings, looked up by their filing reference and code.
 python3 - "$base" > keys.txt <<'PY'

@@ -251,7 +251,10 @@ try {
 
   log('the new clerk signs in with the one-time password and changes it');
   const newClerk = await signIn({ user: 'clerk3', password: oneTime });
-  await newClerk.goto(`${base}/account/password`);
+  // An issued password confines the session to the password page until it is changed.
+  assert.ok(newClerk.url().includes('/account/password'), `not sent to the password page: ${newClerk.url()}`);
+  await newClerk.goto(`${base}/staff/queue`);
+  assert.ok(newClerk.url().includes('/account/password'), `the queue opened before the change: ${newClerk.url()}`);
   await newClerk.fill('#f-current_password', oneTime);
   await newClerk.fill('#f-new_password', 'short');
   await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
@@ -260,6 +263,8 @@ try {
   await newClerk.fill('#f-new_password', 'new-password-2026');
   await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
   assert.match(await newClerk.locator('.flash').innerText(), /密码已修改/);
+  await newClerk.goto(`${base}/staff/queue`);
+  assert.ok(newClerk.url().includes('/staff/queue'), `the queue stays closed after the change: ${newClerk.url()}`);
   await signIn({ user: 'clerk3', password: 'new-password-2026' });
 
   log('the admin previews a calendar year before putting it in force');

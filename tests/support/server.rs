@@ -13,9 +13,19 @@ use super::Db;
 pub struct Server {
     pub child: Child,
     pub base: String,
-    /// Printed by the first start of a database only.
+    /// The first admin's one-time password: `serve`'s standard output is not a terminal here,
+    /// so the first start of a database writes it to data/initial-admin-password.txt.
     pub admin_password: Option<String>,
+    /// What `serve` printed on standard output until it listened.
+    pub stdout: Vec<String>,
+    /// The test's folder (where the harness keeps the passwords it chose).
+    pub dir: std::path::PathBuf,
 }
+
+/// Where the harness keeps the passwords it set for users whose issued password had to be
+/// changed (`username`, issued, chosen), one per line, tab-separated: tests keep signing in
+/// with the issued one, also after a restart.
+const CHOSEN_PASSWORDS: &str = "harness-chosen-passwords.tsv";
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -38,6 +48,8 @@ pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .arg("serve")
         .env("GONGKAI_SERVER__METRICS_TOKEN", METRICS_TOKEN)
+        // Tests open many accounts from 127.0.0.1; the test of the limit sets its own.
+        .env("GONGKAI_LOGIN__REGISTRATIONS_PER_ADDRESS_PER_HOUR", "10000")
         .envs(env.iter().copied())
         .current_dir(&db.dir)
         .env("DATABASE_URL", &db.url)
@@ -55,6 +67,8 @@ pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
         child,
         base: String::new(),
         admin_password: None,
+        stdout: Vec::new(),
+        dir: db.dir.clone(),
     };
     // Owned by the Server at once, so that a failed start still kills and reaps it.
     let mut lines = BufReader::new(server.child.stdout.take().unwrap()).lines();
@@ -70,11 +84,18 @@ pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
                 )
             })
             .unwrap();
+        server.stdout.push(line.clone());
         if let Some(p) = line.split("一次性密码：").nth(1) {
             server.admin_password = Some(p.trim().to_owned());
         }
         if let Some(rest) = line.strip_prefix("gongkai listening on ") {
             server.base = rest.split_whitespace().next().unwrap().to_owned();
+            if server.admin_password.is_none() {
+                let file = db.dir.join("data/initial-admin-password.txt");
+                server.admin_password = std::fs::read_to_string(file)
+                    .ok()
+                    .and_then(|t| t.lines().nth(1).map(|p| p.trim().to_owned()));
+            }
             return server;
         }
     }
@@ -136,14 +157,56 @@ impl Server {
         )
     }
 
+    /// Signs in. A user whose password was issued (the first admin, admin-made users) must
+    /// change it first: the harness does, to a password of its own that it remembers, so that
+    /// tests go on signing in with the issued one.
     pub fn login(&self, username: &str, password: &str) -> String {
+        let current = self.current_password(username, password);
         let r = self.post(
             "/api/v1/session",
             None,
-            json!({"username": username, "password": password}),
+            json!({"username": username, "password": current}),
         );
         assert_eq!(r.status, 201, "login {username}: {}", r.body);
-        r.body["token"].as_str().unwrap().to_owned()
+        let token = r.body["token"].as_str().unwrap().to_owned();
+        if r.body["user"]["must_change_password"] == true {
+            let chosen = format!("{current}-own1");
+            let c = self.post(
+                "/api/v1/session/password",
+                Some(&token),
+                json!({"current_password": current, "new_password": chosen}),
+            );
+            // A session that ends at once (sessions.idle_minutes = 0) cannot change it.
+            if c.status == 401 {
+                return token;
+            }
+            assert_eq!(c.status, 204, "password change of {username}: {}", c.body);
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(self.dir.join(CHOSEN_PASSWORDS))
+                .unwrap();
+            use std::io::Write;
+            writeln!(f, "{username}\t{password}\t{chosen}").unwrap();
+        }
+        token
+    }
+
+    /// The password `username` signs in with now: the one the harness chose in place of the
+    /// issued `password`, or `password` itself.
+    pub fn current_password(&self, username: &str, password: &str) -> String {
+        let chosen = std::fs::read_to_string(self.dir.join(CHOSEN_PASSWORDS)).unwrap_or_default();
+        chosen
+            .lines()
+            .rev()
+            .filter_map(|l| {
+                let mut parts = l.split('\t');
+                Some((parts.next()?, parts.next()?, parts.next()?))
+            })
+            .filter(|(u, issued, _)| *u == username && *issued == password)
+            .map(|(.., chosen)| chosen.to_owned())
+            .next()
+            .unwrap_or_else(|| password.to_owned())
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
@@ -14,6 +15,7 @@ use gongkai_store::accounts::{self, User};
 use gongkai_store::{Scope, sessions};
 use gongkai_workflow::{Actor, Role};
 use rand::Rng;
+use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::{AppState, db};
@@ -58,21 +60,165 @@ pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
     argon.verify_password(password.as_bytes(), &parsed).is_ok() && real
 }
 
-/// [`hash_password`] on the blocking thread pool (never on an async worker).
-pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
-    actix_web::web::block(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
+/// Password hashes and checks running now (each holds ~19 MiB while it runs).
+static HASHING: AtomicUsize = AtomicUsize::new(0);
+/// The most that ever ran at once (read by the tests).
+static HASHING_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The permits of password hashing: one per core. Every hash and check of a request (sign-in,
+/// registration, password change, admin-issued passwords) waits for one in async code, off
+/// the blocking pool and without a thread, so a flood of requests queues here instead of
+/// allocating 19 MiB each (issue 15, finding 4).
+fn hashing_permits() -> Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    Arc::clone(PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Arc::new(Semaphore::new(cores))
+    }))
 }
 
-/// [`verify_password`] on the blocking thread pool, holding no database connection.
+/// How many password hashes may run at once.
+pub fn hashing_capacity() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// Runs `f` (a password hash or check) on the blocking pool once a hashing permit is free.
+/// The permit moves into the blocking task, so it is held until the work ends even if the
+/// request goes away meanwhile.
+async fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let permit = hashing_permits()
+        .acquire_owned()
+        .await
+        .map_err(ApiError::internal)?;
+    web::block(move || {
+        let _permit = permit;
+        let now = HASHING.fetch_add(1, Ordering::SeqCst) + 1;
+        HASHING_PEAK.fetch_max(now, Ordering::SeqCst);
+        let out = f();
+        HASHING.fetch_sub(1, Ordering::SeqCst);
+        out
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// [`hash_password`] on the blocking thread pool (never on an async worker), bounded by the
+/// hashing permits.
+pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
+    bounded(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] on the blocking thread pool, holding no database connection, bounded
+/// by the hashing permits.
 pub async fn verify_password_blocking(
     stored: Option<String>,
     password: String,
 ) -> Result<bool, ApiError> {
-    actix_web::web::block(move || verify_password(stored.as_deref(), &password))
-        .await
-        .map_err(ApiError::internal)
+    bounded(move || verify_password(stored.as_deref(), &password)).await
+}
+
+/// Sign-in throttling (issue 15, finding 3). Every attempt is counted before its password is
+/// checked, under three keys: its address (a limit per window), its account from that address
+/// (a progressive delay at full strength) and its account from anywhere (a mild delay, so that
+/// an attacker cannot lock the owner out: the owner signs in from another address at once, or
+/// from the same one after the short delay). A success clears its account's counters and
+/// takes back its own attempt from the address, never the address's failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInLimits {
+    /// Failures of one account from one address before each further attempt must wait.
+    pub failures_before_delay: i32,
+    /// The first wait (seconds); it doubles with every further failure…
+    pub first_delay_seconds: i64,
+    /// …up to this.
+    pub max_delay_seconds: i64,
+    /// Failures of one account from all addresses before the mild account-wide delay starts.
+    pub account_failures_before_delay: i32,
+    /// The cap of the account-wide delay (seconds): short, so the owner gets in.
+    pub account_max_delay_seconds: i64,
+    /// Sign-in attempts from one address (successes taken back) within the window after
+    /// which it must wait until the window has passed.
+    pub max_failures_per_address: i32,
+    /// Counters forget attempts older than this.
+    pub window_minutes: i64,
+    /// New accounts one address may open per hour.
+    pub registrations_per_address_per_hour: i32,
+}
+
+impl Default for SignInLimits {
+    fn default() -> SignInLimits {
+        SignInLimits {
+            failures_before_delay: 5,
+            first_delay_seconds: 1,
+            max_delay_seconds: 900,
+            account_failures_before_delay: 20,
+            account_max_delay_seconds: 10,
+            max_failures_per_address: 20,
+            window_minutes: 15,
+            registrations_per_address_per_hour: 10,
+        }
+    }
+}
+
+impl SignInLimits {
+    fn window_ms(&self) -> i64 {
+        self.window_minutes.saturating_mul(60_000)
+    }
+
+    /// The per-address limit.
+    pub fn address_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: self.max_failures_per_address,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: self.window_ms(),
+        }
+    }
+
+    /// The mild delay of an account, whatever the address.
+    pub fn account_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: i32::MAX,
+            free: self.account_failures_before_delay,
+            first_delay_ms: self.first_delay_seconds.saturating_mul(1000),
+            max_delay_ms: self.account_max_delay_seconds.saturating_mul(1000),
+            window_ms: self.window_ms(),
+        }
+    }
+
+    /// The full delay of an account from one address.
+    pub fn pair_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: i32::MAX,
+            free: self.failures_before_delay,
+            first_delay_ms: self.first_delay_seconds.saturating_mul(1000),
+            max_delay_ms: self.max_delay_seconds.saturating_mul(1000),
+            // A delay never outlives its counter.
+            window_ms: self
+                .window_ms()
+                .max(self.max_delay_seconds.saturating_mul(1000)),
+        }
+    }
+
+    /// New accounts per address per hour.
+    pub fn registration_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: self.registrations_per_address_per_hour,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: 3_600_000,
+        }
+    }
+
+    /// The longest a counter matters (what the periodic purge keeps).
+    pub fn longest_window(&self) -> chrono::Duration {
+        chrono::Duration::milliseconds(
+            self.window_ms()
+                .max(3_600_000)
+                .max(self.max_delay_seconds.saturating_mul(1000)),
+        )
+    }
 }
 
 /// The password rule: 10–128 characters, letters and digits both present.
@@ -247,6 +393,12 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
     } else {
         None
     };
+    if let Some((user, ..)) = &found
+        && user.must_change_password
+        && !allowed_before_password_change(&req, proof)
+    {
+        return Err(password_change_required());
+    }
     let Some((user, actor, csrf_token)) = found else {
         if via_cookie {
             return Ok(None);
@@ -279,6 +431,33 @@ async fn resolve(req: HttpRequest, proof: Proof) -> Result<Option<Caller>, ApiEr
         csrf_token,
         via_cookie,
     }))
+}
+
+/// What a session whose password must be changed may still do: read itself, sign out, and
+/// change the password (in the API and on the pages).
+fn allowed_before_password_change(req: &HttpRequest, proof: Proof) -> bool {
+    let path = req.path().trim_end_matches('/');
+    let method = req.method();
+    match proof {
+        Proof::Api => matches!(
+            (method.as_str(), path),
+            ("GET" | "HEAD" | "DELETE", "/api/v1/session") | ("POST", "/api/v1/session/password")
+        ),
+        Proof::WebCookie => matches!(
+            (method.as_str(), path),
+            ("GET" | "HEAD" | "POST", "/account/password") | ("POST", "/logout")
+        ),
+    }
+}
+
+/// The refusal of everything else to a session whose password must be changed (the pages
+/// turn it into a redirect to the password page).
+pub fn password_change_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::PasswordChangeRequired,
+        "您正在使用管理员签发的一次性密码，须先修改密码才能继续使用：\
+         请在“修改密码”页面（/account/password）或通过 POST /api/v1/session/password 设置自己的密码",
+    )
 }
 
 /// Compares secrets without leaking where they differ.
@@ -339,5 +518,40 @@ mod tests {
         assert!(check_password_rule(&new_password()).is_ok());
         assert!(check_password_rule("short1").is_err());
         assert!(check_password_rule("onlyletterslong").is_err());
+    }
+
+    /// A flood of hashes and checks never runs more than the permits at once (each holds
+    /// ~19 MiB of memory): without the bound, all 12 run side by side on the blocking pool.
+    #[test]
+    fn password_hashing_is_bounded_by_the_permits() {
+        let peak = actix_web::rt::System::new().block_on(async {
+            let stored = hash_password_blocking("correct horse 42".to_owned())
+                .await
+                .unwrap();
+            let hashes = (0..6).map(|i| {
+                Box::pin(async move {
+                    hash_password_blocking(format!("password {i}"))
+                        .await
+                        .is_ok()
+                }) as Pin<Box<dyn Future<Output = bool>>>
+            });
+            let checks = (0..6).map(|_| {
+                let stored = stored.clone();
+                Box::pin(async move {
+                    verify_password_blocking(Some(stored), "correct horse 42".to_owned())
+                        .await
+                        .unwrap_or(false)
+                }) as Pin<Box<dyn Future<Output = bool>>>
+            });
+            let done = futures_util::future::join_all(hashes.chain(checks)).await;
+            assert!(done.into_iter().all(|ok| ok));
+            HASHING_PEAK.load(Ordering::SeqCst)
+        });
+        assert!(peak >= 1);
+        assert!(
+            peak <= hashing_capacity(),
+            "{peak} hashes ran at once, more than the {} permits",
+            hashing_capacity()
+        );
     }
 }

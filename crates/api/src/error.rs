@@ -25,6 +25,11 @@ pub enum ErrorCode {
     /// Wrong username or password (never says which).
     InvalidCredentials,
     AccountDisabled,
+    /// The session's password was issued by someone else: only the password change, the
+    /// session itself and sign-out are open until the user sets their own.
+    PasswordChangeRequired,
+    /// An issued one-time password was not used in time; an admin must issue a new one.
+    PasswordExpired,
     /// Cookie-authenticated write without the session's CSRF token.
     CsrfTokenMissing,
     /// The caller may not do this to a resource it can see.
@@ -61,6 +66,8 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::PasswordExpired => "password_expired",
             ErrorCode::CsrfTokenMissing => "csrf_token_missing",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
@@ -87,6 +94,7 @@ impl ErrorCode {
             ErrorCode::AccountDisabled | ErrorCode::CsrfTokenMissing | ErrorCode::Forbidden => {
                 StatusCode::FORBIDDEN
             }
+            ErrorCode::PasswordChangeRequired | ErrorCode::PasswordExpired => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::VersionConflict | ErrorCode::Duplicate | ErrorCode::NotRetryable => {
                 StatusCode::CONFLICT
@@ -110,6 +118,8 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "请先登录",
             ErrorCode::InvalidCredentials => "用户名或密码错误",
             ErrorCode::AccountDisabled => "账号已停用",
+            ErrorCode::PasswordChangeRequired => "请先修改密码",
+            ErrorCode::PasswordExpired => "一次性密码已过期",
             ErrorCode::CsrfTokenMissing => "页面已过期，请刷新后重试",
             ErrorCode::Forbidden => "无权执行此操作",
             ErrorCode::NotFound => "未找到",

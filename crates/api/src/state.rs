@@ -25,11 +25,10 @@ pub struct ApiSettings {
     /// Mark the session cookie `Secure` (set when gongkai is served over TLS, directly or
     /// behind a proxy that terminates it).
     pub secure_cookies: bool,
-    /// Consecutive failed logins after which an account is locked for `lockout_minutes`.
-    pub max_failed_logins_per_account: i32,
-    /// Failed logins from one address within `lockout_minutes` after which it must wait.
-    pub max_failed_logins_per_address: i32,
-    pub lockout_minutes: i64,
+    /// Sign-in throttling and the registration limit ([login] in config/default.toml).
+    pub sign_in: crate::auth::SignInLimits,
+    /// Hours an issued one-time password stays valid ([passwords] issued_valid_hours).
+    pub issued_password_valid_hours: i64,
     /// Trust the first address of X-Forwarded-For (only behind a proxy you run).
     pub trust_forwarded_for: bool,
     /// Where staff open gongkai (links in notices rendered by the API).
@@ -56,9 +55,8 @@ impl ApiSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,
-            max_failed_logins_per_account: 5,
-            max_failed_logins_per_address: 20,
-            lockout_minutes: 15,
+            sign_in: crate::auth::SignInLimits::default(),
+            issued_password_valid_hours: 72,
             trust_forwarded_for: false,
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
             statement_timeout: Some(std::time::Duration::from_secs(5)),

@@ -48,6 +48,18 @@ pub struct User {
     pub last_failed_login_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The password was issued by someone else (an admin, the first start, the CLI): every
+    /// session is confined to the password change until the user sets their own.
+    pub must_change_password: bool,
+    /// An issued password is refused at sign-in after this instant (UTC).
+    pub password_expires_at: Option<NaiveDateTime>,
+}
+
+impl User {
+    /// Whether the password was issued by someone else and its validity has passed.
+    pub fn issued_password_expired(&self, now: NaiveDateTime) -> bool {
+        self.must_change_password && self.password_expires_at.is_some_and(|e| e <= now)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -210,6 +222,8 @@ pub fn create_user(
         last_failed_login_at: None,
         created_at: t,
         updated_at: t,
+        must_change_password: false,
+        password_expires_at: None,
     };
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
@@ -356,13 +370,38 @@ pub fn count_with_role(conn: &mut DbConnection, role: Role) -> StoreResult<i64> 
         .get_result(conn)?)
 }
 
-/// Replaces a user's password hash (argon2id PHC string made by the caller) and clears the
-/// failed-login counter.
+/// Replaces a user's password hash (argon2id PHC string made by the caller) with one the user
+/// chose: the must-change flag and the expiry of an issued password are cleared.
 pub fn set_password_hash(conn: &mut DbConnection, user_id: &str, hash: &str) -> StoreResult<()> {
     let n = diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(Some(hash)),
             users::failed_logins.eq(0),
+            users::must_change_password.eq(false),
+            users::password_expires_at.eq(None::<NaiveDateTime>),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
+/// Sets a password issued by someone else (an admin, the first start, the CLI): the user must
+/// change it at the first sign-in, and it is refused after `expires_at`.
+pub fn set_issued_password(
+    conn: &mut DbConnection,
+    user_id: &str,
+    hash: &str,
+    expires_at: NaiveDateTime,
+) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(Some(hash)),
+            users::failed_logins.eq(0),
+            users::must_change_password.eq(true),
+            users::password_expires_at.eq(Some(to_micros(expires_at))),
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;

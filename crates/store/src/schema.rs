@@ -33,6 +33,8 @@ diesel::table! {
         last_failed_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        must_change_password -> Bool,
+        password_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -204,10 +206,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (address) {
-        address -> Text,
-        failures -> Integer,
-        last_failed_at -> Timestamp,
+    login_throttle (key) {
+        key -> Text,
+        attempts -> Integer,
+        last_at -> BigInt,
+        blocked_until -> BigInt,
     }
 }
 
@@ -251,7 +254,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     jobs,
     sessions,
-    login_failures,
+    login_throttle,
     settings,
     calendar_years,
     case_texts,

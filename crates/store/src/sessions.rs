@@ -11,7 +11,7 @@ use crate::accounts::User;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
-use crate::schema::{calendar_years, login_failures, sessions, settings, user_departments, users};
+use crate::schema::{calendar_years, login_throttle, sessions, settings, user_departments, users};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
@@ -140,47 +140,203 @@ pub fn delete_of_user_except(
     .execute(conn)?)
 }
 
-/// Failed logins from `address` (or any throttling key, e.g. `account:NAME`) within the last `window` (older failures are forgotten).
-pub fn address_failures(
+/// How attempts under one throttling key are counted (see [`count_attempts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Attempts counted within `window_ms` after which the key is refused until the window
+    /// has passed since the last counted one (`i32::MAX`: no such limit).
+    pub limit: i32,
+    /// Attempts before the progressive delay starts (`i32::MAX`: never).
+    pub free: i32,
+    /// The first delay (milliseconds); it doubles with every further attempt…
+    pub first_delay_ms: i64,
+    /// …up to this.
+    pub max_delay_ms: i64,
+    /// Counts older than this (since the last counted attempt) are forgotten.
+    pub window_ms: i64,
+}
+
+impl Rule {
+    /// The delay the `n`-th counted attempt imposes on the next one.
+    pub fn delay_after(&self, n: i32) -> i64 {
+        if n < self.free || self.first_delay_ms <= 0 {
+            return 0;
+        }
+        let shift = u32::try_from(n - self.free).unwrap_or(0).min(40);
+        self.first_delay_ms
+            .checked_mul(1_i64 << shift)
+            .unwrap_or(i64::MAX)
+            .min(self.max_delay_ms)
+    }
+
+    /// The smallest doubling that reaches the largest delay (the SQL caps from there).
+    fn capped_shift(&self) -> i32 {
+        let mut shift = 0;
+        while shift < 40 && self.first_delay_ms.saturating_mul(1_i64 << shift) < self.max_delay_ms {
+            shift += 1;
+        }
+        shift
+    }
+}
+
+#[derive(QueryableByName)]
+struct Attempts {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    attempts: i32,
+}
+
+/// Counts one attempt under `key` at `now_ms` (Unix milliseconds) if its rule allows one now,
+/// in one statement (an upsert guarded by the rule, returning the new count): parallel
+/// attempts are counted one after the other, whatever the backend. `None`: refused (and not
+/// counted).
+fn count_one(
     conn: &mut DbConnection,
-    address: &str,
-    now: NaiveDateTime,
-    window: Duration,
+    key: &str,
+    now_ms: i64,
+    rule: &Rule,
+) -> StoreResult<Option<i32>> {
+    use diesel::sql_types::{BigInt, Integer, Text};
+    let row = diesel::sql_query(
+        "INSERT INTO login_throttle (key, attempts, last_at, blocked_until) VALUES ($1, 1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET \
+           attempts = CASE WHEN login_throttle.last_at <= $4 THEN 1 \
+                           ELSE login_throttle.attempts + 1 END, \
+           blocked_until = CASE WHEN login_throttle.last_at <= $4 THEN $3 \
+                                WHEN login_throttle.attempts + 1 < $5 THEN 0 \
+                                WHEN login_throttle.attempts + 1 - $5 >= $6 THEN $2 + $7 \
+                                ELSE $2 + ($8 << (login_throttle.attempts + 1 - $5)) END, \
+           last_at = $2 \
+         WHERE login_throttle.last_at <= $4 \
+            OR (login_throttle.attempts < $9 AND login_throttle.blocked_until <= $2) \
+         RETURNING attempts",
+    )
+    .bind::<Text, _>(key)
+    .bind::<BigInt, _>(now_ms)
+    .bind::<BigInt, _>(now_ms + rule.delay_after(1))
+    .bind::<BigInt, _>(now_ms - rule.window_ms)
+    .bind::<Integer, _>(rule.free)
+    .bind::<Integer, _>(rule.capped_shift())
+    .bind::<BigInt, _>(rule.max_delay_ms)
+    .bind::<BigInt, _>(rule.first_delay_ms.max(0))
+    .bind::<Integer, _>(rule.limit)
+    .get_result::<Attempts>(conn)
+    .optional()?;
+    Ok(row.map(|r| r.attempts))
+}
+
+/// How long (milliseconds) a refused `key` must wait.
+fn wait_of(conn: &mut DbConnection, key: &str, now_ms: i64, rule: &Rule) -> StoreResult<i64> {
+    let row: Option<(i32, i64, i64)> = login_throttle::table
+        .find(key)
+        .select((
+            login_throttle::attempts,
+            login_throttle::last_at,
+            login_throttle::blocked_until,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((attempts, last_at, blocked_until)) = row else {
+        return Ok(0);
+    };
+    let until = if attempts >= rule.limit {
+        (last_at + rule.window_ms).max(blocked_until)
+    } else {
+        blocked_until
+    };
+    Ok((until - now_ms).max(0))
+}
+
+/// Why [`count_attempts`] rolled back.
+enum Refusal {
+    Refused { key: String, wait_ms: i64 },
+    Store(StoreError),
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(e: diesel::result::Error) -> Refusal {
+        Refusal::Store(e.into())
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Refusal {
+        Refusal::Store(e)
+    }
+}
+
+/// A refused attempt: the key that refused it and how long it must wait (milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub key: String,
+    pub wait_ms: i64,
+}
+
+/// Counts an attempt under every key (in the order given; every caller uses the same order),
+/// before the password is checked: all are counted, or, when one refuses, none. `Err` of the
+/// outer result is a database failure; `Ok(Err(_))` names the key that refused and the wait.
+pub fn count_attempts(
+    conn: &mut DbConnection,
+    keys: &[(&str, Rule)],
+    now_ms: i64,
+) -> StoreResult<Result<(), Refused>> {
+    let outcome = crate::db::write_transaction(conn, |conn| {
+        for (key, rule) in keys {
+            if count_one(conn, key, now_ms, rule)?.is_none() {
+                let wait_ms = wait_of(conn, key, now_ms, rule)?;
+                return Err(Refusal::Refused {
+                    key: (*key).to_owned(),
+                    wait_ms,
+                });
+            }
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(Ok(())),
+        Err(Refusal::Refused { key, wait_ms }) => Ok(Err(Refused { key, wait_ms })),
+        Err(Refusal::Store(e)) => Err(e),
+    }
+}
+
+/// Takes back one counted attempt of `key` (a sign-in that succeeded is not a failure of its
+/// address; the address's earlier failures stay counted).
+pub fn uncount_attempt(conn: &mut DbConnection, key: &str) -> StoreResult<()> {
+    diesel::update(
+        login_throttle::table
+            .find(key)
+            .filter(login_throttle::attempts.gt(0)),
+    )
+    .set(login_throttle::attempts.eq(login_throttle::attempts - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets every attempt of these keys (a successful sign-in clears its account's counters).
+pub fn clear_attempts(conn: &mut DbConnection, keys: &[&str]) -> StoreResult<()> {
+    diesel::delete(login_throttle::table.filter(login_throttle::key.eq_any(keys))).execute(conn)?;
+    Ok(())
+}
+
+/// The attempts counted under `key` within `window_ms` of `now_ms`.
+pub fn attempts(
+    conn: &mut DbConnection,
+    key: &str,
+    now_ms: i64,
+    window_ms: i64,
 ) -> StoreResult<i32> {
-    let row: Option<(i32, NaiveDateTime)> = login_failures::table
-        .find(address)
-        .select((login_failures::failures, login_failures::last_failed_at))
+    let row: Option<(i32, i64)> = login_throttle::table
+        .find(key)
+        .select((login_throttle::attempts, login_throttle::last_at))
         .first(conn)
         .optional()?;
     Ok(match row {
-        Some((n, last)) if now - last < window => n,
+        Some((n, last)) if last > now_ms - window_ms => n,
         _ => 0,
     })
 }
 
-/// Counts a failed login from `address`; returns the count within the window.
-pub fn record_address_failure(
-    conn: &mut DbConnection,
-    address: &str,
-    now: NaiveDateTime,
-    window: Duration,
-) -> StoreResult<i32> {
-    crate::db::write_transaction(conn, |conn| {
-        let n = address_failures(conn, address, now, window)? + 1;
-        diesel::delete(login_failures::table.find(address)).execute(conn)?;
-        diesel::insert_into(login_failures::table)
-            .values((
-                login_failures::address.eq(address),
-                login_failures::failures.eq(n),
-                login_failures::last_failed_at.eq(to_micros(now)),
-            ))
-            .execute(conn)?;
-        Ok::<_, StoreError>(n)
-    })
-}
-
-/// Deletes what no longer counts: sessions past their expiry or absolute lifetime, and failed
-/// login counters older than the throttling window. (Rows that are read are judged on read;
+/// Deletes what no longer counts: sessions past their expiry or absolute lifetime, and
+/// throttling counters older than `window` and no longer delaying anyone. (Rows that are read are judged on read;
 /// this keeps the tables from growing with abandoned sessions and one-off addresses.) Returns
 /// (sessions, counters) deleted.
 pub fn purge_expired(
@@ -197,16 +353,14 @@ pub fn purge_expired(
         ),
     )
     .execute(conn)?;
+    let now_ms = now.and_utc().timestamp_millis();
     let counters = diesel::delete(
-        login_failures::table.filter(login_failures::last_failed_at.le(to_micros(now - window))),
+        login_throttle::table
+            .filter(login_throttle::last_at.le(now_ms - window.num_milliseconds()))
+            .filter(login_throttle::blocked_until.le(now_ms)),
     )
     .execute(conn)?;
     Ok((sessions, counters))
-}
-
-pub fn clear_address_failures(conn: &mut DbConnection, address: &str) -> StoreResult<()> {
-    diesel::delete(login_failures::table.find(address)).execute(conn)?;
-    Ok(())
 }
 
 /// A setting's JSON text, if an admin ever saved one.

@@ -1230,8 +1230,19 @@ fn sessions_end_when_idle_or_too_old_and_tokens_are_stored_hashed() {
         sessions::create(&mut c, &stale, &user.id, "csrf", t0, idle).unwrap();
         sessions::create(&mut c, &kept, &user.id, "csrf", t1, idle).unwrap();
         let window = Duration::minutes(15);
-        sessions::record_address_failure(&mut c, "203.0.113.9", t0, window).unwrap();
-        sessions::record_address_failure(&mut c, "203.0.113.10", t1, window).unwrap();
+        let rule = sessions::Rule {
+            limit: 20,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: window.num_milliseconds(),
+        };
+        let ms = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis();
+        for (key, t) in [("address:203.0.113.9", t0), ("address:203.0.113.10", t1)] {
+            sessions::count_attempts(&mut c, &[(key, rule)], ms(t))
+                .unwrap()
+                .unwrap();
+        }
         let purged = sessions::purge_expired(&mut c, t1 + Duration::minutes(1), absolute, window);
         assert_eq!(purged.unwrap(), (1, 1), "{}", db.name);
         assert!(
@@ -1240,7 +1251,7 @@ fn sessions_end_when_idle_or_too_old_and_tokens_are_stored_hashed() {
                 .is_some()
         );
         assert_eq!(
-            sessions::address_failures(&mut c, "203.0.113.10", t1, window).unwrap(),
+            sessions::attempts(&mut c, "address:203.0.113.10", ms(t1), rule.window_ms).unwrap(),
             1
         );
     }
@@ -1445,5 +1456,114 @@ fn a_statement_past_the_timeout_is_interrupted() {
             .execute(&mut c)
             .unwrap();
         }
+    }
+}
+
+/// Sign-in attempts are counted in one guarded statement before the password is checked:
+/// parallel attempts never pass the limit, a delay doubles per attempt up to its cap and is
+/// not extended by refused attempts, a refusal by one key counts under none, and a window
+/// forgets.
+#[test]
+fn sign_in_attempts_are_counted_atomically_with_a_progressive_delay() {
+    use gongkai_store::sessions::{self, Rule};
+    for db in databases("throttle") {
+        let mut c = db.connect();
+        migrations::run_pending(&mut c).unwrap();
+        drop(c);
+        let t0 = at("2026-11-02").timestamp_millis();
+        // Parallel attempts from 8 threads against a limit of 5: exactly 5 counted.
+        let limit = Rule {
+            limit: 5,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: 60_000,
+        };
+        let allowed: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut c = db.connect();
+                        (0..5)
+                            .filter(|_| {
+                                sessions::count_attempts(&mut c, &[("address:a", limit)], t0)
+                                    .unwrap()
+                                    .is_ok()
+                            })
+                            .count()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(allowed, 5, "{}", db.name);
+        let mut c = db.connect();
+        let refused = sessions::count_attempts(&mut c, &[("address:a", limit)], t0 + 1_000)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(
+            (refused.key.as_str(), refused.wait_ms),
+            ("address:a", 59_000)
+        );
+        // After the window: counted from 1 again.
+        assert!(
+            sessions::count_attempts(&mut c, &[("address:a", limit)], t0 + 60_000)
+                .unwrap()
+                .is_ok()
+        );
+        assert_eq!(
+            sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(),
+            1
+        );
+        // A success takes its own attempt back, never more.
+        sessions::uncount_attempt(&mut c, "address:a").unwrap();
+        sessions::uncount_attempt(&mut c, "address:a").unwrap();
+        assert_eq!(
+            sessions::attempts(&mut c, "address:a", t0 + 60_000, 60_000).unwrap(),
+            0
+        );
+
+        // Two free attempts, then 1 s, 2 s, 4 s, capped at 5 s.
+        let delay = Rule {
+            limit: i32::MAX,
+            free: 2,
+            first_delay_ms: 1_000,
+            max_delay_ms: 5_000,
+            window_ms: 3_600_000,
+        };
+        let mut t = t0;
+        let mut waits = Vec::new();
+        for _ in 0..6 {
+            match sessions::count_attempts(&mut c, &[("pair:x", delay)], t).unwrap() {
+                Ok(()) => waits.push(0),
+                Err(r) => {
+                    // Refused until the delay passed, and a refusal does not extend it.
+                    let again = sessions::count_attempts(&mut c, &[("pair:x", delay)], t + 500);
+                    assert_eq!(again.unwrap().unwrap_err().wait_ms, r.wait_ms - 500);
+                    waits.push(r.wait_ms);
+                    t += r.wait_ms;
+                    sessions::count_attempts(&mut c, &[("pair:x", delay)], t)
+                        .unwrap()
+                        .unwrap();
+                }
+            }
+        }
+        assert_eq!(waits, [0, 0, 1_000, 2_000, 4_000, 5_000], "{}", db.name);
+        assert_eq!(delay.delay_after(40), 5_000);
+        // A refusal by one key counts under none of the keys (rolled back).
+        let before = sessions::attempts(&mut c, "address:b", t, 60_000).unwrap();
+        let r = sessions::count_attempts(&mut c, &[("address:b", limit), ("pair:x", delay)], t)
+            .unwrap();
+        assert_eq!(r.unwrap_err().key, "pair:x");
+        assert_eq!(
+            sessions::attempts(&mut c, "address:b", t, 60_000).unwrap(),
+            before
+        );
+        sessions::clear_attempts(&mut c, &["pair:x"]).unwrap();
+        assert!(
+            sessions::count_attempts(&mut c, &[("pair:x", delay)], t)
+                .unwrap()
+                .is_ok()
+        );
     }
 }

@@ -332,6 +332,10 @@ impl ResponseError for WebError {
             };
             return see_other(&format!("/login?next={}", form::percent_encode(&back)));
         }
+        // A session with an issued password: every other page leads to the password page.
+        if e.code == ErrorCode::PasswordChangeRequired.as_str() {
+            return see_other("/account/password");
+        }
         if e.status.is_server_error() {
             tracing::error!(code = %e.code, detail = %e.detail, "page failed");
         }

@@ -504,7 +504,10 @@ pub async fn login(
     match result {
         Ok((view, token)) => {
             let role = Role::parse(&view.user.role).unwrap_or(Role::Clerk);
-            let to = if next.is_empty() {
+            let to = if view.user.must_change_password {
+                // An issued password: the session may do nothing else first.
+                "/account/password".to_owned()
+            } else if next.is_empty() {
                 home_of(role).to_owned()
             } else {
                 next
@@ -576,7 +579,7 @@ pub async fn register(
                 username: r.username.clone(),
                 password: r.password.clone(),
             };
-            match account::create_account(&state, r).await {
+            match account::create_account(&req, &state, r).await {
                 Ok(_) => account::open_session(&req, &state, login).await,
                 Err(e) => Err(e),
             }
@@ -812,11 +815,18 @@ struct PasswordPage {
 }
 
 pub async fn password_form(visitor: Visitor) -> WebResult {
-    visitor.signed_in("/account/password")?;
+    let c = visitor.signed_in("/account/password")?;
+    let mut chrome = visitor.chrome("修改密码");
+    if c.user.must_change_password {
+        chrome.flash = Some(
+            "您正在使用管理员签发的一次性密码：请先设置自己的密码，之后才能使用其他功能。"
+                .to_owned(),
+        );
+    }
     visitor.render(
         StatusCode::OK,
         &PasswordPage {
-            chrome: visitor.chrome("修改密码"),
+            chrome,
             form: FormState::default(),
         },
     )

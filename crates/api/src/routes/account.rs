@@ -76,6 +76,9 @@ pub struct UserView {
     pub role: String,
     pub departments: Vec<String>,
     pub disabled: bool,
+    /// The password was issued by someone else: until the user sets their own, the session
+    /// may only change it (POST /api/v1/session/password), read itself and sign out.
+    pub must_change_password: bool,
 }
 
 impl UserView {
@@ -88,6 +91,7 @@ impl UserView {
             role: user.role.clone(),
             departments,
             disabled: user.disabled,
+            must_change_password: user.must_change_password,
         }
     }
 }
@@ -102,15 +106,35 @@ impl UserView {
 )]
 #[post("/account")]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: Body<Registration>,
 ) -> ApiResult<HttpResponse> {
-    let user = create_account(&state, body.0).await?;
+    let user = create_account(&req, &state, body.0).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
-/// Opens an applicant account.
-pub async fn create_account(state: &web::Data<AppState>, r: Registration) -> ApiResult<UserView> {
+/// Opens an applicant account: at most `registrations_per_address_per_hour` per address,
+/// counted before the password is hashed.
+pub async fn create_account(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    r: Registration,
+) -> ApiResult<UserView> {
+    let address = client_address(req, state.settings.trust_forwarded_for);
+    let rule = state.settings.sign_in.registration_rule();
+    let key = format!("register:{address}");
+    let counted = db(state, move |conn, _| {
+        Ok(sessions::count_attempts(conn, &[(&key, rule)], now_ms())?)
+    })
+    .await?;
+    if let Err(refused) = counted {
+        tracing::warn!(%address, "registration refused: too many accounts from this address");
+        return Err(too_many(
+            refused.wait_ms,
+            "该地址注册的账号过多，请稍后再试".to_owned(),
+        ));
+    }
     let hash = hash_password_blocking(r.password.clone()).await?;
     db(state, move |conn, _| {
         let user = gongkai_store::write_transaction(conn, |conn| {
@@ -183,19 +207,33 @@ pub struct SessionView {
     pub expires_in_minutes: i64,
 }
 
-/// The throttling key of a submitted username: counted whether or not the user exists, so
-/// that the answers do not tell which accounts exist.
+/// The account part of the throttling keys: counted whether or not the user exists, so that
+/// the answers do not tell which accounts exist.
 fn account_key(username: &str) -> String {
-    format!("account:{}", username.trim().to_lowercase())
+    username.trim().to_lowercase()
 }
 
-fn too_many(minutes: i64) -> ApiError {
+/// Now as Unix milliseconds (the throttling counters' clock).
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// A 429 with Retry-After (whole seconds, at least one).
+fn too_many(wait_ms: i64, detail: String) -> ApiError {
+    let seconds = u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1);
     ApiError {
-        retry_after: Some(u64::try_from(minutes * 60).unwrap_or(900)),
-        ..ApiError::new(
-            ErrorCode::TooManyAttempts,
-            format!("登录失败次数过多，请 {minutes} 分钟后再试"),
-        )
+        retry_after: Some(seconds),
+        ..ApiError::new(ErrorCode::TooManyAttempts, detail)
+    }
+}
+
+/// "N 秒" or "N 分钟", for a wait.
+fn wait_zh(wait_ms: i64) -> String {
+    let seconds = ((wait_ms + 999) / 1000).max(1);
+    if seconds < 120 {
+        format!("{seconds} 秒")
+    } else {
+        format!("{} 分钟", (seconds + 59) / 60)
     }
 }
 
@@ -229,8 +267,9 @@ pub fn session_cookie(settings: &crate::state::ApiSettings, token: String) -> Co
         .finish()
 }
 
-/// Checks a login (throttled per account and address) and opens a session: the view and the
-/// session token.
+/// Checks a login and opens a session: the view and the session token. The attempt is
+/// counted (per address, per account, per account and address) before the password is
+/// checked; see [`crate::auth::SignInLimits`].
 pub async fn open_session(
     req: &HttpRequest,
     state: &web::Data<AppState>,
@@ -238,53 +277,91 @@ pub async fn open_session(
 ) -> ApiResult<(SessionView, String)> {
     let state = web::Data::clone(state);
     let address = client_address(req, state.settings.trust_forwarded_for);
-    let s = state.settings.clone();
-    let window = Duration::minutes(s.lockout_minutes);
+    let limits = state.settings.sign_in.clone();
     let account = account_key(&credentials.username);
-    // 1. Throttling and the stored hash, without holding a connection afterwards.
-    let (a, addr) = (account.clone(), address.clone());
+    let address_key = format!("address:{address}");
+    let account_key = format!("account:{account}");
+    let pair_key = format!("pair:{account}|{address}");
+    // 1. The attempt is counted (or refused) in one transaction, and the stored hash read.
+    let keys = (address_key.clone(), account_key.clone(), pair_key.clone());
     let username = credentials.username.trim().to_owned();
-    let (locked, user) = db(&state, move |conn, state| {
-        let s = &state.settings;
-        let now = Utc::now().naive_utc();
-        let locked = sessions::address_failures(conn, &addr, now, window)?
-            >= s.max_failed_logins_per_address
-            || sessions::address_failures(conn, &a, now, window)?
-                >= s.max_failed_logins_per_account;
-        Ok((locked, accounts::user_by_username(conn, &username)?))
+    let (counted, user) = db(&state, move |conn, _| {
+        let (a, b, c) = &keys;
+        let counted = sessions::count_attempts(
+            conn,
+            &[
+                (a, limits.address_rule()),
+                (b, limits.account_rule()),
+                (c, limits.pair_rule()),
+            ],
+            now_ms(),
+        )?;
+        let user = match counted {
+            Ok(()) => accounts::user_by_username(conn, &username)?,
+            Err(_) => None,
+        };
+        Ok((counted, user))
     })
     .await?;
-    if locked {
-        return Err(too_many(s.lockout_minutes));
+    if let Err(refused) = counted {
+        tracing::warn!(
+            username = %credentials.username.trim(),
+            %address,
+            throttled_by = %refused.key.split(':').next().unwrap_or(""),
+            "sign-in refused: too many attempts"
+        );
+        let wait = wait_zh(refused.wait_ms);
+        let detail = if refused.key == address_key {
+            format!("该地址登录失败次数过多，请 {wait}后再试")
+        } else {
+            format!("该账号登录尝试过于频繁，请 {wait}后再试")
+        };
+        return Err(too_many(refused.wait_ms, detail));
     }
-    // 2. The slow hash check, on the blocking pool but outside any database connection.
+    // 2. The slow hash check, bounded by the hashing permits, outside any connection.
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = verify_password_blocking(stored, credentials.password.clone()).await?;
     let Some(user) = user.filter(|_| ok) else {
-        db(&state, move |conn, _| {
-            let now = Utc::now().naive_utc();
-            sessions::record_address_failure(conn, &address, now, window)?;
-            sessions::record_address_failure(conn, &account, now, window)?;
-            Ok(())
-        })
-        .await?;
+        // Already counted; never the password in the log.
+        tracing::warn!(
+            username = %credentials.username.trim(),
+            %address,
+            "sign-in failed: wrong username or password"
+        );
         return Err(ApiError::new(
             ErrorCode::InvalidCredentials,
             "用户名或密码错误",
         ));
     };
+    // The password was right: the account's counters are cleared (from this address and
+    // overall), and this attempt is taken back from the address (its failures stay).
+    let (pair, acct, addr) = (pair_key, account_key, address_key);
+    db(&state, move |conn, _| {
+        sessions::clear_attempts(conn, &[&pair, &acct])?;
+        sessions::uncount_attempt(conn, &addr)?;
+        Ok(())
+    })
+    .await?;
     if user.disabled {
         return Err(ApiError::new(
             ErrorCode::AccountDisabled,
             "该账号已停用，请联系系统管理员",
         ));
     }
+    if user.issued_password_expired(Utc::now().naive_utc()) {
+        tracing::warn!(user = %user.username, %address, "sign-in refused: issued password expired");
+        return Err(ApiError::new(
+            ErrorCode::PasswordExpired,
+            format!(
+                "该一次性密码已过期（签发后 {} 小时内有效），请联系系统管理员重新签发",
+                state.settings.issued_password_valid_hours
+            ),
+        ));
+    }
     // 3. The session.
     let (view, token) = db(&state, move |conn, state| {
         let s = &state.settings;
         let now = Utc::now().naive_utc();
-        sessions::clear_address_failures(conn, &account)?;
-        sessions::clear_address_failures(conn, &address)?;
         let token = new_token();
         let csrf = new_token();
         sessions::create(
@@ -350,7 +427,7 @@ pub async fn change_password(
 }
 
 /// Changes the caller's own password after checking the current one; the caller's other
-/// sessions end.
+/// sessions end, and a password that had to be changed no longer has to (the session is free).
 pub async fn set_own_password(
     state: &web::Data<AppState>,
     c: crate::auth::Caller,
@@ -360,6 +437,9 @@ pub async fn set_own_password(
     let ok = verify_password_blocking(stored, change.current_password.clone()).await?;
     if !ok {
         return Err(ApiError::field("current_password", "当前密码不正确"));
+    }
+    if change.new_password == change.current_password {
+        return Err(ApiError::field("new_password", "新密码不能与当前密码相同"));
     }
     let hash = hash_password_blocking(change.new_password.clone()).await?;
     db(state, move |conn, _| {

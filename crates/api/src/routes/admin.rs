@@ -361,11 +361,13 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(add_user(&state, body.0).await?))
 }
 
-/// Creates an account with a one-time password.
+/// Creates an account with a one-time password: to be changed at the first sign-in, refused
+/// after `issued_password_valid_hours`.
 pub async fn add_user(state: &web::Data<AppState>, u: NewUser) -> ApiResult<UserWithPassword> {
     let password = new_password();
     let hash = hash_password_blocking(password.clone()).await?;
-    let user = db(state, move |conn, _| {
+    let user = db(state, move |conn, state| {
+        let expires = issued_password_expiry(state);
         let departments: Vec<&str> = u.departments.iter().map(String::as_str).collect();
         let user = gongkai_store::write_transaction(conn, |conn| {
             let mut user = accounts::create_user(
@@ -376,6 +378,9 @@ pub async fn add_user(state: &web::Data<AppState>, u: NewUser) -> ApiResult<User
                 Some(&hash),
                 &departments,
             )?;
+            accounts::set_issued_password(conn, &user.id, &hash, expires)?;
+            user.must_change_password = true;
+            user.password_expires_at = Some(expires);
             if let Some(e) = &u.email {
                 accounts::set_email(conn, &user.id, Some(e))?;
                 user.email = Some(e.clone());
@@ -480,6 +485,12 @@ pub async fn change_user(
     ))
 }
 
+/// When a password issued now stops working.
+fn issued_password_expiry(state: &AppState) -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+        + chrono::Duration::hours(state.settings.issued_password_valid_hours)
+}
+
 /// Changes an account (admins).
 pub async fn alter_user(
     state: &web::Data<AppState>,
@@ -499,7 +510,10 @@ pub async fn alter_user(
         Some(p) => Some(hash_password_blocking(p).await?),
         None => None,
     };
-    let user = db(state, move |conn, _| {
+    // A password set by an admin for someone else is issued: it must be changed.
+    let issued = id != c.user.id;
+    let user = db(state, move |conn, state| {
+        let expires = issued_password_expiry(state);
         accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
         gongkai_store::write_transaction(conn, |conn| {
             let mut end_sessions = false;
@@ -520,7 +534,11 @@ pub async fn alter_user(
                 accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
             }
             if let Some(h) = &hash {
-                accounts::set_password_hash(conn, &id, h)?;
+                if issued {
+                    accounts::set_issued_password(conn, &id, h, expires)?;
+                } else {
+                    accounts::set_password_hash(conn, &id, h)?;
+                }
                 end_sessions = true;
             }
             if end_sessions {
