@@ -94,6 +94,16 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     first_admin(&mut conn, config)?;
     drop(conn);
 
+    // Uploads cut short by a kill leave their temporary files; an hour is longer than any
+    // upload takes (another node may be receiving one now).
+    match gongkai_store::attachments::sweep_incoming(
+        &config.attachments.dir,
+        Duration::from_secs(3600),
+    ) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "abandoned upload files removed"),
+        Err(e) => tracing::warn!(error = %e, "cannot sweep abandoned upload files"),
+    }
     std::fs::create_dir_all(&config.mail.dir)
         .with_context(|| format!("cannot create {}", config.mail.dir.display()))?;
     let settings = ApiSettings {

@@ -543,6 +543,7 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
                 ("GONGKAI_SERVER__TRUST_FORWARDED_FOR", "true"),
                 // Long enough that no delay passes during the test.
                 ("GONGKAI_LOGIN__FIRST_DELAY_SECONDS", "600"),
+                ("GONGKAI_LOGIN__ACCOUNT_MAX_DELAY_SECONDS", "600"),
                 ("GONGKAI_LOGIN__REGISTRATIONS_PER_ADDRESS_PER_HOUR", "3"),
             ],
         );
@@ -595,6 +596,26 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
         assert_eq!(
             r.status, 201,
             "{}: the owner is locked out: {}",
+            db.name, r.body
+        );
+
+        // A distributed attack on one account: 10 addresses, 4 guesses each (within each
+        // address's own limits) bring on the account-wide delay…
+        let mut attack = Vec::new();
+        for round in 0..4 {
+            for a in 0..10 {
+                let from = format!("203.0.113.{}", 100 + a);
+                attack.push(sign_in_from(&s, &from, "third", &format!("guess-{round}-x1")).status);
+            }
+        }
+        assert!(attack.contains(&429), "{}: {attack:?}", db.name);
+        let r = sign_in_from(&s, "203.0.113.100", "third", "secret-pass-123");
+        refused(&r, 429, "too_many_attempts");
+        // …which does not stop the owner at an address that has not failed on the account.
+        let r = sign_in_from(&s, "198.51.100.3", "third", "secret-pass-123");
+        assert_eq!(
+            r.status, 201,
+            "{}: the owner is kept out by a distributed attack: {}",
             db.name, r.body
         );
 

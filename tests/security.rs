@@ -78,3 +78,31 @@ fn a_huge_action_body_is_refused_in_one_pass_while_the_server_answers() {
         assert_eq!(d["summary"]["version"], 2, "{d}");
     }
 }
+
+/// A form field name of a hundred thousand dots once nested as deep and overflowed a worker's
+/// stack, which aborts the whole server; anonymous forms (sign-in, registration, filing) were
+/// enough. Now it is refused and the server answers on.
+#[test]
+fn a_form_field_name_nested_without_end_is_refused_and_the_server_lives() {
+    for db in databases("security-deep-form") {
+        let s = start(&db);
+        let token = "ab".repeat(32);
+        let name = "a.".repeat(100_000) + "a";
+        let body = format!("csrf={token}&{name}=x&username=u&password=p");
+        for path in ["/login", "/register", "/apply", "/lookup"] {
+            let r = ureq::post(&s.url(path))
+                .timeout(Duration::from_secs(30))
+                .set("Cookie", &format!("gongkai_form={token}"))
+                .set("Content-Type", "application/x-www-form-urlencoded")
+                .send_string(&body);
+            let status = match r {
+                Ok(r) => r.status(),
+                Err(ureq::Error::Status(code, _)) => code,
+                Err(e) => panic!("{path}: the server did not answer: {e}"),
+            };
+            assert!((200..500).contains(&status), "{path}: {status}");
+            let health = s.get("/healthz", None);
+            assert_eq!(health.status, 200, "after {path}");
+        }
+    }
+}

@@ -15,7 +15,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, MAX_FIELD_ERRORS, short_path};
 
 /// Longest string accepted anywhere in a JSON body (a reply text can be long, a novel not).
 pub const MAX_STRING_CHARS: usize = 20_000;
@@ -156,8 +156,13 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
     Ok(parsed)
 }
 
-/// Control characters (other than line breaks and tabs) and overlong strings, anywhere.
+/// Control characters (other than line breaks and tabs) and overlong strings, anywhere; it
+/// stops at [`MAX_FIELD_ERRORS`] (the answer lists no more), so a body of thousands of bad
+/// strings under a long key costs no more than a few.
 fn check_strings(value: &Value, path: &mut String, errors: &mut Vec<FieldError>) {
+    if errors.len() >= MAX_FIELD_ERRORS {
+        return;
+    }
     match value {
         Value::String(s) => {
             if let Some(c) = s
@@ -165,14 +170,14 @@ fn check_strings(value: &Value, path: &mut String, errors: &mut Vec<FieldError>)
                 .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
             {
                 errors.push(FieldError {
-                    path: path.clone(),
+                    path: short_path(path),
                     message: format!("含有控制字符 U+{:04X}", u32::from(c)),
                 });
             }
             let n = s.chars().count();
             if n > MAX_STRING_CHARS {
                 errors.push(FieldError {
-                    path: path.clone(),
+                    path: short_path(path),
                     message: format!("最多 {MAX_STRING_CHARS} 个字符，实际 {n} 个"),
                 });
             }
@@ -226,6 +231,25 @@ mod tests {
             Ok(s) => panic!("accepted {s:?}"),
             Err(e) => e,
         }
+    }
+
+    #[test]
+    fn a_body_of_many_bad_strings_under_a_long_key_gives_a_short_answer() {
+        // Thousands of control characters under a 100,000-character key: once, every error
+        // carried the whole key and the answer grew to gigabytes.
+        let key = "k".repeat(100_000);
+        let inner: serde_json::Map<String, Value> = (0..5_000)
+            .map(|i| (format!("a{i}"), Value::String("\u{1}".to_owned())))
+            .collect();
+        let mut body = serde_json::Map::new();
+        body.insert(key, Value::Object(inner));
+        let e = match parse_value::<Sample>(Value::Object(body)) {
+            Ok(s) => panic!("accepted {s:?}"),
+            Err(e) => e,
+        };
+        assert_eq!(e.errors.len(), crate::error::MAX_FIELD_ERRORS);
+        assert!(e.errors.iter().all(|f| f.path.chars().count() <= 201));
+        assert!(e.detail.len() < 20 * 1024, "{} bytes", e.detail.len());
     }
 
     #[test]

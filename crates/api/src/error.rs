@@ -172,6 +172,19 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
+/// The most field errors one answer lists.
+pub const MAX_FIELD_ERRORS: usize = 20;
+/// The longest field path an answer repeats (longer ones end in "…").
+pub const MAX_PATH_CHARS: usize = 200;
+
+/// `path` cut to [`MAX_PATH_CHARS`] characters.
+pub fn short_path(path: &str) -> String {
+    match path.char_indices().nth(MAX_PATH_CHARS) {
+        Some((at, _)) => format!("{}…", &path[..at]),
+        None => path.to_owned(),
+    }
+}
+
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
         ApiError {
@@ -201,7 +214,18 @@ impl ApiError {
     }
 
     /// 422 with one error per invalid field.
+    /// A 422 naming the fields: at most [`MAX_FIELD_ERRORS`] of them, each path cut to
+    /// [`MAX_PATH_CHARS`] characters, so that a hostile body cannot make the answer (or the
+    /// memory that builds it) larger than a page.
     pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let errors: Vec<FieldError> = errors
+            .into_iter()
+            .take(MAX_FIELD_ERRORS)
+            .map(|e| FieldError {
+                path: short_path(&e.path),
+                message: e.message,
+            })
+            .collect();
         let detail = errors
             .iter()
             .map(|e| format!("{}: {}", e.path, e.message))

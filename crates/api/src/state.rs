@@ -109,8 +109,28 @@ impl AppState {
     }
 }
 
-/// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
+/// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous),
+/// bounded by the statement timeout.
 pub async fn db<T, F>(state: &web::Data<AppState>, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
+{
+    run(state, f, true).await
+}
+
+/// [`db`] for an admin's bulk work that must finish once begun (a calendar year recomputes
+/// every open case): on SQLite the call as a whole is not bounded; on PostgreSQL each of its
+/// statements still is.
+pub async fn db_bulk<T, F>(state: &web::Data<AppState>, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
+{
+    run(state, f, false).await
+}
+
+async fn run<T, F>(state: &web::Data<AppState>, f: F, bounded: bool) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
@@ -119,10 +139,11 @@ where
     web::block(move || {
         let mut conn = state.pool.get().map_err(gongkai_store::StoreError::from)?;
         // Every statement of the request is bounded (PostgreSQL: the pool's statement_timeout;
-        // SQLite: this deadline).
+        // SQLite: this deadline, for the whole call).
         let _deadline = state
             .settings
             .statement_timeout
+            .filter(|_| bounded)
             .map(gongkai_store::db::Deadline::start);
         let result = f(&mut conn, &state);
         if let Err(e) = &result

@@ -69,6 +69,33 @@ pub struct Spool {
     max_bytes: u64,
 }
 
+/// Removes what uploads left under `dir/.incoming` when the process that received them was
+/// killed (a running upload removes its own file): files older than `age`. The number removed.
+pub fn sweep_incoming(dir: &Path, age: std::time::Duration) -> StoreResult<usize> {
+    let incoming = dir.join(".incoming");
+    let entries = match std::fs::read_dir(&incoming) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(StoreError::Io(format!("{}: {e}", incoming.display()))),
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|elapsed| elapsed >= age);
+        if old
+            && entry.file_name().to_string_lossy().starts_with("upload-")
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 impl Spool {
     /// A new temporary file under `dir/.incoming` (the same file system as the stored files,
     /// so that it can be renamed into place). Anything more than `max_bytes` is refused.
@@ -380,7 +407,15 @@ pub fn store(
     })
 }
 
-pub fn list(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<Attachment>> {
+/// The files of case `case_id`, oldest first, if the case lies within `scope` (else none).
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &crate::Scope,
+    case_id: &str,
+) -> StoreResult<Vec<Attachment>> {
+    if crate::queries::case_row(conn, scope, case_id)?.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(attachments::table
         .filter(attachments::case_id.eq(case_id))
         .order(attachments::uploaded_at.asc())
@@ -388,12 +423,21 @@ pub fn list(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<Attachmen
         .load(conn)?)
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Attachment>> {
-    Ok(attachments::table
+/// The file `id`, if its case lies within `scope`.
+pub fn get(
+    conn: &mut DbConnection,
+    scope: &crate::Scope,
+    id: &str,
+) -> StoreResult<Option<Attachment>> {
+    let found: Option<Attachment> = attachments::table
         .find(id)
         .select(Attachment::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?;
+    match found {
+        Some(a) if crate::queries::case_row(conn, scope, &a.case_id)?.is_some() => Ok(Some(a)),
+        _ => Ok(None),
+    }
 }
 
 /// Reads an attachment's bytes back, checking they still match their hash.
@@ -408,4 +452,27 @@ pub fn read(dir: &Path, attachment: &Attachment) -> StoreResult<Vec<u8>> {
         )));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoned_upload_files_are_swept_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("gongkai-sweep-{}", uuid::Uuid::now_v7()));
+        assert_eq!(sweep_incoming(&dir, std::time::Duration::ZERO).unwrap(), 0);
+        let spool = Spool::create(&dir, 10).unwrap();
+        std::fs::write(dir.join(".incoming/keep.txt"), b"x").unwrap();
+        // A young file stays (an upload may be running on another node)...
+        assert_eq!(
+            sweep_incoming(&dir, std::time::Duration::from_secs(3600)).unwrap(),
+            0
+        );
+        // ...an old one goes; what is not an upload stays.
+        std::mem::forget(spool);
+        assert_eq!(sweep_incoming(&dir, std::time::Duration::ZERO).unwrap(), 1);
+        assert!(dir.join(".incoming/keep.txt").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -395,7 +395,7 @@ pub fn retry_failed(
 /// attempts. Errors with `NotFound` for an unknown id and `Invalid` for a row in another state.
 pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResult<OutboxRow> {
     write_transaction(conn, |conn| {
-        let row = get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
+        let row = find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
         if row.status != FAILED && row.status != UNADDRESSED {
             return Err(StoreError::Invalid(format!(
                 "status: only a failed or unaddressed notice can be sent again; this one is {}",
@@ -409,11 +409,25 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResu
                 outbox::next_attempt_at.eq(naive(now)),
             ))
             .execute(conn)?;
-        get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))
+        find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))
     })
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OutboxRow>> {
+/// The notice `id`, if its case lies within `scope`.
+pub fn get(
+    conn: &mut DbConnection,
+    scope: &crate::scope::Scope,
+    id: &str,
+) -> StoreResult<Option<OutboxRow>> {
+    match find(conn, id)? {
+        Some(row) if crate::queries::case_row(conn, scope, &row.case_id)?.is_some() => {
+            Ok(Some(row))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn find(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OutboxRow>> {
     Ok(outbox::table
         .find(id)
         .select(OutboxRow::as_select())
@@ -421,8 +435,15 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OutboxRow>> 
         .optional()?)
 }
 
-/// The notices of a case, oldest first.
-pub fn of_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<OutboxRow>> {
+/// The notices of a case within `scope` (else none), oldest first.
+pub fn of_case(
+    conn: &mut DbConnection,
+    scope: &crate::scope::Scope,
+    case_id: &str,
+) -> StoreResult<Vec<OutboxRow>> {
+    if crate::queries::case_row(conn, scope, case_id)?.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(outbox::table
         .filter(outbox::case_id.eq(case_id))
         .order((outbox::created_at, outbox::id))

@@ -199,7 +199,19 @@ impl FormState {
             if name == "csrf" || skip.contains(&name.as_str()) {
                 continue;
             }
+            if errors.len() >= crate::error::MAX_FIELD_ERRORS {
+                break;
+            }
             let (path, hint) = split_hint(name);
+            // The forms' own names are short and at most a few levels deep; anything else
+            // (a name of a hundred thousand dots would nest as deep) is refused unread.
+            if path.len() > MAX_NAME_BYTES || path.matches('.').count() > MAX_NAME_DEPTH {
+                errors.push(FieldError {
+                    path: crate::error::short_path(path),
+                    message: "无效的字段名".to_owned(),
+                });
+                continue;
+            }
             let value = raw.trim();
             let parsed = match hint {
                 "n" if value.is_empty() => continue,
@@ -261,6 +273,10 @@ impl FormState {
         }
     }
 }
+
+/// The longest field name a form may send, and how many dots it may hold.
+const MAX_NAME_BYTES: usize = 100;
+const MAX_NAME_DEPTH: usize = 4;
 
 fn split_hint(name: &str) -> (&str, &str) {
     name.split_once(':').unwrap_or((name, ""))
@@ -356,6 +372,29 @@ mod tests {
             .to_json(&[])
             .unwrap_err();
         assert_eq!(bad[0].path, "version");
+    }
+
+    #[test]
+    fn deep_or_long_names_and_floods_of_bad_fields_are_refused_cheaply() {
+        // A name of 100,000 dots once nested 100,000 levels deep and overflowed the stack.
+        let deep = "a.".repeat(100_000) + "a";
+        let e = FormState::with(&[("csrf", "t"), (deep.as_str(), "x")])
+            .to_json(&[])
+            .unwrap_err();
+        assert_eq!(e[0].message, "无效的字段名");
+        assert!(e[0].path.chars().count() <= 201);
+        let long = "n".repeat(101);
+        assert!(
+            FormState::with(&[(long.as_str(), "x")])
+                .to_json(&[])
+                .is_err()
+        );
+        assert!(FormState::with(&[("a.b.c.d.e", "x")]).to_json(&[]).is_ok());
+        // Thirty thousand bad numbers: the answer names the first twenty.
+        let names: Vec<String> = (0..30_000).map(|i| format!("x{i}:n")).collect();
+        let pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "bad")).collect();
+        let e = FormState::with(&pairs).to_json(&[]).unwrap_err();
+        assert_eq!(e.len(), crate::error::MAX_FIELD_ERRORS);
     }
 
     #[test]

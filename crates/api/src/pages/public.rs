@@ -751,7 +751,7 @@ async fn render_my_request(
         let evs = gongkai_store::events::load(conn, &row.id)?;
         let case = Case::from_events(&evs);
         // The reply notices addressed to the applicant, printable once written.
-        let notices = gongkai_store::outbox::of_case(conn, &row.id)?
+        let notices = gongkai_store::outbox::of_case(conn, &c.scope(), &row.id)?
             .into_iter()
             .filter(addressed_to_applicant)
             .map(|n| (n.id, n.subject.unwrap_or_default()))
@@ -795,7 +795,7 @@ pub async fn my_notice(
         queries::case_row(conn, &c.scope(), &case_id)?
             .filter(|_| c.role() == Role::Applicant)
             .ok_or_else(ApiError::not_found)?;
-        let row = gongkai_store::outbox::get(conn, &notice)?
+        let row = gongkai_store::outbox::get(conn, &c.scope(), &notice)?
             .filter(|n| n.case_id == case_id && addressed_to_applicant(n))
             .ok_or_else(ApiError::not_found)?;
         crate::routes::mail::printable(conn, state, row)

@@ -738,14 +738,14 @@ async fn render_case(
                 ));
             }
         }
-        let files = attachments::list(conn, &id)?
+        let files = attachments::list(conn, &c.scope(), &id)?
             .into_iter()
             .map(|f| (f.id, f.filename, format!("{} 字节", f.size_bytes)))
             .collect();
         let templates = gongkai_mailer::Templates::load(conn)?;
         let law = state.law();
         let mut notices = Vec::new();
-        for n in outbox::of_case(conn, &id)? {
+        for n in outbox::of_case(conn, &c.scope(), &id)? {
             // Not yet sent: the subject as it would be rendered now.
             let title = match n.subject.clone() {
                 Some(s) => s,

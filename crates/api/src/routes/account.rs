@@ -287,15 +287,20 @@ pub async fn open_session(
     let username = credentials.username.trim().to_owned();
     let (counted, user) = db(&state, move |conn, _| {
         let (a, b, c) = &keys;
-        let counted = sessions::count_attempts(
-            conn,
-            &[
-                (a, limits.address_rule()),
-                (b, limits.account_rule()),
-                (c, limits.pair_rule()),
-            ],
-            now_ms(),
-        )?;
+        let now = now_ms();
+        // The account-wide delay applies only to an address that has already failed on this
+        // account: an attacker polling the account from many addresses must not keep its
+        // owner, signing in from an address of their own, waiting for ever. (Each address of
+        // an attacker gets its first attempt past the account-wide delay, within its own
+        // address limit.)
+        let pair = limits.pair_rule();
+        let fresh = sessions::attempts(conn, c, now, pair.window_ms)? == 0;
+        let mut rules = vec![(a.as_str(), limits.address_rule())];
+        if !fresh {
+            rules.push((b.as_str(), limits.account_rule()));
+        }
+        rules.push((c.as_str(), pair));
+        let counted = sessions::count_attempts(conn, &rules, now)?;
         let user = match counted {
             Ok(()) => accounts::user_by_username(conn, &username)?,
             Err(_) => None,
@@ -305,7 +310,7 @@ pub async fn open_session(
     .await?;
     if let Err(refused) = counted {
         tracing::warn!(
-            username = %credentials.username.trim(),
+            username = ?credentials.username.trim(),
             %address,
             throttled_by = %refused.key.split(':').next().unwrap_or(""),
             "sign-in refused: too many attempts"
@@ -324,7 +329,7 @@ pub async fn open_session(
     let Some(user) = user.filter(|_| ok) else {
         // Already counted; never the password in the log.
         tracing::warn!(
-            username = %credentials.username.trim(),
+            username = ?credentials.username.trim(),
             %address,
             "sign-in failed: wrong username or password"
         );
@@ -433,6 +438,27 @@ pub async fn set_own_password(
     c: crate::auth::Caller,
     change: PasswordChange,
 ) -> ApiResult<()> {
+    // Each check of the current password is counted first, like a sign-in (the progressive
+    // delay of an account from one address): a stolen session cannot guess it without end,
+    // nor keep the hashing slots busy.
+    let key = format!("password:{}", c.user.id);
+    let rule = state.settings.sign_in.pair_rule();
+    let counted = {
+        let key = key.clone();
+        db(state, move |conn, _| {
+            Ok(sessions::count_attempts(conn, &[(&key, rule)], now_ms())?)
+        })
+        .await?
+    };
+    if let Err(refused) = counted {
+        return Err(too_many(
+            refused.wait_ms,
+            format!(
+                "当前密码输错次数过多，请 {}后再试",
+                wait_zh(refused.wait_ms)
+            ),
+        ));
+    }
     let stored = c.user.password_hash.clone();
     let ok = verify_password_blocking(stored, change.current_password.clone()).await?;
     if !ok {
@@ -445,6 +471,7 @@ pub async fn set_own_password(
     db(state, move |conn, _| {
         gongkai_store::write_transaction(conn, |conn| {
             accounts::set_password_hash(conn, &c.user.id, &hash)?;
+            sessions::clear_attempts(conn, &[key.as_str()])?;
             // Every other session of the user ends; this one stays.
             sessions::delete_of_user_except(conn, &c.user.id, &c.token)?;
             Ok::<_, gongkai_store::StoreError>(())

@@ -16,7 +16,7 @@ use crate::body::{Body, Validate, at_most, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
 use crate::routes::public::{GUIDE_KEY, Guide};
-use crate::state::{AppState, db};
+use crate::state::{AppState, db, db_bulk};
 
 pub(crate) fn admin(c: &Caller) -> ApiResult<()> {
     c.require(&[Role::Admin])
@@ -698,7 +698,7 @@ pub async fn preview_calendar_year(
 ) -> ApiResult<(u64, Vec<gongkai_store::recompute::DueChange>)> {
     admin(c)?;
     parse_calendar_year(year, &text)?;
-    db(state, move |conn, state| {
+    db_bulk(state, move |conn, state| {
         let mut uploads = sessions::calendar_years(conn)?;
         uploads.retain(|(y, _)| *y != year);
         uploads.push((year, text));
@@ -726,7 +726,8 @@ pub async fn install_calendar_year(
     let c = c.clone();
     // The upload must hold exactly the year of the path.
     parse_calendar_year(year, &text)?;
-    db(state, move |conn, state| {
+    // Stored, in force and recomputed together: never cut short by the request's bound.
+    db_bulk(state, move |conn, state| {
         let mut uploads = sessions::calendar_years(conn)?;
         uploads.retain(|(y, _)| *y != year);
         uploads.push((year, text.clone()));

@@ -865,7 +865,7 @@ pub async fn list_attachments(
     let id = path.into_inner();
     let out = db(&state, move |conn, _| {
         let row = visible_case(conn, &c, &id)?;
-        let mut files = attachments::list(conn, &row.id)?;
+        let mut files = attachments::list(conn, &c.scope(), &row.id)?;
         // Applicants see the files they uploaded themselves; staff papers (drafts, letters to
         // third parties) stay internal.
         if c.role() == Role::Applicant {
@@ -896,7 +896,7 @@ pub async fn download(
     let c = caller.0;
     let id = path.into_inner();
     let (meta, bytes) = db(&state, move |conn, state| {
-        let meta = attachments::get(conn, &id)?.ok_or_else(ApiError::not_found)?;
+        let meta = attachments::get(conn, &c.scope(), &id)?.ok_or_else(ApiError::not_found)?;
         queries::case_row(conn, &c.scope(), &meta.case_id)?
             .filter(|_| c.role() != Role::Applicant || meta.uploaded_by == c.user.id)
             .ok_or_else(ApiError::not_found)?;

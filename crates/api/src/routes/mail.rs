@@ -153,7 +153,7 @@ pub async fn list(
 
 /// The row `id` if the caller may see its case.
 fn visible(conn: &mut gongkai_store::DbConnection, c: &Caller, id: &str) -> ApiResult<OutboxRow> {
-    let row = outbox::get(conn, id)?.ok_or_else(ApiError::not_found)?;
+    let row = outbox::get(conn, &c.scope(), id)?.ok_or_else(ApiError::not_found)?;
     visible_case(conn, c, &row.case_id)?;
     Ok(row)
 }
@@ -238,7 +238,7 @@ pub async fn of_case(
     let rows = db(&state, move |conn, _| {
         visible_case(conn, &c, &id)?;
         staff(&c)?;
-        Ok(outbox::of_case(conn, &id)?)
+        Ok(outbox::of_case(conn, &c.scope(), &id)?)
     })
     .await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
