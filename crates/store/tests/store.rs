@@ -831,7 +831,12 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         assert_ne!(a.id, b.id);
         let blobs: usize = walk(&dir);
         assert_eq!(blobs, 1, "{}: the same bytes are stored once", db.name);
-        assert_eq!(attachments::list(&mut c, &Scope::operator(), &id).unwrap().len(), 2);
+        assert_eq!(
+            attachments::list(&mut c, &Scope::operator(), &id)
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(attachments::read(&dir, &a).unwrap(), pdf);
 
         let too_big = vec![b'x'; 2048];
@@ -897,7 +902,9 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         .unwrap_err();
         assert!(matches!(err, StoreError::NotFound(_)), "{err}");
         assert_eq!(
-            attachments::list(&mut c, &Scope::operator(), &id).unwrap().len(),
+            attachments::list(&mut c, &Scope::operator(), &id)
+                .unwrap()
+                .len(),
             2,
             "nothing stored by the refusals"
         );
@@ -1368,7 +1375,9 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
             assert!(o.contains("case_files"), "{}: {o}", db.name);
         }
         assert_eq!(
-            attachments::list(&mut c, &Scope::operator(), &id).unwrap().len(),
+            attachments::list(&mut c, &Scope::operator(), &id)
+                .unwrap()
+                .len(),
             3,
             "{}",
             db.name
@@ -1396,7 +1405,11 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
             "{}: {err}",
             db.name
         );
-        assert!(attachments::list(&mut c, &Scope::operator(), &other).unwrap().is_empty());
+        assert!(
+            attachments::list(&mut c, &Scope::operator(), &other)
+                .unwrap()
+                .is_empty()
+        );
         // Refused uploads leave no temporary file behind.
         let incoming = std::fs::read_dir(dir.join(".incoming")).unwrap().count();
         assert_eq!(incoming, 0, "{}", db.name);
