@@ -5,8 +5,9 @@
 //! text); a clerk registers it, consults a third party and drafts a reply; a supervisor returns
 //! it once and then approves it; the applicant reads the reply by tracking number and query
 //! code. A clerk of another department gets 404 for the case, and a form posted without its
-//! CSRF token is refused and changes nothing. Screenshots of the main pages are written to
-//! docs/screenshots/ (from the SQLite run).
+//! CSRF token is refused and changes nothing. Screenshots of the main pages are taken (from the
+//! SQLite run) into the test's temporary folder, and into docs/screenshots/ only with
+//! `GONGKAI_REFRESH_SCREENSHOTS=1 cargo test --test browser`.
 //!
 //! Needs node, /usr/bin/chromium (or $CHROMIUM) and `npm ci` in tests/browser: .ci/run installs
 //! them and sets GONGKAI_TEST_REQUIRE_BROWSER=1, so that this test fails instead of skipping
@@ -72,8 +73,14 @@ fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
         let clerk = account("clerk1", "李承办", "clerk", "gk-gkb");
         let supervisor = account("super1", "王科长", "supervisor", "gk-gkb");
         let other = account("clerk9", "赵住建", "clerk", "gk-zjw");
+        // Screenshots go to the test's own folder; only `GONGKAI_REFRESH_SCREENSHOTS=1` (the
+        // README's command to refresh them) writes them into docs/screenshots.
         let shots = if db.name == "sqlite" {
-            let d = root.join("docs/screenshots");
+            let d = if std::env::var("GONGKAI_REFRESH_SCREENSHOTS").as_deref() == Ok("1") {
+                root.join("docs/screenshots")
+            } else {
+                db.dir.join("screenshots")
+            };
             std::fs::create_dir_all(&d).unwrap();
             d.display().to_string()
         } else {
