@@ -16,7 +16,8 @@ pub struct Config {
     pub attachments: Attachments,
     pub server: Server,
     pub sessions: Sessions,
-    pub login: Login,
+    /// [login]: sign-in throttling, read straight into the API's own type.
+    pub login: gongkai_api::auth::SignInLimits,
     pub passwords: Passwords,
     pub mail: gongkai_mailer::MailSettings,
 }
@@ -37,35 +38,6 @@ pub struct Server {
 pub struct Sessions {
     pub idle_minutes: i64,
     pub absolute_hours: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Login {
-    pub failures_before_delay: i32,
-    pub first_delay_seconds: i64,
-    pub max_delay_seconds: i64,
-    pub account_failures_before_delay: i32,
-    pub account_max_delay_seconds: i64,
-    pub max_failures_per_address: i32,
-    pub window_minutes: i64,
-    pub registrations_per_address_per_hour: i32,
-}
-
-impl Login {
-    /// The API's form of these settings.
-    pub fn limits(&self) -> gongkai_api::auth::SignInLimits {
-        gongkai_api::auth::SignInLimits {
-            failures_before_delay: self.failures_before_delay,
-            first_delay_seconds: self.first_delay_seconds,
-            max_delay_seconds: self.max_delay_seconds,
-            account_failures_before_delay: self.account_failures_before_delay,
-            account_max_delay_seconds: self.account_max_delay_seconds,
-            max_failures_per_address: self.max_failures_per_address,
-            window_minutes: self.window_minutes,
-            registrations_per_address_per_hour: self.registrations_per_address_per_hour,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -184,7 +156,7 @@ mod tests {
         assert_eq!(c.database.pool_size, 8);
         assert_eq!(c.attachments.max_bytes, 20 * 1024 * 1024);
         // The file's sign-in settings are the API's defaults.
-        assert_eq!(c.login.limits(), gongkai_api::auth::SignInLimits::default());
+        assert_eq!(c.login, gongkai_api::auth::SignInLimits::default());
         assert_eq!(c.passwords.issued_valid_hours, 72);
         assert!(
             c.attachments

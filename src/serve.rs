@@ -123,7 +123,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         session_idle_minutes: config.sessions.idle_minutes,
         session_absolute_hours: config.sessions.absolute_hours,
         secure_cookies: config.server.secure_cookies,
-        sign_in: config.login.limits(),
+        sign_in: config.login.clone(),
         issued_password_valid_hours: config.passwords.issued_valid_hours,
         trust_forwarded_for: config.server.trust_forwarded_for,
         mail_base_url: config.mail.base_url.clone(),
@@ -167,7 +167,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     if minutes > 0 {
         let housekeeping = Housekeeping {
             session_absolute_hours: config.sessions.absolute_hours,
-            counter_window: config.login.limits().longest_window(),
+            counter_window: config.login.longest_window(),
         };
         spawn_recompute(pool, state, minutes, housekeeping);
     }

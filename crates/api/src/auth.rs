@@ -119,11 +119,13 @@ pub async fn verify_password_blocking(
 
 /// Sign-in throttling (issue 15, finding 3). Every attempt is counted before its password is
 /// checked, under three keys: its address (a limit per window), its account from that address
-/// (a progressive delay at full strength) and its account from anywhere (a mild delay, so that
-/// an attacker cannot lock the owner out: the owner signs in from another address at once, or
-/// from the same one after the short delay). A success clears its account's counters and
+/// (a progressive delay at full strength) and its account from anywhere (a mild delay, applied
+/// only to addresses that have already failed on the account, so that an attacker cannot lock
+/// the owner out: the owner signs in from another address at once, or from the same one after
+/// the short delay). A success clears its account's counters and
 /// takes back its own attempt from the address, never the address's failures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignInLimits {
     /// Failures of one account from one address before each further attempt must wait.
     pub failures_before_delay: i32,
