@@ -71,10 +71,7 @@ static HASHING_PEAK: AtomicUsize = AtomicUsize::new(0);
 /// allocating 19 MiB each (issue 15, finding 4).
 fn hashing_permits() -> Arc<Semaphore> {
     static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
-    Arc::clone(PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        Arc::new(Semaphore::new(cores))
-    }))
+    Arc::clone(PERMITS.get_or_init(|| Arc::new(Semaphore::new(hashing_capacity()))))
 }
 
 /// How many password hashes may run at once.

@@ -373,19 +373,7 @@ pub fn count_with_role(conn: &mut DbConnection, role: Role) -> StoreResult<i64> 
 /// Replaces a user's password hash (argon2id PHC string made by the caller) with one the user
 /// chose: the must-change flag and the expiry of an issued password are cleared.
 pub fn set_password_hash(conn: &mut DbConnection, user_id: &str, hash: &str) -> StoreResult<()> {
-    let n = diesel::update(users::table.find(user_id))
-        .set((
-            users::password_hash.eq(Some(hash)),
-            users::failed_logins.eq(0),
-            users::must_change_password.eq(false),
-            users::password_expires_at.eq(None::<NaiveDateTime>),
-            users::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::NotFound(format!("user {user_id}")));
-    }
-    Ok(())
+    store_password(conn, user_id, hash, None)
 }
 
 /// Sets a password issued by someone else (an admin, the first start, the CLI): the user must
@@ -396,12 +384,23 @@ pub fn set_issued_password(
     hash: &str,
     expires_at: NaiveDateTime,
 ) -> StoreResult<()> {
+    store_password(conn, user_id, hash, Some(to_micros(expires_at)))
+}
+
+/// Stores a password hash: issued (must be changed, expires at `issued_until`) or the user's
+/// own (`None`).
+fn store_password(
+    conn: &mut DbConnection,
+    user_id: &str,
+    hash: &str,
+    issued_until: Option<NaiveDateTime>,
+) -> StoreResult<()> {
     let n = diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(Some(hash)),
             users::failed_logins.eq(0),
-            users::must_change_password.eq(true),
-            users::password_expires_at.eq(Some(to_micros(expires_at))),
+            users::must_change_password.eq(issued_until.is_some()),
+            users::password_expires_at.eq(issued_until),
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;
