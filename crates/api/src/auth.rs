@@ -306,18 +306,103 @@ impl Caller {
     pub fn covers(&self, department: &str) -> bool {
         self.scope().covers_department(department)
     }
+}
 
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.actor.role) {
-            Ok(())
+/// A caller whose role belongs to a role class. Each class is a type: a handler that takes
+/// one as an extractor answers 401 to nobody and 403 to the other roles; a service function
+/// that takes one cannot be called for anyone else. Where the answer to a role outside the
+/// class must be a 404 (a case the caller may not see), the service converts with [`RoleClass::of`]
+/// after the visibility check.
+pub trait RoleClass: Sized {
+    /// The roles of the class.
+    const ROLES: &'static [Role];
+
+    fn wrap(caller: Caller) -> Self;
+
+    fn caller(&self) -> &Caller;
+
+    /// The caller as a member of the class, or 403.
+    fn of(caller: Caller) -> Result<Self, ApiError> {
+        if Self::ROLES.contains(&caller.actor.role) {
+            Ok(Self::wrap(caller))
         } else {
             Err(ApiError::forbidden(format!(
                 "{}不能执行此操作",
-                self.actor.role.label_zh()
+                caller.actor.role.label_zh()
             )))
         }
     }
+
+    /// Whether `role` belongs to the class.
+    fn admits(role: Role) -> bool {
+        Self::ROLES.contains(&role)
+    }
 }
+
+macro_rules! role_class {
+    ($(#[$doc:meta])* $name:ident = [$($role:ident),+]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl RoleClass for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+
+            fn wrap(caller: Caller) -> Self {
+                $name(caller)
+            }
+
+            fn caller(&self) -> &Caller {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = Caller;
+
+            fn deref(&self) -> &Caller {
+                &self.0
+            }
+        }
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move {
+                    match resolve(req, Proof::Api).await? {
+                        Some(caller) => <$name as RoleClass>::of(caller),
+                        None => Err(ApiError::unauthenticated()),
+                    }
+                })
+            }
+        }
+    };
+}
+
+role_class!(
+    /// Staff: clerks, supervisors and admins (department scope applies to all but admins).
+    Staff = [Clerk, Supervisor, Admin]
+);
+role_class!(
+    /// Those who register paper requests and work cases: clerks and supervisors (admins
+    /// manage the system but do not handle requests).
+    Handler = [Clerk, Supervisor]
+);
+role_class!(
+    /// Supervisors and admins: reviews, supervision, figures, the outbox.
+    Supervisor = [Supervisor, Admin]
+);
+role_class!(
+    /// Admins only.
+    Admin = [Admin]
+);
+role_class!(
+    /// Applicants with an account.
+    Applicant = [Applicant]
+);
 
 /// The caller if logged in. A bearer token that is not (or no longer) valid is a 401; a stale
 /// cookie counts as not logged in. A cookie-authenticated write must carry the CSRF token.

@@ -1,6 +1,7 @@
 //! gongkai-api: the REST API under /api/v1 (actix-web), its authentication and its OpenAPI
-//! document, and the web pages (`pages`) served by the same app. Handlers are thin: they parse, authorize and call the store; every change to a
-//! case goes through `gongkai_store::execute`.
+//! document, and the web pages (`pages`) served by the same app, both over one service layer
+//! (`service`). Handlers and pages are thin: they parse, authorize (role extractors) and call
+//! the service; every change to a case goes through `gongkai_store::execute`.
 
 pub mod auth;
 pub mod body;
@@ -10,6 +11,7 @@ pub mod headers;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
+pub mod service;
 pub mod state;
 pub mod views;
 

@@ -1,21 +1,14 @@
 //! The actions a case page offers: only those the workflow would accept now from this user,
 //! each with the form its command needs.
 //!
-//! Whether an action is possible is asked of the workflow itself: each command is decided
-//! against the case with plausible values, and it is offered unless the refusal is about the
-//! case's state or the user (wrong status, role, scope, pending steps), not about the values a
-//! user will type.
+//! Whether an action is possible is the service's rule ([`crate::service::possible`]).
 
-use chrono::Duration;
-use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Remedy, RemedyKind,
-    RemedyResult, Reply,
-};
-use gongkai_workflow::{Case, Command, Outcome, RejectionCode, decide};
+use gongkai_workflow::model::RemedyResult;
+use gongkai_workflow::{Case, Outcome};
 
 use crate::auth::Caller;
 use crate::routes::cases::Action;
-use crate::routes::context;
+use crate::service::possible::possible;
 use crate::state::Law;
 
 /// One field of an action's form.
@@ -299,116 +292,6 @@ fn remedy_results() -> Vec<(String, String)> {
     .collect()
 }
 
-/// A command of `action` with plausible values, to ask the workflow whether it is possible.
-fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Command> {
-    let text = || "probe".to_owned();
-    let reply = || Reply {
-        outcome: Outcome::Disclosed,
-        text: text(),
-        competent_agency: None,
-    };
-    Some(match action {
-        Action::Register => Command::Register {
-            tracking_number: text(),
-            department: None,
-            receipt_date: None,
-        },
-        Action::Assign => Command::Assign {
-            department: None,
-            assignee: None,
-        },
-        Action::StartProcessing => Command::StartProcessing,
-        Action::RequestCorrection => Command::RequestCorrection {
-            items: vec![text()],
-            period_days: None,
-        },
-        Action::ReceiveCorrection => Command::ReceiveCorrection {
-            content: text(),
-            received_on: None,
-            late_reason: Some(text()),
-        },
-        Action::Abandon => Command::Abandon,
-        Action::StartConsultation => Command::StartConsultation {
-            kind: ConsultationKind::ThirdParty,
-            party: text(),
-            letter_date: None,
-        },
-        Action::EndConsultation => Command::EndConsultation {
-            consultation: case.open_consultations().next()?.id,
-            opinion: Opinion::Consent,
-            ended_on: None,
-        },
-        Action::RequestExtension => Command::RequestExtension {
-            reason: text(),
-            days: None,
-        },
-        Action::ApproveExtension => Command::ApproveExtension,
-        Action::DenyExtension => Command::DenyExtension { reason: text() },
-        Action::IssueFeeNotice => Command::IssueFeeNotice {
-            fee: FeeMethod::PerPage { pages: 10_000 },
-        },
-        Action::RecordPayment => Command::RecordPayment { paid_on: None },
-        Action::CloseUnpaid => Command::CloseUnpaid,
-        Action::SetReasonableDate => Command::SetReasonableDate {
-            date: today + Duration::days(60),
-            reason: text(),
-        },
-        Action::ReplyOnTheSpot => Command::ReplyOnTheSpot { reply: reply() },
-        Action::DraftReply => Command::DraftReply { reply: reply() },
-        Action::SubmitForReview => Command::SubmitForReview,
-        Action::ApproveReply => Command::ApproveReply,
-        Action::ReturnReply => Command::ReturnReply { reason: text() },
-        Action::RecordDelivery => Command::RecordDelivery {
-            method: Delivery::Post,
-            delivered_on: None,
-        },
-        Action::Archive => Command::Archive,
-        Action::Withdraw => Command::Withdraw {
-            reason: None,
-            withdrawn_on: None,
-        },
-        Action::Reopen => Command::Reopen {
-            order: Order {
-                kind: OrderKind::Reconsideration,
-                body: text(),
-                reference: text(),
-                received_on: today,
-            },
-        },
-        Action::RecordOverdue => Command::RecordOverdue,
-        Action::RecordRemedy => Command::RecordRemedy {
-            remedy: Remedy {
-                kind: RemedyKind::Reconsideration,
-                body: text(),
-                reference: None,
-                filed_on: today,
-                after_reconsideration: false,
-                result: None,
-                decided_on: None,
-            },
-        },
-        Action::DecideRemedy => Command::DecideRemedy {
-            remedy: case.remedies.iter().find(|r| r.remedy.result.is_none())?.id,
-            result: RemedyResult::Upheld,
-            decided_on: today,
-        },
-    })
-}
-
-/// Refusals that depend on what the user will type, not on the case: the form is offered.
-fn about_values(code: RejectionCode) -> bool {
-    use RejectionCode as R;
-    matches!(
-        code,
-        R::InvalidInput
-            | R::DateInFuture
-            | R::DateTooEarly
-            | R::ReceiptDateRequired
-            | R::ExtensionTooLong
-            | R::NoFeeDue
-    )
-}
-
 fn grave(action: Action) -> bool {
     matches!(
         action,
@@ -418,22 +301,13 @@ fn grave(action: Action) -> bool {
 
 /// The actions `caller` can take on `case` now, with their forms.
 pub fn available(case: &Case, caller: &Caller, law: &Law, choices: &Choices) -> Vec<ActionForm> {
-    let ctx = context(law, caller.actor.clone());
-    let today = ctx.today();
-    Action::ALL
-        .iter()
-        .filter(|a| **a != Action::RecordOverdue)
-        .filter(|a| {
-            probe(**a, case, today).is_some_and(|cmd| match decide(case, cmd, &ctx) {
-                Ok(_) => true,
-                Err(r) => about_values(r.code),
-            })
-        })
+    possible(case, &caller.actor, law)
+        .into_iter()
         .map(|a| ActionForm {
             name: a.as_str(),
             label: a.label_zh(),
-            fields: fields(*a, case, choices),
-            grave: grave(*a),
+            fields: fields(a, case, choices),
+            grave: grave(a),
         })
         .collect()
 }

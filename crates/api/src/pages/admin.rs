@@ -3,30 +3,17 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use gongkai_mailer::NoticeContext;
-use gongkai_mailer::templates::{self, Template as NoticeTemplate, Templates};
-use gongkai_store::accounts;
-use gongkai_workflow::{Channel, NoticeKind};
+use gongkai_workflow::Channel;
 
 use super::public::Choice;
-use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
+use super::{AdminPage, Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
 use crate::body::parse_value;
 use crate::error::ApiError;
 use crate::routes::account::UserView;
-use crate::routes::admin::{
-    NewDepartment, NewUser, UserChange, add_department, add_user, admin, all_users, alter_user,
-    install_calendar_year, preview_calendar_year, save_guide as store_guide,
-};
-use crate::routes::mail::{known, refused};
-use crate::routes::public::{Guide, GuideChannel, load_guide};
-use crate::state::{AppState, db};
-
-fn admin_of(visitor: &Visitor, back: &str) -> Result<crate::auth::Caller, WebError> {
-    let c = visitor.staff(back)?.clone();
-    // Clerks and supervisors learn nothing about admin pages.
-    admin(&c).map_err(|_| WebError(ApiError::not_found()))?;
-    Ok(c)
-}
+use crate::routes::admin::{NewDepartment, NewUser, UserChange};
+use crate::routes::public::{Guide, GuideChannel};
+use crate::service::{admin, filing, templates};
+use crate::state::AppState;
 
 pub struct AgencyBlock {
     pub code: String,
@@ -55,30 +42,25 @@ impl HomePage {
 
 async fn home_page(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    page: &AdminPage,
     user_form: FormState,
     department_form: FormState,
     password: Option<(String, String)>,
     flash: Option<String>,
     status: StatusCode,
 ) -> WebResult {
-    let users = all_users(state).await?;
-    let agencies = db(state, |conn, _| {
-        let mut out = Vec::new();
-        for a in accounts::agencies(conn)? {
-            let departments = accounts::departments_of(conn, &a.code)?
-                .into_iter()
-                .map(|d| (d.code, d.name, d.is_intake))
-                .collect();
-            out.push(AgencyBlock {
-                code: a.code,
-                name: a.name,
-                departments,
-            });
-        }
-        Ok(out)
-    })
-    .await?;
+    let visitor = &page.visitor;
+    let users = admin::users(state, &page.caller).await?;
+    let agencies: Vec<AgencyBlock> = admin::directory(state, &page.caller)
+        .await?
+        .agencies
+        .into_iter()
+        .map(|a| AgencyBlock {
+            code: a.code,
+            name: a.name,
+            departments: a.departments,
+        })
+        .collect();
     let departments = agencies
         .iter()
         .flat_map(|a| {
@@ -104,11 +86,10 @@ async fn home_page(
     )
 }
 
-pub async fn home(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    admin_of(&visitor, "/admin")?;
+pub async fn home(state: web::Data<AppState>, page: AdminPage) -> WebResult {
     home_page(
         &state,
-        &visitor,
+        &page,
         FormState::with(&[("role", "clerk")]),
         FormState::default(),
         None,
@@ -118,12 +99,8 @@ pub async fn home(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
     .await
 }
 
-pub async fn create_user(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    body: FormBody,
-) -> WebResult {
-    admin_of(&visitor, "/admin")?;
+pub async fn create_user(state: web::Data<AppState>, page: AdminPage, body: FormBody) -> WebResult {
+    let visitor = &page.visitor;
     let form = body.0;
     visitor.check(&form)?;
     // Departments arrive as one select (several values under the same name).
@@ -138,11 +115,11 @@ pub async fn create_user(
         m.insert("departments".to_owned(), departments.into());
     }
     match json.and_then(parse_value::<NewUser>) {
-        Ok(u) => match add_user(&state, u).await {
+        Ok(u) => match admin::add_user(&state, &page.caller, u).await {
             Ok(made) => {
                 home_page(
                     &state,
-                    &visitor,
+                    &page,
                     FormState::with(&[("role", "clerk")]),
                     FormState::default(),
                     Some((made.user.username, made.one_time_password)),
@@ -151,15 +128,15 @@ pub async fn create_user(
                 )
                 .await
             }
-            Err(e) => user_failed(&state, &visitor, form, e).await,
+            Err(e) => user_failed(&state, &page, form, e).await,
         },
-        Err(e) => user_failed(&state, &visitor, form, e).await,
+        Err(e) => user_failed(&state, &page, form, e).await,
     }
 }
 
 async fn user_failed(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    page: &AdminPage,
     mut form: FormState,
     e: ApiError,
 ) -> WebResult {
@@ -172,7 +149,7 @@ async fn user_failed(
     }
     home_page(
         state,
-        visitor,
+        page,
         form,
         FormState::default(),
         None,
@@ -184,11 +161,11 @@ async fn user_failed(
 
 pub async fn change_user(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     path: web::Path<String>,
     body: FormBody,
 ) -> WebResult {
-    let c = admin_of(&visitor, "/admin")?;
+    let visitor = &page.visitor;
     let form = body.0;
     visitor.check(&form)?;
     let change = match form.raw("change") {
@@ -218,7 +195,7 @@ pub async fn change_user(
         },
         _ => return Err(WebError(ApiError::bad_request("未知的操作"))),
     };
-    match alter_user(&state, &c, path.into_inner(), change).await {
+    match admin::alter_user(&state, &page.caller, path.into_inner(), change).await {
         Ok(done) => {
             let flash = match form.raw("change") {
                 "disable" => "账号已停用，其登录会话已结束",
@@ -227,7 +204,7 @@ pub async fn change_user(
             };
             home_page(
                 &state,
-                &visitor,
+                &page,
                 FormState::with(&[("role", "clerk")]),
                 FormState::default(),
                 done.one_time_password
@@ -241,16 +218,7 @@ pub async fn change_user(
             let status = e.status;
             let mut f = FormState::with(&[("role", "clerk")]);
             f.general.push(e.detail.clone());
-            home_page(
-                &state,
-                &visitor,
-                f,
-                FormState::default(),
-                None,
-                None,
-                status,
-            )
-            .await
+            home_page(&state, &page, f, FormState::default(), None, None, status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -258,15 +226,17 @@ pub async fn change_user(
 
 pub async fn create_department(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     body: FormBody,
 ) -> WebResult {
-    admin_of(&visitor, "/admin")?;
+    let visitor = &page.visitor;
     let mut form = body.0;
     visitor.check(&form)?;
     let agency = form.v("agency").to_owned();
     let result = match form.parse::<NewDepartment>(&["agency"]) {
-        Ok(d) => add_department(&state, agency, d).await.map(|_| ()),
+        Ok(d) => admin::add_department(&state, &page.caller, agency, d)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -281,7 +251,7 @@ pub async fn create_department(
             }
             home_page(
                 &state,
-                &visitor,
+                &page,
                 FormState::with(&[("role", "clerk")]),
                 form,
                 None,
@@ -356,10 +326,10 @@ fn guide_page(
     )
 }
 
-pub async fn guide_form(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    admin_of(&visitor, "/admin/guide")?;
-    let g = load_guide(&state).await?;
-    guide_page(&visitor, guide_form_of(&g), StatusCode::OK, None)
+pub async fn guide_form(state: web::Data<AppState>, page: AdminPage) -> WebResult {
+    let visitor = &page.visitor;
+    let g = filing::guide(&state).await?;
+    guide_page(visitor, guide_form_of(&g), StatusCode::OK, None)
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -370,8 +340,8 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn save_guide(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
-    let c = admin_of(&visitor, "/admin/guide")?;
+pub async fn save_guide(state: web::Data<AppState>, page: AdminPage, body: FormBody) -> WebResult {
+    let visitor = &page.visitor;
     let mut form = body.0;
     visitor.check(&form)?;
     let mut channels = Vec::new();
@@ -410,17 +380,17 @@ pub async fn save_guide(state: web::Data<AppState>, visitor: Visitor, body: Form
         .map_err(ApiError::internal)
         .and_then(parse_value::<Guide>);
     let result = match checked {
-        Ok(g) if !form.has_errors() => store_guide(&state, &c, g).await.map(|_| ()),
+        Ok(g) if !form.has_errors() => admin::save_guide(&state, &page.caller, g).await.map(|_| ()),
         Ok(_) => Err(ApiError::invalid(Vec::new())),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => guide_page(&visitor, form, StatusCode::OK, Some("办事指南已保存")),
+        Ok(()) => guide_page(visitor, form, StatusCode::OK, Some("办事指南已保存")),
         Err(e) if e.status.is_client_error() => {
             if !e.errors.is_empty() {
                 form.absorb(&e, "");
             }
-            guide_page(&visitor, form, e.status, None)
+            guide_page(visitor, form, e.status, None)
         }
         Err(e) => Err(e.into()),
     }
@@ -442,18 +412,15 @@ struct TemplatesPage {
     items: Vec<TemplateLine>,
 }
 
-pub async fn templates(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    admin_of(&visitor, "/admin/templates")?;
-    let set = db(&state, |conn, _| Ok(Templates::load(conn)?)).await?;
-    let items = templates::keys()
+pub async fn templates(state: web::Data<AppState>, page: AdminPage) -> WebResult {
+    let visitor = &page.visitor;
+    let items = templates::list(&state, &page.caller)
+        .await?
         .into_iter()
-        .filter_map(|key| {
-            let t = set.get(&key)?;
-            Some(TemplateLine {
-                overridden: set.is_overridden(&key),
-                subject: t.subject.clone(),
-                key,
-            })
+        .map(|t| TemplateLine {
+            key: t.key,
+            subject: t.subject,
+            overridden: t.overridden,
         })
         .collect();
     visitor.render(
@@ -477,20 +444,16 @@ struct TemplatePage {
 
 async fn template_page(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    page: &AdminPage,
     key: String,
     form: Option<FormState>,
     preview: Option<(String, String)>,
     flash: Option<&str>,
     status: StatusCode,
 ) -> WebResult {
-    let k = key.clone();
-    let (current, overridden) = db(state, move |conn, _| {
-        let set = Templates::load(conn)?;
-        let t = set.get(&k).cloned().ok_or_else(ApiError::not_found)?;
-        Ok((t, set.is_overridden(&k)))
-    })
-    .await?;
+    let visitor = &page.visitor;
+    let current = templates::get(state, &page.caller, key.clone()).await?;
+    let overridden = current.overridden;
     let form = form.unwrap_or_else(|| {
         FormState::with(&[("subject", &current.subject), ("body", &current.body)])
     });
@@ -510,41 +473,30 @@ async fn template_page(
 
 pub async fn template_form(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     path: web::Path<String>,
 ) -> WebResult {
-    admin_of(&visitor, "/admin/templates")?;
     let key = path.into_inner();
-    known(&key)?;
-    template_page(&state, &visitor, key, None, None, None, StatusCode::OK).await
+    template_page(&state, &page, key, None, None, None, StatusCode::OK).await
 }
 
 pub async fn save_template(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     path: web::Path<String>,
     body: FormBody,
 ) -> WebResult {
-    let c = admin_of(&visitor, "/admin/templates")?;
+    let visitor = &page.visitor;
     let key = path.into_inner();
-    known(&key)?;
     let mut form = body.0;
     visitor.check(&form)?;
-    let template = NoticeTemplate {
-        subject: form.v("subject").to_owned(),
-        body: form.v("body").replace("\r\n", "\n"),
-    };
+    let template = templates::text(form.v("subject"), form.v("body"));
     if form.raw("preview") == "1" {
-        let kind = NoticeKind::from_key(&key).unwrap_or(NoticeKind::Acknowledgment);
-        let rendered = templates::validate(&key, &template).and_then(|()| {
-            Templates::with_overrides([(key.clone(), template.clone())].into())
-                .render(kind, &NoticeContext::sample(kind))
-        });
-        return match rendered {
+        return match templates::preview(&page.caller, key.clone(), template) {
             Ok(r) => {
                 template_page(
                     &state,
-                    &visitor,
+                    &page,
                     key,
                     Some(form),
                     Some((r.subject, r.body)),
@@ -554,10 +506,10 @@ pub async fn save_template(
                 .await
             }
             Err(e) => {
-                form.absorb(&refused(e), "");
+                form.absorb(&e, "");
                 template_page(
                     &state,
-                    &visitor,
+                    &page,
                     key,
                     Some(form),
                     None,
@@ -568,17 +520,12 @@ pub async fn save_template(
             }
         };
     }
-    let k = key.clone();
-    let by = c.user.id.clone();
-    let saved = db(&state, move |conn, _| {
-        templates::save_override(conn, &k, &template, &by)?.map_err(refused)
-    })
-    .await;
+    let saved = templates::save(&state, &page.caller, key.clone(), template).await;
     match saved {
-        Ok(()) => {
+        Ok(_) => {
             template_page(
                 &state,
-                &visitor,
+                &page,
                 key,
                 None,
                 None,
@@ -591,7 +538,7 @@ pub async fn save_template(
             form.absorb(&e, "");
             template_page(
                 &state,
-                &visitor,
+                &page,
                 key,
                 Some(form),
                 None,
@@ -606,22 +553,17 @@ pub async fn save_template(
 
 pub async fn reset_template(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     path: web::Path<String>,
     body: FormBody,
 ) -> WebResult {
-    admin_of(&visitor, "/admin/templates")?;
+    let visitor = &page.visitor;
     let key = path.into_inner();
-    known(&key)?;
     visitor.check(&body.0)?;
-    let k = key.clone();
-    db(&state, move |conn, _| {
-        Ok(templates::reset_override(conn, &k)?)
-    })
-    .await?;
+    templates::reset(&state, &page.caller, key.clone()).await?;
     template_page(
         &state,
-        &visitor,
+        &page,
         key,
         None,
         None,
@@ -708,11 +650,11 @@ fn calendar_page(
     )
 }
 
-pub async fn calendar(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    admin_of(&visitor, "/admin/calendar")?;
+pub async fn calendar(state: web::Data<AppState>, page: AdminPage) -> WebResult {
+    let visitor = &page.visitor;
     calendar_page(
         &state,
-        &visitor,
+        visitor,
         FormState::default(),
         None,
         None,
@@ -722,17 +664,17 @@ pub async fn calendar(state: web::Data<AppState>, visitor: Visitor) -> WebResult
 
 pub async fn calendar_upload(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: AdminPage,
     body: FormBody,
 ) -> WebResult {
-    let c = admin_of(&visitor, "/admin/calendar")?;
+    let visitor = &page.visitor;
     let mut form = body.0;
     visitor.check(&form)?;
     let Ok(year) = form.v("year").trim().parse::<i32>() else {
         form.add_error("year", "请填写年份（如 2027）");
         return calendar_page(
             &state,
-            &visitor,
+            visitor,
             form,
             None,
             None,
@@ -741,10 +683,10 @@ pub async fn calendar_upload(
     };
     let text = form.v("toml").replace("\r\n", "\n");
     if form.raw("confirm") == "1" {
-        return match install_calendar_year(&state, &c, year, text).await {
+        return match admin::install_calendar_year(&state, &page.caller, year, text).await {
             Ok(done) => calendar_page(
                 &state,
-                &visitor,
+                visitor,
                 FormState::default(),
                 None,
                 Some(format!(
@@ -756,12 +698,12 @@ pub async fn calendar_upload(
             Err(e) if e.status.is_client_error() => {
                 let status = e.status;
                 form.absorb(&e, "");
-                calendar_page(&state, &visitor, form, None, None, status)
+                calendar_page(&state, visitor, form, None, None, status)
             }
             Err(e) => Err(e.into()),
         };
     }
-    match preview_calendar_year(&state, &c, year, text).await {
+    match admin::preview_calendar_year(&state, &page.caller, year, text).await {
         Ok((open, changes)) => {
             let total = changes.len();
             let lines = changes
@@ -782,7 +724,7 @@ pub async fn calendar_upload(
                 .collect();
             calendar_page(
                 &state,
-                &visitor,
+                visitor,
                 form,
                 Some((open, lines, total)),
                 None,
@@ -792,7 +734,7 @@ pub async fn calendar_upload(
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
             form.absorb(&e, "");
-            calendar_page(&state, &visitor, form, None, None, status)
+            calendar_page(&state, visitor, form, None, None, status)
         }
         Err(e) => Err(e.into()),
     }

@@ -5,18 +5,18 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
-use gongkai_workflow::Role;
 use serde::Deserialize;
 
 use super::public::Choice;
-use super::staff::Directory;
-use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
+use super::{Chrome, FormBody, FormState, SupervisorPage, Visitor, WebError, WebResult, see_other};
+use crate::auth::Supervisor;
 use crate::error::ApiError;
 use crate::routes::insight::{
-    FrequentGroups, FrequentQuery, MarkView, MonthRow, NewMark, StatsQuery, add_mark,
-    frequent_groups, marks_of, monthly_stats,
+    FrequentGroups, FrequentQuery, MarkView, MonthRow, NewMark, StatsQuery,
 };
-use crate::state::{AppState, db};
+use crate::service::directory::Directory;
+use crate::service::{cases, insight};
+use crate::state::AppState;
 
 /// A CSV field, quoted when it must be. Text that a spreadsheet would take for a formula
 /// (starting with = + - @) gets a leading apostrophe: request texts come from the public.
@@ -46,27 +46,17 @@ pub fn csv_response(visitor: &Visitor, filename: &str, body: String) -> WebResul
         .body(format!("\u{FEFF}{body}")))
 }
 
-fn supervisor(visitor: &Visitor, back: &str) -> Result<crate::auth::Caller, WebError> {
-    let c = visitor.staff(back)?.clone();
-    if !matches!(c.role(), Role::Supervisor | Role::Admin) {
-        return Err(WebError(ApiError::not_found()));
-    }
-    Ok(c)
-}
-
 /// The departments the caller may pick, with names.
 async fn department_choices(
     state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
+    c: &Supervisor,
 ) -> Result<(Vec<Choice>, Directory), WebError> {
-    let dir = db(state, |conn, _| Directory::load(conn)).await?;
+    let dir = cases::directory(state).await?;
     let mut out: Vec<Choice> = dir
-        .departments
-        .iter()
-        .filter(|(code, _)| c.role() == Role::Admin || c.covers(code))
-        .map(|(code, name)| Choice {
-            value: code.clone(),
-            label: name.clone(),
+        .departments_of(c)
+        .map(|(_, code, name)| Choice {
+            value: code.to_owned(),
+            label: name.to_owned(),
         })
         .collect();
     out.sort_by(|a, b| a.value.cmp(&b.value));
@@ -170,10 +160,9 @@ pub fn month_chart(rows: &[MonthRow]) -> String {
 
 async fn stats_of(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    c: &Supervisor,
     p: StatsParams,
 ) -> Result<(i32, Vec<DepartmentStats>, FormState, Vec<Choice>), WebError> {
-    let c = supervisor(visitor, "/staff/stats")?;
     let year = match blank(&p.year) {
         None => gongkai_workflow::clock::legal_date(Utc::now()).year(),
         Some(y) => y
@@ -181,16 +170,16 @@ async fn stats_of(
             .map_err(|_| WebError(ApiError::bad_request("年份须为整数，如 2025")))?,
     };
     let department = blank(&p.department);
-    let figures = monthly_stats(
+    let figures = insight::monthly(
         state,
-        &c,
+        c,
         StatsQuery {
             year: Some(year),
             department: department.clone(),
         },
     )
     .await?;
-    let (choices, dir) = department_choices(state, &c).await?;
+    let (choices, dir) = department_choices(state, c).await?;
     let mut by_department: Vec<DepartmentStats> = Vec::new();
     let mut codes: Vec<String> = figures.rows.iter().map(|r| r.department.clone()).collect();
     codes.dedup();
@@ -231,7 +220,7 @@ async fn stats_of(
 
 pub async fn stats_page(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     params: web::Query<StatsParams>,
 ) -> WebResult {
     let p = params.into_inner();
@@ -240,7 +229,8 @@ pub async fn stats_page(
         super::form::percent_encode(p.year.as_deref().unwrap_or("")),
         super::form::percent_encode(p.department.as_deref().unwrap_or(""))
     );
-    let (year, stats, form, departments) = stats_of(&state, &visitor, p).await?;
+    let SupervisorPage { visitor, caller } = page;
+    let (year, stats, form, departments) = stats_of(&state, &caller, p).await?;
     visitor.render(
         StatusCode::OK,
         &StatsPage {
@@ -255,10 +245,11 @@ pub async fn stats_page(
 
 pub async fn stats_csv(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     params: web::Query<StatsParams>,
 ) -> WebResult {
-    let (year, stats, _, _) = stats_of(&state, &visitor, params.into_inner()).await?;
+    let SupervisorPage { visitor, caller } = page;
+    let (year, stats, _, _) = stats_of(&state, &caller, params.into_inner()).await?;
     let mut out = format!(
         "部门,月份,收到,办结,答复,按期答复,逾期答复,平均答复工作日,答复工作日第90百分位,{}\n",
         OUTCOME_LABELS.join(",")
@@ -374,15 +365,15 @@ fn frequent_link(found: &FrequentGroups, department: &str) -> String {
 
 async fn frequent_render(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    page: &SupervisorPage,
     p: FrequentParams,
     failed: Option<(usize, String)>,
     status: StatusCode,
 ) -> WebResult {
-    let c = supervisor(visitor, "/staff/frequent")?;
-    let found = frequent_groups(state, &c, frequent_query(&p)?).await?;
-    let marks = marks_of(state, &c).await?;
-    let (departments, _) = department_choices(state, &c).await?;
+    let (visitor, c) = (&page.visitor, &page.caller);
+    let found = insight::frequent(state, c, frequent_query(&p)?).await?;
+    let marks = insight::marks(state, c).await?;
+    let (departments, _) = department_choices(state, c).await?;
     let department = blank(&p.department).unwrap_or_default();
     let form = FormState::with(&[
         ("from", &found.from.to_string()),
@@ -407,17 +398,16 @@ async fn frequent_render(
 
 pub async fn frequent_page(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     params: web::Query<FrequentParams>,
 ) -> WebResult {
-    frequent_render(&state, &visitor, params.into_inner(), None, StatusCode::OK).await
+    frequent_render(&state, &page, params.into_inner(), None, StatusCode::OK).await
 }
 
 /// Marks a group (the form carries the period, the group's cases and the note).
-pub async fn mark(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
-    let c = supervisor(&visitor, "/staff/frequent")?;
+pub async fn mark(state: web::Data<AppState>, page: SupervisorPage, body: FormBody) -> WebResult {
     let form = body.0;
-    visitor.check(&form)?;
+    page.visitor.check(&form)?;
     let params = FrequentParams {
         from: Some(form.v("from").to_owned()),
         to: Some(form.v("to").to_owned()),
@@ -451,14 +441,14 @@ pub async fn mark(state: web::Data<AppState>, visitor: Visitor, body: FormBody) 
         };
         return frequent_render(
             &state,
-            &visitor,
+            &page,
             params,
             Some((group, message)),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     }
-    add_mark(&state, &c, m).await?;
+    insight::add_mark(&state, &page.caller, m).await?;
     Ok(see_other(&format!(
         "/staff/frequent?from={from}&to={to}&min={}&department={}",
         super::form::percent_encode(form.v("min")),
@@ -468,12 +458,12 @@ pub async fn mark(state: web::Data<AppState>, visitor: Visitor, body: FormBody) 
 
 pub async fn frequent_csv(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     params: web::Query<FrequentParams>,
 ) -> WebResult {
-    let c = supervisor(&visitor, "/staff/frequent")?;
-    let found = frequent_groups(&state, &c, frequent_query(&params.into_inner())?).await?;
-    let marks = marks_of(&state, &c).await?;
+    let SupervisorPage { visitor, caller: c } = page;
+    let found = insight::frequent(&state, &c, frequent_query(&params.into_inner())?).await?;
+    let marks = insight::marks(&state, &c).await?;
     let mut out = "组,件数,申请人数,申请编号,收到日期,状态,申请内容,建议主动公开\n".to_owned();
     for (i, g) in found.groups.iter().enumerate() {
         let marked: Vec<String> = g.marks.iter().map(|m| m.note.clone()).collect();

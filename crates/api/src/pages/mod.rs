@@ -1,6 +1,8 @@
 //! The web pages: server-rendered HTML (askama), Chinese first, usable without JavaScript.
 //!
-//! Pages call the same functions as the JSON API (`routes::*`), so a rule holds in both. Forms
+//! Pages call the same service layer as the JSON API ([`crate::service`]), so a rule holds in
+//! both; who may open a page is its extractor ([`SignedIn`], [`StaffPage`], [`SupervisorPage`],
+//! [`AdminPage`]). Forms
 //! post `application/x-www-form-urlencoded`; [`form::to_json`] turns the fields into the JSON
 //! the API types take (dotted names nest: `applicant.name`), and the API's validation errors
 //! come back next to the field they name. Every form carries a CSRF token: the session's for
@@ -24,7 +26,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder, Res
 use askama::Template;
 use gongkai_workflow::Role;
 
-use crate::auth::{Caller, WebCaller, constant_time_eq, new_token};
+use crate::auth::{Caller, RoleClass, WebCaller, constant_time_eq, new_token};
 use crate::error::{ApiError, ErrorCode};
 
 pub use form::FormState;
@@ -136,20 +138,20 @@ impl Badge {
         self.role.label_zh()
     }
     pub fn is_applicant(&self) -> bool {
-        self.role == Role::Applicant
+        crate::auth::Applicant::admits(self.role)
     }
     pub fn is_staff(&self) -> bool {
-        matches!(self.role, Role::Clerk | Role::Supervisor | Role::Admin)
+        crate::auth::Staff::admits(self.role)
     }
     /// Clerks and supervisors register paper requests (admins do not).
     pub fn can_register(&self) -> bool {
-        matches!(self.role, Role::Clerk | Role::Supervisor)
+        crate::auth::Handler::admits(self.role)
     }
     pub fn is_supervisor(&self) -> bool {
-        matches!(self.role, Role::Supervisor | Role::Admin)
+        crate::auth::Supervisor::admits(self.role)
     }
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        crate::auth::Admin::admits(self.role)
     }
 }
 
@@ -218,23 +220,6 @@ impl Visitor {
         }
     }
 
-    /// The signed-in caller, or a redirect to the login page.
-    pub fn signed_in(&self, back_to: &str) -> Result<&Caller, WebError> {
-        self.caller
-            .as_ref()
-            .ok_or_else(|| WebError::login(back_to.to_owned()))
-    }
-
-    /// Staff (clerk, supervisor, admin) only; others get a 404 page, as in the API.
-    pub fn staff(&self, back_to: &str) -> Result<&Caller, WebError> {
-        let c = self.signed_in(back_to)?;
-        if matches!(c.role(), Role::Clerk | Role::Supervisor | Role::Admin) {
-            Ok(c)
-        } else {
-            Err(WebError(ApiError::not_found()))
-        }
-    }
-
     /// Checks the form's CSRF field: a write without the page's token is refused.
     pub fn check(&self, form: &FormState) -> Result<(), WebError> {
         let sent = form.raw("csrf");
@@ -272,6 +257,105 @@ impl Visitor {
             .body(html))
     }
 }
+
+/// The page to come back to after signing in, from the request: a GET page itself (a data
+/// file's page for a .csv or .xlsx download); for a form's POST, the page the form is on (the
+/// longest leading part of the path that is a page).
+fn back_to(req: &HttpRequest) -> String {
+    let path = req.path();
+    let path = path
+        .strip_suffix(".csv")
+        .or_else(|| path.strip_suffix(".xlsx"))
+        .unwrap_or(path);
+    if req.method() == actix_web::http::Method::GET {
+        return path.to_owned();
+    }
+    let is_page = |candidate: &str| {
+        ROUTES.iter().any(|(method, pattern)| {
+            *method == "GET" && {
+                let a: Vec<&str> = pattern.split('/').collect();
+                let b: Vec<&str> = candidate.split('/').collect();
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(&b)
+                        .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+            }
+        })
+    };
+    let mut candidate = path.trim_end_matches('/');
+    while !candidate.is_empty() {
+        if is_page(candidate) {
+            return candidate.to_owned();
+        }
+        candidate = candidate.rsplit_once('/').map_or("", |(head, _)| head);
+    }
+    "/".to_owned()
+}
+
+/// A page's signed-in visitor: the visitor (form token, page frame) and the caller. Not
+/// signed in: a redirect to the login page, and back here afterwards.
+pub struct SignedIn {
+    pub visitor: Visitor,
+    pub caller: Caller,
+}
+
+impl FromRequest for SignedIn {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = Visitor::from_request(req, payload);
+        let back = back_to(req);
+        Box::pin(async move {
+            let visitor = visitor.await?;
+            match visitor.caller.clone() {
+                Some(caller) => Ok(SignedIn { visitor, caller }),
+                None => Err(WebError::login(back)),
+            }
+        })
+    }
+}
+
+macro_rules! page_role {
+    ($(#[$doc:meta])* $name:ident($class:ident)) => {
+        $(#[$doc])*
+        pub struct $name {
+            pub visitor: Visitor,
+            pub caller: crate::auth::$class,
+        }
+
+        impl FromRequest for $name {
+            type Error = WebError;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let signed = SignedIn::from_request(req, payload);
+                Box::pin(async move {
+                    let SignedIn { visitor, caller } = signed.await?;
+                    // Other roles learn nothing about the page: 404, as for a page that
+                    // does not exist.
+                    match <crate::auth::$class as RoleClass>::of(caller) {
+                        Ok(caller) => Ok($name { visitor, caller }),
+                        Err(_) => Err(WebError(ApiError::not_found())),
+                    }
+                })
+            }
+        }
+    };
+}
+
+page_role!(
+    /// A staff page (clerks, supervisors, admins).
+    StaffPage(Staff)
+);
+page_role!(
+    /// A supervisors' and admins' page.
+    SupervisorPage(Supervisor)
+);
+page_role!(
+    /// An admins' page.
+    AdminPage(Admin)
+);
 
 /// A 303 to `to` (after a successful POST).
 pub fn see_other(to: &str) -> HttpResponse {

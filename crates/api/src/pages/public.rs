@@ -4,19 +4,30 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use gongkai_store::{accounts, queries};
-use gongkai_workflow::{Case, Role};
+use gongkai_workflow::Role;
 use serde::Deserialize;
 
-use super::{Chrome, FormBody, FormState, Visitor, WebError, WebResult, see_other};
+use super::{Chrome, FormBody, FormState, SignedIn, Visitor, WebError, WebResult, see_other};
+use crate::auth::{Applicant, RoleClass, client_address};
 use crate::error::ApiError;
-use crate::routes::account::{self, Login, Registration};
-use crate::routes::cases::{Action, perform};
-use crate::routes::public::{
-    self as api, CodeCorrection, CodeWithdrawal, Filing, FilingReceipt, Guide, LookupKey,
+use crate::routes::account::{
+    Login, PasswordChange, Registration, removed_session_cookie, session_cookie,
 };
-use crate::state::{AppState, db};
-use crate::views::{CaseSummary, PublicCase, public_case};
+use crate::routes::cases::Action;
+use crate::routes::mail::printable_response;
+use crate::routes::public::{
+    CodeAction, CodeCorrection, CodeWithdrawal, FILING_NOTICE, Filing, FilingReceipt, Guide,
+    LookupKey,
+};
+use crate::service::filing::{ApplicantOptions, ApplicantView};
+use crate::service::{account, cases, filing, notices};
+use crate::state::AppState;
+use crate::views::{CaseSummary, PublicCase};
+
+/// The client's address (sign-in throttling, the registration limit).
+fn address(req: &HttpRequest, state: &AppState) -> String {
+    client_address(req, state.settings.trust_forwarded_for)
+}
 
 /// A choice in a select or a radio group.
 pub struct Choice {
@@ -66,7 +77,7 @@ pub fn deliveries() -> Vec<Choice> {
 
 /// Agencies that take requests, as (code, name).
 async fn agency_choices(state: &web::Data<AppState>) -> Result<Vec<Choice>, WebError> {
-    let list = db(state, |conn, _| Ok(accounts::agencies(conn)?)).await?;
+    let list = filing::agencies(state).await?;
     Ok(list
         .into_iter()
         .map(|a| Choice {
@@ -87,7 +98,7 @@ struct GuidePage {
 }
 
 pub async fn guide(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    let guide = api::load_guide(&state).await?;
+    let guide = filing::guide(&state).await?;
     visitor.render(
         StatusCode::OK,
         &GuidePage {
@@ -211,10 +222,7 @@ pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody)
     }
     let parsed = form.parse::<Filing>(&[]);
     let outcome = match parsed {
-        Ok(filing) => match api::filer(visitor.caller.clone()) {
-            Ok(actor) => api::submit_filing(&state, actor, filing).await,
-            Err(e) => Err(e),
-        },
+        Ok(f) => filing::file(&state, visitor.caller.clone(), f).await,
         Err(e) => Err(e),
     };
     match outcome {
@@ -239,14 +247,15 @@ pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visi
     let Some((case_id, query_code)) = super::receipt_of(&req) else {
         return Ok(see_other("/lookup"));
     };
-    let view = api::look_up(
+    let view = filing::look_up(
         &state,
         LookupKey {
             reference: case_id.clone(),
             query_code: query_code.clone(),
         },
     )
-    .await?;
+    .await?
+    .case;
     let page = ReceiptPage {
         chrome: visitor.chrome("申请已提交"),
         receipt: FilingReceipt {
@@ -256,7 +265,7 @@ pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visi
             status: view.status,
             receipt_date: view.receipt_date,
             due: view.due,
-            notice: api::FILING_NOTICE.to_owned(),
+            notice: FILING_NOTICE.to_owned(),
         },
     };
     super::show_receipt_once(&visitor, &page)
@@ -287,6 +296,8 @@ pub async fn lookup_form(visitor: Visitor) -> WebResult {
 struct RequestPage {
     chrome: Chrome,
     view: PublicCase,
+    /// What the applicant may still do (the service asks the workflow).
+    options: ApplicantOptions,
     /// The reference and code, carried by the correction and withdrawal forms (never in a URL).
     key: Option<(String, String)>,
     form: FormState,
@@ -304,15 +315,10 @@ impl RequestPage {
             .to_string()
     }
     fn can_correct(&self) -> bool {
-        !self.view.correction_items.is_empty() && (self.key.is_some() || self.account)
+        self.options.correct
     }
     fn can_withdraw(&self) -> bool {
-        (self.key.is_some() || self.account)
-            && self.view.tracking_number.is_some()
-            && matches!(
-                self.view.status.as_str(),
-                "registered" | "processing" | "under_review"
-            )
+        self.options.withdraw
     }
 }
 
@@ -329,15 +335,16 @@ pub async fn lookup(state: web::Data<AppState>, visitor: Visitor, body: FormBody
     let key = lookup_key(&form);
     let checked = form.parse::<LookupKey>(&[]);
     let found = match checked {
-        Ok(_) => api::look_up(&state, key.clone()).await,
+        Ok(_) => filing::look_up(&state, key.clone()).await,
         Err(e) => Err(e),
     };
     match found {
-        Ok(view) => visitor.render(
+        Ok(seen) => visitor.render(
             StatusCode::OK,
             &RequestPage {
                 chrome: visitor.chrome("申请办理情况"),
-                view,
+                view: seen.case,
+                options: seen.options,
                 key: Some((key.reference, key.query_code)),
                 form: FormState::default(),
                 notices: Vec::new(),
@@ -368,19 +375,20 @@ async fn after_code_action(
     state: web::Data<AppState>,
     visitor: Visitor,
     mut form: FormState,
-    result: Result<PublicCase, ApiError>,
+    result: Result<ApplicantView, ApiError>,
     done: &str,
 ) -> WebResult {
     let key = lookup_key(&form);
     match result {
-        Ok(view) => {
+        Ok(seen) => {
             let mut chrome = visitor.chrome("申请办理情况");
             chrome.flash = Some(done.to_owned());
             visitor.render(
                 StatusCode::OK,
                 &RequestPage {
                     chrome,
-                    view,
+                    view: seen.case,
+                    options: seen.options,
                     key: Some((key.reference, key.query_code)),
                     form: FormState::default(),
                     notices: Vec::new(),
@@ -391,12 +399,13 @@ async fn after_code_action(
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let status = e.status;
             form.absorb(&e, "");
-            let view = api::look_up(&state, key.clone()).await?;
+            let seen = filing::look_up(&state, key.clone()).await?;
             visitor.render(
                 status,
                 &RequestPage {
                     chrome: visitor.chrome("申请办理情况"),
-                    view,
+                    view: seen.case,
+                    options: seen.options,
                     key: Some((key.reference, key.query_code)),
                     form,
                     notices: Vec::new(),
@@ -416,13 +425,13 @@ async fn code_action<T>(
     done: &str,
 ) -> WebResult
 where
-    T: api::CodeAction + serde::de::DeserializeOwned + crate::body::Validate,
+    T: CodeAction + serde::de::DeserializeOwned + crate::body::Validate,
 {
     visitor.check(&form)?;
     let result = match form.parse::<T>(&[]) {
         Ok(b) => {
             let (key, version, command) = b.into_parts();
-            api::act_with_code(state.clone(), key, version, command).await
+            filing::act_with_code(&state, key, version, command).await
         }
         Err(e) => Err(e),
     };
@@ -498,7 +507,7 @@ pub async fn login(
     let next = safe_next(Some(form.v("next")));
     let parsed = form.parse::<Login>(&["next"]);
     let result = match parsed {
-        Ok(login) => account::open_session(&req, &state, login).await,
+        Ok(login) => account::open_session(&state, address(&req, &state), login).await,
         Err(e) => Err(e),
     };
     match result {
@@ -513,7 +522,7 @@ pub async fn login(
                 next
             };
             let mut r = see_other(&to);
-            r.add_cookie(&account::session_cookie(&state.settings, token))
+            r.add_cookie(&session_cookie(&state.settings, token))
                 .map_err(|e| WebError(ApiError::internal(e)))?;
             Ok(r)
         }
@@ -540,7 +549,7 @@ pub async fn logout(state: web::Data<AppState>, visitor: Visitor, body: FormBody
         account::end_session(&state, c.token.clone()).await?;
     }
     let mut r = see_other("/");
-    r.add_cookie(&account::removed_session_cookie())
+    r.add_cookie(&removed_session_cookie())
         .map_err(|e| WebError(ApiError::internal(e)))?;
     Ok(r)
 }
@@ -579,8 +588,8 @@ pub async fn register(
                 username: r.username.clone(),
                 password: r.password.clone(),
             };
-            match account::create_account(&req, &state, r).await {
-                Ok(_) => account::open_session(&req, &state, login).await,
+            match account::create_account(&state, address(&req, &state), r).await {
+                Ok(_) => account::open_session(&state, address(&req, &state), login).await,
                 Err(e) => Err(e),
             }
         }
@@ -589,7 +598,7 @@ pub async fn register(
     match result {
         Ok((_, token)) => {
             let mut r = see_other("/my");
-            r.add_cookie(&account::session_cookie(&state.settings, token))
+            r.add_cookie(&session_cookie(&state.settings, token))
                 .map_err(|e| WebError(ApiError::internal(e)))?;
             Ok(r)
         }
@@ -630,20 +639,18 @@ impl MyPage {
     }
 }
 
-pub async fn my_requests(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
-    let c = visitor.signed_in("/my")?.clone();
-    if c.role() != Role::Applicant {
-        return Ok(see_other(home_of(c.role())));
-    }
-    let rows = db(&state, move |conn, _| {
-        Ok(queries::cases_of_account(conn, &c.user.id)?)
-    })
-    .await?;
+pub async fn my_requests(state: web::Data<AppState>, page: SignedIn) -> WebResult {
+    let SignedIn { visitor, caller } = page;
+    let role = caller.role();
+    let Ok(applicant) = Applicant::of(caller) else {
+        return Ok(see_other(home_of(role)));
+    };
+    let items = filing::my_requests(&state, &applicant).await?;
     visitor.render(
         StatusCode::OK,
         &MyPage {
             chrome: visitor.chrome("我的申请"),
-            items: rows.into_iter().map(CaseSummary::for_applicant).collect(),
+            items,
         },
     )
 }
@@ -656,7 +663,7 @@ pub struct DoneQuery {
 
 pub async fn my_request(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SignedIn,
     path: web::Path<String>,
     query: web::Query<DoneQuery>,
 ) -> WebResult {
@@ -667,7 +674,7 @@ pub async fn my_request(
     };
     render_my_request(
         &state,
-        &visitor,
+        &page,
         path.into_inner(),
         FormState::default(),
         flash,
@@ -679,12 +686,13 @@ pub async fn my_request(
 /// A correction or withdrawal by the account holder, from the request's page.
 pub async fn my_action(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SignedIn,
     path: web::Path<(String, String)>,
     body: FormBody,
 ) -> WebResult {
     let (id, what) = path.into_inner();
-    let c = visitor.signed_in(&format!("/my/{id}"))?.clone();
+    let visitor = &page.visitor;
+    let c = page.caller.clone();
     let action = match what.as_str() {
         "correction" => Action::ReceiveCorrection,
         "withdrawal" => Action::Withdraw,
@@ -711,7 +719,7 @@ pub async fn my_action(
         form.add_error("content", "请填写补正内容");
         return render_my_request(
             &state,
-            &visitor,
+            &page,
             id,
             form,
             None,
@@ -724,12 +732,12 @@ pub async fn my_action(
     } else {
         "reason"
     });
-    match perform(&state, c, id.clone(), action, version, fields).await {
+    match cases::perform(&state, c, id.clone(), action, version, fields).await {
         Ok(_) => Ok(see_other(&format!("/my/{id}?done={what}"))),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let status = e.status;
             form.absorb(&e, "");
-            render_my_request(&state, &visitor, id, form, None, status).await
+            render_my_request(&state, &page, id, form, None, status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -737,35 +745,22 @@ pub async fn my_action(
 
 async fn render_my_request(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    page: &SignedIn,
     id: String,
     form: FormState,
     flash: Option<&str>,
     status: StatusCode,
 ) -> WebResult {
-    let c = visitor.signed_in(&format!("/my/{id}"))?.clone();
-    let (view, notices) = db(state, move |conn, state| {
-        let row = queries::case_row(conn, &c.scope(), &id)?
-            .filter(|_| c.role() == Role::Applicant)
-            .ok_or_else(ApiError::not_found)?;
-        let evs = gongkai_store::events::load(conn, &row.id)?;
-        let case = Case::from_events(&evs);
-        // The reply notices addressed to the applicant, printable once written.
-        let notices = gongkai_store::outbox::of_case(conn, &c.scope(), &row.id)?
-            .into_iter()
-            .filter(addressed_to_applicant)
-            .map(|n| (n.id, n.subject.unwrap_or_default()))
-            .collect();
-        Ok((public_case(&row.id, &case, &evs, &state.law()), notices))
-    })
-    .await?;
+    let visitor = &page.visitor;
+    let (seen, notices) = filing::my_request(state, page.caller.clone(), id).await?;
     let mut chrome = visitor.chrome("申请办理情况");
     chrome.flash = flash.map(str::to_owned);
     visitor.render(
         status,
         &RequestPage {
             chrome,
-            view,
+            view: seen.case,
+            options: seen.options,
             key: None,
             form,
             notices,
@@ -774,34 +769,15 @@ async fn render_my_request(
     )
 }
 
-/// A notice to the applicant whose text has been written (sent, or set aside for printing).
-fn addressed_to_applicant(n: &gongkai_store::outbox::OutboxRow) -> bool {
-    n.body.is_some()
-        && serde_json::from_str::<gongkai_workflow::Recipient>(&n.recipient)
-            .is_ok_and(|r| r == gongkai_workflow::Recipient::Applicant)
-}
-
 /// A notice addressed to the applicant of one of their requests, as a printable page.
 pub async fn my_notice(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SignedIn,
     path: web::Path<(String, String)>,
 ) -> WebResult {
     let (case_id, notice) = path.into_inner();
-    let c = visitor
-        .signed_in(&format!("/my/{case_id}/notices/{notice}"))?
-        .clone();
-    let html = db(&state, move |conn, state| {
-        queries::case_row(conn, &c.scope(), &case_id)?
-            .filter(|_| c.role() == Role::Applicant)
-            .ok_or_else(ApiError::not_found)?;
-        let row = gongkai_store::outbox::get(conn, &c.scope(), &notice)?
-            .filter(|n| n.case_id == case_id && addressed_to_applicant(n))
-            .ok_or_else(ApiError::not_found)?;
-        crate::routes::mail::printable(conn, state, row)
-    })
-    .await?;
-    Ok(crate::routes::mail::printable_response(html))
+    let html = notices::my_notice(&state, page.caller, case_id, notice).await?;
+    Ok(printable_response(html))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -814,8 +790,8 @@ struct PasswordPage {
     form: FormState,
 }
 
-pub async fn password_form(visitor: Visitor) -> WebResult {
-    let c = visitor.signed_in("/account/password")?;
+pub async fn password_form(page: SignedIn) -> WebResult {
+    let SignedIn { visitor, caller: c } = page;
     let mut chrome = visitor.chrome("修改密码");
     if c.user.must_change_password {
         chrome.flash = Some(
@@ -834,13 +810,13 @@ pub async fn password_form(visitor: Visitor) -> WebResult {
 
 pub async fn change_password(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SignedIn,
     body: FormBody,
 ) -> WebResult {
-    let c = visitor.signed_in("/account/password")?.clone();
+    let SignedIn { visitor, caller: c } = page;
     let mut form = body.0;
     visitor.check(&form)?;
-    let result = match form.parse::<account::PasswordChange>(&[]) {
+    let result = match form.parse::<PasswordChange>(&[]) {
         Ok(change) => account::set_own_password(&state, c, change).await,
         Err(e) => Err(e),
     };

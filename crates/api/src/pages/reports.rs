@@ -4,16 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use chrono::Datelike;
-use gongkai_store::accounts;
-use gongkai_workflow::Role;
-use gongkai_workflow::report::{AnnualReport, TABLE4_COLUMNS, TABLE4_GROUPS};
+use gongkai_workflow::report::{TABLE4_COLUMNS, TABLE4_GROUPS};
 use serde::Deserialize;
 
 use super::public::Choice;
-use super::{Chrome, FormState, Visitor, WebError, WebResult};
+use super::{Chrome, FormState, SupervisorPage, WebError, WebResult};
+use crate::auth::Supervisor;
 use crate::error::ApiError;
-use crate::state::{AppState, db};
+use crate::service::reports::{self, ReportScope};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct ReportQuery {
@@ -39,124 +38,65 @@ struct ReportPage {
     xlsx_link: String,
 }
 
-/// The scopes `c` may report on: admins every agency (and the whole installation), supervisors
-/// each of their departments.
-async fn scopes_of(
-    state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
-) -> Result<Vec<Choice>, WebError> {
-    let c = c.clone();
-    Ok(db(state, move |conn, _| {
-        let mut out = Vec::new();
-        for a in accounts::agencies(conn)? {
-            if c.role() == Role::Admin {
-                out.push(Choice {
-                    value: format!("agency:{}", a.code),
-                    label: a.name.clone(),
-                });
-            }
-            for d in accounts::departments_of(conn, &a.code)? {
-                if c.covers(&d.code) {
-                    out.push(Choice {
-                        value: format!("department:{}", d.code),
-                        label: format!("{} · {}", a.name, d.name),
-                    });
-                }
-            }
-        }
-        Ok(out)
-    })
-    .await?)
-}
-
+/// The report the page asks for: the year (default: last year), the scope (default: the
+/// service's), and what the page's form and links need.
 async fn compute(
     state: &web::Data<AppState>,
-    visitor: &Visitor,
+    c: &Supervisor,
     query: ReportQuery,
-) -> Result<(AnnualReport, FormState, Vec<Choice>, String, String), WebError> {
-    let c = visitor.staff("/staff/report")?.clone();
-    if !matches!(c.role(), Role::Supervisor | Role::Admin) {
-        return Err(WebError(ApiError::not_found()));
-    }
-    let this_year = gongkai_workflow::clock::legal_date(chrono::Utc::now()).year();
+) -> Result<(reports::Report, FormState, Vec<Choice>, String), WebError> {
     let year = match query
         .year
         .as_deref()
         .map(str::trim)
         .filter(|y| !y.is_empty())
     {
-        None => this_year - 1,
+        None => reports::default_year(),
         Some(y) => y
             .parse::<i32>()
-            .ok()
-            .filter(|y| (2008..=this_year).contains(y))
-            .ok_or_else(|| {
-                WebError(ApiError::bad_request(format!(
-                    "年份须为 2008—{this_year} 之间的整数"
-                )))
-            })?,
+            .map_err(|_| WebError(ApiError::bad_request("年份须为整数，如 2025")))?,
     };
-    let scopes = scopes_of(state, &c).await?;
-    let scope = query.scope.unwrap_or_default();
-    let scope = if scope.is_empty() && c.role() != Role::Admin {
-        scopes.first().map(|s| s.value.clone()).unwrap_or_default()
-    } else {
-        scope
+    let asked = match query.scope.as_deref().map(str::trim).unwrap_or("") {
+        "" => reports::Asked::default(),
+        text => match ReportScope::parse(text) {
+            Some(ReportScope::Agency(a)) => reports::Asked {
+                agency: Some(a),
+                department: None,
+            },
+            Some(ReportScope::Department(d)) => reports::Asked {
+                agency: None,
+                department: Some(d),
+            },
+            _ => return Err(WebError(ApiError::not_found())),
+        },
     };
-    // Only a scope offered to this user (or everything, for admins).
-    let everything = scope.is_empty() && c.role() == Role::Admin;
-    if !everything && !scopes.iter().any(|s| s.value == scope) {
-        return Err(WebError(ApiError::not_found()));
-    }
-    let reach = c.scope();
-    let (agency, reach) = match scope.split_once(':') {
-        Some(("agency", a)) => (Some(a.to_owned()), reach),
-        Some(("department", d)) => (None, reach.department(d)),
-        _ => (None, reach),
-    };
-    let scope_name = scopes
-        .iter()
-        .find(|s| s.value == scope)
-        .map_or_else(|| "全部机关".to_owned(), |s| s.label.clone());
-    let table = db(state, move |conn, _| {
-        Ok(gongkai_store::report::annual(
-            conn,
-            year,
-            agency.as_deref(),
-            &reach,
-            |_, _| {},
-        )?)
-    })
-    .await?;
+    let done = reports::annual(state, c, year, asked).await?;
+    let scope = done.scope.value();
     let form = FormState::with(&[("year", &year.to_string()), ("scope", &scope)]);
     let link = format!(
         "/staff/report.csv?year={year}&scope={}",
         super::form::percent_encode(&scope)
     );
-    Ok((table, form, scopes, link, scope_name))
+    let choices = done
+        .choices
+        .iter()
+        .map(|(s, label)| Choice {
+            value: s.value(),
+            label: label.clone(),
+        })
+        .collect();
+    Ok((done, form, choices, link))
 }
 
 pub async fn page(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     query: web::Query<ReportQuery>,
 ) -> WebResult {
-    let (report, form, scopes, csv_link, _) = compute(&state, &visitor, query.into_inner()).await?;
+    let SupervisorPage { visitor, caller } = page;
+    let (done, form, scopes, csv_link) = compute(&state, &caller, query.into_inner()).await?;
+    let report = done.report;
     let xlsx_link = csv_link.replacen("/staff/report.csv", "/staff/report.xlsx", 1);
-    let admin = visitor
-        .caller
-        .as_ref()
-        .is_some_and(|c| c.role() == Role::Admin);
-    let mut scopes = scopes;
-    if admin {
-        scopes.insert(
-            0,
-            Choice {
-                value: String::new(),
-                label: "全部机关".to_owned(),
-            },
-        );
-    }
     visitor.render(
         StatusCode::OK,
         &ReportPage {
@@ -175,10 +115,11 @@ pub async fn page(
 
 pub async fn csv(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     query: web::Query<ReportQuery>,
 ) -> WebResult {
-    let (report, _, _, _, _) = compute(&state, &visitor, query.into_inner()).await?;
+    let SupervisorPage { visitor, caller } = page;
+    let report = compute(&state, &caller, query.into_inner()).await?.0.report;
     super::insight::csv_response(
         &visitor,
         &format!("annual-report-{}.csv", report.table3.year),
@@ -188,11 +129,14 @@ pub async fn csv(
 
 pub async fn xlsx(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    page: SupervisorPage,
     query: web::Query<ReportQuery>,
 ) -> WebResult {
-    let (report, _, _, _, scope) = compute(&state, &visitor, query.into_inner()).await?;
-    let bytes = crate::export::annual_xlsx(&report, &scope).map_err(ApiError::internal)?;
+    let SupervisorPage { visitor, caller } = page;
+    let done = compute(&state, &caller, query.into_inner()).await?.0;
+    let report = done.report;
+    let bytes =
+        crate::export::annual_xlsx(&report, &done.scope_name).map_err(ApiError::internal)?;
     Ok(visitor
         .respond(StatusCode::OK)
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -3,22 +3,16 @@
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{Duration, Utc};
-use gongkai_store::accounts::{self, ApplicantProfile};
-use gongkai_store::{events, queries, sessions};
+use gongkai_store::accounts::User;
 use gongkai_workflow::model::ApplicantType;
-use gongkai_workflow::{Case, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{
-    Authenticated, SESSION_COOKIE, check_password_rule, client_address, hash_password_blocking,
-    new_token, verify_password_blocking,
-};
+use crate::auth::{Applicant, Authenticated, SESSION_COOKIE, check_password_rule, client_address};
 use crate::body::{Body, Validate, at_most, required};
-use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
-use crate::state::{AppState, db};
-use crate::views::{CaseSummary, PublicCase, public_case};
+use crate::error::{ApiResult, FieldError, Problem};
+use crate::state::AppState;
+use crate::views::{CaseSummary, PublicCase};
 
 /// A new applicant account.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -82,7 +76,7 @@ pub struct UserView {
 }
 
 impl UserView {
-    pub fn of(user: &accounts::User, departments: Vec<String>) -> UserView {
+    pub fn of(user: &User, departments: Vec<String>) -> UserView {
         UserView {
             id: user.id.clone(),
             username: user.username.clone(),
@@ -110,77 +104,13 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Body<Registration>,
 ) -> ApiResult<HttpResponse> {
-    let user = create_account(&req, &state, body.0).await?;
-    Ok(HttpResponse::Created().json(user))
-}
-
-/// Opens an applicant account: at most `registrations_per_address_per_hour` per address,
-/// counted before the password is hashed.
-pub async fn create_account(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    r: Registration,
-) -> ApiResult<UserView> {
-    let address = client_address(req, state.settings.trust_forwarded_for);
-    let rule = state.settings.sign_in.registration_rule();
-    let key = format!("register:{address}");
-    let counted = db(state, move |conn, _| {
-        Ok(sessions::count_attempts(conn, &[(&key, rule)], now_ms())?)
-    })
+    let user = crate::service::account::create_account(
+        &state,
+        client_address(&req, state.settings.trust_forwarded_for),
+        body.0,
+    )
     .await?;
-    if let Err(refused) = counted {
-        tracing::warn!(%address, "registration refused: too many accounts from this address");
-        return Err(too_many(
-            refused.wait_ms,
-            "该地址注册的账号过多，请稍后再试".to_owned(),
-        ));
-    }
-    let hash = hash_password_blocking(r.password.clone()).await?;
-    db(state, move |conn, _| {
-        let user = gongkai_store::write_transaction(conn, |conn| {
-            let user = accounts::create_user(
-                conn,
-                &r.username,
-                &r.display_name,
-                Role::Applicant,
-                Some(&hash),
-                &[],
-            )?;
-            let now = Utc::now().naive_utc();
-            accounts::save_applicant_profile(
-                conn,
-                &ApplicantProfile {
-                    id: user.id.clone(),
-                    user_id: Some(user.id.clone()),
-                    applicant_type: serde_json::to_value(r.applicant_type)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    name: r.display_name.clone(),
-                    id_document_type: None,
-                    id_document_number: None,
-                    credit_code: None,
-                    legal_representative: None,
-                    contact_person: None,
-                    phone: r.phone.clone(),
-                    email: r.email.clone(),
-                    postal_address: None,
-                    postal_code: None,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
-            Ok::<_, gongkai_store::StoreError>(user)
-        })
-        .map_err(|e| match e {
-            gongkai_store::StoreError::Duplicate(_) => {
-                ApiError::new(ErrorCode::Duplicate, "该用户名已被注册")
-            }
-            other => other.into(),
-        })?;
-        Ok(UserView::of(&user, Vec::new()))
-    })
-    .await
+    Ok(HttpResponse::Created().json(user))
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -207,36 +137,6 @@ pub struct SessionView {
     pub expires_in_minutes: i64,
 }
 
-/// The account part of the throttling keys: counted whether or not the user exists, so that
-/// the answers do not tell which accounts exist.
-fn account_key(username: &str) -> String {
-    username.trim().to_lowercase()
-}
-
-/// Now as Unix milliseconds (the throttling counters' clock).
-fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
-
-/// A 429 with Retry-After (whole seconds, at least one).
-fn too_many(wait_ms: i64, detail: String) -> ApiError {
-    let seconds = u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1);
-    ApiError {
-        retry_after: Some(seconds),
-        ..ApiError::new(ErrorCode::TooManyAttempts, detail)
-    }
-}
-
-/// "N 秒" or "N 分钟", for a wait.
-fn wait_zh(wait_ms: i64) -> String {
-    let seconds = ((wait_ms + 999) / 1000).max(1);
-    if seconds < 120 {
-        format!("{seconds} 秒")
-    } else {
-        format!("{} 分钟", (seconds + 59) / 60)
-    }
-}
-
 #[utoipa::path(
     tag = "account",
     request_body = Login,
@@ -251,7 +151,12 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Body<Login>,
 ) -> ApiResult<HttpResponse> {
-    let (view, token) = open_session(&req, &state, body.0).await?;
+    let (view, token) = crate::service::account::open_session(
+        &state,
+        client_address(&req, state.settings.trust_forwarded_for),
+        body.0,
+    )
+    .await?;
     let cookie = session_cookie(&state.settings, token);
     Ok(HttpResponse::Created().cookie(cookie).json(view))
 }
@@ -265,132 +170,6 @@ pub fn session_cookie(settings: &crate::state::ApiSettings, token: String) -> Co
         .same_site(SameSite::Lax)
         .max_age(time::Duration::hours(settings.session_absolute_hours))
         .finish()
-}
-
-/// Checks a login and opens a session: the view and the session token. The attempt is
-/// counted (per address, per account, per account and address) before the password is
-/// checked; see [`crate::auth::SignInLimits`].
-pub async fn open_session(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    credentials: Login,
-) -> ApiResult<(SessionView, String)> {
-    let state = web::Data::clone(state);
-    let address = client_address(req, state.settings.trust_forwarded_for);
-    let limits = state.settings.sign_in.clone();
-    let account = account_key(&credentials.username);
-    let address_key = format!("address:{address}");
-    let account_key = format!("account:{account}");
-    let pair_key = format!("pair:{account}|{address}");
-    // 1. The attempt is counted (or refused) in one transaction, and the stored hash read.
-    let keys = (address_key.clone(), account_key.clone(), pair_key.clone());
-    let username = credentials.username.trim().to_owned();
-    let (counted, user) = db(&state, move |conn, _| {
-        let (a, b, c) = &keys;
-        let now = now_ms();
-        // The account-wide delay applies only to an address that has already failed on this
-        // account: an attacker polling the account from many addresses must not keep its
-        // owner, signing in from an address of their own, waiting for ever. (Each address of
-        // an attacker gets its first attempt past the account-wide delay, within its own
-        // address limit.)
-        let pair = limits.pair_rule();
-        let fresh = sessions::attempts(conn, c, now, pair.window_ms)? == 0;
-        let mut rules = vec![(a.as_str(), limits.address_rule())];
-        if !fresh {
-            rules.push((b.as_str(), limits.account_rule()));
-        }
-        rules.push((c.as_str(), pair));
-        let counted = sessions::count_attempts(conn, &rules, now)?;
-        let user = match counted {
-            Ok(()) => accounts::user_by_username(conn, &username)?,
-            Err(_) => None,
-        };
-        Ok((counted, user))
-    })
-    .await?;
-    if let Err(refused) = counted {
-        tracing::warn!(
-            username = ?credentials.username.trim(),
-            %address,
-            throttled_by = %refused.key.split(':').next().unwrap_or(""),
-            "sign-in refused: too many attempts"
-        );
-        let wait = wait_zh(refused.wait_ms);
-        let detail = if refused.key == address_key {
-            format!("该地址登录失败次数过多，请 {wait}后再试")
-        } else {
-            format!("该账号登录尝试过于频繁，请 {wait}后再试")
-        };
-        return Err(too_many(refused.wait_ms, detail));
-    }
-    // 2. The slow hash check, bounded by the hashing permits, outside any connection.
-    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = verify_password_blocking(stored, credentials.password.clone()).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        // Already counted; never the password in the log.
-        tracing::warn!(
-            username = ?credentials.username.trim(),
-            %address,
-            "sign-in failed: wrong username or password"
-        );
-        return Err(ApiError::new(
-            ErrorCode::InvalidCredentials,
-            "用户名或密码错误",
-        ));
-    };
-    // The password was right: the account's counters are cleared (from this address and
-    // overall), and this attempt is taken back from the address (its failures stay).
-    let (pair, acct, addr) = (pair_key, account_key, address_key);
-    db(&state, move |conn, _| {
-        sessions::clear_attempts(conn, &[&pair, &acct])?;
-        sessions::uncount_attempt(conn, &addr)?;
-        Ok(())
-    })
-    .await?;
-    if user.disabled {
-        return Err(ApiError::new(
-            ErrorCode::AccountDisabled,
-            "该账号已停用，请联系系统管理员",
-        ));
-    }
-    if user.issued_password_expired(Utc::now().naive_utc()) {
-        tracing::warn!(user = %user.username, %address, "sign-in refused: issued password expired");
-        return Err(ApiError::new(
-            ErrorCode::PasswordExpired,
-            format!(
-                "该一次性密码已过期（签发后 {} 小时内有效），请联系系统管理员重新签发",
-                state.settings.issued_password_valid_hours
-            ),
-        ));
-    }
-    // 3. The session.
-    let (view, token) = db(&state, move |conn, state| {
-        let s = &state.settings;
-        let now = Utc::now().naive_utc();
-        let token = new_token();
-        let csrf = new_token();
-        sessions::create(
-            conn,
-            &token,
-            &user.id,
-            &csrf,
-            now,
-            Duration::minutes(s.session_idle_minutes),
-        )?;
-        let actor = accounts::actor_for(conn, &user)?;
-        tracing::info!(user = %user.username, "login");
-        Ok((
-            SessionView {
-                token: Some(token.clone()),
-                csrf_token: csrf,
-                user: UserView::of(&user, actor.departments),
-                expires_in_minutes: s.session_idle_minutes,
-            },
-            token,
-        ))
-    })
-    .await?;
-    Ok((view, token))
 }
 
 /// A new password for the logged-in user, who proves the current one.
@@ -427,58 +206,8 @@ pub async fn change_password(
     caller: Authenticated,
     body: Body<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
-    set_own_password(&state, caller.0, body.0).await?;
+    crate::service::account::set_own_password(&state, caller.0, body.0).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Changes the caller's own password after checking the current one; the caller's other
-/// sessions end, and a password that had to be changed no longer has to (the session is free).
-pub async fn set_own_password(
-    state: &web::Data<AppState>,
-    c: crate::auth::Caller,
-    change: PasswordChange,
-) -> ApiResult<()> {
-    // Each check of the current password is counted first, like a sign-in (the progressive
-    // delay of an account from one address): a stolen session cannot guess it without end,
-    // nor keep the hashing slots busy.
-    let key = format!("password:{}", c.user.id);
-    let rule = state.settings.sign_in.pair_rule();
-    let counted = {
-        let key = key.clone();
-        db(state, move |conn, _| {
-            Ok(sessions::count_attempts(conn, &[(&key, rule)], now_ms())?)
-        })
-        .await?
-    };
-    if let Err(refused) = counted {
-        return Err(too_many(
-            refused.wait_ms,
-            format!(
-                "当前密码输错次数过多，请 {}后再试",
-                wait_zh(refused.wait_ms)
-            ),
-        ));
-    }
-    let stored = c.user.password_hash.clone();
-    let ok = verify_password_blocking(stored, change.current_password.clone()).await?;
-    if !ok {
-        return Err(ApiError::field("current_password", "当前密码不正确"));
-    }
-    if change.new_password == change.current_password {
-        return Err(ApiError::field("new_password", "新密码不能与当前密码相同"));
-    }
-    let hash = hash_password_blocking(change.new_password.clone()).await?;
-    db(state, move |conn, _| {
-        gongkai_store::write_transaction(conn, |conn| {
-            accounts::set_password_hash(conn, &c.user.id, &hash)?;
-            sessions::clear_attempts(conn, &[key.as_str()])?;
-            // Every other session of the user ends; this one stays.
-            sessions::delete_of_user_except(conn, &c.user.id, &c.token)?;
-            Ok::<_, gongkai_store::StoreError>(())
-        })?;
-        Ok(())
-    })
-    .await
 }
 
 #[utoipa::path(
@@ -508,15 +237,10 @@ pub async fn current(caller: Authenticated) -> ApiResult<web::Json<SessionView>>
 )]
 #[delete("/session")]
 pub async fn logout(state: web::Data<AppState>, caller: Authenticated) -> ApiResult<HttpResponse> {
-    end_session(&state, caller.0.token.clone()).await?;
+    crate::service::account::end_session(&state, caller.0.token.clone()).await?;
     Ok(HttpResponse::NoContent()
         .cookie(removed_session_cookie())
         .finish())
-}
-
-/// Ends the session of `token`.
-pub async fn end_session(state: &web::Data<AppState>, token: String) -> ApiResult<()> {
-    db(state, move |conn, _| Ok(sessions::delete(conn, &token)?)).await
 }
 
 /// A cookie that removes the session cookie.
@@ -536,16 +260,10 @@ pub fn removed_session_cookie() -> Cookie<'static> {
 #[get("/my/requests")]
 pub async fn my_requests(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    applicant: Applicant,
 ) -> ApiResult<web::Json<Vec<CaseSummary>>> {
-    let c = caller.0;
-    c.require(&[Role::Applicant])?;
-    let rows = db(&state, move |conn, _| {
-        Ok(queries::cases_of_account(conn, &c.user.id)?)
-    })
-    .await?;
     Ok(web::Json(
-        rows.into_iter().map(CaseSummary::for_applicant).collect(),
+        crate::service::filing::my_requests(&state, &applicant).await?,
     ))
 }
 
@@ -563,16 +281,6 @@ pub async fn my_request(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<PublicCase>> {
-    let c = caller.0;
-    let id = path.into_inner();
-    let view = db(&state, move |conn, state| {
-        let row = queries::case_row(conn, &c.scope(), &id)?
-            .filter(|_| c.role() == Role::Applicant)
-            .ok_or_else(ApiError::not_found)?;
-        let evs = events::load(conn, &row.id)?;
-        let case = Case::from_events(&evs);
-        Ok(public_case(&row.id, &case, &evs, &state.law()))
-    })
-    .await?;
-    Ok(web::Json(view))
+    let (view, _) = crate::service::filing::my_request(&state, caller.0, path.into_inner()).await?;
+    Ok(web::Json(view.case))
 }

@@ -1,26 +1,18 @@
 //! Admins: agencies, departments, users, the calendar and the guide.
 
 use actix_web::{HttpResponse, get, post, put, web};
-use chrono::Utc;
-use gongkai_store::accounts::{self, Agency, Department};
-use gongkai_store::recompute::recompute_open;
-use gongkai_store::sessions;
+use gongkai_store::accounts::{Agency, Department};
 use gongkai_workflow::{Calendar, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{
-    Authenticated, Caller, check_password_rule, hash_password_blocking, new_password,
-};
+use crate::auth::{Admin, check_password_rule};
 use crate::body::{Body, Validate, at_most, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
-use crate::routes::public::{GUIDE_KEY, Guide};
-use crate::state::{AppState, db, db_bulk};
-
-pub(crate) fn admin(c: &Caller) -> ApiResult<()> {
-    c.require(&[Role::Admin])
-}
+use crate::routes::public::Guide;
+use crate::service;
+use crate::state::AppState;
 
 fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
     let ok = (2..=32).contains(&code.len())
@@ -85,7 +77,7 @@ impl Validate for NewAgency {
 )]
 #[get("/agencies")]
 pub async fn agencies(state: web::Data<AppState>) -> ApiResult<web::Json<Vec<AgencyView>>> {
-    let list = db(&state, |conn, _| Ok(accounts::agencies(conn)?)).await?;
+    let list = service::filing::agencies(&state).await?;
     Ok(web::Json(list.into_iter().map(AgencyView::from).collect()))
 }
 
@@ -100,20 +92,10 @@ pub async fn agencies(state: web::Data<AppState>) -> ApiResult<web::Json<Vec<Age
 #[post("/admin/agencies")]
 pub async fn create_agency(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     body: Body<NewAgency>,
 ) -> ApiResult<HttpResponse> {
-    admin(&caller.0)?;
-    let a = body.0;
-    let created = db(&state, move |conn, _| {
-        Ok(accounts::create_agency(
-            conn,
-            &a.code,
-            &a.name,
-            &a.tracking_prefix,
-        )?)
-    })
-    .await?;
+    let created = service::admin::add_agency(&state, &admin, body.0).await?;
     Ok(HttpResponse::Created().json(AgencyView::from(created)))
 }
 
@@ -152,11 +134,7 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<DepartmentView>>> {
-    let code = path.into_inner();
-    let list = db(&state, move |conn, _| {
-        Ok(accounts::departments_of(conn, &code)?)
-    })
-    .await?;
+    let list = service::admin::departments_of(&state, path.into_inner()).await?;
     Ok(web::Json(
         list.into_iter().map(DepartmentView::from).collect(),
     ))
@@ -192,32 +170,12 @@ impl Validate for NewDepartment {
 #[post("/admin/agencies/{code}/departments")]
 pub async fn create_department(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<String>,
     body: Body<NewDepartment>,
 ) -> ApiResult<HttpResponse> {
-    admin(&caller.0)?;
-    let created = add_department(&state, path.into_inner(), body.0).await?;
+    let created = service::admin::add_department(&state, &admin, path.into_inner(), body.0).await?;
     Ok(HttpResponse::Created().json(DepartmentView::from(created)))
-}
-
-/// Creates a department of `agency`.
-pub async fn add_department(
-    state: &web::Data<AppState>,
-    agency: String,
-    d: NewDepartment,
-) -> ApiResult<accounts::Department> {
-    db(state, move |conn, _| {
-        Ok(accounts::create_department(
-            conn,
-            &agency,
-            &d.code,
-            &d.name,
-            d.parent.as_deref(),
-            d.is_intake,
-        )?)
-    })
-    .await
 }
 
 #[utoipa::path(
@@ -230,24 +188,9 @@ pub async fn add_department(
 #[get("/admin/users")]
 pub async fn users(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
 ) -> ApiResult<web::Json<Vec<UserView>>> {
-    admin(&caller.0)?;
-    Ok(web::Json(all_users(&state).await?))
-}
-
-/// Every account with its departments.
-pub async fn all_users(state: &web::Data<AppState>) -> ApiResult<Vec<UserView>> {
-    db(state, |conn, _| {
-        let list = accounts::list_users(conn)?;
-        let mut out = Vec::with_capacity(list.len());
-        for u in list {
-            let departments = accounts::actor_for(conn, &u)?.departments;
-            out.push(UserView::of(&u, departments));
-        }
-        Ok(out)
-    })
-    .await
+    Ok(web::Json(service::admin::users(&state, &admin).await?))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -260,7 +203,7 @@ pub enum UserRole {
 }
 
 impl UserRole {
-    fn role(self) -> Role {
+    pub(crate) fn role(self) -> Role {
         match self {
             UserRole::Applicant => Role::Applicant,
             UserRole::Clerk => Role::Clerk,
@@ -354,52 +297,10 @@ pub struct UserWithPassword {
 #[post("/admin/users")]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     body: Body<NewUser>,
 ) -> ApiResult<HttpResponse> {
-    admin(&caller.0)?;
-    Ok(HttpResponse::Created().json(add_user(&state, body.0).await?))
-}
-
-/// Creates an account with a one-time password: to be changed at the first sign-in, refused
-/// after `issued_password_valid_hours`.
-pub async fn add_user(state: &web::Data<AppState>, u: NewUser) -> ApiResult<UserWithPassword> {
-    let password = new_password();
-    let hash = hash_password_blocking(password.clone()).await?;
-    let user = db(state, move |conn, state| {
-        let expires = issued_password_expiry(state);
-        let departments: Vec<&str> = u.departments.iter().map(String::as_str).collect();
-        let user = gongkai_store::write_transaction(conn, |conn| {
-            let mut user = accounts::create_user(
-                conn,
-                &u.username,
-                &u.display_name,
-                u.role.role(),
-                Some(&hash),
-                &departments,
-            )?;
-            accounts::set_issued_password(conn, &user.id, &hash, expires)?;
-            user.must_change_password = true;
-            user.password_expires_at = Some(expires);
-            if let Some(e) = &u.email {
-                accounts::set_email(conn, &user.id, Some(e))?;
-                user.email = Some(e.clone());
-            }
-            Ok::<_, gongkai_store::StoreError>(user)
-        })
-        .map_err(|e| match e {
-            gongkai_store::StoreError::NotFound(what) => {
-                ApiError::field("departments", format!("没有这个部门：{what}"))
-            }
-            other => other.into(),
-        })?;
-        Ok(UserView::of(&user, u.departments.clone()))
-    })
-    .await?;
-    Ok(UserWithPassword {
-        user,
-        one_time_password: password,
-    })
+    Ok(HttpResponse::Created().json(service::admin::add_user(&state, &admin, body.0).await?))
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -474,93 +375,13 @@ pub struct UserChanged {
 #[post("/admin/users/{id}")]
 pub async fn change_user(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<String>,
     body: Body<UserChange>,
 ) -> ApiResult<web::Json<UserChanged>> {
-    let c = caller.0;
-    admin(&c)?;
     Ok(web::Json(
-        alter_user(&state, &c, path.into_inner(), body.0).await?,
+        service::admin::alter_user(&state, &admin, path.into_inner(), body.0).await?,
     ))
-}
-
-/// When a password issued now stops working.
-fn issued_password_expiry(state: &AppState) -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-        + chrono::Duration::hours(state.settings.issued_password_valid_hours)
-}
-
-/// Changes an account (admins).
-pub async fn alter_user(
-    state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
-    id: String,
-    change: UserChange,
-) -> ApiResult<UserChanged> {
-    admin(c)?;
-    if id == c.user.id && (change.disabled == Some(true) || change.role.is_some()) {
-        return Err(ApiError::forbidden(
-            "不能停用自己的账号或更改自己的角色（请由另一位管理员操作）",
-        ));
-    }
-    let one_time = change.reset_password.then(new_password);
-    let new_password_text = one_time.clone().or(change.password.clone());
-    let hash = match new_password_text {
-        Some(p) => Some(hash_password_blocking(p).await?),
-        None => None,
-    };
-    // A password set by an admin for someone else is issued: it must be changed.
-    let issued = id != c.user.id;
-    let user = db(state, move |conn, state| {
-        let expires = issued_password_expiry(state);
-        accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
-        gongkai_store::write_transaction(conn, |conn| {
-            let mut end_sessions = false;
-            if let Some(d) = change.disabled {
-                accounts::set_disabled(conn, &id, d)?;
-                end_sessions |= d;
-            }
-            if let Some(role) = change.role {
-                accounts::set_role(
-                    conn,
-                    &id,
-                    role.role(),
-                    &change.departments.clone().unwrap_or_default(),
-                )?;
-                end_sessions = true;
-            }
-            if let Some(e) = &change.email {
-                accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
-            }
-            if let Some(h) = &hash {
-                if issued {
-                    accounts::set_issued_password(conn, &id, h, expires)?;
-                } else {
-                    accounts::set_password_hash(conn, &id, h)?;
-                }
-                end_sessions = true;
-            }
-            if end_sessions {
-                sessions::delete_of_user(conn, &id)?;
-            }
-            Ok::<_, gongkai_store::StoreError>(())
-        })
-        .map_err(|e| match e {
-            gongkai_store::StoreError::NotFound(what) if what.starts_with("department") => {
-                ApiError::field("departments", format!("没有这个部门：{what}"))
-            }
-            other => other.into(),
-        })?;
-        let user = accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
-        let departments = accounts::actor_for(conn, &user)?.departments;
-        Ok(UserView::of(&user, departments))
-    })
-    .await?;
-    Ok(UserChanged {
-        user,
-        one_time_password: one_time,
-    })
 }
 
 /// One calendar year in the calendar file's TOML form (one `[[year]]` table).
@@ -591,7 +412,7 @@ pub struct CalendarUploaded {
     pub recomputed: u64,
 }
 
-fn year_view(y: &gongkai_workflow::CalendarYear) -> CalendarYearView {
+pub(crate) fn year_view(y: &gongkai_workflow::CalendarYear) -> CalendarYearView {
     CalendarYearView {
         year: y.year,
         source: y.source.clone(),
@@ -642,9 +463,8 @@ pub fn merged_calendar(
 #[get("/admin/calendar")]
 pub async fn show_calendar(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    _admin: Admin,
 ) -> ApiResult<web::Json<Vec<CalendarYearView>>> {
-    admin(&caller.0)?;
     let law = state.law();
     Ok(web::Json(
         law.calendar.years().iter().map(year_view).collect(),
@@ -663,14 +483,13 @@ pub async fn show_calendar(
 #[put("/admin/calendar/{year}")]
 pub async fn upload_calendar(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<i32>,
     body: Body<CalendarUpload>,
 ) -> ApiResult<web::Json<CalendarUploaded>> {
-    let c = caller.0;
-    admin(&c)?;
     Ok(web::Json(
-        install_calendar_year(&state, &c, path.into_inner(), body.0.toml).await?,
+        service::admin::install_calendar_year(&state, &admin, path.into_inner(), body.0.toml)
+            .await?,
     ))
 }
 
@@ -688,69 +507,6 @@ pub fn parse_calendar_year(year: i32, text: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// The calendar in force with `text` as year `year`, and what it would change: for each open
-/// case whose due date moves, (case, tracking number, due now, due after). Nothing is stored.
-pub async fn preview_calendar_year(
-    state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
-    year: i32,
-    text: String,
-) -> ApiResult<(u64, Vec<gongkai_store::recompute::DueChange>)> {
-    admin(c)?;
-    parse_calendar_year(year, &text)?;
-    db_bulk(state, move |conn, state| {
-        let mut uploads = sessions::calendar_years(conn)?;
-        uploads.retain(|(y, _)| *y != year);
-        uploads.push((year, text));
-        let calendar = merged_calendar(&state.base_years, &uploads).map_err(ApiError::invalid)?;
-        let law = state.law();
-        Ok(gongkai_store::recompute::preview(
-            conn,
-            &calendar,
-            &law.statute,
-            Utc::now(),
-        )?)
-    })
-    .await
-}
-
-/// Stores an uploaded calendar year, puts the merged calendar in force and recomputes the
-/// open cases.
-pub async fn install_calendar_year(
-    state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
-    year: i32,
-    text: String,
-) -> ApiResult<CalendarUploaded> {
-    admin(c)?;
-    let c = c.clone();
-    // The upload must hold exactly the year of the path.
-    parse_calendar_year(year, &text)?;
-    // Stored, in force and recomputed together: never cut short by the request's bound.
-    db_bulk(state, move |conn, state| {
-        let mut uploads = sessions::calendar_years(conn)?;
-        uploads.retain(|(y, _)| *y != year);
-        uploads.push((year, text.clone()));
-        let calendar = merged_calendar(&state.base_years, &uploads).map_err(ApiError::invalid)?;
-        let now = Utc::now();
-        sessions::put_calendar_year(conn, year, &text, &c.user.id, now.naive_utc())?;
-        let view = calendar
-            .year(year)
-            .map(year_view)
-            .ok_or_else(|| ApiError::internal("uploaded year missing"))?;
-        state.set_calendar(calendar);
-        let law = state.law();
-        let done = recompute_open(conn, &law.calendar, &law.statute, now, 500, |_, _| {})?;
-        tracing::info!(year, by = %c.user.username, changed = done.changed, "calendar year uploaded");
-        Ok(CalendarUploaded {
-            year: view,
-            open_cases: done.open_cases,
-            recomputed: done.changed,
-        })
-    })
-    .await
-}
-
 #[utoipa::path(
     tag = "admin",
     request_body = Guide,
@@ -762,32 +518,10 @@ pub async fn install_calendar_year(
 #[put("/admin/guide")]
 pub async fn put_guide(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     body: Body<Guide>,
 ) -> ApiResult<web::Json<Guide>> {
-    let c = caller.0;
-    admin(&c)?;
-    Ok(web::Json(save_guide(&state, &c, body.0).await?))
-}
-
-/// Stores the guide text (admins).
-pub async fn save_guide(
-    state: &web::Data<AppState>,
-    c: &crate::auth::Caller,
-    guide: Guide,
-) -> ApiResult<Guide> {
-    admin(c)?;
-    let text = serde_json::to_string(&guide).map_err(ApiError::internal)?;
-    let by = c.user.id.clone();
-    db(state, move |conn, _| {
-        Ok(sessions::put_setting(
-            conn,
-            GUIDE_KEY,
-            &text,
-            &by,
-            Utc::now().naive_utc(),
-        )?)
-    })
-    .await?;
-    Ok(guide)
+    Ok(web::Json(
+        service::admin::save_guide(&state, &admin, body.0).await?,
+    ))
 }

@@ -2,19 +2,15 @@
 //! and the similar requests of a case.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{Datelike, NaiveDate, Utc};
-use gongkai_store::queries::QueueFilter;
-use gongkai_store::{Scope, search, similar, stats};
-use gongkai_workflow::Role;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Caller};
+use crate::auth::{Staff, Supervisor};
 use crate::body::{Body, Validate, required};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::cases::{QueueQuery, queue_filter};
-use crate::routes::visible_case;
-use crate::state::{AppState, db};
+use crate::error::{ApiResult, FieldError, Problem};
+use crate::service::{insight, reports};
+use crate::state::AppState;
 use crate::views::CaseSummary;
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -47,57 +43,6 @@ pub struct SearchResult {
     pub next_offset: Option<i64>,
 }
 
-/// The staff's search within the queue's scope and filters.
-pub async fn run_search(
-    state: &web::Data<AppState>,
-    c: &Caller,
-    q: SearchQuery,
-) -> ApiResult<SearchResult> {
-    c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::field("limit", "每页 1—100 条"));
-    }
-    let offset = q.offset.unwrap_or(0);
-    if !(0..=10_000).contains(&offset) {
-        return Err(ApiError::field("offset", "offset 须在 0—10000 之间"));
-    }
-    search::terms(&q.q).map_err(|e| ApiError::field("q", e))?;
-    let filter = queue_filter(
-        c,
-        &QueueQuery {
-            department: q.department.clone(),
-            assignee: q.assignee.clone(),
-            status: q.status.clone(),
-            warning_level: q.warning_level.clone(),
-            after: None,
-            limit: None,
-        },
-        &[],
-    )?;
-    let Some(filter) = filter else {
-        return Ok(SearchResult {
-            items: Vec::new(),
-            next_offset: None,
-        });
-    };
-    let hits = db(state, move |conn, _| {
-        Ok(search::search(conn, &q.q, &filter, limit, offset)?)
-    })
-    .await?;
-    let full = hits.len() as i64 == limit;
-    Ok(SearchResult {
-        items: hits
-            .into_iter()
-            .map(|h| SearchHit {
-                case: h.row.into(),
-                score: h.score,
-            })
-            .collect(),
-        next_offset: full.then_some(offset + limit),
-    })
-}
-
 #[utoipa::path(
     tag = "insight",
     params(SearchQuery),
@@ -109,11 +54,11 @@ pub async fn run_search(
 #[get("/search")]
 pub async fn search_cases(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    staff: Staff,
     query: web::Query<SearchQuery>,
 ) -> ApiResult<web::Json<SearchResult>> {
     Ok(web::Json(
-        run_search(&state, &caller.0, query.into_inner()).await?,
+        insight::search(&state, &staff, query.into_inner()).await?,
     ))
 }
 
@@ -151,68 +96,6 @@ pub struct MonthlyStats {
     pub rows: Vec<MonthRow>,
 }
 
-/// A report year given by a user: 2008 (the first regulations) to this year.
-pub fn check_year(year: i32) -> ApiResult<i32> {
-    let this_year = gongkai_workflow::clock::legal_date(Utc::now()).year();
-    if (2008..=this_year).contains(&year) {
-        Ok(year)
-    } else {
-        Err(ApiError::field(
-            "year",
-            format!("年份须在 2008—{this_year} 之间"),
-        ))
-    }
-}
-
-/// What `c` may see figures of (supervisors and admins), narrowed to the department `one`
-/// when given: nothing when it lies outside.
-fn figures_scope(c: &Caller, one: Option<&String>) -> ApiResult<Scope> {
-    c.require(&[Role::Supervisor, Role::Admin])?;
-    let scope = c.scope();
-    Ok(match one {
-        Some(d) => scope.department(d),
-        None => scope,
-    })
-}
-
-pub async fn monthly_stats(
-    state: &web::Data<AppState>,
-    c: &Caller,
-    q: StatsQuery,
-) -> ApiResult<MonthlyStats> {
-    let year = check_year(
-        q.year
-            .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
-    )?;
-    let scope = figures_scope(c, q.department.as_ref())?;
-    let figs = db(state, move |conn, _| {
-        Ok(stats::monthly(conn, year, None, &scope)?)
-    })
-    .await?;
-    Ok(MonthlyStats {
-        year,
-        rows: figs
-            .into_iter()
-            .map(|f| MonthRow {
-                outcomes: stats::OUTCOME_KINDS
-                    .iter()
-                    .zip(f.outcomes)
-                    .map(|(k, n)| ((*k).to_owned(), n))
-                    .collect(),
-                department: f.department,
-                month: f.month,
-                received: f.received,
-                concluded: f.concluded,
-                replied: f.replied,
-                on_time: f.on_time,
-                late: f.late,
-                avg_working_days: f.avg_days,
-                p90_working_days: f.p90_days,
-            })
-            .collect(),
-    })
-}
-
 #[utoipa::path(
     tag = "insight",
     params(StatsQuery),
@@ -224,11 +107,11 @@ pub async fn monthly_stats(
 #[get("/statistics/monthly")]
 pub async fn monthly(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<web::Json<MonthlyStats>> {
     Ok(web::Json(
-        monthly_stats(&state, &caller.0, query.into_inner()).await?,
+        insight::monthly(&state, &sup, query.into_inner()).await?,
     ))
 }
 
@@ -271,38 +154,18 @@ pub struct AnnualReportView {
 #[get("/reports/annual")]
 pub async fn annual(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
     query: web::Query<AnnualQuery>,
 ) -> ApiResult<web::Json<AnnualReportView>> {
-    let c = caller.0;
     let q = query.into_inner();
-    let year = check_year(q.year)?;
-    c.require(&[Role::Supervisor, Role::Admin])?;
-    // Supervisors: one of their departments (the first when none is named); admins any
-    // agency or department, or the whole installation.
-    let scope = c.scope();
-    let (agency, scope) = match (c.role(), q.agency, q.department) {
-        (Role::Admin, a, Some(d)) => (a, scope.department(&d)),
-        (Role::Admin, a, None) => (a, scope),
-        (_, None, Some(d)) if scope.covers_department(&d) => (None, scope.department(&d)),
-        (_, None, None) => match c.actor.departments.first() {
-            Some(d) => (None, scope.department(d)),
-            None => return Err(ApiError::forbidden("您没有分配任何部门")),
-        },
-        _ => return Err(ApiError::not_found()),
+    let asked = reports::Asked {
+        agency: q.agency,
+        department: q.department,
     };
-    let report = db(&state, move |conn, _| {
-        Ok(gongkai_store::report::annual(
-            conn,
-            year,
-            agency.as_deref(),
-            &scope,
-            |_, _| {},
-        )?)
-    })
-    .await?;
+    let done = reports::annual(&state, &sup, q.year, asked).await?;
+    let report = done.report;
     Ok(web::Json(AnnualReportView {
-        year,
+        year: report.table3.year,
         table3: report
             .table3
             .rows()
@@ -348,8 +211,8 @@ pub struct RequestView {
     pub description: String,
 }
 
-impl From<similar::Request> for RequestView {
-    fn from(r: similar::Request) -> RequestView {
+impl From<gongkai_store::similar::Request> for RequestView {
+    fn from(r: gongkai_store::similar::Request) -> RequestView {
         RequestView {
             case_id: r.case_id,
             tracking_number: r.tracking_number,
@@ -375,8 +238,8 @@ pub struct MarkView {
     pub marked_at: chrono::NaiveDateTime,
 }
 
-impl From<similar::Mark> for MarkView {
-    fn from(m: similar::Mark) -> MarkView {
+impl From<gongkai_store::similar::Mark> for MarkView {
+    fn from(m: gongkai_store::similar::Mark) -> MarkView {
         MarkView {
             case_ids: m.cases(),
             id: m.id,
@@ -410,56 +273,6 @@ pub struct FrequentGroups {
     pub groups: Vec<GroupView>,
 }
 
-/// Groups of near-identical requests in `c`'s scope.
-pub async fn frequent_groups(
-    state: &web::Data<AppState>,
-    c: &Caller,
-    q: FrequentQuery,
-) -> ApiResult<FrequentGroups> {
-    let to =
-        q.to.unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()));
-    let from = q.from.unwrap_or(to - chrono::TimeDelta::days(90));
-    if from > to {
-        return Err(ApiError::field("from", "起始日期不能晚于截止日期"));
-    }
-    if (to - from).num_days() > 366 {
-        return Err(ApiError::field("from", "统计期间最长一年"));
-    }
-    let min = q.min.unwrap_or(3);
-    if !(2..=1000).contains(&min) {
-        return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
-    }
-    let scope = figures_scope(c, q.department.as_ref())?;
-    let groups = db(state, move |conn, _| {
-        Ok(similar::groups(
-            conn,
-            &QueueFilter {
-                scope,
-                ..QueueFilter::default()
-            },
-            from,
-            to,
-            min,
-        )?)
-    })
-    .await?;
-    Ok(FrequentGroups {
-        from,
-        to,
-        min,
-        groups: groups
-            .into_iter()
-            .map(|g| GroupView {
-                size: g.requests.len(),
-                applicants: g.applicants(),
-                representative: g.representative().to_owned(),
-                requests: g.requests.into_iter().map(RequestView::from).collect(),
-                marks: g.marks.into_iter().map(MarkView::from).collect(),
-            })
-            .collect(),
-    })
-}
-
 #[utoipa::path(
     tag = "insight",
     params(FrequentQuery),
@@ -471,11 +284,11 @@ pub async fn frequent_groups(
 #[get("/frequent")]
 pub async fn frequent(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
     query: web::Query<FrequentQuery>,
 ) -> ApiResult<web::Json<FrequentGroups>> {
     Ok(web::Json(
-        frequent_groups(&state, &caller.0, query.into_inner()).await?,
+        insight::frequent(&state, &sup, query.into_inner()).await?,
     ))
 }
 
@@ -508,44 +321,6 @@ impl Validate for NewMark {
     }
 }
 
-/// Stores a mark on the cases of `m`, all of which `c` must see and which must belong to one
-/// agency.
-pub async fn add_mark(state: &web::Data<AppState>, c: &Caller, m: NewMark) -> ApiResult<MarkView> {
-    c.require(&[Role::Supervisor, Role::Admin])?;
-    let c = c.clone();
-    db(state, move |conn, _| {
-        let mut agency: Option<String> = None;
-        let mut first_text = String::new();
-        for id in &m.case_ids {
-            let row = visible_case(conn, &c, id)?;
-            match &agency {
-                Some(a) if *a != row.agency_code => {
-                    return Err(ApiError::field("case_ids", "一组申请须属于同一机关"));
-                }
-                _ => agency = Some(row.agency_code.clone()),
-            }
-            if first_text.is_empty() {
-                first_text =
-                    gongkai_store::queries::case_text(conn, &c.scope(), id)?.unwrap_or_default();
-            }
-        }
-        let mark = similar::Mark {
-            id: uuid::Uuid::now_v7().to_string(),
-            agency_code: agency.unwrap_or_default(),
-            period_from: m.from,
-            period_to: m.to,
-            representative: first_text,
-            case_ids: serde_json::to_string(&m.case_ids).map_err(ApiError::internal)?,
-            note: m.note.trim().to_owned(),
-            marked_by: c.user.id.clone(),
-            marked_at: gongkai_store::events::to_micros(Utc::now().naive_utc()),
-        };
-        similar::mark(conn, &mark)?;
-        Ok(MarkView::from(mark))
-    })
-    .await
-}
-
 #[utoipa::path(
     tag = "insight",
     request_body = NewMark,
@@ -557,24 +332,11 @@ pub async fn add_mark(state: &web::Data<AppState>, c: &Caller, m: NewMark) -> Ap
 #[post("/frequent/marks")]
 pub async fn create_mark(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
     body: Body<NewMark>,
 ) -> ApiResult<HttpResponse> {
-    let mark = add_mark(&state, &caller.0, body.0).await?;
+    let mark = insight::add_mark(&state, &sup, body.0).await?;
     Ok(HttpResponse::Created().json(mark))
-}
-
-/// The marks within `c`'s scope (those whose cases `c` may all see), newest first.
-pub async fn marks_of(state: &web::Data<AppState>, c: &Caller) -> ApiResult<Vec<MarkView>> {
-    c.require(&[Role::Supervisor, Role::Admin])?;
-    let scope = c.scope();
-    db(state, move |conn, _| {
-        Ok(similar::marks(conn, &scope)?
-            .into_iter()
-            .map(MarkView::from)
-            .collect())
-    })
-    .await
 }
 
 #[utoipa::path(
@@ -587,9 +349,9 @@ pub async fn marks_of(state: &web::Data<AppState>, c: &Caller) -> ApiResult<Vec<
 #[get("/frequent/marks")]
 pub async fn list_marks(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
 ) -> ApiResult<web::Json<Vec<MarkView>>> {
-    Ok(web::Json(marks_of(&state, &caller.0).await?))
+    Ok(web::Json(insight::marks(&state, &sup).await?))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -610,33 +372,6 @@ pub struct SimilarRequests {
     pub marks: Vec<MarkView>,
 }
 
-/// Requests like case `id`, for staff who may see it.
-pub async fn similar_requests(
-    state: &web::Data<AppState>,
-    c: &Caller,
-    id: String,
-) -> ApiResult<SimilarRequests> {
-    c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
-    let c = c.clone();
-    db(state, move |conn, _| {
-        visible_case(conn, &c, &id)?;
-        let (like, marks) = similar::similar_to(conn, &id, 365, &c.scope())?;
-        Ok(SimilarRequests {
-            similar: like
-                .into_iter()
-                .map(|s| SimilarView {
-                    request: s.request.into(),
-                    similarity: s.similarity,
-                    same_applicant: s.same_applicant,
-                    same_document: s.same_document,
-                })
-                .collect(),
-            marks: marks.into_iter().map(MarkView::from).collect(),
-        })
-    })
-    .await
-}
-
 #[utoipa::path(
     tag = "insight",
     params(("id" = String, Path, description = "case id")),
@@ -648,10 +383,10 @@ pub async fn similar_requests(
 #[get("/cases/{id}/similar")]
 pub async fn case_similar(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    staff: Staff,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<SimilarRequests>> {
     Ok(web::Json(
-        similar_requests(&state, &caller.0, path.into_inner()).await?,
+        insight::similar(&state, &staff, path.into_inner()).await?,
     ))
 }

@@ -2,20 +2,18 @@
 //! the notices of a case with their printable pages, and the templates admins edit.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use chrono::{NaiveDateTime, Utc};
-use gongkai_mailer::message::{self, printable_html};
-use gongkai_mailer::templates::{self, Template, TemplateError, Templates};
-use gongkai_mailer::{NoticeContext, Rendered};
-use gongkai_store::outbox::{self, OutboxRow};
-use gongkai_workflow::{NoticeKind, Role};
+use chrono::NaiveDateTime;
+use gongkai_mailer::Rendered;
+use gongkai_store::outbox::OutboxRow;
+use gongkai_workflow::NoticeKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Authenticated, Caller};
+use crate::auth::{Admin, Authenticated, Supervisor};
 use crate::body::{Body, Validate};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::visible_case;
-use crate::state::{AppState, db};
+use crate::error::{ApiResult, FieldError, Problem};
+use crate::service::{notices, templates};
+use crate::state::AppState;
 
 /// One notice in the outbox.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -68,44 +66,6 @@ impl From<OutboxRow> for NoticeView {
     }
 }
 
-// Authorization: whoever may not see a case gets 404 for its notices (as for a missing id);
-// whoever sees it but lacks the role gets 403; routes without a case answer 403 by role.
-
-/// Notices of a case are staff papers.
-fn staff(c: &Caller) -> ApiResult<()> {
-    match c.role() {
-        Role::Clerk | Role::Supervisor | Role::Admin => Ok(()),
-        _ => Err(ApiError::forbidden("通知记录仅供工作人员查看")),
-    }
-}
-
-/// The outbox is watched by supervisors (their departments) and admins.
-fn watcher(c: &Caller) -> ApiResult<()> {
-    match c.role() {
-        Role::Supervisor | Role::Admin => Ok(()),
-        _ => Err(ApiError::forbidden("只有审核人和管理员可以查看和重发通知")),
-    }
-}
-
-/// An outbox status as staff read it.
-pub(crate) fn status_zh(status: &str) -> &'static str {
-    match status {
-        "pending" => "待发送",
-        "sending" => "发送中",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "unaddressed" => "待打印送达",
-        _ => "未知",
-    }
-}
-
-fn admin(c: &Caller) -> ApiResult<()> {
-    match c.role() {
-        Role::Admin => Ok(()),
-        _ => Err(ApiError::forbidden("只有管理员可以管理通知模板")),
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -127,35 +87,12 @@ pub struct OutboxQuery {
 #[get("/outbox")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<web::Json<Vec<NoticeView>>> {
-    let c = caller.0;
-    watcher(&c)?;
     let q = query.into_inner();
-    let status = q.status.unwrap_or_else(|| outbox::FAILED.to_owned());
-    if !outbox::STATUSES.contains(&status.as_str()) {
-        return Err(ApiError::field(
-            "status",
-            format!("状态须为 {} 之一", outbox::STATUSES.join("、")),
-        ));
-    }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
-    }
-    let rows = db(&state, move |conn, _| {
-        Ok(outbox::list(conn, &status, &c.scope(), limit)?)
-    })
-    .await?;
+    let rows = notices::list(&state, &sup, q.status, q.limit).await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
-}
-
-/// The row `id` if the caller may see its case.
-fn visible(conn: &mut gongkai_store::DbConnection, c: &Caller, id: &str) -> ApiResult<OutboxRow> {
-    let row = outbox::get(conn, &c.scope(), id)?.ok_or_else(ApiError::not_found)?;
-    visible_case(conn, c, &row.case_id)?;
-    Ok(row)
 }
 
 #[utoipa::path(
@@ -172,23 +109,7 @@ pub async fn retry(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<NoticeView>> {
-    let c = caller.0;
-    let id = path.into_inner();
-    let row = db(&state, move |conn, _| {
-        let current = visible(conn, &c, &id)?;
-        watcher(&c)?;
-        outbox::retry(conn, &id, Utc::now()).map_err(|e| match e {
-            gongkai_store::StoreError::Invalid(_) => ApiError::new(
-                crate::error::ErrorCode::NotRetryable,
-                format!(
-                    "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
-                    status_zh(&current.status)
-                ),
-            ),
-            other => other.into(),
-        })
-    })
-    .await?;
+    let row = notices::retry(&state, caller.0, path.into_inner()).await?;
     Ok(web::Json(NoticeView::from(row)))
 }
 
@@ -208,14 +129,9 @@ pub struct Requeued {
 #[post("/outbox/retry-failed")]
 pub async fn retry_failed(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    sup: Supervisor,
 ) -> ApiResult<web::Json<Requeued>> {
-    let c = caller.0;
-    watcher(&c)?;
-    let queued = db(&state, move |conn, _| {
-        Ok(outbox::retry_failed(conn, &c.scope(), Utc::now())?)
-    })
-    .await?;
+    let queued = notices::retry_failed(&state, &sup).await?;
     Ok(web::Json(Requeued { queued }))
 }
 
@@ -233,14 +149,7 @@ pub async fn of_case(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<NoticeView>>> {
-    let c = caller.0;
-    let id = path.into_inner();
-    let rows = db(&state, move |conn, _| {
-        visible_case(conn, &c, &id)?;
-        staff(&c)?;
-        Ok(outbox::of_case(conn, &c.scope(), &id)?)
-    })
-    .await?;
+    let rows = notices::of_case(&state, caller.0, path.into_inner()).await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
 }
 
@@ -258,14 +167,7 @@ pub async fn print(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let c = caller.0;
-    let id = path.into_inner();
-    let html = db(&state, move |conn, state| {
-        let row = visible(conn, &c, &id)?;
-        staff(&c)?;
-        printable(conn, state, row)
-    })
-    .await?;
+    let html = notices::print(&state, caller.0, path.into_inner()).await?;
     Ok(printable_response(html))
 }
 
@@ -280,31 +182,6 @@ pub fn printable_response(html: String) -> HttpResponse {
              form-action 'none'; base-uri 'none'",
         ))
         .body(html)
-}
-
-/// The notice of `row` as a printable A4 page: the text recorded when it was sent or set aside
-/// for printing, else rendered now.
-pub fn printable(
-    conn: &mut gongkai_store::DbConnection,
-    state: &AppState,
-    row: OutboxRow,
-) -> ApiResult<String> {
-    {
-        let templates = Templates::load(conn)?;
-        let mut prepared = message::prepare(
-            conn,
-            &row,
-            &templates,
-            &state.law(),
-            &state.settings.mail_base_url,
-        )?;
-        // Once sent (or set aside for printing), the notice is what was recorded then, not a
-        // new rendering with today's templates.
-        if let (Some(subject), Some(body)) = (row.subject, row.body) {
-            prepared.rendered = Ok(Rendered { subject, body });
-        }
-        printable_html(&prepared).map_err(|e| ApiError::internal(e.to_string()))
-    }
 }
 
 /// A template as admins see it.
@@ -327,24 +204,9 @@ pub struct TemplateView {
 #[get("/admin/templates")]
 pub async fn list_templates(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
 ) -> ApiResult<web::Json<Vec<TemplateView>>> {
-    admin(&caller.0)?;
-    let set = db(&state, |conn, _| Ok(Templates::load(conn)?)).await?;
-    Ok(web::Json(
-        templates::keys()
-            .into_iter()
-            .filter_map(|key| {
-                let t = set.get(&key)?;
-                Some(TemplateView {
-                    overridden: set.is_overridden(&key),
-                    subject: t.subject.clone(),
-                    body: t.body.clone(),
-                    key,
-                })
-            })
-            .collect(),
-    ))
+    Ok(web::Json(templates::list(&state, &admin).await?))
 }
 
 /// A template's new text.
@@ -359,26 +221,6 @@ impl Validate for TemplateText {
     fn validate(&self, _: &mut Vec<FieldError>) {}
 }
 
-pub(crate) fn known(key: &str) -> ApiResult<()> {
-    if templates::keys().iter().any(|k| k == key) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found())
-    }
-}
-
-/// A template error as a field error on `subject` or `body`, with the line.
-pub(crate) fn refused(e: TemplateError) -> ApiError {
-    let message = match e.line {
-        Some(line) => format!("第 {line} 行：{}", e.reason),
-        None => e.reason,
-    };
-    ApiError::invalid(vec![FieldError {
-        path: e.part.to_owned(),
-        message,
-    }])
-}
-
 #[utoipa::path(
     tag = "admin",
     params(("key" = String, Path, description = "template name, e.g. acknowledgment")),
@@ -391,29 +233,14 @@ pub(crate) fn refused(e: TemplateError) -> ApiError {
 #[put("/admin/templates/{key}")]
 pub async fn put_template(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<String>,
     body: Body<TemplateText>,
 ) -> ApiResult<web::Json<TemplateView>> {
-    let c = caller.0;
-    admin(&c)?;
-    let key = path.into_inner();
-    known(&key)?;
-    let template = Template {
-        subject: body.0.subject,
-        body: body.0.body,
-    };
-    let view = db(&state, move |conn, _| {
-        templates::save_override(conn, &key, &template, &c.user.id)?.map_err(refused)?;
-        Ok(TemplateView {
-            key,
-            subject: template.subject,
-            body: template.body,
-            overridden: true,
-        })
-    })
-    .await?;
-    Ok(web::Json(view))
+    let template = templates::text(&body.0.subject, &body.0.body);
+    Ok(web::Json(
+        templates::save(&state, &admin, path.into_inner(), template).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -427,16 +254,10 @@ pub async fn put_template(
 #[delete("/admin/templates/{key}")]
 pub async fn reset_template(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    admin(&caller.0)?;
-    let key = path.into_inner();
-    known(&key)?;
-    db(&state, move |conn, _| {
-        Ok(templates::reset_override(conn, &key)?)
-    })
-    .await?;
+    templates::reset(&state, &admin, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -451,25 +272,16 @@ pub async fn reset_template(
 )]
 #[post("/admin/templates/{key}/preview")]
 pub async fn preview_template(
-    caller: Authenticated,
+    admin: Admin,
     path: web::Path<String>,
     body: Body<TemplateText>,
 ) -> ApiResult<web::Json<PreviewView>> {
-    admin(&caller.0)?;
-    let key = path.into_inner();
-    known(&key)?;
-    let template = Template {
-        subject: body.0.subject,
-        body: body.0.body,
-    };
-    templates::validate(&key, &template).map_err(refused)?;
-    // The footer is previewed under an acknowledgment.
-    let kind = NoticeKind::from_key(&key).unwrap_or(NoticeKind::Acknowledgment);
-    let set = Templates::with_overrides([(key, template)].into());
-    let r = set
-        .render(kind, &NoticeContext::sample(kind))
-        .map_err(refused)?;
-    Ok(web::Json(PreviewView::from(r)))
+    let template = templates::text(&body.0.subject, &body.0.body);
+    Ok(web::Json(templates::preview(
+        &admin,
+        path.into_inner(),
+        template,
+    )?))
 }
 
 /// A rendered notice.

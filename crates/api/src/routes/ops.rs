@@ -2,11 +2,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
-use gongkai_store::queries;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::state::{AppState, db};
+use crate::service;
+use crate::state::AppState;
 
 /// The process is up.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "ok", body = String)))]
@@ -25,7 +25,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    db(&state, |conn, _| Ok(gongkai_store::db::ping(conn)?)).await?;
+    service::ops::ready(&state).await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }
 
@@ -66,15 +66,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<
         );
         return Ok(res);
     }
-    let (counts, notices) = db(&state, |conn, _| {
-        Ok((
-            queries::status_counts(conn)?,
-            gongkai_store::outbox::counts(conn)?,
-        ))
-    })
-    .await?;
-    state.metrics.set_cases(&counts);
-    state.metrics.set_notices(&notices);
+    service::ops::refresh_gauges(&state).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render()))

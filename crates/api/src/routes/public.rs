@@ -2,20 +2,17 @@
 //! and query code, correction and withdrawal by the code's holder.
 
 use actix_web::{HttpResponse, get, post, web};
-use gongkai_store::accounts;
-use gongkai_store::sessions;
-use gongkai_store::{events, execute, queries, receive};
-use gongkai_workflow::model::{Applicant, Receive, RequestDetails};
-use gongkai_workflow::{Actor, Case, Channel, Command, Role};
+use gongkai_workflow::model::{Applicant, RequestDetails};
+use gongkai_workflow::{Channel, Command};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::MaybeCaller;
 use crate::body::{Body, Validate, at_most, required};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::routes::context;
-use crate::state::{AppState, db};
-use crate::views::{DueView, PublicCase, public_case};
+use crate::error::{ApiResult, FieldError, Problem};
+use crate::service;
+use crate::state::AppState;
+use crate::views::{DueView, PublicCase};
 
 /// The key under which admins keep the guide.
 pub const GUIDE_KEY: &str = "guide";
@@ -99,16 +96,7 @@ pub fn default_guide() -> Guide {
 )]
 #[get("/guide")]
 pub async fn guide(state: web::Data<AppState>) -> ApiResult<web::Json<Guide>> {
-    Ok(web::Json(load_guide(&state).await?))
-}
-
-/// The guide in force: the admins' text, or the default.
-pub async fn load_guide(state: &web::Data<AppState>) -> ApiResult<Guide> {
-    let stored = db(state, |conn, _| Ok(sessions::setting(conn, GUIDE_KEY)?)).await?;
-    match stored {
-        Some(text) => serde_json::from_str(&text).map_err(ApiError::internal),
-        None => Ok(default_guide()),
-    }
+    Ok(web::Json(service::filing::guide(&state).await?))
 }
 
 /// A request for government information.
@@ -203,24 +191,6 @@ pub struct FilingReceipt {
     pub notice: String,
 }
 
-/// The department that takes requests in when none is named: the agency's intake office.
-pub fn intake_department(
-    conn: &mut gongkai_store::DbConnection,
-    agency: &str,
-    asked: Option<String>,
-) -> ApiResult<String> {
-    if let Some(d) = asked {
-        return Ok(d);
-    }
-    let departments = accounts::departments_of(conn, agency)?;
-    departments
-        .iter()
-        .find(|d| d.is_intake)
-        .or(departments.first())
-        .map(|d| d.code.clone())
-        .ok_or_else(|| ApiError::field("agency", format!("没有代码为“{agency}”的行政机关")))
-}
-
 #[utoipa::path(
     tag = "public",
     request_body = Filing,
@@ -235,71 +205,10 @@ pub async fn file_request(
     caller: MaybeCaller,
     body: Body<Filing>,
 ) -> ApiResult<HttpResponse> {
-    let filing = body.0;
     // A logged-in applicant's request is linked to the account; staff file paper requests
     // through /cases.
-    let actor = filer(caller.0)?;
-    let receipt = submit_filing(&state, actor, filing).await?;
+    let receipt = service::filing::file(&state, caller.0, body.0).await?;
     Ok(HttpResponse::Created().json(receipt))
-}
-
-/// Who files: a logged-in applicant (the request is linked to the account) or anyone without
-/// an account; staff register paper requests instead.
-pub fn filer(caller: Option<crate::auth::Caller>) -> ApiResult<Actor> {
-    Ok(match caller {
-        Some(c) if c.role() == Role::Applicant => c.actor,
-        Some(_) => {
-            return Err(ApiError::forbidden(
-                "工作人员登记纸质、当面等申请请使用“登记申请”（POST /api/v1/cases）",
-            ));
-        }
-        None => Actor::new(
-            gongkai_workflow::decide::ANONYMOUS_APPLICANT,
-            Role::Applicant,
-        ),
-    })
-}
-
-/// Files an online request for `actor`.
-pub async fn submit_filing(
-    state: &web::Data<AppState>,
-    actor: Actor,
-    filing: Filing,
-) -> ApiResult<FilingReceipt> {
-    db(state, move |conn, state| {
-        let law = state.law();
-        let department = intake_department(conn, &filing.agency, filing.department)?;
-        let ctx = context(&law, actor);
-        let done = receive(
-            conn,
-            Receive {
-                channel: Channel::Online,
-                agency: filing.agency.clone(),
-                department,
-                applicant: filing.applicant,
-                request: filing.request,
-                receipt_date: None,
-            },
-            &ctx,
-        )
-        .map_err(|e| match e {
-            gongkai_store::StoreError::NotFound(_) => ApiError::field(
-                "department",
-                format!("行政机关“{}”没有这个部门", filing.agency),
-            ),
-            other => other.into(),
-        })?;
-        Ok(FilingReceipt {
-            case_id: done.case_id,
-            query_code: done.query_code.unwrap_or_default(),
-            tracking_number: None,
-            status: done.case.status.as_str().to_owned(),
-            receipt_date: None,
-            due: None,
-            notice: FILING_NOTICE.to_owned(),
-        })
-    })
-    .await
 }
 
 /// Tracking number (or filing reference) and query code.
@@ -318,24 +227,6 @@ impl Validate for LookupKey {
     }
 }
 
-/// The case whose reference and query code match, with its events; 404 otherwise (a wrong code
-/// and an unknown number look the same).
-fn find_by_code(
-    conn: &mut gongkai_store::DbConnection,
-    key: &LookupKey,
-) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
-    // A filing reference is a UUID, which no tracking number (prefix-year-number) can be.
-    let row = if uuid::Uuid::try_parse(key.reference.trim()).is_ok() {
-        queries::lookup_by_reference(conn, &key.reference, &key.query_code)?
-    } else {
-        queries::lookup(conn, &key.reference, &key.query_code)?
-    };
-    let row = row.ok_or_else(ApiError::not_found)?;
-    let evs = events::load(conn, &row.id)?;
-    let case = Case::from_events(&evs);
-    Ok((row.id, case, evs))
-}
-
 #[utoipa::path(
     tag = "public",
     request_body = LookupKey,
@@ -349,16 +240,9 @@ pub async fn lookup(
     state: web::Data<AppState>,
     body: Body<LookupKey>,
 ) -> ApiResult<web::Json<PublicCase>> {
-    Ok(web::Json(look_up(&state, body.0).await?))
-}
-
-/// The request whose reference and query code match, as its applicant sees it.
-pub async fn look_up(state: &web::Data<AppState>, key: LookupKey) -> ApiResult<PublicCase> {
-    db(state, move |conn, state| {
-        let (id, case, evs) = find_by_code(conn, &key)?;
-        Ok(public_case(&id, &case, &evs, &state.law()))
-    })
-    .await
+    Ok(web::Json(
+        service::filing::look_up(&state, body.0).await?.case,
+    ))
 }
 
 /// A correction by the holder of the query code.
@@ -435,32 +319,6 @@ impl Validate for CodeWithdrawal {
     }
 }
 
-/// Runs `command` on the request found by reference and query code, as the code's holder.
-pub async fn act_with_code(
-    state: web::Data<AppState>,
-    key: LookupKey,
-    version: u64,
-    command: Command,
-) -> ApiResult<PublicCase> {
-    db(&state, move |conn, state| {
-        let (id, case, _) = find_by_code(conn, &key)?;
-        let Some(tracking_number) = case.tracking_number.clone() else {
-            return Err(ApiError::from(gongkai_workflow::Rejection::new(
-                gongkai_workflow::RejectionCode::WrongStatus,
-                "申请尚未登记，请待登记后再操作，或联系受理机关",
-            )));
-        };
-        let law = state.law();
-        let ctx = context(&law, Actor::query_code_holder(&tracking_number));
-        execute(conn, &id, version, command, &ctx)?;
-        state.scheduler.poke();
-        let evs = events::load(conn, &id)?;
-        let case = Case::from_events(&evs);
-        Ok(public_case(&id, &case, &evs, &law))
-    })
-    .await
-}
-
 #[utoipa::path(
     tag = "public",
     request_body = CodeCorrection,
@@ -476,7 +334,9 @@ pub async fn correction(
 ) -> ApiResult<web::Json<PublicCase>> {
     let (key, version, command) = body.0.into_parts();
     Ok(web::Json(
-        act_with_code(state, key, version, command).await?,
+        service::filing::act_with_code(&state, key, version, command)
+            .await?
+            .case,
     ))
 }
 
@@ -495,6 +355,8 @@ pub async fn withdrawal(
 ) -> ApiResult<web::Json<PublicCase>> {
     let (key, version, command) = body.0.into_parts();
     Ok(web::Json(
-        act_with_code(state, key, version, command).await?,
+        service::filing::act_with_code(&state, key, version, command)
+            .await?
+            .case,
     ))
 }

@@ -1,0 +1,625 @@
+//! The case page: the record, the actions allowed now with their forms, files, notices,
+//! reconsiderations and lawsuits, similar requests; uploads and actions posted from it.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+use chrono_tz::Asia::Shanghai;
+use gongkai_workflow::model::{ConsultationKind, Remedy};
+use gongkai_workflow::{EventKind, Role, Status};
+use serde::Deserialize;
+
+use super::level_label;
+use crate::auth::{RoleClass, Supervisor};
+use crate::error::{ApiError, ErrorCode};
+use crate::pages::actions::{self, ActionForm, Choices};
+use crate::pages::public::{Choice, carriers, deliveries};
+use crate::pages::{Chrome, FormBody, FormState, StaffPage, WebError, WebResult, see_other};
+use crate::routes::cases::Action;
+use crate::service::directory::Directory;
+use crate::service::{attachments, cases};
+use crate::state::AppState;
+use crate::views::{CaseDetail, DueView, timeline_text};
+
+/// One line of the case's history, for staff (internal steps included).
+pub struct TimelineLine {
+    pub at: String,
+    pub legal_date: String,
+    pub who: String,
+    pub text: String,
+}
+
+fn staff_text(kind: &EventKind, dir: &Directory) -> String {
+    match kind {
+        EventKind::Received {
+            channel, request, ..
+        } => format!(
+            "收到申请（{}）：{}",
+            channel.label_zh(),
+            request.description.chars().take(60).collect::<String>()
+        ),
+        EventKind::Registered { department, .. } => format!(
+            "{}，承办部门：{}",
+            timeline_text(kind).unwrap_or_default(),
+            dir.department(department)
+        ),
+        EventKind::Assigned {
+            department,
+            assignee,
+        } => match assignee {
+            Some(a) => format!("分配给 {}（{}）", dir.user(a), dir.department(department)),
+            None => format!("转至 {}", dir.department(department)),
+        },
+        EventKind::ConsultationStarted {
+            kind,
+            party,
+            deadline,
+            ..
+        } => format!(
+            "{}：{party}（答复期限 {deadline}）",
+            match kind {
+                ConsultationKind::ThirdParty => "征求第三方意见",
+                ConsultationKind::OtherAgency => "征求其他行政机关意见",
+            }
+        ),
+        EventKind::CorrectionReceived {
+            content,
+            late_reason,
+        } => format!(
+            "收到补正：{}{}",
+            content.chars().take(80).collect::<String>(),
+            late_reason
+                .as_ref()
+                .map(|r| format!("（逾期补正，接受理由：{r}）"))
+                .unwrap_or_default()
+        ),
+        EventKind::ExtensionRequested { reason, days } => {
+            format!("申请延期 {days} 个工作日：{reason}")
+        }
+        EventKind::ExtensionDenied { reason } => format!("不批准延期：{reason}"),
+        EventKind::ReplyDrafted { reply } => {
+            format!("起草答复：{}", reply.outcome.label_zh())
+        }
+        EventKind::RepliedOnTheSpot { reply } => {
+            format!("当场答复：{}", reply.outcome.label_zh())
+        }
+        EventKind::SubmittedForReview => "提交审核".to_owned(),
+        EventKind::ReplyReturned { reason } => format!("退回修改：{reason}"),
+        EventKind::BreachRecorded { breach } => format!("记录：{}", breach.label_zh()),
+        EventKind::Withdrawn { reason } => format!(
+            "申请人撤回申请{}",
+            reason
+                .as_ref()
+                .map(|r| format!("：{r}"))
+                .unwrap_or_default()
+        ),
+        EventKind::RemedyRecorded { id, remedy } => format!("登记{}", remedy_summary(*id, remedy)),
+        EventKind::RemedyDecided {
+            id,
+            result,
+            decided_on,
+        } => format!(
+            "第 {id} 项复议/诉讼 {decided_on} 审结：{}",
+            result.label_zh()
+        ),
+        other => timeline_text(other).unwrap_or_else(|| other.name().to_owned()),
+    }
+}
+
+fn actor_label(id: &str, role: Role, dir: &Directory) -> String {
+    match role {
+        Role::Applicant => "申请人".to_owned(),
+        Role::System => "系统".to_owned(),
+        _ => format!("{}（{}）", dir.user(id), role.label_zh()),
+    }
+}
+
+/// What the case page shows.
+pub struct CaseView {
+    pub id: String,
+    pub version: u64,
+    pub tracking_number: String,
+    pub status: String,
+    pub level: String,
+    pub level_label: &'static str,
+    pub channel: String,
+    pub department: String,
+    pub assignee: String,
+    pub receipt_date: String,
+    pub applicant_type: String,
+    pub applicant: Vec<(String, String)>,
+    pub description: String,
+    pub document_number: String,
+    pub carrier_delivery: String,
+    pub due: Option<DueView>,
+    pub draft: Option<(String, String)>,
+    pub return_reason: Option<String>,
+    pub reply: Option<(String, String)>,
+    pub timeline: Vec<TimelineLine>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/case.html")]
+struct CasePage {
+    chrome: Chrome,
+    case: CaseView,
+    actions: Vec<ActionForm>,
+    /// The action whose form failed, with what was entered and the errors.
+    failed: Option<(String, FormState)>,
+    attachments: Vec<(String, String, String)>,
+    notices: Vec<(String, String, String)>,
+    /// Reconsiderations and lawsuits about the request.
+    remedies: Vec<String>,
+    /// Requests like this one: (link, tracking number, what the clerk should know).
+    similar: Vec<(String, String, String)>,
+    /// Marks recommending such requests for proactive disclosure.
+    marks: Vec<String>,
+    /// The viewer may open the frequent-request page.
+    supervisor: bool,
+}
+
+/// A reconsideration or lawsuit in one line: which, where, since when, and how it ended.
+fn remedy_summary(id: u32, remedy: &Remedy) -> String {
+    format!(
+        "第 {id} 项{}：{}{}，{} 提起，{}",
+        remedy.label_zh(),
+        remedy.body,
+        remedy
+            .reference
+            .as_ref()
+            .map(|x| format!("（{x}）"))
+            .unwrap_or_default(),
+        remedy.filed_on,
+        match (remedy.result, remedy.decided_on) {
+            (Some(res), Some(d)) => format!("{d} 审结：{}", res.label_zh()),
+            _ => "尚未审结".to_owned(),
+        }
+    )
+}
+
+/// One line per reconsideration or lawsuit on the case.
+fn remedy_lines(case: &gongkai_workflow::Case) -> Vec<String> {
+    case.remedies
+        .iter()
+        .map(|r| remedy_summary(r.id, &r.remedy))
+        .collect()
+}
+
+/// What the case page says about similar requests and the marks on them.
+fn similar_lines(
+    (like, marks): (
+        Vec<gongkai_store::similar::Similar>,
+        Vec<gongkai_store::similar::Mark>,
+    ),
+    dir: &Directory,
+) -> (Vec<(String, String, String)>, Vec<String>) {
+    let lines = like
+        .into_iter()
+        .map(|s| {
+            let r = s.request;
+            let answered = r
+                .outcome
+                .as_deref()
+                .filter(|_| matches!(r.status.as_str(), "replied" | "archived"));
+            let mut note = format!(
+                "{} 收到，{}，相似度 {:.0}%",
+                r.received,
+                Status::parse(&r.status).map_or(r.status.as_str(), |st| st.label_zh()),
+                s.similarity * 100.0
+            );
+            if s.same_applicant {
+                // Only the same ID document or credit code says "the same applicant"; a phone,
+                // email or name in common may be an agent or a namesake.
+                let who = if s.same_document {
+                    "同一申请人"
+                } else {
+                    "可能为同一申请人（联系方式或姓名相同）"
+                };
+                if answered.is_some() {
+                    note.push_str(&format!(
+                        "；{who}已获答复：如无正当理由重复申请，可依{}答复不予重复处理",
+                        gongkai_workflow::Outcome::NotProcessed(
+                            gongkai_workflow::outcome::NotProcessedGround::Repeated
+                        )
+                        .legal_basis_zh()
+                        .unwrap_or_default()
+                    ));
+                } else {
+                    note.push_str(&format!("；{who}提出"));
+                }
+            }
+            note.push_str(&format!(
+                "；{}：{}",
+                dir.department(&r.department),
+                r.description
+            ));
+            (
+                format!("/staff/cases/{}", r.case_id),
+                r.tracking_number.unwrap_or_else(|| "（未登记）".to_owned()),
+                note,
+            )
+        })
+        .collect();
+    let marks = marks
+        .into_iter()
+        .map(|m| {
+            format!(
+                "{} 建议主动公开（{} 件相近申请，{}—{}）：{}",
+                gongkai_workflow::clock::legal_date(m.marked_at.and_utc()),
+                m.cases().len(),
+                m.period_from,
+                m.period_to,
+                m.note
+            )
+        })
+        .collect();
+    (lines, marks)
+}
+
+impl CasePage {
+    /// The form state of `action`: the failed one's, else empty.
+    fn form_of(&self, action: &str) -> FormState {
+        match &self.failed {
+            Some((a, f)) if a == action => f.clone(),
+            _ => FormState::default(),
+        }
+    }
+    fn is_open(&self, action: &str) -> bool {
+        matches!(&self.failed, Some((a, _)) if a == action)
+    }
+}
+
+fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
+    let case = &d.case;
+    // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
+    // (the queue) show neither.
+    let a = case.applicant.clone();
+    let mut applicant = vec![("姓名/名称".to_owned(), a.name.clone())];
+    for (label, v) in [
+        ("证件号码", &a.id_document),
+        ("联系电话", &a.phone),
+        ("电子邮箱", &a.email),
+        ("通信地址", &a.address),
+    ] {
+        if let Some(v) = v {
+            applicant.push((label.to_owned(), v.clone()));
+        }
+    }
+    let request = case.request.clone();
+    let level = d
+        .summary
+        .warning_level
+        .clone()
+        .unwrap_or_else(|| "normal".to_owned());
+    let mut status = case.status.label_zh().to_owned();
+    if let Some(sub) = case.sub_state() {
+        status = format!("{status}·{}", sub.label_zh());
+    }
+    CaseView {
+        id: d.summary.id.clone(),
+        version: case.version,
+        tracking_number: case
+            .tracking_number
+            .clone()
+            .unwrap_or_else(|| "（未登记）".to_owned()),
+        status,
+        level_label: level_label(&level),
+        level,
+        channel: case.channel.map(|c| c.label_zh()).unwrap_or("").to_owned(),
+        department: dir.department(&case.department),
+        assignee: case
+            .assignee
+            .as_deref()
+            .map(|a| dir.user(a))
+            .unwrap_or_default(),
+        receipt_date: case.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
+        applicant_type: a.kind.map(|k| k.label_zh()).unwrap_or("").to_owned(),
+        applicant,
+        description: request
+            .as_ref()
+            .map(|r| r.description.clone())
+            .unwrap_or_default(),
+        document_number: request
+            .as_ref()
+            .and_then(|r| r.document_number.clone())
+            .unwrap_or_default(),
+        carrier_delivery: request
+            .as_ref()
+            .map(|r| {
+                let v = serde_json::to_value((r.carrier, r.delivery)).unwrap_or_default();
+                let label = |list: Vec<Choice>, key: &str| {
+                    list.into_iter()
+                        .find(|c| c.value == key)
+                        .map(|c| c.label)
+                        .unwrap_or_default()
+                };
+                format!(
+                    "{}，{}",
+                    label(carriers(), v[0].as_str().unwrap_or("")),
+                    label(deliveries(), v[1].as_str().unwrap_or(""))
+                )
+            })
+            .unwrap_or_default(),
+        due: d.due.clone(),
+        draft: case.draft.as_ref().map(|dr| {
+            (
+                dr.reply.outcome.label_zh().to_owned(),
+                dr.reply.text.clone(),
+            )
+        }),
+        return_reason: case.last_return_reason.clone(),
+        reply: case
+            .reply
+            .as_ref()
+            .map(|r| (r.outcome.label_zh().to_owned(), r.text.clone())),
+        timeline: d
+            .events
+            .iter()
+            .rev()
+            .map(|e| TimelineLine {
+                at: e
+                    .event
+                    .at
+                    .with_timezone(&Shanghai)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                legal_date: e
+                    .event
+                    .legal_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                who: actor_label(&e.event.actor.id, e.event.actor.role, dir),
+                text: staff_text(&e.event.kind, dir),
+            })
+            .collect(),
+    }
+}
+
+async fn render_case(
+    state: &web::Data<AppState>,
+    page: &StaffPage,
+    id: String,
+    failed: Option<(String, FormState)>,
+    flash: Option<String>,
+    status: StatusCode,
+) -> WebResult {
+    let visitor = &page.visitor;
+    let data = cases::case_page(state, &page.caller, id).await?;
+    let choices = Choices {
+        departments: data.departments,
+        staff: data.handlers,
+    };
+    let dir = data.directory;
+    let detail = data.detail;
+    let law = state.law();
+    let offered = actions::available(&detail.case, &page.caller, &law, &choices);
+    let mut chrome = visitor.chrome(format!(
+        "案件 {}",
+        detail
+            .case
+            .tracking_number
+            .clone()
+            .unwrap_or_else(|| "（未登记）".to_owned())
+    ));
+    chrome.flash = flash;
+    let remedies = remedy_lines(&detail.case);
+    let (similar, marks) = similar_lines((data.similar, data.marks), &dir);
+    visitor.render(
+        status,
+        &CasePage {
+            chrome,
+            remedies,
+            similar,
+            marks,
+            supervisor: Supervisor::admits(page.caller.role()),
+            case: case_view(detail, &dir),
+            actions: offered,
+            failed,
+            attachments: data
+                .files
+                .into_iter()
+                .map(|(id, name, size)| (id, name, format!("{size} 字节")))
+                .collect(),
+            notices: data.notices,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// Uploads a file to the case (a multipart form: the CSRF token, then the file).
+pub async fn upload(
+    state: web::Data<AppState>,
+    page: StaffPage,
+    path: web::Path<String>,
+    mut parts: actix_multipart::Multipart,
+) -> WebResult {
+    use futures_util::StreamExt;
+    let id = path.into_inner();
+    let visitor = &page.visitor;
+    let c = page.caller.0.clone();
+    let limits = state.settings.attachment_limits.clone();
+    let unreadable = |e: &dyn std::fmt::Display| {
+        WebError(ApiError::bad_request(format!("无法读取上传的内容：{e}")))
+    };
+    let mut csrf = Vec::new();
+    // The file goes to a temporary file as it arrives (removed unless stored).
+    let mut file: Option<(String, String, gongkai_store::attachments::Spooled)> = None;
+    let mut too_large = false;
+    while let Some(field) = parts.next().await {
+        let mut field = field.map_err(|e| unreadable(&e))?;
+        let name = field.name().unwrap_or("").to_owned();
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("")
+            .to_owned();
+        let content_type = field
+            .content_type()
+            .map(|m| m.essence_str().to_ascii_lowercase())
+            .unwrap_or_default();
+        if name == "file" {
+            match attachments::spool(&state, &mut field, true).await {
+                Ok(spooled) => file = Some((filename, content_type, spooled)),
+                Err(e) if e.code == ErrorCode::PayloadTooLarge.as_str() => too_large = true,
+                Err(e) => return Err(WebError(e)),
+            }
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| unreadable(&e))?;
+            if bytes.len() + chunk.len() > 256 {
+                return Err(unreadable(&"表单字段过长"));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "csrf" {
+            csrf = bytes;
+        }
+    }
+    // Nothing is looked at, let alone stored, without the page's token.
+    visitor.check(&FormState::with(&[(
+        "csrf",
+        std::str::from_utf8(&csrf).unwrap_or(""),
+    )]))?;
+    let problem = match &file {
+        _ if too_large => Some(format!("文件超过 {} 字节的上限", limits.max_bytes)),
+        None => Some("请选择要上传的文件".to_owned()),
+        Some((name, _, _)) if name.trim().is_empty() => Some("请选择要上传的文件".to_owned()),
+        Some((_, t, _)) => attachments::accepted_type(&limits, t)
+            .err()
+            .map(|e| e.detail),
+    };
+    let refused = |message: String, status: StatusCode| {
+        let mut form = FormState::default();
+        form.general.push(message);
+        render_case(
+            &state,
+            &page,
+            id.clone(),
+            Some(("upload".to_owned(), form)),
+            None,
+            status,
+        )
+    };
+    if let Some(message) = problem {
+        return refused(message, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let Some((filename, content_type, spooled)) = file else {
+        return Err(WebError(ApiError::internal("upload without a file")));
+    };
+    match attachments::store_attachment(&state, c, id.clone(), filename, content_type, spooled)
+        .await
+    {
+        Ok(_) => {}
+        // A closed case or a full one: said on the case page, with the form.
+        Err(e)
+            if [
+                ErrorCode::CaseNotOpen,
+                ErrorCode::TooManyAttachments,
+                ErrorCode::AttachmentsTooLarge,
+            ]
+            .iter()
+            .any(|code| e.code == code.as_str()) =>
+        {
+            return refused(e.detail, e.status).await;
+        }
+        Err(e) => return Err(WebError(e)),
+    }
+    Ok(see_other(&format!("/staff/cases/{id}?done=upload")))
+}
+
+pub async fn case_page(
+    state: web::Data<AppState>,
+    page: StaffPage,
+    path: web::Path<String>,
+    query: web::Query<Done>,
+) -> WebResult {
+    let done = query.into_inner().done;
+    let flash = if done.as_deref() == Some("upload") {
+        Some("附件已上传".to_owned())
+    } else {
+        done.and_then(|a| Action::parse(&a))
+            .map(|a| format!("已完成：{}", a.label_zh()))
+    };
+    render_case(
+        &state,
+        &page,
+        path.into_inner(),
+        None,
+        flash,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn act(
+    state: web::Data<AppState>,
+    page: StaffPage,
+    path: web::Path<(String, String)>,
+    body: FormBody,
+) -> WebResult {
+    let (id, name) = path.into_inner();
+    let visitor = &page.visitor;
+    let c = page.caller.0.clone();
+    let mut form = body.0;
+    let action = Action::parse(&name).ok_or_else(|| WebError(ApiError::not_found()))?;
+    if let Err(refused) = visitor.check(&form) {
+        // Nothing changes; the form comes back with what was typed and a valid token.
+        form.general.push(refused.0.detail.clone());
+        return render_case(
+            &state,
+            &page,
+            id,
+            Some((action.as_str(), form)),
+            None,
+            refused.0.status,
+        )
+        .await;
+    }
+    let version: u64 = form
+        .raw("version")
+        .parse()
+        .map_err(|_| WebError(ApiError::bad_request("表单缺少案件版本，请刷新页面后重试")))?;
+    let fields = match form.to_json(&["version"]) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::internal("form is not an object")),
+        Err(errors) => Err(ApiError::invalid(errors)),
+    };
+    let result = match fields {
+        Ok(fields) => cases::perform(&state, c, id.clone(), action, version, fields).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/staff/cases/{id}?done={}",
+            action.as_str()
+        ))),
+        // A case the caller may not see stays a 404 page.
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(e.into()),
+        Err(e) if e.status.is_client_error() => {
+            let status = e.status;
+            if e.code == "version_conflict" {
+                form.general
+                    .push("案件已被他人更新，下面显示的是最新情况；请核对后重新提交。".to_owned());
+            } else {
+                form.absorb(&e, "");
+            }
+            render_case(
+                &state,
+                &page,
+                id,
+                Some((action.as_str(), form)),
+                None,
+                status,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

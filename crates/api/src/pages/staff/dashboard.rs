@@ -1,0 +1,84 @@
+//! The supervision dashboard (电子监察): due-soon and overdue cases per department, and the
+//! replies awaiting review.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+
+use super::{Row, row_of, today};
+use crate::pages::{Chrome, SupervisorPage, WebResult};
+use crate::routes::cases::QueueQuery;
+use crate::service::cases;
+use crate::state::AppState;
+use crate::views::CaseSummary;
+
+pub struct DepartmentLine {
+    pub code: String,
+    pub name: String,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff/dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    departments: Vec<DepartmentLine>,
+    due_soon: i64,
+    overdue: i64,
+    overdue_rows: Vec<Row>,
+    due_soon_rows: Vec<Row>,
+    reviews: Vec<Row>,
+}
+
+pub async fn dashboard(state: web::Data<AppState>, page: SupervisorPage) -> WebResult {
+    let SupervisorPage { visitor, caller: c } = page;
+    let board = cases::dashboard(&state, &c).await?;
+    let reviews = cases::reviews(
+        &state,
+        &c,
+        QueueQuery {
+            department: None,
+            assignee: None,
+            status: None,
+            warning_level: None,
+            after: None,
+            limit: Some(50),
+        },
+    )
+    .await?;
+    let dir = cases::directory(&state).await?;
+    let law = state.law();
+    let t = today();
+    // Every department in scope, with zeros where nothing is due soon or overdue.
+    let departments = dir
+        .departments_of(&c)
+        .map(|(_, code, name)| {
+            let counts = board.departments.iter().find(|d| d.department == code);
+            DepartmentLine {
+                name: name.to_owned(),
+                due_soon: counts.map_or(0, |d| d.due_soon),
+                overdue: counts.map_or(0, |d| d.overdue),
+                code: code.to_owned(),
+            }
+        })
+        .collect();
+    let rows = |items: Vec<CaseSummary>| -> Vec<Row> {
+        items
+            .into_iter()
+            .map(|s| row_of(s, &dir, &law, t))
+            .collect()
+    };
+    visitor.render(
+        StatusCode::OK,
+        &DashboardPage {
+            chrome: visitor.chrome("电子监察"),
+            departments,
+            due_soon: board.due_soon,
+            overdue: board.overdue,
+            overdue_rows: rows(board.overdue_cases.items),
+            due_soon_rows: rows(board.due_soon_cases.items),
+            reviews: rows(reviews.items),
+        },
+    )
+}

@@ -1,0 +1,121 @@
+//! Pages for clerks and supervisors: the queue, the case page with the actions allowed now,
+//! registering paper requests, and the supervision dashboard (电子监察).
+
+mod case;
+mod dashboard;
+mod queue;
+mod registration;
+
+pub use case::{act, case_page, upload};
+pub use dashboard::dashboard;
+pub use queue::queue;
+pub use registration::{register, register_form, registered};
+
+use chrono::{NaiveDate, Utc};
+use gongkai_workflow::{Role, Status, SubState, WarningLevel};
+
+use super::{StaffPage, WebResult, see_other};
+use crate::service::directory::Directory;
+use crate::state::Law;
+use crate::views::CaseSummary;
+
+/// A status as the queue names it: a received request waits for the clerk's registration.
+fn status_label(status: &str) -> &'static str {
+    match Status::parse(status) {
+        Some(Status::Received) => "待登记",
+        Some(s) => s.label_zh(),
+        None => "未知",
+    }
+}
+
+fn today() -> NaiveDate {
+    gongkai_workflow::clock::legal_date(Utc::now())
+}
+
+/// A queue row as the page shows it.
+pub struct Row {
+    pub id: String,
+    pub tracking_number: String,
+    pub applicant: String,
+    pub department: String,
+    pub assignee: String,
+    pub status: String,
+    pub receipt_date: String,
+    pub due_date: String,
+    /// Working days left (negative: overdue by), with the wording.
+    pub days_left: String,
+    /// normal, due_soon or overdue (CSS class and label).
+    pub level: String,
+    pub level_label: &'static str,
+}
+
+fn level_label(level: &str) -> &'static str {
+    WarningLevel::parse(level)
+        .unwrap_or(WarningLevel::Normal)
+        .label_zh()
+}
+
+fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
+    let days_left = match s.due_date {
+        Some(due) => {
+            let provisional = if s.provisional { "（暂定）" } else { "" };
+            if due < today {
+                // Working days after the due date, up to today.
+                match law.calendar.working_days_between(due, today) {
+                    0 => "已逾期".to_owned(),
+                    n => format!("逾期 {n} 个工作日"),
+                }
+            } else {
+                // Today counts, as for the warning level.
+                let n = gongkai_workflow::clock::working_days_left(&law.calendar, today, due);
+                if due == today {
+                    format!("今日到期{provisional}")
+                } else {
+                    format!("剩 {n} 个工作日（含今日）{provisional}")
+                }
+            }
+        }
+        None if s.sub_state.as_deref().and_then(SubState::parse)
+            == Some(SubState::AwaitingCorrection) =>
+        {
+            "待补正（收到补正后重新计算）".to_owned()
+        }
+        None if s.sub_state.is_some() => "期限中止".to_owned(),
+        None => String::new(),
+    };
+    let level = s
+        .warning_level
+        .clone()
+        .unwrap_or_else(|| WarningLevel::Normal.as_str().to_owned());
+    let mut status = status_label(&s.status).to_owned();
+    if let Some(sub) = s.sub_state.as_deref().and_then(SubState::parse) {
+        status = format!("{status}·{}", sub.label_zh());
+    }
+    Row {
+        tracking_number: s
+            .tracking_number
+            .clone()
+            .unwrap_or_else(|| "（未登记）".to_owned()),
+        applicant: s.applicant_name.clone(),
+        department: dir.department(&s.department),
+        assignee: s
+            .assignee
+            .as_deref()
+            .map(|a| dir.user(a))
+            .unwrap_or_default(),
+        status,
+        receipt_date: s.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
+        due_date: s.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        days_left,
+        level_label: level_label(&level),
+        level,
+        id: s.id,
+    }
+}
+
+pub async fn home(page: StaffPage) -> WebResult {
+    Ok(see_other(match page.caller.role() {
+        Role::Supervisor => "/staff/dashboard",
+        _ => "/staff/queue",
+    }))
+}

@@ -1,0 +1,634 @@
+//! Cases for staff: registering paper requests, the queue, a case's record, the workflow
+//! commands, the case page's data and the supervision dashboard.
+
+use chrono::NaiveDate;
+use gongkai_store::queries::{self, Cursor, QueueFilter};
+use gongkai_store::{
+    StoreError, events, execute, receive_within, register, register_within, write_transaction,
+};
+use gongkai_workflow::model::Receive;
+use gongkai_workflow::{Case, Command, Status, WarningLevel};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::directory::Directory;
+use super::filing::intake_department;
+use super::{context, visible_case};
+use crate::auth::{Caller, Handler, Staff, Supervisor};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::cases::{Action, ActionResult, PaperRequest, QueuePage, QueueQuery, Registered};
+use crate::routes::supervision::{Dashboard, DepartmentCounts};
+use crate::state::{AppState, db};
+use crate::views::{CaseDetail, CaseSummary, EventView, due_of};
+use actix_web::web;
+
+/// Receives and registers a request that arrived on paper, in person, by post, fax or email.
+pub async fn register_paper(
+    state: &web::Data<AppState>,
+    c: Handler,
+    p: PaperRequest,
+) -> ApiResult<Registered> {
+    let c = c.0;
+    let out = db(state, move |conn, state| {
+        let law = state.law();
+        let department = intake_department(conn, &p.agency, p.department)?;
+        if !c.covers(&department) {
+            return Err(ApiError::field(
+                "department",
+                format!("部门“{department}”不在您的办理范围内"),
+            ));
+        }
+        let ctx = context(&law, c.actor.clone());
+        // Received and registered in one transaction: the tracking number and the receipt
+        // date exist together or not at all.
+        let done = write_transaction(conn, |conn| {
+            let received = receive_within(
+                conn,
+                Receive {
+                    channel: p.channel,
+                    agency: p.agency.clone(),
+                    department,
+                    applicant: p.applicant,
+                    request: p.request,
+                    receipt_date: p.receipt_date,
+                },
+                &ctx,
+            )?;
+            let registered =
+                register_within(conn, &received.case_id, received.version, None, None, &ctx)?;
+            Ok::<_, StoreError>((received.query_code, registered))
+        })
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => ApiError::field("department", "没有这个行政机关或部门"),
+            other => other.into(),
+        })?;
+        let (code, registered) = done;
+        Ok(Registered {
+            case_id: registered.case_id.clone(),
+            tracking_number: registered.case.tracking_number.clone(),
+            query_code: code.unwrap_or_default(),
+            receipt_date: registered.case.receipt_date,
+            due: due_of(&registered.case, &law),
+            version: registered.version,
+        })
+    })
+    .await?;
+    state.scheduler.poke();
+    Ok(out)
+}
+
+/// Statuses a queue may be filtered by (every status of the workflow).
+const STATUSES: [Status; 9] = [
+    Status::Received,
+    Status::Registered,
+    Status::Processing,
+    Status::UnderReview,
+    Status::Replied,
+    Status::Archived,
+    Status::Withdrawn,
+    Status::Abandoned,
+    Status::ClosedUnpaid,
+];
+
+/// Warning levels a queue may be filtered by.
+const LEVELS: [WarningLevel; 3] = [
+    WarningLevel::Normal,
+    WarningLevel::DueSoon,
+    WarningLevel::Overdue,
+];
+
+/// Which statuses a queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statuses {
+    /// The open ones (received, registered, processing, under review).
+    Open,
+    /// Every status.
+    All,
+}
+
+impl Statuses {
+    /// The statuses, as the store names them.
+    pub fn names(self) -> Vec<String> {
+        STATUSES
+            .iter()
+            .filter(|s| self == Statuses::All || s.is_open())
+            .map(|s| s.as_str().to_owned())
+            .collect()
+    }
+
+    /// The statuses comma-separated (the queue's `status` parameter).
+    pub fn param(self) -> String {
+        self.names().join(",")
+    }
+}
+
+/// Builds the store's filter from the query, narrowed to what `caller` may see; None when
+/// nothing can match (a department outside the caller's scope). Without a status in the
+/// query, `default` applies (None: no status filter).
+pub fn queue_filter(
+    caller: &Caller,
+    q: &QueueQuery,
+    default: Option<Statuses>,
+) -> ApiResult<Option<QueueFilter>> {
+    let statuses: Vec<String> = match &q.status {
+        Some(s) => s.split(',').map(|x| x.trim().to_owned()).collect(),
+        None => default.map(Statuses::names).unwrap_or_default(),
+    };
+    if let Some(bad) = statuses
+        .iter()
+        .find(|s| !STATUSES.iter().any(|x| x.as_str() == s.as_str()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "status: 未知的状态“{bad}”，可选：{}",
+            Statuses::All.names().join(", ")
+        )));
+    }
+    if let Some(w) = &q.warning_level
+        && WarningLevel::parse(w).is_none()
+    {
+        let levels: Vec<&str> = LEVELS.iter().map(|l| l.as_str()).collect();
+        return Err(ApiError::bad_request(format!(
+            "warning_level: 未知的预警级别“{w}”，可选：{}",
+            levels.join(", ")
+        )));
+    }
+    let scope = caller.scope();
+    if scope.sees_nothing() {
+        return Err(ApiError::forbidden("您没有分配任何部门"));
+    }
+    let scope = match &q.department {
+        // A department outside the caller's scope: an empty page, without asking the
+        // database; nothing is revealed.
+        Some(d) if !scope.covers_department(d) => return Ok(None),
+        Some(d) => scope.department(d),
+        None => scope,
+    };
+    Ok(Some(QueueFilter {
+        scope,
+        agency: None,
+        assignee: q.assignee.as_ref().map(|a| {
+            if a == "me" {
+                caller.user.id.clone()
+            } else {
+                a.clone()
+            }
+        }),
+        statuses,
+        warning_level: q.warning_level.clone(),
+    }))
+}
+
+fn parse_cursor(text: &str) -> Option<Cursor> {
+    let (date, id) = text.split_once('_')?;
+    Some(Cursor {
+        due_sort: gongkai_workflow::parse_date(date)?,
+        id: id.to_owned(),
+    })
+}
+
+/// One page of the queue of `filter`.
+pub async fn page(
+    state: &web::Data<AppState>,
+    filter: Option<QueueFilter>,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> ApiResult<QueuePage> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request("limit: 须为 1—200"));
+    }
+    let Some(filter) = filter else {
+        return Ok(QueuePage {
+            items: Vec::new(),
+            next: None,
+        });
+    };
+    let cursor = match after {
+        Some(a) => Some(parse_cursor(a).ok_or_else(|| {
+            ApiError::bad_request("after: 无效的分页位置，请使用上一页返回的 next")
+        })?),
+        None => None,
+    };
+    let rows = db(state, move |conn, _| {
+        Ok(queries::queue(conn, &filter, cursor.as_ref(), limit + 1)?)
+    })
+    .await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(50);
+    let items: Vec<CaseSummary> = rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(50))
+        .map(CaseSummary::from)
+        .collect();
+    let next = if more {
+        items.last().map(|r| {
+            format!(
+                "{}_{}",
+                r.due_date
+                    .unwrap_or(gongkai_store::execute::NO_DUE_DATE)
+                    .format("%Y-%m-%d"),
+                r.id
+            )
+        })
+    } else {
+        None
+    };
+    Ok(QueuePage { items, next })
+}
+
+/// The queue of `staff`: the open cases unless the query names statuses.
+pub async fn queue(
+    state: &web::Data<AppState>,
+    staff: &Staff,
+    q: &QueueQuery,
+) -> ApiResult<QueuePage> {
+    let filter = queue_filter(staff, q, Some(Statuses::Open))?;
+    page(state, filter, q.after.as_deref(), q.limit).await
+}
+
+/// The cases awaiting review in `sup`'s scope.
+pub async fn reviews(
+    state: &web::Data<AppState>,
+    sup: &Supervisor,
+    q: QueueQuery,
+) -> ApiResult<QueuePage> {
+    let q = QueueQuery {
+        status: Some(Status::UnderReview.as_str().to_owned()),
+        ..q
+    };
+    let filter = queue_filter(sup, &q, None)?;
+    page(state, filter, q.after.as_deref(), q.limit).await
+}
+
+/// A case's whole record, if `caller` may see it.
+pub(crate) fn detail(
+    conn: &mut gongkai_store::DbConnection,
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<CaseDetail> {
+    let row = visible_case(conn, caller, id)?;
+    let rows = events::load_rows(conn, id)?;
+    let mut evs = Vec::with_capacity(rows.len());
+    let mut views = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let e = r.event()?;
+        views.push(EventView {
+            seq: u64::try_from(r.seq).unwrap_or(0),
+            event: e.clone(),
+        });
+        evs.push(e);
+    }
+    let case = Case::from_events(&evs);
+    let law = state.law();
+    Ok(CaseDetail {
+        due: due_of(&case, &law),
+        summary: row.into(),
+        case,
+        events: views,
+    })
+}
+
+/// A case's record for `caller`: staff who see it; applicants read their requests under
+/// /my/requests and find nothing here (404, as for a case that does not exist).
+pub async fn show(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+) -> ApiResult<CaseDetail> {
+    if !Staff::admits(caller.role()) {
+        return Err(ApiError::not_found());
+    }
+    db(state, move |conn, state| detail(conn, state, &caller, &id)).await
+}
+
+use crate::auth::RoleClass;
+
+/// Runs one workflow command on case `id` for `c`, who saw `version`. The case's visibility
+/// is checked before the fields are read: for a case the caller may not see, a body is never
+/// parsed, and the answer is 404 whatever it holds.
+pub async fn perform(
+    state: &web::Data<AppState>,
+    c: Caller,
+    id: String,
+    action: Action,
+    version: u64,
+    fields: serde_json::Map<String, Value>,
+) -> ApiResult<ActionResult> {
+    let out = db(state, move |conn, state| {
+        let row = visible_case(conn, &c, &id)?;
+        let law = state.law();
+        let ctx = context(&law, c.actor.clone());
+        let done = if action == Action::Register {
+            // Register takes its tracking number from the agency's counter, never from the
+            // client.
+            let r = serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields))
+                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?;
+            register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
+        } else {
+            let command = command_of(action, fields)?;
+            execute(conn, &row.id, version, command, &ctx)?
+        };
+        let first = done.version - done.events.len() as u64 + 1;
+        Ok(ActionResult {
+            case_id: done.case_id.clone(),
+            version: done.version,
+            status: done.case.status.as_str().to_owned(),
+            sub_state: done.case.sub_state().map(|s| s.as_str().to_owned()),
+            events: done
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| EventView {
+                    seq: first + i as u64,
+                    event: e.clone(),
+                })
+                .collect(),
+            due: due_of(&done.case, &law),
+        })
+    })
+    .await?;
+    state.scheduler.poke();
+    Ok(out)
+}
+
+/// The workflow command of an action and its fields, in one pass over the fields: a wrong
+/// value is named by its path (`reply.outcome`), and so is a field the command does not have,
+/// at any depth (commands take no unknown fields). The cost is linear in the body: the only
+/// other parse is of the bare command name, to tell a command without fields.
+pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> ApiResult<Command> {
+    if fields.contains_key("command") {
+        return Err(ApiError::field(
+            "command",
+            "命令由路径给出，请勿在请求体中重复",
+        ));
+    }
+    let name = Value::String(action.as_str());
+    let mut bare = serde_json::Map::new();
+    bare.insert("command".to_owned(), name.clone());
+    // A command without fields (start_processing, archive, ...) is complete with its name.
+    if let Ok(command) = parse_command(Value::Object(bare)) {
+        return match fields.keys().next() {
+            None => Ok(command),
+            Some(key) => Err(ApiError::field(key, "此操作不需要这个字段")),
+        };
+    }
+    let mut object = serde_json::Map::new();
+    object.insert("command".to_owned(), name);
+    object.insert("fields".to_owned(), Value::Object(fields));
+    let mut unknown: Option<String> = None;
+    count_parse();
+    let mut note = |path: serde_ignored::Path<'_>| {
+        if unknown.is_none() {
+            unknown = Some(path.to_string());
+        }
+    };
+    let parsed = serde_path_to_error::deserialize::<_, Command>(serde_ignored::Deserializer::new(
+        Value::Object(object),
+        &mut note,
+    ));
+    let field_path = |path: &str| {
+        let path = path.strip_prefix("fields").unwrap_or(path);
+        path.strip_prefix('.').unwrap_or(path).to_owned()
+    };
+    match (parsed, unknown) {
+        (Ok(_), Some(path)) => Err(ApiError::field(&field_path(&path), "未知字段")),
+        (Ok(command), None) => Ok(command),
+        (Err(e), _) => {
+            let path = field_path(&e.path().to_string());
+            Err(ApiError::field(&path, e.into_inner().to_string()))
+        }
+    }
+}
+
+fn parse_command(value: Value) -> Result<Command, serde_json::Error> {
+    count_parse();
+    serde_json::from_value(value)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Parses of a command's JSON on this thread (tests: the cost of naming a bad field).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_parse() {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterFields {
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    receipt_date: Option<NaiveDate>,
+}
+
+/// What the case page shows besides the record.
+pub struct CasePageData {
+    pub detail: CaseDetail,
+    pub directory: Directory,
+    /// The case agency's departments: (code, name).
+    pub departments: Vec<(String, String)>,
+    /// Enabled clerks and supervisors of those departments: (id, "name（department）").
+    pub handlers: Vec<(String, String)>,
+    /// The case's files: (id, name, size).
+    pub files: Vec<(String, String, i64)>,
+    /// The case's notices: (id, subject, outbox status).
+    pub notices: Vec<(String, String, String)>,
+    pub similar: Vec<gongkai_store::similar::Similar>,
+    pub marks: Vec<gongkai_store::similar::Mark>,
+}
+
+/// Everything the case page of `staff` shows about case `id`.
+pub async fn case_page(
+    state: &web::Data<AppState>,
+    staff: &Staff,
+    id: String,
+) -> ApiResult<CasePageData> {
+    let c = staff.0.clone();
+    db(state, move |conn, state| {
+        let detail = detail(conn, state, &c, &id)?;
+        let (similar, marks) = gongkai_store::similar::similar_to(conn, &id, 365, &c.scope())?;
+        let directory = Directory::load(conn)?;
+        let agency = detail.case.agency.clone();
+        let departments = directory.departments_of_agency(&agency);
+        let handlers = directory.handlers_of_agency(&agency);
+        let files = gongkai_store::attachments::list(conn, &c.scope(), &id)?
+            .into_iter()
+            .map(|f| (f.id, f.filename, f.size_bytes))
+            .collect();
+        let notices = super::notices::titles_of_case(conn, state, &c, &id)?;
+        Ok(CasePageData {
+            detail,
+            directory,
+            departments,
+            handlers,
+            files,
+            notices,
+            similar,
+            marks,
+        })
+    })
+    .await
+}
+
+/// Due-soon and overdue counts per department of `sup`'s scope, and the lists behind them.
+pub async fn dashboard(state: &web::Data<AppState>, sup: &Supervisor) -> ApiResult<Dashboard> {
+    let scope = sup.scope();
+    let counts = db(state, move |conn, _| {
+        Ok(queries::warning_counts(conn, &scope)?)
+    })
+    .await?;
+    let list = |level: WarningLevel| QueueQuery {
+        department: None,
+        assignee: None,
+        status: Some(Statuses::Open.param()),
+        warning_level: Some(level.as_str().to_owned()),
+        after: None,
+        limit: Some(50),
+    };
+    let overdue_cases = page(
+        state,
+        queue_filter(sup, &list(WarningLevel::Overdue), None)?,
+        None,
+        Some(50),
+    )
+    .await?;
+    let due_soon_cases = page(
+        state,
+        queue_filter(sup, &list(WarningLevel::DueSoon), None)?,
+        None,
+        Some(50),
+    )
+    .await?;
+    Ok(Dashboard {
+        due_soon: counts.iter().map(|d| d.due_soon).sum(),
+        overdue: counts.iter().map(|d| d.overdue).sum(),
+        departments: counts
+            .into_iter()
+            .map(|d| DepartmentCounts {
+                department: d.department,
+                due_soon: d.due_soon,
+                overdue: d.overdue,
+            })
+            .collect(),
+        overdue_cases,
+        due_soon_cases,
+    })
+}
+
+/// The directory of names, for pages that show codes and ids (queue, dashboard, figures).
+pub async fn directory(state: &web::Data<AppState>) -> ApiResult<Directory> {
+    db(state, |conn, _| Directory::load_names(conn)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> serde_json::Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn refused(action: Action, v: Value) -> (String, String) {
+        match command_of(action, fields(v)) {
+            Ok(c) => panic!("accepted {c:?}"),
+            Err(e) => (
+                e.errors.first().map(|f| f.path.clone()).unwrap_or_default(),
+                e.errors
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    #[test]
+    fn commands_are_read_with_their_fields() {
+        let c = command_of(
+            Action::RequestCorrection,
+            fields(json!({"items": ["文号"]})),
+        );
+        assert!(
+            matches!(c, Ok(Command::RequestCorrection { ref items, period_days: None }) if items == &["文号"])
+        );
+        // Without fields: a command that has none, and one whose fields all have defaults.
+        assert_eq!(
+            command_of(Action::StartProcessing, fields(json!({}))).ok(),
+            Some(Command::StartProcessing)
+        );
+        assert!(matches!(
+            command_of(Action::Assign, fields(json!({}))),
+            Ok(Command::Assign {
+                department: None,
+                assignee: None
+            })
+        ));
+        let c = command_of(
+            Action::DraftReply,
+            fields(json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "答复"}})),
+        );
+        assert!(matches!(c, Ok(Command::DraftReply { .. })), "{c:?}");
+    }
+
+    #[test]
+    fn a_bad_field_is_named_by_its_path() {
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"items": "文号"})).0,
+            "items"
+        );
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"items": ["a", 3]})).0,
+            "items[1]"
+        );
+        assert_eq!(
+            refused(Action::RequestCorrection, json!({"item": ["a"]})).0,
+            "item"
+        );
+        assert_eq!(
+            refused(Action::RequestExtension, json!({})).0,
+            "",
+            "a missing field is named in the message"
+        );
+        assert!(
+            refused(Action::RequestExtension, json!({}))
+                .1
+                .contains("reason")
+        );
+        // Unknown fields are refused at any depth, and on commands that take none.
+        assert_eq!(
+            refused(
+                Action::DraftReply,
+                json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "x", "txt": "y"}})
+            ),
+            ("reply.txt".to_owned(), "未知字段".to_owned())
+        );
+        assert_eq!(refused(Action::Archive, json!({"note": "x"})).0, "note");
+        assert_eq!(
+            refused(Action::Archive, json!({"command": "archive"})).0,
+            "command"
+        );
+    }
+
+    #[test]
+    fn naming_the_bad_field_of_a_huge_body_costs_one_pass() {
+        // What an attacker sent: tens of thousands of unknown keys and one wrongly typed field.
+        // Finding the culprit used to re-parse the body once per key (quadratic).
+        let mut body = serde_json::Map::new();
+        for i in 0..50_000 {
+            body.insert(format!("k{i:05}"), Value::from(0));
+        }
+        body.insert("reason".to_owned(), Value::from(7));
+        PARSES.with(|n| n.set(0));
+        let e = command_of(Action::RequestExtension, body);
+        assert!(e.is_err());
+        let parses = PARSES.with(std::cell::Cell::get);
+        assert!(parses <= 2, "{parses} parses of the body");
+    }
+}

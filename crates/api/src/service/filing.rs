@@ -1,0 +1,242 @@
+//! The public side: the guide, filing online, lookup by tracking number and query code, the
+//! query code holder's correction and withdrawal, and what an applicant may still do.
+
+use actix_web::web;
+use gongkai_store::{DbConnection, accounts, events, execute, queries, receive, sessions};
+use gongkai_workflow::model::Receive;
+use gongkai_workflow::{Actor, Case, Channel, Command, Role};
+
+use super::context;
+use super::possible::may;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::cases::Action;
+use crate::routes::public::{FILING_NOTICE, Filing, FilingReceipt, GUIDE_KEY, Guide, LookupKey};
+use crate::state::{AppState, Law, db};
+use crate::views::{PublicCase, public_case};
+
+/// The guide in force: the admins' text, or the default.
+pub async fn guide(state: &web::Data<AppState>) -> ApiResult<Guide> {
+    let stored = db(state, |conn, _| Ok(sessions::setting(conn, GUIDE_KEY)?)).await?;
+    match stored {
+        Some(text) => serde_json::from_str(&text).map_err(ApiError::internal),
+        None => Ok(crate::routes::public::default_guide()),
+    }
+}
+
+/// The agencies (public knowledge: the filing form lists them).
+pub async fn agencies(state: &web::Data<AppState>) -> ApiResult<Vec<accounts::Agency>> {
+    db(state, |conn, _| Ok(accounts::agencies(conn)?)).await
+}
+
+/// The department that takes requests in when none is named: the agency's intake office.
+pub(crate) fn intake_department(
+    conn: &mut DbConnection,
+    agency: &str,
+    asked: Option<String>,
+) -> ApiResult<String> {
+    if let Some(d) = asked {
+        return Ok(d);
+    }
+    let departments = accounts::departments_of(conn, agency)?;
+    departments
+        .iter()
+        .find(|d| d.is_intake)
+        .or(departments.first())
+        .map(|d| d.code.clone())
+        .ok_or_else(|| ApiError::field("agency", format!("没有代码为“{agency}”的行政机关")))
+}
+
+/// Who files: a logged-in applicant (the request is linked to the account) or anyone without
+/// an account; staff register paper requests instead.
+pub fn filer(caller: Option<Caller>) -> ApiResult<Actor> {
+    Ok(match caller {
+        Some(c) if c.role() == Role::Applicant => c.actor,
+        Some(_) => {
+            return Err(ApiError::forbidden(
+                "工作人员登记纸质、当面等申请请使用“登记申请”（POST /api/v1/cases）",
+            ));
+        }
+        None => Actor::new(
+            gongkai_workflow::decide::ANONYMOUS_APPLICANT,
+            Role::Applicant,
+        ),
+    })
+}
+
+/// Files an online request for `caller` (anyone but staff).
+pub async fn file(
+    state: &web::Data<AppState>,
+    caller: Option<Caller>,
+    filing: Filing,
+) -> ApiResult<FilingReceipt> {
+    let actor = filer(caller)?;
+    db(state, move |conn, state| {
+        let law = state.law();
+        let department = intake_department(conn, &filing.agency, filing.department)?;
+        let ctx = context(&law, actor);
+        let done = receive(
+            conn,
+            Receive {
+                channel: Channel::Online,
+                agency: filing.agency.clone(),
+                department,
+                applicant: filing.applicant,
+                request: filing.request,
+                receipt_date: None,
+            },
+            &ctx,
+        )
+        .map_err(|e| match e {
+            gongkai_store::StoreError::NotFound(_) => ApiError::field(
+                "department",
+                format!("行政机关“{}”没有这个部门", filing.agency),
+            ),
+            other => other.into(),
+        })?;
+        Ok(FilingReceipt {
+            case_id: done.case_id,
+            query_code: done.query_code.unwrap_or_default(),
+            tracking_number: None,
+            status: done.case.status.as_str().to_owned(),
+            receipt_date: None,
+            due: None,
+            notice: FILING_NOTICE.to_owned(),
+        })
+    })
+    .await
+}
+
+/// What the applicant may still do on their request (asked of the workflow).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplicantOptions {
+    pub correct: bool,
+    pub withdraw: bool,
+}
+
+impl ApplicantOptions {
+    /// What `actor` (the account holder, or the query code's holder) may do on `case`. The
+    /// code's holder acts only on a registered request: the code proves a tracking number.
+    fn of(case: &Case, actor: &Actor, law: &Law) -> ApplicantOptions {
+        ApplicantOptions {
+            correct: may(case, actor, law, Action::ReceiveCorrection),
+            withdraw: may(case, actor, law, Action::Withdraw),
+        }
+    }
+
+    fn for_code_holder(case: &Case, law: &Law) -> ApplicantOptions {
+        match &case.tracking_number {
+            Some(t) => ApplicantOptions::of(case, &Actor::query_code_holder(t), law),
+            None => ApplicantOptions::default(),
+        }
+    }
+}
+
+/// A request as its applicant sees it, with what they may still do.
+#[derive(Debug, Clone)]
+pub struct ApplicantView {
+    pub case: PublicCase,
+    pub options: ApplicantOptions,
+}
+
+/// The case whose reference and query code match, with its events; 404 otherwise (a wrong code
+/// and an unknown number look the same).
+fn find_by_code(
+    conn: &mut DbConnection,
+    key: &LookupKey,
+) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
+    // A filing reference is a UUID, which no tracking number (prefix-year-number) can be.
+    let row = if uuid::Uuid::try_parse(key.reference.trim()).is_ok() {
+        queries::lookup_by_reference(conn, &key.reference, &key.query_code)?
+    } else {
+        queries::lookup(conn, &key.reference, &key.query_code)?
+    };
+    let row = row.ok_or_else(ApiError::not_found)?;
+    let evs = events::load(conn, &row.id)?;
+    let case = Case::from_events(&evs);
+    Ok((row.id, case, evs))
+}
+
+/// The request whose reference and query code match, as its applicant sees it.
+pub async fn look_up(state: &web::Data<AppState>, key: LookupKey) -> ApiResult<ApplicantView> {
+    db(state, move |conn, state| {
+        let (id, case, evs) = find_by_code(conn, &key)?;
+        let law = state.law();
+        Ok(ApplicantView {
+            options: ApplicantOptions::for_code_holder(&case, &law),
+            case: public_case(&id, &case, &evs, &law),
+        })
+    })
+    .await
+}
+
+/// Runs `command` on the request found by reference and query code, as the code's holder.
+pub async fn act_with_code(
+    state: &web::Data<AppState>,
+    key: LookupKey,
+    version: u64,
+    command: Command,
+) -> ApiResult<ApplicantView> {
+    db(state, move |conn, state| {
+        let (id, case, _) = find_by_code(conn, &key)?;
+        let Some(tracking_number) = case.tracking_number.clone() else {
+            return Err(ApiError::from(gongkai_workflow::Rejection::new(
+                gongkai_workflow::RejectionCode::WrongStatus,
+                "申请尚未登记，请待登记后再操作，或联系受理机关",
+            )));
+        };
+        let law = state.law();
+        let ctx = context(&law, Actor::query_code_holder(&tracking_number));
+        execute(conn, &id, version, command, &ctx)?;
+        state.scheduler.poke();
+        let evs = events::load(conn, &id)?;
+        let case = Case::from_events(&evs);
+        Ok(ApplicantView {
+            options: ApplicantOptions::for_code_holder(&case, &law),
+            case: public_case(&id, &case, &evs, &law),
+        })
+    })
+    .await
+}
+
+/// The requests of `applicant`'s account.
+pub async fn my_requests(
+    state: &web::Data<AppState>,
+    applicant: &crate::auth::Applicant,
+) -> ApiResult<Vec<crate::views::CaseSummary>> {
+    let id = applicant.user.id.clone();
+    let rows = db(state, move |conn, _| {
+        Ok(queries::cases_of_account(conn, &id)?)
+    })
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(crate::views::CaseSummary::for_applicant)
+        .collect())
+}
+
+/// One request of the caller's account as they see it, with the printable notices addressed
+/// to them: (notice id, subject). Anyone but the account's applicant gets 404.
+pub async fn my_request(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+) -> ApiResult<(ApplicantView, Vec<(String, String)>)> {
+    db(state, move |conn, state| {
+        let row = queries::case_row(conn, &caller.scope(), &id)?
+            .filter(|_| caller.role() == Role::Applicant)
+            .ok_or_else(ApiError::not_found)?;
+        let evs = events::load(conn, &row.id)?;
+        let case = Case::from_events(&evs);
+        let notices = super::notices::applicant_notices(conn, &caller, &row.id)?;
+        let law = state.law();
+        Ok((
+            ApplicantView {
+                options: ApplicantOptions::of(&case, &caller.actor, &law),
+                case: public_case(&row.id, &case, &evs, &law),
+            },
+            notices,
+        ))
+    })
+    .await
+}

@@ -1,0 +1,250 @@
+//! Staff search, monthly statistics, frequent-request groups and marks, and the similar
+//! requests of a case.
+
+use actix_web::web;
+use chrono::{Datelike, Utc};
+use gongkai_store::queries::{self, QueueFilter};
+use gongkai_store::{Scope, events, search, similar, stats};
+
+use super::cases::queue_filter;
+use super::visible_case;
+use crate::auth::{Staff, Supervisor};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::cases::QueueQuery;
+use crate::routes::insight::{
+    FrequentGroups, FrequentQuery, GroupView, MarkView, MonthRow, MonthlyStats, NewMark,
+    RequestView, SearchHit, SearchQuery, SearchResult, SimilarRequests, SimilarView, StatsQuery,
+};
+use crate::state::{AppState, db};
+
+/// Whether `text` is a search the store accepts (words, length); the reason when not.
+pub fn search_terms(text: &str) -> Result<(), String> {
+    search::terms(text).map(|_| ())
+}
+
+/// The staff's search within the queue's scope and filters.
+pub async fn search(
+    state: &web::Data<AppState>,
+    c: &Staff,
+    q: SearchQuery,
+) -> ApiResult<SearchResult> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::field("limit", "每页 1—100 条"));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if !(0..=10_000).contains(&offset) {
+        return Err(ApiError::field("offset", "offset 须在 0—10000 之间"));
+    }
+    search::terms(&q.q).map_err(|e| ApiError::field("q", e))?;
+    let filter = queue_filter(
+        &c.0,
+        &QueueQuery {
+            department: q.department.clone(),
+            assignee: q.assignee.clone(),
+            status: q.status.clone(),
+            warning_level: q.warning_level.clone(),
+            after: None,
+            limit: None,
+        },
+        None,
+    )?;
+    let Some(filter) = filter else {
+        return Ok(SearchResult {
+            items: Vec::new(),
+            next_offset: None,
+        });
+    };
+    let hits = db(state, move |conn, _| {
+        Ok(search::search(conn, &q.q, &filter, limit, offset)?)
+    })
+    .await?;
+    let full = hits.len() as i64 == limit;
+    Ok(SearchResult {
+        items: hits
+            .into_iter()
+            .map(|h| SearchHit {
+                case: h.row.into(),
+                score: h.score,
+            })
+            .collect(),
+        next_offset: full.then_some(offset + limit),
+    })
+}
+
+/// What `c` may see figures of (supervisors and admins), narrowed to the department `one`
+/// when given: nothing when it lies outside.
+fn figures_scope(c: &Supervisor, one: Option<&String>) -> ApiResult<Scope> {
+    let scope = c.scope();
+    Ok(match one {
+        Some(d) => scope.department(d),
+        None => scope,
+    })
+}
+
+/// Monthly figures of a year (default: this year) for `c`'s scope or one department of it.
+pub async fn monthly(
+    state: &web::Data<AppState>,
+    c: &Supervisor,
+    q: StatsQuery,
+) -> ApiResult<MonthlyStats> {
+    let year = super::reports::check_year(
+        q.year
+            .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
+    )?;
+    let scope = figures_scope(c, q.department.as_ref())?;
+    let figs = db(state, move |conn, _| {
+        Ok(stats::monthly(conn, year, None, &scope)?)
+    })
+    .await?;
+    Ok(MonthlyStats {
+        year,
+        rows: figs
+            .into_iter()
+            .map(|f| MonthRow {
+                outcomes: stats::OUTCOME_KINDS
+                    .iter()
+                    .zip(f.outcomes)
+                    .map(|(k, n)| ((*k).to_owned(), n))
+                    .collect(),
+                department: f.department,
+                month: f.month,
+                received: f.received,
+                concluded: f.concluded,
+                replied: f.replied,
+                on_time: f.on_time,
+                late: f.late,
+                avg_working_days: f.avg_days,
+                p90_working_days: f.p90_days,
+            })
+            .collect(),
+    })
+}
+
+/// Groups of near-identical requests in `c`'s scope.
+pub async fn frequent(
+    state: &web::Data<AppState>,
+    c: &Supervisor,
+    q: FrequentQuery,
+) -> ApiResult<FrequentGroups> {
+    let to =
+        q.to.unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()));
+    let from = q.from.unwrap_or(to - chrono::TimeDelta::days(90));
+    if from > to {
+        return Err(ApiError::field("from", "起始日期不能晚于截止日期"));
+    }
+    if (to - from).num_days() > 366 {
+        return Err(ApiError::field("from", "统计期间最长一年"));
+    }
+    let min = q.min.unwrap_or(3);
+    if !(2..=1000).contains(&min) {
+        return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
+    }
+    let scope = figures_scope(c, q.department.as_ref())?;
+    let groups = db(state, move |conn, _| {
+        Ok(similar::groups(
+            conn,
+            &QueueFilter {
+                scope,
+                ..QueueFilter::default()
+            },
+            from,
+            to,
+            min,
+        )?)
+    })
+    .await?;
+    Ok(FrequentGroups {
+        from,
+        to,
+        min,
+        groups: groups
+            .into_iter()
+            .map(|g| GroupView {
+                size: g.requests.len(),
+                applicants: g.applicants(),
+                representative: g.representative().to_owned(),
+                requests: g.requests.into_iter().map(RequestView::from).collect(),
+                marks: g.marks.into_iter().map(MarkView::from).collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Stores a mark on the cases of `m`, all of which `c` must see and which must belong to one
+/// agency.
+pub async fn add_mark(
+    state: &web::Data<AppState>,
+    c: &Supervisor,
+    m: NewMark,
+) -> ApiResult<MarkView> {
+    let c = c.0.clone();
+    db(state, move |conn, _| {
+        let mut agency: Option<String> = None;
+        let mut first_text = String::new();
+        for id in &m.case_ids {
+            let row = visible_case(conn, &c, id)?;
+            match &agency {
+                Some(a) if *a != row.agency_code => {
+                    return Err(ApiError::field("case_ids", "一组申请须属于同一机关"));
+                }
+                _ => agency = Some(row.agency_code.clone()),
+            }
+            if first_text.is_empty() {
+                first_text = queries::case_text(conn, &c.scope(), id)?.unwrap_or_default();
+            }
+        }
+        let mark = similar::Mark {
+            id: uuid::Uuid::now_v7().to_string(),
+            agency_code: agency.unwrap_or_default(),
+            period_from: m.from,
+            period_to: m.to,
+            representative: first_text,
+            case_ids: serde_json::to_string(&m.case_ids).map_err(ApiError::internal)?,
+            note: m.note.trim().to_owned(),
+            marked_by: c.user.id.clone(),
+            marked_at: events::to_micros(Utc::now().naive_utc()),
+        };
+        similar::mark(conn, &mark)?;
+        Ok(MarkView::from(mark))
+    })
+    .await
+}
+
+/// The marks within `c`'s scope (those whose cases `c` may all see), newest first.
+pub async fn marks(state: &web::Data<AppState>, c: &Supervisor) -> ApiResult<Vec<MarkView>> {
+    let scope = c.scope();
+    db(state, move |conn, _| {
+        Ok(similar::marks(conn, &scope)?
+            .into_iter()
+            .map(MarkView::from)
+            .collect())
+    })
+    .await
+}
+
+/// Requests like case `id`, for staff who may see it.
+pub async fn similar(
+    state: &web::Data<AppState>,
+    c: &Staff,
+    id: String,
+) -> ApiResult<SimilarRequests> {
+    let c = c.0.clone();
+    db(state, move |conn, _| {
+        visible_case(conn, &c, &id)?;
+        let (like, marks) = similar::similar_to(conn, &id, 365, &c.scope())?;
+        Ok(SimilarRequests {
+            similar: like
+                .into_iter()
+                .map(|s| SimilarView {
+                    request: s.request.into(),
+                    similarity: s.similarity,
+                    same_applicant: s.same_applicant,
+                    same_document: s.same_document,
+                })
+                .collect(),
+            marks: marks.into_iter().map(MarkView::from).collect(),
+        })
+    })
+    .await
+}

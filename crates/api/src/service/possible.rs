@@ -1,0 +1,145 @@
+//! What a user may still do on a case: each workflow command is decided against the case with
+//! plausible values, and it is possible unless the refusal is about the case's state or the
+//! user (wrong status, role, scope, pending steps), not about the values a user will type. The
+//! case page offers these actions; an applicant's request page offers withdrawal and
+//! correction by the same rule.
+
+use chrono::Duration;
+use gongkai_workflow::model::{
+    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Remedy, RemedyKind,
+    RemedyResult, Reply,
+};
+use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
+
+use super::context;
+use crate::routes::cases::Action;
+use crate::state::Law;
+
+/// A command of `action` with plausible values, to ask the workflow whether it is possible.
+fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Command> {
+    let text = || "probe".to_owned();
+    let reply = || Reply {
+        outcome: Outcome::Disclosed,
+        text: text(),
+        competent_agency: None,
+    };
+    Some(match action {
+        Action::Register => Command::Register {
+            tracking_number: text(),
+            department: None,
+            receipt_date: None,
+        },
+        Action::Assign => Command::Assign {
+            department: None,
+            assignee: None,
+        },
+        Action::StartProcessing => Command::StartProcessing,
+        Action::RequestCorrection => Command::RequestCorrection {
+            items: vec![text()],
+            period_days: None,
+        },
+        Action::ReceiveCorrection => Command::ReceiveCorrection {
+            content: text(),
+            received_on: None,
+            late_reason: Some(text()),
+        },
+        Action::Abandon => Command::Abandon,
+        Action::StartConsultation => Command::StartConsultation {
+            kind: ConsultationKind::ThirdParty,
+            party: text(),
+            letter_date: None,
+        },
+        Action::EndConsultation => Command::EndConsultation {
+            consultation: case.open_consultations().next()?.id,
+            opinion: Opinion::Consent,
+            ended_on: None,
+        },
+        Action::RequestExtension => Command::RequestExtension {
+            reason: text(),
+            days: None,
+        },
+        Action::ApproveExtension => Command::ApproveExtension,
+        Action::DenyExtension => Command::DenyExtension { reason: text() },
+        Action::IssueFeeNotice => Command::IssueFeeNotice {
+            fee: FeeMethod::PerPage { pages: 10_000 },
+        },
+        Action::RecordPayment => Command::RecordPayment { paid_on: None },
+        Action::CloseUnpaid => Command::CloseUnpaid,
+        Action::SetReasonableDate => Command::SetReasonableDate {
+            date: today + Duration::days(60),
+            reason: text(),
+        },
+        Action::ReplyOnTheSpot => Command::ReplyOnTheSpot { reply: reply() },
+        Action::DraftReply => Command::DraftReply { reply: reply() },
+        Action::SubmitForReview => Command::SubmitForReview,
+        Action::ApproveReply => Command::ApproveReply,
+        Action::ReturnReply => Command::ReturnReply { reason: text() },
+        Action::RecordDelivery => Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: None,
+        },
+        Action::Archive => Command::Archive,
+        Action::Withdraw => Command::Withdraw {
+            reason: None,
+            withdrawn_on: None,
+        },
+        Action::Reopen => Command::Reopen {
+            order: Order {
+                kind: OrderKind::Reconsideration,
+                body: text(),
+                reference: text(),
+                received_on: today,
+            },
+        },
+        Action::RecordOverdue => Command::RecordOverdue,
+        Action::RecordRemedy => Command::RecordRemedy {
+            remedy: Remedy {
+                kind: RemedyKind::Reconsideration,
+                body: text(),
+                reference: None,
+                filed_on: today,
+                after_reconsideration: false,
+                result: None,
+                decided_on: None,
+            },
+        },
+        Action::DecideRemedy => Command::DecideRemedy {
+            remedy: case.remedies.iter().find(|r| r.remedy.result.is_none())?.id,
+            result: RemedyResult::Upheld,
+            decided_on: today,
+        },
+    })
+}
+
+/// Refusals that depend on what the user will type, not on the case: the form is offered.
+fn about_values(code: RejectionCode) -> bool {
+    use RejectionCode as R;
+    matches!(
+        code,
+        R::InvalidInput
+            | R::DateInFuture
+            | R::DateTooEarly
+            | R::ReceiptDateRequired
+            | R::ExtensionTooLong
+            | R::NoFeeDue
+    )
+}
+
+/// Whether `actor` may take `action` on `case` now (see the module's rule).
+pub fn may(case: &Case, actor: &Actor, law: &Law, action: Action) -> bool {
+    let ctx = context(law, actor.clone());
+    probe(action, case, ctx.today()).is_some_and(|cmd| match decide(case, cmd, &ctx) {
+        Ok(_) => true,
+        Err(r) => about_values(r.code),
+    })
+}
+
+/// The actions `actor` may take on `case` now (the scheduler's own step left out).
+pub fn possible(case: &Case, actor: &Actor, law: &Law) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| *a != Action::RecordOverdue)
+        .filter(|a| may(case, actor, law, *a))
+        .collect()
+}
