@@ -299,7 +299,7 @@ impl Decider<'_, '_> {
                 format!(
                     "{}不能执行“{}”，该操作限{}",
                     actor.role.label_zh(),
-                    cmd.name(),
+                    cmd.kind().label_zh(),
                     allowed.join("、")
                 ),
             );
