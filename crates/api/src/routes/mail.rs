@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, Utc};
 use gongkai_mailer::message::{self, printable_html};
 use gongkai_mailer::templates::{self, Template, TemplateError, Templates};
 use gongkai_mailer::{NoticeContext, Rendered};
-use gongkai_store::outbox::{self, OutboxRow};
+use gongkai_store::outbox::{self, OutboxRow, OutboxStatus};
 use gongkai_workflow::{NoticeKind, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -56,7 +56,7 @@ impl From<OutboxRow> for NoticeView {
             kind,
             recipient,
             message_id: r.message_id,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
             last_error: r.last_error,
@@ -84,18 +84,6 @@ fn watcher(c: &Caller) -> ApiResult<()> {
     match c.role() {
         Role::Supervisor | Role::Admin => Ok(()),
         _ => Err(ApiError::forbidden("只有审核人和管理员可以查看和重发通知")),
-    }
-}
-
-/// An outbox status as staff read it.
-pub(crate) fn status_zh(status: &str) -> &'static str {
-    match status {
-        "pending" => "待发送",
-        "sending" => "发送中",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "unaddressed" => "待打印送达",
-        _ => "未知",
     }
 }
 
@@ -133,11 +121,14 @@ pub async fn list(
     let c = caller.0;
     watcher(&c)?;
     let q = query.into_inner();
-    let status = q.status.unwrap_or_else(|| outbox::FAILED.to_owned());
-    if !outbox::STATUSES.contains(&status.as_str()) {
+    let status = q
+        .status
+        .unwrap_or_else(|| OutboxStatus::Failed.as_str().to_owned());
+    if OutboxStatus::parse(&status).is_none() {
+        let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
         return Err(ApiError::field(
             "status",
-            format!("状态须为 {} 之一", outbox::STATUSES.join("、")),
+            format!("状态须为 {} 之一", all.join("、")),
         ));
     }
     let limit = q.limit.unwrap_or(100);
@@ -182,7 +173,7 @@ pub async fn retry(
                 crate::error::ErrorCode::NotRetryable,
                 format!(
                     "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
-                    status_zh(&current.status)
+                    current.status.label_zh()
                 ),
             ),
             other => other.into(),
