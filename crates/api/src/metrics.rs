@@ -95,7 +95,7 @@ impl Metrics {
     /// that an alert on failed notices has a series to watch).
     pub fn set_notices(&self, counts: &[(String, i64)]) {
         self.notices.reset();
-        for status in gongkai_store::outbox::STATUSES {
+        for status in gongkai_store::outbox::OutboxStatus::ALL.map(|s| s.as_str()) {
             let n = counts
                 .iter()
                 .find(|(s, _)| s == status)

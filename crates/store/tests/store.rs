@@ -130,7 +130,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
             "{}",
             db.name
         );
-        assert_eq!(row.status, "registered");
+        assert_eq!(row.status.as_str(), "registered");
         assert_eq!(row.channel, "in_person");
         assert_eq!(row.applicant_type.as_deref(), Some("natural_person"));
         assert_eq!(row.receipt_date, gongkai_workflow::parse_date("2026-01-30"));
@@ -140,7 +140,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
             "{}",
             db.name
         );
-        assert_eq!(row.warning_level.as_deref(), Some("normal"));
+        assert_eq!(row.warning_level.map(|w| w.as_str()), Some("normal"));
         assert_eq!(row.version, 2);
         // The acknowledgment (受理回执) waits in the outbox, written with the event.
         let kinds: Vec<String> = outbox::table
@@ -615,10 +615,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         }
         let filter = QueueFilter {
             scope: Scope::operator().department(INTAKE),
-            statuses: queries::OPEN_STATUSES
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            statuses: queries::open_statuses(),
             ..QueueFilter::default()
         };
         let mut seen = Vec::new();
@@ -666,7 +663,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         let overdue_page = queries::queue(
             &mut c,
             &QueueFilter {
-                warning_level: Some("overdue".to_owned()),
+                warning_level: Some(gongkai_workflow::WarningLevel::Overdue),
                 ..filter.clone()
             },
             None,

@@ -3,7 +3,10 @@
 //!
 //! Whether an action is possible is the service's rule ([`crate::service::possible`]).
 
-use gongkai_workflow::model::RemedyResult;
+use gongkai_workflow::Vocabulary;
+use gongkai_workflow::model::{
+    ConsultationKind, Delivery, FeeBasis, Opinion, OrderKind, RemedyKind, RemedyResult,
+};
 use gongkai_workflow::{Case, Outcome};
 
 use crate::auth::Caller;
@@ -72,39 +75,20 @@ pub struct Choices {
     pub staff: Vec<(String, String)>,
 }
 
-fn outcome_value(o: Outcome) -> String {
-    let v = serde_json::to_value(o).unwrap_or_default();
-    match (v["kind"].as_str(), v["ground"].as_str()) {
-        (Some(k), Some(g)) => format!("{k}/{g}"),
-        (Some(k), None) => k.to_owned(),
-        _ => String::new(),
-    }
-}
-
 /// Every reply outcome as (form value, label).
 pub fn outcome_options() -> Vec<(String, String)> {
     Outcome::ALL
         .iter()
-        .map(|o| (outcome_value(*o), o.label_zh().to_owned()))
+        .map(|o| (o.as_str().to_owned(), o.label_zh().to_owned()))
         .collect()
 }
 
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
+/// Every value of a workflow vocabulary as (form value, label).
+fn options<T: Vocabulary>() -> Vec<(String, String)> {
+    T::ALL
         .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .map(|v| (v.as_str().to_owned(), v.label_zh().to_owned()))
         .collect()
-}
-
-fn delivery_options() -> Vec<(String, String)> {
-    pairs(&[
-        ("post", "邮寄"),
-        ("email", "电子邮件"),
-        ("fax", "传真"),
-        ("collect", "当面领取"),
-        ("read_on_site", "现场查阅"),
-        ("online", "网上查看"),
-    ])
 }
 
 fn reply_fields() -> Vec<Field> {
@@ -143,12 +127,7 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::new("late_reason", "逾期补正仍予接受的理由", "text", false),
         ],
         Action::StartConsultation => vec![
-            Field::select(
-                "kind",
-                "征求对象",
-                true,
-                pairs(&[("third_party", "第三方"), ("other_agency", "其他行政机关")]),
-            ),
+            Field::select("kind", "征求对象", true, options::<ConsultationKind>()),
             Field::new("party", "名称", "text", true),
             Field::new("letter_date", "发函日期", "date", false),
         ],
@@ -166,16 +145,7 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
                     })
                     .collect(),
             ),
-            Field::select(
-                "opinion",
-                "意见",
-                true,
-                pairs(&[
-                    ("consent", "同意公开"),
-                    ("objection", "不同意公开"),
-                    ("no_answer", "逾期未提出意见"),
-                ]),
-            ),
+            Field::select("opinion", "意见", true, options::<Opinion>()),
             Field::new("ended_on", "收到意见之日", "date", false),
         ],
         Action::RequestExtension => vec![
@@ -186,12 +156,7 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             vec![Field::new("reason", "理由", "textarea", true)]
         }
         Action::IssueFeeNotice => vec![
-            Field::select(
-                "fee.method",
-                "计收方式",
-                true,
-                pairs(&[("per_request", "按件计收"), ("per_page", "按量计收")]),
-            ),
+            Field::select("fee.method", "计收方式", true, options::<FeeBasis>()),
             Field::new("fee.nth:n", "本月第几件申请", "number", false).help("按件计收时填写"),
             Field::new("fee.pages:n", "总页数", "number", false).help("按量计收时填写"),
         ],
@@ -202,7 +167,7 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
         ],
         Action::ReplyOnTheSpot | Action::DraftReply => reply_fields(),
         Action::RecordDelivery => vec![
-            Field::select("method", "送达方式", true, delivery_options()),
+            Field::select("method", "送达方式", true, options::<Delivery>()),
             Field::new("delivered_on", "送达日期", "date", false),
         ],
         Action::Withdraw => vec![
@@ -210,37 +175,27 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::new("withdrawn_on", "撤回日期", "date", false),
         ],
         Action::Reopen => vec![
-            Field::select(
-                "order.kind",
-                "依据",
-                true,
-                pairs(&[
-                    ("reconsideration", "行政复议决定"),
-                    ("court", "人民法院判决"),
-                ]),
-            ),
+            Field::select("order.kind", "依据", true, options::<OrderKind>()),
             Field::new("order.body", "作出机关", "text", true),
             Field::new("order.reference", "文号", "text", true),
             Field::new("order.received_on", "收到之日", "date", true),
         ],
         Action::RecordRemedy => vec![
-            Field::select(
-                "remedy.kind",
-                "类别",
-                true,
-                pairs(&[("reconsideration", "行政复议"), ("litigation", "行政诉讼")]),
-            ),
+            Field::select("remedy.kind", "类别", true, options::<RemedyKind>()),
             Field::select(
                 "remedy.after_reconsideration:b",
                 "行政诉讼是否经过复议",
                 false,
-                pairs(&[("false", "未经复议直接起诉"), ("true", "复议后起诉")]),
+                vec![
+                    ("false".to_owned(), "未经复议直接起诉".to_owned()),
+                    ("true".to_owned(), "复议后起诉".to_owned()),
+                ],
             )
             .help("行政复议不填"),
             Field::new("remedy.body", "复议机关或受理法院", "text", true),
             Field::new("remedy.reference", "案号", "text", false),
             Field::new("remedy.filed_on", "提起之日", "date", true),
-            Field::select("remedy.result", "结果", false, remedy_results())
+            Field::select("remedy.result", "结果", false, options::<RemedyResult>())
                 .help("尚未审结的不填，审结后用“登记复议/诉讼结果”补录"),
             Field::new("remedy.decided_on", "审结日期", "date", false),
         ],
@@ -266,30 +221,11 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
                     })
                     .collect(),
             ),
-            Field::select("result", "结果", true, remedy_results()),
+            Field::select("result", "结果", true, options::<RemedyResult>()),
             Field::new("decided_on", "审结日期", "date", true),
         ],
         _ => Vec::new(),
     }
-}
-
-fn remedy_results() -> Vec<(String, String)> {
-    [
-        RemedyResult::Upheld,
-        RemedyResult::Corrected,
-        RemedyResult::Other,
-    ]
-    .iter()
-    .map(|r| {
-        (
-            serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            r.label_zh().to_owned(),
-        )
-    })
-    .collect()
 }
 
 fn grave(action: Action) -> bool {
@@ -304,7 +240,7 @@ pub fn available(case: &Case, caller: &Caller, law: &Law, choices: &Choices) -> 
     possible(case, &caller.actor, law)
         .into_iter()
         .map(|a| ActionForm {
-            name: a.as_str(),
+            name: a.as_str().to_owned(),
             label: a.label_zh(),
             fields: fields(a, case, choices),
             grave: grave(a),

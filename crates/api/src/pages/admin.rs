@@ -277,13 +277,6 @@ struct GuidePage {
     rows: Vec<usize>,
 }
 
-fn channel_key(c: Channel) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn guide_form_of(g: &Guide) -> FormState {
     let mut f = FormState::with(&[
         ("title", &g.title),
@@ -294,7 +287,7 @@ fn guide_form_of(g: &Guide) -> FormState {
         ("contacts", &g.contacts.join("\n")),
     ]);
     for (i, c) in g.channels.iter().enumerate() {
-        f.set(&format!("channel{i}"), channel_key(c.channel));
+        f.set(&format!("channel{i}"), c.channel.as_str().to_owned());
         f.set(&format!("label{i}"), c.label.clone());
         f.set(&format!("address{i}"), c.address.clone());
     }
@@ -317,7 +310,7 @@ fn guide_page(
             channels: Channel::ALL
                 .iter()
                 .map(|c| Choice {
-                    value: channel_key(*c),
+                    value: c.as_str().to_owned(),
                     label: c.label_zh().to_owned(),
                 })
                 .collect(),
@@ -352,11 +345,7 @@ pub async fn save_guide(state: web::Data<AppState>, page: AdminPage, body: FormB
         if label.is_empty() && address.is_empty() {
             continue;
         }
-        let channel = Channel::ALL
-            .iter()
-            .copied()
-            .find(|c| channel_key(*c) == key);
-        let Some(channel) = channel else {
+        let Some(channel) = Channel::parse(&key) else {
             form.add_error(&format!("channel{i}"), "请选择渠道");
             continue;
         };

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use gongkai_workflow::Role;
+use gongkai_workflow::model::{ApplicantType, Carrier, Delivery};
 use serde::Deserialize;
 
 use super::{Chrome, FormBody, FormState, SignedIn, Visitor, WebError, WebResult, see_other};
@@ -35,44 +36,35 @@ pub struct Choice {
     pub label: String,
 }
 
-fn choices(items: &[(&str, &str)]) -> Vec<Choice> {
-    items
+impl Choice {
+    fn of(value: &str, label: &str) -> Choice {
+        Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+        }
+    }
+}
+
+/// The applicant types as the application form offers them.
+pub fn applicant_types() -> Vec<Choice> {
+    ApplicantType::ALL
         .iter()
-        .map(|(v, l)| Choice {
-            value: (*v).to_owned(),
-            label: (*l).to_owned(),
-        })
+        .map(|t| Choice::of(t.as_str(), t.form_label_zh()))
         .collect()
 }
 
-pub fn applicant_types() -> Vec<Choice> {
-    choices(&[
-        ("natural_person", "自然人"),
-        ("commercial", "法人或其他组织——商业企业"),
-        ("research", "法人或其他组织——科研机构"),
-        ("public_interest", "法人或其他组织——社会公益组织"),
-        ("legal_service", "法人或其他组织——法律服务机构"),
-        ("other_organisation", "法人或其他组织——其他"),
-    ])
-}
-
 pub fn carriers() -> Vec<Choice> {
-    choices(&[
-        ("paper", "纸质"),
-        ("electronic", "电子文档"),
-        ("disc", "光盘"),
-    ])
+    Carrier::ALL
+        .iter()
+        .map(|c| Choice::of(c.as_str(), c.label_zh()))
+        .collect()
 }
 
 pub fn deliveries() -> Vec<Choice> {
-    choices(&[
-        ("post", "邮寄"),
-        ("email", "电子邮件"),
-        ("online", "网上查看"),
-        ("collect", "当面领取"),
-        ("read_on_site", "现场查阅"),
-        ("fax", "传真"),
-    ])
+    Delivery::ALL
+        .iter()
+        .map(|d| Choice::of(d.as_str(), d.label_zh()))
+        .collect()
 }
 
 /// Agencies that take requests, as (code, name).

@@ -142,114 +142,13 @@ pub async fn show(
     ))
 }
 
-/// The workflow commands, each its own action route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Register,
-    Assign,
-    StartProcessing,
-    RequestCorrection,
-    ReceiveCorrection,
-    Abandon,
-    StartConsultation,
-    EndConsultation,
-    RequestExtension,
-    ApproveExtension,
-    DenyExtension,
-    IssueFeeNotice,
-    RecordPayment,
-    CloseUnpaid,
-    SetReasonableDate,
-    ReplyOnTheSpot,
-    DraftReply,
-    SubmitForReview,
-    ApproveReply,
-    ReturnReply,
-    RecordDelivery,
-    Archive,
-    Withdraw,
-    Reopen,
-    RecordOverdue,
-    RecordRemedy,
-    DecideRemedy,
-}
+/// The workflow commands, each its own action route: every command but `receive`, which
+/// opens a case (online filing and paper registration do that).
+pub type Action = gongkai_workflow::CommandKind;
 
-impl Action {
-    pub const ALL: [Action; 27] = [
-        Action::Register,
-        Action::Assign,
-        Action::StartProcessing,
-        Action::RequestCorrection,
-        Action::ReceiveCorrection,
-        Action::Abandon,
-        Action::StartConsultation,
-        Action::EndConsultation,
-        Action::RequestExtension,
-        Action::ApproveExtension,
-        Action::DenyExtension,
-        Action::IssueFeeNotice,
-        Action::RecordPayment,
-        Action::CloseUnpaid,
-        Action::SetReasonableDate,
-        Action::ReplyOnTheSpot,
-        Action::DraftReply,
-        Action::SubmitForReview,
-        Action::ApproveReply,
-        Action::ReturnReply,
-        Action::RecordDelivery,
-        Action::Archive,
-        Action::Withdraw,
-        Action::Reopen,
-        Action::RecordOverdue,
-        Action::RecordRemedy,
-        Action::DecideRemedy,
-    ];
-
-    /// The route segment (`request_correction`).
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
-    pub fn parse(text: &str) -> Option<Action> {
-        serde_json::from_value(Value::String(text.to_owned())).ok()
-    }
-
-    /// What the button says.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Action::Register => "登记",
-            Action::Assign => "分配/转办",
-            Action::StartProcessing => "开始办理",
-            Action::RequestCorrection => "通知补正",
-            Action::ReceiveCorrection => "登记收到补正",
-            Action::Abandon => "视为放弃申请",
-            Action::StartConsultation => "征求意见",
-            Action::EndConsultation => "结束征求意见",
-            Action::RequestExtension => "申请延期答复",
-            Action::ApproveExtension => "批准延期",
-            Action::DenyExtension => "不批准延期",
-            Action::IssueFeeNotice => "发出收费通知",
-            Action::RecordPayment => "登记缴费",
-            Action::CloseUnpaid => "逾期未缴费终止办理",
-            Action::SetReasonableDate => "确定提供信息的合理期限",
-            Action::ReplyOnTheSpot => "当场答复",
-            Action::DraftReply => "起草答复",
-            Action::SubmitForReview => "提交审核",
-            Action::ApproveReply => "审核通过并答复",
-            Action::ReturnReply => "退回修改",
-            Action::RecordDelivery => "登记送达",
-            Action::Archive => "归档",
-            Action::Withdraw => "登记撤回申请",
-            Action::Reopen => "重新办理（复议决定/判决）",
-            Action::RecordOverdue => "记录逾期",
-            Action::RecordRemedy => "登记行政复议/行政诉讼",
-            Action::DecideRemedy => "登记复议/诉讼结果",
-        }
-    }
+/// The action a route segment names; None for an unknown name and for `receive`.
+pub fn action_named(text: &str) -> Option<Action> {
+    Action::parse(text).filter(|a| *a != Action::Receive)
 }
 
 /// The version the client saw and the command's own fields (see the workflow's commands:
@@ -298,7 +197,7 @@ pub async fn act(
     body: Body<ActionBody>,
 ) -> ApiResult<web::Json<ActionResult>> {
     let (id, action) = path.into_inner();
-    let action = Action::parse(&action).ok_or_else(ApiError::not_found)?;
+    let action = action_named(&action).ok_or_else(ApiError::not_found)?;
     let ActionBody { version, fields } = body.0;
     Ok(web::Json(
         service::cases::perform(&state, caller.0, id, action, version, fields).await?,

@@ -54,7 +54,7 @@ impl From<OutboxRow> for NoticeView {
             kind,
             recipient,
             message_id: r.message_id,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
             last_error: r.last_error,

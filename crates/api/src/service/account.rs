@@ -49,10 +49,7 @@ pub async fn create_account(
                 &ApplicantProfile {
                     id: user.id.clone(),
                     user_id: Some(user.id.clone()),
-                    applicant_type: serde_json::to_value(r.applicant_type)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
+                    applicant_type: r.applicant_type.as_str().to_owned(),
                     name: r.display_name.clone(),
                     id_document_type: None,
                     id_document_number: None,

@@ -50,10 +50,7 @@ pub async fn directory(
     state: &web::Data<AppState>,
     _: &Admin,
 ) -> ApiResult<super::directory::Directory> {
-    db(state, |conn, _| {
-        super::directory::Directory::load_names(conn)
-    })
-    .await
+    db(state, |conn, _| super::directory::Directory::load(conn)).await
 }
 
 /// Creates a department of `agency`.

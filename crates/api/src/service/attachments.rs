@@ -17,10 +17,13 @@ pub async fn may_upload(state: &web::Data<AppState>, c: &Caller, id: &str) -> Ap
     let (c, id) = (c.clone(), id.to_owned());
     db(state, move |conn, _| {
         let row = visible_case(conn, &c, &id)?;
-        if gongkai_workflow::Status::parse(&row.status).is_some_and(|s| s.is_open()) {
+        if row.status.is_open() {
             Ok(())
         } else {
-            Err(StoreError::CaseClosed { status: row.status }.into())
+            Err(StoreError::CaseClosed {
+                status: row.status.as_str().to_owned(),
+            }
+            .into())
         }
     })
     .await

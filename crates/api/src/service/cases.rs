@@ -77,25 +77,11 @@ pub async fn register_paper(
     Ok(out)
 }
 
-/// Statuses a queue may be filtered by (every status of the workflow).
-const STATUSES: [Status; 9] = [
-    Status::Received,
-    Status::Registered,
-    Status::Processing,
-    Status::UnderReview,
-    Status::Replied,
-    Status::Archived,
-    Status::Withdrawn,
-    Status::Abandoned,
-    Status::ClosedUnpaid,
-];
-
-/// Warning levels a queue may be filtered by.
-const LEVELS: [WarningLevel; 3] = [
-    WarningLevel::Normal,
-    WarningLevel::DueSoon,
-    WarningLevel::Overdue,
-];
+/// Whether a queue may be filtered by `status`: every status a case can be in (a case is
+/// never stored as not yet received).
+fn listed(status: Status) -> bool {
+    status != Status::New
+}
 
 /// Which statuses a queue shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,9 +95,9 @@ pub enum Statuses {
 impl Statuses {
     /// The statuses, as the store names them.
     pub fn names(self) -> Vec<String> {
-        STATUSES
+        Status::ALL
             .iter()
-            .filter(|s| self == Statuses::All || s.is_open())
+            .filter(|s| listed(**s) && (self == Statuses::All || s.is_open()))
             .map(|s| s.as_str().to_owned())
             .collect()
     }
@@ -136,7 +122,7 @@ pub fn queue_filter(
     };
     if let Some(bad) = statuses
         .iter()
-        .find(|s| !STATUSES.iter().any(|x| x.as_str() == s.as_str()))
+        .find(|s| !Status::parse(s).is_some_and(listed))
     {
         return Err(ApiError::bad_request(format!(
             "status: 未知的状态“{bad}”，可选：{}",
@@ -146,7 +132,7 @@ pub fn queue_filter(
     if let Some(w) = &q.warning_level
         && WarningLevel::parse(w).is_none()
     {
-        let levels: Vec<&str> = LEVELS.iter().map(|l| l.as_str()).collect();
+        let levels: Vec<&str> = WarningLevel::ALL.iter().map(|l| l.as_str()).collect();
         return Err(ApiError::bad_request(format!(
             "warning_level: 未知的预警级别“{w}”，可选：{}",
             levels.join(", ")
@@ -173,8 +159,8 @@ pub fn queue_filter(
                 a.clone()
             }
         }),
-        statuses,
-        warning_level: q.warning_level.clone(),
+        statuses: statuses.iter().filter_map(|s| Status::parse(s)).collect(),
+        warning_level: q.warning_level.as_deref().and_then(WarningLevel::parse),
     }))
 }
 
@@ -362,7 +348,7 @@ pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> Api
             "命令由路径给出，请勿在请求体中重复",
         ));
     }
-    let name = Value::String(action.as_str());
+    let name = Value::String(action.as_str().to_owned());
     let mut bare = serde_json::Map::new();
     bare.insert("command".to_owned(), name.clone());
     // A command without fields (start_processing, archive, ...) is complete with its name.
@@ -521,7 +507,7 @@ pub async fn dashboard(state: &web::Data<AppState>, sup: &Supervisor) -> ApiResu
 
 /// The directory of names, for pages that show codes and ids (queue, dashboard, figures).
 pub async fn directory(state: &web::Data<AppState>) -> ApiResult<Directory> {
-    db(state, |conn, _| Directory::load_names(conn)).await
+    db(state, |conn, _| Directory::load(conn)).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! The directory a page needs to show codes and ids as people read them: agencies, their
-//! departments, and the staff with their department scope. Loaded at most once per request.
+//! departments, and the staff with their department scope. Loaded at most once per request,
+//! in the store's bounded number of statements.
 
 use std::collections::HashMap;
 
 use gongkai_store::DbConnection;
-use gongkai_store::accounts;
 use gongkai_workflow::Role;
 
 use crate::auth::Caller;
@@ -40,45 +40,33 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Loads the directory with every staff member's department scope.
+    /// Loads the directory (in a bounded number of statements, whatever the number of
+    /// agencies, departments and staff).
     pub(crate) fn load(conn: &mut DbConnection) -> ApiResult<Directory> {
-        Directory::read(conn, true)
-    }
-
-    /// Loads the directory without the staff's department scopes (names only).
-    pub(crate) fn load_names(conn: &mut DbConnection) -> ApiResult<Directory> {
-        Directory::read(conn, false)
-    }
-
-    fn read(conn: &mut DbConnection, scopes: bool) -> ApiResult<Directory> {
-        let mut agencies = Vec::new();
-        for a in accounts::agencies(conn)? {
-            let departments = accounts::departments_of(conn, &a.code)?
-                .into_iter()
-                .map(|d| (d.code, d.name, d.is_intake))
-                .collect();
-            agencies.push(AgencyEntry {
-                code: a.code,
-                name: a.name,
-                departments,
-            });
-        }
-        let mut users = Vec::new();
-        for u in accounts::list_users(conn)? {
-            let role = Role::parse(&u.role);
-            let departments = if scopes && matches!(role, Some(Role::Clerk | Role::Supervisor)) {
-                accounts::actor_for(conn, &u)?.departments
-            } else {
-                Vec::new()
-            };
-            users.push(UserEntry {
-                id: u.id,
-                display_name: u.display_name,
-                role,
-                disabled: u.disabled,
-                departments,
-            });
-        }
+        let d = gongkai_store::directory::load(conn)?;
+        let agencies = d
+            .agencies
+            .iter()
+            .map(|a| AgencyEntry {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                departments: d
+                    .departments_of(&a.code)
+                    .map(|x| (x.code.clone(), x.name.clone(), x.is_intake))
+                    .collect(),
+            })
+            .collect();
+        let users = d
+            .members
+            .into_iter()
+            .map(|m| UserEntry {
+                id: m.id,
+                display_name: m.display_name,
+                role: Some(m.role),
+                disabled: m.disabled,
+                departments: m.departments,
+            })
+            .collect();
         Ok(Directory::of(agencies, users))
     }
 

@@ -70,6 +70,8 @@ mod tests {
         "gongkai_store::accounts::Agency",
         "gongkai_store::accounts::Department",
         "gongkai_store::stats::OUTCOME_KINDS",
+        "gongkai_store::dates::legal_date_of",
+        "gongkai_store::outbox::OutboxStatus",
     ];
 
     fn sources(dir: &Path, out: &mut Vec<(String, String)>) {

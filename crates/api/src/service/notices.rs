@@ -10,25 +10,13 @@ use gongkai_mailer::Rendered;
 use gongkai_mailer::message::{self, printable_html};
 use gongkai_mailer::templates::Templates;
 use gongkai_store::DbConnection;
-use gongkai_store::outbox::{self, OutboxRow};
+use gongkai_store::outbox::{self, OutboxRow, OutboxStatus};
 use gongkai_workflow::{Recipient, Role};
 
 use super::visible_case;
 use crate::auth::{Caller, RoleClass, Staff, Supervisor};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::{AppState, db};
-
-/// An outbox status as staff read it.
-pub fn status_zh(status: &str) -> &'static str {
-    match status {
-        "pending" => "待发送",
-        "sending" => "发送中",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "unaddressed" => "待打印送达",
-        _ => "未知",
-    }
-}
 
 /// The outbox of `sup`'s scope: notices with `status` (default: failed), newest first.
 pub async fn list(
@@ -37,11 +25,12 @@ pub async fn list(
     status: Option<String>,
     limit: Option<i64>,
 ) -> ApiResult<Vec<OutboxRow>> {
-    let status = status.unwrap_or_else(|| outbox::FAILED.to_owned());
-    if !outbox::STATUSES.contains(&status.as_str()) {
+    let status = status.unwrap_or_else(|| OutboxStatus::Failed.as_str().to_owned());
+    if OutboxStatus::parse(&status).is_none() {
+        let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
         return Err(ApiError::field(
             "status",
-            format!("状态须为 {} 之一", outbox::STATUSES.join("、")),
+            format!("状态须为 {} 之一", all.join("、")),
         ));
     }
     let limit = limit.unwrap_or(100);
@@ -72,7 +61,7 @@ pub async fn retry(state: &web::Data<AppState>, c: Caller, id: String) -> ApiRes
                 ErrorCode::NotRetryable,
                 format!(
                     "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
-                    status_zh(&current.status)
+                    current.status.label_zh()
                 ),
             ),
             other => other.into(),
@@ -146,7 +135,7 @@ pub(crate) fn titles_of_case(
         return Ok(rows
             .into_iter()
             .map(|n| {
-                let status = status_zh(&n.status).to_owned();
+                let status = n.status.label_zh().to_owned();
                 (n.id, n.subject.unwrap_or_default(), status)
             })
             .collect());
@@ -162,7 +151,7 @@ pub(crate) fn titles_of_case(
                 .map(|r| r.subject)
                 .unwrap_or_else(|_| "（通知）".to_owned()),
         };
-        let status = status_zh(&n.status).to_owned();
+        let status = n.status.label_zh().to_owned();
         out.push((n.id, title, status));
     }
     Ok(out)

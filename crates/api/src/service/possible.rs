@@ -24,6 +24,8 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         competent_agency: None,
     };
     Some(match action {
+        // Opens a case; never an action on one.
+        Action::Receive => return None,
         Action::Register => Command::Register {
             tracking_number: text(),
             department: None,
@@ -139,7 +141,7 @@ pub fn possible(case: &Case, actor: &Actor, law: &Law) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| *a != Action::RecordOverdue)
+        .filter(|a| !matches!(a, Action::Receive | Action::RecordOverdue))
         .filter(|a| may(case, actor, law, *a))
         .collect()
 }

@@ -116,7 +116,7 @@ pub async fn annual(
     let year = check_year(year)?;
     let sup = sup.clone();
     db(state, move |conn, _| {
-        let dir = Directory::load_names(conn)?;
+        let dir = Directory::load(conn)?;
         let choices = scopes(&dir, &sup);
         let offered = |s: &ReportScope| choices.iter().any(|(c, _)| c == s);
         let scope = match (asked.agency, asked.department) {

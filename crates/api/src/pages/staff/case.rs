@@ -13,9 +13,8 @@ use super::level_label;
 use crate::auth::{RoleClass, Supervisor};
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::actions::{self, ActionForm, Choices};
-use crate::pages::public::{Choice, carriers, deliveries};
 use crate::pages::{Chrome, FormBody, FormState, StaffPage, WebError, WebResult, see_other};
-use crate::routes::cases::Action;
+use crate::routes::cases::action_named;
 use crate::service::directory::Directory;
 use crate::service::{attachments, cases};
 use crate::state::AppState;
@@ -200,11 +199,11 @@ fn similar_lines(
             let answered = r
                 .outcome
                 .as_deref()
-                .filter(|_| matches!(r.status.as_str(), "replied" | "archived"));
+                .filter(|_| matches!(r.status, Status::Replied | Status::Archived));
             let mut note = format!(
                 "{} 收到，{}，相似度 {:.0}%",
                 r.received,
-                Status::parse(&r.status).map_or(r.status.as_str(), |st| st.label_zh()),
+                r.status.label_zh(),
                 s.similarity * 100.0
             );
             if s.same_applicant {
@@ -325,20 +324,7 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .unwrap_or_default(),
         carrier_delivery: request
             .as_ref()
-            .map(|r| {
-                let v = serde_json::to_value((r.carrier, r.delivery)).unwrap_or_default();
-                let label = |list: Vec<Choice>, key: &str| {
-                    list.into_iter()
-                        .find(|c| c.value == key)
-                        .map(|c| c.label)
-                        .unwrap_or_default()
-                };
-                format!(
-                    "{}，{}",
-                    label(carriers(), v[0].as_str().unwrap_or("")),
-                    label(deliveries(), v[1].as_str().unwrap_or(""))
-                )
-            })
+            .map(|r| format!("{}，{}", r.carrier.label_zh(), r.delivery.label_zh()))
             .unwrap_or_default(),
         due: d.due.clone(),
         draft: case.draft.as_ref().map(|dr| {
@@ -544,7 +530,7 @@ pub async fn case_page(
     let flash = if done.as_deref() == Some("upload") {
         Some("附件已上传".to_owned())
     } else {
-        done.and_then(|a| Action::parse(&a))
+        done.and_then(|a| action_named(&a))
             .map(|a| format!("已完成：{}", a.label_zh()))
     };
     render_case(
@@ -568,7 +554,7 @@ pub async fn act(
     let visitor = &page.visitor;
     let c = page.caller.0.clone();
     let mut form = body.0;
-    let action = Action::parse(&name).ok_or_else(|| WebError(ApiError::not_found()))?;
+    let action = action_named(&name).ok_or_else(|| WebError(ApiError::not_found()))?;
     if let Err(refused) = visitor.check(&form) {
         // Nothing changes; the form comes back with what was typed and a valid token.
         form.general.push(refused.0.detail.clone());
@@ -576,7 +562,7 @@ pub async fn act(
             &state,
             &page,
             id,
-            Some((action.as_str(), form)),
+            Some((action.as_str().to_owned(), form)),
             None,
             refused.0.status,
         )
@@ -614,7 +600,7 @@ pub async fn act(
                 &state,
                 &page,
                 id,
-                Some((action.as_str(), form)),
+                Some((action.as_str().to_owned(), form)),
                 None,
                 status,
             )

@@ -50,10 +50,7 @@ async fn register_page(
         .iter()
         .filter(|c| **c != gongkai_workflow::Channel::Online)
         .map(|c| Choice {
-            value: serde_json::to_value(c)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            value: c.as_str().to_owned(),
             label: format!("{}（{}）", c.label_zh(), c.receipt_rule_zh()),
         })
         .collect();
