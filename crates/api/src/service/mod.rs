@@ -17,6 +17,8 @@ pub mod insight;
 pub mod notices;
 pub mod ops;
 pub mod possible;
+#[cfg(test)]
+mod query_bound;
 pub mod reports;
 pub mod templates;
 

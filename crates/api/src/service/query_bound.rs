@@ -1,0 +1,154 @@
+//! The case page, the queue and the dashboard issue a number of statements that does not grow
+//! with the number of staff: each is rendered in-process (actix's test tools) against an SQLite
+//! database with few and with many staff, counting the statements of its one connection.
+
+use std::sync::Arc;
+
+use actix_web::{App, test, web};
+use chrono::Utc;
+use gongkai_store::accounts;
+use gongkai_store::db::{DatabaseUrl, SqliteOptions};
+use gongkai_store::{QueryCount, sessions};
+use gongkai_workflow::{Actor, Role};
+use serde_json::json;
+
+use crate::auth::{Caller, Handler};
+use crate::state::{ApiSettings, AppState};
+
+/// A fresh database with one agency, two departments, a supervisor with a session, `staff`
+/// clerks, and one registered request: the state, the session token, the case id.
+async fn office(staff: usize) -> (Arc<AppState>, String, String, std::path::PathBuf) {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "gongkai-api-queries-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = DatabaseUrl::Sqlite(dir.join("gongkai.db"));
+    // One connection: every statement of a request runs on it, and is counted.
+    let pool = gongkai_store::db::pool(&url, 1, SqliteOptions::default()).unwrap();
+    let token = "ab".repeat(32);
+    let supervisor = {
+        let mut conn = pool.get().unwrap();
+        gongkai_store::migrations::run_pending(&mut conn).unwrap();
+        accounts::create_agency(&mut conn, "gk", "某市人民政府", "GK").unwrap();
+        accounts::create_department(&mut conn, "gk", "gk-gkb", "政务公开办", None, true).unwrap();
+        accounts::create_department(&mut conn, "gk", "gk-zjw", "住建委", None, false).unwrap();
+        for i in 0..staff {
+            let department = if i % 2 == 0 { "gk-gkb" } else { "gk-zjw" };
+            accounts::create_user(
+                &mut conn,
+                &format!("clerk{i}"),
+                &format!("承办人{i}"),
+                Role::Clerk,
+                None,
+                &[department],
+            )
+            .unwrap();
+        }
+        let s = accounts::create_user(
+            &mut conn,
+            "supervisor",
+            "审核人",
+            Role::Supervisor,
+            None,
+            &["gk-gkb", "gk-zjw"],
+        )
+        .unwrap();
+        sessions::create(
+            &mut conn,
+            &token,
+            &s.id,
+            &"cd".repeat(32),
+            Utc::now().naive_utc(),
+            chrono::Duration::hours(1),
+        )
+        .unwrap();
+        s
+    };
+    let law = gongkai_workflow::Law {
+        calendar: gongkai_workflow::builtin_calendar().unwrap(),
+        statute: gongkai_workflow::Statute::builtin(),
+    };
+    let state = Arc::new(AppState::new(
+        pool,
+        law,
+        ApiSettings::for_tests(dir.join("files")),
+    ));
+    let caller = Caller {
+        actor: Actor::staff(&supervisor.id, Role::Supervisor, &["gk-gkb", "gk-zjw"]),
+        user: supervisor,
+        token: token.clone(),
+        csrf_token: "cd".repeat(32),
+        via_cookie: true,
+    };
+    let paper = serde_json::from_value(json!({
+        "agency": "gk", "department": "gk-gkb", "channel": "in_person",
+        "applicant": {"kind": "natural_person", "name": "张三", "phone": "13812345678",
+                      "email": "zhangsan@example.com"},
+        "request": {"description": "请公开某小区加装电梯项目的审批文件",
+                    "carrier": "electronic", "delivery": "email"}
+    }))
+    .unwrap();
+    let done =
+        super::cases::register_paper(&web::Data::from(state.clone()), Handler(caller), paper)
+            .await
+            .unwrap();
+    (state, token, done.case_id, dir)
+}
+
+/// The statements each page issues: (case page, queue, dashboard).
+async fn statements(staff: usize) -> [usize; 3] {
+    let (state, token, case, dir) = office(staff).await;
+    let count = {
+        let mut conn = state.pool.get().unwrap();
+        QueryCount::install(&mut conn)
+    };
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::from(state.clone()))
+            .configure(crate::pages::configure),
+    )
+    .await;
+    let mut out = [0; 3];
+    for (i, path) in [
+        format!("/staff/cases/{case}"),
+        "/staff/queue".to_owned(),
+        "/staff/dashboard".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        count.reset();
+        let req = test::TestRequest::get()
+            .uri(path)
+            .cookie(actix_web::cookie::Cookie::new(
+                crate::auth::SESSION_COOKIE,
+                token.clone(),
+            ))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), 200, "{path}");
+        out[i] = count.get();
+    }
+    drop(app);
+    drop(state);
+    let _ = std::fs::remove_dir_all(dir);
+    out
+}
+
+#[actix_web::test]
+async fn pages_issue_a_bounded_number_of_statements_whatever_the_staff() {
+    let few = statements(2).await;
+    let many = statements(30).await;
+    for (i, page) in ["case page", "queue", "dashboard"].iter().enumerate() {
+        assert!(few[i] > 0, "{page}: nothing counted");
+        assert_eq!(
+            few[i], many[i],
+            "{page}: {} statements with 2 staff, {} with 30",
+            few[i], many[i]
+        );
+    }
+    println!("statements per page (case page, queue, dashboard): {few:?}");
+}
