@@ -1,0 +1,270 @@
+//! Pages for admins: users and departments, the guide text, notice templates, the calendar.
+
+mod calendar;
+mod guide;
+mod notice_templates;
+
+pub use calendar::{calendar, calendar_upload};
+pub use guide::{guide_form, save_guide};
+pub use notice_templates::{reset_template, save_template, template_form, templates};
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+
+use crate::body::parse_value;
+use crate::error::ApiError;
+use crate::pages::public::Choice;
+use crate::pages::{AdminPage, Chrome, FormBody, FormState, WebError, WebResult, see_other};
+use crate::routes::account::UserView;
+use crate::routes::admin::{NewDepartment, NewUser, UserChange};
+use crate::service::admin;
+use crate::state::AppState;
+pub struct AgencyBlock {
+    pub code: String,
+    pub name: String,
+    pub departments: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    users: Vec<UserView>,
+    agencies: Vec<AgencyBlock>,
+    departments: Vec<Choice>,
+    user_form: FormState,
+    department_form: FormState,
+    /// A one-time password to hand over, shown once.
+    password: Option<(String, String)>,
+}
+
+impl HomePage {
+    fn role_label(&self, role: &str) -> &'static str {
+        gongkai_workflow::Role::parse(role).map_or("", gongkai_workflow::Role::label_zh)
+    }
+}
+
+async fn home_page(
+    state: &web::Data<AppState>,
+    page: &AdminPage,
+    user_form: FormState,
+    department_form: FormState,
+    password: Option<(String, String)>,
+    flash: Option<String>,
+    status: StatusCode,
+) -> WebResult {
+    let visitor = &page.visitor;
+    let users = admin::users(state, &page.caller).await?;
+    let agencies: Vec<AgencyBlock> = admin::directory(state, &page.caller)
+        .await?
+        .agencies
+        .into_iter()
+        .map(|a| AgencyBlock {
+            code: a.code,
+            name: a.name,
+            departments: a.departments,
+        })
+        .collect();
+    let departments = agencies
+        .iter()
+        .flat_map(|a| {
+            a.departments.iter().map(|(code, name, _)| Choice {
+                value: code.clone(),
+                label: format!("{} · {name}", a.name),
+            })
+        })
+        .collect();
+    let mut chrome = visitor.chrome("系统管理");
+    chrome.flash = flash;
+    visitor.render(
+        status,
+        &HomePage {
+            chrome,
+            users,
+            agencies,
+            departments,
+            user_form,
+            department_form,
+            password,
+        },
+    )
+}
+
+pub async fn home(state: web::Data<AppState>, page: AdminPage) -> WebResult {
+    home_page(
+        &state,
+        &page,
+        FormState::with(&[("role", "clerk")]),
+        FormState::default(),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_user(state: web::Data<AppState>, page: AdminPage, body: FormBody) -> WebResult {
+    let visitor = &page.visitor;
+    let form = body.0;
+    visitor.check(&form)?;
+    // Departments arrive as one select (several values under the same name).
+    let mut json = form.to_json(&["departments"]).map_err(ApiError::invalid);
+    if let Ok(serde_json::Value::Object(m)) = &mut json {
+        let departments: Vec<serde_json::Value> = form
+            .all("departments")
+            .into_iter()
+            .filter(|d| !d.is_empty())
+            .map(serde_json::Value::from)
+            .collect();
+        m.insert("departments".to_owned(), departments.into());
+    }
+    match json.and_then(parse_value::<NewUser>) {
+        Ok(u) => match admin::add_user(&state, &page.caller, u).await {
+            Ok(made) => {
+                home_page(
+                    &state,
+                    &page,
+                    FormState::with(&[("role", "clerk")]),
+                    FormState::default(),
+                    Some((made.user.username, made.one_time_password)),
+                    Some("账号已创建".to_owned()),
+                    StatusCode::CREATED,
+                )
+                .await
+            }
+            Err(e) => user_failed(&state, &page, form, e).await,
+        },
+        Err(e) => user_failed(&state, &page, form, e).await,
+    }
+}
+
+async fn user_failed(
+    state: &web::Data<AppState>,
+    page: &AdminPage,
+    mut form: FormState,
+    e: ApiError,
+) -> WebResult {
+    if !e.status.is_client_error() {
+        return Err(e.into());
+    }
+    form.absorb(&e, "");
+    if e.code == "duplicate" {
+        form.add_error("username", "该用户名已被使用");
+    }
+    home_page(
+        state,
+        page,
+        form,
+        FormState::default(),
+        None,
+        None,
+        e.status,
+    )
+    .await
+}
+
+pub async fn change_user(
+    state: web::Data<AppState>,
+    page: AdminPage,
+    path: web::Path<String>,
+    body: FormBody,
+) -> WebResult {
+    let visitor = &page.visitor;
+    let form = body.0;
+    visitor.check(&form)?;
+    let change = match form.raw("change") {
+        "disable" => UserChange {
+            disabled: Some(true),
+            role: None,
+            departments: None,
+            reset_password: false,
+            password: None,
+            email: None,
+        },
+        "enable" => UserChange {
+            disabled: Some(false),
+            role: None,
+            departments: None,
+            reset_password: false,
+            password: None,
+            email: None,
+        },
+        "reset_password" => UserChange {
+            disabled: None,
+            role: None,
+            departments: None,
+            reset_password: true,
+            password: None,
+            email: None,
+        },
+        _ => return Err(WebError(ApiError::bad_request("未知的操作"))),
+    };
+    match admin::alter_user(&state, &page.caller, path.into_inner(), change).await {
+        Ok(done) => {
+            let flash = match form.raw("change") {
+                "disable" => "账号已停用，其登录会话已结束",
+                "enable" => "账号已启用",
+                _ => "已重置密码，原会话已结束",
+            };
+            home_page(
+                &state,
+                &page,
+                FormState::with(&[("role", "clerk")]),
+                FormState::default(),
+                done.one_time_password
+                    .map(|p| (done.user.username.clone(), p)),
+                Some(flash.to_owned()),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) if e.status.is_client_error() => {
+            let status = e.status;
+            let mut f = FormState::with(&[("role", "clerk")]);
+            f.general.push(e.detail.clone());
+            home_page(&state, &page, f, FormState::default(), None, None, status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create_department(
+    state: web::Data<AppState>,
+    page: AdminPage,
+    body: FormBody,
+) -> WebResult {
+    let visitor = &page.visitor;
+    let mut form = body.0;
+    visitor.check(&form)?;
+    let agency = form.v("agency").to_owned();
+    let result = match form.parse::<NewDepartment>(&["agency"]) {
+        Ok(d) => admin::add_department(&state, &page.caller, agency, d)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/admin")),
+        Err(e) if e.status.is_client_error() => {
+            form.absorb(&e, "");
+            if e.code == "duplicate" {
+                form.add_error("code", "该部门代码已存在");
+            }
+            if e.status == StatusCode::NOT_FOUND {
+                form.add_error("agency", "没有这个行政机关");
+            }
+            home_page(
+                &state,
+                &page,
+                FormState::with(&[("role", "clerk")]),
+                form,
+                None,
+                None,
+                e.status,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,142 @@
+//! Filing a request online, and the receipt shown once.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, web};
+use askama::Template;
+use gongkai_workflow::Role;
+
+use super::*;
+use crate::pages::{Chrome, FormBody, FormState, Visitor, WebResult, see_other};
+use crate::routes::public::{FILING_NOTICE, Filing, FilingReceipt, LookupKey};
+use crate::service::filing;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+pub(super) struct ApplyPage {
+    chrome: Chrome,
+    form: FormState,
+    agencies: Vec<Choice>,
+    applicant_types: Vec<Choice>,
+    carriers: Vec<Choice>,
+    deliveries: Vec<Choice>,
+}
+
+pub(super) async fn apply_page(
+    state: &web::Data<AppState>,
+    visitor: &Visitor,
+    mut form: FormState,
+    status: StatusCode,
+) -> WebResult {
+    let agencies = agency_choices(state).await?;
+    if form.v("agency").is_empty()
+        && let Some(a) = agencies.first()
+    {
+        form.set("agency", a.value.clone());
+    }
+    let mut chrome = visitor.chrome("在线申请");
+    if visitor
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.role() != Role::Applicant)
+    {
+        chrome.flash = Some(
+            "您以工作人员身份登录：当面、邮寄等申请请在“登记申请”中录入；在线申请须由申请人提交。"
+                .to_owned(),
+        );
+    }
+    visitor.render(
+        status,
+        &ApplyPage {
+            chrome,
+            form,
+            agencies,
+            applicant_types: applicant_types(),
+            carriers: carriers(),
+            deliveries: deliveries(),
+        },
+    )
+}
+
+pub async fn apply_form(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
+    let form = FormState::with(&[
+        ("request.carrier", "electronic"),
+        ("request.delivery", "email"),
+    ]);
+    apply_page(&state, &visitor, form, StatusCode::OK).await
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+pub(super) struct ReceiptPage {
+    chrome: Chrome,
+    receipt: FilingReceipt,
+}
+
+pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody) -> WebResult {
+    let mut form = body.0;
+    if let Err(refused) = visitor.check(&form) {
+        // Nothing is filed; the form comes back with what was typed and a valid token.
+        form.general.push(refused.0.detail.clone());
+        return apply_page(&state, &visitor, form, refused.0.status).await;
+    }
+    if visitor
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.role() != Role::Applicant)
+    {
+        form.general.push(
+            "工作人员不能代为在线申请：当面、邮寄等方式收到的申请请在“登记申请”中录入。".to_owned(),
+        );
+        return apply_page(&state, &visitor, form, StatusCode::FORBIDDEN).await;
+    }
+    let parsed = form.parse::<Filing>(&[]);
+    let outcome = match parsed {
+        Ok(f) => filing::file(&state, visitor.caller.clone(), f).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        // To the receipt by a redirect: reloading it never files the request twice.
+        Ok(receipt) => crate::pages::with_receipt(
+            "/apply/receipt",
+            &receipt.case_id,
+            &receipt.query_code,
+            state.settings.secure_cookies,
+        ),
+        Err(e) if e.status.is_client_error() => {
+            form.absorb(&e, "");
+            let status = e.status;
+            apply_page(&state, &visitor, form, status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The receipt of the request just filed, shown once (the query code is not kept).
+pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visitor) -> WebResult {
+    let Some((case_id, query_code)) = crate::pages::receipt_of(&req) else {
+        return Ok(see_other("/lookup"));
+    };
+    let view = filing::look_up(
+        &state,
+        LookupKey {
+            reference: case_id.clone(),
+            query_code: query_code.clone(),
+        },
+    )
+    .await?
+    .case;
+    let page = ReceiptPage {
+        chrome: visitor.chrome("申请已提交"),
+        receipt: FilingReceipt {
+            case_id,
+            query_code,
+            tracking_number: view.tracking_number,
+            status: view.status,
+            receipt_date: view.receipt_date,
+            due: view.due,
+            notice: FILING_NOTICE.to_owned(),
+        },
+    };
+    crate::pages::show_receipt_once(&visitor, &page)
+}
