@@ -292,10 +292,6 @@ impl Caller {
         self.actor.role
     }
 
-    pub fn is_staff(&self) -> bool {
-        matches!(self.actor.role, Role::Clerk | Role::Supervisor)
-    }
-
     /// What the caller may read of cases, built from the session's user alone: every read
     /// of cases or of anything derived from them takes it (see `gongkai_store::Scope`).
     pub fn scope(&self) -> Scope {
