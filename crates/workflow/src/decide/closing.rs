@@ -50,15 +50,7 @@ impl Decider<'_, '_> {
         reason: Option<String>,
         withdrawn_on: Option<NaiveDate>,
     ) -> Result<Vec<Event>, Rejection> {
-        self.status(
-            &[
-                Status::Received,
-                Status::Registered,
-                Status::Processing,
-                Status::UnderReview,
-            ],
-            "撤回",
-        )?;
+        self.status(&Status::OPEN, "撤回")?;
         if self.ctx.actor.role == Role::Applicant && withdrawn_on.is_some() {
             return no_at(
                 R::InvalidInput,

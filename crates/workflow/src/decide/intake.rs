@@ -152,15 +152,7 @@ impl Decider<'_, '_> {
         department: Option<String>,
         assignee: Option<String>,
     ) -> Result<Vec<Event>, Rejection> {
-        self.status(
-            &[
-                Status::Received,
-                Status::Registered,
-                Status::Processing,
-                Status::UnderReview,
-            ],
-            "分配",
-        )?;
+        self.status(&Status::OPEN, "分配")?;
         let department = department
             .map(|d| text(&d, "department", "承办部门", MAX_SHORT))
             .transpose()?;

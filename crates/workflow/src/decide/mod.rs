@@ -221,15 +221,7 @@ impl Decider<'_, '_> {
     }
 
     fn record_overdue(&self) -> Result<Vec<Event>, Rejection> {
-        self.status(
-            &[
-                Status::Received,
-                Status::Registered,
-                Status::Processing,
-                Status::UnderReview,
-            ],
-            "记录超期",
-        )?;
+        self.status(&Status::OPEN, "记录超期")?;
         let Some(due) = self.current_due() else {
             return no(R::NotOverdue, "答复期限当前暂停或尚未起算，不存在超期");
         };

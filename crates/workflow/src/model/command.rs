@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ConsultationKind, Delivery, FeeMethod, Opinion, Order, Receive, Remedy, RemedyResult, Reply,
-};
+use super::remedy::{Order, Remedy, RemedyResult};
+use super::request::{Delivery, Receive};
+use super::steps::{ConsultationKind, FeeMethod, Opinion, Reply};
 use crate::vocabulary::vocabulary;
 
 /// Everything that can be asked of a case. Dates left out mean today (Asia/Shanghai).

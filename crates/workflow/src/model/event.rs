@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ActorRef, Applicant, Breach, Channel, ConsultationKind, Delivery, FeeMethod, Opinion, Order,
-    Remedy, RemedyResult, Reply, RequestDetails,
-};
+use super::actor::ActorRef;
+use super::remedy::{Order, Remedy, RemedyResult};
+use super::request::{Applicant, Channel, Delivery, RequestDetails};
+use super::steps::{Breach, ConsultationKind, FeeMethod, Opinion, Reply};
 use crate::outcome::Outcome;
 
 /// One fact in a case's history.
