@@ -270,3 +270,24 @@ pub fn case_text(
         .first(conn)
         .optional()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_open_predicate_is_the_partial_index_word_for_word() {
+        let predicate = open_predicate();
+        assert_eq!(
+            predicate,
+            "cases.status IN ('received', 'registered', 'processing', 'under_review')"
+        );
+        let unqualified = predicate.trim_start_matches("cases.");
+        for up in [
+            include_str!("../../../migrations/sqlite/2026-11-23-000002_queue_by_due_date/up.sql"),
+            include_str!("../../../migrations/postgres/2026-11-23-000002_queue_by_due_date/up.sql"),
+        ] {
+            assert!(up.contains(&format!("WHERE {unqualified}")), "{up}");
+        }
+    }
+}

@@ -208,9 +208,9 @@ pub async fn queue(
         // A search looks at every case unless a status is chosen.
         p.status = Some("all".to_owned());
     }
-    let open = "received,registered,processing,under_review";
+    let open = gongkai_store::queries::open_status_texts().join(",");
     let status = match blank(&p.status).as_deref() {
-        None | Some("open") => Some(open.to_owned()),
+        None | Some("open") => Some(open),
         Some("all") => Some(
             "received,registered,processing,under_review,replied,archived,withdrawn,abandoned,closed_unpaid"
                 .to_owned(),
@@ -723,7 +723,7 @@ async fn render_case(
             .collect();
         let mut staff = Vec::new();
         for u in accounts::list_users(conn)? {
-            if u.disabled || !matches!(u.role.as_str(), "clerk" | "supervisor") {
+            if u.disabled || !matches!(u.role, Role::Clerk | Role::Supervisor) {
                 continue;
             }
             let actor = accounts::actor_for(conn, &u)?;

@@ -304,11 +304,7 @@ pub async fn queue(
     let c = caller.0;
     c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
     let q = query.into_inner();
-    let filter = queue_filter(
-        &c,
-        &q,
-        &["received", "registered", "processing", "under_review"],
-    )?;
+    let filter = queue_filter(&c, &q, &gongkai_store::queries::open_status_texts())?;
     Ok(web::Json(
         page(&state, filter, q.after.as_deref(), q.limit).await?,
     ))
