@@ -121,22 +121,19 @@ pub async fn list(
     let c = caller.0;
     watcher(&c)?;
     let q = query.into_inner();
-    let status = q
-        .status
-        .unwrap_or_else(|| OutboxStatus::Failed.as_str().to_owned());
-    if OutboxStatus::parse(&status).is_none() {
-        let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
-        return Err(ApiError::field(
-            "status",
-            format!("状态须为 {} 之一", all.join("、")),
-        ));
-    }
+    let status = match q.status.as_deref() {
+        None => OutboxStatus::Failed,
+        Some(s) => OutboxStatus::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::field("status", format!("状态须为 {} 之一", all.join("、")))
+        })?,
+    };
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let rows = db(&state, move |conn, _| {
-        Ok(outbox::list(conn, &status, &c.scope(), limit)?)
+        Ok(outbox::list(conn, status, &c.scope(), limit)?)
     })
     .await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
