@@ -238,10 +238,16 @@ fn an_unreachable_server_means_retries_with_backoff_then_failed_then_sent_again_
         assert_eq!(pass.failed, 1, "{pass:?}");
         let row = rows(&mut c).remove(0);
         assert_eq!((row.status.as_str(), row.attempts), ("failed", 2));
-        let failed = outbox::list(&mut c, "failed", &Scope::operator(), 10).unwrap();
+        let failed =
+            outbox::list(&mut c, outbox::OutboxStatus::Failed, &Scope::operator(), 10).unwrap();
         assert_eq!(failed.len(), 1);
-        let scoped =
-            outbox::list(&mut c, "failed", &Scope::operator().department(HOUSING), 10).unwrap();
+        let scoped = outbox::list(
+            &mut c,
+            outbox::OutboxStatus::Failed,
+            &Scope::operator().department(HOUSING),
+            10,
+        )
+        .unwrap();
         assert!(
             scoped.is_empty(),
             "another department's notice is not listed"

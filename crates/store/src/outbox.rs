@@ -529,7 +529,7 @@ pub fn of_case(
 /// Rows in `status` (newest first), at most `limit`, of the cases within `scope`.
 pub fn list(
     conn: &mut DbConnection,
-    status: &str,
+    status: OutboxStatus,
     scope: &crate::scope::Scope,
     limit: i64,
 ) -> StoreResult<Vec<OutboxRow>> {
@@ -548,7 +548,7 @@ pub fn list(
 }
 
 /// How many rows are in each status.
-pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(OutboxStatus, i64)>> {
     Ok(outbox::table
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))

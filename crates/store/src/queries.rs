@@ -10,6 +10,7 @@ use crate::error::StoreResult;
 use crate::projection::{CaseRow, hash_query_code};
 use crate::schema::cases;
 use crate::scope::{Scope, within_scope};
+use crate::typed::{OptionalStored, Stored};
 
 /// The statuses of cases still awaiting a reply (`Status::is_open`), in the order of the
 /// procedure.
@@ -246,11 +247,17 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Cases per (status, warning level), for the metrics.
-pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, Option<String>, i64)>> {
-    Ok(cases::table
+pub fn status_counts(
+    conn: &mut DbConnection,
+) -> StoreResult<Vec<(Status, Option<WarningLevel>, i64)>> {
+    let rows: Vec<(Stored<Status>, OptionalStored<WarningLevel>, i64)> = cases::table
         .group_by((cases::status, cases::warning_level))
         .select((cases::status, cases::warning_level, count_star()))
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, level, n)| (status.0, level.0, n))
+        .collect())
 }
 
 /// The request text of a case within `scope` as search stores it (description and document
@@ -269,4 +276,25 @@ pub fn case_text(
         .select(case_texts::description)
         .first(conn)
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_open_predicate_is_the_partial_index_word_for_word() {
+        let predicate = open_predicate();
+        assert_eq!(
+            predicate,
+            "cases.status IN ('received', 'registered', 'processing', 'under_review')"
+        );
+        let unqualified = predicate.trim_start_matches("cases.");
+        for up in [
+            include_str!("../../../migrations/sqlite/2026-11-23-000002_queue_by_due_date/up.sql"),
+            include_str!("../../../migrations/postgres/2026-11-23-000002_queue_by_due_date/up.sql"),
+        ] {
+            assert!(up.contains(&format!("WHERE {unqualified}")), "{up}");
+        }
+    }
 }

@@ -445,7 +445,9 @@ pub async fn case_page(
             .into_iter()
             .map(|f| (f.id, f.filename, f.size_bytes))
             .collect();
-        let notices = super::notices::titles_of_case(conn, state, &c, &id)?;
+        let history: Vec<gongkai_workflow::Event> =
+            detail.events.iter().map(|e| e.event.clone()).collect();
+        let notices = super::notices::titles_of_case(conn, state, &c, &id, &history)?;
         Ok(CasePageData {
             detail,
             directory,

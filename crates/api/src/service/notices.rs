@@ -25,21 +25,20 @@ pub async fn list(
     status: Option<String>,
     limit: Option<i64>,
 ) -> ApiResult<Vec<OutboxRow>> {
-    let status = status.unwrap_or_else(|| OutboxStatus::Failed.as_str().to_owned());
-    if OutboxStatus::parse(&status).is_none() {
-        let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
-        return Err(ApiError::field(
-            "status",
-            format!("状态须为 {} 之一", all.join("、")),
-        ));
-    }
+    let status = match status.as_deref() {
+        None => OutboxStatus::Failed,
+        Some(s) => OutboxStatus::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::field("status", format!("状态须为 {} 之一", all.join("、")))
+        })?,
+    };
     let limit = limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let scope = sup.scope();
     db(state, move |conn, _| {
-        Ok(outbox::list(conn, &status, &scope, limit)?)
+        Ok(outbox::list(conn, status, &scope, limit)?)
     })
     .await
 }
@@ -123,12 +122,14 @@ fn printable(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiRe
 }
 
 /// The notices of case `id` for its page: (id, subject, status in Chinese). A notice not yet
-/// sent shows the subject it would have if rendered now.
+/// sent shows the subject it would have if rendered now, from the case's events (`history`,
+/// loaded once for all of them).
 pub(crate) fn titles_of_case(
     conn: &mut DbConnection,
     state: &AppState,
     c: &Caller,
     id: &str,
+    history: &[gongkai_workflow::Event],
 ) -> ApiResult<Vec<(String, String, String)>> {
     let rows = outbox::of_case(conn, &c.scope(), id)?;
     if rows.iter().all(|n| n.subject.is_some()) {
@@ -146,10 +147,17 @@ pub(crate) fn titles_of_case(
     for n in rows {
         let title = match n.subject.clone() {
             Some(s) => s,
-            None => message::prepare(conn, &n, &templates, &law, &state.settings.mail_base_url)?
-                .rendered
-                .map(|r| r.subject)
-                .unwrap_or_else(|_| "（通知）".to_owned()),
+            None => message::prepare_with_history(
+                conn,
+                &n,
+                history,
+                &templates,
+                &law,
+                &state.settings.mail_base_url,
+            )?
+            .rendered
+            .map(|r| r.subject)
+            .unwrap_or_else(|_| "（通知）".to_owned()),
         };
         let status = n.status.label_zh().to_owned();
         out.push((n.id, title, status));
