@@ -1,6 +1,7 @@
 //! Cases for staff: registering paper requests, the queue, a case's record, the workflow
 //! commands, the case page's data and the supervision dashboard.
 
+use actix_web::web;
 use chrono::NaiveDate;
 use gongkai_store::queries::{self, Cursor, QueueFilter};
 use gongkai_store::{
@@ -14,13 +15,12 @@ use serde_json::Value;
 use super::directory::Directory;
 use super::filing::intake_department;
 use super::{context, visible_case};
-use crate::auth::{Caller, Handler, Staff, Supervisor};
+use crate::auth::{Caller, Handler, RoleClass, Staff, Supervisor};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::cases::{Action, ActionResult, PaperRequest, QueuePage, QueueQuery, Registered};
 use crate::routes::supervision::{Dashboard, DepartmentCounts};
 use crate::state::{AppState, db};
 use crate::views::{CaseDetail, CaseSummary, EventView, due_of};
-use actix_web::web;
 
 /// Receives and registers a request that arrived on paper, in person, by post, fax or email.
 pub async fn register_paper(
@@ -286,8 +286,6 @@ pub async fn show(
     }
     db(state, move |conn, state| detail(conn, state, &caller, &id)).await
 }
-
-use crate::auth::RoleClass;
 
 /// Runs one workflow command on case `id` for `c`, who saw `version`. The case's visibility
 /// is checked before the fields are read: for a case the caller may not see, a body is never

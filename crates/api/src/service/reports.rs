@@ -10,13 +10,13 @@
 
 use actix_web::web;
 use chrono::Datelike;
+use gongkai_workflow::Role;
 use gongkai_workflow::report::AnnualReport;
 
 use super::directory::Directory;
 use crate::auth::Supervisor;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, db};
-use gongkai_workflow::Role;
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]

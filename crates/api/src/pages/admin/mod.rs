@@ -11,6 +11,7 @@ pub use notice_templates::{reset_template, save_template, template_form, templat
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use gongkai_workflow::Role;
 
 use crate::body::parse_value;
 use crate::error::ApiError;
@@ -95,7 +96,7 @@ pub async fn home(state: web::Data<AppState>, page: AdminPage) -> WebResult {
     home_page(
         &state,
         &page,
-        FormState::with(&[("role", "clerk")]),
+        blank_user_form(),
         FormState::default(),
         None,
         None,
@@ -125,7 +126,7 @@ pub async fn create_user(state: web::Data<AppState>, page: AdminPage, body: Form
                 home_page(
                     &state,
                     &page,
-                    FormState::with(&[("role", "clerk")]),
+                    blank_user_form(),
                     FormState::default(),
                     Some((made.user.username, made.one_time_password)),
                     Some("账号已创建".to_owned()),
@@ -210,7 +211,7 @@ pub async fn change_user(
             home_page(
                 &state,
                 &page,
-                FormState::with(&[("role", "clerk")]),
+                blank_user_form(),
                 FormState::default(),
                 done.one_time_password
                     .map(|p| (done.user.username.clone(), p)),
@@ -221,7 +222,7 @@ pub async fn change_user(
         }
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            let mut f = FormState::with(&[("role", "clerk")]);
+            let mut f = blank_user_form();
             f.general.push(e.detail.clone());
             home_page(&state, &page, f, FormState::default(), None, None, status).await
         }
@@ -254,17 +255,13 @@ pub async fn create_department(
             if e.status == StatusCode::NOT_FOUND {
                 form.add_error("agency", "没有这个行政机关");
             }
-            home_page(
-                &state,
-                &page,
-                FormState::with(&[("role", "clerk")]),
-                form,
-                None,
-                None,
-                e.status,
-            )
-            .await
+            home_page(&state, &page, blank_user_form(), form, None, None, e.status).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The form for a new account, a clerk's by default.
+fn blank_user_form() -> FormState {
+    FormState::with(&[("role", Role::Clerk.as_str())])
 }

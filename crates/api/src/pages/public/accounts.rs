@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use gongkai_workflow::Role;
+use gongkai_workflow::model::ApplicantType;
 use serde::Deserialize;
 
 use super::*;
@@ -129,7 +130,7 @@ pub async fn register_form(visitor: Visitor) -> WebResult {
         StatusCode::OK,
         &RegisterPage {
             chrome: visitor.chrome("注册申请人账号"),
-            form: FormState::with(&[("applicant_type", "natural_person")]),
+            form: FormState::with(&[("applicant_type", ApplicantType::NaturalPerson.as_str())]),
             applicant_types: applicant_types(),
         },
     )

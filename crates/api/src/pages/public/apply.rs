@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use gongkai_workflow::Role;
+use gongkai_workflow::model::{Carrier, Delivery};
 
 use super::*;
 use crate::pages::{Chrome, FormBody, FormState, Visitor, WebResult, see_other};
@@ -60,8 +61,8 @@ pub(super) async fn apply_page(
 
 pub async fn apply_form(state: web::Data<AppState>, visitor: Visitor) -> WebResult {
     let form = FormState::with(&[
-        ("request.carrier", "electronic"),
-        ("request.delivery", "email"),
+        ("request.carrier", Carrier::Electronic.as_str()),
+        ("request.delivery", Delivery::Email.as_str()),
     ]);
     apply_page(&state, &visitor, form, StatusCode::OK).await
 }

@@ -4,6 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use gongkai_workflow::Channel;
+use gongkai_workflow::model::{Carrier, Delivery};
 
 use super::today;
 use crate::auth::{Handler, RoleClass};
@@ -70,10 +72,10 @@ async fn register_page(
 
 pub async fn register_form(state: web::Data<AppState>, page: StaffPage) -> WebResult {
     let form = FormState::with(&[
-        ("channel", "in_person"),
+        ("channel", Channel::InPerson.as_str()),
         ("receipt_date", &today().to_string()),
-        ("request.carrier", "paper"),
-        ("request.delivery", "post"),
+        ("request.carrier", Carrier::Paper.as_str()),
+        ("request.delivery", Delivery::Post.as_str()),
     ]);
     register_page(&state, &page, form, StatusCode::OK).await
 }
