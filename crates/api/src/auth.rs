@@ -305,10 +305,11 @@ impl Caller {
 }
 
 /// A caller whose role belongs to a role class. Each class is a type: a handler that takes
-/// one as an extractor answers 401 to nobody and 403 to the other roles; a service function
-/// that takes one cannot be called for anyone else. Where the answer to a role outside the
-/// class must be a 404 (a case the caller may not see), the service converts with [`RoleClass::of`]
-/// after the visibility check.
+/// one as an extractor answers 401 when nobody is signed in and 403 to the other roles; a
+/// service function that takes one cannot be called for anyone else. Where a caller who may
+/// not see the case must get 404 before any role is judged, the service converts with
+/// [`RoleClass::of`] after the visibility check. The pages' extractors (`pages::StaffPage`
+/// and the like) use the same classes, redirecting to the login page instead of a 401.
 pub trait RoleClass: Sized {
     /// The roles of the class.
     const ROLES: &'static [Role];
