@@ -476,12 +476,21 @@ impl From<Rejection> for ApiError {
         if status == StatusCode::NOT_FOUND {
             return ApiError::not_found();
         }
+        // A refusal about one input names it, so that a form shows it beside that field.
+        let errors = r
+            .field
+            .map(|path| FieldError {
+                path: path.to_owned(),
+                message: r.message.clone(),
+            })
+            .into_iter()
+            .collect();
         ApiError {
             status,
             code: Code::Rejection(r.code),
             title: "不能执行此操作".to_owned(),
             detail: r.message,
-            errors: Vec::new(),
+            errors,
             retry_after: None,
             back_to: None,
         }

@@ -329,7 +329,7 @@ impl ResponseError for WebError {
                 Some(path) if path.starts_with('/') && !path.starts_with("//") => path.as_str(),
                 _ => "/",
             };
-            return see_other(&format!("/login?next={}", form::percent_encode(&back)));
+            return see_other(&format!("/login?next={}", form::percent_encode(back)));
         }
         // A session with an issued password: every other page leads to the password page.
         if e.code == ErrorCode::PasswordChangeRequired {
