@@ -44,6 +44,9 @@ const FEES_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2021, 1, 1) {
     None => NaiveDate::MIN,
 };
 
+/// The receipt date's path and wording, for the checks of several commands.
+const RECEIPT_DATE: (&str, &str) = ("receipt_date", "收到申请日");
+
 /// Longest free text accepted in one field (characters).
 const MAX_TEXT: usize = 10_000;
 /// Longest name, number or short field (characters).
@@ -86,6 +89,11 @@ fn assignee_only(cmd: &Command) -> bool {
 
 fn no<T>(code: R, message: impl Into<String>) -> Result<T, Rejection> {
     Err(Rejection::new(code, message))
+}
+
+/// A refusal about one input of the command, named by its JSON path.
+fn no_at<T>(code: R, field: &'static str, message: impl Into<String>) -> Result<T, Rejection> {
+    Err(Rejection::at(code, field, message))
 }
 
 /// Decides a command against a case.
@@ -356,25 +364,28 @@ impl Decider<'_, '_> {
     }
 
     /// A legal date given by the user (default today): not after today, not before `floor`.
+    /// `field` is the input's path, `label` what the date is (e.g. 收到申请日).
     fn legal(
         &self,
         given: Option<NaiveDate>,
-        field: &str,
+        (field, label): (&'static str, &str),
         floor: Option<(NaiveDate, &str)>,
     ) -> Result<NaiveDate, Rejection> {
         let date = given.unwrap_or(self.today);
         if date > self.today {
-            return no(
+            return no_at(
                 R::DateInFuture,
-                format!("{field}：{date} 晚于今天（{}）", self.today),
+                field,
+                format!("{label} {date} 晚于今天（{}）", self.today),
             );
         }
         if let Some((floor, what)) = floor
             && date < floor
         {
-            return no(
+            return no_at(
                 R::DateTooEarly,
-                format!("{field}：{date} 早于{what}（{floor}）"),
+                field,
+                format!("{label} {date} 早于{what}（{floor}）"),
             );
         }
         Ok(date)
@@ -404,9 +415,10 @@ impl Decider<'_, '_> {
             MAX_SHORT,
         )?;
         if applicant.kind.is_none() {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                "applicant.kind：请选择申请人类型（自然人或法人、其他组织的类别）",
+                "applicant.kind",
+                "请选择申请人类型（自然人或法人、其他组织的类别）",
             );
         }
         for (value, field, label) in [
@@ -422,9 +434,11 @@ impl Decider<'_, '_> {
             *value = optional_text(value.as_deref(), field, label, MAX_SHORT)?;
         }
         if applicant.phone.is_none() && applicant.email.is_none() && applicant.address.is_none() {
-            return no(
+            // Named at the phone, the first of the three; the sentence names them all.
+            return no_at(
                 R::InvalidInput,
-                "applicant：联系电话、电子邮箱、通信地址至少填写一项，以便送达",
+                "applicant.phone",
+                "联系电话、电子邮箱、通信地址至少填写一项，以便送达",
             );
         }
         let mut request = r.request;
@@ -442,20 +456,22 @@ impl Decider<'_, '_> {
         )?;
         let receipt_date = match (r.channel, r.receipt_date) {
             (Channel::Online, Some(_)) => {
-                return no(
+                return no_at(
                     R::InvalidInput,
-                    "receipt_date：网上申请以工作人员登记确认之日为收到申请之日，提交时不填写",
+                    "receipt_date",
+                    "网上申请以工作人员登记确认之日为收到申请之日，提交时不填写",
                 );
             }
             (Channel::Online, None) => None,
-            (Channel::InPerson, given) => Some(self.legal(given, "receipt_date", None)?),
+            (Channel::InPerson, given) => Some(self.legal(given, RECEIPT_DATE, None)?),
             (channel, None) => {
-                return no(
+                return no_at(
                     R::ReceiptDateRequired,
-                    format!("receipt_date：{}，请填写该日期", channel.receipt_rule_zh()),
+                    "receipt_date",
+                    format!("{}，请填写该日期", channel.receipt_rule_zh()),
                 );
             }
-            (_, Some(date)) => Some(self.legal(Some(date), "receipt_date", None)?),
+            (_, Some(date)) => Some(self.legal(Some(date), RECEIPT_DATE, None)?),
         };
         let actor = &self.ctx.actor;
         let account = (actor.role == Role::Applicant
@@ -489,10 +505,11 @@ impl Decider<'_, '_> {
         };
         let receipt = match (self.case.receipt_date, receipt_date) {
             (Some(recorded), Some(given)) if recorded != given => {
-                return no(
+                return no_at(
                     R::InvalidInput,
+                    "receipt_date",
                     format!(
-                        "receipt_date：收到申请日已按“{}”的规则确定为 {recorded}",
+                        "收到申请日已按“{}”的规则确定为 {recorded}",
                         self.case.channel.map_or("", |c| c.label_zh())
                     ),
                 );
@@ -500,7 +517,7 @@ impl Decider<'_, '_> {
             (Some(recorded), _) => recorded,
             (None, given) => {
                 let submitted = self.case.received_at.map(legal_date);
-                self.legal(given, "receipt_date", submitted.map(|s| (s, "申请提交日")))?
+                self.legal(given, RECEIPT_DATE, submitted.map(|s| (s, "申请提交日")))?
             }
         };
         let Some(profile) = self.ctx.statute.profile_for(receipt) else {
@@ -542,10 +559,8 @@ impl Decider<'_, '_> {
             .map(|a| text(&a, "assignee", "承办人", MAX_SHORT))
             .transpose()?;
         if department.is_none() && assignee.is_none() {
-            return no(
-                R::InvalidInput,
-                "department / assignee：请指定承办部门或承办人",
-            );
+            // Named at the department, the first of the two; the sentence names both.
+            return no_at(R::InvalidInput, "department", "请指定承办部门或承办人");
         }
         let actor = &self.ctx.actor;
         if actor.role == Role::Clerk {
@@ -622,19 +637,20 @@ impl Decider<'_, '_> {
             );
         }
         if items.is_empty() {
-            return no(R::InvalidInput, "items：请逐项列明需要补正的内容");
+            return no_at(R::InvalidInput, "items", "请逐项列明需要补正的内容");
         }
         let items = items
             .iter()
             .enumerate()
-            .map(|(i, item)| text(item, &format!("items[{i}]"), "补正事项", MAX_TEXT))
+            .map(|(i, item)| text(item, "items", &format!("第 {} 项补正事项", i + 1), MAX_TEXT))
             .collect::<Result<Vec<_>, _>>()?;
         let profile = self.profile()?;
         let period = period_days.unwrap_or(profile.correction_period_days);
         if !(1..=60).contains(&period) {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                format!("period_days：补正期限应为 1 至 60 个工作日，收到 {period}"),
+                "period_days",
+                format!("补正期限应为 1 至 60 个工作日，收到 {period}"),
             );
         }
         let deadline = self.add_days(self.today, period);
@@ -667,15 +683,16 @@ impl Decider<'_, '_> {
         self.status(&[Status::Processing], "接收补正")?;
         let is_applicant = self.ctx.actor.role == Role::Applicant;
         if is_applicant && received_on.is_some() {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                "received_on：申请人在线补正以提交之日为收到补正之日，不能另行填写",
+                "received_on",
+                "申请人在线补正以提交之日为收到补正之日，不能另行填写",
             );
         }
         let content = text(content, "content", "补正内容", MAX_TEXT)?;
         let date = self.legal(
             received_on,
-            "received_on",
+            ("received_on", "收到补正之日"),
             Some((correction.requested_on, "补正告知日")),
         )?;
         let late_reason = if date > correction.deadline {
@@ -741,7 +758,7 @@ impl Decider<'_, '_> {
         self.no_pending_correction()?;
         let party = text(party, "party", "征求意见对象", MAX_SHORT)?;
         let floor = self.case.clock_start.map(|s| (s.date, "答复期限起算日"));
-        let date = self.legal(letter_date, "letter_date", floor)?;
+        let date = self.legal(letter_date, ("letter_date", "征求意见函发出日"), floor)?;
         let profile = self.profile()?;
         let days = match kind {
             ConsultationKind::ThirdParty => profile.third_party_days,
@@ -766,9 +783,10 @@ impl Decider<'_, '_> {
         ended_on: Option<NaiveDate>,
     ) -> Result<Vec<Event>, Rejection> {
         let Some(c) = self.case.consultations.iter().find(|c| c.id == id) else {
-            return no(
+            return no_at(
                 R::ConsultationNotFound,
-                format!("consultation：没有编号为 {id} 的征求意见"),
+                "consultation",
+                format!("没有编号为 {id} 的征求意见"),
             );
         };
         if let Some(ended) = c.ended_on {
@@ -780,7 +798,7 @@ impl Decider<'_, '_> {
         self.status(&[Status::Processing], "结束征求意见")?;
         let date = self.legal(
             ended_on,
-            "ended_on",
+            ("ended_on", "征求意见结束日"),
             Some((c.letter_date, "征求意见函发出日")),
         )?;
         if opinion == Opinion::NoAnswer && date <= c.deadline {
@@ -825,13 +843,14 @@ impl Decider<'_, '_> {
         let profile = self.profile()?;
         let days = days.unwrap_or(profile.extension_days);
         if days == 0 {
-            return no(R::InvalidInput, "days：延长的工作日数应大于 0");
+            return no_at(R::InvalidInput, "days", "延长的工作日数应大于 0");
         }
         if days > profile.extension_days {
-            return no(
+            return no_at(
                 R::ExtensionTooLong,
+                "days",
                 format!(
-                    "days：延长期限最长不超过 {} 个工作日，申请了 {days} 个",
+                    "延长期限最长不超过 {} 个工作日，申请了 {days} 个",
                     profile.extension_days
                 ),
             );
@@ -898,10 +917,10 @@ impl Decider<'_, '_> {
         }
         match fee {
             FeeMethod::PerRequest { nth: 0 } => {
-                return no(R::InvalidInput, "fee.nth：本月申请件数应从 1 起计");
+                return no_at(R::InvalidInput, "fee.nth", "本月申请件数应从 1 起计");
             }
             FeeMethod::PerPage { pages: 0 } => {
-                return no(R::InvalidInput, "fee.pages：页数应大于 0");
+                return no_at(R::InvalidInput, "fee.pages", "页数应大于 0");
             }
             _ => {}
         }
@@ -919,7 +938,7 @@ impl Decider<'_, '_> {
             );
         }
         let Ok(amount_yuan) = u32::try_from(amount) else {
-            return no(R::InvalidInput, "fee：计算出的金额超出范围");
+            return no_at(R::InvalidInput, "fee", "计算出的金额超出范围");
         };
         let profile = self.profile()?;
         Ok(vec![self.event(
@@ -945,7 +964,11 @@ impl Decider<'_, '_> {
     fn record_payment(&self, paid_on: Option<NaiveDate>) -> Result<Vec<Event>, Rejection> {
         let fee = self.unpaid_fee()?;
         self.status(&[Status::Processing], "登记缴费")?;
-        let date = self.legal(paid_on, "paid_on", Some((fee.notice_date, "收费通知日")))?;
+        let date = self.legal(
+            paid_on,
+            ("paid_on", "缴费日"),
+            Some((fee.notice_date, "收费通知日")),
+        )?;
         if date > fee.deadline {
             return no(
                 R::FeePeriodPassed,
@@ -975,9 +998,10 @@ impl Decider<'_, '_> {
         self.no_pending_correction()?;
         let reason = text(reason, "reason", "确定合理期限的理由", MAX_TEXT)?;
         if date <= self.today {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                format!("date：合理答复期限 {date} 应晚于今天"),
+                "date",
+                format!("合理答复期限 {date} 应晚于今天"),
             );
         }
         let statutory = self.case.clock_input().and_then(|mut input| {
@@ -988,9 +1012,10 @@ impl Decider<'_, '_> {
         if let Some(due) = statutory
             && date <= due
         {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                format!("date：合理答复期限 {date} 不晚于法定答复期限 {due}，无需另行确定"),
+                "date",
+                format!("合理答复期限 {date} 不晚于法定答复期限 {due}，无需另行确定"),
             );
         }
         Ok(vec![self.event(
@@ -1010,9 +1035,10 @@ impl Decider<'_, '_> {
             .is_some_and(|c| c.received_on.is_some());
         if reply.outcome == Outcome::CannotProvide(CannotProvideGround::StillUnclear) && !corrected
         {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                "reply.outcome：“补正后申请内容仍不明确”须先发出补正告知并收到补正",
+                "reply.outcome",
+                "“补正后申请内容仍不明确”须先发出补正告知并收到补正",
             );
         }
         Ok(reply)
@@ -1113,7 +1139,7 @@ impl Decider<'_, '_> {
             return no(R::AlreadyDelivered, format!("答复已于 {on} 送达"));
         }
         let floor = self.case.replied_on.map(|d| (d, "答复日"));
-        let date = self.legal(delivered_on, "delivered_on", floor)?;
+        let date = self.legal(delivered_on, ("delivered_on", "送达日"), floor)?;
         Ok(vec![
             self.event(Some(date), EventKind::Delivered { method }),
         ])
@@ -1150,9 +1176,10 @@ impl Decider<'_, '_> {
             "撤回",
         )?;
         if self.ctx.actor.role == Role::Applicant && withdrawn_on.is_some() {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                "withdrawn_on：申请人在线撤回以提交之日为撤回日，不能另行填写",
+                "withdrawn_on",
+                "申请人在线撤回以提交之日为撤回日，不能另行填写",
             );
         }
         let reason = optional_text(reason.as_deref(), "reason", "撤回理由", MAX_TEXT)?;
@@ -1162,7 +1189,7 @@ impl Decider<'_, '_> {
             .last_legal_date
             .or(self.case.receipt_date)
             .map(|d| (d, "案件最近一次办理记录的日期"));
-        let date = self.legal(withdrawn_on, "withdrawn_on", floor)?;
+        let date = self.legal(withdrawn_on, ("withdrawn_on", "撤回日"), floor)?;
         Ok(vec![
             self.event(Some(date), EventKind::Withdrawn { reason }),
         ])
@@ -1192,7 +1219,11 @@ impl Decider<'_, '_> {
             MAX_SHORT,
         )?;
         let floor = self.case.replied_on.map(|d| (d, "原答复日"));
-        order.received_on = self.legal(Some(order.received_on), "order.received_on", floor)?;
+        order.received_on = self.legal(
+            Some(order.received_on),
+            ("order.received_on", "收到决定书或判决书之日"),
+            floor,
+        )?;
         let date = order.received_on;
         let profile = self.profile()?;
         let correction_notice_deadline = self.correction_notice_deadline(profile, date);
@@ -1224,32 +1255,39 @@ impl Decider<'_, '_> {
             MAX_SHORT,
         )?;
         if remedy.after_reconsideration && remedy.kind != RemedyKind::Litigation {
-            return no(
+            return no_at(
                 R::InvalidInput,
-                "remedy.after_reconsideration：只有行政诉讼才区分是否经过复议",
+                "remedy.after_reconsideration",
+                "只有行政诉讼才区分是否经过复议",
             );
         }
         let floor = self.case.receipt_date.map(|d| (d, "收到申请之日"));
-        remedy.filed_on = self.legal(Some(remedy.filed_on), "remedy.filed_on", floor)?;
+        remedy.filed_on = self.legal(
+            Some(remedy.filed_on),
+            ("remedy.filed_on", "提起之日"),
+            floor,
+        )?;
         match (remedy.result, remedy.decided_on) {
             (Some(_), Some(decided)) => {
                 remedy.decided_on = Some(self.legal(
                     Some(decided),
-                    "remedy.decided_on",
+                    ("remedy.decided_on", "审结日期"),
                     Some((remedy.filed_on, "提起之日")),
                 )?);
             }
             (None, None) => {}
             (Some(_), None) => {
-                return no(
+                return no_at(
                     R::InvalidInput,
-                    "remedy.decided_on：已有结果的，请填写决定或判决的日期",
+                    "remedy.decided_on",
+                    "已有结果的，请填写决定或判决的日期",
                 );
             }
             (None, Some(_)) => {
-                return no(
+                return no_at(
                     R::InvalidInput,
-                    "remedy.result：填写了审结日期的，请选择结果（维持、纠正或其他）",
+                    "remedy.result",
+                    "填写了审结日期的，请选择结果（维持、纠正或其他）",
                 );
             }
         }
@@ -1266,9 +1304,10 @@ impl Decider<'_, '_> {
         decided_on: NaiveDate,
     ) -> Result<Vec<Event>, Rejection> {
         let Some(record) = self.case.remedies.iter().find(|r| r.id == id) else {
-            return no(
+            return no_at(
                 R::RemedyNotFound,
-                format!("remedy：本案没有第 {id} 项复议或诉讼记录"),
+                "remedy",
+                format!("本案没有第 {id} 项复议或诉讼记录"),
             );
         };
         if let Some(done) = record.remedy.result {
@@ -1283,7 +1322,7 @@ impl Decider<'_, '_> {
         }
         let decided_on = self.legal(
             Some(decided_on),
-            "decided_on",
+            ("decided_on", "审结日期"),
             Some((record.remedy.filed_on, "提起之日")),
         )?;
         Ok(vec![self.event(
@@ -1323,17 +1362,18 @@ impl Decider<'_, '_> {
     }
 }
 
-/// A required text field: trimmed, not empty, not too long, no control characters.
-fn text(value: &str, field: &str, label: &str, max: usize) -> Result<String, Rejection> {
+/// A required text field: trimmed, not empty, not too long, no control characters. `field` is
+/// the input's path, `label` what it holds (e.g. 答复内容).
+fn text(value: &str, field: &'static str, label: &str, max: usize) -> Result<String, Rejection> {
     match optional_text(Some(value), field, label, max)? {
         Some(v) => Ok(v),
-        None => no(R::InvalidInput, format!("{field}：请填写{label}")),
+        None => no_at(R::InvalidInput, field, format!("请填写{label}")),
     }
 }
 
 fn optional_text(
     value: Option<&str>,
-    field: &str,
+    field: &'static str,
     label: &str,
     max: usize,
 ) -> Result<Option<String>, Rejection> {
@@ -1342,26 +1382,28 @@ fn optional_text(
     };
     let chars = value.chars().count();
     if chars > max {
-        return no(
+        return no_at(
             R::InvalidInput,
-            format!("{field}：{label}最长 {max} 个字符，收到 {chars} 个"),
+            field,
+            format!("{label}最长 {max} 个字符，收到 {chars} 个"),
         );
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return no(R::InvalidInput, format!("{field}：{label}含有控制字符"));
+        return no_at(R::InvalidInput, field, format!("{label}含有控制字符"));
     }
     Ok(Some(value.to_owned()))
 }
 
 fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
     if !reply.outcome.draftable() {
-        return no(
+        return no_at(
             R::InvalidInput,
+            "reply.outcome",
             format!(
-                "reply.outcome：“{}”由视为放弃或终止办理自动产生，不能作为答复起草",
+                "“{}”由视为放弃或终止办理自动产生，不能作为答复起草",
                 reply.outcome.label_zh()
             ),
         );
@@ -1376,9 +1418,10 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
     if reply.competent_agency.is_some()
         && reply.outcome != Outcome::CannotProvide(CannotProvideGround::NotHeld)
     {
-        return no(
+        return no_at(
             R::InvalidInput,
-            "reply.competent_agency：只有“本机关不掌握相关政府信息”的答复才需告知负责公开的机关",
+            "reply.competent_agency",
+            "只有“本机关不掌握相关政府信息”的答复才需告知负责公开的机关",
         );
     }
     Ok(reply)

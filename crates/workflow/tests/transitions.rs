@@ -190,6 +190,23 @@ impl Seen {
             "{name}: the message should be Chinese: {}",
             r.message
         );
+        // The input a refusal concerns travels in `field`, not as an English prefix.
+        assert!(
+            !r.message.starts_with(|c: char| c.is_ascii_alphabetic()),
+            "{name}: the message should not begin with a field name: {}",
+            r.message
+        );
+        if matches!(
+            code,
+            RejectionCode::DateInFuture
+                | RejectionCode::DateTooEarly
+                | RejectionCode::ReceiptDateRequired
+                | RejectionCode::ExtensionTooLong
+                | RejectionCode::ConsultationNotFound
+                | RejectionCode::RemedyNotFound
+        ) {
+            assert!(r.field.is_some(), "{name}: {code} names its field");
+        }
         self.0.insert(code);
         r
     }
@@ -576,6 +593,7 @@ fn scenario_receive_needs_receipt_date(w: &World, seen: &mut Seen) {
             "{channel:?}: the message states the channel's rule: {}",
             r.message
         );
+        assert_eq!(r.field, Some("receipt_date"));
         // Signed for / confirmed on Thursday 02-26, entered on Monday 03-02: due 03-25.
         let (c, events) = step(
             &Case::default(),
@@ -1452,7 +1470,7 @@ fn scenario_fee_paid(w: &World, seen: &mut Seen) {
         &w.ctx(&clerk(), "2026-03-10"),
         RejectionCode::NoFeeDue,
     );
-    seen.reject(
+    let r = seen.reject(
         &c,
         Command::IssueFeeNotice {
             fee: FeeMethod::PerRequest { nth: 0 },
@@ -1460,6 +1478,7 @@ fn scenario_fee_paid(w: &World, seen: &mut Seen) {
         &w.ctx(&clerk(), "2026-03-10"),
         RejectionCode::InvalidInput,
     );
+    assert_eq!(r.field, Some("fee.nth"));
     seen.reject(
         &registered(w),
         Command::IssueFeeNotice {
@@ -2029,7 +2048,7 @@ fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
     }
     // Only "not held" names a competent agency; abandonment and unpaid fees are not drafted.
     let c = processing(w);
-    seen.reject(
+    let r = seen.reject(
         &c,
         Command::DraftReply {
             reply: reply(Outcome::Disclosed, Some(ghj)),
@@ -2037,16 +2056,18 @@ fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
         &w.ctx(&clerk(), "2026-03-20"),
         RejectionCode::InvalidInput,
     );
+    assert_eq!(r.field, Some("reply.competent_agency"));
     for outcome in [
         Outcome::Other(OtherGround::CorrectionNotSupplied),
         Outcome::Other(OtherGround::FeeNotPaid),
     ] {
-        seen.reject(
+        let r = seen.reject(
             &c,
             draft_cmd(outcome),
             &w.ctx(&clerk(), "2026-03-20"),
             RejectionCode::InvalidInput,
         );
+        assert_eq!(r.field, Some("reply.outcome"));
     }
 }
 
@@ -2921,19 +2942,29 @@ fn scenario_receive_inputs(w: &World, seen: &mut Seen) {
         f(&mut r);
         Command::Receive(r)
     };
-    for cmd in [
-        base(&|r| r.applicant.kind = None),
-        base(&|r| r.applicant.name = " ".into()),
-        base(&|r| {
-            r.applicant.phone = None;
-            r.applicant.email = None;
-            r.applicant.address = None;
-        }),
-        base(&|r| r.request.description = String::new()),
-        base(&|r| r.agency = "x".repeat(201)),
-        base(&|r| r.applicant.name = "王\u{0007}小明".into()),
+    for (cmd, field) in [
+        (base(&|r| r.applicant.kind = None), "applicant.kind"),
+        (base(&|r| r.applicant.name = " ".into()), "applicant.name"),
+        (
+            base(&|r| {
+                r.applicant.phone = None;
+                r.applicant.email = None;
+                r.applicant.address = None;
+            }),
+            "applicant.phone",
+        ),
+        (
+            base(&|r| r.request.description = String::new()),
+            "request.description",
+        ),
+        (base(&|r| r.agency = "x".repeat(201)), "agency"),
+        (
+            base(&|r| r.applicant.name = "王\u{0007}小明".into()),
+            "applicant.name",
+        ),
     ] {
-        seen.reject(&Case::default(), cmd, &ctx, RejectionCode::InvalidInput);
+        let r = seen.reject(&Case::default(), cmd, &ctx, RejectionCode::InvalidInput);
+        assert_eq!(r.field, Some(field), "{}", r.message);
     }
     // An organisation with only an address is fine.
     let cmd = base(&|r| {
