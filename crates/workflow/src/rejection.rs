@@ -155,6 +155,11 @@ impl RejectionCode {
             RejectionCode::RemedyAlreadyDecided => "remedy_already_decided",
         }
     }
+
+    /// The code whose name is `text`.
+    pub fn parse(text: &str) -> Option<RejectionCode> {
+        RejectionCode::ALL.into_iter().find(|c| c.as_str() == text)
+    }
 }
 
 impl fmt::Display for RejectionCode {
@@ -216,7 +221,9 @@ mod tests {
         for code in RejectionCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(RejectionCode::parse(code.as_str()), Some(code));
         }
+        assert_eq!(RejectionCode::parse("unknown"), None);
     }
 
     #[test]
