@@ -317,9 +317,7 @@ pub fn save_applicant_profile(
     conn: &mut DbConnection,
     profile: &ApplicantProfile,
 ) -> StoreResult<()> {
-    let kind: Result<ApplicantType, _> =
-        serde_json::from_value(serde_json::Value::String(profile.applicant_type.clone()));
-    if kind.is_err() {
+    if ApplicantType::parse(&profile.applicant_type).is_none() {
         return Err(StoreError::Config(format!(
             "applicant_type \"{}\" is not one of the annual report's columns",
             profile.applicant_type

@@ -14,7 +14,7 @@ use crate::db::{DbConnection, Reused, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow, to_micros};
 use crate::planned::Planned;
-pub use crate::projection::{CaseRow, NO_DUE_DATE, hash_query_code, outcome_parts};
+pub use crate::projection::{CaseRow, NO_DUE_DATE, hash_query_code};
 use crate::schema::{agencies, cases, departments, tracking_counters};
 
 /// What a successful command produced.
