@@ -1,5 +1,5 @@
 //! The projection row of a case (`cases`): what queues, reports and lookups read, derived from
-//! the case's events by [`project`] and written by the one door in the same transaction.
+//! the case's events by `project` and written by the one door in the same transaction.
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;

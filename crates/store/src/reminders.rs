@@ -3,8 +3,8 @@
 //!
 //! A reminder goes out at most once per level, case, due date and recipient, whether an event
 //! (the recorded breach) or the scheduler writes it: the outbox holds a unique key for it. The
-//! key's layout is defined once ([`layout`]); [`reminder_key`] renders it for one case in Rust
-//! and [`key_sql`] as SQL over the `cases` row, so that the scheduler skips in SQL the cases
+//! key's layout is defined once (`layout`); [`reminder_key`] renders it for one case in Rust
+//! and `key_sql` as SQL over the `cases` row, so that the scheduler skips in SQL the cases
 //! whose reminders are all written.
 
 use chrono::{DateTime, NaiveDate, Utc};
