@@ -56,7 +56,7 @@ pub async fn retry(state: &web::Data<AppState>, c: Caller, id: String) -> ApiRes
         let current = visible(conn, &c, &id)?;
         Supervisor::of(c)?;
         outbox::retry(conn, &id, Utc::now()).map_err(|e| match e {
-            gongkai_store::StoreError::Invalid(_) => ApiError::new(
+            gongkai_store::StoreError::NotRetryable { .. } => ApiError::new(
                 ErrorCode::NotRetryable,
                 format!(
                     "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
