@@ -39,9 +39,9 @@ api POST /admin/agencies/gk/departments '{"code":"gk-gkb","name":"政务公开�
 st run "$base/api/v1/openapi.json" \
     -H "Authorization: Bearer $token" \
     --exclude-operation-id logout \
-    --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
+    --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance}" \
     --max-examples "${SCHEMATHESIS_EXAMPLES:-30}" \
-    --seed 1
+    --seed "${SCHEMATHESIS_SEED:-1}" ${SCHEMATHESIS_EXTRA:-}
 if grep -qE 'panicked|ERROR gongkai' err.log; then
     echo "error: the server logged errors under schemathesis:" >&2
     grep -E 'panicked|ERROR' err.log >&2

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     AttachmentsTooLarge,
     /// A database statement of the request ran past `database.statement_timeout_ms`.
     QueryTimeout,
+    /// The path exists but does not take this method; `Allow` lists the ones it takes.
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
@@ -83,6 +85,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttachments => "too_many_attachments",
             ErrorCode::AttachmentsTooLarge => "attachments_too_large",
             ErrorCode::QueryTimeout => "query_timeout",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -107,6 +110,7 @@ impl ErrorCode {
             ErrorCode::CaseNotOpen | ErrorCode::TooManyAttachments => StatusCode::CONFLICT,
             ErrorCode::AttachmentsTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -135,6 +139,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttachments => "附件数量已达上限",
             ErrorCode::AttachmentsTooLarge => "附件总大小已达上限",
             ErrorCode::QueryTimeout => "查询超时",
+            ErrorCode::MethodNotAllowed => "不支持该请求方法",
         }
     }
 }

@@ -233,6 +233,9 @@ fn digest(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
+/// The longest file name an attachment may have, in characters.
+pub const MAX_FILENAME_CHARS: usize = 200;
+
 fn check_filename(name: &str) -> StoreResult<String> {
     let name = name.trim();
     if name.is_empty() {
@@ -240,7 +243,7 @@ fn check_filename(name: &str) -> StoreResult<String> {
             "filename: the file has no name".to_owned(),
         ));
     }
-    if name.chars().count() > 200 {
+    if name.chars().count() > MAX_FILENAME_CHARS {
         return Err(StoreError::Invalid(
             "filename: longer than 200 characters".to_owned(),
         ));
