@@ -198,6 +198,8 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
             format!("请求体须为 JSON 对象，收到的是{}", json_kind_zh(&value)),
         ));
     }
+    let mut value = value;
+    integral_numbers(&mut value);
     let mut errors = Vec::new();
     check_strings(&value, &mut String::new(), &mut errors);
     if !errors.is_empty() {
@@ -216,6 +218,29 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
         return Err(ApiError::invalid(errors));
     }
     Ok(parsed)
+}
+
+/// Numbers written with a zero fraction (`3.0`) become integers: JSON Schema counts them as
+/// integers, and an integer field takes them.
+fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
+                // Within ±2^53 an f64 is an exact integer.
+                if f.abs() <= 9_007_199_254_740_992.0 {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "checked to be integral and in range"
+                    )]
+                    let i = f as i64;
+                    *value = Value::from(i);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// What kind of JSON value `value` is, in words.
@@ -333,6 +358,19 @@ mod tests {
         assert_eq!(err("[null, null]").code, "malformed_body");
         assert_eq!(err(r#"["a", "2026-02-03"]"#).code, "malformed_body");
         assert_eq!(err("null").code, "malformed_body");
+        // An integer written with a zero fraction is an integer.
+        #[derive(Debug, Deserialize)]
+        struct Versioned {
+            version: u64,
+        }
+        impl Validate for Versioned {
+            fn validate(&self, _: &mut Vec<FieldError>) {}
+        }
+        assert_eq!(
+            parse::<Versioned>(br#"{"version": 3.0}"#).unwrap().version,
+            3
+        );
+        assert!(parse::<Versioned>(br#"{"version": 3.5}"#).is_err());
         let e = err(r#"{"name":"a","when":"2026-02-30"}"#);
         assert_eq!(
             (e.code.as_str(), e.errors[0].path.as_str()),

@@ -13,9 +13,13 @@ use crate::body::{MAX_STRING_CHARS, limits};
 const BODY_CONTROLS: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
 /// Control characters refused in a path or query (ASCII ones, literally or percent-encoded).
 const URL_CONTROLS: &str = r"\u0000-\u001F\u007F";
+/// Every control character (`char::is_control`).
+const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
 /// White space as `str::trim` and `char::is_whitespace` see it (Unicode White_Space).
 const WHITE_SPACE: &str =
     r"\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// The white space that is not a control character.
+const PLAIN_SPACE: &str = r"\u0020\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 
 /// A body string without control characters.
 fn body_text() -> String {
@@ -133,9 +137,10 @@ fn applicant_email() -> Text {
     )
 }
 
-/// A staff email address (parsed as an RFC 5322 address; this is the plain form of it).
+/// A staff email address (parsed as an RFC 5322 address; this is the plain form of it, with
+/// DNS labels of at most 63 characters).
 fn staff_email(empty_ok: bool) -> Text {
-    let label = "[A-Za-z0-9]+(-+[A-Za-z0-9]+)*";
+    let label = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     let address = format!("[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@{label}(\\.{label})*");
     let pattern = if empty_ok {
         format!("^({address})?$")
@@ -318,6 +323,36 @@ fn fields(doc: &mut Value, m: &mut Missed) {
             &text,
         );
     }
+    let template = gongkai_mailer::templates::MAX_TEMPLATE_CHARS;
+    for (field, text) in [
+        ("subject", Text::upto(template)),
+        ("body", Text::filled(template)),
+    ] {
+        m.text(
+            property(doc, "TemplateText", field),
+            &format!("TemplateText.{field}"),
+            &text,
+        );
+    }
+    // The applicant's and the request's fields are read by name; others are ignored.
+    for schema in ["Applicant", "RequestDetails"] {
+        m.set(
+            at(doc, &format!("/components/schemas/{schema}")),
+            schema,
+            &[("additionalProperties", json!(false))],
+        );
+    }
+    // A command's own fields (see the workflow's commands): any JSON, with text strings.
+    let text = json!({"type": "string", "maxLength": MAX_STRING_CHARS, "pattern": body_text()});
+    let scalar = json!([{"type": "null"}, {"type": "boolean"}, {"type": "number"}, text]);
+    let mut nested = scalar.as_array().cloned().unwrap_or_default();
+    nested.push(json!({"type": "array", "items": {"anyOf": scalar}}));
+    nested.push(json!({"type": "object", "additionalProperties": {"anyOf": scalar}}));
+    m.set(
+        at(doc, "/components/schemas/ActionBody/allOf/0"),
+        "ActionBody fields",
+        &[("additionalProperties", json!({"anyOf": nested}))],
+    );
     m.set(
         property(doc, "NewMark", "case_ids"),
         "NewMark.case_ids",
@@ -416,12 +451,19 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
     let levels = ["normal", "due_soon", "overdue"];
     let cursor = format!("^{}_[^{URL_CONTROLS}]*$", date_pattern());
     let range = |min: i64, max: i64| vec![("minimum", json!(min)), ("maximum", json!(max))];
+    m.set(
+        parameter(doc, "/api/v1/cases", "get", "status"),
+        "queue status",
+        &[("pattern", json!(list))],
+    );
+    // The review queue lists the cases under review whatever `status` says.
+    match parameter(doc, "/api/v1/supervision/reviews", "get", "status") {
+        Some(s) => {
+            *s = json!({"description": "ignored: the review queue lists the cases under review"})
+        }
+        None => m.0.push("reviews status".to_owned()),
+    }
     for path in ["/api/v1/cases", "/api/v1/supervision/reviews"] {
-        m.set(
-            parameter(doc, path, "get", "status"),
-            &format!("{path} status"),
-            &[("pattern", json!(list))],
-        );
         m.set(
             parameter(doc, path, "get", "warning_level"),
             &format!("{path} warning_level"),
@@ -459,7 +501,7 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         "search offset",
         &range(0, l::SEARCH_OFFSET_MAX),
     );
-    let (c, w) = (BODY_CONTROLS, WHITE_SPACE);
+    let (c, w) = (CONTROLS, PLAIN_SPACE);
     let more = gongkai_store::search::MAX_TERMS - 1;
     m.set(
         parameter(doc, search, "get", "q"),
@@ -657,7 +699,12 @@ fn url_strings(doc: &mut Value) {
                 let Some(s) = p.get_mut("schema").and_then(Value::as_object_mut) else {
                     continue;
                 };
-                if s.get("type") != Some(&json!("string")) || s.contains_key("enum") {
+                let string = match s.get("type") {
+                    Some(Value::String(t)) => t == "string",
+                    Some(Value::Array(ts)) => ts.contains(&json!("string")),
+                    _ => false,
+                };
+                if !string || s.contains_key("enum") {
                     continue;
                 }
                 if !s.contains_key("pattern") && !s.contains_key("format") {
