@@ -456,12 +456,12 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         "queue status",
         &[("pattern", json!(list))],
     );
-    // The review queue lists the cases under review whatever `status` says.
-    match parameter(doc, "/api/v1/supervision/reviews", "get", "status") {
-        Some(s) => {
-            *s = json!({"description": "ignored: the review queue lists the cases under review"})
-        }
-        None => m.0.push("reviews status".to_owned()),
+    // The review queue lists the cases under review whatever `status` says: not a parameter
+    // of it.
+    let reviews = doc.pointer_mut("/paths/~1api~1v1~1supervision~1reviews/get/parameters");
+    match reviews.and_then(Value::as_array_mut) {
+        Some(params) => params.retain(|p| p.get("name") != Some(&json!("status"))),
+        None => m.0.push("reviews parameters".to_owned()),
     }
     for path in ["/api/v1/cases", "/api/v1/supervision/reviews"] {
         m.set(
@@ -579,7 +579,7 @@ fn uploads(doc: &mut Value, upload_types: &[String], m: &mut Missed) {
     );
     // The name as stored: trimmed, not empty, not `.` or `..`, no folders, no control
     // characters (`attachments::check`).
-    let (c, w) = (BODY_CONTROLS, WHITE_SPACE);
+    let (c, w) = (CONTROLS, WHITE_SPACE);
     let f = format!("[^{c}/\\\\]");
     let n = format!("[^{c}{w}/\\\\.]");
     let name = format!("^{f}*({n}|\\.{f}*\\.{f}*\\.|\\.[{w}]+\\.){f}*$");
