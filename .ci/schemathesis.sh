@@ -41,7 +41,7 @@ api POST /admin/agencies/gk/departments '{"code":"gk-gkb","name":"政务公开�
 # SCHEMATHESIS_EXAMPLES cases per operation. Operations whose rules JSON Schema cannot state are
 # named in .ci/schemathesis.toml.
 seed="${SCHEMATHESIS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
-examples="${SCHEMATHESIS_EXAMPLES:-50}"
+examples="${SCHEMATHESIS_EXAMPLES:-100}"
 echo "schemathesis: seed $seed, $examples examples per operation (SCHEMATHESIS_SEED=$seed reproduces)"
 st --config-file "$config" run "$base/api/v1/openapi.json" \
     -H "Authorization: Bearer $token" \

@@ -579,7 +579,7 @@ fn uploads(doc: &mut Value, upload_types: &[String], m: &mut Missed) {
     );
     // The name as stored: trimmed, not empty, not `.` or `..`, no folders, no control
     // characters (`attachments::check`).
-    let (c, w) = (CONTROLS, WHITE_SPACE);
+    let (c, w) = (CONTROLS, PLAIN_SPACE);
     let f = format!("[^{c}/\\\\]");
     let n = format!("[^{c}{w}/\\\\.]");
     let name = format!("^{f}*({n}|\\.{f}*\\.{f}*\\.|\\.[{w}]+\\.){f}*$");
