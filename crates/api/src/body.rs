@@ -207,11 +207,10 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
     }
     let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        ApiError::invalid(vec![FieldError {
-            path,
-            message: e.into_inner().to_string(),
-        }])
+        ApiError::invalid(vec![FieldError::from_serde(
+            &path,
+            &e.into_inner().to_string(),
+        )])
     })?;
     parsed.validate(&mut errors);
     if !errors.is_empty() {
@@ -353,11 +352,14 @@ mod tests {
 
     #[test]
     fn bad_bodies_name_the_field() {
-        assert_eq!(err("{").code, "malformed_body");
+        assert_eq!(err("{").code.as_str(), "malformed_body");
         // A struct's fields as an array, or any other non-object, is not a body.
-        assert_eq!(err("[null, null]").code, "malformed_body");
-        assert_eq!(err(r#"["a", "2026-02-03"]"#).code, "malformed_body");
-        assert_eq!(err("null").code, "malformed_body");
+        assert_eq!(err("[null, null]").code.as_str(), "malformed_body");
+        assert_eq!(
+            err(r#"["a", "2026-02-03"]"#).code.as_str(),
+            "malformed_body"
+        );
+        assert_eq!(err("null").code.as_str(), "malformed_body");
         // An integer written with a zero fraction is an integer.
         #[derive(Debug, Deserialize)]
         struct Versioned {
@@ -385,7 +387,7 @@ mod tests {
         let e = err(r#"{"name":"abcdefghijk","when":"2026-02-03"}"#);
         assert!(e.errors[0].message.contains("最多 10 个字符"));
         let e = err(r#"{"name":"a","when":"2026-02-03","extra":1}"#);
-        assert_eq!(e.code, "invalid_input");
+        assert_eq!(e.code.as_str(), "invalid_input");
         let ok: Sample = parse(br#"{"name":"a\nb","when":"2026-02-28","tags":["t"]}"#).unwrap();
         assert_eq!(ok.name, "a\nb");
         assert_eq!(ok.when, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());

@@ -106,9 +106,10 @@ pub fn create_agency(
         .first::<String>(conn)
         .optional()?
     {
-        return Err(StoreError::Invalid(format!(
-            "tracking_prefix: \"{prefix}\" is already used by agency \"{other}\""
-        )));
+        return Err(StoreError::invalid(
+            "tracking_prefix",
+            format!("编号前缀“{prefix}”已由行政机关“{other}”使用"),
+        ));
     }
     let agency = Agency {
         code: code.to_owned(),
@@ -418,9 +419,7 @@ pub fn set_role(
     departments: &[String],
 ) -> StoreResult<()> {
     if role == Role::System {
-        return Err(StoreError::Invalid(
-            "role: the system role is not a user role".to_owned(),
-        ));
+        return Err(StoreError::invalid("role", "“系统”不是可以授予用户的角色"));
     }
     crate::db::write_transaction(conn, |conn| {
         let n = diesel::update(users::table.find(user_id))

@@ -397,10 +397,9 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResu
     write_transaction(conn, |conn| {
         let row = find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
         if row.status != FAILED && row.status != UNADDRESSED {
-            return Err(StoreError::Invalid(format!(
-                "status: only a failed or unaddressed notice can be sent again; this one is {}",
-                row.status
-            )));
+            return Err(StoreError::NotRetryable {
+                status: row.status.to_string(),
+            });
         }
         diesel::update(outbox::table.find(id))
             .set((
