@@ -125,7 +125,7 @@ pub struct Body<T>(pub T);
 /// also answers every other request on its thread) spends more than a moment on one.
 const PARSE_INLINE_BYTES: usize = 16 * 1024;
 
-impl<T: DeserializeOwned + Validate + Send + 'static> FromRequest for Body<T> {
+impl<T: DeserializeOwned + Validate + utoipa::ToSchema + Send + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -153,9 +153,9 @@ impl<T: DeserializeOwned + Validate + Send + 'static> FromRequest for Body<T> {
                     ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
                 })?;
             if bytes.len() <= PARSE_INLINE_BYTES {
-                return parse(&bytes).map(Body);
+                return parse_body(&bytes).map(Body);
             }
-            web::block(move || parse(&bytes))
+            web::block(move || parse_body(&bytes))
                 .await
                 .map_err(ApiError::internal)?
                 .map(Body)
@@ -167,8 +167,29 @@ fn payload_error(e: &actix_web::Error) -> ApiError {
     ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
 }
 
+/// Parses and validates the JSON body of a route: as [`parse`], and no array stands where the
+/// body's schema (the OpenAPI document's) has an object, at any depth — serde would read a
+/// struct from the array of its fields' values.
+pub fn parse_body<T: DeserializeOwned + Validate + utoipa::ToSchema>(
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    parse_with(bytes, |value| {
+        let mut errors = Vec::new();
+        let schema = serde_json::json!({ "$ref": format!("#/components/schemas/{}", T::name()) });
+        check_shape(value, &schema, &mut String::new(), &mut errors, 0);
+        errors
+    })
+}
+
 /// Parses and validates a JSON body.
 pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_with(bytes, |_| Vec::new())
+}
+
+fn parse_with<T: DeserializeOwned + Validate>(
+    bytes: &[u8],
+    shape: impl FnOnce(&Value) -> Vec<FieldError>,
+) -> Result<T, ApiError> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -185,7 +206,80 @@ pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError
             ),
         )
     })?;
+    if value.is_object() {
+        let errors = shape(&value);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors));
+        }
+    }
     parse_value(value)
+}
+
+/// Arrays where `schema` has an object with properties, below `value`.
+fn check_shape(
+    value: &Value,
+    schema: &Value,
+    path: &mut String,
+    errors: &mut Vec<FieldError>,
+    depth: usize,
+) {
+    if depth > 32 || errors.len() >= MAX_FIELD_ERRORS {
+        return;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        if let Some(s) = crate::openapi::schemas().get(name) {
+            check_shape(value, s, path, errors, depth + 1);
+        }
+        return;
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            check_shape(value, branch, path, errors, depth + 1);
+        }
+    }
+    match value {
+        Value::Array(items) => {
+            if schema.get("properties").is_some() {
+                errors.push(FieldError {
+                    path: short_path(path),
+                    message: "须为对象（JSON object），不能是数组".to_owned(),
+                });
+            } else if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    check_shape(v, item, path, errors, depth + 1);
+                    path.truncate(len);
+                }
+            }
+        }
+        Value::Object(map) => {
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            for (k, v) in map {
+                if let Some(p) = props.get(k) {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    check_shape(v, p, path, errors, depth + 1);
+                    path.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Validates an already-parsed JSON value as a `T` (the web forms arrive here as JSON too).
@@ -392,5 +486,26 @@ mod tests {
         assert_eq!(ok.name, "a\nb");
         assert_eq!(ok.when, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
         assert_eq!(ok.tags, ["t"]);
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::parse_body;
+    use crate::routes::public::Filing;
+
+    /// A nested struct given as the array of its fields' values is refused, naming where.
+    #[test]
+    fn an_array_where_an_object_belongs_is_refused_at_any_depth() {
+        let ok = br#"{"agency": "gk", "applicant": {"kind": "natural_person", "name": "a",
+                      "phone": "1"}, "request": {"description": "d", "carrier": "paper",
+                      "delivery": "post"}}"#;
+        assert!(parse_body::<Filing>(ok).is_ok());
+        let nested = br#"{"agency": "gk", "applicant": ["natural_person", "a", null, "1"],
+                          "request": {"description": "d", "carrier": "paper",
+                          "delivery": "post"}}"#;
+        let e = parse_body::<Filing>(nested).err().unwrap();
+        assert_eq!(e.errors[0].path, "applicant");
+        assert!(parse_body::<Filing>(b"[null, null]").is_err());
     }
 }

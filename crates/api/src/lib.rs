@@ -109,7 +109,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
 }
 
 /// The OpenAPI document of the API as mounted, as utoipa derives it from the types.
-fn derived_openapi() -> utoipa::openapi::OpenApi {
+pub(crate) fn derived_openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())

@@ -718,6 +718,18 @@ fn url_strings(doc: &mut Value) {
     }
 }
 
+/// The component schemas as utoipa derives them (the shapes of the bodies), built once.
+pub fn schemas() -> &'static Map<String, Value> {
+    static SCHEMAS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        let doc = serde_json::to_value(crate::derived_openapi()).unwrap_or_default();
+        doc.pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
 /// The methods each documented path takes, for the 405 answer to the others.
 #[derive(Debug, Clone, Default)]
 pub struct Methods {
