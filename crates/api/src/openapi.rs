@@ -4,6 +4,7 @@
 //! lists the validation uses ([`crate::body::limits`], the workflow enums). And the methods each
 //! path takes, for the 405 answer to the others.
 
+use gongkai_workflow::{Status, WarningLevel};
 use serde_json::{Map, Value, json};
 
 use crate::body::{MAX_STRING_CHARS, limits};
@@ -445,10 +446,10 @@ fn dependent_fields(doc: &mut Value, m: &mut Missed) {
 /// Path and query parameters.
 fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
     use limits as l;
-    let statuses = crate::routes::cases::STATUSES;
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let status = one_of(&statuses);
     let list = format!("^ *{status} *(, *{status} *)*$");
-    let levels = ["normal", "due_soon", "overdue"];
+    let levels: Vec<&str> = WarningLevel::ALL.iter().map(|w| w.as_str()).collect();
     let cursor = format!("^{}_[^{URL_CONTROLS}]*$", date_pattern());
     let range = |min: i64, max: i64| vec![("minimum", json!(min)), ("maximum", json!(max))];
     m.set(
@@ -516,7 +517,10 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
             ),
         ],
     );
-    let outbox = gongkai_store::outbox::STATUSES;
+    let outbox: Vec<&str> = gongkai_store::outbox::OutboxStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
     m.set(
         parameter(doc, "/api/v1/outbox", "get", "status"),
         "outbox status",
