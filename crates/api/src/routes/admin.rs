@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Admin, check_password_rule};
-use crate::body::{Body, Validate, at_most, required};
+use crate::body::{Body, Validate, at_most, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
 use crate::routes::public::Guide;
@@ -15,7 +15,7 @@ use crate::service;
 use crate::state::AppState;
 
 fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
-    let ok = (2..=32).contains(&code.len())
+    let ok = (limits::CODE_MIN..=limits::CODE_MAX).contains(&code.len())
         && code
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -56,9 +56,11 @@ pub struct NewAgency {
 impl Validate for NewAgency {
     fn validate(&self, errors: &mut Vec<FieldError>) {
         check_code(errors, "code", &self.code);
-        required(errors, "name", &self.name, 100);
+        required(errors, "name", &self.name, limits::NAME);
         let p = &self.tracking_prefix;
-        if !(1..=8).contains(&p.len()) || !p.chars().all(|c| c.is_ascii_uppercase()) {
+        if !(1..=limits::TRACKING_PREFIX_MAX).contains(&p.len())
+            || !p.chars().all(|c| c.is_ascii_uppercase())
+        {
             errors.push(FieldError {
                 path: "tracking_prefix".to_owned(),
                 message: "编号前缀为 1—8 位大写字母".to_owned(),
@@ -154,7 +156,7 @@ pub struct NewDepartment {
 impl Validate for NewDepartment {
     fn validate(&self, errors: &mut Vec<FieldError>) {
         check_code(errors, "code", &self.code);
-        required(errors, "name", &self.name, 100);
+        required(errors, "name", &self.name, limits::NAME);
     }
 }
 
@@ -259,7 +261,7 @@ fn check_scope(errors: &mut Vec<FieldError>, role: UserRole, departments: &[Stri
 
 impl Validate for NewUser {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        let ok = (3..=64).contains(&self.username.len())
+        let ok = (limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&self.username.len())
             && self
                 .username
                 .chars()
@@ -270,10 +272,10 @@ impl Validate for NewUser {
                 message: "用户名为 3—64 位字母、数字或 . _ - @".to_owned(),
             });
         }
-        required(errors, "display_name", &self.display_name, 100);
+        required(errors, "display_name", &self.display_name, limits::NAME);
         check_scope(errors, self.role, &self.departments);
         if let Some(e) = &self.email {
-            at_most(errors, "email", e, 254);
+            at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), false);
     }
@@ -337,7 +339,7 @@ impl Validate for UserChange {
             (None, None) => {}
         }
         if let Some(e) = &self.email {
-            at_most(errors, "email", e, 254);
+            at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), true);
         if let Some(p) = &self.password {
@@ -393,7 +395,7 @@ pub struct CalendarUpload {
 
 impl Validate for CalendarUpload {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "toml", &self.toml, 20_000);
+        required(errors, "toml", &self.toml, limits::CALENDAR_TOML);
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Authenticated, Handler, Staff};
-use crate::body::{Body, Validate, required};
+use crate::body::{Body, Validate, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::public::{validate_applicant, validate_request};
 use crate::service::{self, attachments};
@@ -36,7 +36,7 @@ pub struct PaperRequest {
 
 impl Validate for PaperRequest {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "agency", &self.agency, 64);
+        required(errors, "agency", &self.agency, limits::CODE_REF);
         if self.channel == Channel::Online {
             errors.push(FieldError {
                 path: "channel".to_owned(),

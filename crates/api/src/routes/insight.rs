@@ -7,9 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Staff, Supervisor};
-use crate::body::{Body, Validate, required};
+use crate::body::{Body, Validate, limits, required};
 use crate::error::{ApiResult, FieldError, Problem};
 use crate::service::{insight, reports};
+
+/// The first report year (the document states it).
+pub use crate::service::reports::FIRST_YEAR;
 use crate::state::AppState;
 use crate::views::CaseSummary;
 
@@ -311,13 +314,15 @@ impl Validate for NewMark {
                 message: message.to_owned(),
             })
         };
-        if self.case_ids.len() < 2 || self.case_ids.len() > 10_000 {
+        if self.case_ids.len() < limits::MARK_CASES_MIN
+            || self.case_ids.len() > limits::MARK_CASES_MAX
+        {
             push("case_ids", "一组须有 2—10000 件申请");
         }
         if self.from > self.to {
             push("from", "起始日期不能晚于截止日期");
         }
-        required(errors, "note", &self.note, 2000);
+        required(errors, "note", &self.note, limits::NOTE);
     }
 }
 

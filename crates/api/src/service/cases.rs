@@ -16,6 +16,7 @@ use super::directory::Directory;
 use super::filing::intake_department;
 use super::{context, visible_case};
 use crate::auth::{Caller, Handler, RoleClass, Staff, Supervisor};
+use crate::body::limits;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::cases::{Action, ActionResult, PaperRequest, QueuePage, QueueQuery, Registered};
 use crate::routes::supervision::{Dashboard, DepartmentCounts};
@@ -180,7 +181,7 @@ pub async fn page(
     limit: Option<i64>,
 ) -> ApiResult<QueuePage> {
     let limit = limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
+    if !(1..=limits::QUEUE_PAGE_MAX).contains(&limit) {
         return Err(ApiError::bad_request("limit: 须为 1—200"));
     }
     let Some(filter) = filter else {

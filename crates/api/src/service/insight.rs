@@ -9,6 +9,7 @@ use gongkai_store::{Scope, events, search, similar, stats};
 use super::cases::queue_filter;
 use super::visible_case;
 use crate::auth::{Staff, Supervisor};
+use crate::body::limits;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::cases::QueueQuery;
 use crate::routes::insight::{
@@ -29,11 +30,11 @@ pub async fn search(
     q: SearchQuery,
 ) -> ApiResult<SearchResult> {
     let limit = q.limit.unwrap_or(50);
-    if !(1..=100).contains(&limit) {
+    if !(1..=limits::SEARCH_PAGE_MAX).contains(&limit) {
         return Err(ApiError::field("limit", "每页 1—100 条"));
     }
     let offset = q.offset.unwrap_or(0);
-    if !(0..=10_000).contains(&offset) {
+    if !(0..=limits::SEARCH_OFFSET_MAX).contains(&offset) {
         return Err(ApiError::field("offset", "offset 须在 0—10000 之间"));
     }
     search::terms(&q.q).map_err(|e| ApiError::field("q", e))?;
@@ -137,7 +138,7 @@ pub async fn frequent(
         return Err(ApiError::field("from", "统计期间最长一年"));
     }
     let min = q.min.unwrap_or(3);
-    if !(2..=1000).contains(&min) {
+    if !(limits::GROUP_MIN..=limits::GROUP_MAX).contains(&min) {
         return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
     }
     let scope = figures_scope(c, q.department.as_ref())?;

@@ -84,15 +84,18 @@ pub fn default_year() -> i32 {
     this_year() - 1
 }
 
-/// A report year given by a user: 2008 (the first regulations) to this year.
+/// The first report year: the first regulations took effect in 2008.
+pub const FIRST_YEAR: i16 = 2008;
+
+/// A report year given by a user: [`FIRST_YEAR`] to this year.
 pub fn check_year(year: i32) -> ApiResult<i32> {
     let this_year = this_year();
-    if (2008..=this_year).contains(&year) {
+    if (i32::from(FIRST_YEAR)..=this_year).contains(&year) {
         Ok(year)
     } else {
         Err(ApiError::field(
             "year",
-            format!("年份须在 2008—{this_year} 之间"),
+            format!("年份须在 {FIRST_YEAR}—{this_year} 之间"),
         ))
     }
 }
