@@ -1,0 +1,132 @@
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::body::{Validate, parse_value};
+use crate::routes::{account, admin, insight, public};
+
+/// For each string property of component `schema` that the document limits, a sample
+/// body with that property one character too long, or blank where the document asks for a
+/// character, is refused by the validation: the document promises nothing the server
+/// does not hold to. (That the server refuses nothing the document allows is what
+/// schemathesis checks.)
+fn holds<T: DeserializeOwned + Validate>(doc: &Value, schema: &str, sample: Value) -> usize {
+    let accepted = |body: &Value| parse_value::<T>(body.clone()).is_ok();
+    assert!(accepted(&sample), "{schema}: the sample is refused");
+    let props = doc["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{schema} has no properties"));
+    let mut checked = 0;
+    for (name, p) in props {
+        let p = p["oneOf"]
+            .as_array()
+            .and_then(|b| b.iter().find(|b| b["type"] != "null"))
+            .unwrap_or(p);
+        if let Some(max) = p["maxLength"].as_u64() {
+            let mut body = sample.clone();
+            body[name] = json!("x".repeat(max as usize + 1));
+            assert!(
+                !accepted(&body),
+                "{schema}.{name}: {} characters pass",
+                max + 1
+            );
+            checked += 1;
+        }
+        if p["minLength"].as_u64() == Some(1) {
+            for blank in ["", " "] {
+                let mut body = sample.clone();
+                body[name] = json!(blank);
+                assert!(!accepted(&body), "{schema}.{name}: {blank:?} passes");
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn the_documented_limits_are_enforced() {
+    let doc = crate::openapi();
+    let applicant = json!({"kind": "natural_person", "name": "张三", "phone": "13800000000"});
+    let request = json!({"description": "某文件", "carrier": "paper", "delivery": "post"});
+    let mut n = 0;
+    n += holds::<admin::NewAgency>(
+        &doc,
+        "NewAgency",
+        json!({"code": "gk", "name": "某市", "tracking_prefix": "GK"}),
+    );
+    n += holds::<admin::NewDepartment>(
+        &doc,
+        "NewDepartment",
+        json!({"code": "gk-b", "name": "办公室"}),
+    );
+    n += holds::<admin::NewUser>(
+        &doc,
+        "NewUser",
+        json!({"username": "clerk1", "display_name": "王", "role": "clerk",
+               "departments": ["gk-b"], "email": "a@example.org"}),
+    );
+    n += holds::<admin::UserChange>(
+        &doc,
+        "UserChange",
+        json!({"password": "abcdefgh12", "email": ""}),
+    );
+    n += holds::<admin::CalendarUpload>(&doc, "CalendarUpload", json!({"toml": "x"}));
+    n += holds::<account::Registration>(
+        &doc,
+        "Registration",
+        json!({"username": "zhang", "password": "abcdefgh12", "display_name": "张三",
+               "applicant_type": "natural_person"}),
+    );
+    n += holds::<account::Login>(&doc, "Login", json!({"username": "a", "password": "b"}));
+    n += holds::<account::PasswordChange>(
+        &doc,
+        "PasswordChange",
+        json!({"current_password": "a", "new_password": "abcdefgh12"}),
+    );
+    n += holds::<public::LookupKey>(
+        &doc,
+        "LookupKey",
+        json!({"reference": "GK-2026-000001", "query_code": "abc"}),
+    );
+    n += holds::<public::CodeCorrection>(
+        &doc,
+        "CodeCorrection",
+        json!({"reference": "r", "query_code": "q", "version": 1, "content": "补正"}),
+    );
+    n += holds::<public::CodeWithdrawal>(
+        &doc,
+        "CodeWithdrawal",
+        json!({"reference": "r", "query_code": "q", "version": 1, "reason": "不需要了"}),
+    );
+    let filing = json!({"agency": "gk", "applicant": applicant, "request": request});
+    n += holds::<public::Filing>(&doc, "Filing", filing.clone());
+    // The applicant's and the request's own fields, inside a filing.
+    for (part, schema) in [("applicant", "Applicant"), ("request", "RequestDetails")] {
+        let props = doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap();
+        for (name, p) in props {
+            if let Some(max) = p["maxLength"].as_u64() {
+                let mut body = filing.clone();
+                body[part][name] = json!("1".repeat(max as usize + 1));
+                assert!(
+                    parse_value::<public::Filing>(body).is_err(),
+                    "{schema}.{name}"
+                );
+                n += 1;
+            }
+        }
+    }
+    n += holds::<public::Guide>(
+        &doc,
+        "Guide",
+        serde_json::to_value(public::default_guide()).unwrap(),
+    );
+    n += holds::<insight::NewMark>(
+        &doc,
+        "NewMark",
+        json!({"from": "2026-01-01", "to": "2026-02-01", "case_ids": ["a", "b"], "note": "公开"}),
+    );
+    // TemplateText's limits are the template module's (`templates::validate`), checked by
+    // the handler with the template's key.
+    assert!(n >= 40, "only {n} limits checked");
+}
