@@ -5,11 +5,12 @@
 mod support;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::server::*;
-use support::{Db, databases};
+use gongkai_testkit::wait_until;
+use support::{Binary, Db, databases};
 
 #[test]
 fn online_request_from_filing_to_archive() {
@@ -889,11 +890,15 @@ fn filings_answered_201_survive_a_kill_and_the_chain_verifies() {
         // The office is made first: filings need an agency.
         let _ = office(&s);
         let mut answered: Vec<(String, String)> = Vec::new();
+        // The kill comes while filings are under way: once some have been answered, from
+        // another thread, as the client goes on filing.
+        let (answered_some, kill) = std::sync::mpsc::channel::<()>();
         let killer = {
             let pid = s.child.id();
             std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_millis(1500));
-                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                if kill.recv().is_ok() {
+                    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                }
             })
         };
         loop {
@@ -905,6 +910,9 @@ fn filings_answered_201_survive_a_kill_and_the_chain_verifies() {
                         body["case_id"].as_str().unwrap().to_owned(),
                         body["query_code"].as_str().unwrap().to_owned(),
                     ));
+                    if answered.len() == 20 {
+                        let _ = answered_some.send(());
+                    }
                 }
                 Err(ureq::Error::Transport(_)) => break,
                 Err(e) => panic!("{e}"),
@@ -944,18 +952,10 @@ fn sigterm_stops_the_server_cleanly() {
         .status()
         .unwrap();
     assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        if let Some(exit) = s.child.try_wait().unwrap() {
-            assert!(exit.success(), "exit after SIGTERM: {exit:?}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still running 40 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let exit = wait_until("the server exits after SIGTERM", Duration::from_secs(40), || {
+        s.child.try_wait().unwrap().ok_or("still running")
+    });
+    assert!(exit.success(), "exit after SIGTERM: {exit:?}");
     audit_ok(&db);
 }
 

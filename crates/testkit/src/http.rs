@@ -119,11 +119,7 @@ pub trait Client {
     }
 
     fn send(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
-        let req = Req::new(method, path).bearer(token);
-        self.exec(match body {
-            Value::Null => req,
-            body => req.json(&body),
-        })
+        self.exec(Req::new(method, path).bearer(token).json(&body))
     }
 
     fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
