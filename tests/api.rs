@@ -7,9 +7,9 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
+use gongkai_testkit::wait_until;
 use serde_json::{Value, json};
 use support::server::*;
-use gongkai_testkit::wait_until;
 use support::{Binary, Db, databases};
 
 #[test]
@@ -952,9 +952,11 @@ fn sigterm_stops_the_server_cleanly() {
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = wait_until("the server exits after SIGTERM", Duration::from_secs(40), || {
-        s.child.try_wait().unwrap().ok_or("still running")
-    });
+    let exit = wait_until(
+        "the server exits after SIGTERM",
+        Duration::from_secs(40),
+        || s.child.try_wait().unwrap().ok_or("still running"),
+    );
     assert!(exit.success(), "exit after SIGTERM: {exit:?}");
     audit_ok(&db);
 }

@@ -183,14 +183,18 @@ fn with_the_mail_server_down_notices_wait_and_then_arrive_exactly_once() {
         assert_eq!(got.len(), 3, "{}: {got:?}", db.name);
         // Once every notice is recorded as sent, nothing is left to send: whatever arrived
         // by then is all that ever arrives.
-        wait_until("all three recorded as sent", Duration::from_secs(30), || {
-            let sent = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
-            let pending = s.get("/api/v1/outbox?status=pending", Some(&o.admin));
-            match (sent.body.as_array(), pending.body.as_array()) {
-                (Some(a), Some(b)) if a.len() == 3 && b.is_empty() => Ok(()),
-                _ => Err((sent.body, pending.body)),
-            }
-        });
+        wait_until(
+            "all three recorded as sent",
+            Duration::from_secs(30),
+            || {
+                let sent = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+                let pending = s.get("/api/v1/outbox?status=pending", Some(&o.admin));
+                match (sent.body.as_array(), pending.body.as_array()) {
+                    (Some(a), Some(b)) if a.len() == 3 && b.is_empty() => Ok(()),
+                    _ => Err((sent.body, pending.body)),
+                }
+            },
+        );
         let got = smtp.received();
         assert_eq!(got.len(), 3, "nothing is sent twice: {got:?}");
         let ids: HashSet<&str> = got

@@ -136,8 +136,8 @@ impl Server {
 
 impl Client for Server {
     fn exec(&self, req: Req) -> Reply {
-        let mut r = ureq::request(&req.method, &self.url(&req.path))
-            .timeout(Duration::from_secs(30));
+        let mut r =
+            ureq::request(&req.method, &self.url(&req.path)).timeout(Duration::from_secs(30));
         for (name, value) in &req.headers {
             r = r.set(name, value);
         }
@@ -182,7 +182,6 @@ impl Client for Server {
         }
         token
     }
-
 }
 
 /// The reply of a ureq call, refusals included.

@@ -63,8 +63,8 @@ impl TestApp {
     /// A user made in the store with a live session (no password: the kit signs them in).
     pub fn user(&self, username: &str, role: Role, departments: &[&str]) -> Signed {
         let mut c = self.db.connect();
-        let user = accounts::create_user(&mut c, username, username, role, None, departments)
-            .unwrap();
+        let user =
+            accounts::create_user(&mut c, username, username, role, None, departments).unwrap();
         self.session_of(&user.id)
     }
 

@@ -113,4 +113,3 @@ print(json.dumps(out))
         got.unwrap_or_else(|seen| seen)
     }
 }
-
