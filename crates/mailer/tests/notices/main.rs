@@ -14,7 +14,7 @@
 //! every act happens at 10:00 Beijing time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use gongkai_mailer::context::{NoticeContext, Source};
 use gongkai_mailer::message::{Prepared, printable_html};
 use gongkai_mailer::templates::{Rendered, Templates};
