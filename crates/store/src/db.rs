@@ -445,6 +445,70 @@ mod deadline {
     }
 }
 
+/// Counts the statements a connection runs: for tests that bound the queries of a page or a
+/// store function (a directory in three statements, a queue independent of the number of
+/// staff).
+///
+/// [`QueryCount::install`] replaces the connection's diesel instrumentation with a counter and
+/// returns a handle that reads it; clones share the count, and the handle may be read from
+/// another thread. Every statement counts once when it starts, whatever runs it (a query, an
+/// `execute`, `batch_execute`, `BEGIN`/`COMMIT`). On a pooled connection the counter stays
+/// installed when the connection goes back to the pool: a test that wants every statement of
+/// a request counted gives its app a pool of one connection and installs the counter on it.
+///
+/// ```no_run
+/// # fn main() -> Result<(), gongkai_store::StoreError> {
+/// # let mut conn: gongkai_store::DbConnection = todo!();
+/// let count = gongkai_store::db::QueryCount::install(&mut conn);
+/// gongkai_store::directory::load(&mut conn)?;
+/// assert!(count.get() <= 3, "{:#?}", count.statements());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct QueryCount {
+    statements: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl QueryCount {
+    /// Starts counting the statements `conn` runs from now on.
+    pub fn install(conn: &mut DbConnection) -> QueryCount {
+        let count = QueryCount::default();
+        let shared = count.statements.clone();
+        conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
+            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = event {
+                lock(&shared).push(query.to_string());
+            }
+        });
+        count
+    }
+
+    /// Stops counting on `conn` (the count read so far stays readable).
+    pub fn uninstall(conn: &mut DbConnection) {
+        conn.set_instrumentation(None::<Box<dyn diesel::connection::Instrumentation>>);
+    }
+
+    /// How many statements ran since the counter was installed or last reset.
+    pub fn get(&self) -> usize {
+        lock(&self.statements).len()
+    }
+
+    /// The SQL of those statements, in order (for a failing assertion's message).
+    pub fn statements(&self) -> Vec<String> {
+        lock(&self.statements).clone()
+    }
+
+    /// Starts again from zero.
+    pub fn reset(&self) {
+        lock(&self.statements).clear();
+    }
+}
+
+/// The list behind a [`QueryCount`]; a panic while it was held leaves it usable.
+fn lock(list: &std::sync::Mutex<Vec<String>>) -> std::sync::MutexGuard<'_, Vec<String>> {
+    list.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A trivial query: does the database answer?
 pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
     diesel::sql_query("SELECT 1").execute(conn)?;

@@ -9,6 +9,7 @@
 //!   `pg_write`); plus `receive` and `register` (tracking numbers);
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
+//! - [`directory`]: agencies, departments and users together, in a fixed number of queries;
 //! - [`attachments`]: content-addressed files with their metadata;
 //! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
@@ -18,6 +19,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod events;
 pub mod execute;
@@ -34,7 +36,7 @@ pub mod sessions;
 pub mod similar;
 pub mod stats;
 
-pub use db::{DatabaseUrl, DbConnection, Pool, connect, pool, write_transaction};
+pub use db::{DatabaseUrl, DbConnection, Pool, QueryCount, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};
 pub use execute::{
     CaseRow, Executed, execute, execute_within, receive, receive_within, register, register_within,
