@@ -145,3 +145,23 @@ pub fn databases(test: &str) -> Vec<TestDb> {
     }
     dbs
 }
+
+/// How many events the case `case_id` has.
+pub fn count_events(c: &mut DbConnection, case_id: &str) -> i64 {
+    use diesel::prelude::*;
+    use gongkai_store::schema::case_events;
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .count()
+        .get_result(c)
+        .unwrap()
+}
+
+/// How many outbox rows there are.
+pub fn count_outbox(c: &mut DbConnection) -> i64 {
+    use diesel::prelude::*;
+    gongkai_store::schema::outbox::table
+        .count()
+        .get_result(c)
+        .unwrap()
+}
