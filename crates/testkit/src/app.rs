@@ -21,10 +21,16 @@ use crate::law::Law;
 /// The address requests come from.
 pub const PEER: &str = "127.0.0.1:40000";
 
+/// The /metrics token of the app (as the end-to-end harness sets for `serve`).
+pub const METRICS_TOKEN: &str = "test-metrics-token-3f9c";
+
 pub struct TestApp {
     pub state: web::Data<AppState>,
     doc: web::Data<utoipa::openapi::OpenApi>,
     system: SystemRunner,
+    /// Passwords the kit chose for users whose issued password had to be changed: (username,
+    /// issued, chosen). Tests go on signing in with the issued one.
+    chosen: std::cell::RefCell<Vec<(String, String, String)>>,
     /// Last: dropped after the pool's connections.
     pub db: TestDb,
 }
@@ -50,12 +56,18 @@ impl TestApp {
         drop(db.migrated());
         let pool = gongkai_store::pool(&db.url, 4, SqliteOptions::default()).unwrap();
         let mut settings = ApiSettings::for_tests(db.dir.join("data/attachments"));
+        // As the end-to-end harness starts `serve`: small files, a /metrics token, and room for
+        // the many accounts tests open from one address.
+        settings.attachment_limits.max_bytes = 2048;
+        settings.metrics_token = METRICS_TOKEN.to_owned();
+        settings.sign_in.registrations_per_address_per_hour = 10_000;
         change(&mut settings);
         let state = AppState::new(pool, Law::new().in_force(), settings);
         TestApp {
             state: web::Data::new(state),
             doc: web::Data::new(gongkai_api::openapi()),
             system: actix_web::rt::System::new(),
+            chosen: Default::default(),
             db,
         }
     }
@@ -90,6 +102,23 @@ impl TestApp {
         }
     }
 
+    /// A new session of the existing user `username` (e.g. after every session ended).
+    pub fn again(&self, username: &str) -> String {
+        let mut c = self.db.connect();
+        let user = accounts::user_by_username(&mut c, username)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {username}"));
+        self.session_of(&user.id).token
+    }
+
+    /// Every case's hash chain verifies (what `gongkai audit verify` checks).
+    #[track_caller]
+    pub fn audit_ok(&self) {
+        let mut c = self.db.connect();
+        let broken = gongkai_store::audit::verify_all(&mut c, None, |_, _| {}).unwrap();
+        assert!(broken.is_empty(), "{}: {broken:?}", self.db.name);
+    }
+
     /// The agency "gk" (made through the admin API) with its staff: admin, clerk1 and clerk2
     /// (gk-gkb), clerk9 (gk-zjw), super1 (supervisor of gk-gkb).
     pub fn office(&self) -> Office {
@@ -106,6 +135,38 @@ impl TestApp {
 }
 
 impl Client for TestApp {
+    /// Signs in. A user whose password was issued (admin-made users) must change it first:
+    /// the kit does, to a password of its own that it remembers.
+    fn login(&self, username: &str, password: &str) -> String {
+        let current = self
+            .chosen
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(u, issued, _)| u == username && issued == password)
+            .map_or_else(|| password.to_owned(), |(.., chosen)| chosen.clone());
+        let r = self.post(
+            "/api/v1/session",
+            None,
+            serde_json::json!({"username": username, "password": current}),
+        );
+        assert_eq!(r.status, 201, "login {username}: {}", r.body);
+        let token = r.body["token"].as_str().unwrap().to_owned();
+        if r.body["user"]["must_change_password"] == true {
+            let chosen = format!("{current}-own1");
+            let c = self.post(
+                "/api/v1/session/password",
+                Some(&token),
+                serde_json::json!({"current_password": current, "new_password": chosen}),
+            );
+            assert_eq!(c.status, 204, "password change of {username}: {}", c.body);
+            self.chosen
+                .borrow_mut()
+                .push((username.to_owned(), password.to_owned(), chosen));
+        }
+        token
+    }
+
     fn exec(&self, req: Req) -> Reply {
         let state = self.state.clone();
         let doc = self.doc.clone();
