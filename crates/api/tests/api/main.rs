@@ -14,6 +14,8 @@ mod helpers;
 mod matrix;
 mod outcomes;
 mod pauses;
+mod scope;
+mod validation;
 mod withdrawal;
 
 use chrono::{NaiveDate, Utc};
