@@ -224,3 +224,27 @@ pub fn audit_ok(db: &Db) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Status, headers (lowercase names) and body text of a response.
+pub fn finish_text(
+    result: Result<ureq::Response, ureq::Error>,
+) -> (u16, Vec<(String, String)>, String) {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .flat_map(|name| {
+            response
+                .all(&name)
+                .into_iter()
+                .map(|v| (name.to_lowercase(), v.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (status, headers, response.into_string().unwrap_or_default())
+}
