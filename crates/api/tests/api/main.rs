@@ -13,6 +13,7 @@ mod extension;
 mod helpers;
 mod matrix;
 mod outcomes;
+mod pages;
 mod pauses;
 mod scope;
 mod validation;
