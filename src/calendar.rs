@@ -72,7 +72,7 @@ pub fn run(cmd: &CalendarCommand, cli: &Cli) -> anyhow::Result<ExitCode> {
             let config = crate::settings(cli)?;
             let (url, mut conn) = crate::database::open_migrated(&config)?;
             // The years admins uploaded through the API count here as they do in `serve`.
-            let calendar = crate::serve::calendar_in_force(&law.calendar, &mut conn)?;
+            let calendar = crate::setup::calendar_in_force(&law.calendar, &mut conn)?;
             let bar = crate::database::progress(0, "recomputing")?;
             let result = gongkai_store::recompute::recompute_open(
                 &mut conn,

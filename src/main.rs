@@ -10,6 +10,7 @@ mod demo;
 mod migrate;
 mod report;
 mod serve;
+mod setup;
 mod user;
 mod worker;
 

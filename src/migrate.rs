@@ -39,35 +39,9 @@ pub fn run(config: &Config, law: &crate::Law, status: bool) -> anyhow::Result<Ex
     }
     // With the calendar years admins uploaded, as `serve` computes due dates.
     let law = crate::Law {
-        calendar: crate::serve::calendar_in_force(&law.calendar, &mut conn)?,
+        calendar: crate::setup::calendar_in_force(&law.calendar, &mut conn)?,
         statute: law.statute.clone(),
     };
-    backfill(&mut conn, &law)?;
+    crate::setup::backfill(&mut conn, &law)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Fills the columns and search text that later migrations added for cases stored before them
-/// (nothing to do on an up-to-date database).
-pub fn backfill(
-    conn: &mut gongkai_store::db::DbConnection,
-    law: &crate::Law,
-) -> anyhow::Result<()> {
-    let bar = database::progress(0, "filling statistics and search text")?;
-    let filled = gongkai_store::recompute::backfill_derived(
-        conn,
-        &law.calendar,
-        &law.statute,
-        500,
-        |done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        },
-    )?;
-    bar.finish_and_clear();
-    if filled > 0 {
-        tracing::info!(cases = filled, "filled statistics columns and search text");
-        // Planner statistics for the columns and rows just filled.
-        gongkai_store::db::analyze(conn)?;
-    }
-    Ok(())
 }

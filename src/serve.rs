@@ -7,44 +7,14 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::Utc;
-use gongkai_api::routes::admin::merged_calendar;
 use gongkai_api::{ApiSettings, AppState};
 use gongkai_store::attachments::{Limits, Quota};
 use gongkai_store::db::{DatabaseUrl, SqliteOptions};
-use gongkai_store::{accounts, migrations, recompute, sessions};
+use gongkai_store::{accounts, recompute, sessions};
 use gongkai_workflow::Role;
 
-use crate::Law;
 use crate::config::Config;
-
-/// The connection pool on the configured database, migrated: pending migrations applied, a
-/// database newer than this binary refused.
-pub fn open_pool(config: &Config, base: &Law) -> anyhow::Result<gongkai_store::Pool> {
-    open_pool_sized(config, base, config.database.pool_size)
-}
-
-/// [`open_pool`] with `size` connections.
-fn open_pool_sized(config: &Config, base: &Law, size: u32) -> anyhow::Result<gongkai_store::Pool> {
-    let url = DatabaseUrl::parse(&config.database.url)?;
-    let options = SqliteOptions {
-        busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
-    };
-    let pool = gongkai_store::pool(&url, size, options)?;
-    let mut conn = pool.get().context("cannot connect to the database")?;
-    migrations::check_not_newer(&mut conn)?;
-    let applied = migrations::run_pending(&mut conn)?;
-    if !applied.is_empty() {
-        tracing::info!(migrations = ?applied, "applied migrations");
-    }
-    // Cases stored before a migration added derived columns get them now (also when another
-    // command applied that migration).
-    let law = Law {
-        calendar: calendar_in_force(&base.calendar, &mut conn)?,
-        statute: base.statute.clone(),
-    };
-    crate::migrate::backfill(&mut conn, &law)?;
-    Ok(pool)
-}
+use crate::{Law, setup};
 
 pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     let url = DatabaseUrl::parse(&config.database.url)?;
@@ -72,8 +42,8 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         .unwrap_or(u32::MAX)
         .min(config.database.pool_size);
     let pool = match separate {
-        true => open_pool_sized(config, &law, background)?,
-        false => open_pool(config, &law)?,
+        true => setup::open_pool_sized(config, &law, background)?,
+        false => setup::open_pool(config, &law)?,
     };
     let api_pool = match (separate, statement_timeout) {
         (true, Some(limit)) => gongkai_store::db::pool_with_timeout(
@@ -90,7 +60,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         tracing::info!("/metrics is off: set server.metrics_token to let Prometheus scrape it");
     }
     let mut conn = pool.get().context("cannot connect to the database")?;
-    let calendar = calendar_in_force(&law.calendar, &mut conn)?;
+    let calendar = setup::calendar_in_force(&law.calendar, &mut conn)?;
     first_admin(&mut conn, config)?;
     drop(conn);
 
@@ -185,33 +155,6 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     served?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-/// The base calendar with the years admins uploaded (stored in the database) on top: what
-/// `serve` and `calendar recompute` count with.
-pub fn calendar_in_force(
-    base: &gongkai_workflow::Calendar,
-    conn: &mut gongkai_store::DbConnection,
-) -> anyhow::Result<gongkai_workflow::Calendar> {
-    years_in_force(base.years(), conn)
-}
-
-/// [`calendar_in_force`] from the base calendar's years.
-fn years_in_force(
-    base: &[gongkai_workflow::CalendarYear],
-    conn: &mut gongkai_store::DbConnection,
-) -> anyhow::Result<gongkai_workflow::Calendar> {
-    let uploads = sessions::calendar_years(conn)?;
-    merged_calendar(base, &uploads).map_err(|errors| {
-        anyhow::anyhow!(
-            "the calendar years stored in the database do not fit the base calendar: {}",
-            errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    })
 }
 
 /// What the periodic round needs to know to purge sessions and login counters.
@@ -326,7 +269,7 @@ fn spawn_recompute(
                 if let Err(e) = gongkai_store::db::optimize(&mut conn) {
                     tracing::warn!(error = %e, "PRAGMA optimize failed");
                 }
-                match years_in_force(&state.base_years, &mut conn) {
+                match setup::years_in_force(&state.base_years, &mut conn) {
                     Ok(calendar) => state.set_calendar(calendar),
                     Err(e) => tracing::warn!(error = %e, "cannot reload the calendar"),
                 }

@@ -80,7 +80,8 @@ fn reset_password(args: &ResetArgs, config: &Config) -> anyhow::Result<ExitCode>
     })?;
     println!(
         "new one-time password for {} ({}): {password}",
-        user.username, user.role
+        user.username,
+        user.role.as_str()
     );
     println!(
         "valid for {} hours; it must be changed at the first sign-in. Any sessions of the user have ended.",

@@ -134,10 +134,10 @@ fn scheduler_pass(pool: &Pool, law: &Law, stop: &AtomicBool) {
 /// Ctrl-C (the notice in hand is finished first).
 pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<ExitCode> {
     config.mail.check().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pool = crate::serve::open_pool(config, &base)?;
+    let pool = crate::setup::open_pool(config, &base)?;
     let in_force = {
         let mut conn = pool.get().context("cannot connect to the database")?;
-        let calendar = crate::serve::calendar_in_force(&base.calendar, &mut conn)?;
+        let calendar = crate::setup::calendar_in_force(&base.calendar, &mut conn)?;
         Law {
             calendar,
             statute: base.statute.clone(),
@@ -193,7 +193,7 @@ pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<Exit
         let pool = pool.clone();
         Box::new(move || {
             let Ok(mut conn) = pool.get() else { return };
-            match crate::serve::calendar_in_force(&base.calendar, &mut conn) {
+            match crate::setup::calendar_in_force(&base.calendar, &mut conn) {
                 Ok(calendar) => {
                     let law = Arc::new(Law {
                         calendar,

@@ -82,25 +82,32 @@ impl Metrics {
     }
 
     /// Replaces the case gauges with fresh counts.
-    pub fn set_cases(&self, counts: &[(String, Option<String>, i64)]) {
+    pub fn set_cases(
+        &self,
+        counts: &[(
+            gongkai_workflow::Status,
+            Option<gongkai_workflow::WarningLevel>,
+            i64,
+        )],
+    ) {
         self.cases.reset();
         for (status, level, n) in counts {
             self.cases
-                .with_label_values(&[status.as_str(), level.as_deref().unwrap_or("none")])
+                .with_label_values(&[status.as_str(), level.map_or("none", |l| l.as_str())])
                 .set(*n);
         }
     }
 
     /// Replaces the notice gauges with fresh counts (every status appears, 0 included, so
     /// that an alert on failed notices has a series to watch).
-    pub fn set_notices(&self, counts: &[(String, i64)]) {
+    pub fn set_notices(&self, counts: &[(gongkai_store::outbox::OutboxStatus, i64)]) {
         self.notices.reset();
-        for status in gongkai_store::outbox::STATUSES {
+        for status in gongkai_store::outbox::OutboxStatus::ALL {
             let n = counts
                 .iter()
-                .find(|(s, _)| s == status)
+                .find(|(s, _)| *s == status)
                 .map_or(0, |(_, n)| *n);
-            self.notices.with_label_values(&[status]).set(n);
+            self.notices.with_label_values(&[status.as_str()]).set(n);
         }
     }
 

@@ -3,13 +3,12 @@
 
 use std::time::SystemTime;
 
-use diesel::prelude::*;
-use gongkai_store::accounts::User;
+use gongkai_store::accounts::{self, User};
 use gongkai_store::outbox::OutboxRow;
-use gongkai_store::schema::{agencies, cases, departments, user_departments, users};
+use gongkai_store::parties::{self, Parties};
 use gongkai_store::{DbConnection, StoreError, StoreResult, events};
 use gongkai_workflow::model::Delivery;
-use gongkai_workflow::{Case, Law, NoticeKind, Recipient};
+use gongkai_workflow::{Case, Law, NoticeKind, Recipient, Role};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use minijinja::{Environment, context};
@@ -62,35 +61,17 @@ pub fn prepare(
         .unwrap_or(0)
         .min(history.len());
     let case = Case::from_events(&history[..seq]);
-    let (agency_code, department_code): (String, String) = cases::table
-        .find(&row.case_id)
-        .select((cases::agency_code, cases::department_code))
-        .first(conn)?;
-    let department_code = if case.department.is_empty() {
-        department_code
-    } else {
-        case.department.clone()
-    };
-    let agency_name: String = agencies::table
-        .find(&agency_code)
-        .select(agencies::name)
-        .first(conn)
-        .optional()?
-        .unwrap_or(agency_code);
-    let department_name: String = departments::table
-        .find(&department_code)
-        .select(departments::name)
-        .first(conn)
-        .optional()?
-        .unwrap_or_else(|| department_code.clone());
-    let assignee = match &case.assignee {
-        Some(id) => users::table
-            .find(id)
-            .select(User::as_select())
-            .first(conn)
-            .optional()?,
-        None => None,
-    };
+    let Parties {
+        agency_name,
+        department_code,
+        department_name,
+        assignee,
+    } = parties::of_case(
+        conn,
+        &row.case_id,
+        Some(case.department.as_str()).filter(|d| !d.is_empty()),
+        case.assignee.as_deref(),
+    )?;
 
     let mut recipient_name = None;
     let (to, unaddressed): (Vec<Mailbox>, Option<String>) = match &recipient {
@@ -134,7 +115,7 @@ pub fn prepare(
             let staff = match &assignee {
                 Some(u) if !u.disabled => vec![u.clone()],
                 // Unassigned, or the assignee's account was disabled: the department's clerks.
-                _ => staff_of(conn, &department_code, "clerk")?,
+                _ => accounts::enabled_staff_of(conn, &department_code, Role::Clerk)?,
             };
             if let [one] = staff.as_slice() {
                 recipient_name = Some(one.display_name.clone());
@@ -142,7 +123,7 @@ pub fn prepare(
             mailboxes(&staff, "承办人")
         }
         Recipient::Supervisors => {
-            let staff = staff_of(conn, &department_code, "supervisor")?;
+            let staff = accounts::enabled_staff_of(conn, &department_code, Role::Supervisor)?;
             mailboxes(&staff, "审核人")
         }
     };
@@ -179,18 +160,6 @@ fn delivery_zh(d: Delivery) -> &'static str {
         Delivery::ReadOnSite => "现场查阅",
         Delivery::Online => "网上获取",
     }
-}
-
-/// Enabled staff of `department` with `role`.
-fn staff_of(conn: &mut DbConnection, department: &str, role: &str) -> StoreResult<Vec<User>> {
-    Ok(users::table
-        .inner_join(user_departments::table)
-        .filter(user_departments::department_code.eq(department))
-        .filter(users::role.eq(role))
-        .filter(users::disabled.eq(false))
-        .order(users::username)
-        .select(User::as_select())
-        .load(conn)?)
 }
 
 fn mailboxes(staff: &[User], what: &str) -> (Vec<Mailbox>, Option<String>) {

@@ -1,16 +1,14 @@
 //! The scheduler: reads the clock for the open cases whose due date is near or past and writes
 //! the staff reminders — due soon (to the assignee), overdue (to the assignee and the
 //! department's supervisors, with the breach recorded on the case). Each reminder has a
-//! dedupe key per (level, case, due date, recipient) under a unique index, so it is written once even
-//! when several workers run the scheduler at the same moment.
+//! dedupe key per (level, case, due date, recipient) under a unique index
+//! (`gongkai_store::reminders`), so it is written once even when several workers run the
+//! scheduler at the same moment.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use gongkai_store::queries::OPEN_STATUSES;
-use gongkai_store::schema::cases;
-use gongkai_store::{DbConnection, StoreError, StoreResult, events, execute, outbox};
+use gongkai_store::{DbConnection, StoreError, StoreResult, events, execute, reminders};
 use gongkai_workflow::clock::{WarningLevel, legal_date, warning_level};
 use gongkai_workflow::{Actor, Case, Command, Context, Law, NoticeKind, Recipient};
 
@@ -72,26 +70,7 @@ pub fn run_until(
 ) -> StoreResult<Reminders> {
     let today = legal_date(now);
     let horizon = today + chrono::Duration::days(LOOK_AHEAD_DAYS);
-    // Cases whose reminders are all written are skipped in SQL, so that a backlog of old
-    // overdue cases costs an index probe each, not a fold of its events, every pass.
-    let overdue_written = diesel::dsl::sql::<diesel::sql_types::Bool>(
-        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
-         'overdue:' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':supervisors')",
-    );
-    let due_soon_written = diesel::dsl::sql::<diesel::sql_types::Bool>(
-        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
-         'due_soon:' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':assignee')",
-    );
-    let candidates: Vec<(String, i64)> = cases::table
-        .filter(cases::status.eq_any(OPEN_STATUSES))
-        .filter(cases::due_date.le(horizon))
-        .filter(diesel::dsl::not(overdue_written))
-        .filter(diesel::dsl::not(
-            cases::due_date.ge(today).and(due_soon_written),
-        ))
-        .order((cases::due_sort, cases::id))
-        .select((cases::id, cases::version))
-        .load(conn)?;
+    let candidates = reminders::candidates(conn, today, horizon)?;
     let mut out = Reminders {
         examined: candidates.len(),
         ..Reminders::default()
@@ -117,12 +96,12 @@ pub fn run_until(
         match level {
             WarningLevel::Normal => {}
             WarningLevel::DueSoon => {
-                if remind(
+                if reminders::write(
                     conn,
                     &case_id,
                     version,
                     NoticeKind::DueSoon,
-                    Recipient::Assignee,
+                    &Recipient::Assignee,
                     due,
                     now,
                 )? {
@@ -151,7 +130,15 @@ pub fn run_until(
                         Err(e) => return Err(e),
                     };
                 for to in [Recipient::Assignee, Recipient::Supervisors] {
-                    any |= remind(conn, &case_id, version, NoticeKind::Overdue, to, due, now)?;
+                    any |= reminders::write(
+                        conn,
+                        &case_id,
+                        version,
+                        NoticeKind::Overdue,
+                        &to,
+                        due,
+                        now,
+                    )?;
                 }
                 if any {
                     out.overdue += 1;
@@ -160,35 +147,6 @@ pub fn run_until(
         }
     }
     Ok(out)
-}
-
-/// Writes a reminder unless one with its key exists; `true` when written.
-fn remind(
-    conn: &mut DbConnection,
-    case_id: &str,
-    version: i64,
-    kind: NoticeKind,
-    to: Recipient,
-    due: chrono::NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    let Some(key) = gongkai_store::execute::reminder_key(case_id, kind, &to, due) else {
-        return Ok(false);
-    };
-    outbox::insert_reminder(
-        conn,
-        case_id,
-        version,
-        to_json(&kind)?,
-        to_json(&to)?,
-        key,
-        now,
-    )
-}
-
-/// Notice kinds and recipients as the outbox stores them.
-fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ fn an_acknowledgment_goes_out_once_with_its_message_id_and_encoded_chinese_subje
         let pass = d.run_once(now).unwrap();
         assert_eq!((pass.claimed, pass.sent), (1, 1), "{}", db.name);
         let row = &rows(&mut c)[0];
-        assert_eq!(row.status, "sent");
+        assert_eq!(row.status.as_str(), "sent");
         assert_eq!(row.attempts, 1);
         assert_eq!(row.sent_to.as_deref(), Some("applicant@example.cn"));
         let subject = row.subject.clone().unwrap();
@@ -172,11 +172,11 @@ fn staff_get_their_notices_and_letters_without_an_address_wait_for_printing() {
         let all = rows(&mut c);
         let by_kind = |k: &str| all.iter().find(|r| r.notice_kind.contains(k)).unwrap();
         let assigned = by_kind("assigned");
-        assert_eq!(assigned.status, "sent");
+        assert_eq!(assigned.status.as_str(), "sent");
         assert_eq!(assigned.sent_to.as_deref(), Some("li@example.gov.cn"));
         assert!(assigned.subject.as_deref().unwrap().contains("新分配案件"));
         let letter = by_kind("third_party_consultation");
-        assert_eq!(letter.status, "unaddressed");
+        assert_eq!(letter.status.as_str(), "unaddressed");
         assert!(letter.last_error.as_deref().unwrap().contains("书面送达"));
         // The letter can still be queued again by hand (e.g. once an address is known).
         let again = outbox::retry(&mut c, &letter.id, now).unwrap();
@@ -232,10 +232,16 @@ fn an_unreachable_server_means_retries_with_backoff_then_failed_then_sent_again_
         assert_eq!(pass.failed, 1, "{pass:?}");
         let row = rows(&mut c).remove(0);
         assert_eq!((row.status.as_str(), row.attempts), ("failed", 2));
-        let failed = outbox::list(&mut c, "failed", &Scope::operator(), 10).unwrap();
+        let failed =
+            outbox::list(&mut c, outbox::OutboxStatus::Failed, &Scope::operator(), 10).unwrap();
         assert_eq!(failed.len(), 1);
-        let scoped =
-            outbox::list(&mut c, "failed", &Scope::operator().department(HOUSING), 10).unwrap();
+        let scoped = outbox::list(
+            &mut c,
+            outbox::OutboxStatus::Failed,
+            &Scope::operator().department(HOUSING),
+            10,
+        )
+        .unwrap();
         assert!(
             scoped.is_empty(),
             "another department's notice is not listed"
@@ -283,7 +289,7 @@ fn an_expired_lease_is_taken_over_and_the_late_result_is_not_recorded() {
                 .is_none()
         );
         assert!(outbox::mark_sent(&mut c, &second[0], now, ("s", "b"), "a@b.cn").unwrap());
-        assert_eq!(rows(&mut c)[0].status, "sent", "{}", db.name);
+        assert_eq!(rows(&mut c)[0].status.as_str(), "sent", "{}", db.name);
 
         // A dispatcher that stops gives the rows it has not handled back at once.
         registered(&mut c, &law, "李四", now);
@@ -327,7 +333,10 @@ fn two_dispatchers_over_one_database_send_each_notice_once() {
         let counts: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap()).collect();
         assert_eq!(counts.iter().sum::<usize>(), N, "{}: {counts:?}", db.name);
         let all = rows(&mut c);
-        assert!(all.iter().all(|r| r.status == "sent" && r.attempts == 1));
+        assert!(
+            all.iter()
+                .all(|r| r.status.as_str() == "sent" && r.attempts == 1)
+        );
         let ids: HashSet<&str> = all.iter().map(|r| r.message_id.as_str()).collect();
         assert_eq!(ids.len(), N);
         assert_eq!(eml_files(&dir).len(), N);

@@ -78,10 +78,7 @@ fn main() {
             "clerk, open cases",
             QueueFilter {
                 scope: Scope::operator().department(&intake[0]),
-                statuses: gongkai_store::queries::OPEN_STATUSES
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect(),
+                statuses: gongkai_store::queries::open_statuses(),
                 ..QueueFilter::default()
             },
         ),

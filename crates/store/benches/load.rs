@@ -171,10 +171,7 @@ fn main() {
         .select(departments::code)
         .load(&mut conn)
         .unwrap();
-    let open: Vec<String> = queries::OPEN_STATUSES
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let open = queries::open_statuses();
     for (what, statuses) in [("open cases", open), ("all cases", Vec::new())] {
         let mut samples = Vec::new();
         for i in 0..500 {

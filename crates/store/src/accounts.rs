@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
 use crate::schema::{agencies, applicant_profiles, departments, user_departments, users};
+use crate::typed::Stored;
 
 fn now() -> NaiveDateTime {
     to_micros(Utc::now().naive_utc())
@@ -41,7 +42,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,
-    pub role: String,
+    #[diesel(deserialize_as = Stored<Role>, serialize_as = Stored<Role>)]
+    pub role: Role,
     pub password_hash: Option<String>,
     pub disabled: bool,
     pub failed_logins: i32,
@@ -215,7 +217,7 @@ pub fn create_user(
         username: username.to_owned(),
         display_name: display_name.to_owned(),
         email: None,
-        role: role.as_str().to_owned(),
+        role,
         password_hash: password_hash.map(str::to_owned),
         disabled: false,
         failed_logins: 0,
@@ -227,7 +229,7 @@ pub fn create_user(
     };
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
-            .values(&user)
+            .values(user.clone())
             .execute(conn)
             .map_err(unique_to_conflict(format!("user \"{username}\"")))?;
         insert_departments(conn, &user.id, departments)
@@ -266,18 +268,15 @@ pub fn actor_for(conn: &mut DbConnection, user: &User) -> StoreResult<Actor> {
 
 /// The workflow's actor for `user` with its `departments` (sorted).
 pub fn actor_of(user: &User, departments: Vec<String>) -> StoreResult<Actor> {
-    let role = match Role::parse(&user.role) {
-        Some(r) if r != Role::System => r,
-        _ => {
-            return Err(StoreError::Corrupt(format!(
-                "user {} has role \"{}\"",
-                user.id, user.role
-            )));
-        }
-    };
+    if user.role == Role::System {
+        return Err(StoreError::Corrupt(format!(
+            "user {} has the system role",
+            user.id
+        )));
+    }
     Ok(Actor {
         id: user.id.clone(),
-        role,
+        role: user.role,
         departments,
     })
 }
@@ -352,6 +351,23 @@ pub fn user_by_id(conn: &mut DbConnection, id: &str) -> StoreResult<Option<User>
         .select(User::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The enabled users of `department` holding `role`, by username (whom a staff notice for
+/// the department goes to).
+pub fn enabled_staff_of(
+    conn: &mut DbConnection,
+    department: &str,
+    role: Role,
+) -> StoreResult<Vec<User>> {
+    Ok(users::table
+        .inner_join(user_departments::table)
+        .filter(user_departments::department_code.eq(department))
+        .filter(users::role.eq(role.as_str()))
+        .filter(users::disabled.eq(false))
+        .order(users::username)
+        .select(User::as_select())
+        .load(conn)?)
 }
 
 /// Every user, by username.

@@ -3,26 +3,19 @@
 //! else appends to `case_events` or changes a case's state (recompute only re-derives the
 //! projection's dates and warning level from the events).
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
-use gongkai_workflow::clock::{legal_date, warning_level};
+use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::Receive;
-use gongkai_workflow::{
-    Calendar, Case, Command, Context, Event, Notice, Outcome, Statute, decide, evolve, notices,
-};
+use gongkai_workflow::{Case, Command, Context, Event, decide};
 use rand::Rng;
-use sha2::{Digest, Sha256};
 
 use crate::db::{DbConnection, Reused, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow, to_micros};
+use crate::planned::Planned;
+pub use crate::projection::{CaseRow, NO_DUE_DATE, hash_query_code, outcome_parts};
 use crate::schema::{agencies, cases, departments, tracking_counters};
-
-/// The sort key of a case without a due date: after every real one.
-pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
-    Some(d) => d,
-    None => NaiveDate::MAX,
-};
 
 /// What a successful command produced.
 #[derive(Debug, Clone)]
@@ -35,168 +28,6 @@ pub struct Executed {
     pub version: u64,
     /// The query code of a newly received case: shown once, stored only as a hash.
     pub query_code: Option<String>,
-}
-
-/// The projection row of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-// `None` is bound as NULL, in an insert (not DEFAULT) as in an update: one SQL text each, so
-// the prepared statements are reused.
-#[diesel(
-    table_name = cases,
-    treat_none_as_null = true,
-    treat_none_as_default_value = false
-)]
-pub struct CaseRow {
-    pub id: String,
-    pub tracking_number: Option<String>,
-    // Fixed when the case is received: an update of the projection leaves them alone, so that
-    // `execute` can write it without reading the row first.
-    #[diesel(skip_update)]
-    pub query_code_hash: String,
-    #[diesel(skip_update)]
-    pub agency_code: String,
-    pub department_code: String,
-    pub assignee: Option<String>,
-    pub account: Option<String>,
-    pub status: String,
-    pub sub_state: Option<String>,
-    pub applicant_type: Option<String>,
-    pub applicant_name: String,
-    pub channel: String,
-    pub receipt_date: Option<NaiveDate>,
-    pub due_date: Option<NaiveDate>,
-    pub due_sort: NaiveDate,
-    pub provisional: bool,
-    pub warning_level: Option<String>,
-    pub outcome: Option<String>,
-    pub outcome_ground: Option<String>,
-    pub version: i64,
-    #[diesel(skip_update)]
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub replied_on: Option<NaiveDate>,
-    pub reply_due_on: Option<NaiveDate>,
-    pub reply_days: Option<i32>,
-    pub concluded_on: Option<NaiveDate>,
-    pub applicant_key: Option<String>,
-}
-
-impl CaseRow {
-    /// A row with nothing in it yet, for `project` to fill.
-    fn blank() -> CaseRow {
-        CaseRow {
-            id: String::new(),
-            tracking_number: None,
-            query_code_hash: String::new(),
-            agency_code: String::new(),
-            department_code: String::new(),
-            assignee: None,
-            account: None,
-            status: String::new(),
-            sub_state: None,
-            applicant_type: None,
-            applicant_name: String::new(),
-            channel: String::new(),
-            receipt_date: None,
-            due_date: None,
-            due_sort: NO_DUE_DATE,
-            provisional: false,
-            warning_level: None,
-            outcome: None,
-            outcome_ground: None,
-            version: 0,
-            created_at: NaiveDateTime::default(),
-            updated_at: NaiveDateTime::default(),
-            replied_on: None,
-            reply_due_on: None,
-            reply_days: None,
-            concluded_on: None,
-            applicant_key: None,
-        }
-    }
-}
-
-fn enum_name<T: serde::Serialize>(value: &T) -> Option<String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    }
-}
-
-/// The outcome's row kind and ground, e.g. ("not_disclosed", "third_party_rights").
-pub fn outcome_parts(outcome: Outcome) -> (String, Option<String>) {
-    let value = serde_json::to_value(outcome).unwrap_or_default();
-    let kind = value["kind"].as_str().unwrap_or_default().to_owned();
-    let ground = value["ground"].as_str().map(str::to_owned);
-    (kind, ground)
-}
-
-/// The projection of `case` at `now`: due date, provisional flag and warning level derived from
-/// its events and the calendar.
-pub(crate) fn project(
-    row: &mut CaseRow,
-    case: &Case,
-    calendar: &Calendar,
-    statute: &Statute,
-    now: chrono::DateTime<Utc>,
-) {
-    let due = case.reply_due(calendar, statute);
-    row.tracking_number = case.tracking_number.clone();
-    row.department_code = case.department.clone();
-    row.assignee = case.assignee.clone();
-    row.account = case.account.clone();
-    row.status = case.status.as_str().to_owned();
-    row.sub_state = case.sub_state().map(|s| s.as_str().to_owned());
-    row.applicant_type = case.applicant.kind.as_ref().and_then(enum_name);
-    row.applicant_name = case.applicant.name.clone();
-    row.channel = case
-        .channel
-        .as_ref()
-        .and_then(enum_name)
-        .unwrap_or_default();
-    row.receipt_date = case.receipt_date;
-    row.due_date = due.as_ref().and_then(|d| d.due);
-    row.due_sort = row.due_date.unwrap_or(NO_DUE_DATE);
-    row.provisional = due.as_ref().is_some_and(|d| d.provisional);
-    // The level from the due date just computed (Case::warning_level would compute it again).
-    row.warning_level = row
-        .due_date
-        .zip(case.profile(statute))
-        .map(|(due, profile)| warning_level(calendar, due, profile.due_soon_days, now))
-        .map(|w| w.as_str().to_owned());
-    let (outcome, ground) = match case.outcome {
-        Some(o) => {
-            let (k, g) = outcome_parts(o);
-            (Some(k), g)
-        }
-        None => (None, None),
-    };
-    row.outcome = outcome;
-    row.outcome_ground = ground;
-    // For the monthly statistics: when the reply was given, whether in time, and how many
-    // working days it took from the receipt date (pauses included: the applicant's wait).
-    row.replied_on = case.replied_on;
-    row.reply_due_on = case
-        .replied_on
-        .and_then(|_| case.reply_due_any_status(calendar, statute))
-        .and_then(|d| d.due);
-    row.reply_days = case
-        .replied_on
-        .zip(case.receipt_date)
-        .map(|(r, start)| i32::try_from(calendar.working_days_between(start, r)).unwrap_or(0));
-    row.concluded_on = case.concluded_on;
-    row.applicant_key = case.applicant.identity_key();
-    row.version = i64::try_from(case.version).unwrap_or(i64::MAX);
-    row.updated_at = to_micros(now.naive_utc());
-}
-
-/// Hash of a query code as stored.
-pub fn hash_query_code(case_id: &str, code: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(case_id.as_bytes());
-    h.update([0u8]);
-    h.update(code.trim().to_uppercase().as_bytes());
-    format!("{:x}", h.finalize())
 }
 
 /// 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 60 bits.
@@ -272,58 +103,7 @@ pub fn receive_within(
             "department \"{department}\" of agency \"{agency}\""
         )));
     }
-    Ok(planned.executed(Some(code)))
-}
-
-/// A decided command: the case after it, the rows to write.
-pub(crate) struct Planned {
-    /// The version the projection must still have (`None`: the case is new).
-    pub expected: Option<u64>,
-    pub row: CaseRow,
-    pub case: Case,
-    pub events: Vec<Event>,
-    pub stored: Vec<EventRow>,
-    pub outbox: Vec<crate::outbox::Pending>,
-    /// The case's search text when it changed (always for a new case).
-    pub text: Option<crate::search::SearchText>,
-}
-
-impl Planned {
-    fn new(
-        mut row: CaseRow,
-        expected: Option<u64>,
-        before_text: Option<&crate::search::SearchText>,
-        before: Case,
-        events: Vec<Event>,
-        prev_hash: &str,
-        ctx: &Context,
-    ) -> StoreResult<Planned> {
-        let (case, due) = apply(before, &events);
-        project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
-        let stored = events::chain(&row.id, expected.unwrap_or(0), prev_hash, &events)?;
-        let outbox = outbox_rows(&row.id, &stored, &events, &due, ctx.now)?;
-        let text = crate::search::SearchText::of(&case);
-        let text = (before_text != Some(&text)).then_some(text);
-        Ok(Planned {
-            expected,
-            row,
-            case,
-            events,
-            stored,
-            outbox,
-            text,
-        })
-    }
-
-    fn executed(self, query_code: Option<String>) -> Executed {
-        Executed {
-            case_id: self.row.id,
-            version: self.case.version,
-            case: self.case,
-            events: self.events,
-            query_code,
-        }
-    }
+    Ok(executed(planned, Some(code)))
 }
 
 /// Writes a planned command with diesel's statements, one per row: SQLite's way, in-process
@@ -333,7 +113,7 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
     match p.expected {
         None => {
             diesel::insert_into(cases::table)
-                .values(&p.row)
+                .values(p.row.clone())
                 .execute(conn)?;
         }
         Some(version) => {
@@ -342,7 +122,7 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
                 diesel::update(cases::table)
                     .filter(cases::id.eq(&p.row.id))
                     .filter(cases::version.eq(expected))
-                    .set(&p.row)
+                    .set(p.row.clone())
                     .returning(cases::version),
             )
             .get_result(conn)
@@ -657,7 +437,7 @@ pub(crate) fn execute_in(
             other => other,
         });
     }
-    Ok(planned.executed(None))
+    Ok(executed(planned, None))
 }
 
 /// Why a write guarded by `expected_version` matched no row: the case is missing, or at
@@ -677,77 +457,13 @@ fn stale(conn: &mut DbConnection, case_id: &str, expected_version: u64) -> Store
     })
 }
 
-/// `case` after `events`, with the notices each event calls for (computed on the case as it
-/// stands right after that event).
-fn apply(case: Case, events: &[Event]) -> (Case, Vec<Vec<Notice>>) {
-    let mut case = case;
-    let mut due = Vec::with_capacity(events.len());
-    for event in events {
-        case = evolve(case, event);
-        due.push(notices(&case, event));
+/// What a written command hands back to its caller.
+fn executed(planned: Planned, query_code: Option<String>) -> Executed {
+    Executed {
+        case_id: planned.row.id,
+        version: planned.case.version,
+        case: planned.case,
+        events: planned.events,
+        query_code,
     }
-    (case, due)
-}
-
-/// The outbox rows for the notices of the events about to be stored.
-fn outbox_rows(
-    case_id: &str,
-    stored: &[EventRow],
-    events: &[Event],
-    due: &[Vec<Notice>],
-    now: chrono::DateTime<Utc>,
-) -> StoreResult<Vec<crate::outbox::Pending>> {
-    let mut rows = Vec::new();
-    for ((row, event), notices) in stored.iter().zip(events).zip(due) {
-        for notice in notices {
-            let kind = serde_json::to_string(&notice.kind)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let recipient = serde_json::to_string(&notice.recipient)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let new = crate::outbox::NewRow {
-                case_id,
-                event_seq: row.seq,
-                dedupe_key: overdue_of(event)
-                    .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
-                notice_kind: kind,
-                recipient,
-            };
-            rows.push(new.pending(now));
-        }
-    }
-    Ok(rows)
-}
-
-/// The due date an overdue breach event is about.
-fn overdue_of(event: &Event) -> Option<NaiveDate> {
-    match &event.kind {
-        gongkai_workflow::EventKind::BreachRecorded {
-            breach: gongkai_workflow::model::Breach::ReplyOverdue { due },
-        } => Some(*due),
-        _ => None,
-    }
-}
-
-/// Staff reminders go out at most once per level, case, due date and recipient, whether an
-/// event or the scheduler writes them (a new due date, after an extension or a reopening, gets
-/// its own reminders).
-pub fn reminder_key(
-    case_id: &str,
-    kind: gongkai_workflow::NoticeKind,
-    recipient: &gongkai_workflow::Recipient,
-    due: NaiveDate,
-) -> Option<String> {
-    use gongkai_workflow::{NoticeKind, Recipient};
-    let level = match kind {
-        NoticeKind::DueSoon => "due_soon",
-        NoticeKind::Overdue => "overdue",
-        _ => return None,
-    };
-    let to = match recipient {
-        Recipient::Assignee => "assignee",
-        Recipient::Supervisors => "supervisors",
-        Recipient::Applicant => "applicant",
-        Recipient::Consulted(_) => "consulted",
-    };
-    Some(format!("{level}:{case_id}:{due}:{to}"))
 }

@@ -1,23 +1,28 @@
 //! gongkai-store: storage on SQLite (the embedded default) and PostgreSQL from one diesel
 //! code base, chosen at run time from the database URL.
 //!
+//! - [`dates`]: Beijing dates of stored UTC instants, and the UTC start of a Beijing day;
 //! - [`db`]: the connection enum, URL parsing, the pool, SQLite pragmas, write transactions;
 //! - [`migrations`]: embedded migrations per backend, and the refusal of newer databases;
 //! - [`events`]: the append-only, hash-chained event log;
 //! - [`execute`](mod@execute): the one door for changes — load, decide, then write projection,
 //!   events, outbox and search text guarded by the version (one statement on PostgreSQL,
 //!   `pg_write`); plus `receive` and `register` (tracking numbers);
+//!   The case's projection row is [`projection`]; a decided command's rows, `planned`.
+//! - [`reminders`]: staff reminders' dedupe key, the scheduler's candidates;
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
 //! - [`directory`]: agencies, departments and users together, in a fixed number of queries;
 //! - [`attachments`]: content-addressed files with their metadata;
-//! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease;
+//! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease; [`parties`]:
+//!   the names and staff a notice is addressed with;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
 
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod dates;
 pub mod db;
 pub mod directory;
 pub mod error;
@@ -25,9 +30,13 @@ pub mod events;
 pub mod execute;
 pub mod migrations;
 pub mod outbox;
+pub mod parties;
 mod pg_write;
+mod planned;
+pub mod projection;
 pub mod queries;
 pub mod recompute;
+pub mod reminders;
 pub mod report;
 pub mod schema;
 pub mod scope;
@@ -35,12 +44,14 @@ pub mod search;
 pub mod sessions;
 pub mod similar;
 pub mod stats;
+pub mod typed;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, QueryCount, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};
 pub use execute::{
-    CaseRow, Executed, execute, execute_within, receive, receive_within, register, register_within,
+    Executed, execute, execute_within, receive, receive_within, register, register_within,
 };
+pub use projection::CaseRow;
 pub use scope::Scope;
 
 /// The default database: a SQLite file under ./data, created with its folder on first use.

@@ -8,7 +8,13 @@
 //! ran out (its worker died) is claimed again, under the same Message-ID.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::backend::Backend;
+use diesel::deserialize::FromSqlRow;
+use diesel::deserialize::{self, FromSql};
+use diesel::expression::AsExpression;
 use diesel::prelude::*;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
 use serde::Serialize;
 
 use crate::db::{DbConnection, write_transaction};
@@ -16,12 +22,76 @@ use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
 use crate::schema::outbox;
 
-pub const PENDING: &str = "pending";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-pub const UNADDRESSED: &str = "unaddressed";
-pub const STATUSES: [&str; 5] = [PENDING, SENDING, SENT, FAILED, UNADDRESSED];
+/// Where an outbox row stands: `pending` → `sending` (claimed, lease running) → `sent`, or
+/// back to `pending` after a temporary failure, or `failed`, or `unaddressed` (nobody to
+/// email: printed and delivered by other means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Unaddressed,
+}
+
+impl OutboxStatus {
+    /// Every status, in the order a row goes through them.
+    pub const ALL: [OutboxStatus; 5] = [
+        OutboxStatus::Pending,
+        OutboxStatus::Sending,
+        OutboxStatus::Sent,
+        OutboxStatus::Failed,
+        OutboxStatus::Unaddressed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Unaddressed => "unaddressed",
+        }
+    }
+
+    /// The status stored as `as_str` text.
+    pub fn parse(text: &str) -> Option<OutboxStatus> {
+        OutboxStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The status as admins and clerks read it.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "待发送",
+            OutboxStatus::Sending => "发送中",
+            OutboxStatus::Sent => "已发送",
+            OutboxStatus::Failed => "发送失败",
+            OutboxStatus::Unaddressed => "待打印送达",
+        }
+    }
+}
+
+impl<DB: Backend> FromSql<Text, DB> for OutboxStatus
+where
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        OutboxStatus::parse(&text)
+            .ok_or_else(|| format!("unknown outbox status \"{text}\" in the database").into())
+    }
+}
+
+impl<DB: Backend> ToSql<Text, DB> for OutboxStatus
+where
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
 #[diesel(table_name = outbox)]
@@ -35,7 +105,7 @@ pub struct OutboxRow {
     pub recipient: String,
     pub message_id: String,
     pub dedupe_key: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -109,7 +179,7 @@ pub(crate) fn insert_pending(conn: &mut DbConnection, row: &Pending) -> StoreRes
         outbox::recipient.eq(&row.recipient),
         outbox::message_id.eq(&row.message_id),
         outbox::dedupe_key.eq(&row.dedupe_key),
-        outbox::status.eq(PENDING),
+        outbox::status.eq(OutboxStatus::Pending),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(row.at),
         outbox::created_at.eq(row.at),
@@ -164,9 +234,11 @@ pub fn claim(
         let due = outbox::table
             .filter(
                 outbox::status
-                    .eq(PENDING)
+                    .eq(OutboxStatus::Pending)
                     .and(outbox::next_attempt_at.le(at))
-                    .or(outbox::status.eq(SENDING).and(outbox::lease_until.lt(at))),
+                    .or(outbox::status
+                        .eq(OutboxStatus::Sending)
+                        .and(outbox::lease_until.lt(at))),
             )
             .order((outbox::next_attempt_at, outbox::id))
             .limit(limit)
@@ -179,7 +251,10 @@ pub fn claim(
             return Ok(Vec::new());
         }
         diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-            .set((outbox::status.eq(SENDING), outbox::lease_until.eq(until)))
+            .set((
+                outbox::status.eq(OutboxStatus::Sending),
+                outbox::lease_until.eq(until),
+            ))
             .execute(conn)?;
         Ok(outbox::table
             .filter(outbox::id.eq_any(&ids))
@@ -195,7 +270,7 @@ pub fn claim(
 fn finish(conn: &mut DbConnection, claimed: &OutboxRow, update: Update<'_>) -> StoreResult<bool> {
     let target = outbox::table
         .filter(outbox::id.eq(&claimed.id))
-        .filter(outbox::status.eq(SENDING))
+        .filter(outbox::status.eq(OutboxStatus::Sending))
         .filter(outbox::lease_until.eq(claimed.lease_until));
     let n = diesel::update(target)
         .set((
@@ -214,7 +289,7 @@ fn finish(conn: &mut DbConnection, claimed: &OutboxRow, update: Update<'_>) -> S
 }
 
 struct Update<'a> {
-    status: &'a str,
+    status: OutboxStatus,
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     last_error: Option<&'a str>,
@@ -236,7 +311,7 @@ pub fn mark_sent(
         conn,
         claimed,
         Update {
-            status: SENT,
+            status: OutboxStatus::Sent,
             attempts: claimed.attempts + 1,
             next_attempt_at: claimed.next_attempt_at,
             last_error: None,
@@ -259,7 +334,7 @@ pub fn mark_unaddressed(
         conn,
         claimed,
         Update {
-            status: UNADDRESSED,
+            status: OutboxStatus::Unaddressed,
             attempts: claimed.attempts,
             next_attempt_at: claimed.next_attempt_at,
             last_error: Some(reason),
@@ -282,7 +357,7 @@ pub fn mark_retry(
         conn,
         claimed,
         Update {
-            status: PENDING,
+            status: OutboxStatus::Pending,
             attempts: claimed.attempts + 1,
             next_attempt_at: naive(next_attempt_at),
             last_error: Some(error),
@@ -300,7 +375,7 @@ pub fn mark_failed(conn: &mut DbConnection, claimed: &OutboxRow, error: &str) ->
         conn,
         claimed,
         Update {
-            status: FAILED,
+            status: OutboxStatus::Failed,
             attempts: claimed.attempts + 1,
             next_attempt_at: claimed.next_attempt_at,
             last_error: Some(error),
@@ -319,7 +394,7 @@ pub fn release(conn: &mut DbConnection, claimed: &OutboxRow) -> StoreResult<bool
         conn,
         claimed,
         Update {
-            status: PENDING,
+            status: OutboxStatus::Pending,
             attempts: claimed.attempts,
             next_attempt_at: claimed.next_attempt_at,
             last_error: claimed.last_error.as_deref(),
@@ -345,7 +420,7 @@ pub fn renew(
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(&claimed.id))
-            .filter(outbox::status.eq(SENDING))
+            .filter(outbox::status.eq(OutboxStatus::Sending))
             .filter(outbox::lease_until.eq(claimed.lease_until)),
     )
     .set(outbox::lease_until.eq(until))
@@ -370,7 +445,7 @@ pub fn retry_failed(
     }
     let ids = outbox::table
         .inner_join(cases::table)
-        .filter(outbox::status.eq(FAILED))
+        .filter(outbox::status.eq(OutboxStatus::Failed))
         .select(outbox::id)
         .into_boxed();
     let ids = crate::scope::within_scope!(ids, scope);
@@ -379,9 +454,9 @@ pub fn retry_failed(
         let mut n = 0;
         for chunk in ids.chunks(500) {
             n += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
-                .filter(outbox::status.eq(FAILED))
+                .filter(outbox::status.eq(OutboxStatus::Failed))
                 .set((
-                    outbox::status.eq(PENDING),
+                    outbox::status.eq(OutboxStatus::Pending),
                     outbox::attempts.eq(0),
                     outbox::next_attempt_at.eq(naive(now)),
                 ))
@@ -396,15 +471,15 @@ pub fn retry_failed(
 pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResult<OutboxRow> {
     write_transaction(conn, |conn| {
         let row = find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
-        if row.status != FAILED && row.status != UNADDRESSED {
+        if row.status != OutboxStatus::Failed && row.status != OutboxStatus::Unaddressed {
             return Err(StoreError::Invalid(format!(
                 "status: only a failed or unaddressed notice can be sent again; this one is {}",
-                row.status
+                row.status.as_str()
             )));
         }
         diesel::update(outbox::table.find(id))
             .set((
-                outbox::status.eq(PENDING),
+                outbox::status.eq(OutboxStatus::Pending),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(naive(now)),
             ))
@@ -454,7 +529,7 @@ pub fn of_case(
 /// Rows in `status` (newest first), at most `limit`, of the cases within `scope`.
 pub fn list(
     conn: &mut DbConnection,
-    status: &str,
+    status: OutboxStatus,
     scope: &crate::scope::Scope,
     limit: i64,
 ) -> StoreResult<Vec<OutboxRow>> {
@@ -473,7 +548,7 @@ pub fn list(
 }
 
 /// How many rows are in each status.
-pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(OutboxStatus, i64)>> {
     Ok(outbox::table
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))

@@ -21,8 +21,8 @@ use diesel::sql_types::{BigInt, Bool, Date, HasSqlType, Integer, Nullable, Text,
 
 use crate::db::Reused;
 use crate::error::StoreResult;
-use crate::execute::Planned;
-use crate::outbox::PENDING;
+use crate::outbox::OutboxStatus;
+use crate::planned::Planned;
 use crate::schema::{case_events, case_texts, cases, outbox};
 
 /// A statement under construction: SQL text and its bound values, numbered in order.
@@ -116,7 +116,7 @@ fn projected<'a>(s: &mut Statement<'a>, p: &'a Planned) -> Row {
         .set::<_, Nullable<Date>, _>(s, cases::due_date, r.due_date)
         .set::<_, Date, _>(s, cases::due_sort, r.due_sort)
         .set::<_, Bool, _>(s, cases::provisional, r.provisional)
-        .set::<_, Nullable<Text>, _>(s, cases::warning_level, r.warning_level.as_deref())
+        .set::<_, Nullable<Text>, _>(s, cases::warning_level, r.warning_level.map(|w| w.as_str()))
         .set::<_, Nullable<Text>, _>(s, cases::outcome, r.outcome.as_deref())
         .set::<_, Nullable<Text>, _>(s, cases::outcome_ground, r.outcome_ground.as_deref())
         .set::<_, BigInt, _>(s, cases::version, r.version)
@@ -195,7 +195,7 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
             .set::<_, Text, _>(&mut s, outbox::recipient, o.recipient.as_str())
             .set::<_, Text, _>(&mut s, outbox::message_id, o.message_id.as_str())
             .set::<_, Nullable<Text>, _>(&mut s, outbox::dedupe_key, o.dedupe_key.as_deref())
-            .set::<_, Text, _>(&mut s, outbox::status, PENDING)
+            .set::<_, Text, _>(&mut s, outbox::status, OutboxStatus::Pending.as_str())
             .set::<_, Integer, _>(&mut s, outbox::attempts, 0)
             .set::<_, Timestamp, _>(&mut s, outbox::next_attempt_at, o.at)
             .set::<_, Timestamp, _>(&mut s, outbox::created_at, o.at);

@@ -3,19 +3,35 @@
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use gongkai_workflow::{Status, WarningLevel};
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::execute::{CaseRow, hash_query_code};
+use crate::projection::{CaseRow, hash_query_code};
 use crate::schema::cases;
 use crate::scope::{Scope, within_scope};
+use crate::typed::{OptionalStored, Stored};
 
-/// The statuses of cases still awaiting a reply.
-pub const OPEN_STATUSES: [&str; 4] = ["received", "registered", "processing", "under_review"];
+/// The statuses of cases still awaiting a reply (`Status::is_open`), in the order of the
+/// procedure.
+pub fn open_statuses() -> Vec<Status> {
+    Status::ALL.into_iter().filter(|s| s.is_open()).collect()
+}
 
-/// The predicate of the partial index `cases_open_queue`, word for word.
-const OPEN_PREDICATE: &str =
-    "cases.status IN ('received', 'registered', 'processing', 'under_review')";
+/// [`open_statuses`] as stored, for `IN` filters on `cases.status`.
+pub fn open_status_texts() -> Vec<&'static str> {
+    open_statuses().into_iter().map(Status::as_str).collect()
+}
+
+/// The predicate of the partial index `cases_open_queue`, word for word (a test compares it
+/// with the migration).
+fn open_predicate() -> String {
+    let list: Vec<String> = open_status_texts()
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect();
+    format!("cases.status IN ({})", list.join(", "))
+}
 
 /// Filters of the clerk queue within a reader's scope; an empty list of statuses means "any".
 /// The default filter sees nothing (its scope is empty).
@@ -25,8 +41,8 @@ pub struct QueueFilter {
     pub scope: Scope,
     pub agency: Option<String>,
     pub assignee: Option<String>,
-    pub statuses: Vec<String>,
-    pub warning_level: Option<String>,
+    pub statuses: Vec<Status>,
+    pub warning_level: Option<WarningLevel>,
 }
 
 /// Where the previous page ended: its last row's sort key.
@@ -58,7 +74,7 @@ pub fn queue(
     // Each status once, in one order (the scope's departments are already so): the SQL text
     // (kept prepared, below) depends only on how many there are.
     let mut statuses = filter.statuses.clone();
-    statuses.sort();
+    statuses.sort_by_key(|s| s.as_str());
     statuses.dedup();
     let filter = &QueueFilter {
         statuses,
@@ -72,10 +88,9 @@ pub fn queue(
     if let Some(a) = &filter.assignee {
         q = q.filter(cases::assignee.eq(a.clone()));
     }
-    let all_open = filter.statuses.len() == OPEN_STATUSES.len()
-        && OPEN_STATUSES
-            .iter()
-            .all(|o| filter.statuses.iter().any(|s| s == o));
+    let open = open_statuses();
+    let all_open =
+        filter.statuses.len() == open.len() && open.iter().all(|o| filter.statuses.contains(o));
     if !filter.statuses.is_empty() {
         // All the open statuses: the literal predicate below says it alone. Repeating it as a
         // bound `= ANY($1)` made PostgreSQL multiply the two selectivities, expect a few
@@ -84,24 +99,21 @@ pub fn queue(
         // One status by equality, so that (department, status, due_sort, id) is read in order.
         match filter.statuses.as_slice() {
             _ if all_open => {}
-            [one] => q = q.filter(cases::status.eq(one.clone())),
-            many => q = q.filter(cases::status.eq_any(many.to_vec())),
+            [one] => q = q.filter(cases::status.eq(one.as_str())),
+            many => q = q.filter(cases::status.eq_any(many.iter().map(|s| s.as_str()))),
         }
         // Several open statuses: repeat the partial index's predicate (migration
         // 2026-11-23-000002) as literal SQL, so that both planners can match it (they cannot
         // with bound parameters). One status is served in order by (department, status,
         // due_sort, id) instead; the extra predicate would only spoil PostgreSQL's estimate.
-        if filter.statuses.len() > 1
-            && filter
-                .statuses
-                .iter()
-                .all(|s| OPEN_STATUSES.contains(&s.as_str()))
-        {
-            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(OPEN_PREDICATE));
+        if filter.statuses.len() > 1 && filter.statuses.iter().all(|s| s.is_open()) {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                &open_predicate(),
+            ));
         }
     }
     if let Some(w) = &filter.warning_level {
-        q = q.filter(cases::warning_level.eq(w.clone()));
+        q = q.filter(cases::warning_level.eq(w.as_str()));
     }
     if let Some(c) = after {
         // A row-value comparison: both backends seek into (…, due_sort, id) with it, also
@@ -139,7 +151,7 @@ pub fn warning_counts(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec
         return Ok(Vec::new());
     }
     let q = cases::table
-        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .filter(cases::status.eq_any(open_status_texts()))
         .filter(cases::warning_level.eq_any(["due_soon", "overdue"]))
         .group_by((cases::department_code, cases::warning_level))
         .select((cases::department_code, cases::warning_level, count_star()))
@@ -235,11 +247,17 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Cases per (status, warning level), for the metrics.
-pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, Option<String>, i64)>> {
-    Ok(cases::table
+pub fn status_counts(
+    conn: &mut DbConnection,
+) -> StoreResult<Vec<(Status, Option<WarningLevel>, i64)>> {
+    let rows: Vec<(Stored<Status>, OptionalStored<WarningLevel>, i64)> = cases::table
         .group_by((cases::status, cases::warning_level))
         .select((cases::status, cases::warning_level, count_star()))
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, level, n)| (status.0, level.0, n))
+        .collect())
 }
 
 /// The request text of a case within `scope` as search stores it (description and document
@@ -258,4 +276,25 @@ pub fn case_text(
         .select(case_texts::description)
         .first(conn)
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_open_predicate_is_the_partial_index_word_for_word() {
+        let predicate = open_predicate();
+        assert_eq!(
+            predicate,
+            "cases.status IN ('received', 'registered', 'processing', 'under_review')"
+        );
+        let unqualified = predicate.trim_start_matches("cases.");
+        for up in [
+            include_str!("../../../migrations/sqlite/2026-11-23-000002_queue_by_due_date/up.sql"),
+            include_str!("../../../migrations/postgres/2026-11-23-000002_queue_by_due_date/up.sql"),
+        ] {
+            assert!(up.contains(&format!("WHERE {unqualified}")), "{up}");
+        }
+    }
 }

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gongkai_workflow::{Calendar, Case, Statute};
+use gongkai_workflow::{Calendar, Case, Statute, WarningLevel};
 
 use crate::db::{DbConnection, write_transaction};
 use crate::error::StoreResult;
 use crate::events;
-use crate::execute::{CaseRow, project};
-use crate::queries::OPEN_STATUSES;
+use crate::projection::{CaseRow, project};
+use crate::queries::open_status_texts;
 use crate::schema::cases;
 
 /// How many rows a recomputation looked at and changed.
@@ -30,7 +30,7 @@ pub fn recompute_open(
     mut progress: impl FnMut(u64, u64),
 ) -> StoreResult<Recomputed> {
     let ids: Vec<String> = cases::table
-        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .filter(cases::status.eq_any(open_status_texts()))
         .order(cases::id)
         .select(cases::id)
         .load(conn)?;
@@ -57,10 +57,10 @@ pub fn recompute_open(
                     // A command committed between the two reads; it projected the case itself.
                     continue;
                 }
-                let before = (row.due_date, row.provisional, row.warning_level.clone());
+                let before = (row.due_date, row.provisional, row.warning_level);
                 let updated_at = row.updated_at;
                 project(&mut row, &case, calendar, statute, now);
-                if (row.due_date, row.provisional, row.warning_level.clone()) != before {
+                if (row.due_date, row.provisional, row.warning_level) != before {
                     // Only if no command changed the case since it was read: a newer
                     // projection is never overwritten with older values.
                     let updated = diesel::update(cases::table.find(id))
@@ -69,7 +69,7 @@ pub fn recompute_open(
                             cases::due_date.eq(row.due_date),
                             cases::due_sort.eq(row.due_sort),
                             cases::provisional.eq(row.provisional),
-                            cases::warning_level.eq(row.warning_level.clone()),
+                            cases::warning_level.eq(row.warning_level.map(WarningLevel::as_str)),
                             cases::updated_at.eq(updated_at),
                         ))
                         .execute(conn)? as u64;
@@ -102,7 +102,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> StoreResult<(u64, Vec<DueChange>)> {
     let rows: Vec<CaseRow> = cases::table
-        .filter(cases::status.eq_any(OPEN_STATUSES))
+        .filter(cases::status.eq_any(open_status_texts()))
         .order(cases::due_sort)
         .select(CaseRow::as_select())
         .load(conn)?;
@@ -168,7 +168,7 @@ pub fn backfill_derived(
                 // The projection as of its last change: only the new columns differ.
                 let updated_at = row.updated_at;
                 let now = DateTime::from_naive_utc_and_offset(updated_at, Utc);
-                let warning = row.warning_level.clone();
+                let warning = row.warning_level;
                 project(&mut row, &case, calendar, statute, now);
                 diesel::update(cases::table.find(id))
                     .filter(cases::version.eq(row.version))
@@ -178,7 +178,7 @@ pub fn backfill_derived(
                         cases::reply_days.eq(row.reply_days),
                         cases::concluded_on.eq(row.concluded_on),
                         cases::applicant_key.eq(row.applicant_key.clone()),
-                        cases::warning_level.eq(warning),
+                        cases::warning_level.eq(warning.map(WarningLevel::as_str)),
                     ))
                     .execute(conn)?;
                 crate::search::write_text(conn, id, false, &crate::search::SearchText::of(&case))?;

@@ -1,19 +1,20 @@
 //! The annual report's table 三 from the stored events (see `gongkai_workflow::report`).
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use gongkai_workflow::report::{AnnualReport, Table3, Table4, contribution};
 
+use crate::dates::day_start;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::events;
-use crate::queries::OPEN_STATUSES;
+use crate::queries::open_status_texts;
 use crate::schema::{case_events, cases};
 use crate::scope::{Scope, within_scope};
 
 /// Midnight of 1 January `year` in Beijing, as the naive UTC instant the tables store.
 fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
-    Some(NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
+    Some(day_start(NaiveDate::from_ymd_opt(year, 1, 1)?))
 }
 
 /// Table 三 of `year` for the cases within `scope` (of `agency` only, when given; a scope
@@ -39,7 +40,7 @@ pub fn table3(
         .filter(
             cases::updated_at
                 .ge(start)
-                .or(cases::status.eq_any(OPEN_STATUSES)),
+                .or(cases::status.eq_any(open_status_texts())),
         )
         .select(cases::id)
         .order(cases::id)

@@ -9,7 +9,7 @@
 
 use gongkai_workflow::{Actor, Role};
 
-use crate::execute::CaseRow;
+use crate::projection::CaseRow;
 
 /// What a reader may see; see the module's documentation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

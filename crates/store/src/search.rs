@@ -16,7 +16,7 @@ use gongkai_workflow::Case;
 
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
-use crate::execute::CaseRow;
+use crate::projection::CaseRow;
 use crate::queries::QueueFilter;
 use crate::schema::{case_texts, cases};
 use crate::scope::Reach;
@@ -212,11 +212,11 @@ fn filter_sql(filter: &QueueFilter, p: &mut Params, binds: &mut Vec<String>) -> 
             " AND c.status IN ({})",
             p.list(filter.statuses.len())
         ));
-        binds.extend(filter.statuses.iter().cloned());
+        binds.extend(filter.statuses.iter().map(|s| s.as_str().to_owned()));
     }
     if let Some(w) = &filter.warning_level {
         sql.push_str(&format!(" AND c.warning_level = {}", p.next()));
-        binds.push(w.clone());
+        binds.push(w.as_str().to_owned());
     }
     sql
 }
@@ -226,11 +226,7 @@ fn filter_sql(filter: &QueueFilter, p: &mut Params, binds: &mut Vec<String>) -> 
 fn small_scope(filter: &QueueFilter) -> bool {
     filter.assignee.is_some()
         || filter.warning_level.is_some()
-        || (!filter.statuses.is_empty()
-            && filter
-                .statuses
-                .iter()
-                .all(|st| crate::queries::OPEN_STATUSES.contains(&st.as_str())))
+        || (!filter.statuses.is_empty() && filter.statuses.iter().all(|st| st.is_open()))
 }
 
 /// Matches beyond which a word counts as common on PostgreSQL.

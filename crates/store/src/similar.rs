@@ -4,13 +4,16 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
+use gongkai_workflow::Status;
 use gongkai_workflow::similar::{SAME_REQUEST, group, probes, similarity};
 
+use crate::dates::{day_start, legal_date_of};
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::queries::QueueFilter;
 use crate::schema::{case_texts, cases, frequent_marks};
 use crate::scope::{Scope, within_scope};
+use crate::typed::Stored;
 
 /// The columns a [`Request`] is read from.
 const REQUEST_COLUMNS: (
@@ -41,7 +44,8 @@ struct RequestRow {
     agency: String,
     tracking_number: Option<String>,
     department: String,
-    status: String,
+    #[diesel(deserialize_as = Stored<Status>)]
+    status: Status,
     outcome: Option<String>,
     created_at: NaiveDateTime,
     description: String,
@@ -57,7 +61,7 @@ impl From<RequestRow> for Request {
             department: r.department,
             status: r.status,
             outcome: r.outcome,
-            received: (r.created_at + TimeDelta::hours(8)).date(),
+            received: legal_date_of(r.created_at),
             description: r.description,
             applicant_key: r.applicant_key,
         }
@@ -71,7 +75,7 @@ pub struct Request {
     pub agency: String,
     pub tracking_number: Option<String>,
     pub department: String,
-    pub status: String,
+    pub status: Status,
     pub outcome: Option<String>,
     pub received: NaiveDate,
     pub description: String,
@@ -130,10 +134,6 @@ impl Mark {
     }
 }
 
-fn beijing(day: NaiveDate) -> NaiveDateTime {
-    day.and_time(chrono::NaiveTime::MIN) - TimeDelta::hours(8)
-}
-
 /// The requests recorded from `from` to `to` (Beijing dates, inclusive) within the filter's
 /// scope.
 fn requests(
@@ -147,8 +147,8 @@ fn requests(
     }
     let mut q = cases::table
         .inner_join(case_texts::table)
-        .filter(cases::created_at.ge(beijing(from)))
-        .filter(cases::created_at.lt(beijing(to + TimeDelta::days(1))))
+        .filter(cases::created_at.ge(day_start(from)))
+        .filter(cases::created_at.lt(day_start(to + TimeDelta::days(1))))
         .select(REQUEST_COLUMNS)
         .order((cases::created_at, cases::id))
         .into_boxed();

@@ -13,9 +13,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::dates::{day_start, legal_date_of};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::cases;
@@ -121,11 +122,6 @@ pub fn aggregate(received: &[(String, u32)], concluded: &[Concluded]) -> Vec<Mon
         .collect()
 }
 
-/// Midnight of `day` in Beijing, as the naive UTC instant the tables store.
-fn beijing_midnight(day: NaiveDate) -> Option<NaiveDateTime> {
-    Some(day.and_hms_opt(0, 0, 0)? - TimeDelta::hours(8))
-}
-
 /// The figures of `year` for the cases within `scope` (of `agency` only, when given).
 pub fn monthly(
     conn: &mut DbConnection,
@@ -142,9 +138,7 @@ pub fn monthly(
     ) else {
         return Ok(Vec::new());
     };
-    let (Some(from), Some(to)) = (beijing_midnight(first), beijing_midnight(next)) else {
-        return Ok(Vec::new());
-    };
+    let (from, to) = (day_start(first), day_start(next));
     let mut q = cases::table
         .filter(cases::created_at.ge(from))
         .filter(cases::created_at.lt(to))
@@ -157,7 +151,7 @@ pub fn monthly(
     let received: Vec<(String, u32)> = q
         .load::<(String, NaiveDateTime)>(conn)?
         .into_iter()
-        .map(|(d, at)| (d, (at + TimeDelta::hours(8)).month()))
+        .map(|(d, at)| (d, legal_date_of(at).month()))
         .collect();
     let mut q = cases::table
         .filter(cases::concluded_on.ge(first))

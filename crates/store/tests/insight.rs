@@ -177,7 +177,7 @@ fn search_statistics_groups_marks_and_backfill() {
         };
         assert!(s(c, "望京街道", &housing).is_empty(), "{}", db.name);
         let replied = QueueFilter {
-            statuses: vec!["replied".to_owned()],
+            statuses: vec![gongkai_workflow::Status::Replied],
             ..agency.clone()
         };
         assert_eq!(

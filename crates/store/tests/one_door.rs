@@ -40,7 +40,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
             "{}",
             db.name
         );
-        assert_eq!(row.status, "registered");
+        assert_eq!(row.status.as_str(), "registered");
         assert_eq!(row.channel, "in_person");
         assert_eq!(row.applicant_type.as_deref(), Some("natural_person"));
         assert_eq!(row.receipt_date, gongkai_workflow::parse_date("2026-01-30"));
@@ -50,7 +50,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
             "{}",
             db.name
         );
-        assert_eq!(row.warning_level.as_deref(), Some("normal"));
+        assert_eq!(row.warning_level.map(|w| w.as_str()), Some("normal"));
         assert_eq!(row.version, 2);
         // The acknowledgment (受理回执) waits in the outbox, written with the event.
         let kinds: Vec<String> = outbox::table

@@ -37,10 +37,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         }
         let filter = QueueFilter {
             scope: Scope::operator().department(INTAKE),
-            statuses: queries::OPEN_STATUSES
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            statuses: queries::open_statuses(),
             ..QueueFilter::default()
         };
         let mut seen = Vec::new();
@@ -88,7 +85,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         let overdue_page = queries::queue(
             &mut c,
             &QueueFilter {
-                warning_level: Some("overdue".to_owned()),
+                warning_level: Some(gongkai_workflow::WarningLevel::Overdue),
                 ..filter.clone()
             },
             None,

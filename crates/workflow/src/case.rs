@@ -35,6 +35,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of the procedure.
+    pub const ALL: [Status; 10] = [
+        Status::New,
+        Status::Received,
+        Status::Registered,
+        Status::Processing,
+        Status::UnderReview,
+        Status::Replied,
+        Status::Archived,
+        Status::Withdrawn,
+        Status::Abandoned,
+        Status::ClosedUnpaid,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::New => "new",
@@ -52,20 +66,7 @@ impl Status {
 
     /// The status stored as `as_str` text (the projection's `status` column).
     pub fn parse(text: &str) -> Option<Status> {
-        [
-            Status::New,
-            Status::Received,
-            Status::Registered,
-            Status::Processing,
-            Status::UnderReview,
-            Status::Replied,
-            Status::Archived,
-            Status::Withdrawn,
-            Status::Abandoned,
-            Status::ClosedUnpaid,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {

@@ -495,7 +495,7 @@ pub async fn frequent_csv(
     for m in &marks {
         out.push_str(&format!(
             "{},{},{},{},{},{}\n",
-            (m.marked_at + chrono::TimeDelta::hours(8)).format("%Y-%m-%d"),
+            gongkai_store::dates::legal_date_of(m.marked_at).format("%Y-%m-%d"),
             m.period_from,
             m.period_to,
             m.case_ids.len(),

@@ -208,9 +208,9 @@ pub async fn queue(
         // A search looks at every case unless a status is chosen.
         p.status = Some("all".to_owned());
     }
-    let open = "received,registered,processing,under_review";
+    let open = gongkai_store::queries::open_status_texts().join(",");
     let status = match blank(&p.status).as_deref() {
-        None | Some("open") => Some(open.to_owned()),
+        None | Some("open") => Some(open),
         Some("all") => Some(
             "received,registered,processing,under_review,replied,archived,withdrawn,abandoned,closed_unpaid"
                 .to_owned(),
@@ -528,11 +528,11 @@ fn similar_lines(
             let answered = r
                 .outcome
                 .as_deref()
-                .filter(|_| matches!(r.status.as_str(), "replied" | "archived"));
+                .filter(|_| matches!(r.status, Status::Replied | Status::Archived));
             let mut note = format!(
                 "{} 收到，{}，相似度 {:.0}%",
                 r.received,
-                Status::parse(&r.status).map_or(r.status.as_str(), |st| st.label_zh()),
+                r.status.label_zh(),
                 s.similarity * 100.0
             );
             if s.same_applicant {
@@ -573,7 +573,7 @@ fn similar_lines(
         .map(|m| {
             format!(
                 "{} 建议主动公开（{} 件相近申请，{}—{}）：{}",
-                (m.marked_at + chrono::TimeDelta::hours(8)).format("%Y-%m-%d"),
+                gongkai_store::dates::legal_date_of(m.marked_at).format("%Y-%m-%d"),
                 m.cases().len(),
                 m.period_from,
                 m.period_to,
@@ -723,7 +723,7 @@ async fn render_case(
             .collect();
         let mut staff = Vec::new();
         for u in accounts::list_users(conn)? {
-            if u.disabled || !matches!(u.role.as_str(), "clerk" | "supervisor") {
+            if u.disabled || !matches!(u.role, Role::Clerk | Role::Supervisor) {
                 continue;
             }
             let actor = accounts::actor_for(conn, &u)?;
@@ -760,7 +760,7 @@ async fn render_case(
                 .map(|r| r.subject)
                 .unwrap_or_else(|_| "（通知）".to_owned()),
             };
-            let status = crate::routes::mail::status_zh(&n.status).to_owned();
+            let status = n.status.label_zh().to_owned();
             notices.push((n.id, title, status));
         }
         Ok((

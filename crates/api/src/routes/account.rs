@@ -88,7 +88,7 @@ impl UserView {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             email: user.email.clone(),
-            role: user.role.clone(),
+            role: user.role.as_str().to_owned(),
             departments,
             disabled: user.disabled,
             must_change_password: user.must_change_password,

@@ -228,8 +228,14 @@ pub fn queue_filter(
                 a.clone()
             }
         }),
-        statuses,
-        warning_level: q.warning_level.clone(),
+        statuses: statuses
+            .iter()
+            .filter_map(|s| gongkai_workflow::Status::parse(s))
+            .collect(),
+        warning_level: q
+            .warning_level
+            .as_deref()
+            .and_then(gongkai_workflow::WarningLevel::parse),
     }))
 }
 
@@ -298,11 +304,7 @@ pub async fn queue(
     let c = caller.0;
     c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
     let q = query.into_inner();
-    let filter = queue_filter(
-        &c,
-        &q,
-        &["received", "registered", "processing", "under_review"],
-    )?;
+    let filter = queue_filter(&c, &q, &gongkai_store::queries::open_status_texts())?;
     Ok(web::Json(
         page(&state, filter, q.after.as_deref(), q.limit).await?,
     ))
@@ -730,10 +732,13 @@ pub async fn may_upload(
     let (c, id) = (c.clone(), id.to_owned());
     db(state, move |conn, _| {
         let row = visible_case(conn, &c, &id)?;
-        if gongkai_workflow::Status::parse(&row.status).is_some_and(|s| s.is_open()) {
+        if row.status.is_open() {
             Ok(())
         } else {
-            Err(StoreError::CaseClosed { status: row.status }.into())
+            Err(StoreError::CaseClosed {
+                status: row.status.as_str().to_owned(),
+            }
+            .into())
         }
     })
     .await

@@ -354,7 +354,7 @@ impl From<similar::Request> for RequestView {
             case_id: r.case_id,
             tracking_number: r.tracking_number,
             department: r.department,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             outcome: r.outcome,
             received: r.received,
             description: r.description,

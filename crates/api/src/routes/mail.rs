@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, Utc};
 use gongkai_mailer::message::{self, printable_html};
 use gongkai_mailer::templates::{self, Template, TemplateError, Templates};
 use gongkai_mailer::{NoticeContext, Rendered};
-use gongkai_store::outbox::{self, OutboxRow};
+use gongkai_store::outbox::{self, OutboxRow, OutboxStatus};
 use gongkai_workflow::{NoticeKind, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -56,7 +56,7 @@ impl From<OutboxRow> for NoticeView {
             kind,
             recipient,
             message_id: r.message_id,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
             last_error: r.last_error,
@@ -84,18 +84,6 @@ fn watcher(c: &Caller) -> ApiResult<()> {
     match c.role() {
         Role::Supervisor | Role::Admin => Ok(()),
         _ => Err(ApiError::forbidden("只有审核人和管理员可以查看和重发通知")),
-    }
-}
-
-/// An outbox status as staff read it.
-pub(crate) fn status_zh(status: &str) -> &'static str {
-    match status {
-        "pending" => "待发送",
-        "sending" => "发送中",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "unaddressed" => "待打印送达",
-        _ => "未知",
     }
 }
 
@@ -133,19 +121,19 @@ pub async fn list(
     let c = caller.0;
     watcher(&c)?;
     let q = query.into_inner();
-    let status = q.status.unwrap_or_else(|| outbox::FAILED.to_owned());
-    if !outbox::STATUSES.contains(&status.as_str()) {
-        return Err(ApiError::field(
-            "status",
-            format!("状态须为 {} 之一", outbox::STATUSES.join("、")),
-        ));
-    }
+    let status = match q.status.as_deref() {
+        None => OutboxStatus::Failed,
+        Some(s) => OutboxStatus::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::field("status", format!("状态须为 {} 之一", all.join("、")))
+        })?,
+    };
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let rows = db(&state, move |conn, _| {
-        Ok(outbox::list(conn, &status, &c.scope(), limit)?)
+        Ok(outbox::list(conn, status, &c.scope(), limit)?)
     })
     .await?;
     Ok(web::Json(rows.into_iter().map(NoticeView::from).collect()))
@@ -182,7 +170,7 @@ pub async fn retry(
                 crate::error::ErrorCode::NotRetryable,
                 format!(
                     "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
-                    status_zh(&current.status)
+                    current.status.label_zh()
                 ),
             ),
             other => other.into(),

@@ -1,0 +1,64 @@
+//! Who a notice concerns, as the mailer needs them to address and sign it: the case's agency
+//! and department by name, and its assignee.
+
+use diesel::prelude::*;
+
+use crate::accounts::User;
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{agencies, cases, departments, users};
+
+/// The names a notice about a case is written with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parties {
+    /// The agency's name (its code when it has none on record).
+    pub agency_name: String,
+    /// The department the notice is about: the one given, else the case's.
+    pub department_code: String,
+    /// Its name (its code when it has none on record).
+    pub department_name: String,
+    /// The assignee's account, when one was given and exists.
+    pub assignee: Option<User>,
+}
+
+/// The parties of a notice about `case_id`. `department` and `assignee` are those of the case
+/// as the notice's event left it (the projection may have moved on since); without a
+/// department, the case's current one.
+pub fn of_case(
+    conn: &mut DbConnection,
+    case_id: &str,
+    department: Option<&str>,
+    assignee: Option<&str>,
+) -> StoreResult<Parties> {
+    let (agency_code, current): (String, String) = cases::table
+        .find(case_id)
+        .select((cases::agency_code, cases::department_code))
+        .first(conn)?;
+    let department_code = department.map_or(current, str::to_owned);
+    let agency_name: String = agencies::table
+        .find(&agency_code)
+        .select(agencies::name)
+        .first(conn)
+        .optional()?
+        .unwrap_or(agency_code);
+    let department_name: String = departments::table
+        .find(&department_code)
+        .select(departments::name)
+        .first(conn)
+        .optional()?
+        .unwrap_or_else(|| department_code.clone());
+    let assignee = match assignee {
+        Some(id) => users::table
+            .find(id)
+            .select(User::as_select())
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(Parties {
+        agency_name,
+        department_code,
+        department_name,
+        assignee,
+    })
+}

@@ -1,0 +1,103 @@
+//! A decided command: the case after it and every row its write consists of (projection,
+//! events, outbox rows, search text). The generic writer in `execute` and the PostgreSQL
+//! statement in `pg_write` both write it.
+
+use chrono::{NaiveDate, Utc};
+use gongkai_workflow::{Case, Context, Event, Notice, evolve, notices};
+
+use crate::error::{StoreError, StoreResult};
+use crate::events::{self, EventRow};
+use crate::projection::{CaseRow, project};
+use crate::reminders::reminder_key;
+
+/// A decided command: the case after it, the rows to write.
+pub(crate) struct Planned {
+    /// The version the projection must still have (`None`: the case is new).
+    pub expected: Option<u64>,
+    pub row: CaseRow,
+    pub case: Case,
+    pub events: Vec<Event>,
+    pub stored: Vec<EventRow>,
+    pub outbox: Vec<crate::outbox::Pending>,
+    /// The case's search text when it changed (always for a new case).
+    pub text: Option<crate::search::SearchText>,
+}
+
+impl Planned {
+    pub(crate) fn new(
+        mut row: CaseRow,
+        expected: Option<u64>,
+        before_text: Option<&crate::search::SearchText>,
+        before: Case,
+        events: Vec<Event>,
+        prev_hash: &str,
+        ctx: &Context,
+    ) -> StoreResult<Planned> {
+        let (case, due) = apply(before, &events);
+        project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
+        let stored = events::chain(&row.id, expected.unwrap_or(0), prev_hash, &events)?;
+        let outbox = outbox_rows(&row.id, &stored, &events, &due, ctx.now)?;
+        let text = crate::search::SearchText::of(&case);
+        let text = (before_text != Some(&text)).then_some(text);
+        Ok(Planned {
+            expected,
+            row,
+            case,
+            events,
+            stored,
+            outbox,
+            text,
+        })
+    }
+}
+
+/// `case` after `events`, with the notices each event calls for (computed on the case as it
+/// stands right after that event).
+fn apply(case: Case, events: &[Event]) -> (Case, Vec<Vec<Notice>>) {
+    let mut case = case;
+    let mut due = Vec::with_capacity(events.len());
+    for event in events {
+        case = evolve(case, event);
+        due.push(notices(&case, event));
+    }
+    (case, due)
+}
+
+/// The outbox rows for the notices of the events about to be stored.
+fn outbox_rows(
+    case_id: &str,
+    stored: &[EventRow],
+    events: &[Event],
+    due: &[Vec<Notice>],
+    now: chrono::DateTime<Utc>,
+) -> StoreResult<Vec<crate::outbox::Pending>> {
+    let mut rows = Vec::new();
+    for ((row, event), notices) in stored.iter().zip(events).zip(due) {
+        for notice in notices {
+            let kind = serde_json::to_string(&notice.kind)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let recipient = serde_json::to_string(&notice.recipient)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let new = crate::outbox::NewRow {
+                case_id,
+                event_seq: row.seq,
+                dedupe_key: overdue_of(event)
+                    .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
+                notice_kind: kind,
+                recipient,
+            };
+            rows.push(new.pending(now));
+        }
+    }
+    Ok(rows)
+}
+
+/// The due date an overdue breach event is about.
+fn overdue_of(event: &Event) -> Option<NaiveDate> {
+    match &event.kind {
+        gongkai_workflow::EventKind::BreachRecorded {
+            breach: gongkai_workflow::model::Breach::ReplyOverdue { due },
+        } => Some(*due),
+        _ => None,
+    }
+}
