@@ -2,7 +2,8 @@
 //! database, driven with `actix_web::test` through the kit's [`TestApp`], on SQLite and (with
 //! GONGKAI_TEST_DATABASE_URL) on PostgreSQL. Handler and page logic lives here: the flows of
 //! every reply outcome, the pauses of the reply clock, the extension, withdrawal and reopening,
-//! the authorization matrix of every route × every role, validation answers. What needs the
+//! the authorization matrix of every route × every role, scope, validation answers, the web
+//! pages and their forms, the security headers. What needs the
 //! real process (start-up, migrations, signals, SMTP, the CLI) stays in the end-to-end tests
 //! of the root package.
 //!
@@ -10,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod extension;
+mod headers;
 mod helpers;
 mod matrix;
 mod outcomes;
