@@ -3,9 +3,8 @@
 //! GONGKAI_TEST_DATABASE_URL) on PostgreSQL. Handler and page logic lives here: the flows of
 //! every reply outcome, the pauses of the reply clock, the extension, withdrawal and reopening,
 //! the authorization matrix of every route × every role, scope, validation answers, the web
-//! pages and their forms, the security headers. What needs the
-//! real process (start-up, migrations, signals, SMTP, the CLI) stays in the end-to-end tests
-//! of the root package.
+//! pages and their forms, the security headers. What needs the real process (start-up,
+//! migrations, signals, SMTP, the CLI) stays in the end-to-end tests of the root package.
 //!
 //! No dispatcher runs here: notices stay in the outbox, as written by `execute`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
