@@ -143,11 +143,10 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
     }
     let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        ApiError::invalid(vec![FieldError {
-            path,
-            message: e.into_inner().to_string(),
-        }])
+        ApiError::invalid(vec![FieldError::from_serde(
+            &path,
+            &e.into_inner().to_string(),
+        )])
     })?;
     parsed.validate(&mut errors);
     if !errors.is_empty() {
@@ -254,7 +253,7 @@ mod tests {
 
     #[test]
     fn bad_bodies_name_the_field() {
-        assert_eq!(err("{").code, "malformed_body");
+        assert_eq!(err("{").code.as_str(), "malformed_body");
         let e = err(r#"{"name":"a","when":"2026-02-30"}"#);
         assert_eq!(
             (e.code.as_str(), e.errors[0].path.as_str()),
@@ -269,7 +268,7 @@ mod tests {
         let e = err(r#"{"name":"abcdefghijk","when":"2026-02-03"}"#);
         assert!(e.errors[0].message.contains("最多 10 个字符"));
         let e = err(r#"{"name":"a","when":"2026-02-03","extra":1}"#);
-        assert_eq!(e.code, "invalid_input");
+        assert_eq!(e.code.as_str(), "invalid_input");
         let ok: Sample = parse(br#"{"name":"a\nb","when":"2026-02-28","tags":["t"]}"#).unwrap();
         assert_eq!(ok.name, "a\nb");
         assert_eq!(ok.when, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The API's own error codes (workflow rejections add theirs: see `RejectionCode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not JSON, or not the JSON this route takes.
@@ -55,9 +55,39 @@ pub enum ErrorCode {
     AttachmentsTooLarge,
     /// A database statement of the request ran past `database.statement_timeout_ms`.
     QueryTimeout,
+    /// The path exists but does not take this method (the `Allow` header lists those it takes).
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 24] = [
+        ErrorCode::MalformedBody,
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidParameter,
+        ErrorCode::Unauthenticated,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::AccountDisabled,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::PasswordExpired,
+        ErrorCode::CsrfTokenMissing,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::VersionConflict,
+        ErrorCode::Duplicate,
+        ErrorCode::NotRetryable,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+        ErrorCode::CaseNotOpen,
+        ErrorCode::TooManyAttachments,
+        ErrorCode::AttachmentsTooLarge,
+        ErrorCode::QueryTimeout,
+        ErrorCode::MethodNotAllowed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::MalformedBody => "malformed_body",
@@ -83,6 +113,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttachments => "too_many_attachments",
             ErrorCode::AttachmentsTooLarge => "attachments_too_large",
             ErrorCode::QueryTimeout => "query_timeout",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -107,6 +138,7 @@ impl ErrorCode {
             ErrorCode::CaseNotOpen | ErrorCode::TooManyAttachments => StatusCode::CONFLICT,
             ErrorCode::AttachmentsTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -135,6 +167,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttachments => "附件数量已达上限",
             ErrorCode::AttachmentsTooLarge => "附件总大小已达上限",
             ErrorCode::QueryTimeout => "查询超时",
+            ErrorCode::MethodNotAllowed => "不支持此请求方法",
         }
     }
 }
@@ -144,6 +177,65 @@ impl ErrorCode {
 pub struct FieldError {
     pub path: String,
     pub message: String,
+}
+
+impl FieldError {
+    /// The error of a value serde could not take, at `path` (serde_path_to_error's path; "."
+    /// or "" for the whole body). serde says what is wrong only in English prose, and names a
+    /// missing field in the message while giving its parent's path: this one function reads
+    /// that prose, so that everything after it carries the field's own path and a Chinese
+    /// message.
+    pub fn from_serde(path: &str, message: &str) -> FieldError {
+        let mut path = if path == "." {
+            String::new()
+        } else {
+            path.to_owned()
+        };
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            && path != field
+            && !path.ends_with(&format!(".{field}"))
+        {
+            path = if path.is_empty() {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
+        }
+        FieldError {
+            path,
+            message: serde_message_zh(message),
+        }
+    }
+}
+
+/// serde's English messages in the words a form shows.
+fn serde_message_zh(message: &str) -> String {
+    if !message.is_ascii() {
+        return message.to_owned();
+    }
+    if message.starts_with("missing field") {
+        return "此项必填".to_owned();
+    }
+    if message.starts_with("unknown variant") {
+        return "请从列表中选择".to_owned();
+    }
+    if message.contains("premature end of input")
+        || message.contains("input contains invalid characters")
+        || message.contains("input is out of range")
+        || message.contains("input is not enough for unique date")
+        || message.contains("trailing input")
+    {
+        return "日期无效，请按 年-月-日 填写有效日期（如 2026-03-02）".to_owned();
+    }
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        return "格式不正确".to_owned();
+    }
+    if message.starts_with("unknown field") {
+        return "不接受此项".to_owned();
+    }
+    format!("填写有误（{message}）")
 }
 
 /// A problem+json document.
@@ -156,20 +248,98 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// Stable machine code: one of the API's codes or a workflow rejection code.
-    pub code: String,
+    pub code: Code,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
+
+/// A problem's stable code: one of the API's own ([`ErrorCode`]) or the code of a workflow
+/// rejection ([`RejectionCode`]). Both serialize as their snake_case names, which never collide
+/// (a test checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    Api(ErrorCode),
+    Rejection(RejectionCode),
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Api(c) => c.as_str(),
+            Code::Rejection(c) => c.as_str(),
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ErrorCode> for Code {
+    fn from(c: ErrorCode) -> Code {
+        Code::Api(c)
+    }
+}
+
+impl From<RejectionCode> for Code {
+    fn from(c: RejectionCode) -> Code {
+        Code::Rejection(c)
+    }
+}
+
+impl PartialEq<ErrorCode> for Code {
+    fn eq(&self, other: &ErrorCode) -> bool {
+        *self == Code::Api(*other)
+    }
+}
+
+impl PartialEq<RejectionCode> for Code {
+    fn eq(&self, other: &RejectionCode) -> bool {
+        *self == Code::Rejection(*other)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for Code {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for c in RejectionCode::ALL {
+            if !names.contains(&c.as_str()) {
+                names.push(c.as_str());
+            }
+        }
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .enum_values(Some(names))
+            .description(Some(
+                "Stable machine code: one of the API's codes or a workflow rejection code.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Code {}
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {detail}")]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: String,
+    pub code: Code,
     pub title: String,
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
+    /// For `unauthenticated` on a page: the local path to return to after signing in. Never
+    /// part of the problem document.
+    pub back_to: Option<String>,
 }
 
 /// The most field errors one answer lists.
@@ -189,11 +359,12 @@ impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
         ApiError {
             status: code.status(),
-            code: code.as_str().to_owned(),
+            code: Code::Api(code),
             title: code.title_zh().to_owned(),
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            back_to: None,
         }
     }
 
@@ -258,7 +429,7 @@ impl ApiError {
             title: self.title.clone(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.clone(),
+            code: self.code,
             errors: self.errors.clone(),
         }
     }
@@ -305,13 +476,23 @@ impl From<Rejection> for ApiError {
         if status == StatusCode::NOT_FOUND {
             return ApiError::not_found();
         }
+        // A refusal about one input names it, so that a form shows it beside that field.
+        let errors = r
+            .field
+            .map(|path| FieldError {
+                path: path.to_owned(),
+                message: r.message.clone(),
+            })
+            .into_iter()
+            .collect();
         ApiError {
             status,
-            code: r.code.as_str().to_owned(),
+            code: Code::Rejection(r.code),
             title: "不能执行此操作".to_owned(),
             detail: r.message,
-            errors: Vec::new(),
+            errors,
             retry_after: None,
+            back_to: None,
         }
     }
 }
@@ -328,10 +509,18 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate(what) => {
                 ApiError::new(ErrorCode::Duplicate, format!("{what} 已存在"))
             }
-            StoreError::Invalid(text) => match text.split_once(": ") {
-                Some((path, message)) => ApiError::field(path, message),
-                None => ApiError::new(ErrorCode::InvalidInput, text),
-            },
+            StoreError::Invalid {
+                field: Some(path),
+                message,
+            } => ApiError::field(path, message),
+            StoreError::Invalid {
+                field: None,
+                message,
+            } => ApiError::new(ErrorCode::InvalidInput, message),
+            StoreError::NotRetryable { .. } => ApiError::new(
+                ErrorCode::NotRetryable,
+                "只有发送失败或待打印送达的通知可以重发",
+            ),
             StoreError::TooLarge { size, limit } => ApiError::new(
                 ErrorCode::PayloadTooLarge,
                 format!("文件大小为 {size} 字节，最多接受 {limit} 字节"),
@@ -356,7 +545,7 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(error = %e, "database unreachable");
                 ApiError::new(ErrorCode::Unavailable, "数据库暂时无法连接，请稍后再试")
             }
-            StoreError::Database(diesel_error) if is_busy(&diesel_error) => {
+            StoreError::Database(diesel_error) if gongkai_store::db::is_busy(&diesel_error) => {
                 tracing::warn!(error = %diesel_error, "database busy");
                 ApiError {
                     retry_after: Some(1),
@@ -406,13 +595,6 @@ fn quota_exceeded(which: &str, limit: u64) -> ApiError {
     }
 }
 
-/// SQLite's "database is locked" after the busy timeout, or a PostgreSQL serialization
-/// failure: the request may simply be retried.
-fn is_busy(e: &gongkai_store::db::DieselError) -> bool {
-    let text = e.to_string();
-    text.contains("database is locked") || text.contains("could not serialize")
-}
-
 pub type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
@@ -420,7 +602,99 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// Issue 15, finding 9: a statement stopped by the request's deadline becomes a 503
+    /// The Rust sources of a crate of this workspace, with `#[cfg(test)]` modules cut off
+    /// (a code counts as produced only by code that runs in the server).
+    fn sources(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let text = match text.find("#[cfg(test)]") {
+                    Some(at) => text[..at].to_owned(),
+                    None => text,
+                };
+                out.push((path, text));
+            }
+        }
+    }
+
+    /// Every problem code a client may see is produced somewhere in the server's code, so the
+    /// list of codes in the OpenAPI document promises nothing that never happens. The
+    /// definitions themselves (the enum, its `ALL` and its name/status/title tables) do not
+    /// count.
+    #[test]
+    fn every_code_is_produced_somewhere() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&manifest.join("src"), &mut files);
+        let api: String = files
+            .iter()
+            .map(|(path, text)| {
+                if path.ends_with("error.rs") {
+                    // Cut the enum and its tables, keep the conversions below them.
+                    let from = text.find("pub enum ErrorCode").unwrap();
+                    let to = text.find("/// One invalid field").unwrap();
+                    format!("{}{}", &text[..from], &text[to..])
+                } else {
+                    text.clone()
+                }
+            })
+            .collect();
+        for code in ErrorCode::ALL {
+            let name = format!("ErrorCode::{code:?}");
+            assert!(api.contains(&name), "{name} is never produced");
+        }
+        let mut files = Vec::new();
+        sources(&manifest.join("../workflow/src"), &mut files);
+        let workflow: String = files
+            .iter()
+            .filter(|(path, _)| !path.ends_with("rejection.rs"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        for code in RejectionCode::ALL {
+            let long = format!("RejectionCode::{code:?}");
+            let short = format!("R::{code:?}");
+            assert!(
+                workflow.contains(&long) || workflow.contains(&short),
+                "{long} is never produced by the workflow"
+            );
+        }
+    }
+
+    /// The API's codes and the workflow's share one `code` field: no name may mean both.
+    #[test]
+    fn codes_are_unique_across_the_api_and_the_workflow() {
+        let mut seen = std::collections::HashSet::new();
+        for name in ErrorCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain(RejectionCode::ALL.iter().map(|c| c.as_str()))
+        {
+            // `invalid_input` is one code on purpose: a field the workflow refuses is a 422
+            // like a field the API refuses.
+            assert!(
+                seen.insert(name) || name == "invalid_input",
+                "{name} is used twice"
+            );
+        }
+        assert_eq!(
+            ApiError::from(Rejection::new(RejectionCode::InvalidInput, "x")).status,
+            ErrorCode::InvalidInput.status()
+        );
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&Code::from(code)).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::to_string(&code).unwrap(),
+                json,
+                "serde and as_str agree"
+            );
+        }
+    }
+
+    /// A statement stopped by the request's deadline becomes a 503
     /// `query_timeout` problem with a Chinese explanation.
     #[test]
     fn a_statement_past_its_deadline_is_a_503_query_timeout() {
@@ -440,7 +714,7 @@ mod tests {
         };
         let api = ApiError::from(StoreError::from(err));
         assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(api.code, "query_timeout");
+        assert_eq!(api.code.as_str(), "query_timeout");
         assert!(
             api.detail.contains("请缩小查询范围或稍后再试"),
             "{}",

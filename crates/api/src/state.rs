@@ -147,7 +147,7 @@ where
             .map(gongkai_store::db::Deadline::start);
         let result = f(&mut conn, &state);
         if let Err(e) = &result
-            && e.code == crate::error::ErrorCode::QueryTimeout.as_str()
+            && e.code == crate::error::ErrorCode::QueryTimeout
         {
             tracing::warn!(
                 query = query_name::<F>(),

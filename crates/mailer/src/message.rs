@@ -8,7 +8,7 @@ use gongkai_store::outbox::OutboxRow;
 use gongkai_store::parties::{self, Parties};
 use gongkai_store::{DbConnection, StoreError, StoreResult, events};
 use gongkai_workflow::model::Delivery;
-use gongkai_workflow::{Case, Law, NoticeKind, Recipient, Role};
+use gongkai_workflow::{Case, Event, Law, NoticeKind, Recipient, Role};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use minijinja::{Environment, context};
@@ -54,9 +54,22 @@ pub fn prepare(
     law: &Law,
     base_url: &str,
 ) -> StoreResult<Prepared> {
+    let history = events::load(conn, &row.case_id)?;
+    prepare_with_history(conn, row, &history, templates, law, base_url)
+}
+
+/// [`prepare`] with the events of the row's case already loaded (`history`, every event of
+/// the case in order): a page showing several notices of one case loads them once.
+pub fn prepare_with_history(
+    conn: &mut DbConnection,
+    row: &OutboxRow,
+    history: &[Event],
+    templates: &Templates,
+    law: &Law,
+    base_url: &str,
+) -> StoreResult<Prepared> {
     let kind: NoticeKind = json("notice_kind", &row.notice_kind)?;
     let recipient: Recipient = json("recipient", &row.recipient)?;
-    let history = events::load(conn, &row.case_id)?;
     let seq = usize::try_from(row.event_seq)
         .unwrap_or(0)
         .min(history.len());
@@ -129,7 +142,7 @@ pub fn prepare(
     };
     let context = NoticeContext::build(&Source {
         case_id: &row.case_id,
-        events: &history,
+        events: history,
         event_seq: row.event_seq,
         kind,
         recipient: &recipient,

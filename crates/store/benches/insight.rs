@@ -78,7 +78,7 @@ fn main() {
             "clerk, open cases",
             QueueFilter {
                 scope: Scope::operator().department(&intake[0]),
-                statuses: gongkai_store::queries::open_statuses(),
+                statuses: gongkai_workflow::Status::OPEN.to_vec(),
                 ..QueueFilter::default()
             },
         ),

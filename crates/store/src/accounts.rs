@@ -108,9 +108,10 @@ pub fn create_agency(
         .first::<String>(conn)
         .optional()?
     {
-        return Err(StoreError::Invalid(format!(
-            "tracking_prefix: \"{prefix}\" is already used by agency \"{other}\""
-        )));
+        return Err(StoreError::invalid(
+            "tracking_prefix",
+            format!("编号前缀“{prefix}”已由行政机关“{other}”使用"),
+        ));
     }
     let agency = Agency {
         code: code.to_owned(),
@@ -316,9 +317,7 @@ pub fn save_applicant_profile(
     conn: &mut DbConnection,
     profile: &ApplicantProfile,
 ) -> StoreResult<()> {
-    let kind: Result<ApplicantType, _> =
-        serde_json::from_value(serde_json::Value::String(profile.applicant_type.clone()));
-    if kind.is_err() {
+    if ApplicantType::parse(&profile.applicant_type).is_none() {
         return Err(StoreError::Config(format!(
             "applicant_type \"{}\" is not one of the annual report's columns",
             profile.applicant_type
@@ -434,9 +433,7 @@ pub fn set_role(
     departments: &[String],
 ) -> StoreResult<()> {
     if role == Role::System {
-        return Err(StoreError::Invalid(
-            "role: the system role is not a user role".to_owned(),
-        ));
+        return Err(StoreError::invalid("role", "“系统”不是可以授予用户的角色"));
     }
     crate::db::write_transaction(conn, |conn| {
         let n = diesel::update(users::table.find(user_id))

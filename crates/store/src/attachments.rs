@@ -236,13 +236,12 @@ fn digest(bytes: &[u8]) -> String {
 fn check_filename(name: &str) -> StoreResult<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError::Invalid(
-            "filename: the file has no name".to_owned(),
-        ));
+        return Err(StoreError::invalid("filename", "文件没有名称"));
     }
     if name.chars().count() > 200 {
-        return Err(StoreError::Invalid(
-            "filename: longer than 200 characters".to_owned(),
+        return Err(StoreError::invalid(
+            "filename",
+            "文件名最长 200 个字符，请改短后再上传",
         ));
     }
     if name.contains(['/', '\\'])
@@ -250,10 +249,10 @@ fn check_filename(name: &str) -> StoreResult<String> {
         || name == ".."
         || name.chars().any(char::is_control)
     {
-        return Err(StoreError::Invalid(format!(
-            "filename: \"{}\" must be a plain file name, without folders or control characters",
-            name.escape_debug()
-        )));
+        return Err(StoreError::invalid(
+            "filename",
+            "文件名不能含有路径分隔符（/ 或 \\）或控制字符",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -264,10 +263,13 @@ pub fn check(limits: &Limits, filename: &str, content_type: &str) -> StoreResult
     let filename = check_filename(filename)?;
     let content_type = content_type.trim().to_ascii_lowercase();
     if !limits.content_types.iter().any(|t| t == &content_type) {
-        return Err(StoreError::Invalid(format!(
-            "content_type: \"{content_type}\" is not accepted (accepted: {})",
-            limits.content_types.join(", ")
-        )));
+        return Err(StoreError::invalid(
+            "content_type",
+            format!(
+                "不接受此类文件（{content_type}）；可上传的类型：{}",
+                limits.content_types.join("、")
+            ),
+        ));
     }
     Ok((filename, content_type))
 }
@@ -309,7 +311,7 @@ pub fn store(
 ) -> StoreResult<Attachment> {
     let (filename, content_type) = check(limits, upload.filename, upload.content_type)?;
     if spooled.size == 0 {
-        return Err(StoreError::Invalid("file: the file is empty".to_owned()));
+        return Err(StoreError::invalid("file", "文件是空的，请重新选择"));
     }
     if spooled.size > limits.max_bytes {
         return Err(StoreError::TooLarge {

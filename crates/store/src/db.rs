@@ -8,6 +8,7 @@ use std::time::Duration;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
+use diesel::result::DatabaseErrorKind;
 
 use crate::error::StoreError;
 
@@ -361,6 +362,20 @@ pub fn is_timeout(e: &DieselError) -> bool {
         DieselError::DatabaseError(_, info) => {
             let m = info.message();
             m == "interrupted" || m.contains("canceling statement due to statement timeout")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the database was too busy to take the statement: SQLite's "database is locked"
+/// after its busy timeout, or a PostgreSQL serialization failure. Retrying may succeed.
+/// SQLite's result code does not reach diesel's error, so its message is what tells.
+pub fn is_busy(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("database is locked") || m.contains("database is busy")
         }
         _ => false,
     }

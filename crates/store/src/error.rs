@@ -16,9 +16,16 @@ pub enum StoreError {
     /// A record with the same key exists already (a username, an agency code).
     #[error("{0} already exists")]
     Duplicate(String),
-    /// Input the store refuses, naming the field: "field: problem".
-    #[error("{0}")]
-    Invalid(String),
+    /// Input the store refuses: the field it concerns (its JSON path, where there is one) and
+    /// what is wrong, in Chinese for the person who sent it.
+    #[error("{}{message}", field.map(|f| format!("{f}: ")).unwrap_or_default())]
+    Invalid {
+        field: Option<&'static str>,
+        message: String,
+    },
+    /// Only a failed or unaddressed notice can be queued again; `status` is the notice's.
+    #[error("a notice in status {status} cannot be sent again")]
+    NotRetryable { status: String },
     #[error("the file is {size} bytes; at most {limit} are accepted")]
     TooLarge { size: u64, limit: u64 },
     /// An upload would pass a limit on a case's (or an uploader's) files: `which` is one of
@@ -54,3 +61,13 @@ impl From<Rejection> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// [`StoreError::Invalid`] about `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::db::{DbConnection, Reused, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow, to_micros};
 use crate::planned::Planned;
-pub use crate::projection::{CaseRow, NO_DUE_DATE, hash_query_code, outcome_parts};
+pub use crate::projection::{CaseRow, NO_DUE_DATE, hash_query_code};
 use crate::schema::{agencies, cases, departments, tracking_counters};
 
 /// What a successful command produced.
@@ -297,8 +297,9 @@ pub fn execute_within(
         // could collide with one the counter hands out later.
         Command::Register {
             tracking_number, ..
-        } if !tracking_number.is_empty() => Err(StoreError::Invalid(
-            "tracking_number: assigned by gongkai at registration; leave it empty".to_owned(),
+        } if !tracking_number.is_empty() => Err(StoreError::invalid(
+            "tracking_number",
+            "受理编号由系统在登记时生成，请留空",
         )),
         // A registration takes the next number of its agency and year.
         Command::Register {
@@ -320,10 +321,10 @@ pub fn execute_within(
         } => execute_in(conn, case_id, expected_version, ctx, |conn, case| {
             if let Some(d) = &department {
                 check_department(conn, &case.agency, d).map_err(|_| {
-                    StoreError::Invalid(format!(
-                        "department: \"{d}\" is not a department of agency \"{}\"",
-                        case.agency
-                    ))
+                    StoreError::invalid(
+                        "department",
+                        format!("“{d}”不是行政机关“{}”的部门", case.agency),
+                    )
                 })?;
             }
             if let Some(a) = &assignee {
@@ -351,9 +352,10 @@ fn check_assignee(conn: &mut DbConnection, user_id: &str, department: &str) -> S
         .count()
         .get_result::<i64>(conn)?;
     if found == 0 {
-        return Err(StoreError::Invalid(format!(
-            "assignee: \"{user_id}\" is not a clerk or supervisor of department \"{department}\""
-        )));
+        return Err(StoreError::invalid(
+            "assignee",
+            format!("“{user_id}”不是部门“{department}”的承办人或审核人"),
+        ));
     }
     Ok(())
 }

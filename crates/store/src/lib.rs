@@ -7,8 +7,8 @@
 //! - [`events`]: the append-only, hash-chained event log;
 //! - [`execute`](mod@execute): the one door for changes — load, decide, then write projection,
 //!   events, outbox and search text guarded by the version (one statement on PostgreSQL,
-//!   `pg_write`); plus `receive` and `register` (tracking numbers);
-//!   The case's projection row is [`projection`]; a decided command's rows, `planned`.
+//!   `pg_write`); plus `receive` and `register` (tracking numbers). The case's projection
+//!   row and its derivation are [`projection`]; a decided command's rows, `planned`;
 //! - [`reminders`]: staff reminders' dedupe key, the scheduler's candidates;
 //! - [`queries`]: queues, warning counts, applicant lists, the public lookup;
 //! - [`accounts`]: agencies, departments, users, applicant profiles;
@@ -17,7 +17,8 @@
 //! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease; [`parties`]:
 //!   the names and staff a notice is addressed with;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
-//! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change.
+//! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change;
+//! - [`typed`]: the workflow's enums read from TEXT columns into rows (`Stored<T>`).
 
 pub mod accounts;
 pub mod attachments;

@@ -73,6 +73,22 @@ impl OutboxStatus {
     }
 }
 
+impl gongkai_workflow::Vocabulary for OutboxStatus {
+    const ALL: &'static [OutboxStatus] = &OutboxStatus::ALL;
+
+    fn as_str(self) -> &'static str {
+        OutboxStatus::as_str(self)
+    }
+
+    fn parse(text: &str) -> Option<OutboxStatus> {
+        OutboxStatus::parse(text)
+    }
+
+    fn label_zh(self) -> &'static str {
+        OutboxStatus::label_zh(self)
+    }
+}
+
 impl<DB: Backend> FromSql<Text, DB> for OutboxStatus
 where
     String: FromSql<Text, DB>,
@@ -472,10 +488,9 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResu
     write_transaction(conn, |conn| {
         let row = find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
         if row.status != OutboxStatus::Failed && row.status != OutboxStatus::Unaddressed {
-            return Err(StoreError::Invalid(format!(
-                "status: only a failed or unaddressed notice can be sent again; this one is {}",
-                row.status.as_str()
-            )));
+            return Err(StoreError::NotRetryable {
+                status: row.status.as_str().to_owned(),
+            });
         }
         diesel::update(outbox::table.find(id))
             .set((

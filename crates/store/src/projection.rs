@@ -1,10 +1,10 @@
 //! The projection row of a case (`cases`): what queues, reports and lookups read, derived from
-//! the case's events by [`project`] and written by the one door in the same transaction.
+//! the case's events by `project` and written by the one door in the same transaction.
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use gongkai_workflow::clock::{WarningLevel, warning_level};
-use gongkai_workflow::{Calendar, Case, Outcome, Status, Statute};
+use gongkai_workflow::{Calendar, Case, Status, Statute};
 use sha2::{Digest, Sha256};
 
 use crate::events::to_micros;
@@ -101,21 +101,6 @@ impl CaseRow {
     }
 }
 
-fn enum_name<T: serde::Serialize>(value: &T) -> Option<String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    }
-}
-
-/// The outcome's row kind and ground, e.g. ("not_disclosed", "third_party_rights").
-pub fn outcome_parts(outcome: Outcome) -> (String, Option<String>) {
-    let value = serde_json::to_value(outcome).unwrap_or_default();
-    let kind = value["kind"].as_str().unwrap_or_default().to_owned();
-    let ground = value["ground"].as_str().map(str::to_owned);
-    (kind, ground)
-}
-
 /// The projection of `case` at `now`: due date, provisional flag and warning level derived from
 /// its events and the calendar.
 pub(crate) fn project(
@@ -132,12 +117,11 @@ pub(crate) fn project(
     row.account = case.account.clone();
     row.status = case.status;
     row.sub_state = case.sub_state().map(|s| s.as_str().to_owned());
-    row.applicant_type = case.applicant.kind.as_ref().and_then(enum_name);
+    row.applicant_type = case.applicant.kind.map(|k| k.as_str().to_owned());
     row.applicant_name = case.applicant.name.clone();
     row.channel = case
         .channel
-        .as_ref()
-        .and_then(enum_name)
+        .map(|c| c.as_str().to_owned())
         .unwrap_or_default();
     row.receipt_date = case.receipt_date;
     row.due_date = due.as_ref().and_then(|d| d.due);
@@ -148,15 +132,10 @@ pub(crate) fn project(
         .due_date
         .zip(case.profile(statute))
         .map(|(due, profile)| warning_level(calendar, due, profile.due_soon_days, now));
-    let (outcome, ground) = match case.outcome {
-        Some(o) => {
-            let (k, g) = outcome_parts(o);
-            (Some(k), g)
-        }
-        None => (None, None),
-    };
-    row.outcome = outcome;
-    row.outcome_ground = ground;
+    // The outcome as its annual-report row kind and ground, e.g. ("not_disclosed",
+    // "third_party_rights").
+    row.outcome = case.outcome.map(|o| o.kind().as_str().to_owned());
+    row.outcome_ground = case.outcome.and_then(|o| o.ground()).map(str::to_owned);
     // For the monthly statistics: when the reply was given, whether in time, and how many
     // working days it took from the receipt date (pauses included: the applicant's wait).
     row.replied_on = case.replied_on;

@@ -12,21 +12,10 @@ use crate::schema::cases;
 use crate::scope::{Scope, within_scope};
 use crate::typed::{OptionalStored, Stored};
 
-/// The statuses of cases still awaiting a reply (`Status::is_open`), in the order of the
-/// procedure.
-pub fn open_statuses() -> Vec<Status> {
-    Status::ALL.into_iter().filter(|s| s.is_open()).collect()
-}
-
-/// [`open_statuses`] as stored, for `IN` filters on `cases.status`.
-pub fn open_status_texts() -> Vec<&'static str> {
-    open_statuses().into_iter().map(Status::as_str).collect()
-}
-
 /// The predicate of the partial index `cases_open_queue`, word for word (a test compares it
 /// with the migration).
 fn open_predicate() -> String {
-    let list: Vec<String> = open_status_texts()
+    let list: Vec<String> = Status::OPEN_NAMES
         .iter()
         .map(|s| format!("'{s}'"))
         .collect();
@@ -88,7 +77,7 @@ pub fn queue(
     if let Some(a) = &filter.assignee {
         q = q.filter(cases::assignee.eq(a.clone()));
     }
-    let open = open_statuses();
+    let open = Status::OPEN;
     let all_open =
         filter.statuses.len() == open.len() && open.iter().all(|o| filter.statuses.contains(o));
     if !filter.statuses.is_empty() {
@@ -151,7 +140,7 @@ pub fn warning_counts(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec
         return Ok(Vec::new());
     }
     let q = cases::table
-        .filter(cases::status.eq_any(open_status_texts()))
+        .filter(cases::status.eq_any(Status::OPEN_NAMES))
         .filter(cases::warning_level.eq_any(["due_soon", "overdue"]))
         .group_by((cases::department_code, cases::warning_level))
         .select((cases::department_code, cases::warning_level, count_star()))

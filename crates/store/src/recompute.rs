@@ -9,7 +9,6 @@ use crate::db::{DbConnection, write_transaction};
 use crate::error::StoreResult;
 use crate::events;
 use crate::projection::{CaseRow, project};
-use crate::queries::open_status_texts;
 use crate::schema::cases;
 
 /// How many rows a recomputation looked at and changed.
@@ -30,7 +29,7 @@ pub fn recompute_open(
     mut progress: impl FnMut(u64, u64),
 ) -> StoreResult<Recomputed> {
     let ids: Vec<String> = cases::table
-        .filter(cases::status.eq_any(open_status_texts()))
+        .filter(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES))
         .order(cases::id)
         .select(cases::id)
         .load(conn)?;
@@ -102,7 +101,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> StoreResult<(u64, Vec<DueChange>)> {
     let rows: Vec<CaseRow> = cases::table
-        .filter(cases::status.eq_any(open_status_texts()))
+        .filter(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES))
         .order(cases::due_sort)
         .select(CaseRow::as_select())
         .load(conn)?;

@@ -3,8 +3,8 @@
 //!
 //! A reminder goes out at most once per level, case, due date and recipient, whether an event
 //! (the recorded breach) or the scheduler writes it: the outbox holds a unique key for it. The
-//! key's layout is defined once ([`layout`]); [`reminder_key`] renders it for one case in Rust
-//! and [`key_sql`] as SQL over the `cases` row, so that the scheduler skips in SQL the cases
+//! key's layout is defined once (`layout`); [`reminder_key`] renders it for one case in Rust
+//! and `key_sql` as SQL over the `cases` row, so that the scheduler skips in SQL the cases
 //! whose reminders are all written.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,17 +37,22 @@ fn layout(level: &'static str, to: &'static str) -> [Part; 7] {
     ]
 }
 
+const DUE_SOON: &str = "due_soon";
+const OVERDUE: &str = "overdue";
+const ASSIGNEE: &str = "assignee";
+const SUPERVISORS: &str = "supervisors";
+
 /// The level and recipient as the key spells them; `None` for notices that are not staff
 /// reminders.
 fn names(kind: NoticeKind, recipient: &Recipient) -> Option<(&'static str, &'static str)> {
     let level = match kind {
-        NoticeKind::DueSoon => "due_soon",
-        NoticeKind::Overdue => "overdue",
+        NoticeKind::DueSoon => DUE_SOON,
+        NoticeKind::Overdue => OVERDUE,
         _ => return None,
     };
     let to = match recipient {
-        Recipient::Assignee => "assignee",
-        Recipient::Supervisors => "supervisors",
+        Recipient::Assignee => ASSIGNEE,
+        Recipient::Supervisors => SUPERVISORS,
         Recipient::Applicant => "applicant",
         Recipient::Consulted(_) => "consulted",
     };
@@ -78,8 +83,7 @@ pub fn reminder_key(
 
 /// [`reminder_key`] as an SQL expression over the `cases` row of the query (its id and due
 /// date; a DATE cast to TEXT reads `YYYY-MM-DD` on both backends).
-fn key_sql(kind: NoticeKind, recipient: &Recipient) -> Option<String> {
-    let (level, to) = names(kind, recipient)?;
+fn key_sql(level: &'static str, to: &'static str) -> String {
     let parts: Vec<String> = layout(level, to)
         .iter()
         .map(|part| match part {
@@ -88,17 +92,16 @@ fn key_sql(kind: NoticeKind, recipient: &Recipient) -> Option<String> {
             Part::DueDate => "CAST(cases.due_date AS TEXT)".to_owned(),
         })
         .collect();
-    Some(parts.join(" || "))
+    parts.join(" || ")
 }
 
-/// Whether the outbox holds the reminder of `kind` to `recipient` for the `cases` row at
-/// hand, as an SQL condition.
-fn written(kind: NoticeKind, recipient: &Recipient) -> StoreResult<String> {
-    let key = key_sql(kind, recipient)
-        .ok_or_else(|| StoreError::Invalid(format!("notice_kind: {kind:?} is not a reminder")))?;
-    Ok(format!(
-        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = {key})"
-    ))
+/// Whether the outbox holds the reminder (`level`, `to`) for the `cases` row at hand, as an
+/// SQL condition.
+fn written(level: &'static str, to: &'static str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = {})",
+        key_sql(level, to)
+    )
 }
 
 /// The open cases the scheduler looks at on `today` (Beijing date): due on or before
@@ -111,16 +114,12 @@ pub fn candidates(
     today: NaiveDate,
     horizon: NaiveDate,
 ) -> StoreResult<Vec<(String, i64)>> {
-    let overdue_written = diesel::dsl::sql::<diesel::sql_types::Bool>(&written(
-        NoticeKind::Overdue,
-        &Recipient::Supervisors,
-    )?);
-    let due_soon_written = diesel::dsl::sql::<diesel::sql_types::Bool>(&written(
-        NoticeKind::DueSoon,
-        &Recipient::Assignee,
-    )?);
+    let overdue_written =
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(OVERDUE, SUPERVISORS));
+    let due_soon_written =
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(DUE_SOON, ASSIGNEE));
     Ok(cases::table
-        .filter(cases::status.eq_any(crate::queries::open_status_texts()))
+        .filter(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES))
         .filter(cases::due_date.le(horizon))
         .filter(diesel::dsl::not(overdue_written))
         .filter(diesel::dsl::not(
@@ -181,11 +180,9 @@ mod tests {
             None
         );
         assert_eq!(
-            key_sql(NoticeKind::DueSoon, &Recipient::Assignee).as_deref(),
-            Some(
-                "'due_soon' || ':' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':' \
-                 || 'assignee'"
-            )
+            key_sql(DUE_SOON, ASSIGNEE),
+            "'due_soon' || ':' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':' \
+             || 'assignee'"
         );
     }
 }

@@ -8,7 +8,6 @@ use crate::dates::day_start;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::events;
-use crate::queries::open_status_texts;
 use crate::schema::{case_events, cases};
 use crate::scope::{Scope, within_scope};
 
@@ -40,7 +39,7 @@ pub fn table3(
         .filter(
             cases::updated_at
                 .ge(start)
-                .or(cases::status.eq_any(open_status_texts())),
+                .or(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES)),
         )
         .select(cases::id)
         .order(cases::id)

@@ -485,7 +485,7 @@ pub fn search_with(
     offset: i64,
     common: i64,
 ) -> StoreResult<Vec<Hit>> {
-    let terms = terms(query).map_err(|e| StoreError::Invalid(format!("q: {e}")))?;
+    let terms = terms(query).map_err(|e| StoreError::invalid("q", e))?;
     if filter.scope.sees_nothing() {
         return Ok(Vec::new());
     }

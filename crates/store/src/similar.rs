@@ -243,7 +243,7 @@ pub fn marks(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec<Mark>> {
 /// Marks a group "recommend for proactive disclosure".
 pub fn mark(conn: &mut DbConnection, mark: &Mark) -> StoreResult<()> {
     if mark.note.trim().is_empty() {
-        return Err(StoreError::Invalid("note: 请填写建议说明".to_owned()));
+        return Err(StoreError::invalid("note", "请填写建议说明"));
     }
     diesel::insert_into(frequent_marks::table)
         .values(mark)

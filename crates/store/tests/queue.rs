@@ -37,7 +37,7 @@ fn the_queue_pages_by_due_date_and_supervisors_see_warning_counts() {
         }
         let filter = QueueFilter {
             scope: Scope::operator().department(INTAKE),
-            statuses: queries::open_statuses(),
+            statuses: gongkai_workflow::Status::OPEN.to_vec(),
             ..QueueFilter::default()
         };
         let mut seen = Vec::new();

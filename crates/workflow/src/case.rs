@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::outcome::{OtherGround, Outcome};
 use crate::statute::{PauseKind, Statute, StatuteProfile};
+use crate::vocabulary::vocabulary;
 
 /// Where a case stands (接收、登记、办理、审核、答复、归档, and the terminal exits).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,63 +35,56 @@ pub enum Status {
     ClosedUnpaid,
 }
 
+vocabulary!(Status {
+    New => "new", "未接收";
+    Received => "received", "已接收";
+    Registered => "registered", "已登记";
+    Processing => "processing", "办理中";
+    UnderReview => "under_review", "审核中";
+    Replied => "replied", "已答复";
+    Archived => "archived", "已归档";
+    Withdrawn => "withdrawn", "已撤回";
+    Abandoned => "abandoned", "视为放弃";
+    ClosedUnpaid => "closed_unpaid", "逾期未缴费终止";
+});
+
 impl Status {
-    /// Every status, in the order of the procedure.
-    pub const ALL: [Status; 10] = [
-        Status::New,
-        Status::Received,
-        Status::Registered,
-        Status::Processing,
-        Status::UnderReview,
-        Status::Replied,
-        Status::Archived,
-        Status::Withdrawn,
-        Status::Abandoned,
-        Status::ClosedUnpaid,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Received => "received",
-            Status::Registered => "registered",
-            Status::Processing => "processing",
-            Status::UnderReview => "under_review",
-            Status::Replied => "replied",
-            Status::Archived => "archived",
-            Status::Withdrawn => "withdrawn",
-            Status::Abandoned => "abandoned",
-            Status::ClosedUnpaid => "closed_unpaid",
-        }
-    }
-
-    /// The status stored as `as_str` text (the projection's `status` column).
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Status::New => "未接收",
-            Status::Received => "已接收",
-            Status::Registered => "已登记",
-            Status::Processing => "办理中",
-            Status::UnderReview => "审核中",
-            Status::Replied => "已答复",
-            Status::Archived => "已归档",
-            Status::Withdrawn => "已撤回",
-            Status::Abandoned => "视为放弃",
-            Status::ClosedUnpaid => "逾期未缴费终止",
-        }
-    }
-
     /// The reply clock runs (the request awaits its reply).
-    pub fn is_open(self) -> bool {
+    pub const fn is_open(self) -> bool {
         matches!(
             self,
             Status::Received | Status::Registered | Status::Processing | Status::UnderReview
         )
     }
+
+    /// The open statuses (those of [`Status::is_open`]), in order.
+    pub const OPEN: [Status; 4] = {
+        let mut open = [Status::New; 4];
+        let (mut i, mut n) = (0, 0);
+        while i < Status::ALL.len() {
+            if Status::ALL[i].is_open() {
+                open[n] = Status::ALL[i];
+                n += 1;
+            }
+            i += 1;
+        }
+        assert!(
+            n == open.len(),
+            "Status::OPEN has one place per open status"
+        );
+        open
+    };
+
+    /// The stored names of the open statuses, for a query on the `status` column.
+    pub const OPEN_NAMES: [&'static str; 4] = {
+        let mut names = [""; 4];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Status::OPEN[i].as_str();
+            i += 1;
+        }
+        names
+    };
 }
 
 /// What a case in processing is waiting for, most pressing first.
@@ -104,40 +98,13 @@ pub enum SubState {
     Extended,
 }
 
-impl SubState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubState::AwaitingCorrection => "awaiting_correction",
-            SubState::AwaitingFee => "awaiting_fee",
-            SubState::ConsultingThirdParty => "consulting_third_party",
-            SubState::ConsultingAgency => "consulting_agency",
-            SubState::Extended => "extended",
-        }
-    }
-
-    /// The sub-state stored as `as_str` text.
-    pub fn parse(text: &str) -> Option<SubState> {
-        [
-            SubState::AwaitingCorrection,
-            SubState::AwaitingFee,
-            SubState::ConsultingThirdParty,
-            SubState::ConsultingAgency,
-            SubState::Extended,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            SubState::AwaitingCorrection => "等待补正",
-            SubState::AwaitingFee => "等待缴费",
-            SubState::ConsultingThirdParty => "征求第三方意见",
-            SubState::ConsultingAgency => "征求其他机关意见",
-            SubState::Extended => "已延期",
-        }
-    }
-}
+vocabulary!(SubState {
+    AwaitingCorrection => "awaiting_correction", "等待补正";
+    AwaitingFee => "awaiting_fee", "等待缴费";
+    ConsultingThirdParty => "consulting_third_party", "征求第三方意见";
+    ConsultingAgency => "consulting_agency", "征求其他机关意见";
+    Extended => "extended", "已延期";
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {

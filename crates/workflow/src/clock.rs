@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, date_of, day_index};
 use crate::statute::{PauseKind, StatuteProfile};
+use crate::vocabulary::vocabulary;
 
 /// A pause of the reply period. `to == None`: still running.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,15 +39,11 @@ pub enum StartReason {
     Order,
 }
 
-impl StartReason {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            StartReason::Receipt => "收到申请之日",
-            StartReason::Correction => "收到补正后申请之日，答复期限重新计算",
-            StartReason::Order => "收到责令重新答复的决定之日",
-        }
-    }
-}
+vocabulary!(StartReason {
+    Receipt => "receipt", "收到申请之日";
+    Correction => "correction", "收到补正后申请之日，答复期限重新计算";
+    Order => "order", "收到责令重新答复的决定之日";
+});
 
 /// A later reply date set under art. 35 (excessive requests), replacing the statutory one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -531,35 +528,12 @@ pub enum WarningLevel {
     Overdue,
 }
 
-impl WarningLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningLevel::Normal => "normal",
-            WarningLevel::DueSoon => "due_soon",
-            WarningLevel::Overdue => "overdue",
-        }
-    }
-
-    /// The level stored as `as_str` text (the projection's `warning_level` column).
-    pub fn parse(text: &str) -> Option<WarningLevel> {
-        [
-            WarningLevel::Normal,
-            WarningLevel::DueSoon,
-            WarningLevel::Overdue,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == text)
-    }
-
-    /// The level as the queue, the dashboard and the clerks' guide name it.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            WarningLevel::Normal => "正常",
-            WarningLevel::DueSoon => "即将到期",
-            WarningLevel::Overdue => "已逾期",
-        }
-    }
-}
+// The labels are the level as the queue, the dashboard and the clerks' guide name it.
+vocabulary!(WarningLevel {
+    Normal => "normal", "正常";
+    DueSoon => "due_soon", "即将到期";
+    Overdue => "overdue", "已逾期";
+});
 
 /// The legal date (Asia/Shanghai) of an instant.
 pub fn legal_date(at: DateTime<Utc>) -> NaiveDate {

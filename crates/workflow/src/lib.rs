@@ -8,7 +8,9 @@
 //! - [`clock`]: the reply due date with pauses, restarts and extension, and its explanation;
 //! - [`decide`] and [`evolve`]: the event-sourced case;
 //! - [`outcome`]: the reply outcome taxonomy of the annual report;
-//! - [`notices`]: which written notices an event calls for.
+//! - [`notices`]: which written notices an event calls for;
+//! - [`vocabulary`]: the named values (statuses, roles, outcomes, …): each enum's stored name
+//!   and Chinese label, written once.
 //!
 //! ```
 //! use gongkai_workflow::{ClockInput, Statute, builtin_calendar, parse_date, reply_due};
@@ -37,16 +39,18 @@ pub mod rejection;
 pub mod report;
 pub mod similar;
 pub mod statute;
+pub mod vocabulary;
 
 pub use calendar::{Calendar, CalendarError, CalendarIssue, CalendarYear, Holiday, parse_date};
 pub use case::{Case, Status, SubState, evolve};
 pub use clock::{ClockInput, Explanation, Pause, ReplyDue, WarningLevel, due_date, reply_due};
 pub use decide::{Context, decide, permitted_roles};
-pub use model::{Actor, Channel, Command, Event, EventKind, Role};
+pub use model::{Actor, Channel, Command, CommandKind, Event, EventKind, Role};
 pub use notice::{Notice, NoticeKind, Recipient, notices};
 pub use outcome::Outcome;
 pub use rejection::{Rejection, RejectionCode};
 pub use statute::{PauseKind, Statute, StatuteProfile};
+pub use vocabulary::Vocabulary;
 
 /// The law in force: the working-day calendar and the statute profiles that a deadline is
 /// counted under.

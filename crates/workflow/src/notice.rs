@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::Case;
 use crate::model::{Breach, ConsultationKind, Event, EventKind};
 use crate::outcome::{CannotProvideGround, Outcome};
+use crate::vocabulary::{Vocabulary, vocabulary};
 
 /// The reply notice (告知书) for an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,37 +69,23 @@ pub enum NoticeKind {
     Reopened,
 }
 
-impl ReplyNotice {
-    pub const ALL: [ReplyNotice; 8] = [
-        ReplyNotice::Disclosed,
-        ReplyNotice::PartlyDisclosed,
-        ReplyNotice::NotDisclosed,
-        ReplyNotice::NotExist,
-        ReplyNotice::NotThisAgency,
-        ReplyNotice::CannotProvide,
-        ReplyNotice::NotProcessed,
-        ReplyNotice::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyNotice::Disclosed => "disclosed",
-            ReplyNotice::PartlyDisclosed => "partly_disclosed",
-            ReplyNotice::NotDisclosed => "not_disclosed",
-            ReplyNotice::NotExist => "not_exist",
-            ReplyNotice::NotThisAgency => "not_this_agency",
-            ReplyNotice::CannotProvide => "cannot_provide",
-            ReplyNotice::NotProcessed => "not_processed",
-            ReplyNotice::Other => "other",
-        }
-    }
-}
+vocabulary!(ReplyNotice {
+    Disclosed => "disclosed", "政府信息公开申请答复书（予以公开）";
+    PartlyDisclosed => "partly_disclosed", "政府信息公开申请答复书（部分公开）";
+    NotDisclosed => "not_disclosed", "不予公开告知书";
+    NotExist => "not_exist", "政府信息不存在告知书";
+    NotThisAgency => "not_this_agency", "非本机关负责公开告知书";
+    CannotProvide => "cannot_provide", "无法提供政府信息告知书";
+    NotProcessed => "not_processed", "不予处理告知书";
+    Other => "other", "政府信息公开申请处理告知书";
+});
 
 impl NoticeKind {
     /// Every kind, reply notices included: one template each.
-    pub fn all() -> Vec<NoticeKind> {
+    pub const ALL: [NoticeKind; 24] = {
         use NoticeKind as K;
-        let mut all = vec![
+        use ReplyNotice as R;
+        [
             K::Acknowledgment,
             K::CorrectionNotice,
             K::ExtensionNotice,
@@ -106,9 +93,14 @@ impl NoticeKind {
             K::ThirdPartyConsultation,
             K::AgencyConsultation,
             K::FeeNotice,
-        ];
-        all.extend(ReplyNotice::ALL.map(K::Reply));
-        all.extend([
+            K::Reply(R::Disclosed),
+            K::Reply(R::PartlyDisclosed),
+            K::Reply(R::NotDisclosed),
+            K::Reply(R::NotExist),
+            K::Reply(R::NotThisAgency),
+            K::Reply(R::CannotProvide),
+            K::Reply(R::NotProcessed),
+            K::Reply(R::Other),
             K::WithdrawalConfirmation,
             K::AbandonmentConfirmation,
             K::UnpaidClosure,
@@ -118,15 +110,15 @@ impl NoticeKind {
             K::DueSoon,
             K::Overdue,
             K::Reopened,
-        ]);
-        all
-    }
+        ]
+    };
 
-    /// The template name of the kind (e.g. `acknowledgment`, `reply.not_disclosed`).
-    pub fn key(self) -> String {
+    /// The kind's stored name, which is also its template's name (`acknowledgment`,
+    /// `reply.not_disclosed`).
+    pub const fn as_str(self) -> &'static str {
         use NoticeKind as K;
-        let plain = match self {
-            K::Reply(r) => return format!("reply.{}", r.as_str()),
+        use ReplyNotice as R;
+        match self {
             K::Acknowledgment => "acknowledgment",
             K::CorrectionNotice => "correction_notice",
             K::ExtensionNotice => "extension_notice",
@@ -134,6 +126,14 @@ impl NoticeKind {
             K::ThirdPartyConsultation => "third_party_consultation",
             K::AgencyConsultation => "agency_consultation",
             K::FeeNotice => "fee_notice",
+            K::Reply(R::Disclosed) => "reply.disclosed",
+            K::Reply(R::PartlyDisclosed) => "reply.partly_disclosed",
+            K::Reply(R::NotDisclosed) => "reply.not_disclosed",
+            K::Reply(R::NotExist) => "reply.not_exist",
+            K::Reply(R::NotThisAgency) => "reply.not_this_agency",
+            K::Reply(R::CannotProvide) => "reply.cannot_provide",
+            K::Reply(R::NotProcessed) => "reply.not_processed",
+            K::Reply(R::Other) => "reply.other",
             K::WithdrawalConfirmation => "withdrawal_confirmation",
             K::AbandonmentConfirmation => "abandonment_confirmation",
             K::UnpaidClosure => "unpaid_closure",
@@ -143,13 +143,51 @@ impl NoticeKind {
             K::DueSoon => "due_soon",
             K::Overdue => "overdue",
             K::Reopened => "reopened",
-        };
-        plain.to_owned()
+        }
     }
 
-    /// The kind a template name stands for.
+    /// The kind whose stored name is `text`.
+    pub fn parse(text: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The notice's name (the title of the written act, or what a message to staff is).
+    pub const fn label_zh(self) -> &'static str {
+        use NoticeKind as K;
+        match self {
+            K::Acknowledgment => "受理回执",
+            K::CorrectionNotice => "补正申请告知书",
+            K::ExtensionNotice => "延期答复告知书",
+            K::ReasonableDateNotice => "答复期限告知书",
+            K::ThirdPartyConsultation => "征求第三方意见书",
+            K::AgencyConsultation => "征求意见函",
+            K::FeeNotice => "收费通知书",
+            K::Reply(r) => r.label_zh(),
+            K::WithdrawalConfirmation => "撤回申请确认书",
+            K::AbandonmentConfirmation => "视为放弃申请告知书",
+            K::UnpaidClosure => "终止办理告知书",
+            K::Assigned => "新分配案件提醒",
+            K::ReviewRequested => "待审核提醒",
+            K::ReplyReturned => "答复退回提醒",
+            K::DueSoon => "临期提醒",
+            K::Overdue => "超期督办",
+            K::Reopened => "重新办理提醒",
+        }
+    }
+
+    /// Every kind, as a vector (same as [`NoticeKind::ALL`]).
+    pub fn all() -> Vec<NoticeKind> {
+        NoticeKind::ALL.to_vec()
+    }
+
+    /// The template name of the kind (same as [`NoticeKind::as_str`]).
+    pub fn key(self) -> String {
+        self.as_str().to_owned()
+    }
+
+    /// The kind a template name stands for (same as [`NoticeKind::parse`]).
     pub fn from_key(key: &str) -> Option<NoticeKind> {
-        NoticeKind::all().into_iter().find(|k| k.key() == key)
+        NoticeKind::parse(key)
     }
 
     /// Notices to staff (as opposed to the agency's written acts to applicants and others).
@@ -167,6 +205,22 @@ impl NoticeKind {
     }
 }
 
+impl Vocabulary for NoticeKind {
+    const ALL: &'static [NoticeKind] = &NoticeKind::ALL;
+
+    fn as_str(self) -> &'static str {
+        NoticeKind::as_str(self)
+    }
+
+    fn parse(text: &str) -> Option<NoticeKind> {
+        NoticeKind::parse(text)
+    }
+
+    fn label_zh(self) -> &'static str {
+        NoticeKind::label_zh(self)
+    }
+}
+
 /// Who a notice goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "to", content = "name", rename_all = "snake_case")]
@@ -178,6 +232,29 @@ pub enum Recipient {
     Assignee,
     /// The supervisors of the case's department.
     Supervisors,
+}
+
+impl Recipient {
+    /// The recipient's kind as serde tags it (`applicant`, `consulted`, `assignee`,
+    /// `supervisors`), without the consulted party's name.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Recipient::Applicant => "applicant",
+            Recipient::Consulted(_) => "consulted",
+            Recipient::Assignee => "assignee",
+            Recipient::Supervisors => "supervisors",
+        }
+    }
+
+    /// Who the recipient is, as staff read it.
+    pub const fn label_zh(&self) -> &'static str {
+        match self {
+            Recipient::Applicant => "申请人",
+            Recipient::Consulted(_) => "被征求意见方",
+            Recipient::Assignee => "承办人",
+            Recipient::Supervisors => "审核人",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocabulary::{Vocabulary, vocabulary};
+
 /// 不予公开 grounds, rows 三（三）1–8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -18,6 +20,17 @@ pub enum NotDisclosedGround {
     AdministrativeQuery,
 }
 
+vocabulary!(NotDisclosedGround {
+    StateSecret => "state_secret", "属于国家秘密";
+    ForbiddenByLaw => "forbidden_by_law", "其他法律行政法规禁止公开";
+    Security => "security", "危及“三安全一稳定”";
+    ThirdPartyRights => "third_party_rights", "保护第三方合法权益";
+    InternalAffairs => "internal_affairs", "属于三类内部事务信息";
+    ProcessInformation => "process_information", "属于四类过程性信息";
+    EnforcementFile => "enforcement_file", "属于行政执法案卷";
+    AdministrativeQuery => "administrative_query", "属于行政查询事项";
+});
+
 /// 无法提供 grounds, rows 三（四）1–3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,6 +44,12 @@ pub enum CannotProvideGround {
     StillUnclear,
 }
 
+vocabulary!(CannotProvideGround {
+    NotHeld => "not_held", "本机关不掌握相关政府信息";
+    WouldNeedCreating => "would_need_creating", "没有现成信息需要另行制作";
+    StillUnclear => "still_unclear", "补正后申请内容仍不明确";
+});
+
 /// 不予处理 grounds, rows 三（五）1–5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +61,14 @@ pub enum NotProcessedGround {
     Excessive,
     Confirmation,
 }
+
+vocabulary!(NotProcessedGround {
+    Petition => "petition", "信访举报投诉类申请";
+    Repeated => "repeated", "重复申请";
+    Publication => "publication", "要求提供公开出版物";
+    Excessive => "excessive", "无正当理由大量反复申请";
+    Confirmation => "confirmation", "要求行政机关确认或重新出具已获取信息";
+});
 
 /// 其他处理 grounds, rows 三（六）1–3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,6 +82,37 @@ pub enum OtherGround {
     /// Anything else, e.g. withdrawal by the applicant.
     Other,
 }
+
+vocabulary!(OtherGround {
+    CorrectionNotSupplied => "correction_not_supplied",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
+    FeeNotPaid => "fee_not_paid",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
+    Other => "other", "其他";
+});
+
+/// The six groups of outcomes (三（一）…三（六）), without their grounds: the `kind` of an
+/// outcome's JSON form and of the projection's `outcome` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum OutcomeKind {
+    Disclosed,
+    PartlyDisclosed,
+    NotDisclosed,
+    CannotProvide,
+    NotProcessed,
+    Other,
+}
+
+vocabulary!(OutcomeKind {
+    Disclosed => "disclosed", "予以公开";
+    PartlyDisclosed => "partly_disclosed", "部分公开";
+    NotDisclosed => "not_disclosed", "不予公开";
+    CannotProvide => "cannot_provide", "无法提供";
+    NotProcessed => "not_processed", "不予处理";
+    Other => "other", "其他处理";
+});
 
 /// One row of the annual-report taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -70,6 +128,90 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome's group.
+    pub const fn kind(self) -> OutcomeKind {
+        match self {
+            Outcome::Disclosed => OutcomeKind::Disclosed,
+            Outcome::PartlyDisclosed => OutcomeKind::PartlyDisclosed,
+            Outcome::NotDisclosed(_) => OutcomeKind::NotDisclosed,
+            Outcome::CannotProvide(_) => OutcomeKind::CannotProvide,
+            Outcome::NotProcessed(_) => OutcomeKind::NotProcessed,
+            Outcome::Other(_) => OutcomeKind::Other,
+        }
+    }
+
+    /// The stored name of the ground, for the groups that have grounds (the projection's
+    /// `outcome_ground` column).
+    pub const fn ground(self) -> Option<&'static str> {
+        match self {
+            Outcome::Disclosed | Outcome::PartlyDisclosed => None,
+            Outcome::NotDisclosed(g) => Some(g.as_str()),
+            Outcome::CannotProvide(g) => Some(g.as_str()),
+            Outcome::NotProcessed(g) => Some(g.as_str()),
+            Outcome::Other(g) => Some(g.as_str()),
+        }
+    }
+
+    /// The outcome stored as its kind and ground.
+    pub fn from_parts(kind: &str, ground: Option<&str>) -> Option<Outcome> {
+        match (OutcomeKind::parse(kind)?, ground) {
+            (OutcomeKind::Disclosed, None) => Some(Outcome::Disclosed),
+            (OutcomeKind::PartlyDisclosed, None) => Some(Outcome::PartlyDisclosed),
+            (OutcomeKind::NotDisclosed, Some(g)) => {
+                NotDisclosedGround::parse(g).map(Outcome::NotDisclosed)
+            }
+            (OutcomeKind::CannotProvide, Some(g)) => {
+                CannotProvideGround::parse(g).map(Outcome::CannotProvide)
+            }
+            (OutcomeKind::NotProcessed, Some(g)) => {
+                NotProcessedGround::parse(g).map(Outcome::NotProcessed)
+            }
+            (OutcomeKind::Other, Some(g)) => OtherGround::parse(g).map(Outcome::Other),
+            _ => None,
+        }
+    }
+
+    /// The outcome as one token, kind and ground joined by `/` (`not_disclosed/security`,
+    /// `disclosed`): the value of a form's choice or a query parameter.
+    pub const fn as_str(self) -> &'static str {
+        use CannotProvideGround as C;
+        use NotDisclosedGround as N;
+        use NotProcessedGround as P;
+        use OtherGround as O;
+        match self {
+            Outcome::Disclosed => "disclosed",
+            Outcome::PartlyDisclosed => "partly_disclosed",
+            Outcome::NotDisclosed(N::StateSecret) => "not_disclosed/state_secret",
+            Outcome::NotDisclosed(N::ForbiddenByLaw) => "not_disclosed/forbidden_by_law",
+            Outcome::NotDisclosed(N::Security) => "not_disclosed/security",
+            Outcome::NotDisclosed(N::ThirdPartyRights) => "not_disclosed/third_party_rights",
+            Outcome::NotDisclosed(N::InternalAffairs) => "not_disclosed/internal_affairs",
+            Outcome::NotDisclosed(N::ProcessInformation) => "not_disclosed/process_information",
+            Outcome::NotDisclosed(N::EnforcementFile) => "not_disclosed/enforcement_file",
+            Outcome::NotDisclosed(N::AdministrativeQuery) => "not_disclosed/administrative_query",
+            Outcome::CannotProvide(C::NotHeld) => "cannot_provide/not_held",
+            Outcome::CannotProvide(C::WouldNeedCreating) => "cannot_provide/would_need_creating",
+            Outcome::CannotProvide(C::StillUnclear) => "cannot_provide/still_unclear",
+            Outcome::NotProcessed(P::Petition) => "not_processed/petition",
+            Outcome::NotProcessed(P::Repeated) => "not_processed/repeated",
+            Outcome::NotProcessed(P::Publication) => "not_processed/publication",
+            Outcome::NotProcessed(P::Excessive) => "not_processed/excessive",
+            Outcome::NotProcessed(P::Confirmation) => "not_processed/confirmation",
+            Outcome::Other(O::CorrectionNotSupplied) => "other/correction_not_supplied",
+            Outcome::Other(O::FeeNotPaid) => "other/fee_not_paid",
+            Outcome::Other(O::Other) => "other/other",
+        }
+    }
+
+    /// The outcome whose one-token form ([`Outcome::as_str`]) is `text`.
+    pub fn parse(text: &str) -> Option<Outcome> {
+        let (kind, ground) = match text.split_once('/') {
+            Some((kind, ground)) => (kind, Some(ground)),
+            None => (text, None),
+        };
+        Outcome::from_parts(kind, ground)
+    }
+
     /// The 21 leaf rows in report order (1 + 1 + 8 + 3 + 5 + 3).
     pub const ALL: [Outcome; 21] = {
         use CannotProvideGround as C;
@@ -133,7 +275,7 @@ impl Outcome {
     }
 
     /// The row's wording in the report.
-    pub fn label_zh(self) -> &'static str {
+    pub const fn label_zh(self) -> &'static str {
         use CannotProvideGround as C;
         use NotDisclosedGround as N;
         use NotProcessedGround as P;
@@ -232,6 +374,22 @@ impl Outcome {
             self,
             Outcome::Other(OtherGround::CorrectionNotSupplied | OtherGround::FeeNotPaid)
         )
+    }
+}
+
+impl Vocabulary for Outcome {
+    const ALL: &'static [Outcome] = &Outcome::ALL;
+
+    fn as_str(self) -> &'static str {
+        Outcome::as_str(self)
+    }
+
+    fn parse(text: &str) -> Option<Outcome> {
+        Outcome::parse(text)
+    }
+
+    fn label_zh(self) -> &'static str {
+        Outcome::label_zh(self)
     }
 }
 

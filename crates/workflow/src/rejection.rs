@@ -155,6 +155,11 @@ impl RejectionCode {
             RejectionCode::RemedyAlreadyDecided => "remedy_already_decided",
         }
     }
+
+    /// The code whose name is `text`.
+    pub fn parse(text: &str) -> Option<RejectionCode> {
+        RejectionCode::ALL.into_iter().find(|c| c.as_str() == text)
+    }
 }
 
 impl fmt::Display for RejectionCode {
@@ -163,17 +168,34 @@ impl fmt::Display for RejectionCode {
     }
 }
 
-/// A refused command: the code, and a sentence (zh-CN) that says why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A refused command: the code, the input it concerns (if one), and a sentence (zh-CN) that
+/// says why. The sentence reads well on its own; `field` lets a form or an API client put it
+/// next to the input it is about without parsing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejection {
     pub code: RejectionCode,
+    /// The JSON path of the input within the command's fields (`reply.outcome`, `fee.pages`,
+    /// `receipt_date`, …); none where the refusal concerns the case or the command as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
     pub message: String,
 }
 
 impl Rejection {
+    /// A refusal about the case or the command as a whole.
     pub fn new(code: RejectionCode, message: impl Into<String>) -> Rejection {
         Rejection {
             code,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal about one input, named by its JSON path.
+    pub fn at(code: RejectionCode, field: &'static str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code,
+            field: Some(field),
             message: message.into(),
         }
     }
@@ -181,7 +203,10 @@ impl Rejection {
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        match self.field {
+            Some(field) => write!(f, "{} ({field}): {}", self.code, self.message),
+            None => write!(f, "{}: {}", self.code, self.message),
+        }
     }
 }
 
@@ -196,6 +221,21 @@ mod tests {
         for code in RejectionCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(RejectionCode::parse(code.as_str()), Some(code));
         }
+        assert_eq!(RejectionCode::parse("unknown"), None);
+    }
+
+    #[test]
+    fn a_rejection_names_its_field_apart_from_its_message() {
+        let r = Rejection::at(RejectionCode::InvalidInput, "fee.pages", "页数应大于 0");
+        assert_eq!(r.field, Some("fee.pages"));
+        assert_eq!(r.to_string(), "invalid_input (fee.pages): 页数应大于 0");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["field"], "fee.pages");
+        let whole = Rejection::new(RejectionCode::WrongStatus, "案件已终止");
+        assert_eq!(whole.field, None);
+        assert_eq!(whole.to_string(), "wrong_status: 案件已终止");
+        assert!(serde_json::to_value(&whole).unwrap().get("field").is_none());
     }
 }

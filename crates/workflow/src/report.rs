@@ -21,14 +21,7 @@ use crate::model::{ApplicantType, Event, RemedyResult};
 use crate::outcome::Outcome;
 
 /// The applicant columns in report order; the last column of every row is the total.
-pub const COLUMNS: [ApplicantType; 6] = [
-    ApplicantType::NaturalPerson,
-    ApplicantType::Commercial,
-    ApplicantType::Research,
-    ApplicantType::PublicInterest,
-    ApplicantType::LegalService,
-    ApplicantType::OtherOrganisation,
-];
+pub const COLUMNS: [ApplicantType; 6] = ApplicantType::ALL;
 
 /// One row: a count per applicant column, then the total.
 pub type Counts = [u64; 7];
@@ -297,12 +290,8 @@ impl Table4 {
     }
 }
 
-/// The three groups of table 四, in order.
-pub const TABLE4_GROUPS: [&str; 3] = [
-    "行政复议",
-    "行政诉讼（未经复议直接起诉）",
-    "行政诉讼（复议后起诉）",
-];
+/// The three groups of table 四, in order (they belong to the remedies, which name them).
+pub use crate::model::TABLE4_GROUPS;
 
 /// The five columns of each group of table 四.
 pub const TABLE4_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::parse_date;
+use crate::vocabulary::vocabulary;
 
 /// Kinds of pause in the reply period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -21,16 +22,12 @@ pub enum PauseKind {
     Other,
 }
 
-impl PauseKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            PauseKind::ThirdParty => "征求第三方意见",
-            PauseKind::OtherAgency => "征求其他行政机关意见",
-            PauseKind::Fee => "缴纳信息处理费",
-            PauseKind::Other => "期限中止",
-        }
-    }
-}
+vocabulary!(PauseKind {
+    ThirdParty => "third_party", "征求第三方意见";
+    OtherAgency => "other_agency", "征求其他行政机关意见";
+    Fee => "fee", "缴纳信息处理费";
+    Other => "other", "期限中止";
+});
 
 /// One statute profile: the periods (in working days) and counting rules of one version of
 /// the Regulations.

@@ -270,6 +270,7 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
         "{}",
         refused.message
     );
+    assert_eq!(refused.field, Some("reply.outcome"));
 }
 
 #[test]

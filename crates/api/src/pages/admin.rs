@@ -167,7 +167,7 @@ async fn user_failed(
         return Err(e.into());
     }
     form.absorb(&e, "");
-    if e.code == "duplicate" {
+    if e.code == crate::error::ErrorCode::Duplicate {
         form.add_error("username", "该用户名已被使用");
     }
     home_page(
@@ -273,7 +273,7 @@ pub async fn create_department(
         Ok(()) => Ok(see_other("/admin")),
         Err(e) if e.status.is_client_error() => {
             form.absorb(&e, "");
-            if e.code == "duplicate" {
+            if e.code == crate::error::ErrorCode::Duplicate {
                 form.add_error("code", "该部门代码已存在");
             }
             if e.status == StatusCode::NOT_FOUND {

@@ -108,20 +108,6 @@ impl FormState {
             } else {
                 format!("{prefix}{}", f.path)
             };
-            // serde reports a missing field at its parent: put it on the field itself.
-            if let Some(field) = f
-                .message
-                .strip_prefix("missing field `")
-                .and_then(|r| r.split('`').next())
-            {
-                if path != field && !path.ends_with(&format!(".{field}")) {
-                    path = if path.is_empty() {
-                        field.to_owned()
-                    } else {
-                        format!("{path}.{field}")
-                    };
-                }
-            }
             // Errors of the workflow's commands name the innermost field only (`text` for
             // `reply.text`): the form's one field ending so is meant.
             if !self.knows(&path)
@@ -129,7 +115,7 @@ impl FormState {
             {
                 path = full;
             }
-            let message = zh_message(&f.message);
+            let message = f.message.clone();
             if self.knows(&path) {
                 self.errors.insert(path, message);
             } else if let Some(parent) = self.known_parent(&path) {
@@ -301,34 +287,6 @@ fn insert(root: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
-/// serde's English messages in the words a form shows.
-pub fn zh_message(message: &str) -> String {
-    if !message.is_ascii() {
-        return message.to_owned();
-    }
-    if message.starts_with("missing field") {
-        return "此项必填".to_owned();
-    }
-    if message.starts_with("unknown variant") {
-        return "请从列表中选择".to_owned();
-    }
-    if message.contains("premature end of input")
-        || message.contains("input contains invalid characters")
-        || message.contains("input is out of range")
-        || message.contains("input is not enough for unique date")
-        || message.contains("trailing input")
-    {
-        return "日期无效，请按 年-月-日 填写有效日期（如 2026-03-02）".to_owned();
-    }
-    if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        return "格式不正确".to_owned();
-    }
-    if message.starts_with("unknown field") {
-        return "不接受此项".to_owned();
-    }
-    format!("填写有误（{message}）")
-}
-
 /// Percent-encodes a query parameter value.
 pub fn percent_encode(text: &str) -> String {
     text.bytes()
@@ -411,22 +369,13 @@ mod tests {
                     path: "applicant.name".to_owned(),
                     message: "不能为空".to_owned(),
                 },
-                FieldError {
-                    path: "reply.outcome.kind".to_owned(),
-                    message: "unknown variant `x`".to_owned(),
-                },
+                FieldError::from_serde("reply.outcome.kind", "unknown variant `x`"),
                 FieldError {
                     path: "applicant".to_owned(),
                     message: "请至少填写一种联系方式".to_owned(),
                 },
-                FieldError {
-                    path: "request".to_owned(),
-                    message: "missing field `description`".to_owned(),
-                },
-                FieldError {
-                    path: "text".to_owned(),
-                    message: "missing field `text`".to_owned(),
-                },
+                FieldError::from_serde("request", "missing field `description`"),
+                FieldError::from_serde(".", "missing field `text`"),
             ]),
             "",
         );

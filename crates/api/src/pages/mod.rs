@@ -297,7 +297,7 @@ impl WebError {
     /// Not signed in: to the login page, back here afterwards.
     pub fn login(back_to: String) -> WebError {
         WebError(ApiError {
-            detail: back_to,
+            back_to: Some(back_to),
             ..ApiError::unauthenticated()
         })
     }
@@ -324,16 +324,15 @@ impl ResponseError for WebError {
 
     fn error_response(&self) -> HttpResponse {
         let e = &self.0;
-        if e.code == ErrorCode::Unauthenticated.as_str() {
-            let back = if e.detail.starts_with('/') && !e.detail.starts_with("//") {
-                e.detail.clone()
-            } else {
-                "/".to_owned()
+        if e.code == ErrorCode::Unauthenticated {
+            let back = match &e.back_to {
+                Some(path) if path.starts_with('/') && !path.starts_with("//") => path.as_str(),
+                _ => "/",
             };
-            return see_other(&format!("/login?next={}", form::percent_encode(&back)));
+            return see_other(&format!("/login?next={}", form::percent_encode(back)));
         }
         // A session with an issued password: every other page leads to the password page.
-        if e.code == ErrorCode::PasswordChangeRequired.as_str() {
+        if e.code == ErrorCode::PasswordChangeRequired {
             return see_other("/account/password");
         }
         if e.status.is_server_error() {

@@ -597,7 +597,7 @@ pub async fn register(
             form.set("password", "");
             let status = e.status;
             form.absorb(&e, "");
-            if e.code == "duplicate" {
+            if e.code == crate::error::ErrorCode::Duplicate {
                 form.add_error("username", "该用户名已被注册");
             }
             visitor.render(

@@ -208,7 +208,7 @@ pub async fn queue(
         // A search looks at every case unless a status is chosen.
         p.status = Some("all".to_owned());
     }
-    let open = gongkai_store::queries::open_status_texts().join(",");
+    let open = gongkai_workflow::Status::OPEN_NAMES.join(",");
     let status = match blank(&p.status).as_deref() {
         None | Some("open") => Some(open),
         Some("all") => Some(
@@ -843,7 +843,7 @@ pub async fn upload(
         if name == "file" {
             match api::spool(&state, &mut field, true).await {
                 Ok(spooled) => file = Some((filename, content_type, spooled)),
-                Err(e) if e.code == ErrorCode::PayloadTooLarge.as_str() => too_large = true,
+                Err(e) if e.code == ErrorCode::PayloadTooLarge => too_large = true,
                 Err(e) => return Err(WebError(e)),
             }
             continue;
@@ -899,7 +899,7 @@ pub async fn upload(
                 ErrorCode::AttachmentsTooLarge,
             ]
             .iter()
-            .any(|code| e.code == code.as_str()) =>
+            .any(|code| e.code == *code) =>
         {
             return refused(e.detail, e.status).await;
         }
@@ -977,7 +977,7 @@ pub async fn act(
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(e.into()),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            if e.code == "version_conflict" {
+            if e.code == ErrorCode::VersionConflict {
                 form.general
                     .push("案件已被他人更新，下面显示的是最新情况；请核对后重新提交。".to_owned());
             } else {

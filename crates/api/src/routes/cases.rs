@@ -304,7 +304,7 @@ pub async fn queue(
     let c = caller.0;
     c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
     let q = query.into_inner();
-    let filter = queue_filter(&c, &q, &gongkai_store::queries::open_status_texts())?;
+    let filter = queue_filter(&c, &q, &gongkai_workflow::Status::OPEN_NAMES)?;
     Ok(web::Json(
         page(&state, filter, q.after.as_deref(), q.limit).await?,
     ))
@@ -549,7 +549,10 @@ pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> Api
         (Ok(command), None) => Ok(command),
         (Err(e), _) => {
             let path = field_path(&e.path().to_string());
-            Err(ApiError::field(&path, e.into_inner().to_string()))
+            Err(ApiError::invalid(vec![FieldError::from_serde(
+                &path,
+                &e.into_inner().to_string(),
+            )]))
         }
     }
 }
@@ -625,7 +628,12 @@ pub async fn perform(
             // Register takes its tracking number from the agency's counter, never from the
             // client.
             let r = serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields))
-                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?;
+                .map_err(|e| {
+                    ApiError::invalid(vec![FieldError::from_serde(
+                        &e.path().to_string(),
+                        &e.into_inner().to_string(),
+                    )])
+                })?;
             register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
         } else {
             let command = command_of(action, fields)?;
@@ -999,14 +1007,9 @@ mod tests {
             "item"
         );
         assert_eq!(
-            refused(Action::RequestExtension, json!({})).0,
-            "",
-            "a missing field is named in the message"
-        );
-        assert!(
-            refused(Action::RequestExtension, json!({}))
-                .1
-                .contains("reason")
+            refused(Action::RequestExtension, json!({})),
+            ("reason".to_owned(), "此项必填".to_owned()),
+            "a missing field is named by its own path"
         );
         // Unknown fields are refused at any depth, and on commands that take none.
         assert_eq!(

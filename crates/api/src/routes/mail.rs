@@ -166,7 +166,7 @@ pub async fn retry(
         let current = visible(conn, &c, &id)?;
         watcher(&c)?;
         outbox::retry(conn, &id, Utc::now()).map_err(|e| match e {
-            gongkai_store::StoreError::Invalid(_) => ApiError::new(
+            gongkai_store::StoreError::NotRetryable { .. } => ApiError::new(
                 crate::error::ErrorCode::NotRetryable,
                 format!(
                     "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",

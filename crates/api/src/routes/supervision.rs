@@ -79,7 +79,7 @@ pub async fn build_dashboard(
         Ok(queries::warning_counts(conn, &scope)?)
     })
     .await?;
-    let open = gongkai_store::queries::open_status_texts().join(",");
+    let open = gongkai_workflow::Status::OPEN_NAMES.join(",");
     let list = |level: &str| QueueQuery {
         department: None,
         assignee: None,

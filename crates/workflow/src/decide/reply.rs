@@ -1,0 +1,177 @@
+//! The reply: on the spot, or drafted, submitted, reviewed and approved; then its delivery.
+
+use chrono::NaiveDate;
+
+use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
+use crate::case::Status;
+use crate::model::{Channel, Delivery, Event, EventKind, Reply};
+use crate::outcome::{CannotProvideGround, Outcome};
+use crate::rejection::{Rejection, RejectionCode as R};
+
+impl Decider<'_, '_> {
+    /// The reply's own checks, plus: "still unclear after correction" needs a correction that
+    /// was asked for and received.
+    fn check_reply(&self, reply: Reply) -> Result<Reply, Rejection> {
+        let reply = check_reply(reply)?;
+        let corrected = self
+            .case
+            .correction
+            .as_ref()
+            .is_some_and(|c| c.received_on.is_some());
+        if reply.outcome == Outcome::CannotProvide(CannotProvideGround::StillUnclear) && !corrected
+        {
+            return no_at(
+                R::InvalidInput,
+                "reply.outcome",
+                "“补正后申请内容仍不明确”须先发出补正告知并收到补正",
+            );
+        }
+        Ok(reply)
+    }
+
+    fn pending_steps(&self) -> Vec<String> {
+        let mut steps = Vec::new();
+        if let Some(c) = self.case.pending_correction() {
+            steps.push(format!("等待申请人补正（期限 {}）", c.deadline));
+        }
+        for c in self.case.open_consultations() {
+            steps.push(format!(
+                "向“{}”征求意见尚未结束（期限 {}）",
+                c.party, c.deadline
+            ));
+        }
+        if let Some(f) = self.case.unpaid_fee() {
+            steps.push(format!(
+                "信息处理费 {} 元尚未缴纳（期限 {}）",
+                f.amount_yuan, f.deadline
+            ));
+        }
+        steps
+    }
+
+    fn no_pending_steps(&self) -> Result<(), Rejection> {
+        let steps = self.pending_steps();
+        if steps.is_empty() {
+            Ok(())
+        } else {
+            no(
+                R::PendingSteps,
+                format!("以下事项尚未办结，不能答复：{}", steps.join("；")),
+            )
+        }
+    }
+
+    pub(super) fn reply_on_the_spot(&self, reply: Reply) -> Result<Vec<Event>, Rejection> {
+        if self.case.channel != Some(Channel::InPerson) {
+            return no(
+                R::OnTheSpotRequiresInPerson,
+                "只有当面提交的申请才能当场答复",
+            );
+        }
+        self.status(&[Status::Registered, Status::Processing], "当场答复")?;
+        if let Some(received) = self.case.receipt_date
+            && received != self.today
+        {
+            return no(
+                R::NotOnReceiptDay,
+                format!("当场答复只能在收到申请当日（{received}）作出；之后的答复须起草并经审核"),
+            );
+        }
+        self.no_pending_steps()?;
+        let reply = self.check_reply(reply)?;
+        Ok(vec![self.event(
+            Some(self.today),
+            EventKind::RepliedOnTheSpot { reply },
+        )])
+    }
+
+    pub(super) fn draft_reply(&self, reply: Reply) -> Result<Vec<Event>, Rejection> {
+        self.status(&[Status::Processing], "起草答复")?;
+        let reply = self.check_reply(reply)?;
+        Ok(vec![self.event(
+            Some(self.today),
+            EventKind::ReplyDrafted { reply },
+        )])
+    }
+
+    pub(super) fn submit_for_review(&self) -> Result<Vec<Event>, Rejection> {
+        self.status(&[Status::Processing], "提交审核")?;
+        if self.case.draft.is_none() {
+            return no(R::DraftMissing, "尚未起草答复，不能提交审核");
+        }
+        self.no_pending_steps()?;
+        Ok(vec![self.event(None, EventKind::SubmittedForReview)])
+    }
+
+    pub(super) fn approve_reply(&self) -> Result<Vec<Event>, Rejection> {
+        self.status(&[Status::UnderReview], "审核通过")?;
+        let Some(draft) = &self.case.draft else {
+            return no(R::DraftMissing, "没有待审核的答复稿");
+        };
+        if draft.by == self.ctx.actor.id {
+            return no(R::SelfApproval, "答复稿由您本人起草，须由其他审核人审核");
+        }
+        // A late approval records the overdue reply through the rule in `decide`.
+        Ok(vec![self.event(
+            Some(self.today),
+            EventKind::ReplyApproved {
+                outcome: draft.reply.outcome,
+            },
+        )])
+    }
+
+    pub(super) fn return_reply(&self, reason: &str) -> Result<Vec<Event>, Rejection> {
+        self.status(&[Status::UnderReview], "退回答复")?;
+        let reason = text(reason, "reason", "退回理由", MAX_TEXT)?;
+        Ok(vec![self.event(None, EventKind::ReplyReturned { reason })])
+    }
+
+    pub(super) fn record_delivery(
+        &self,
+        method: Delivery,
+        delivered_on: Option<NaiveDate>,
+    ) -> Result<Vec<Event>, Rejection> {
+        if self.case.status.is_open() {
+            return no(R::ReplyNotApproved, "答复尚未审核通过，不能登记送达");
+        }
+        self.status(&[Status::Replied], "登记送达")?;
+        if let Some((on, _)) = self.case.delivered {
+            return no(R::AlreadyDelivered, format!("答复已于 {on} 送达"));
+        }
+        let floor = self.case.replied_on.map(|d| (d, "答复日"));
+        let date = self.legal(delivered_on, ("delivered_on", "送达日"), floor)?;
+        Ok(vec![
+            self.event(Some(date), EventKind::Delivered { method }),
+        ])
+    }
+}
+
+fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
+    if !reply.outcome.draftable() {
+        return no_at(
+            R::InvalidInput,
+            "reply.outcome",
+            format!(
+                "“{}”由视为放弃或终止办理自动产生，不能作为答复起草",
+                reply.outcome.label_zh()
+            ),
+        );
+    }
+    reply.text = text(&reply.text, "reply.text", "答复内容", MAX_TEXT)?;
+    reply.competent_agency = optional_text(
+        reply.competent_agency.as_deref(),
+        "reply.competent_agency",
+        "负责公开该信息的机关",
+        MAX_SHORT,
+    )?;
+    if reply.competent_agency.is_some()
+        && reply.outcome != Outcome::CannotProvide(CannotProvideGround::NotHeld)
+    {
+        return no_at(
+            R::InvalidInput,
+            "reply.competent_agency",
+            "只有“本机关不掌握相关政府信息”的答复才需告知负责公开的机关",
+        );
+    }
+    Ok(reply)
+}

@@ -1,0 +1,427 @@
+//! Replies: on the spot (in person only), and draft → review → approval → delivery →
+//! archive; each outcome picks its notice.
+
+use crate::common::*;
+
+// ---------------------------------------------------------------------------------------------
+// Replies: on the spot (in person only), and draft → review → approval → delivery → archive.
+// ---------------------------------------------------------------------------------------------
+
+pub fn scenario_reply_on_the_spot(w: &World, seen: &mut Seen) {
+    let c = registered(w);
+    let spot = Command::ReplyOnTheSpot {
+        reply: reply(Outcome::Disclosed, None),
+    };
+    let (c, events) = step(&c, spot.clone(), &w.ctx(&clerk(), "2026-03-02"));
+    assert_eq!(names(&events), ["replied_on_the_spot"]);
+    assert_eq!(events[0].legal_date, Some(d("2026-03-02")));
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::Disclosed),
+            Recipient::Applicant
+        )]
+    );
+    assert_eq!(c.status, Status::Replied);
+    assert!(c.replied_on_the_spot);
+    assert_eq!(c.outcome, Some(Outcome::Disclosed));
+    assert_eq!(c.replied_on, Some(d("2026-03-02")));
+    assert_eq!(c.approved_by.as_deref(), Some(ZHANG_WEI));
+    assert_eq!(w.due(&c), None);
+    seen.reject(
+        &c,
+        spot.clone(),
+        &w.ctx(&clerk(), "2026-03-02"),
+        RejectionCode::WrongStatus,
+    );
+    let c = apply(
+        c,
+        Command::RecordDelivery {
+            method: Delivery::Collect,
+            delivered_on: None,
+        },
+        &w.ctx(&clerk(), "2026-03-02"),
+    );
+    assert_eq!(c.delivered, Some((d("2026-03-02"), Delivery::Collect)));
+
+    // Not for online or posted requests; not while a step is open; not before registration.
+    let online = apply(
+        online_received(w),
+        register_cmd(),
+        &w.ctx(&clerk(), "2026-03-02"),
+    );
+    seen.reject(
+        &online,
+        spot.clone(),
+        &w.ctx(&clerk(), "2026-03-02"),
+        RejectionCode::OnTheSpotRequiresInPerson,
+    );
+    let consulting = apply(
+        processing(w),
+        consult(ConsultationKind::ThirdParty, THIRD_PARTY, None),
+        &w.ctx(&clerk(), "2026-03-02"),
+    );
+    seen.reject(
+        &consulting,
+        spot.clone(),
+        &w.ctx(&clerk(), "2026-03-02"),
+        RejectionCode::PendingSteps,
+    );
+    // "On the spot" means the day it is handed in; a later reply is drafted and reviewed.
+    seen.reject(
+        &registered(w),
+        spot.clone(),
+        &w.ctx(&clerk(), "2026-03-03"),
+        RejectionCode::NotOnReceiptDay,
+    );
+    let received = apply(
+        Case::default(),
+        receive_cmd(Channel::InPerson, None),
+        &w.ctx(&clerk(), "2026-03-02"),
+    );
+    seen.reject(
+        &received,
+        spot,
+        &w.ctx(&clerk(), "2026-03-02"),
+        RejectionCode::WrongStatus,
+    );
+}
+
+pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
+    let c = processing(w);
+    seen.reject(
+        &c,
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::DraftMissing,
+    );
+    seen.reject(
+        &c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), "2026-03-20"),
+        RejectionCode::WrongStatus,
+    );
+    seen.reject(
+        &c,
+        Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: None,
+        },
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::ReplyNotApproved,
+    );
+    seen.reject(
+        &c,
+        Command::Archive,
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::WrongStatus,
+    );
+    seen.reject(
+        &c,
+        Command::DraftReply {
+            reply: Reply {
+                outcome: Outcome::Disclosed,
+                text: "   ".into(),
+                competent_agency: None,
+            },
+        },
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::InvalidInput,
+    );
+
+    // Draft (张伟) → submit.
+    let (c, events) = step(
+        &c,
+        draft_cmd(Outcome::PartlyDisclosed),
+        &w.ctx(&clerk(), "2026-03-20"),
+    );
+    assert_eq!(names(&events), ["reply_drafted"]);
+    assert!(all_notices(&c, &events).is_empty());
+    assert_eq!(c.status, Status::Processing);
+    assert_eq!(c.draft.as_ref().unwrap().by, ZHANG_WEI);
+    let (c, events) = step(&c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+    assert_eq!(names(&events), ["submitted_for_review"]);
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(NoticeKind::ReviewRequested, Recipient::Supervisors)]
+    );
+    assert_eq!(c.status, Status::UnderReview);
+    assert_eq!(
+        w.due(&c),
+        Some(d("2026-03-30")),
+        "the clock runs during review"
+    );
+    seen.reject(
+        &c,
+        draft_cmd(Outcome::Disclosed),
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::WrongStatus,
+    );
+    seen.reject(
+        &c,
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::WrongStatus,
+    );
+
+    // Returned by 刘洋.
+    let (c, events) = step(
+        &c,
+        Command::ReturnReply {
+            reason: "请补充依照第三十七条区分处理的说明".into(),
+        },
+        &w.ctx(&supervisor(), "2026-03-23"),
+    );
+    assert_eq!(names(&events), ["reply_returned"]);
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(NoticeKind::ReplyReturned, Recipient::Assignee)]
+    );
+    assert_eq!(c.status, Status::Processing);
+    assert_eq!(
+        c.last_return_reason.as_deref(),
+        Some("请补充依照第三十七条区分处理的说明")
+    );
+    seen.reject(
+        &c,
+        Command::ReturnReply {
+            reason: "再次退回".into(),
+        },
+        &w.ctx(&supervisor(), "2026-03-23"),
+        RejectionCode::WrongStatus,
+    );
+
+    // Redrafted and resubmitted; approved by 刘洋 (not the drafter) on 03-25, in time.
+    let c = apply(
+        c,
+        draft_cmd(Outcome::PartlyDisclosed),
+        &w.ctx(&clerk(), "2026-03-24"),
+    );
+    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-24"));
+    assert_eq!(c.status, Status::UnderReview);
+    let (c, events) = step(
+        &c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), "2026-03-25"),
+    );
+    assert_eq!(names(&events), ["reply_approved"], "in time: no breach");
+    assert_eq!(
+        events[0].kind,
+        EventKind::ReplyApproved {
+            outcome: Outcome::PartlyDisclosed
+        }
+    );
+    assert_eq!(events[0].legal_date, Some(d("2026-03-25")));
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::PartlyDisclosed),
+            Recipient::Applicant
+        )]
+    );
+    assert_eq!(c.status, Status::Replied);
+    assert_eq!(c.outcome, Some(Outcome::PartlyDisclosed));
+    assert_eq!(c.reply.as_ref().unwrap().outcome, Outcome::PartlyDisclosed);
+    assert_eq!(c.replied_on, Some(d("2026-03-25")));
+    assert_eq!(c.concluded_on, Some(d("2026-03-25")));
+    assert_eq!(c.approved_by.as_deref(), Some(LIU_YANG));
+    assert!(c.breaches.is_empty());
+    assert_eq!(w.due(&c), None);
+    assert_eq!(c.sub_state(), None);
+
+    // Delivery, then archive.
+    seen.reject(
+        &c,
+        Command::Archive,
+        &w.ctx(&clerk(), "2026-03-26"),
+        RejectionCode::DeliveryNotRecorded,
+    );
+    seen.reject(
+        &c,
+        Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: Some(d("2026-03-24")),
+        },
+        &w.ctx(&clerk(), "2026-03-30"),
+        RejectionCode::DateTooEarly,
+    );
+    seen.reject(
+        &c,
+        Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: Some(d("2026-03-31")),
+        },
+        &w.ctx(&clerk(), "2026-03-30"),
+        RejectionCode::DateInFuture,
+    );
+    let (c, events) = step(
+        &c,
+        Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: Some(d("2026-03-27")),
+        },
+        &w.ctx(&clerk(), "2026-03-30"),
+    );
+    assert_eq!(names(&events), ["delivered"]);
+    assert_eq!(events[0].legal_date, Some(d("2026-03-27")));
+    assert!(all_notices(&c, &events).is_empty());
+    assert_eq!(c.delivered, Some((d("2026-03-27"), Delivery::Post)));
+    seen.reject(
+        &c,
+        Command::RecordDelivery {
+            method: Delivery::Email,
+            delivered_on: None,
+        },
+        &w.ctx(&clerk(), "2026-03-30"),
+        RejectionCode::AlreadyDelivered,
+    );
+    let (c, events) = step(&c, Command::Archive, &w.ctx(&clerk(), "2026-03-30"));
+    assert_eq!(names(&events), ["archived"]);
+    assert!(all_notices(&c, &events).is_empty());
+    assert_eq!(c.status, Status::Archived);
+    assert_eq!(c.archived_on, Some(d("2026-03-30")));
+    seen.reject(
+        &c,
+        Command::Archive,
+        &w.ctx(&clerk(), "2026-03-31"),
+        RejectionCode::WrongStatus,
+    );
+    seen.reject(
+        &c,
+        withdraw_cmd(None),
+        &w.ctx(&query_holder(), "2026-03-31"),
+        RejectionCode::WrongStatus,
+    );
+}
+
+pub fn scenario_self_approval(w: &World, seen: &mut Seen) {
+    // 陈静 drafts and submits herself: 刘洋 must approve.
+    let c = apply(
+        processing(w),
+        draft_cmd(Outcome::Disclosed),
+        &w.ctx(&supervisor2(), "2026-03-20"),
+    );
+    let c = apply(
+        c,
+        Command::SubmitForReview,
+        &w.ctx(&supervisor2(), "2026-03-20"),
+    );
+    seen.reject(
+        &c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor2(), "2026-03-23"),
+        RejectionCode::SelfApproval,
+    );
+    let c = apply(
+        c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), "2026-03-23"),
+    );
+    assert_eq!(c.status, Status::Replied);
+    assert_eq!(c.approved_by.as_deref(), Some(LIU_YANG));
+    assert_eq!(c.draft.as_ref().unwrap().by, CHEN_JING);
+}
+
+pub fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
+    // Not held, the competent agency known: 非本机关负责公开告知书.
+    let ghj = "北京市规划和自然资源委员会朝阳分局";
+    let not_held = Outcome::CannotProvide(CannotProvideGround::NotHeld);
+    let approve = |r: Reply| {
+        let c = apply(
+            processing(w),
+            Command::DraftReply { reply: r },
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
+        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        step(
+            &c,
+            Command::ApproveReply,
+            &w.ctx(&supervisor(), "2026-03-23"),
+        )
+    };
+    let (c, events) = approve(reply(not_held, Some(ghj)));
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::NotThisAgency),
+            Recipient::Applicant
+        )]
+    );
+    assert_eq!(
+        c.reply.as_ref().unwrap().competent_agency.as_deref(),
+        Some(ghj)
+    );
+    let (c, events) = approve(reply(not_held, None));
+    assert_eq!(
+        all_notices(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::NotExist),
+            Recipient::Applicant
+        )]
+    );
+    for (outcome, notice) in [
+        (
+            Outcome::NotDisclosed(NotDisclosedGround::ThirdPartyRights),
+            ReplyNotice::NotDisclosed,
+        ),
+        (
+            Outcome::CannotProvide(CannotProvideGround::WouldNeedCreating),
+            ReplyNotice::CannotProvide,
+        ),
+        (
+            Outcome::NotProcessed(NotProcessedGround::Petition),
+            ReplyNotice::NotProcessed,
+        ),
+        (Outcome::Other(OtherGround::Other), ReplyNotice::Other),
+    ] {
+        let (c, events) = approve(reply(outcome, None));
+        assert_eq!(c.outcome, Some(outcome));
+        assert_eq!(
+            all_notices(&c, &events),
+            [to(NoticeKind::Reply(notice), Recipient::Applicant)]
+        );
+    }
+    // Only "not held" names a competent agency; abandonment and unpaid fees are not drafted.
+    let c = processing(w);
+    let r = seen.reject(
+        &c,
+        Command::DraftReply {
+            reply: reply(Outcome::Disclosed, Some(ghj)),
+        },
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.competent_agency"));
+    for outcome in [
+        Outcome::Other(OtherGround::CorrectionNotSupplied),
+        Outcome::Other(OtherGround::FeeNotPaid),
+    ] {
+        let r = seen.reject(
+            &c,
+            draft_cmd(outcome),
+            &w.ctx(&clerk(), "2026-03-20"),
+            RejectionCode::InvalidInput,
+        );
+        assert_eq!(r.field, Some("reply.outcome"));
+    }
+}
+
+#[test]
+fn reply_on_the_spot_for_in_person_requests() {
+    run(scenario_reply_on_the_spot);
+}
+
+#[test]
+fn draft_submit_return_resubmit_approve_deliver_archive() {
+    run(scenario_review_cycle);
+}
+
+#[test]
+fn a_supervisor_does_not_approve_their_own_draft() {
+    run(scenario_self_approval);
+}
+
+#[test]
+fn reply_outcomes_pick_their_notice() {
+    run(scenario_reply_outcomes);
+}
