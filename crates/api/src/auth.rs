@@ -223,11 +223,17 @@ impl SignInLimits {
 /// The password rule: 10–128 characters, letters and digits both present.
 pub fn check_password_rule(password: &str) -> Result<(), String> {
     let n = password.chars().count();
-    if n < 10 {
-        return Err(format!("密码至少 10 个字符，实际 {n} 个"));
+    if n < crate::body::limits::PASSWORD_MIN {
+        return Err(format!(
+            "密码至少 {} 个字符，实际 {n} 个",
+            crate::body::limits::PASSWORD_MIN
+        ));
     }
-    if n > 128 {
-        return Err("密码最多 128 个字符".to_owned());
+    if n > crate::body::limits::PASSWORD_MAX {
+        return Err(format!(
+            "密码最多 {} 个字符",
+            crate::body::limits::PASSWORD_MAX
+        ));
     }
     if !password.chars().any(char::is_alphabetic) || !password.chars().any(|c| c.is_ascii_digit()) {
         return Err("密码须同时包含字母和数字".to_owned());

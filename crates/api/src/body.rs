@@ -22,6 +22,60 @@ pub const MAX_STRING_CHARS: usize = 20_000;
 /// Largest JSON body accepted.
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
+/// The limits of fields and parameters, in one place: the validation checks them and the
+/// OpenAPI document (`crate::openapi`) states them. Lengths are in characters.
+pub mod limits {
+    /// Names of people, agencies and departments; a guide channel's label.
+    pub const NAME: usize = 100;
+    /// Agency and department codes: this many ASCII lowercase letters, digits or hyphens.
+    pub const CODE_MIN: usize = 2;
+    pub const CODE_MAX: usize = 32;
+    /// An agency or department named in a request (checked against the directory).
+    pub const CODE_REF: usize = 64;
+    /// Tracking-number prefixes: 1 to this many ASCII capital letters.
+    pub const TRACKING_PREFIX_MAX: usize = 8;
+    /// Usernames: this many ASCII letters, digits or `. _ - @`.
+    pub const USERNAME_MIN: usize = 3;
+    pub const USERNAME_MAX: usize = 64;
+    /// Passwords a user sets (at least one letter and one ASCII digit).
+    pub const PASSWORD_MIN: usize = 10;
+    pub const PASSWORD_MAX: usize = 128;
+    pub const EMAIL: usize = 254;
+    pub const PHONE: usize = 30;
+    pub const ID_DOCUMENT: usize = 40;
+    pub const ADDRESS: usize = 300;
+    /// What an applicant asks for.
+    pub const DESCRIPTION: usize = 5000;
+    pub const DOCUMENT_NUMBER: usize = 200;
+    /// A tracking number or filing reference, and a query code.
+    pub const REFERENCE: usize = 64;
+    pub const QUERY_CODE: usize = 32;
+    /// A correction supplied by the applicant.
+    pub const CORRECTION: usize = 10_000;
+    /// A withdrawal's reason.
+    pub const REASON: usize = 2000;
+    /// A supervisor's note on a group of requests.
+    pub const NOTE: usize = 2000;
+    /// A group marked for proactive disclosure: this many cases.
+    pub const MARK_CASES_MIN: usize = 2;
+    pub const MARK_CASES_MAX: usize = 10_000;
+    /// The guide: its title, one-line fields, long texts and process steps.
+    pub const GUIDE_TITLE: usize = 200;
+    pub const GUIDE_LINE: usize = 500;
+    pub const GUIDE_TEXT: usize = 5000;
+    pub const GUIDE_STEP: usize = 1000;
+    /// One calendar year in TOML.
+    pub const CALENDAR_TOML: usize = 20_000;
+    /// Page sizes (`limit`) of the queues, the search and the outbox; the search's `offset`.
+    pub const QUEUE_PAGE_MAX: i64 = 200;
+    pub const SEARCH_PAGE_MAX: i64 = 100;
+    pub const SEARCH_OFFSET_MAX: i64 = 10_000;
+    pub const OUTBOX_PAGE_MAX: i64 = 500;
+    /// The smallest group of near-identical requests listed (`min`).
+    pub const GROUP_MIN: usize = 2;
+    pub const GROUP_MAX: usize = 1000;
+}
+
 /// Field rules beyond what the type says.
 pub trait Validate {
     fn validate(&self, errors: &mut Vec<FieldError>);
@@ -71,7 +125,7 @@ pub struct Body<T>(pub T);
 /// also answers every other request on its thread) spends more than a moment on one.
 const PARSE_INLINE_BYTES: usize = 16 * 1024;
 
-impl<T: DeserializeOwned + Validate + Send + 'static> FromRequest for Body<T> {
+impl<T: DeserializeOwned + Validate + utoipa::ToSchema + Send + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -99,9 +153,9 @@ impl<T: DeserializeOwned + Validate + Send + 'static> FromRequest for Body<T> {
                     ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
                 })?;
             if bytes.len() <= PARSE_INLINE_BYTES {
-                return parse(&bytes).map(Body);
+                return parse_body(&bytes).map(Body);
             }
-            web::block(move || parse(&bytes))
+            web::block(move || parse_body(&bytes))
                 .await
                 .map_err(ApiError::internal)?
                 .map(Body)
@@ -113,8 +167,29 @@ fn payload_error(e: &actix_web::Error) -> ApiError {
     ApiError::new(ErrorCode::MalformedBody, format!("无法读取请求体：{e}"))
 }
 
+/// Parses and validates the JSON body of a route: as [`parse`], and no array stands where the
+/// body's schema (the OpenAPI document's) has an object, at any depth — serde would read a
+/// struct from the array of its fields' values.
+pub fn parse_body<T: DeserializeOwned + Validate + utoipa::ToSchema>(
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    parse_with(bytes, |value| {
+        let mut errors = Vec::new();
+        let schema = serde_json::json!({ "$ref": format!("#/components/schemas/{}", T::name()) });
+        check_shape(value, &schema, &mut String::new(), &mut errors, 0);
+        errors
+    })
+}
+
 /// Parses and validates a JSON body.
 pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_with(bytes, |_| Vec::new())
+}
+
+fn parse_with<T: DeserializeOwned + Validate>(
+    bytes: &[u8],
+    shape: impl FnOnce(&Value) -> Vec<FieldError>,
+) -> Result<T, ApiError> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -131,11 +206,94 @@ pub fn parse<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError
             ),
         )
     })?;
+    if value.is_object() {
+        let errors = shape(&value);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors));
+        }
+    }
     parse_value(value)
+}
+
+/// Arrays where `schema` has an object with properties, below `value`.
+fn check_shape(
+    value: &Value,
+    schema: &Value,
+    path: &mut String,
+    errors: &mut Vec<FieldError>,
+    depth: usize,
+) {
+    if depth > 32 || errors.len() >= MAX_FIELD_ERRORS {
+        return;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        if let Some(s) = crate::openapi::schemas().get(name) {
+            check_shape(value, s, path, errors, depth + 1);
+        }
+        return;
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            check_shape(value, branch, path, errors, depth + 1);
+        }
+    }
+    match value {
+        Value::Array(items) => {
+            if schema.get("properties").is_some() {
+                errors.push(FieldError {
+                    path: short_path(path),
+                    message: "须为对象（JSON object），不能是数组".to_owned(),
+                });
+            } else if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    check_shape(v, item, path, errors, depth + 1);
+                    path.truncate(len);
+                }
+            }
+        }
+        Value::Object(map) => {
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            for (k, v) in map {
+                if let Some(p) = props.get(k) {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    check_shape(v, p, path, errors, depth + 1);
+                    path.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Validates an already-parsed JSON value as a `T` (the web forms arrive here as JSON too).
 pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, ApiError> {
+    // Every body is a JSON object: serde would also read a struct from an array of its
+    // fields' values (`[null, null]`), which no client means and the document does not allow.
+    if !value.is_object() {
+        return Err(ApiError::new(
+            ErrorCode::MalformedBody,
+            format!("请求体须为 JSON 对象，收到的是{}", json_kind_zh(&value)),
+        ));
+    }
+    let mut value = value;
+    integral_numbers(&mut value);
     let mut errors = Vec::new();
     check_strings(&value, &mut String::new(), &mut errors);
     if !errors.is_empty() {
@@ -153,6 +311,41 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
         return Err(ApiError::invalid(errors));
     }
     Ok(parsed)
+}
+
+/// Numbers written with a zero fraction (`3.0`) become integers: JSON Schema counts them as
+/// integers, and an integer field takes them.
+fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
+                // Within ±2^53 an f64 is an exact integer.
+                if f.abs() <= 9_007_199_254_740_992.0 {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "checked to be integral and in range"
+                    )]
+                    let i = f as i64;
+                    *value = Value::from(i);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// What kind of JSON value `value` is, in words.
+fn json_kind_zh(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数字",
+        Value::String(_) => "字符串",
+        Value::Array(_) => "数组",
+        Value::Object(_) => "对象",
+    }
 }
 
 /// Control characters (other than line breaks and tabs) and overlong strings, anywhere; it
@@ -254,6 +447,26 @@ mod tests {
     #[test]
     fn bad_bodies_name_the_field() {
         assert_eq!(err("{").code.as_str(), "malformed_body");
+        // A struct's fields as an array, or any other non-object, is not a body.
+        assert_eq!(err("[null, null]").code.as_str(), "malformed_body");
+        assert_eq!(
+            err(r#"["a", "2026-02-03"]"#).code.as_str(),
+            "malformed_body"
+        );
+        assert_eq!(err("null").code.as_str(), "malformed_body");
+        // An integer written with a zero fraction is an integer.
+        #[derive(Debug, Deserialize)]
+        struct Versioned {
+            version: u64,
+        }
+        impl Validate for Versioned {
+            fn validate(&self, _: &mut Vec<FieldError>) {}
+        }
+        assert_eq!(
+            parse::<Versioned>(br#"{"version": 3.0}"#).unwrap().version,
+            3
+        );
+        assert!(parse::<Versioned>(br#"{"version": 3.5}"#).is_err());
         let e = err(r#"{"name":"a","when":"2026-02-30"}"#);
         assert_eq!(
             (e.code.as_str(), e.errors[0].path.as_str()),
@@ -273,5 +486,26 @@ mod tests {
         assert_eq!(ok.name, "a\nb");
         assert_eq!(ok.when, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
         assert_eq!(ok.tags, ["t"]);
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::parse_body;
+    use crate::routes::public::Filing;
+
+    /// A nested struct given as the array of its fields' values is refused, naming where.
+    #[test]
+    fn an_array_where_an_object_belongs_is_refused_at_any_depth() {
+        let ok = br#"{"agency": "gk", "applicant": {"kind": "natural_person", "name": "a",
+                      "phone": "1"}, "request": {"description": "d", "carrier": "paper",
+                      "delivery": "post"}}"#;
+        assert!(parse_body::<Filing>(ok).is_ok());
+        let nested = br#"{"agency": "gk", "applicant": ["natural_person", "a", null, "1"],
+                          "request": {"description": "d", "carrier": "paper",
+                          "delivery": "post"}}"#;
+        let e = parse_body::<Filing>(nested).err().unwrap();
+        assert_eq!(e.errors[0].path, "applicant");
+        assert!(parse_body::<Filing>(b"[null, null]").is_err());
     }
 }

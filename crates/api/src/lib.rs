@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod headers;
 pub mod metrics;
+pub mod openapi;
 pub mod pages;
 pub mod routes;
 pub mod state;
@@ -17,7 +18,7 @@ use std::net::TcpListener;
 use std::time::Instant;
 
 use actix_web::dev::{Server, Service};
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
@@ -107,8 +108,8 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(ops::openapi)
 }
 
-/// The OpenAPI document of the API as mounted.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The OpenAPI document of the API as mounted, as utoipa derives it from the types.
+pub(crate) fn derived_openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -117,6 +118,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .service(routes::ops::readyz)
         .service(routes::ops::metrics)
         .split_for_parts();
+    doc
+}
+
+/// The OpenAPI document as served, with the default attachment types: the derived document
+/// refined with every limit the server enforces (see [`openapi::refine`]).
+pub fn openapi() -> serde_json::Value {
+    let types = gongkai_store::attachments::Limits::default().content_types;
+    openapi_for(&types)
+}
+
+/// The OpenAPI document as served by a server accepting attachments of `upload_types`.
+pub fn openapi_for(upload_types: &[String]) -> serde_json::Value {
+    use chrono::Datelike;
+    let mut doc = serde_json::to_value(derived_openapi()).unwrap_or_default();
+    let this_year = gongkai_workflow::clock::legal_date(chrono::Utc::now()).year();
+    let missed = openapi::refine(&mut doc, upload_types, this_year);
+    if !missed.0.is_empty() {
+        tracing::warn!(missed = ?missed.0, "OpenAPI refinements without a target");
+    }
     doc
 }
 
@@ -143,7 +163,25 @@ fn has_control_character(raw: &str) -> bool {
         })
 }
 
+/// What no route answered: 405 with `Allow` for a documented path asked with a method it does
+/// not take, else 404 (a page for browsers).
 async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allowed = req
+        .app_data::<web::Data<openapi::Methods>>()
+        .and_then(|m| m.allowed(req.path()));
+    if let Some(allowed) = allowed {
+        let allow = allowed.join(", ");
+        let mut res = ApiError::new(
+            error::ErrorCode::MethodNotAllowed,
+            format!("{} 不支持 {} 方法，可用：{allow}", req.path(), req.method()),
+        )
+        .error_response();
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+            res.headers_mut()
+                .insert(actix_web::http::header::ALLOW, value);
+        }
+        return Ok(res);
+    }
     if pages::wants_html(&req) {
         return Ok(pages::not_found_page());
     }
@@ -158,7 +196,7 @@ pub fn server(
     workers: usize,
 ) -> std::io::Result<Server> {
     let state = web::Data::from(state);
-    let doc = web::Data::new(openapi());
+    let doc = web::Data::new(openapi_for(&state.settings.attachment_limits.content_types));
     let server = HttpServer::new(move || app(state.clone(), doc.clone()))
         .workers(workers.max(1))
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
@@ -171,10 +209,10 @@ pub fn server(
 
 /// The whole application (API, pages, middleware) over `state`, as each server worker runs
 /// it; in-process tests drive it with `actix_web::test::init_service`. `doc` is the OpenAPI
-/// document ([`openapi`]), built once and shared.
+/// document as served ([`openapi_for`] the accepted upload types), built once and shared.
 pub fn app(
     state: web::Data<AppState>,
-    doc: web::Data<utoipa::openapi::OpenApi>,
+    doc: web::Data<serde_json::Value>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -188,7 +226,8 @@ pub fn app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state.clone())
-        .app_data(doc.clone())
+        .app_data(web::Data::new(openapi::Methods::of(&doc)))
+        .app_data(doc)
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .service(api_scope())
@@ -309,13 +348,7 @@ mod tests {
                     } else {
                         format!("{prefix}{path}")
                     };
-                    let item = doc.paths.paths.get(&full);
-                    let has = item.is_some_and(|item| match method {
-                        "get" => item.get.is_some(),
-                        "post" => item.post.is_some(),
-                        "put" => item.put.is_some(),
-                        _ => item.delete.is_some(),
-                    });
+                    let has = doc["paths"][&full][method].is_object();
                     assert!(
                         has,
                         "{} {full} is missing from the OpenAPI document",
@@ -328,16 +361,79 @@ mod tests {
         assert!(checked >= 30, "only {checked} routes found");
         assert_eq!(
             checked,
-            doc.paths
-                .paths
+            doc["paths"]
+                .as_object()
+                .unwrap()
                 .values()
-                .map(|i| [&i.get, &i.post, &i.put, &i.delete]
+                .map(|i| ["get", "post", "put", "delete", "patch"]
                     .iter()
-                    .filter(|o| o.is_some())
+                    .filter(|m| i[**m].is_object())
                     .count())
                 .sum::<usize>(),
             "the document has operations no handler declares"
         );
+    }
+
+    /// Every refinement of the document (a limit, a pattern, a rule between fields) finds the
+    /// schema or parameter it is about: renaming a field or a route without updating
+    /// `openapi.rs` fails here instead of silently dropping the limit.
+    #[test]
+    fn every_refinement_finds_its_target() {
+        let mut doc = serde_json::to_value(super::derived_openapi()).unwrap();
+        let missed = super::openapi::refine(&mut doc, &["application/pdf".to_owned()], 2026);
+        assert!(missed.0.is_empty(), "{:?}", missed.0);
+        // A few that must be there, from the constants the validation uses.
+        let s = &doc["components"]["schemas"];
+        assert_eq!(
+            s["NewAgency"]["properties"]["name"]["maxLength"],
+            crate::body::limits::NAME
+        );
+        assert_eq!(s["Applicant"]["properties"]["name"]["minLength"], 1);
+        assert!(s["UserChange"]["allOf"].is_array());
+        let upload = &doc["paths"]["/api/v1/cases/{id}/attachments"]["post"]["requestBody"];
+        assert!(upload["content"]["application/pdf"].is_object());
+        assert!(upload["content"]["*/*"].is_null());
+    }
+
+    /// The 405 answer: documented paths name their methods, others are unknown (404).
+    #[actix_web::test]
+    async fn undeclared_methods_answer_405_with_allow() {
+        use actix_web::test;
+        let methods = actix_web::web::Data::new(super::openapi::Methods::of(&super::openapi()));
+        let app = test::init_service(
+            super::App::new()
+                .app_data(methods)
+                .default_service(super::web::to(super::no_route)),
+        )
+        .await;
+        let call = |method: &str, path: &str| {
+            test::TestRequest::default()
+                .method(actix_web::http::Method::from_bytes(method.as_bytes()).unwrap())
+                .uri(path)
+                .to_request()
+        };
+        let res = test::call_service(&app, call("TRACE", "/api/v1/cases")).await;
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.headers().get("allow").unwrap(), "GET, POST");
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
+        let body: serde_json::Value = test::read_body_json(res).await;
+        assert_eq!(body["code"], "method_not_allowed");
+        let res = test::call_service(&app, call("GET", "/api/v1/cases/x/actions/archive")).await;
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.headers().get("allow").unwrap(), "POST");
+        let res = test::call_service(&app, call("DELETE", "/healthz")).await;
+        assert_eq!(res.status(), 405);
+        for unknown in [
+            "/api/v1/nothing",
+            "/api/v1/cases/x/y/z",
+            "/api/v1/cases//notices",
+        ] {
+            let res = test::call_service(&app, call("TRACE", unknown)).await;
+            assert_eq!(res.status(), 404, "{unknown}");
+        }
     }
 
     /// Every `$ref` of the document points at a schema it defines.
@@ -357,7 +453,7 @@ mod tests {
                 _ => {}
             }
         }
-        let doc = serde_json::to_value(super::openapi()).unwrap();
+        let doc = super::openapi();
         let mut all = Vec::new();
         refs(&doc, &mut all);
         assert!(!all.is_empty());

@@ -233,15 +233,18 @@ fn digest(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
+/// The longest file name an attachment may have, in characters.
+pub const MAX_FILENAME_CHARS: usize = 200;
+
 fn check_filename(name: &str) -> StoreResult<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::invalid("filename", "文件没有名称"));
     }
-    if name.chars().count() > 200 {
+    if name.chars().count() > MAX_FILENAME_CHARS {
         return Err(StoreError::invalid(
             "filename",
-            "文件名最长 200 个字符，请改短后再上传",
+            format!("文件名最长 {MAX_FILENAME_CHARS} 个字符，请改短后再上传"),
         ));
     }
     if name.contains(['/', '\\'])

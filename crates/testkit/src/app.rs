@@ -26,7 +26,7 @@ pub const METRICS_TOKEN: &str = "test-metrics-token-3f9c";
 
 pub struct TestApp {
     pub state: web::Data<AppState>,
-    doc: web::Data<utoipa::openapi::OpenApi>,
+    doc: web::Data<serde_json::Value>,
     system: SystemRunner,
     /// Passwords the kit chose for users whose issued password had to be changed: (username,
     /// issued, chosen). Tests go on signing in with the issued one.
@@ -62,10 +62,11 @@ impl TestApp {
         settings.metrics_token = METRICS_TOKEN.to_owned();
         settings.sign_in.registrations_per_address_per_hour = 10_000;
         change(&mut settings);
+        let doc = gongkai_api::openapi_for(&settings.attachment_limits.content_types);
         let state = AppState::new(pool, Law::new().in_force(), settings);
         TestApp {
             state: web::Data::new(state),
-            doc: web::Data::new(gongkai_api::openapi()),
+            doc: web::Data::new(doc),
             system: actix_web::rt::System::new(),
             chosen: Default::default(),
             db,

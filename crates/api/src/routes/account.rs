@@ -15,7 +15,7 @@ use crate::auth::{
     Authenticated, SESSION_COOKIE, check_password_rule, client_address, hash_password_blocking,
     new_token, verify_password_blocking,
 };
-use crate::body::{Body, Validate, at_most, required};
+use crate::body::{Body, Validate, at_most, limits, required};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
 use crate::state::{AppState, db};
 use crate::views::{CaseSummary, PublicCase, public_case};
@@ -35,7 +35,7 @@ pub struct Registration {
 }
 
 fn check_username(errors: &mut Vec<FieldError>, path: &str, username: &str) {
-    let ok = (3..=64).contains(&username.len())
+    let ok = (limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&username.len())
         && username
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
@@ -56,12 +56,12 @@ impl Validate for Registration {
                 message: m,
             });
         }
-        required(errors, "display_name", &self.display_name, 100);
+        required(errors, "display_name", &self.display_name, limits::NAME);
         if let Some(e) = &self.email {
-            at_most(errors, "email", e, 254);
+            at_most(errors, "email", e, limits::EMAIL);
         }
         if let Some(p) = &self.phone {
-            at_most(errors, "phone", p, 30);
+            at_most(errors, "phone", p, limits::PHONE);
         }
     }
 }
@@ -192,8 +192,8 @@ pub struct Login {
 
 impl Validate for Login {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "username", &self.username, 64);
-        required(errors, "password", &self.password, 128);
+        required(errors, "username", &self.username, limits::USERNAME_MAX);
+        required(errors, "password", &self.password, limits::PASSWORD_MAX);
     }
 }
 
@@ -403,7 +403,12 @@ pub struct PasswordChange {
 
 impl Validate for PasswordChange {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "current_password", &self.current_password, 128);
+        required(
+            errors,
+            "current_password",
+            &self.current_password,
+            limits::PASSWORD_MAX,
+        );
         if let Err(m) = check_password_rule(&self.new_password) {
             errors.push(FieldError {
                 path: "new_password".to_owned(),

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::auth::{
     Authenticated, Caller, check_password_rule, hash_password_blocking, new_password,
 };
-use crate::body::{Body, Validate, at_most, required};
+use crate::body::{Body, Validate, at_most, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::account::UserView;
 use crate::routes::public::{GUIDE_KEY, Guide};
@@ -23,7 +23,7 @@ pub(crate) fn admin(c: &Caller) -> ApiResult<()> {
 }
 
 fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
-    let ok = (2..=32).contains(&code.len())
+    let ok = (limits::CODE_MIN..=limits::CODE_MAX).contains(&code.len())
         && code
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -64,9 +64,11 @@ pub struct NewAgency {
 impl Validate for NewAgency {
     fn validate(&self, errors: &mut Vec<FieldError>) {
         check_code(errors, "code", &self.code);
-        required(errors, "name", &self.name, 100);
+        required(errors, "name", &self.name, limits::NAME);
         let p = &self.tracking_prefix;
-        if !(1..=8).contains(&p.len()) || !p.chars().all(|c| c.is_ascii_uppercase()) {
+        if !(1..=limits::TRACKING_PREFIX_MAX).contains(&p.len())
+            || !p.chars().all(|c| c.is_ascii_uppercase())
+        {
             errors.push(FieldError {
                 path: "tracking_prefix".to_owned(),
                 message: "编号前缀为 1—8 位大写字母".to_owned(),
@@ -176,7 +178,7 @@ pub struct NewDepartment {
 impl Validate for NewDepartment {
     fn validate(&self, errors: &mut Vec<FieldError>) {
         check_code(errors, "code", &self.code);
-        required(errors, "name", &self.name, 100);
+        required(errors, "name", &self.name, limits::NAME);
     }
 }
 
@@ -316,7 +318,7 @@ fn check_scope(errors: &mut Vec<FieldError>, role: UserRole, departments: &[Stri
 
 impl Validate for NewUser {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        let ok = (3..=64).contains(&self.username.len())
+        let ok = (limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&self.username.len())
             && self
                 .username
                 .chars()
@@ -327,10 +329,10 @@ impl Validate for NewUser {
                 message: "用户名为 3—64 位字母、数字或 . _ - @".to_owned(),
             });
         }
-        required(errors, "display_name", &self.display_name, 100);
+        required(errors, "display_name", &self.display_name, limits::NAME);
         check_scope(errors, self.role, &self.departments);
         if let Some(e) = &self.email {
-            at_most(errors, "email", e, 254);
+            at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), false);
     }
@@ -436,7 +438,7 @@ impl Validate for UserChange {
             (None, None) => {}
         }
         if let Some(e) = &self.email {
-            at_most(errors, "email", e, 254);
+            at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), true);
         if let Some(p) = &self.password {
@@ -572,7 +574,7 @@ pub struct CalendarUpload {
 
 impl Validate for CalendarUpload {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "toml", &self.toml, 20_000);
+        required(errors, "toml", &self.toml, limits::CALENDAR_TOML);
     }
 }
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Authenticated;
-use crate::body::{Body, Validate, required};
+use crate::body::{Body, Validate, limits, required};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError, Problem};
 use crate::routes::public::{intake_department, validate_applicant, validate_request};
 use crate::routes::{context, visible_case};
@@ -40,7 +40,7 @@ pub struct PaperRequest {
 
 impl Validate for PaperRequest {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "agency", &self.agency, 64);
+        required(errors, "agency", &self.agency, limits::CODE_REF);
         if self.channel == Channel::Online {
             errors.push(FieldError {
                 path: "channel".to_owned(),
@@ -156,7 +156,7 @@ pub struct QueueQuery {
     pub limit: Option<i64>,
 }
 
-const STATUSES: [&str; 9] = [
+pub(crate) const STATUSES: [&str; 9] = [
     "received",
     "registered",
     "processing",
@@ -246,7 +246,7 @@ pub async fn page(
     limit: Option<i64>,
 ) -> ApiResult<QueuePage> {
     let limit = limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
+    if !(1..=limits::QUEUE_PAGE_MAX).contains(&limit) {
         return Err(ApiError::bad_request("limit: 须为 1—200"));
     }
     let Some(filter) = filter else {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Authenticated, Caller};
-use crate::body::{Body, Validate, required};
+use crate::body::{Body, Validate, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::cases::{QueueQuery, queue_filter};
 use crate::routes::visible_case;
@@ -55,11 +55,11 @@ pub async fn run_search(
 ) -> ApiResult<SearchResult> {
     c.require(&[Role::Clerk, Role::Supervisor, Role::Admin])?;
     let limit = q.limit.unwrap_or(50);
-    if !(1..=100).contains(&limit) {
+    if !(1..=limits::SEARCH_PAGE_MAX).contains(&limit) {
         return Err(ApiError::field("limit", "每页 1—100 条"));
     }
     let offset = q.offset.unwrap_or(0);
-    if !(0..=10_000).contains(&offset) {
+    if !(0..=limits::SEARCH_OFFSET_MAX).contains(&offset) {
         return Err(ApiError::field("offset", "offset 须在 0—10000 之间"));
     }
     search::terms(&q.q).map_err(|e| ApiError::field("q", e))?;
@@ -151,15 +151,18 @@ pub struct MonthlyStats {
     pub rows: Vec<MonthRow>,
 }
 
-/// A report year given by a user: 2008 (the first regulations) to this year.
+/// The first year a report may cover: the first regulations (2008).
+pub const FIRST_YEAR: i16 = 2008;
+
+/// A report year given by a user: [`FIRST_YEAR`] to this year.
 pub fn check_year(year: i32) -> ApiResult<i32> {
     let this_year = gongkai_workflow::clock::legal_date(Utc::now()).year();
-    if (2008..=this_year).contains(&year) {
+    if (i32::from(FIRST_YEAR)..=this_year).contains(&year) {
         Ok(year)
     } else {
         Err(ApiError::field(
             "year",
-            format!("年份须在 2008—{this_year} 之间"),
+            format!("年份须在 {FIRST_YEAR}—{this_year} 之间"),
         ))
     }
 }
@@ -426,7 +429,7 @@ pub async fn frequent_groups(
         return Err(ApiError::field("from", "统计期间最长一年"));
     }
     let min = q.min.unwrap_or(3);
-    if !(2..=1000).contains(&min) {
+    if !(limits::GROUP_MIN..=limits::GROUP_MAX).contains(&min) {
         return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
     }
     let scope = figures_scope(c, q.department.as_ref())?;
@@ -498,13 +501,15 @@ impl Validate for NewMark {
                 message: message.to_owned(),
             })
         };
-        if self.case_ids.len() < 2 || self.case_ids.len() > 10_000 {
+        if self.case_ids.len() < limits::MARK_CASES_MIN
+            || self.case_ids.len() > limits::MARK_CASES_MAX
+        {
             push("case_ids", "一组须有 2—10000 件申请");
         }
         if self.from > self.to {
             push("from", "起始日期不能晚于截止日期");
         }
-        required(errors, "note", &self.note, 2000);
+        required(errors, "note", &self.note, limits::NOTE);
     }
 }
 

@@ -129,7 +129,7 @@ pub async fn list(
         })?,
     };
     let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
+    if !(1..=crate::body::limits::OUTBOX_PAGE_MAX).contains(&limit) {
         return Err(ApiError::field("limit", "limit 须在 1—500 之间"));
     }
     let rows = db(&state, move |conn, _| {

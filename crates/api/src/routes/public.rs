@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::MaybeCaller;
-use crate::body::{Body, Validate, at_most, required};
+use crate::body::{Body, Validate, at_most, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::routes::context;
 use crate::state::{AppState, db};
@@ -44,19 +44,34 @@ pub struct GuideChannel {
 
 impl Validate for Guide {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "title", &self.title, 200);
+        required(errors, "title", &self.title, limits::GUIDE_TITLE);
         for (i, c) in self.channels.iter().enumerate() {
-            required(errors, &format!("channels[{i}].label"), &c.label, 100);
-            required(errors, &format!("channels[{i}].address"), &c.address, 500);
+            required(
+                errors,
+                &format!("channels[{i}].label"),
+                &c.label,
+                limits::NAME,
+            );
+            required(
+                errors,
+                &format!("channels[{i}].address"),
+                &c.address,
+                limits::GUIDE_LINE,
+            );
         }
-        at_most(errors, "office_hours", &self.office_hours, 500);
-        at_most(errors, "fees", &self.fees, 5000);
-        at_most(errors, "deadlines", &self.deadlines, 5000);
+        at_most(
+            errors,
+            "office_hours",
+            &self.office_hours,
+            limits::GUIDE_LINE,
+        );
+        at_most(errors, "fees", &self.fees, limits::GUIDE_TEXT);
+        at_most(errors, "deadlines", &self.deadlines, limits::GUIDE_TEXT);
         for (i, p) in self.process.iter().enumerate() {
-            required(errors, &format!("process[{i}]"), p, 1000);
+            required(errors, &format!("process[{i}]"), p, limits::GUIDE_STEP);
         }
         for (i, p) in self.contacts.iter().enumerate() {
-            required(errors, &format!("contacts[{i}]"), p, 500);
+            required(errors, &format!("contacts[{i}]"), p, limits::GUIDE_LINE);
         }
     }
 }
@@ -132,12 +147,12 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
             message: "请选择申请人类型".to_owned(),
         });
     }
-    required(errors, "applicant.name", &a.name, 100);
+    required(errors, "applicant.name", &a.name, limits::NAME);
     if let Some(v) = &a.id_document {
-        at_most(errors, "applicant.id_document", v, 40);
+        at_most(errors, "applicant.id_document", v, limits::ID_DOCUMENT);
     }
     if let Some(v) = &a.phone {
-        at_most(errors, "applicant.phone", v, 30);
+        at_most(errors, "applicant.phone", v, limits::PHONE);
         if !v.chars().all(|c| c.is_ascii_digit() || "+- ()".contains(c)) {
             errors.push(FieldError {
                 path: "applicant.phone".to_owned(),
@@ -146,7 +161,7 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
         }
     }
     if let Some(v) = &a.email {
-        at_most(errors, "applicant.email", v, 254);
+        at_most(errors, "applicant.email", v, limits::EMAIL);
         let ok = v
             .split_once('@')
             .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
@@ -158,7 +173,7 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
         }
     }
     if let Some(v) = &a.address {
-        at_most(errors, "applicant.address", v, 300);
+        at_most(errors, "applicant.address", v, limits::ADDRESS);
     }
     if a.email.is_none() && a.phone.is_none() && a.address.is_none() {
         errors.push(FieldError {
@@ -169,17 +184,27 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
 }
 
 pub fn validate_request(errors: &mut Vec<FieldError>, r: &RequestDetails) {
-    required(errors, "request.description", &r.description, 5000);
+    required(
+        errors,
+        "request.description",
+        &r.description,
+        limits::DESCRIPTION,
+    );
     if let Some(v) = &r.document_number {
-        at_most(errors, "request.document_number", v, 200);
+        at_most(
+            errors,
+            "request.document_number",
+            v,
+            limits::DOCUMENT_NUMBER,
+        );
     }
 }
 
 impl Validate for Filing {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "agency", &self.agency, 64);
+        required(errors, "agency", &self.agency, limits::CODE_REF);
         if let Some(d) = &self.department {
-            required(errors, "department", d, 64);
+            required(errors, "department", d, limits::CODE_REF);
         }
         validate_applicant(errors, &self.applicant);
         validate_request(errors, &self.request);
@@ -313,8 +338,8 @@ pub struct LookupKey {
 
 impl Validate for LookupKey {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, 64);
-        required(errors, "query_code", &self.query_code, 32);
+        required(errors, "reference", &self.reference, limits::REFERENCE);
+        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
     }
 }
 
@@ -374,9 +399,9 @@ pub struct CodeCorrection {
 
 impl Validate for CodeCorrection {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, 64);
-        required(errors, "query_code", &self.query_code, 32);
-        required(errors, "content", &self.content, 10_000);
+        required(errors, "reference", &self.reference, limits::REFERENCE);
+        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
+        required(errors, "content", &self.content, limits::CORRECTION);
     }
 }
 
@@ -427,10 +452,10 @@ pub struct CodeWithdrawal {
 
 impl Validate for CodeWithdrawal {
     fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, 64);
-        required(errors, "query_code", &self.query_code, 32);
+        required(errors, "reference", &self.reference, limits::REFERENCE);
+        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
         if let Some(r) = &self.reason {
-            at_most(errors, "reason", r, 2000);
+            at_most(errors, "reason", r, limits::REASON);
         }
     }
 }
