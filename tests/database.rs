@@ -6,7 +6,7 @@ mod support;
 
 use std::process::Command;
 
-use support::databases;
+use support::{Binary, databases};
 
 fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()
@@ -257,7 +257,6 @@ fn annual_report_balances_across_years_and_agencies() {
 #[test]
 fn demo_leaves_planner_statistics() {
     use diesel::RunQueryDsl;
-    use gongkai_store::db::{DatabaseUrl, SqliteOptions, connect};
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -266,18 +265,14 @@ fn demo_leaves_planner_statistics() {
     for db in databases("stats") {
         let o = db.run(&["demo", "--cases", "30", "--seed", "3"]);
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
-        let (url, sql) = match db.schema {
-            None => (
-                DatabaseUrl::Sqlite(db.dir.join("data/gongkai.db")),
-                "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'cases'",
-            ),
-            Some(_) => (
-                DatabaseUrl::parse(&db.url).unwrap(),
+        let sql = match db.schema {
+            None => "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'cases'",
+            Some(_) => {
                 "SELECT COUNT(*) AS n FROM pg_stats \
-                 WHERE schemaname = current_schema() AND tablename = 'cases'",
-            ),
+                 WHERE schemaname = current_schema() AND tablename = 'cases'"
+            }
         };
-        let mut c = connect(&url, &SqliteOptions::default()).unwrap();
+        let mut c = db.connect();
         let rows = diesel::sql_query(sql)
             .get_result::<Count>(&mut c)
             .map(|c| c.n)

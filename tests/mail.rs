@@ -8,116 +8,15 @@
 mod support;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use gongkai_testkit::smtp::{Smtp, free_port, smtp_available};
+use gongkai_testkit::wait::poll;
+use gongkai_testkit::wait_until;
 use serde_json::{Value, json};
 use support::server::*;
-use support::{Db, databases};
-
-/// An aiosmtpd server writing what it receives into a Maildir.
-struct Smtp {
-    child: Child,
-    mbox: PathBuf,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn smtp_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok && std::env::var("GONGKAI_TEST_REQUIRE_SMTP").is_ok_and(|v| v == "1") {
-        panic!("GONGKAI_TEST_REQUIRE_SMTP=1 but aiosmtpd is not installed (pip install aiosmtpd)");
-    }
-    if !ok {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: SMTP tests skipped: aiosmtpd is not installed (pip install aiosmtpd)"
-        );
-    }
-    ok
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Smtp {
-    fn start(dir: &Path, port: u16) -> Smtp {
-        let mbox = dir.join("received.maildir");
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&mbox)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Smtp { child, mbox }
-    }
-
-    /// What arrived, decoded by Python's email package: message_id, subject (decoded),
-    /// raw_subject (as on the wire), from, to, body (decoded text).
-    fn received(&self) -> Vec<Value> {
-        if !self.mbox.exists() {
-            return Vec::new();
-        }
-        let script = r#"
-import json, mailbox, sys
-from email import policy
-from email.parser import BytesParser
-out = []
-for m in mailbox.Maildir(sys.argv[1], factory=None):
-    e = BytesParser(policy=policy.default).parsebytes(m.as_bytes())
-    out.append({"message_id": e["Message-ID"], "subject": str(e["Subject"]),
-                "raw_subject": m["Subject"], "from": str(e["From"]), "to": str(e["To"]),
-                "body": e.get_body(preferencelist=("plain",)).get_content()})
-print(json.dumps(out))
-"#;
-        let out = Command::new("python3")
-            .args(["-c", script])
-            .arg(&self.mbox)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    fn wait_for(&self, n: usize, within: Duration) -> Vec<Value> {
-        let deadline = Instant::now() + within;
-        loop {
-            let got = self.received();
-            if got.len() >= n || Instant::now() > deadline {
-                return got;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
+use support::{Binary, Db, databases};
 
 fn smtp_env(port: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -215,14 +114,15 @@ fn the_acknowledgment_reaches_a_real_smtp_server_in_readable_chinese() {
         // The outbox keeps the record, under the Message-ID that arrived (recorded just after
         // the server took the message).
         let deadline = Instant::now() + Duration::from_secs(10);
-        let notices = loop {
+        let notices = poll(deadline, || {
             let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
             assert_eq!(n.status, 200, "{}", n.body);
-            if n.body[0]["status"] == "sent" || Instant::now() > deadline {
-                break n;
+            match n.body[0]["status"] == "sent" {
+                true => Ok(n),
+                false => Err(n),
             }
-            std::thread::sleep(Duration::from_millis(100));
-        };
+        })
+        .unwrap_or_else(|n| n);
         let row = &notices.body[0];
         assert_eq!(row["kind"], "acknowledgment");
         assert_eq!(row["status"], "sent");
@@ -263,27 +163,38 @@ fn with_the_mail_server_down_notices_wait_and_then_arrive_exactly_once() {
             trackings.push(registered(&s, &o, name).1);
         }
         // The dispatcher tries, fails and keeps every notice queued.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        wait_until(db.name, Duration::from_secs(30), || {
             let r = s.get("/api/v1/outbox?status=pending", Some(&o.admin));
             assert_eq!(r.status, 200, "{}", r.body);
             let rows = r.body.as_array().unwrap();
-            if rows.len() == 3
+            match rows.len() == 3
                 && rows
                     .iter()
                     .all(|n| n["attempts"].as_i64().unwrap() >= 1 && !n["last_error"].is_null())
             {
-                break;
+                true => Ok(()),
+                false => Err(r.body),
             }
-            assert!(Instant::now() < deadline, "{}: {}", db.name, r.body);
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        });
 
         // The server comes back: everything arrives, once.
         let smtp = Smtp::start(&db.dir, port);
         let got = smtp.wait_for(3, Duration::from_secs(30));
         assert_eq!(got.len(), 3, "{}: {got:?}", db.name);
-        std::thread::sleep(Duration::from_secs(3));
+        // Once every notice is recorded as sent, nothing is left to send: whatever arrived
+        // by then is all that ever arrives.
+        wait_until(
+            "all three recorded as sent",
+            Duration::from_secs(30),
+            || {
+                let sent = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+                let pending = s.get("/api/v1/outbox?status=pending", Some(&o.admin));
+                match (sent.body.as_array(), pending.body.as_array()) {
+                    (Some(a), Some(b)) if a.len() == 3 && b.is_empty() => Ok(()),
+                    _ => Err((sent.body, pending.body)),
+                }
+            },
+        );
         let got = smtp.received();
         assert_eq!(got.len(), 3, "nothing is sent twice: {got:?}");
         let ids: HashSet<&str> = got
@@ -425,20 +336,17 @@ fn a_broken_template_is_refused_when_saved_and_a_good_one_is_used_for_the_next_n
         // admin's text.
         let (_, tracking, _) = registered(&s, &o, "张三");
         // The file is written before the row is marked sent: wait for the record.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let sent = loop {
-            let r = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
-            if let Some(first) = r.body.as_array().and_then(|a| a.first()) {
-                break first.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{}: nothing sent: {}",
-                db.name,
-                r.body
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        };
+        let sent = wait_until(
+            &format!("{}: something sent", db.name),
+            Duration::from_secs(30),
+            || {
+                let r = s.get("/api/v1/outbox?status=sent", Some(&o.admin));
+                match r.body.as_array().and_then(|a| a.first()) {
+                    Some(first) => Ok(first.clone()),
+                    None => Err(r.body),
+                }
+            },
+        );
         assert_eq!(sent["subject"], format!("受理通知（{tracking}）"), "{sent}");
         let id = sent["id"].as_str().unwrap();
         let eml = std::fs::read_to_string(db.dir.join(format!("data/mail/{id}.eml"))).unwrap();
@@ -459,7 +367,8 @@ fn a_worker_alone_sends_what_serve_queued() {
         let s = start_with(&db, &[("GONGKAI_MAIL__DISPATCH_IN_SERVE", "false")]);
         let o = office(&s);
         let (case, tracking, _) = registered(&s, &o, "张三");
-        std::thread::sleep(Duration::from_millis(1500));
+        // No wait is needed to show that serve sends nothing itself: the worker below sends
+        // this very notice ("sent 1 notices"), which it could not if serve had sent it.
         let queued = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
         assert_eq!(
             queued.body[0]["status"], "pending",
@@ -494,7 +403,7 @@ fn a_worker_alone_sends_what_serve_queued() {
         let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
             .args(["worker", "--once"])
             .current_dir(&db.dir)
-            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_URL", db.binary_url())
             .env("GONGKAI_MAIL__SMTP_SECURITY", "ssl")
             .output()
             .unwrap();
@@ -532,8 +441,7 @@ fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
             json!({"assignee": clerk_id}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        let a = wait_until(db.name, Duration::from_secs(30), || {
             let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
             let assigned = n
                 .body
@@ -542,15 +450,11 @@ fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
                 .iter()
                 .find(|x| x["kind"] == "assigned")
                 .cloned();
-            if let Some(a) = assigned.filter(|a| a["status"] == "sent") {
-                assert_eq!(a["recipient"], "assignee");
-                assert_eq!(a["sent_to"], "clerk1@example.gov.cn");
-                assert!(a["subject"].as_str().unwrap().contains(&tracking));
-                break;
-            }
-            assert!(Instant::now() < deadline, "{}: {}", db.name, n.body);
-            std::thread::sleep(Duration::from_millis(200));
-        }
+            assigned.filter(|a| a["status"] == "sent").ok_or(n.body)
+        });
+        assert_eq!(a["recipient"], "assignee");
+        assert_eq!(a["sent_to"], "clerk1@example.gov.cn");
+        assert!(a["subject"].as_str().unwrap().contains(&tracking));
         // "" removes the address.
         let cleared = s.post(&path, Some(&o.admin), json!({"email": ""}));
         assert_eq!(cleared.status, 200, "{}", cleared.body);

@@ -6,9 +6,11 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+pub use super::Binary;
 use super::Db;
+pub use gongkai_testkit::http::*;
 
 pub struct Server {
     pub child: Child,
@@ -52,7 +54,7 @@ pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
         .env("GONGKAI_LOGIN__REGISTRATIONS_PER_ADDRESS_PER_HOUR", "10000")
         .envs(env.iter().copied())
         .current_dir(&db.dir)
-        .env("DATABASE_URL", &db.url)
+        .env("DATABASE_URL", db.binary_url())
         .env("GONGKAI_SERVER__BIND", "127.0.0.1:0")
         .env("GONGKAI_SERVER__WORKERS", "2")
         .env("GONGKAI_SERVER__RECOMPUTE_EVERY_MINUTES", "0")
@@ -101,29 +103,6 @@ pub fn start_with(db: &Db, env: &[(&str, &str)]) -> Server {
     }
 }
 
-/// A response: status and JSON body (Null when empty or not JSON).
-pub struct Reply {
-    pub status: u16,
-    pub body: Value,
-    pub content_type: String,
-}
-
-pub fn finish(result: Result<ureq::Response, ureq::Error>) -> Reply {
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    let status = response.status();
-    let content_type = response.header("content-type").unwrap_or("").to_owned();
-    let text = response.into_string().unwrap_or_default();
-    Reply {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        content_type,
-    }
-}
-
 impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -137,30 +116,42 @@ impl Server {
         }
     }
 
-    pub fn get(&self, path: &str, token: Option<&str>) -> Reply {
-        finish(self.req("GET", path, token).call())
+    /// The password `username` signs in with now: the one the harness chose in place of the
+    /// issued `password`, or `password` itself.
+    pub fn current_password(&self, username: &str, password: &str) -> String {
+        let chosen = std::fs::read_to_string(self.dir.join(CHOSEN_PASSWORDS)).unwrap_or_default();
+        chosen
+            .lines()
+            .rev()
+            .filter_map(|l| {
+                let mut parts = l.split('\t');
+                Some((parts.next()?, parts.next()?, parts.next()?))
+            })
+            .filter(|(u, issued, _)| *u == username && *issued == password)
+            .map(|(.., chosen)| chosen.to_owned())
+            .next()
+            .unwrap_or_else(|| password.to_owned())
     }
+}
 
-    pub fn send(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
-        finish(self.req(method, path, token).send_json(body))
-    }
-
-    pub fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
-        self.send("POST", path, token, body)
-    }
-
-    pub fn raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &[u8]) -> Reply {
-        finish(
-            self.req("POST", path, token)
-                .set("Content-Type", content_type)
-                .send_bytes(body),
-        )
+impl Client for Server {
+    fn exec(&self, req: Req) -> Reply {
+        let mut r =
+            ureq::request(&req.method, &self.url(&req.path)).timeout(Duration::from_secs(30));
+        for (name, value) in &req.headers {
+            r = r.set(name, value);
+        }
+        let result = match req.body.is_empty() {
+            true => r.call(),
+            false => r.send_bytes(&req.body),
+        };
+        finish(result)
     }
 
     /// Signs in. A user whose password was issued (the first admin, admin-made users) must
     /// change it first: the harness does, to a password of its own that it remembers, so that
     /// tests go on signing in with the issued one.
-    pub fn login(&self, username: &str, password: &str) -> String {
+    fn login(&self, username: &str, password: &str) -> String {
         let current = self.current_password(username, password);
         let r = self.post(
             "/api/v1/session",
@@ -191,79 +182,25 @@ impl Server {
         }
         token
     }
-
-    /// The password `username` signs in with now: the one the harness chose in place of the
-    /// issued `password`, or `password` itself.
-    pub fn current_password(&self, username: &str, password: &str) -> String {
-        let chosen = std::fs::read_to_string(self.dir.join(CHOSEN_PASSWORDS)).unwrap_or_default();
-        chosen
-            .lines()
-            .rev()
-            .filter_map(|l| {
-                let mut parts = l.split('\t');
-                Some((parts.next()?, parts.next()?, parts.next()?))
-            })
-            .filter(|(u, issued, _)| *u == username && *issued == password)
-            .map(|(.., chosen)| chosen.to_owned())
-            .next()
-            .unwrap_or_else(|| password.to_owned())
-    }
 }
 
-/// An agency with two departments and its staff, made through the admin API.
-pub struct Office {
-    pub admin: String,
-    pub clerk: String,
-    /// A second clerk of the same department.
-    pub clerk_b: String,
-    pub other_clerk: String,
-    pub supervisor: String,
-}
-
-/// Creates a staff user through the admin API; returns the one-time password.
-pub fn new_staff(
-    s: &Server,
-    admin: &str,
-    username: &str,
-    name: &str,
-    role: &str,
-    department: &str,
-) -> String {
-    let r = s.post(
-        "/api/v1/admin/users",
-        Some(admin),
-        json!({"username": username, "display_name": name, "role": role,
-               "departments": [department]}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.body["one_time_password"].as_str().unwrap().to_owned()
-}
-
-/// Creates a staff user through the admin API and logs them in.
-pub fn staff(s: &Server, admin: &str, username: &str, role: &str, department: &str) -> String {
-    let password = new_staff(s, admin, username, username, role, department);
-    s.login(username, &password)
-}
-
-/// The agency "gk" with its intake office gk-gkb and the department gk-zjw, made by `admin`.
-pub fn agency_with_departments(s: &Server, admin: &str) {
-    let r = s.post(
-        "/api/v1/admin/agencies",
-        Some(admin),
-        json!({"code": "gk", "name": "某市人民政府", "tracking_prefix": "GK"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    for (code, name, intake) in [
-        ("gk-gkb", "政务公开办", true),
-        ("gk-zjw", "住房和城乡建设委员会", false),
-    ] {
-        let r = s.post(
-            "/api/v1/admin/agencies/gk/departments",
-            Some(admin),
-            json!({"code": code, "name": name, "is_intake": intake}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-    }
+/// The reply of a ureq call, refusals included.
+pub fn finish(result: Result<ureq::Response, ureq::Error>) -> Reply {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .map(|name| {
+            let value = response.header(&name).unwrap_or_default().to_owned();
+            (name.to_ascii_lowercase(), value)
+        })
+        .collect();
+    Reply::new(status, headers, response.into_string().unwrap_or_default())
 }
 
 pub fn office(s: &Server) -> Office {
@@ -278,93 +215,6 @@ pub fn office(s: &Server) -> Office {
     }
 }
 
-/// An applicant account `name` (password secret-pass-123), logged in: its token.
-pub fn applicant(s: &Server, name: &str) -> String {
-    let r = s.post(
-        "/api/v1/account",
-        None,
-        json!({"username": name, "password": "secret-pass-123", "display_name": name,
-               "applicant_type": "natural_person"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    s.login(name, "secret-pass-123")
-}
-
-/// The id of the user `username`, as the admin lists it.
-pub fn user_id(s: &Server, admin: &str, username: &str) -> String {
-    let users = s.get("/api/v1/admin/users", Some(admin)).body;
-    users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .unwrap_or_else(|| panic!("no user {username}: {users}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-pub fn filing() -> Value {
-    json!({
-        "agency": "gk",
-        "applicant": {"kind": "natural_person", "name": "张三",
-                      "id_document": "110101199003074514", "phone": "13812345678",
-                      "email": "zhangsan@example.com"},
-        "request": {"description": "2025年本市老旧小区改造项目清单", "carrier": "electronic",
-                    "delivery": "email"}
-    })
-}
-
-pub fn act(
-    s: &Server,
-    token: &str,
-    case: &str,
-    action: &str,
-    version: u64,
-    fields: Value,
-) -> Reply {
-    let mut body = fields;
-    body["version"] = json!(version);
-    s.post(
-        &format!("/api/v1/cases/{case}/actions/{action}"),
-        Some(token),
-        body,
-    )
-}
-
-/// Runs `action` and returns the response, failing with the problem otherwise.
-pub fn ok(s: &Server, token: &str, case: &str, action: &str, version: u64, fields: Value) -> Reply {
-    let r = act(s, token, case, action, version, fields);
-    assert_eq!(r.status, 200, "{action}: {}", r.body);
-    r
-}
-
-/// Runs `action` and returns the new version, failing with the problem otherwise.
-pub fn step(s: &Server, token: &str, case: &str, action: &str, version: u64, fields: Value) -> u64 {
-    version_of(&ok(s, token, case, action, version, fields))
-}
-
-pub fn version_of(r: &Reply) -> u64 {
-    r.body["version"].as_u64().unwrap()
-}
-
-/// Asserts a refusal: the HTTP status, the problem's code, and that it is problem+json.
-#[track_caller]
-pub fn refused(r: &Reply, status: u16, code: &str) {
-    assert_eq!(
-        (r.status, r.body["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        r.body
-    );
-    assert!(
-        r.content_type.starts_with("application/problem+json"),
-        "{}",
-        r.content_type
-    );
-    assert_eq!(r.body["status"], status);
-}
-
 pub fn audit_ok(db: &Db) {
     let o = db.run(&["audit", "verify"]);
     assert!(
@@ -373,4 +223,28 @@ pub fn audit_ok(db: &Db) {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// Status, headers (lowercase names) and body text of a response.
+pub fn finish_text(
+    result: Result<ureq::Response, ureq::Error>,
+) -> (u16, Vec<(String, String)>, String) {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .flat_map(|name| {
+            response
+                .all(&name)
+                .into_iter()
+                .map(|v| (name.to_lowercase(), v.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (status, headers, response.into_string().unwrap_or_default())
 }

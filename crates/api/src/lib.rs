@@ -198,84 +198,98 @@ pub fn server(
     workers: usize,
 ) -> std::io::Result<Server> {
     let state = web::Data::from(state);
-    let doc = openapi_for(&state.settings.attachment_limits.content_types);
-    let methods = web::Data::new(openapi::Methods::of(&doc));
-    let doc = web::Data::new(doc);
-    let server = HttpServer::new(move || {
-        let (app, _) = App::new()
-            .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
-            .app_data(state.clone())
-            .app_data(doc.clone())
-            .app_data(methods.clone())
-            .app_data(web::QueryConfig::default().error_handler(query_error))
-            .app_data(web::PathConfig::default().error_handler(path_error))
-            .service(api_scope())
-            .service(routes::ops::healthz)
-            .service(routes::ops::readyz)
-            .service(routes::ops::metrics)
-            .split_for_parts();
-        let metrics_state = state.clone();
-        let https = state.settings.secure_cookies;
-        app.app_data(web::FormConfig::default().limit(body::MAX_JSON_BYTES))
-            .configure(pages::configure)
-            .default_service(web::to(no_route))
-            .wrap_fn(move |req, srv| {
-                let started = Instant::now();
-                // Known methods only: made-up ones must not create new metric series.
-                let method = match req.method().as_str() {
-                    m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
-                    _ => "other",
-                }
-                .to_owned();
-                let state = metrics_state.clone();
-                // A control character in the path or the query (%00 and the like) is refused
-                // before any handler or database sees it.
-                let refused = has_control_character(req.uri().path())
-                    || req.uri().query().is_some_and(has_control_character);
-                // Refused with a response (not an error), so that it passes through the
-                // security headers' middleware like any other.
-                let fut = match refused {
-                    true => Err(req.error_response(ApiError::bad_request("地址中含有控制字符"))),
-                    false => Ok(srv.call(req)),
-                };
-                async move {
-                    let fut = match fut {
-                        Ok(fut) => fut,
-                        Err(refusal) => return Ok(refusal),
-                    };
-                    let res = fut.await?.map_into_boxed_body();
-                    let route = res
-                        .request()
-                        .match_pattern()
-                        .unwrap_or_else(|| "unmatched".to_owned());
-                    state.metrics.observe(
-                        &method,
-                        &route,
-                        res.status().as_u16(),
-                        started.elapsed().as_secs_f64(),
-                    );
-                    Ok(res)
-                }
-            })
-            // Outermost: every response gets the security headers (handlers' errors are
-            // responses by now; the middleware above answers with responses too).
-            .wrap_fn(move |req, srv| {
-                let fut = srv.call(req);
-                async move {
-                    let mut res = fut.await?;
-                    headers::apply(res.headers_mut(), https);
-                    Ok(res)
-                }
-            })
-    })
-    .workers(workers.max(1))
-    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
-    // Signals are handled in `run`, which bounds the graceful shutdown.
-    .disable_signals()
-    .listen(listener)?
-    .run();
+    let doc = web::Data::new(openapi_for(&state.settings.attachment_limits.content_types));
+    let server = HttpServer::new(move || app(state.clone(), doc.clone()))
+        .workers(workers.max(1))
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        // Signals are handled in `run`, which bounds the graceful shutdown.
+        .disable_signals()
+        .listen(listener)?
+        .run();
     Ok(server)
+}
+
+/// The whole application (API, pages, middleware) over `state`, as each server worker runs
+/// it; in-process tests drive it with `actix_web::test::init_service`. `doc` is the OpenAPI
+/// document as served ([`openapi_for`] the accepted upload types), built once and shared.
+pub fn app(
+    state: web::Data<AppState>,
+    doc: web::Data<serde_json::Value>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state.clone())
+        .app_data(web::Data::new(openapi::Methods::of(&doc)))
+        .app_data(doc)
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .service(api_scope())
+        .service(routes::ops::healthz)
+        .service(routes::ops::readyz)
+        .service(routes::ops::metrics)
+        .split_for_parts();
+    let metrics_state = state.clone();
+    let https = state.settings.secure_cookies;
+    app.app_data(web::FormConfig::default().limit(body::MAX_JSON_BYTES))
+        .configure(pages::configure)
+        .default_service(web::to(no_route))
+        .wrap_fn(move |req, srv| {
+            let started = Instant::now();
+            // Known methods only: made-up ones must not create new metric series.
+            let method = match req.method().as_str() {
+                m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
+                _ => "other",
+            }
+            .to_owned();
+            let state = metrics_state.clone();
+            // A control character in the path or the query (%00 and the like) is refused
+            // before any handler or database sees it.
+            let refused = has_control_character(req.uri().path())
+                || req.uri().query().is_some_and(has_control_character);
+            // Refused with a response (not an error), so that it passes through the
+            // security headers' middleware like any other.
+            let fut = match refused {
+                true => Err(req.error_response(ApiError::bad_request("地址中含有控制字符"))),
+                false => Ok(srv.call(req)),
+            };
+            async move {
+                let fut = match fut {
+                    Ok(fut) => fut,
+                    Err(refusal) => return Ok(refusal),
+                };
+                let res = fut.await?.map_into_boxed_body();
+                let route = res
+                    .request()
+                    .match_pattern()
+                    .unwrap_or_else(|| "unmatched".to_owned());
+                state.metrics.observe(
+                    &method,
+                    &route,
+                    res.status().as_u16(),
+                    started.elapsed().as_secs_f64(),
+                );
+                Ok(res)
+            }
+        })
+        // Outermost: every response gets the security headers (handlers' errors are
+        // responses by now; the middleware above answers with responses too).
+        .wrap_fn(move |req, srv| {
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                headers::apply(res.headers_mut(), https);
+                Ok(res)
+            }
+        })
 }
 
 /// How long requests in flight may take to finish after SIGTERM.

@@ -2,9 +2,6 @@
 //! GONGKAI_TEST_DATABASE_URL is set): what leaves, how often, and what is recorded.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../store/tests/support/mod.rs"]
-mod support;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -16,9 +13,9 @@ use gongkai_store::db::SqliteOptions;
 use gongkai_store::outbox::{self, OutboxRow};
 use gongkai_store::schema::outbox as ob;
 use gongkai_store::{DbConnection, accounts};
+use gongkai_testkit::{HOUSING, Law, TestDb, at, databases, registered};
 use gongkai_workflow::model::ConsultationKind;
 use gongkai_workflow::{Actor, Command, Role};
-use support::{HOUSING, TestDb, at, databases, registered};
 
 fn settings(dir: &std::path::Path) -> MailSettings {
     MailSettings {
@@ -45,10 +42,7 @@ fn settings(dir: &std::path::Path) -> MailSettings {
 }
 
 fn law_in_force() -> Arc<gongkai_workflow::Law> {
-    Arc::new(gongkai_workflow::Law {
-        calendar: gongkai_workflow::builtin_calendar().unwrap(),
-        statute: gongkai_workflow::Statute::builtin(),
-    })
+    Arc::new(Law::new().in_force())
 }
 
 fn dispatcher(db: &TestDb, s: MailSettings) -> Dispatcher {
@@ -97,7 +91,7 @@ fn an_acknowledgment_goes_out_once_with_its_message_id_and_encoded_chinese_subje
     for db in databases("mail-ack") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let law = support::Law::new();
+        let law = Law::new();
         registered(&mut c, &law, "王小明", now);
         let dir = mail_dir("ack");
         let d = dispatcher(&db, settings(&dir));
@@ -146,12 +140,12 @@ fn staff_get_their_notices_and_letters_without_an_address_wait_for_printing() {
     for db in databases("mail-staff") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let law = support::Law::new();
+        let law = Law::new();
         let case_id = registered(&mut c, &law, "王小明", now);
         let li =
             accounts::create_user(&mut c, "li", "李承办", Role::Clerk, None, &[HOUSING]).unwrap();
         accounts::set_email(&mut c, &li.id, Some("li@example.gov.cn")).unwrap();
-        let ctx = law.ctx(&support::supervisor(), now);
+        let ctx = law.ctx(&gongkai_testkit::supervisor(), now);
         let assign = Command::Assign {
             department: Some(HOUSING.to_owned()),
             assignee: Some(li.id.clone()),
@@ -201,7 +195,7 @@ fn an_unreachable_server_means_retries_with_backoff_then_failed_then_sent_again_
     for db in databases("mail-retry") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let law = support::Law::new();
+        let law = Law::new();
         registered(&mut c, &law, "王小明", now);
         // A port nobody listens on.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -262,7 +256,7 @@ fn an_expired_lease_is_taken_over_and_the_late_result_is_not_recorded() {
     for db in databases("mail-lease") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let law = support::Law::new();
+        let law = Law::new();
         registered(&mut c, &law, "王小明", now);
         let lease = Duration::seconds(300);
         let first = outbox::claim(&mut c, now, lease, 10).unwrap();
@@ -313,7 +307,7 @@ fn two_dispatchers_over_one_database_send_each_notice_once() {
     for db in databases("mail-two") {
         let mut c = db.seeded();
         let now = at("2026-03-02");
-        let law = support::Law::new();
+        let law = Law::new();
         const N: usize = 40;
         for i in 0..N {
             registered(&mut c, &law, &format!("申请人{i}"), now);
@@ -361,7 +355,7 @@ fn count(c: &mut DbConnection, kind: &str) -> usize {
 fn reminders_go_out_once_per_case_and_level_and_overdue_is_recorded_on_the_case() {
     for db in databases("mail-remind") {
         let mut c = db.seeded();
-        let law = support::Law::new();
+        let law = Law::new();
         let l = law_in_force();
         // Received and registered on Monday 2 March 2026: due 30 March (20 working days).
         let received = at("2026-03-02");
@@ -384,7 +378,7 @@ fn reminders_go_out_once_per_case_and_level_and_overdue_is_recorded_on_the_case(
             &case_id,
             2,
             Command::StartProcessing,
-            &law.ctx(&support::clerk(), ext),
+            &law.ctx(&gongkai_testkit::clerk(), ext),
         )
         .unwrap();
         gongkai_store::execute(
@@ -395,7 +389,7 @@ fn reminders_go_out_once_per_case_and_level_and_overdue_is_recorded_on_the_case(
                 reason: "需要调取多个部门档案".to_owned(),
                 days: None,
             },
-            &law.ctx(&support::clerk(), ext),
+            &law.ctx(&gongkai_testkit::clerk(), ext),
         )
         .unwrap();
         gongkai_store::execute(
@@ -403,7 +397,7 @@ fn reminders_go_out_once_per_case_and_level_and_overdue_is_recorded_on_the_case(
             &case_id,
             4,
             Command::ApproveExtension,
-            &law.ctx(&support::supervisor(), ext),
+            &law.ctx(&gongkai_testkit::supervisor(), ext),
         )
         .unwrap();
         let new_soon = schedule::run_once(&mut c, &l, at("2026-04-24")).unwrap();

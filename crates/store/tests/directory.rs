@@ -2,12 +2,10 @@
 //! agencies, departments and users there are.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use gongkai_store::db::QueryCount;
 use gongkai_store::{accounts, directory};
+use gongkai_testkit::{AGENCY, HOUSING, INTAKE, databases};
 use gongkai_workflow::Role;
-use support::{AGENCY, HOUSING, INTAKE, databases};
 
 #[test]
 fn directory_holds_agencies_departments_and_members_with_their_scope() {

@@ -3,8 +3,6 @@
 //! and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use gongkai_store::Scope;
@@ -12,9 +10,9 @@ use gongkai_store::db::DbConnection;
 use gongkai_store::queries::QueueFilter;
 use gongkai_store::schema::{case_texts, cases};
 use gongkai_store::{execute, receive, recompute, register, search, similar, stats};
+use gongkai_testkit::*;
 use gongkai_workflow::model::{Remedy, RemedyKind, RemedyResult, Reply};
 use gongkai_workflow::{Command, Outcome, RejectionCode};
-use support::*;
 
 /// A request handed in on `day` by `name` (phone `phone`) about `what`, registered.
 fn file(c: &mut DbConnection, law: &Law, name: &str, phone: &str, what: &str, day: &str) -> String {

@@ -2,14 +2,12 @@
 //! each backend: a case whose reminder is written drops out of the candidates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use gongkai_store::reminders;
 use gongkai_store::schema::cases;
+use gongkai_testkit::{Law, at, databases, processing};
 use gongkai_workflow::{NoticeKind, Recipient};
-use support::{Law, at, databases, processing};
 
 fn due_and_version(c: &mut gongkai_store::DbConnection, id: &str) -> (NaiveDate, i64) {
     let (due, version): (Option<NaiveDate>, i64) = cases::table

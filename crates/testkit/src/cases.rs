@@ -1,0 +1,89 @@
+//! Cases brought to a state the way the system brings them there: through
+//! `gongkai_store::receive`, `register` and `execute`, at 10:00 Beijing time of the day given.
+//! Each builder returns the case id; the version a case is at is in its doc.
+
+use chrono::{DateTime, Utc};
+use gongkai_store::DbConnection;
+use gongkai_workflow::model::{
+    Applicant, ApplicantType, Carrier, Delivery, Receive, Reply, RequestDetails,
+};
+use gongkai_workflow::{Channel, Command, Outcome};
+
+use crate::actors::{AGENCY, INTAKE, clerk, supervisor};
+use crate::law::Law;
+
+/// A request handed in at the counter on `day`.
+pub fn in_person(name: &str, day: &str) -> Receive {
+    Receive {
+        channel: Channel::InPerson,
+        agency: AGENCY.to_owned(),
+        department: INTAKE.to_owned(),
+        applicant: Applicant {
+            kind: Some(ApplicantType::NaturalPerson),
+            name: name.to_owned(),
+            id_document: None,
+            phone: Some("13800138000".to_owned()),
+            email: Some("applicant@example.cn".to_owned()),
+            address: None,
+        },
+        request: RequestDetails {
+            description: "2025年本区老旧小区改造项目清单及资金安排".to_owned(),
+            document_number: None,
+            carrier: Carrier::Electronic,
+            delivery: Delivery::Email,
+        },
+        receipt_date: gongkai_workflow::parse_date(day),
+    }
+}
+
+/// A request handed in at the counter at `now`, received by the clerk (version 1).
+pub fn received(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let day = now.format("%Y-%m-%d").to_string();
+    let ctx = law.ctx(&clerk(), now);
+    gongkai_store::receive(c, in_person(name, &day), &ctx)
+        .unwrap()
+        .case_id
+}
+
+/// As [`received`], and registered by the clerk (version 2).
+pub fn registered(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let id = received(c, law, name, now);
+    let ctx = law.ctx(&clerk(), now);
+    gongkai_store::register(c, &id, 1, None, None, &ctx).unwrap();
+    id
+}
+
+/// As [`registered`], and taken into processing (version 3).
+pub fn processing(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let id = registered(c, law, name, now);
+    let ctx = law.ctx(&clerk(), now);
+    gongkai_store::execute(c, &id, 2, Command::StartProcessing, &ctx).unwrap();
+    id
+}
+
+/// The reply the builders draft: the information is disclosed.
+pub fn disclosed() -> Reply {
+    Reply {
+        outcome: Outcome::Disclosed,
+        text: "经查，所申请信息已主动公开，现予提供。".to_owned(),
+        competent_agency: None,
+    }
+}
+
+/// As [`processing`], with a disclosing reply drafted and submitted for review (version 5).
+pub fn under_review(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let id = processing(c, law, name, now);
+    let ctx = law.ctx(&clerk(), now);
+    let draft = Command::DraftReply { reply: disclosed() };
+    gongkai_store::execute(c, &id, 3, draft, &ctx).unwrap();
+    gongkai_store::execute(c, &id, 4, Command::SubmitForReview, &ctx).unwrap();
+    id
+}
+
+/// As [`under_review`], and the reply approved by the supervisor (version 6).
+pub fn replied(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
+    let id = under_review(c, law, name, now);
+    let ctx = law.ctx(&supervisor(), now);
+    gongkai_store::execute(c, &id, 5, Command::ApproveReply, &ctx).unwrap();
+    id
+}

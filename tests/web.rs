@@ -1,0 +1,150 @@
+//! End to end on `gongkai serve`: /metrics behind its token, and the admin's calendar and guide
+//! (which survive a restart).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use serde_json::json;
+use support::server::*;
+use support::{Binary, Db, databases};
+
+/// Issue 15, finding 7: /metrics answers only the configured bearer token, and nobody while
+/// none is configured.
+#[test]
+fn metrics_answer_only_the_configured_token() {
+    let db = databases("api-metrics").remove(0);
+    let s = start(&db);
+    let get = |auth: Option<&str>| {
+        let r = ureq::get(&s.url("/metrics"));
+        finish(match auth {
+            Some(a) => r.set("Authorization", a).call(),
+            None => r.call(),
+        })
+    };
+    refused(&get(None), 401, "unauthenticated");
+    refused(&get(Some("Bearer wrong-token")), 401, "unauthenticated");
+    refused(
+        &get(Some(&format!("Bearer {METRICS_TOKEN}x"))),
+        401,
+        "unauthenticated",
+    );
+    let right = ureq::get(&s.url("/metrics"))
+        .set("Authorization", &format!("Bearer {METRICS_TOKEN}"))
+        .call()
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    assert!(
+        right
+            .into_string()
+            .unwrap()
+            .contains("gongkai_http_requests_total")
+    );
+    drop(s);
+    // No token configured: off for everyone.
+    let s = start_with(&db, &[("GONGKAI_SERVER__METRICS_TOKEN", "")]);
+    let r = finish(ureq::get(&s.url("/metrics")).call());
+    refused(&r, 404, "not_found");
+    let r = finish(
+        ureq::get(&s.url("/metrics"))
+            .set("Authorization", "Bearer ")
+            .call(),
+    );
+    refused(&r, 404, "not_found");
+}
+
+#[test]
+fn admins_upload_a_calendar_year_and_edit_the_guide() {
+    for db in databases("api-admin") {
+        let s = start(&db);
+        let o = office(&s);
+        let year = |y: i32, extra: &str| {
+            json!({"toml": format!(
+                "[[year]]\nyear = {y}\nsource = \"国务院办公厅关于{y}年部分节假日安排的通知\"\n\
+                 holidays = [{{ name = \"元旦\", from = \"{y}-01-01\" }}{extra}]\nmakeup = []\n"
+            )})
+        };
+        // A gap, a bad date, a year that is not the path's: each refused with the reason.
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2028",
+            Some(&o.admin),
+            year(2028, ""),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("2027"),
+            "{}",
+            r.body
+        );
+        let bad = year(2027, ", { name = \"春节\", from = \"2027-02-30\" }");
+        let r = s.send("PUT", "/api/v1/admin/calendar/2027", Some(&o.admin), bad);
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("toml"))
+        );
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("2027-02-30"),
+            "{}",
+            r.body
+        );
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2026",
+            Some(&o.admin),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 422);
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.clerk),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 403);
+        // A good year is taken, the open cases recomputed, and it survives a restart.
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.admin),
+            year(2027, ""),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["year"]["year"], 2027);
+        password_of(&s, &db);
+        drop(s);
+        // The CLI's recompute counts with the uploaded year too.
+        let o = db.run(&["calendar", "recompute"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let s = start(&db);
+        let admin = s.login("admin", &password_of(&s, &db));
+        let years = s.get("/api/v1/admin/calendar", Some(&admin));
+        let last = years.body.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["year"], 2027, "{}", years.body);
+
+        // The guide.
+        let mut guide = s.get("/api/v1/guide", None).body;
+        guide["office_hours"] = json!("工作日 8:30—17:30");
+        let r = s.send("PUT", "/api/v1/admin/guide", Some(&admin), guide.clone());
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            s.get("/api/v1/guide", None).body["office_hours"],
+            "工作日 8:30—17:30"
+        );
+        guide["title"] = json!("");
+        let r = s.send("PUT", "/api/v1/admin/guide", Some(&admin), guide);
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("title"))
+        );
+    }
+}
+
+/// The admin's password after a restart: the first start printed it; the test kept it in the
+/// folder.
+fn password_of(s: &Server, db: &Db) -> String {
+    let path = db.dir.join("admin-password");
+    if let Some(p) = &s.admin_password {
+        std::fs::write(&path, p).unwrap();
+    }
+    std::fs::read_to_string(path).unwrap()
+}
