@@ -24,8 +24,8 @@ pub enum StoreError {
         message: String,
     },
     /// Only a failed or unaddressed notice can be queued again; `status` is the notice's.
-    #[error("a notice in status {status} cannot be sent again")]
-    NotRetryable { status: String },
+    #[error("a notice in status {} cannot be sent again", status.as_str())]
+    NotRetryable { status: crate::outbox::OutboxStatus },
     #[error("the file is {size} bytes; at most {limit} are accepted")]
     TooLarge { size: u64, limit: u64 },
     /// An upload would pass a limit on a case's (or an uploader's) files: `which` is one of

@@ -488,9 +488,7 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResu
     write_transaction(conn, |conn| {
         let row = find(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
         if row.status != OutboxStatus::Failed && row.status != OutboxStatus::Unaddressed {
-            return Err(StoreError::NotRetryable {
-                status: row.status.as_str().to_owned(),
-            });
+            return Err(StoreError::NotRetryable { status: row.status });
         }
         diesel::update(outbox::table.find(id))
             .set((

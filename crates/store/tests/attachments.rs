@@ -98,8 +98,8 @@ fn attachments_are_stored_once_by_content_and_checked_on_read() {
         )
         .unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("content_type: \"application/x-msdownload\" is not accepted"),
+            matches!(&err, StoreError::Invalid { field: Some("content_type"), message }
+                if message.contains("不接受此类文件（application/x-msdownload）")),
             "{err}"
         );
         let err = attachments::save(

@@ -210,8 +210,8 @@ fn tracking_numbers_stay_unique_per_agency_and_come_only_from_the_counter() {
         let mut c = db.seeded();
         let err = accounts::create_agency(&mut c, "hd", "海淀区人民政府", "GK").unwrap_err();
         assert!(
-            err.to_string()
-                .contains("\"GK\" is already used by agency \"cy\""),
+            matches!(&err, StoreError::Invalid { field: Some("tracking_prefix"), message }
+                if message.contains("编号前缀“GK”已由行政机关“cy”使用")),
             "{}: {err}",
             db.name
         );

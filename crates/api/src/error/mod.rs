@@ -517,9 +517,12 @@ impl From<StoreError> for ApiError {
                 field: None,
                 message,
             } => ApiError::new(ErrorCode::InvalidInput, message),
-            StoreError::NotRetryable { .. } => ApiError::new(
+            StoreError::NotRetryable { status } => ApiError::new(
                 ErrorCode::NotRetryable,
-                "只有发送失败或待打印送达的通知可以重发",
+                format!(
+                    "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
+                    status.label_zh()
+                ),
             ),
             StoreError::TooLarge { size, limit } => ApiError::new(
                 ErrorCode::PayloadTooLarge,

@@ -15,7 +15,7 @@ use gongkai_workflow::{Recipient, Role};
 
 use super::visible_case;
 use crate::auth::{Caller, RoleClass, Staff, Supervisor};
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, db};
 
 /// The outbox of `sup`'s scope: notices with `status` (default: failed), newest first.
@@ -53,18 +53,9 @@ fn visible(conn: &mut DbConnection, c: &Caller, id: &str) -> ApiResult<OutboxRow
 /// Queues notice `id` again, due now (supervisors and admins who see its case).
 pub async fn retry(state: &web::Data<AppState>, c: Caller, id: String) -> ApiResult<OutboxRow> {
     db(state, move |conn, _| {
-        let current = visible(conn, &c, &id)?;
+        visible(conn, &c, &id)?;
         Supervisor::of(c)?;
-        outbox::retry(conn, &id, Utc::now()).map_err(|e| match e {
-            gongkai_store::StoreError::NotRetryable { .. } => ApiError::new(
-                ErrorCode::NotRetryable,
-                format!(
-                    "只有发送失败或待打印送达的通知可以重发；该通知当前状态为“{}”",
-                    current.status.label_zh()
-                ),
-            ),
-            other => other.into(),
-        })
+        Ok(outbox::retry(conn, &id, Utc::now())?)
     })
     .await
 }
