@@ -183,7 +183,7 @@ fn staff_get_their_notices_and_letters_without_an_address_wait_for_printing() {
         assert_eq!((again.status.as_str(), again.attempts), ("pending", 0));
         let sent = outbox::retry(&mut c, &assigned.id, now).unwrap_err();
         assert!(
-            matches!(&sent, gongkai_store::StoreError::NotRetryable { status } if status == outbox::OutboxStatus::Sent),
+            matches!(&sent, gongkai_store::StoreError::NotRetryable { status } if *status == outbox::OutboxStatus::Sent),
             "only a failed or unaddressed notice can be sent again: {sent}"
         );
         let _ = std::fs::remove_dir_all(&dir);
