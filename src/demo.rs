@@ -591,7 +591,7 @@ pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCo
         bar.inc(n);
     }
     bar.finish_and_clear();
-    // Planner statistics for what was just written (issue 15: without them SQLite planned a
+    // Planner statistics for what was just written (without them SQLite planned a
     // 1,000,000-case database as if it were empty).
     gongkai_store::db::analyze(&mut conn)?;
     println!(

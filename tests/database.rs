@@ -251,7 +251,7 @@ fn annual_report_balances_across_years_and_agencies() {
     }
 }
 
-/// Issue 15, finding 9: `gongkai demo` leaves planner statistics behind (SQLite: sqlite_stat1
+/// `gongkai demo` leaves planner statistics behind (SQLite: sqlite_stat1
 /// rows for the cases table; PostgreSQL: pg_stats rows), so a database filled in bulk is not
 /// planned as if it were empty.
 #[test]

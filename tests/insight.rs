@@ -486,7 +486,7 @@ fn search_statistics_reports_and_frequent_requests() {
         );
         // The mark names b, now theirs, but also cases of gk-gkb that this clerk may not see
         // (their ids, the group's request text, the supervisor's note): a mark is shown only
-        // to those who see all of its cases (issue 15: scope fails closed).
+        // to those who see all of its cases (scope fails closed).
         assert_eq!(theirs.body["marks"].as_array().unwrap().len(), 0);
         let mine = s.get(&format!("/api/v1/cases/{c}/similar"), Some(&o.clerk));
         assert_eq!(mine.body["marks"].as_array().unwrap().len(), 0);

@@ -1,4 +1,4 @@
-//! End-to-end tests of what an attacker tried (issue 15): the real binary over HTTP, on SQLite
+//! End-to-end tests of what an attacker tried: the real binary over HTTP, on SQLite
 //! and (with GONGKAI_TEST_DATABASE_URL) on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

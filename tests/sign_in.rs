@@ -20,11 +20,11 @@ fn sign_in_from(s: &Server, address: &str, username: &str, password: &str) -> Re
     )
 }
 
-/// Issue 15, finding 3. Parallel wrong passwords for one account are counted before any is
+/// Parallel wrong passwords for one account are counted before any is
 /// checked: only the free attempts are checked, the rest wait (429 with Retry-After), and the
 /// owner still signs in from another address at once. A successful sign-in of one's own does
 /// not reset the failures of one's address, so spraying guesses between one's own sign-ins
-/// ends in 429. Registrations per address are limited too (finding 4).
+/// ends in 429. Registrations per address are limited too.
 #[test]
 fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
     for db in databases("api-throttle") {
@@ -138,7 +138,7 @@ fn sign_in_throttling_counts_before_checking_and_does_not_lock_the_owner_out() {
     }
 }
 
-/// Issue 15, finding 5. An issued password (the first admin's, an admin-made user's, an admin
+/// An issued password (the first admin's, an admin-made user's, an admin
 /// reset) confines its session: every other API route answers 403
 /// `password_change_required`, every other page leads to the password page; reading the
 /// session, signing out and the change itself work, and the change frees the session. The
@@ -282,7 +282,7 @@ fn issued_passwords_must_be_changed_before_anything_else() {
     }
 }
 
-/// Issue 15, finding 5. An issued password not used within `passwords.issued_valid_hours` is
+/// An issued password not used within `passwords.issued_valid_hours` is
 /// refused with a message that says to ask an admin; `gongkai user reset-password` issues a new
 /// one (printed once) that must be changed at once.
 #[test]

@@ -10,7 +10,7 @@ use serde_json::json;
 use support::databases;
 use support::server::*;
 
-/// Issue 15, finding 6: uploads are limited per case and per applicant account, and refused
+/// Uploads are limited per case and per applicant account, and refused
 /// once the case is no longer open; a refused upload leaves no file behind.
 #[test]
 fn uploads_are_limited_per_case_and_applicant_and_refused_on_closed_cases() {
@@ -104,7 +104,7 @@ fn uploads_are_limited_per_case_and_applicant_and_refused_on_closed_cases() {
     }
 }
 
-/// Issue 15, finding 6, the staff page's upload form: the file is streamed like the API's,
+/// The staff page's upload form: the file is streamed like the API's,
 /// stored, and the limits are said on the case page.
 #[test]
 fn the_staff_upload_form_streams_the_file_and_states_the_limits() {

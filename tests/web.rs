@@ -8,7 +8,7 @@ use serde_json::json;
 use support::server::*;
 use support::{Binary, Db, databases};
 
-/// Issue 15, finding 7: /metrics answers only the configured bearer token, and nobody while
+/// /metrics answers only the configured bearer token, and nobody while
 /// none is configured.
 #[test]
 fn metrics_answer_only_the_configured_token() {

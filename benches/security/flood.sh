@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 15, finding 4: the memory of `gongkai serve` under a flood of password work. Starts the
+# The memory of `gongkai serve` under a flood of password work. Starts the
 # release binary on a fresh SQLite database in a scratch folder on 127.0.0.1, fires 200
 # concurrent registrations (POST /api/v1/account) and then 200 concurrent sign-ins (POST
 # /api/v1/session, half of them with a wrong password), and prints the answers by status and

@@ -68,7 +68,7 @@ static HASHING_PEAK: AtomicUsize = AtomicUsize::new(0);
 /// The permits of password hashing: one per core. Every hash and check of a request (sign-in,
 /// registration, password change, admin-issued passwords) waits for one in async code, off
 /// the blocking pool and without a thread, so a flood of requests queues here instead of
-/// allocating 19 MiB each (issue 15, finding 4).
+/// allocating 19 MiB each.
 fn hashing_permits() -> Arc<Semaphore> {
     static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     Arc::clone(PERMITS.get_or_init(|| Arc::new(Semaphore::new(hashing_capacity()))))
@@ -114,7 +114,7 @@ pub async fn verify_password_blocking(
     bounded(move || verify_password(stored.as_deref(), &password)).await
 }
 
-/// Sign-in throttling (issue 15, finding 3). Every attempt is counted before its password is
+/// Sign-in throttling. Every attempt is counted before its password is
 /// checked, under three keys: its address (a limit per window), its account from that address
 /// (a progressive delay at full strength) and its account from anywhere (a mild delay, applied
 /// only to addresses that have already failed on the account, so that an attacker cannot lock

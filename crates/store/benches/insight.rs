@@ -1,5 +1,5 @@
 //! Search, statistics and frequent-request detection against a database filled by
-//! `gongkai demo` (issue 7's figures: search p99 ≤ 100 ms at 1,000,000 cases).
+//! `gongkai demo` (the target: search p99 ≤ 100 ms at 1,000,000 cases).
 //!
 //! ```sh
 //! GONGKAI_BENCH_URL=sqlite:///tmp/bench1m/data/gongkai.db cargo bench -p gongkai-store --bench insight

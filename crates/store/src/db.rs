@@ -202,7 +202,7 @@ pub fn optimize(conn: &mut DbConnection) -> Result<(), StoreError> {
 
 /// Gathers planner statistics on every table after bulk work (`gongkai demo`, back-filling
 /// migrations): `ANALYZE` on both backends. Without them SQLite plans a 1,000,000-case
-/// database as if it were empty (issue 15: pages that never answered).
+/// database as if it were empty (pages that never answered).
 pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
     match conn {
         // Without a limit: after bulk work the full statistics are worth the seconds.

@@ -186,7 +186,7 @@ fn walk(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Issue 15, finding 6: the limits on a case's files hold when uploads race (the limit is
+/// The limits on a case's files hold when uploads race (the limit is
 /// checked with the case held, in the transaction that writes the row), an applicant has a
 /// lower limit of their own, and a case that is no longer open takes no file.
 #[test]

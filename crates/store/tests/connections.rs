@@ -113,7 +113,7 @@ fn a_pooled_connection_lost_to_the_server_is_replaced_after_its_first_error() {
     }
 }
 
-/// Issue 15, finding 9: a statement of a request's database work that runs past the timeout
+/// A statement of a request's database work that runs past the timeout
 /// is stopped (PostgreSQL: the bounded pool's statement_timeout; SQLite: the thread's deadline,
 /// through the progress handler), and recognised as a timeout; unbounded connections (the
 /// worker's, the CLI's) stay unbounded.

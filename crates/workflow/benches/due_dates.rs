@@ -1,4 +1,4 @@
-//! Due-date throughput. Target (issue 2): at least 5 million due dates per second on one core.
+//! Due-date throughput. Target: at least 5 million due dates per second on one core.
 //! Run: `cargo bench -p gongkai-workflow --bench due_dates`; figures in docs/PERFORMANCE.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -4,7 +4,7 @@
 //! lists the validation uses ([`crate::body::limits`], the workflow enums). And the methods each
 //! path takes, for the 405 answer to the others.
 
-use gongkai_workflow::{Status, WarningLevel};
+use gongkai_workflow::{CommandKind, Status, WarningLevel};
 use serde_json::{Map, Value, json};
 
 use crate::body::{MAX_STRING_CHARS, limits};
@@ -320,6 +320,18 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         parameter(doc, "/api/v1/cases", "get", "status"),
         "queue status",
         &[("pattern", json!(list))],
+    );
+    // Every command is an action route but `receive`, which opens a case (filing,
+    // registration of a paper request).
+    let actions: Vec<&str> = CommandKind::ALL
+        .iter()
+        .filter(|k| crate::routes::cases::action_named(k.as_str()).is_some())
+        .map(|k| k.as_str())
+        .collect();
+    m.set(
+        parameter(doc, "/api/v1/cases/{id}/actions/{action}", "post", "action"),
+        "action names",
+        &[("enum", json!(actions))],
     );
     // The review queue lists the cases under review whatever `status` says: not a parameter
     // of it.

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// Issue 15, finding 8: every response carries the security headers (API JSON, an
+/// Every response carries the security headers (API JSON, an
 /// authenticated answer, the printable notice, a 404); a static asset keeps its caching; HSTS
 /// only when cookies are secure.
 #[test]
