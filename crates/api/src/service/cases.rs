@@ -17,7 +17,7 @@ use super::filing::intake_department;
 use super::{context, visible_case};
 use crate::auth::{Caller, Handler, RoleClass, Staff, Supervisor};
 use crate::body::limits;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::routes::cases::{Action, ActionResult, PaperRequest, QueuePage, QueueQuery, Registered};
 use crate::routes::supervision::{Dashboard, DepartmentCounts};
 use crate::state::{AppState, db};
@@ -307,7 +307,12 @@ pub async fn perform(
             // Register takes its tracking number from the agency's counter, never from the
             // client.
             let r = serde_path_to_error::deserialize::<_, RegisterFields>(Value::Object(fields))
-                .map_err(|e| ApiError::field(&e.path().to_string(), e.into_inner().to_string()))?;
+                .map_err(|e| {
+                    ApiError::invalid(vec![FieldError::from_serde(
+                        &e.path().to_string(),
+                        &e.into_inner().to_string(),
+                    )])
+                })?;
             register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
         } else {
             let command = command_of(action, fields)?;
@@ -380,7 +385,10 @@ pub fn command_of(action: Action, fields: serde_json::Map<String, Value>) -> Api
         (Ok(command), None) => Ok(command),
         (Err(e), _) => {
             let path = field_path(&e.path().to_string());
-            Err(ApiError::field(&path, e.into_inner().to_string()))
+            Err(ApiError::invalid(vec![FieldError::from_serde(
+                &path,
+                &e.into_inner().to_string(),
+            )]))
         }
     }
 }
@@ -579,14 +587,17 @@ mod tests {
             "item"
         );
         assert_eq!(
-            refused(Action::RequestExtension, json!({})).0,
-            "",
-            "a missing field is named in the message"
+            refused(Action::RequestExtension, json!({})),
+            ("reason".to_owned(), "此项必填".to_owned()),
+            "a missing field is named by its own path"
         );
-        assert!(
-            refused(Action::RequestExtension, json!({}))
-                .1
-                .contains("reason")
+        assert_eq!(
+            refused(
+                Action::DraftReply,
+                json!({"reply": {"outcome": {"kind": "disclosed"}}})
+            ),
+            ("reply.text".to_owned(), "此项必填".to_owned()),
+            "a field missing inside an object is named by its own path"
         );
         // Unknown fields are refused at any depth, and on commands that take none.
         assert_eq!(

@@ -8,7 +8,7 @@ use super::*;
 
 /// Today in Asia/Shanghai (UTC+8, no daylight saving), the server's legal date.
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    gongkai_workflow::clock::legal_date(Utc::now())
 }
 
 /// The calendar the server uses when no year was uploaded.
