@@ -130,3 +130,24 @@ fn the_documented_limits_are_enforced() {
     // the handler with the template's key.
     assert!(n >= 40, "only {n} limits checked");
 }
+
+/// The action routes name every command but `receive`, which only filing and registration
+/// issue (the server answers 404 to it).
+#[test]
+fn the_action_parameter_lists_the_commands_an_action_route_takes() {
+    let doc = crate::openapi();
+    let params = doc
+        .pointer("/paths/~1api~1v1~1cases~1{id}~1actions~1{action}/post/parameters")
+        .and_then(Value::as_array)
+        .unwrap();
+    let action = params.iter().find(|p| p["name"] == "action").unwrap();
+    let names: Vec<&str> = action["schema"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"receive"), "{names:?}");
+    assert!(names.contains(&"register") && names.contains(&"approve_reply"));
+    assert_eq!(names.len(), gongkai_workflow::CommandKind::ALL.len() - 1);
+}
