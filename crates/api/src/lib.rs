@@ -146,11 +146,19 @@ fn query_error(
     err: actix_web::error::QueryPayloadError,
     _: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    ApiError::bad_request(format!("查询参数有误：{err}")).into()
+    let text = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::unreadable_parameters("查询参数", &text).into()
 }
 
 fn path_error(err: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(format!("路径参数有误：{err}")).into()
+    let text = match &err {
+        actix_web::error::PathError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::unreadable_parameters("路径参数", &text).into()
 }
 
 /// Whether a raw (percent-encoded) path or query holds a control character, literally or as

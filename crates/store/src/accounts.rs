@@ -84,12 +84,17 @@ pub struct ApplicantProfile {
     pub updated_at: NaiveDateTime,
 }
 
-fn unique_to_conflict(what: String) -> impl FnOnce(diesel::result::Error) -> StoreError {
+/// A unique-key violation as [`StoreError::Duplicate`] about `field`, saying in Chinese what
+/// exists already.
+fn unique_to_conflict(
+    field: &'static str,
+    message: String,
+) -> impl FnOnce(diesel::result::Error) -> StoreError {
     move |e| match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => StoreError::Duplicate(what),
+        ) => StoreError::Duplicate { field, message },
         other => StoreError::Database(other),
     }
 }
@@ -122,7 +127,10 @@ pub fn create_agency(
     diesel::insert_into(agencies::table)
         .values(&agency)
         .execute(conn)
-        .map_err(unique_to_conflict(format!("agency \"{code}\"")))?;
+        .map_err(unique_to_conflict(
+            "code",
+            format!("行政机关代码“{code}”已存在"),
+        ))?;
     Ok(agency)
 }
 
@@ -150,7 +158,9 @@ pub fn create_department(
                 diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                 _,
             ) => StoreError::NotFound(format!("agency \"{agency}\" or parent department")),
-            other => unique_to_conflict(format!("department \"{code}\""))(other),
+            other => {
+                unique_to_conflict("code", format!("部门代码“{code}”已存在"))(other)
+            }
         })?;
     Ok(department)
 }
@@ -232,7 +242,10 @@ pub fn create_user(
         diesel::insert_into(users::table)
             .values(user.clone())
             .execute(conn)
-            .map_err(unique_to_conflict(format!("user \"{username}\"")))?;
+            .map_err(unique_to_conflict(
+                "username",
+                format!("用户名“{username}”已被使用"),
+            ))?;
         insert_departments(conn, &user.id, departments)
     })?;
     Ok(user)
@@ -326,10 +339,7 @@ pub fn save_applicant_profile(
     diesel::insert_into(applicant_profiles::table)
         .values(profile)
         .execute(conn)
-        .map_err(unique_to_conflict(format!(
-            "applicant profile \"{}\"",
-            profile.id
-        )))?;
+        .map_err(unique_to_conflict("id", "该申请人资料已存在".to_owned()))?;
     Ok(())
 }
 

@@ -13,9 +13,13 @@ pub enum StoreError {
     Rejected(Rejection),
     #[error("not found: {0}")]
     NotFound(String),
-    /// A record with the same key exists already (a username, an agency code).
-    #[error("{0} already exists")]
-    Duplicate(String),
+    /// A record with the same key exists already (a username, an agency code): the field
+    /// holding the key and, in Chinese, what exists.
+    #[error("{field}: {message}")]
+    Duplicate {
+        field: &'static str,
+        message: String,
+    },
     /// Input the store refuses: the field it concerns (its JSON path, where there is one) and
     /// what is wrong, in Chinese for the person who sent it.
     #[error("{}{message}", field.map(|f| format!("{f}: ")).unwrap_or_default())]

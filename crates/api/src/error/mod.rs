@@ -235,7 +235,9 @@ fn serde_message_zh(message: &str) -> String {
     if message.starts_with("unknown field") {
         return "不接受此项".to_owned();
     }
-    format!("填写有误（{message}）")
+    // Anything else serde says (a number too large, a sequence too short…) is about the form
+    // of the value: the path names the field.
+    "格式不正确".to_owned()
 }
 
 /// A problem+json document.
@@ -384,6 +386,33 @@ impl ApiError {
         ApiError::new(ErrorCode::InvalidParameter, detail)
     }
 
+    /// 400 `invalid_parameter` about the path or query parameter `name`, which `errors` names.
+    pub fn parameter(name: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError {
+            errors: vec![FieldError {
+                path: short_path(name),
+                message: message.clone(),
+            }],
+            ..ApiError::new(ErrorCode::InvalidParameter, message)
+        }
+    }
+
+    /// The 400 of a query string or path that does not deserialize: serde's account of it,
+    /// read by [`FieldError::from_serde`] (a parameter it names becomes the error's path).
+    pub fn unreadable_parameters(what: &str, serde_message: &str) -> ApiError {
+        let f = FieldError::from_serde("", serde_message);
+        let detail = format!("{what}有误：{}", f.message);
+        if f.path.is_empty() {
+            ApiError::bad_request(detail)
+        } else {
+            ApiError {
+                detail,
+                ..ApiError::parameter(&f.path, f.message)
+            }
+        }
+    }
+
     /// 422 with one error per invalid field.
     /// A 422 naming the fields: at most [`MAX_FIELD_ERRORS`] of them, each path cut to
     /// [`MAX_PATH_CHARS`] characters, so that a hostile body cannot make the answer (or the
@@ -506,9 +535,13 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Rejected(r) => r.into(),
             StoreError::NotFound(_) => ApiError::not_found(),
-            StoreError::Duplicate(what) => {
-                ApiError::new(ErrorCode::Duplicate, format!("{what} 已存在"))
-            }
+            StoreError::Duplicate { field, message } => ApiError {
+                errors: vec![FieldError {
+                    path: field.to_owned(),
+                    message: message.clone(),
+                }],
+                ..ApiError::new(ErrorCode::Duplicate, message)
+            },
             StoreError::Invalid {
                 field: Some(path),
                 message,

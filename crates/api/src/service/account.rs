@@ -66,12 +66,7 @@ pub async fn create_account(
             )?;
             Ok::<_, gongkai_store::StoreError>(user)
         })
-        .map_err(|e| match e {
-            gongkai_store::StoreError::Duplicate(_) => {
-                ApiError::new(ErrorCode::Duplicate, "该用户名已被注册")
-            }
-            other => other.into(),
-        })?;
+        .map_err(ApiError::from)?;
         Ok(UserView::of(&user, Vec::new()))
     })
     .await

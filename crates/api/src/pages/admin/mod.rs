@@ -14,7 +14,7 @@ use askama::Template;
 use gongkai_workflow::Role;
 
 use crate::body::parse_value;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::pages::public::Choice;
 use crate::pages::{AdminPage, Chrome, FormBody, FormState, WebError, WebResult, see_other};
 use crate::routes::account::UserView;
@@ -150,9 +150,6 @@ async fn user_failed(
         return Err(e.into());
     }
     form.absorb(&e, "");
-    if e.code == ErrorCode::Duplicate {
-        form.add_error("username", "该用户名已被使用");
-    }
     home_page(
         state,
         page,
@@ -249,9 +246,6 @@ pub async fn create_department(
         Ok(()) => Ok(see_other("/admin")),
         Err(e) if e.status.is_client_error() => {
             form.absorb(&e, "");
-            if e.code == ErrorCode::Duplicate {
-                form.add_error("code", "该部门代码已存在");
-            }
             if e.status == StatusCode::NOT_FOUND {
                 form.add_error("agency", "没有这个行政机关");
             }

@@ -169,9 +169,6 @@ pub async fn register(
             form.set("password", "");
             let status = e.status;
             form.absorb(&e, "");
-            if e.code == crate::error::ErrorCode::Duplicate {
-                form.add_error("username", "该用户名已被注册");
-            }
             visitor.render(
                 status,
                 &RegisterPage {
