@@ -100,7 +100,113 @@ pub struct Calendar {
 pub struct CalendarIssue {
     pub year: Option<i32>,
     pub entry: String,
-    pub problem: String,
+    pub problem: CalendarProblem,
+}
+
+/// What is wrong with an entry of a calendar: in English for the operator's command line
+/// (`Display`), in Chinese for the admin's page (`zh`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalendarProblem {
+    /// The text is not TOML of the calendar's shape (the parser's own account).
+    Toml(String),
+    YearListedTwice,
+    /// Years must follow each other; `missing` is the year or range left out.
+    YearsNotConsecutive {
+        missing: String,
+    },
+    YearOutOfRange,
+    ImplausibleYear(i32),
+    HolidayWithoutName,
+    /// A date that is not YYYY-MM-DD.
+    NotADate(String),
+    OutsideYear {
+        date: NaiveDate,
+        year: i32,
+    },
+    EndsBeforeStart {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// A day listed twice; `holiday` names the other holiday it belongs to, if any.
+    DayListedTwice {
+        date: NaiveDate,
+        holiday: Option<String>,
+    },
+    MakeupOnHoliday {
+        date: NaiveDate,
+        holiday: String,
+    },
+    MakeupOnWorkingDay {
+        date: NaiveDate,
+        weekday: Weekday,
+    },
+}
+
+impl fmt::Display for CalendarProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use CalendarProblem as P;
+        match self {
+            P::Toml(text) => f.write_str(text),
+            P::YearListedTwice => f.write_str("the year is listed twice"),
+            P::YearsNotConsecutive { missing } => {
+                write!(f, "years must be consecutive: {missing} is missing")
+            }
+            P::YearOutOfRange => f.write_str("the year is out of range"),
+            P::ImplausibleYear(year) => write!(f, "{year} is not a plausible year"),
+            P::HolidayWithoutName => f.write_str("the holiday has no name"),
+            P::NotADate(text) => write!(f, "\"{text}\" is not a valid date (YYYY-MM-DD)"),
+            P::OutsideYear { date, year } => write!(f, "{date} lies outside {year}"),
+            P::EndsBeforeStart { from, to } => write!(f, "ends ({to}) before it starts ({from})"),
+            P::DayListedTwice {
+                date,
+                holiday: None,
+            } => write!(f, "{date} is listed twice"),
+            P::DayListedTwice {
+                date,
+                holiday: Some(other),
+            } => write!(f, "{date} is listed twice (also under holiday \"{other}\")"),
+            P::MakeupOnHoliday { date, holiday } => write!(
+                f,
+                "{date} is both a make-up working day and a day of holiday \"{holiday}\""
+            ),
+            P::MakeupOnWorkingDay { date, weekday } => write!(
+                f,
+                "{date} is a {weekday}, already a working day; make-up days are weekend days"
+            ),
+        }
+    }
+}
+
+impl CalendarProblem {
+    /// The problem in Chinese, for the admin's calendar page.
+    pub fn zh(&self) -> String {
+        use CalendarProblem as P;
+        match self {
+            P::Toml(_) => "不是有效的日历文本（TOML 格式），请对照示例检查".to_owned(),
+            P::YearListedTwice => "该年份重复列出".to_owned(),
+            P::YearsNotConsecutive { missing } => format!("年份须连续：缺少 {missing} 年"),
+            P::YearOutOfRange => "年份超出范围".to_owned(),
+            P::ImplausibleYear(year) => format!("{year} 不是有效的年份"),
+            P::HolidayWithoutName => "节假日缺少名称".to_owned(),
+            P::NotADate(text) => format!("“{text}”不是有效日期，请按 年-月-日 填写"),
+            P::OutsideYear { date, year } => format!("{date} 不在 {year} 年内"),
+            P::EndsBeforeStart { from, to } => format!("结束日 {to} 早于开始日 {from}"),
+            P::DayListedTwice {
+                date,
+                holiday: None,
+            } => format!("{date} 重复列出"),
+            P::DayListedTwice {
+                date,
+                holiday: Some(other),
+            } => format!("{date} 重复列出（也属于节假日“{other}”）"),
+            P::MakeupOnHoliday { date, holiday } => {
+                format!("{date} 既是调休上班日，又是节假日“{holiday}”的一天")
+            }
+            P::MakeupOnWorkingDay { date, .. } => {
+                format!("{date} 本是工作日；调休上班日应为周六或周日")
+            }
+        }
+    }
 }
 
 impl fmt::Display for CalendarIssue {
@@ -183,9 +289,9 @@ impl RawDate {
         }
     }
 
-    fn parse(&self) -> Result<NaiveDate, String> {
+    fn parse(&self) -> Result<NaiveDate, CalendarProblem> {
         let text = self.text();
-        parse_date(&text).ok_or_else(|| format!("\"{text}\" is not a valid date (YYYY-MM-DD)"))
+        parse_date(&text).ok_or(CalendarProblem::NotADate(text))
     }
 }
 
@@ -230,7 +336,7 @@ impl Calendar {
             fail(vec![CalendarIssue {
                 year: None,
                 entry: "file".to_owned(),
-                problem: e.to_string().trim_end().replace('\n', "\n    "),
+                problem: CalendarProblem::Toml(e.to_string().trim_end().replace('\n', "\n    ")),
             }])
         })?;
         // Entries that parse are validated too, so that one pass lists every problem.
@@ -261,20 +367,19 @@ impl Calendar {
                 issues.push(CalendarIssue {
                     year: Some(a),
                     entry: "year".to_owned(),
-                    problem: "the year is listed twice".to_owned(),
+                    problem: CalendarProblem::YearListedTwice,
                 });
             } else if b != a + 1 {
                 issues.push(CalendarIssue {
                     year: Some(b),
                     entry: "year".to_owned(),
-                    problem: format!(
-                        "years must be consecutive: {} is missing between {a} and {b}",
-                        if b == a + 2 {
+                    problem: CalendarProblem::YearsNotConsecutive {
+                        missing: if b == a + 2 {
                             (a + 1).to_string()
                         } else {
                             format!("{}–{}", a + 1, b - 1)
-                        }
-                    ),
+                        },
+                    },
                 });
             }
         }
@@ -293,7 +398,7 @@ impl Calendar {
             return Err(vec![CalendarIssue {
                 year: Some(first_year.year),
                 entry: "year".to_owned(),
-                problem: "the year is out of range".to_owned(),
+                problem: CalendarProblem::YearOutOfRange,
             }]);
         };
         let first = day_index(start);
@@ -484,7 +589,7 @@ impl PartialEq for Calendar {
 /// Parses one `[[year]]` table, keeping the entries that parse; problems go to `issues`.
 fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarYear> {
     let year = raw.year;
-    let mut issue = |entry: String, problem: String| {
+    let mut issue = |entry: String, problem: CalendarProblem| {
         issues.push(CalendarIssue {
             year: Some(year),
             entry,
@@ -492,7 +597,7 @@ fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarY
         })
     };
     if !(1900..=9999).contains(&year) {
-        issue("year".to_owned(), format!("{year} is not a plausible year"));
+        issue("year".to_owned(), CalendarProblem::ImplausibleYear(year));
         return None;
     }
     let mut holidays = Vec::new();
@@ -503,7 +608,7 @@ fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarY
             format!("holiday \"{}\"", h.name)
         };
         if h.name.trim().is_empty() {
-            issue(entry.clone(), "the holiday has no name".to_owned());
+            issue(entry.clone(), CalendarProblem::HolidayWithoutName);
         }
         let from = h
             .from
@@ -541,7 +646,7 @@ fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarY
 /// Checks the dates of one parsed year: inside the year, ordered, no duplicates, no day both
 /// a holiday and a make-up working day, make-up days on weekends.
 fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
-    let mut issue = |entry: String, problem: String| {
+    let mut issue = |entry: String, problem: CalendarProblem| {
         issues.push(CalendarIssue {
             year: Some(y.year),
             entry,
@@ -559,14 +664,23 @@ fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
         };
         for &d in ends {
             if d.year() != y.year {
-                issue(entry.clone(), format!("{d} lies outside {}", y.year));
+                issue(
+                    entry.clone(),
+                    CalendarProblem::OutsideYear {
+                        date: d,
+                        year: y.year,
+                    },
+                );
                 bad = true;
             }
         }
         if h.to < h.from {
             issue(
                 entry.clone(),
-                format!("ends ({}) before it starts ({})", h.to, h.from),
+                CalendarProblem::EndsBeforeStart {
+                    from: h.from,
+                    to: h.to,
+                },
             );
             bad = true;
         }
@@ -582,7 +696,10 @@ fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
                 reported.push(other);
                 issue(
                     entry.clone(),
-                    format!("{d} is listed twice (also under holiday \"{other}\")"),
+                    CalendarProblem::DayListedTwice {
+                        date: d,
+                        holiday: Some(other.to_owned()),
+                    },
                 );
             }
         }
@@ -591,24 +708,39 @@ fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
     for d in &y.makeup {
         let entry = format!("makeup \"{d}\"");
         if d.year() != y.year {
-            issue(entry.clone(), format!("{d} lies outside {}", y.year));
+            issue(
+                entry.clone(),
+                CalendarProblem::OutsideYear {
+                    date: *d,
+                    year: y.year,
+                },
+            );
         }
         if !seen.insert(*d) {
-            issue(entry.clone(), format!("{d} is listed twice"));
+            issue(
+                entry.clone(),
+                CalendarProblem::DayListedTwice {
+                    date: *d,
+                    holiday: None,
+                },
+            );
         }
         if let Some(name) = holiday_days.get(d) {
             issue(
                 entry.clone(),
-                format!("{d} is both a make-up working day and a day of holiday \"{name}\""),
+                CalendarProblem::MakeupOnHoliday {
+                    date: *d,
+                    holiday: (*name).to_owned(),
+                },
             );
         }
         if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
             issue(
                 entry.clone(),
-                format!(
-                    "{d} is a {}, already a working day; make-up days are weekend days",
-                    d.weekday()
-                ),
+                CalendarProblem::MakeupOnWorkingDay {
+                    date: *d,
+                    weekday: d.weekday(),
+                },
             );
         }
     }
