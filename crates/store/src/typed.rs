@@ -16,6 +16,7 @@ use diesel::deserialize::{self, FromSql};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
+use gongkai_workflow::outcome::OutcomeKind;
 use gongkai_workflow::{Role, Status, Vocabulary, WarningLevel};
 use serde::Serialize;
 
@@ -118,7 +119,7 @@ macro_rules! stored {
     )*};
 }
 
-stored!(Status, Role, WarningLevel, OutboxStatus);
+stored!(Status, Role, WarningLevel, OutcomeKind, OutboxStatus);
 
 /// Where an outbox row stands: `pending` → `sending` (claimed, lease running) → `sent`, or
 /// back to `pending` after a temporary failure, or `failed`, or `unaddressed` (nobody to

@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use chrono_tz::Asia::Shanghai;
 use gongkai_workflow::model::{ConsultationKind, Remedy};
 use gongkai_workflow::{EventKind, Role, Status};
 use serde::Deserialize;
@@ -343,10 +342,7 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .iter()
             .rev()
             .map(|e| TimelineLine {
-                at: e
-                    .event
-                    .at
-                    .with_timezone(&Shanghai)
+                at: gongkai_workflow::clock::beijing_time(e.event.at)
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
                 legal_date: e
