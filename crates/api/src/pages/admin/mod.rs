@@ -42,12 +42,6 @@ struct HomePage {
     password: Option<(String, String)>,
 }
 
-impl HomePage {
-    fn role_label(&self, role: &str) -> &'static str {
-        gongkai_workflow::Role::parse(role).map_or("", gongkai_workflow::Role::label_zh)
-    }
-}
-
 async fn home_page(
     state: &web::Data<AppState>,
     page: &AdminPage,

@@ -181,7 +181,7 @@ pub async fn queue(
     ] {
         statuses.push(Choice {
             value: s.as_str().to_owned(),
-            label: status_label(s.as_str()).to_owned(),
+            label: status_label(s).to_owned(),
         });
     }
     statuses.push(Choice {
