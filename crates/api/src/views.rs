@@ -42,7 +42,7 @@ pub struct CaseSummary {
     pub agency: String,
     pub department: String,
     pub assignee: Option<String>,
-    /// The status's stored name (the enum is refined in the document).
+    // Serialized as the stored name, a string in the document as before.
     #[schema(value_type = String)]
     pub status: Status,
     pub sub_state: Option<String>,
