@@ -171,14 +171,10 @@ pub async fn queue(
         value: "open".to_owned(),
         label: "全部在办".to_owned(),
     }];
-    for s in [
-        Status::Received,
-        Status::Registered,
-        Status::Processing,
-        Status::UnderReview,
-        Status::Replied,
-        Status::Archived,
-    ] {
+    for s in Status::OPEN
+        .into_iter()
+        .chain([Status::Replied, Status::Archived])
+    {
         statuses.push(Choice {
             value: s.as_str().to_owned(),
             label: status_label(s).to_owned(),
