@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_store::CaseRow;
 use gongkai_workflow::model::{Applicant, Reply};
-use gongkai_workflow::{Case, Event, EventKind, ReplyDue, Status};
+use gongkai_workflow::{Case, Event, EventKind, ReplyDue, Status, WarningLevel};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,7 +42,9 @@ pub struct CaseSummary {
     pub agency: String,
     pub department: String,
     pub assignee: Option<String>,
-    pub status: String,
+    // Serialized as the stored name, a string in the document as before.
+    #[schema(value_type = String)]
+    pub status: Status,
     pub sub_state: Option<String>,
     pub applicant_type: Option<String>,
     pub applicant_name: String,
@@ -50,7 +52,8 @@ pub struct CaseSummary {
     pub receipt_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     pub provisional: bool,
-    pub warning_level: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub warning_level: Option<WarningLevel>,
     pub outcome: Option<String>,
     pub outcome_ground: Option<String>,
     pub version: i64,
@@ -76,7 +79,7 @@ impl From<CaseRow> for CaseSummary {
             agency: r.agency_code,
             department: r.department_code,
             assignee: r.assignee,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             sub_state: r.sub_state,
             applicant_type: r.applicant_type,
             applicant_name: r.applicant_name,
@@ -84,7 +87,7 @@ impl From<CaseRow> for CaseSummary {
             receipt_date: r.receipt_date,
             due_date: r.due_date,
             provisional: r.provisional,
-            warning_level: r.warning_level.map(|w| w.as_str().to_owned()),
+            warning_level: r.warning_level,
             outcome: r.outcome,
             outcome_ground: r.outcome_ground,
             version: r.version,

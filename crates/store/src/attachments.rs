@@ -14,6 +14,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
 use crate::schema::{attachments, cases};
+use crate::typed::Stored;
 
 /// What may be uploaded (from the settings).
 #[derive(Debug, Clone)]
@@ -326,16 +327,16 @@ pub fn store(
     let sha256 = spooled.sha256.clone();
     let path = blob_path(dir, &sha256)?;
     write_transaction(conn, |conn| {
-        let status: Option<String> = diesel::update(cases::table)
+        let status: Option<Stored<Status>> = diesel::update(cases::table)
             .filter(cases::id.eq(upload.case_id))
             .set(cases::version.eq(cases::version))
             .returning(cases::status)
             .get_result(conn)
             .optional()?;
-        let Some(status) = status else {
+        let Some(Stored(status)) = status else {
             return Err(StoreError::NotFound(format!("case {}", upload.case_id)));
         };
-        if !Status::parse(&status).is_some_and(Status::is_open) {
+        if !status.is_open() {
             return Err(StoreError::CaseClosed { status });
         }
         let of_case = attachments::table.filter(attachments::case_id.eq(upload.case_id));

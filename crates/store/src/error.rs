@@ -1,6 +1,8 @@
 //! The store's errors. A workflow rejection passes through unchanged, with its code.
 
-use gongkai_workflow::Rejection;
+use gongkai_workflow::{Rejection, Status};
+
+use crate::typed::OutboxStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -29,7 +31,7 @@ pub enum StoreError {
     },
     /// Only a failed or unaddressed notice can be queued again; `status` is the notice's.
     #[error("a notice in status {} cannot be sent again", status.as_str())]
-    NotRetryable { status: crate::outbox::OutboxStatus },
+    NotRetryable { status: OutboxStatus },
     #[error("the file is {size} bytes; at most {limit} are accepted")]
     TooLarge { size: u64, limit: u64 },
     /// An upload would pass a limit on a case's (or an uploader's) files: `which` is one of
@@ -37,8 +39,8 @@ pub enum StoreError {
     #[error("attachment limit {which} ({limit}) reached")]
     QuotaExceeded { which: &'static str, limit: u64 },
     /// The case no longer takes changes of this kind (an upload to a closed case).
-    #[error("the case is {status}, not open")]
-    CaseClosed { status: String },
+    #[error("the case is {}, not open", status.as_str())]
+    CaseClosed { status: Status },
     #[error("file system: {0}")]
     Io(String),
     /// Bad settings (DATABASE_URL and the like).

@@ -8,106 +8,15 @@
 //! ran out (its worker died) is claimed again, under the same Message-ID.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::backend::Backend;
-use diesel::deserialize::FromSqlRow;
-use diesel::deserialize::{self, FromSql};
-use diesel::expression::AsExpression;
 use diesel::prelude::*;
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
 use serde::Serialize;
 
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::events::to_micros;
 use crate::schema::outbox;
-
-/// Where an outbox row stands: `pending` → `sending` (claimed, lease running) → `sent`, or
-/// back to `pending` after a temporary failure, or `failed`, or `unaddressed` (nobody to
-/// email: printed and delivered by other means).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, AsExpression, FromSqlRow)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    Pending,
-    Sending,
-    Sent,
-    Failed,
-    Unaddressed,
-}
-
-impl OutboxStatus {
-    /// Every status, in the order a row goes through them.
-    pub const ALL: [OutboxStatus; 5] = [
-        OutboxStatus::Pending,
-        OutboxStatus::Sending,
-        OutboxStatus::Sent,
-        OutboxStatus::Failed,
-        OutboxStatus::Unaddressed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxStatus::Pending => "pending",
-            OutboxStatus::Sending => "sending",
-            OutboxStatus::Sent => "sent",
-            OutboxStatus::Failed => "failed",
-            OutboxStatus::Unaddressed => "unaddressed",
-        }
-    }
-
-    /// The status stored as `as_str` text.
-    pub fn parse(text: &str) -> Option<OutboxStatus> {
-        OutboxStatus::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// The status as admins and clerks read it.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            OutboxStatus::Pending => "待发送",
-            OutboxStatus::Sending => "发送中",
-            OutboxStatus::Sent => "已发送",
-            OutboxStatus::Failed => "发送失败",
-            OutboxStatus::Unaddressed => "待打印送达",
-        }
-    }
-}
-
-impl gongkai_workflow::Vocabulary for OutboxStatus {
-    const ALL: &'static [OutboxStatus] = &OutboxStatus::ALL;
-
-    fn as_str(self) -> &'static str {
-        OutboxStatus::as_str(self)
-    }
-
-    fn parse(text: &str) -> Option<OutboxStatus> {
-        OutboxStatus::parse(text)
-    }
-
-    fn label_zh(self) -> &'static str {
-        OutboxStatus::label_zh(self)
-    }
-}
-
-impl<DB: Backend> FromSql<Text, DB> for OutboxStatus
-where
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        let text = String::from_sql(bytes)?;
-        OutboxStatus::parse(&text)
-            .ok_or_else(|| format!("unknown outbox status \"{text}\" in the database").into())
-    }
-}
-
-impl<DB: Backend> ToSql<Text, DB> for OutboxStatus
-where
-    str: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.as_str().to_sql(out)
-    }
-}
+pub use crate::typed::OutboxStatus;
+use crate::typed::Stored;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
 #[diesel(table_name = outbox)]
@@ -121,6 +30,7 @@ pub struct OutboxRow {
     pub recipient: String,
     pub message_id: String,
     pub dedupe_key: Option<String>,
+    #[diesel(deserialize_as = Stored<OutboxStatus>)]
     pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
@@ -195,7 +105,7 @@ pub(crate) fn insert_pending(conn: &mut DbConnection, row: &Pending) -> StoreRes
         outbox::recipient.eq(&row.recipient),
         outbox::message_id.eq(&row.message_id),
         outbox::dedupe_key.eq(&row.dedupe_key),
-        outbox::status.eq(OutboxStatus::Pending),
+        outbox::status.eq(Stored(OutboxStatus::Pending)),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(row.at),
         outbox::created_at.eq(row.at),
@@ -250,10 +160,10 @@ pub fn claim(
         let due = outbox::table
             .filter(
                 outbox::status
-                    .eq(OutboxStatus::Pending)
+                    .eq(Stored(OutboxStatus::Pending))
                     .and(outbox::next_attempt_at.le(at))
                     .or(outbox::status
-                        .eq(OutboxStatus::Sending)
+                        .eq(Stored(OutboxStatus::Sending))
                         .and(outbox::lease_until.lt(at))),
             )
             .order((outbox::next_attempt_at, outbox::id))
@@ -268,7 +178,7 @@ pub fn claim(
         }
         diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
             .set((
-                outbox::status.eq(OutboxStatus::Sending),
+                outbox::status.eq(Stored(OutboxStatus::Sending)),
                 outbox::lease_until.eq(until),
             ))
             .execute(conn)?;
@@ -286,11 +196,11 @@ pub fn claim(
 fn finish(conn: &mut DbConnection, claimed: &OutboxRow, update: Update<'_>) -> StoreResult<bool> {
     let target = outbox::table
         .filter(outbox::id.eq(&claimed.id))
-        .filter(outbox::status.eq(OutboxStatus::Sending))
+        .filter(outbox::status.eq(Stored(OutboxStatus::Sending)))
         .filter(outbox::lease_until.eq(claimed.lease_until));
     let n = diesel::update(target)
         .set((
-            outbox::status.eq(update.status),
+            outbox::status.eq(Stored(update.status)),
             outbox::attempts.eq(update.attempts),
             outbox::next_attempt_at.eq(update.next_attempt_at),
             outbox::lease_until.eq(None::<NaiveDateTime>),
@@ -436,7 +346,7 @@ pub fn renew(
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(&claimed.id))
-            .filter(outbox::status.eq(OutboxStatus::Sending))
+            .filter(outbox::status.eq(Stored(OutboxStatus::Sending)))
             .filter(outbox::lease_until.eq(claimed.lease_until)),
     )
     .set(outbox::lease_until.eq(until))
@@ -461,7 +371,7 @@ pub fn retry_failed(
     }
     let ids = outbox::table
         .inner_join(cases::table)
-        .filter(outbox::status.eq(OutboxStatus::Failed))
+        .filter(outbox::status.eq(Stored(OutboxStatus::Failed)))
         .select(outbox::id)
         .into_boxed();
     let ids = crate::scope::within_scope!(ids, scope);
@@ -470,9 +380,9 @@ pub fn retry_failed(
         let mut n = 0;
         for chunk in ids.chunks(500) {
             n += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
-                .filter(outbox::status.eq(OutboxStatus::Failed))
+                .filter(outbox::status.eq(Stored(OutboxStatus::Failed)))
                 .set((
-                    outbox::status.eq(OutboxStatus::Pending),
+                    outbox::status.eq(Stored(OutboxStatus::Pending)),
                     outbox::attempts.eq(0),
                     outbox::next_attempt_at.eq(naive(now)),
                 ))
@@ -492,7 +402,7 @@ pub fn retry(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> StoreResu
         }
         diesel::update(outbox::table.find(id))
             .set((
-                outbox::status.eq(OutboxStatus::Pending),
+                outbox::status.eq(Stored(OutboxStatus::Pending)),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(naive(now)),
             ))
@@ -552,7 +462,7 @@ pub fn list(
     }
     let query = outbox::table
         .inner_join(cases::table)
-        .filter(outbox::status.eq(status))
+        .filter(outbox::status.eq(Stored(status)))
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(limit)
         .select(OutboxRow::as_select())
@@ -566,5 +476,8 @@ pub fn counts(conn: &mut DbConnection) -> StoreResult<Vec<(OutboxStatus, i64)>> 
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
         .order(outbox::status)
-        .load(conn)?)
+        .load::<(Stored<OutboxStatus>, i64)>(conn)?
+        .into_iter()
+        .map(|(status, n)| (status.0, n))
+        .collect())
 }

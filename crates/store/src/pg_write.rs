@@ -21,9 +21,9 @@ use diesel::sql_types::{BigInt, Bool, Date, HasSqlType, Integer, Nullable, Text,
 
 use crate::db::Reused;
 use crate::error::StoreResult;
-use crate::outbox::OutboxStatus;
 use crate::planned::Planned;
 use crate::schema::{case_events, case_texts, cases, outbox};
+use crate::typed::OutboxStatus;
 
 /// A statement under construction: SQL text and its bound values, numbered in order.
 struct Statement<'a> {

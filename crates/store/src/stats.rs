@@ -15,22 +15,14 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use gongkai_workflow::outcome::OutcomeKind;
 
 use crate::dates::{day_start, legal_date_of};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::cases;
 use crate::scope::{Scope, within_scope};
-
-/// The outcome kinds in the order the statistics show them (the annual report's groups).
-pub const OUTCOME_KINDS: [&str; 6] = [
-    "disclosed",
-    "partly_disclosed",
-    "not_disclosed",
-    "cannot_provide",
-    "not_processed",
-    "other",
-];
+use crate::typed::OptionalStored;
 
 /// One department's figures for one month (or the year, when `month` is 0).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -44,8 +36,16 @@ pub struct MonthFigures {
     pub late: u64,
     pub avg_days: Option<f64>,
     pub p90_days: Option<i64>,
-    /// Concluded cases by outcome kind, in [`OUTCOME_KINDS`] order.
-    pub outcomes: [u64; 6],
+    /// Concluded cases by outcome kind, in [`OutcomeKind::ALL`] order (the annual report's
+    /// groups); [`MonthFigures::by_outcome`] pairs each count with its kind.
+    pub outcomes: [u64; OutcomeKind::ALL.len()],
+}
+
+impl MonthFigures {
+    /// Each outcome kind with its count, in [`OutcomeKind::ALL`] order.
+    pub fn by_outcome(&self) -> impl Iterator<Item = (OutcomeKind, u64)> + '_ {
+        OutcomeKind::ALL.into_iter().zip(self.outcomes)
+    }
 }
 
 /// A concluded case as the statistics read it.
@@ -56,7 +56,8 @@ pub struct Concluded {
     pub replied_on: Option<NaiveDate>,
     pub reply_due_on: Option<NaiveDate>,
     pub reply_days: Option<i32>,
-    pub outcome: Option<String>,
+    /// The outcome's group; a case concluded without a reply counts as `Other`.
+    pub outcome: Option<OutcomeKind>,
 }
 
 /// The 90th percentile by nearest rank (the smallest value with at least 90 % at or below).
@@ -97,8 +98,11 @@ pub fn aggregate(received: &[(String, u32)], concluded: &[Concluded]) -> Vec<Mon
         add(department, *month, &|f, _| f.received += 1);
     }
     for c in concluded {
-        let kind = c.outcome.as_deref().unwrap_or("other");
-        let k = OUTCOME_KINDS.iter().position(|o| *o == kind).unwrap_or(5);
+        let kind = c.outcome.unwrap_or(OutcomeKind::Other);
+        let k = OutcomeKind::ALL
+            .iter()
+            .position(|o| *o == kind)
+            .unwrap_or_default();
         add(&c.department, c.concluded_on.month(), &|f, days| {
             f.concluded += 1;
             f.outcomes[k] += 1;
@@ -175,7 +179,7 @@ pub fn monthly(
         Option<NaiveDate>,
         Option<NaiveDate>,
         Option<i32>,
-        Option<String>,
+        OptionalStored<OutcomeKind>,
     );
     let concluded: Vec<Concluded> = q
         .load::<Row>(conn)?
@@ -188,7 +192,7 @@ pub fn monthly(
                     replied_on,
                     reply_due_on,
                     reply_days,
-                    outcome,
+                    outcome: outcome.into(),
                 })
             },
         )
@@ -223,7 +227,7 @@ mod tests {
                 replied_on: replied.map(day),
                 reply_due_on: Some(day(due)),
                 reply_days: replied.map(|_| days),
-                outcome: Some(outcome.to_owned()),
+                outcome: OutcomeKind::parse(outcome),
             }
         };
         let concluded = vec![

@@ -1,5 +1,6 @@
 //! The workflow's enums stored as TEXT (any `Vocabulary`: `Status`, `Role`, `WarningLevel`, …),
-//! read into rows as the enum rather than as a string.
+//! read into rows as the enum rather than as a string, and the store's own named value, the
+//! outbox row's [`OutboxStatus`], written with the same vocabulary table.
 //!
 //! diesel's `FromSql`/`ToSql` cannot be implemented here for the workflow's types (neither
 //! the trait nor the type is ours), so the rows go through a wrapper: a field declared
@@ -15,7 +16,9 @@ use diesel::deserialize::{self, FromSql};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
+use gongkai_workflow::outcome::OutcomeKind;
 use gongkai_workflow::{Role, Status, Vocabulary, WarningLevel};
+use serde::Serialize;
 
 /// A stored enum value (TEXT, NOT NULL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
@@ -116,7 +119,28 @@ macro_rules! stored {
     )*};
 }
 
-stored!(Status, Role, WarningLevel);
+stored!(Status, Role, WarningLevel, OutcomeKind, OutboxStatus);
+
+/// Where an outbox row stands: `pending` → `sending` (claimed, lease running) → `sent`, or
+/// back to `pending` after a temporary failure, or `failed`, or `unaddressed` (nobody to
+/// email: printed and delivered by other means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Unaddressed,
+}
+
+gongkai_workflow::vocabulary!(OutboxStatus {
+    Pending => "pending", "待发送";
+    Sending => "sending", "发送中";
+    Sent => "sent", "已发送";
+    Failed => "failed", "发送失败";
+    Unaddressed => "unaddressed", "待打印送达";
+});
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +150,10 @@ mod tests {
     fn every_stored_value_reads_back_and_unknown_text_is_an_error() {
         for s in Status::ALL {
             assert_eq!(parse::<Status>(s.as_str()).unwrap(), s);
+        }
+        for s in OutboxStatus::ALL {
+            assert_eq!(parse::<OutboxStatus>(s.as_str()).unwrap(), s);
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         let e = parse::<Role>("superuser").unwrap_err();
         assert_eq!(e.to_string(), "unknown Role \"superuser\" in the database");

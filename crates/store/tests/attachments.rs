@@ -323,7 +323,7 @@ fn parallel_uploads_cannot_pass_the_limits_and_closed_cases_take_none() {
         };
         let err = attachments::store(&mut c, &dir, &limits, &closed, spooled(b"late")).unwrap_err();
         assert!(
-            matches!(&err, StoreError::CaseClosed { status } if status == "withdrawn"),
+            matches!(&err, StoreError::CaseClosed { status } if status.as_str() == "withdrawn"),
             "{}: {err}",
             db.name
         );

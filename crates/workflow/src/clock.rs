@@ -537,7 +537,13 @@ vocabulary!(WarningLevel {
 
 /// The legal date (Asia/Shanghai) of an instant.
 pub fn legal_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&Shanghai).date_naive()
+    beijing_time(at).date()
+}
+
+/// The Beijing (Asia/Shanghai) wall-clock time of an instant, as people in the agency read
+/// it; its date is [`legal_date`].
+pub fn beijing_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&Shanghai).naive_local()
 }
 
 /// Working days left to reply, today included when it is a working day: 1 on the due date

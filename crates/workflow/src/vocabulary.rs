@@ -25,7 +25,10 @@ pub trait Vocabulary: Copy + Eq + std::fmt::Debug + 'static {
 /// import needed to call them) and as its [`Vocabulary`] implementation, from one table of
 /// `Variant => "stored_name", "标签";` lines. The compiler checks the table against the enum:
 /// a variant left out makes a match non-exhaustive; the unit tests check the names against
-/// serde's.
+/// serde's. Exported for the other crates' own named values (the store's outbox status); not
+/// part of the domain's API.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! vocabulary {
     ($ty:ident { $($variant:ident => $name:literal, $label:literal;)+ }) => {
         impl $ty {

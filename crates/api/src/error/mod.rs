@@ -562,8 +562,7 @@ impl From<StoreError> for ApiError {
                 format!("文件大小为 {size} 字节，最多接受 {limit} 字节"),
             ),
             StoreError::CaseClosed { status } => {
-                let shown = gongkai_workflow::Status::parse(&status)
-                    .map_or(status.as_str(), |s| s.label_zh());
+                let shown = status.label_zh();
                 ApiError::new(
                     ErrorCode::CaseNotOpen,
                     format!("案件状态为“{shown}”，只有办理中的案件可以上传附件"),

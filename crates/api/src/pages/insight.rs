@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
+use gongkai_workflow::outcome::OutcomeKind;
 use serde::Deserialize;
 
 use super::public::Choice;
@@ -95,17 +96,14 @@ struct StatsPage {
     form: FormState,
     departments: Vec<Choice>,
     stats: Vec<DepartmentStats>,
+    outcome_labels: Vec<&'static str>,
     csv_link: String,
 }
 
-const OUTCOME_LABELS: [&str; 6] = [
-    "予以公开",
-    "部分公开",
-    "不予公开",
-    "无法提供",
-    "不予处理",
-    "其他处理",
-];
+/// The outcome columns' headers, in the order the figures list them.
+fn outcome_labels() -> Vec<&'static str> {
+    OutcomeKind::ALL.iter().map(|k| k.label_zh()).collect()
+}
 
 /// A bar chart of received (grey) and replied (blue) per month, with the late replies in red
 /// on top of the replied bars, as SVG (no scripts, no styles: the page's CSP allows it inline).
@@ -192,9 +190,9 @@ async fn stats_of(
             .collect();
         let chart = month_chart(&rows);
         let ordered = |r: &MonthRow| -> Vec<u64> {
-            gongkai_store::stats::OUTCOME_KINDS
+            OutcomeKind::ALL
                 .iter()
-                .map(|k| r.outcomes.get(*k).copied().unwrap_or(0))
+                .map(|k| r.outcomes.get(k.as_str()).copied().unwrap_or(0))
                 .collect()
         };
         let mut labelled: Vec<(String, MonthRow, Vec<u64>)> = rows
@@ -238,6 +236,7 @@ pub async fn stats_page(
             form,
             departments,
             stats,
+            outcome_labels: outcome_labels(),
             csv_link: link,
         },
     )
@@ -252,7 +251,7 @@ pub async fn stats_csv(
     let (year, stats, _, _) = stats_of(&state, &caller, params.into_inner()).await?;
     let mut out = format!(
         "部门,月份,收到,办结,答复,按期答复,逾期答复,平均答复工作日,答复工作日第90百分位,{}\n",
-        OUTCOME_LABELS.join(",")
+        outcome_labels().join(",")
     );
     for d in &stats {
         for (label, r, outcomes) in &d.rows {

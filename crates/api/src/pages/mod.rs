@@ -165,6 +165,16 @@ pub struct Chrome {
     pub flash: Option<String>,
 }
 
+impl Chrome {
+    /// The queue of replies awaiting review (the supervisors' menu and dashboard link to it).
+    pub fn review_queue(&self) -> String {
+        format!(
+            "/staff/queue?status={}",
+            gongkai_workflow::Status::UnderReview.as_str()
+        )
+    }
+}
+
 /// The visitor of a page: the session if any, and the token the page's forms carry.
 pub struct Visitor {
     pub caller: Option<Caller>,

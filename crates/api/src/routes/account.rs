@@ -4,6 +4,7 @@
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use gongkai_store::accounts::User;
+use gongkai_workflow::Role;
 use gongkai_workflow::model::ApplicantType;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,7 +68,8 @@ pub struct UserView {
     pub display_name: String,
     /// Where staff notices go.
     pub email: Option<String>,
-    pub role: String,
+    #[schema(value_type = String)]
+    pub role: Role,
     pub departments: Vec<String>,
     pub disabled: bool,
     /// The password was issued by someone else: until the user sets their own, the session
@@ -82,7 +84,7 @@ impl UserView {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             email: user.email.clone(),
-            role: user.role.as_str().to_owned(),
+            role: user.role,
             departments,
             disabled: user.disabled,
             must_change_password: user.must_change_password,

@@ -20,10 +20,7 @@ pub async fn may_upload(state: &web::Data<AppState>, c: &Caller, id: &str) -> Ap
         if row.status.is_open() {
             Ok(())
         } else {
-            Err(StoreError::CaseClosed {
-                status: row.status.as_str().to_owned(),
-            }
-            .into())
+            Err(StoreError::CaseClosed { status: row.status }.into())
         }
     })
     .await

@@ -94,19 +94,60 @@ pub enum Statuses {
 }
 
 impl Statuses {
-    /// The statuses, as the store names them.
-    pub fn names(self) -> Vec<String> {
+    /// The statuses.
+    pub fn statuses(self) -> Vec<Status> {
         Status::ALL
-            .iter()
-            .filter(|s| listed(**s) && (self == Statuses::All || s.is_open()))
-            .map(|s| s.as_str().to_owned())
+            .into_iter()
+            .filter(|s| listed(*s) && (self == Statuses::All || s.is_open()))
             .collect()
     }
 
-    /// The statuses comma-separated (the queue's `status` parameter).
+    /// The statuses' stored names comma-separated (the queue's `status` parameter).
     pub fn param(self) -> String {
-        self.names().join(",")
+        let names: Vec<&str> = self.statuses().into_iter().map(Status::as_str).collect();
+        names.join(",")
     }
+}
+
+/// A queue's `status` parameter (stored names, comma-separated) read into statuses.
+fn parse_statuses(text: &str) -> ApiResult<Vec<Status>> {
+    text.split(',')
+        .map(|x| {
+            let x = x.trim();
+            Status::parse(x).filter(|s| listed(*s)).ok_or_else(|| {
+                let all: Vec<&str> = Statuses::All
+                    .statuses()
+                    .into_iter()
+                    .map(Status::as_str)
+                    .collect();
+                ApiError::bad_request(format!("status: 未知的状态“{x}”，可选：{}", all.join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// A queue's `warning_level` parameter read into a level.
+fn parse_level(text: Option<&str>) -> ApiResult<Option<WarningLevel>> {
+    let Some(w) = text else {
+        return Ok(None);
+    };
+    WarningLevel::parse(w).map(Some).ok_or_else(|| {
+        let levels: Vec<&str> = WarningLevel::ALL.iter().map(|l| l.as_str()).collect();
+        ApiError::bad_request(format!(
+            "warning_level: 未知的预警级别“{w}”，可选：{}",
+            levels.join(", ")
+        ))
+    })
+}
+
+/// What a queue lists, typed: the department, the assignee (`me` for the caller), the
+/// statuses (none: any) and the warning level.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub statuses: Vec<Status>,
+    pub warning_level: Option<WarningLevel>,
 }
 
 /// Builds the store's filter from the query, narrowed to what `caller` may see; None when
@@ -117,33 +158,30 @@ pub fn queue_filter(
     q: &QueueQuery,
     default: Option<Statuses>,
 ) -> ApiResult<Option<QueueFilter>> {
-    let statuses: Vec<String> = match &q.status {
-        Some(s) => s.split(',').map(|x| x.trim().to_owned()).collect(),
-        None => default.map(Statuses::names).unwrap_or_default(),
+    let statuses = match &q.status {
+        Some(s) => parse_statuses(s)?,
+        None => default.map(Statuses::statuses).unwrap_or_default(),
     };
-    if let Some(bad) = statuses
-        .iter()
-        .find(|s| !Status::parse(s).is_some_and(listed))
-    {
-        return Err(ApiError::bad_request(format!(
-            "status: 未知的状态“{bad}”，可选：{}",
-            Statuses::All.names().join(", ")
-        )));
-    }
-    if let Some(w) = &q.warning_level
-        && WarningLevel::parse(w).is_none()
-    {
-        let levels: Vec<&str> = WarningLevel::ALL.iter().map(|l| l.as_str()).collect();
-        return Err(ApiError::bad_request(format!(
-            "warning_level: 未知的预警级别“{w}”，可选：{}",
-            levels.join(", ")
-        )));
-    }
+    let warning_level = parse_level(q.warning_level.as_deref())?;
+    selection_filter(
+        caller,
+        Selection {
+            department: q.department.clone(),
+            assignee: q.assignee.clone(),
+            statuses,
+            warning_level,
+        },
+    )
+}
+
+/// The store's filter for `s`, narrowed to what `caller` may see; None when nothing can match
+/// (a department outside the caller's scope).
+pub fn selection_filter(caller: &Caller, s: Selection) -> ApiResult<Option<QueueFilter>> {
     let scope = caller.scope();
     if scope.sees_nothing() {
         return Err(ApiError::forbidden("您没有分配任何部门"));
     }
-    let scope = match &q.department {
+    let scope = match &s.department {
         // A department outside the caller's scope: an empty page, without asking the
         // database; nothing is revealed.
         Some(d) if !scope.covers_department(d) => return Ok(None),
@@ -153,15 +191,11 @@ pub fn queue_filter(
     Ok(Some(QueueFilter {
         scope,
         agency: None,
-        assignee: q.assignee.as_ref().map(|a| {
-            if a == "me" {
-                caller.user.id.clone()
-            } else {
-                a.clone()
-            }
-        }),
-        statuses: statuses.iter().filter_map(|s| Status::parse(s)).collect(),
-        warning_level: q.warning_level.as_deref().and_then(WarningLevel::parse),
+        assignee: s
+            .assignee
+            .map(|a| if a == "me" { caller.user.id.clone() } else { a }),
+        statuses: s.statuses,
+        warning_level: s.warning_level,
     }))
 }
 
@@ -238,11 +272,15 @@ pub async fn reviews(
     sup: &Supervisor,
     q: QueueQuery,
 ) -> ApiResult<QueuePage> {
-    let q = QueueQuery {
-        status: Some(Status::UnderReview.as_str().to_owned()),
-        ..q
-    };
-    let filter = queue_filter(sup, &q, None)?;
+    let filter = selection_filter(
+        sup,
+        Selection {
+            department: q.department.clone(),
+            assignee: q.assignee.clone(),
+            statuses: vec![Status::UnderReview],
+            warning_level: parse_level(q.warning_level.as_deref())?,
+        },
+    )?;
     page(state, filter, q.after.as_deref(), q.limit).await
 }
 
@@ -476,24 +514,21 @@ pub async fn dashboard(state: &web::Data<AppState>, sup: &Supervisor) -> ApiResu
         Ok(queries::warning_counts(conn, &scope)?)
     })
     .await?;
-    let list = |level: WarningLevel| QueueQuery {
-        department: None,
-        assignee: None,
-        status: Some(Statuses::Open.param()),
-        warning_level: Some(level.as_str().to_owned()),
-        after: None,
-        limit: Some(50),
+    let list = |level: WarningLevel| Selection {
+        statuses: Statuses::Open.statuses(),
+        warning_level: Some(level),
+        ..Selection::default()
     };
     let overdue_cases = page(
         state,
-        queue_filter(sup, &list(WarningLevel::Overdue), None)?,
+        selection_filter(sup, list(WarningLevel::Overdue))?,
         None,
         Some(50),
     )
     .await?;
     let due_soon_cases = page(
         state,
-        queue_filter(sup, &list(WarningLevel::DueSoon), None)?,
+        selection_filter(sup, list(WarningLevel::DueSoon))?,
         None,
         Some(50),
     )

@@ -103,10 +103,9 @@ pub async fn monthly(
         rows: figs
             .into_iter()
             .map(|f| MonthRow {
-                outcomes: stats::OUTCOME_KINDS
-                    .iter()
-                    .zip(f.outcomes)
-                    .map(|(k, n)| ((*k).to_owned(), n))
+                outcomes: f
+                    .by_outcome()
+                    .map(|(k, n)| (k.as_str().to_owned(), n))
                     .collect(),
                 department: f.department,
                 month: f.month,

@@ -71,7 +71,6 @@ mod tests {
         "gongkai_store::accounts::User",
         "gongkai_store::accounts::Agency",
         "gongkai_store::accounts::Department",
-        "gongkai_store::stats::OUTCOME_KINDS",
         "gongkai_store::dates::legal_date_of",
         "gongkai_store::outbox::OutboxStatus",
     ];

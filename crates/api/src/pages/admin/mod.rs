@@ -34,16 +34,12 @@ struct HomePage {
     users: Vec<UserView>,
     agencies: Vec<AgencyBlock>,
     departments: Vec<Choice>,
+    /// The roles an admin gives a new user (staff of the agency).
+    roles: Vec<Choice>,
     user_form: FormState,
     department_form: FormState,
     /// A one-time password to hand over, shown once.
     password: Option<(String, String)>,
-}
-
-impl HomePage {
-    fn role_label(&self, role: &str) -> &'static str {
-        gongkai_workflow::Role::parse(role).map_or("", gongkai_workflow::Role::label_zh)
-    }
 }
 
 async fn home_page(
@@ -85,6 +81,14 @@ async fn home_page(
             users,
             agencies,
             departments,
+            roles: Role::ALL
+                .iter()
+                .filter(|r| matches!(r, Role::Clerk | Role::Supervisor | Role::Admin))
+                .map(|r| Choice {
+                    value: r.as_str().to_owned(),
+                    label: r.label_zh().to_owned(),
+                })
+                .collect(),
             user_form,
             department_form,
             password,

@@ -75,7 +75,7 @@ pub async fn login(
     };
     match result {
         Ok((view, token)) => {
-            let role = Role::parse(&view.user.role).unwrap_or(Role::Clerk);
+            let role = view.user.role;
             let to = if view.user.must_change_password {
                 // An issued password: the session may do nothing else first.
                 "/account/password".to_owned()

@@ -24,13 +24,6 @@ pub(super) struct MyPage {
     items: Vec<CaseSummary>,
 }
 
-impl MyPage {
-    /// The status as the applicant's own request page names it.
-    fn status_label(&self, status: &str) -> &'static str {
-        gongkai_workflow::Status::parse(status).map_or("", |s| s.label_zh())
-    }
-}
-
 pub async fn my_requests(state: web::Data<AppState>, page: SignedIn) -> WebResult {
     let SignedIn { visitor, caller } = page;
     let role = caller.role();

@@ -4,12 +4,10 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use chrono_tz::Asia::Shanghai;
 use gongkai_workflow::model::{ConsultationKind, Remedy};
-use gongkai_workflow::{EventKind, Role, Status};
+use gongkai_workflow::{EventKind, Role, Status, WarningLevel};
 use serde::Deserialize;
 
-use super::level_label;
 use crate::auth::{RoleClass, Supervisor};
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::actions::{self, ActionForm, Choices};
@@ -285,11 +283,7 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
         }
     }
     let request = case.request.clone();
-    let level = d
-        .summary
-        .warning_level
-        .clone()
-        .unwrap_or_else(|| "normal".to_owned());
+    let level = d.summary.warning_level.unwrap_or(WarningLevel::Normal);
     let mut status = case.status.label_zh().to_owned();
     if let Some(sub) = case.sub_state() {
         status = format!("{status}·{}", sub.label_zh());
@@ -302,8 +296,8 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .clone()
             .unwrap_or_else(|| "（未登记）".to_owned()),
         status,
-        level_label: level_label(&level),
-        level,
+        level_label: level.label_zh(),
+        level: level.as_str().to_owned(),
         channel: case.channel.map(|c| c.label_zh()).unwrap_or("").to_owned(),
         department: dir.department(&case.department),
         assignee: case
@@ -343,10 +337,7 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .iter()
             .rev()
             .map(|e| TimelineLine {
-                at: e
-                    .event
-                    .at
-                    .with_timezone(&Shanghai)
+                at: gongkai_workflow::clock::beijing_time(e.event.at)
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
                 legal_date: e

@@ -4,8 +4,10 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use gongkai_workflow::WarningLevel;
 
 use super::{Row, row_of, today};
+use crate::pages::form::percent_encode;
 use crate::pages::{Chrome, SupervisorPage, WebResult};
 use crate::routes::cases::QueueQuery;
 use crate::service::cases;
@@ -13,10 +15,24 @@ use crate::state::AppState;
 use crate::views::CaseSummary;
 
 pub struct DepartmentLine {
-    pub code: String,
     pub name: String,
     pub due_soon: i64,
     pub overdue: i64,
+    /// The department's queue filtered to each level.
+    pub due_soon_link: String,
+    pub overdue_link: String,
+}
+
+/// The queue filtered to `level`, of one department or of the whole scope.
+fn queue_link(department: Option<&str>, level: WarningLevel) -> String {
+    match department {
+        Some(code) => format!(
+            "/staff/queue?department={}&warning_level={}",
+            percent_encode(code),
+            level.as_str()
+        ),
+        None => format!("/staff/queue?warning_level={}", level.as_str()),
+    }
 }
 
 #[derive(Template)]
@@ -26,6 +42,10 @@ struct DashboardPage {
     departments: Vec<DepartmentLine>,
     due_soon: i64,
     overdue: i64,
+    due_soon_label: &'static str,
+    overdue_label: &'static str,
+    due_soon_link: String,
+    overdue_link: String,
     overdue_rows: Vec<Row>,
     due_soon_rows: Vec<Row>,
     reviews: Vec<Row>,
@@ -59,7 +79,8 @@ pub async fn dashboard(state: web::Data<AppState>, page: SupervisorPage) -> WebR
                 name: name.to_owned(),
                 due_soon: counts.map_or(0, |d| d.due_soon),
                 overdue: counts.map_or(0, |d| d.overdue),
-                code: code.to_owned(),
+                due_soon_link: queue_link(Some(code), WarningLevel::DueSoon),
+                overdue_link: queue_link(Some(code), WarningLevel::Overdue),
             }
         })
         .collect();
@@ -76,6 +97,10 @@ pub async fn dashboard(state: web::Data<AppState>, page: SupervisorPage) -> WebR
             departments,
             due_soon: board.due_soon,
             overdue: board.overdue,
+            due_soon_label: WarningLevel::DueSoon.label_zh(),
+            overdue_label: WarningLevel::Overdue.label_zh(),
+            due_soon_link: queue_link(None, WarningLevel::DueSoon),
+            overdue_link: queue_link(None, WarningLevel::Overdue),
             overdue_rows: rows(board.overdue_cases.items),
             due_soon_rows: rows(board.due_soon_cases.items),
             reviews: rows(reviews.items),

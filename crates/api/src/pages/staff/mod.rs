@@ -20,11 +20,10 @@ use crate::state::Law;
 use crate::views::CaseSummary;
 
 /// A status as the queue names it: a received request waits for the clerk's registration.
-fn status_label(status: &str) -> &'static str {
-    match Status::parse(status) {
-        Some(Status::Received) => "待登记",
-        Some(s) => s.label_zh(),
-        None => "未知",
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Received => "待登记",
+        s => s.label_zh(),
     }
 }
 
@@ -47,12 +46,6 @@ pub struct Row {
     /// normal, due_soon or overdue (CSS class and label).
     pub level: String,
     pub level_label: &'static str,
-}
-
-fn level_label(level: &str) -> &'static str {
-    WarningLevel::parse(level)
-        .unwrap_or(WarningLevel::Normal)
-        .label_zh()
 }
 
 fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
@@ -83,11 +76,8 @@ fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
         None if s.sub_state.is_some() => "期限中止".to_owned(),
         None => String::new(),
     };
-    let level = s
-        .warning_level
-        .clone()
-        .unwrap_or_else(|| WarningLevel::Normal.as_str().to_owned());
-    let mut status = status_label(&s.status).to_owned();
+    let level = s.warning_level.unwrap_or(WarningLevel::Normal);
+    let mut status = status_label(s.status).to_owned();
     if let Some(sub) = s.sub_state.as_deref().and_then(SubState::parse) {
         status = format!("{status}·{}", sub.label_zh());
     }
@@ -107,8 +97,8 @@ fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
         receipt_date: s.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: s.due_date.map(|d| d.to_string()).unwrap_or_default(),
         days_left,
-        level_label: level_label(&level),
-        level,
+        level_label: level.label_zh(),
+        level: level.as_str().to_owned(),
         id: s.id,
     }
 }

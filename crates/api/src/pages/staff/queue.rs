@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use gongkai_workflow::Status;
+use gongkai_workflow::{Status, WarningLevel};
 use serde::Deserialize;
 
 use super::{Row, row_of, status_label, today};
@@ -44,6 +44,19 @@ struct QueuePage {
     next: Option<String>,
     departments: Vec<Choice>,
     statuses: Vec<Choice>,
+    warning_levels: Vec<Choice>,
+}
+
+/// The warning levels to filter by, the most urgent first.
+fn warning_levels() -> Vec<Choice> {
+    WarningLevel::ALL
+        .iter()
+        .rev()
+        .map(|w| Choice {
+            value: w.as_str().to_owned(),
+            label: w.label_zh().to_owned(),
+        })
+        .collect()
 }
 
 fn blank(v: &Option<String>) -> Option<String> {
@@ -158,17 +171,13 @@ pub async fn queue(
         value: "open".to_owned(),
         label: "全部在办".to_owned(),
     }];
-    for s in [
-        Status::Received,
-        Status::Registered,
-        Status::Processing,
-        Status::UnderReview,
-        Status::Replied,
-        Status::Archived,
-    ] {
+    for s in Status::OPEN
+        .into_iter()
+        .chain([Status::Replied, Status::Archived])
+    {
         statuses.push(Choice {
             value: s.as_str().to_owned(),
-            label: status_label(s.as_str()).to_owned(),
+            label: status_label(s).to_owned(),
         });
     }
     statuses.push(Choice {
@@ -195,6 +204,7 @@ pub async fn queue(
             next,
             departments,
             statuses,
+            warning_levels: warning_levels(),
         },
     )
 }
