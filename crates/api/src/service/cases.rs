@@ -120,7 +120,10 @@ fn parse_statuses(text: &str) -> ApiResult<Vec<Status>> {
                     .into_iter()
                     .map(Status::as_str)
                     .collect();
-                ApiError::bad_request(format!("status: 未知的状态“{x}”，可选：{}", all.join(", ")))
+                ApiError::parameter(
+                    "status",
+                    format!("未知的状态“{x}”，可选：{}", all.join(", ")),
+                )
             })
         })
         .collect()
@@ -133,10 +136,10 @@ fn parse_level(text: Option<&str>) -> ApiResult<Option<WarningLevel>> {
     };
     WarningLevel::parse(w).map(Some).ok_or_else(|| {
         let levels: Vec<&str> = WarningLevel::ALL.iter().map(|l| l.as_str()).collect();
-        ApiError::bad_request(format!(
-            "warning_level: 未知的预警级别“{w}”，可选：{}",
-            levels.join(", ")
-        ))
+        ApiError::parameter(
+            "warning_level",
+            format!("未知的预警级别“{w}”，可选：{}", levels.join(", ")),
+        )
     })
 }
 
@@ -216,7 +219,10 @@ pub async fn page(
 ) -> ApiResult<QueuePage> {
     let limit = limit.unwrap_or(50);
     if !(1..=limits::QUEUE_PAGE_MAX).contains(&limit) {
-        return Err(ApiError::bad_request("limit: 须为 1—200"));
+        return Err(ApiError::parameter(
+            "limit",
+            format!("每页条数须为 1—{}", limits::QUEUE_PAGE_MAX),
+        ));
     }
     let Some(filter) = filter else {
         return Ok(QueuePage {
@@ -226,7 +232,7 @@ pub async fn page(
     };
     let cursor = match after {
         Some(a) => Some(parse_cursor(a).ok_or_else(|| {
-            ApiError::bad_request("after: 无效的分页位置，请使用上一页返回的 next")
+            ApiError::parameter("after", "无效的分页位置，请使用上一页返回的 next")
         })?),
         None => None,
     };
