@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use gongkai_api::routes::admin::merged_calendar;
+use gongkai_api::service::calendar::merged_calendar;
 use gongkai_store::db::{DatabaseUrl, SqliteOptions};
 use gongkai_store::{migrations, sessions};
 

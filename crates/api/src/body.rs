@@ -492,7 +492,7 @@ mod tests {
 #[cfg(test)]
 mod shape_tests {
     use super::parse_body;
-    use crate::routes::public::Filing;
+    use crate::service::filing::Filing;
 
     /// A nested struct given as the array of its fields' values is refused, naming where.
     #[test]

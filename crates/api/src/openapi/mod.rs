@@ -4,10 +4,11 @@
 //! lists the validation uses ([`crate::body::limits`], the workflow enums). And the methods each
 //! path takes, for the 405 answer to the others.
 
-use gongkai_workflow::{CommandKind, Status, WarningLevel};
+use gongkai_workflow::{CommandKind, Role, Status, WarningLevel};
 use serde_json::{Map, Value, json};
 
 use crate::body::{MAX_STRING_CHARS, limits};
+use crate::service::admin::has_departments;
 
 mod methods;
 mod patterns;
@@ -231,8 +232,10 @@ fn fields(doc: &mut Value, m: &mut Missed) {
 
 /// Fields that require (or exclude) one another.
 fn dependent_fields(doc: &mut Value, m: &mut Missed) {
-    let staff = json!(["clerk", "supervisor"]);
-    let others = json!(["applicant", "admin"]);
+    let (staff, others): (Vec<Role>, Vec<Role>) =
+        crate::service::admin::assignable_roles().partition(|r| has_departments(*r));
+    let names = |roles: Vec<Role>| json!(roles.into_iter().map(Role::as_str).collect::<Vec<_>>());
+    let (staff, others) = (names(staff), names(others));
     // Staff have departments, others none (`check_scope`).
     let scope = json!([
         {
@@ -325,7 +328,7 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
     // registration of a paper request).
     let actions: Vec<&str> = CommandKind::ALL
         .iter()
-        .filter(|k| crate::routes::cases::action_named(k.as_str()).is_some())
+        .filter(|k| crate::service::cases::action_named(k.as_str()).is_some())
         .map(|k| k.as_str())
         .collect();
     m.set(
@@ -411,7 +414,7 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         m.set(
             parameter(doc, path, "get", "year"),
             &format!("{path} year"),
-            &range(crate::routes::insight::FIRST_YEAR.into(), this_year.into()),
+            &range(crate::service::reports::FIRST_YEAR.into(), this_year.into()),
         );
     }
     let (gmin, gmax) = (l::GROUP_MIN as i64, l::GROUP_MAX as i64);

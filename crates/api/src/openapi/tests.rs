@@ -2,7 +2,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::body::{Validate, parse_value};
-use crate::routes::{account, admin, insight, public};
+use crate::routes::public;
+use crate::service::{account, admin, calendar, filing, guide, insight};
 
 /// For each string property of component `schema` that the document limits, a sample
 /// body with that property one character too long, or blank where the document asks for a
@@ -69,7 +70,7 @@ fn the_documented_limits_are_enforced() {
         "UserChange",
         json!({"password": "abcdefgh12", "email": ""}),
     );
-    n += holds::<admin::CalendarUpload>(&doc, "CalendarUpload", json!({"toml": "x"}));
+    n += holds::<calendar::CalendarUpload>(&doc, "CalendarUpload", json!({"toml": "x"}));
     n += holds::<account::Registration>(
         &doc,
         "Registration",
@@ -82,7 +83,7 @@ fn the_documented_limits_are_enforced() {
         "PasswordChange",
         json!({"current_password": "a", "new_password": "abcdefgh12"}),
     );
-    n += holds::<public::LookupKey>(
+    n += holds::<filing::LookupKey>(
         &doc,
         "LookupKey",
         json!({"reference": "GK-2026-000001", "query_code": "abc"}),
@@ -98,7 +99,7 @@ fn the_documented_limits_are_enforced() {
         json!({"reference": "r", "query_code": "q", "version": 1, "reason": "不需要了"}),
     );
     let filing = json!({"agency": "gk", "applicant": applicant, "request": request});
-    n += holds::<public::Filing>(&doc, "Filing", filing.clone());
+    n += holds::<filing::Filing>(&doc, "Filing", filing.clone());
     // The applicant's and the request's own fields, inside a filing.
     for (part, schema) in [("applicant", "Applicant"), ("request", "RequestDetails")] {
         let props = doc["components"]["schemas"][schema]["properties"]
@@ -109,17 +110,17 @@ fn the_documented_limits_are_enforced() {
                 let mut body = filing.clone();
                 body[part][name] = json!("1".repeat(max as usize + 1));
                 assert!(
-                    parse_value::<public::Filing>(body).is_err(),
+                    parse_value::<filing::Filing>(body).is_err(),
                     "{schema}.{name}"
                 );
                 n += 1;
             }
         }
     }
-    n += holds::<public::Guide>(
+    n += holds::<guide::Guide>(
         &doc,
         "Guide",
-        serde_json::to_value(public::default_guide()).unwrap(),
+        serde_json::to_value(guide::default_guide()).unwrap(),
     );
     n += holds::<insight::NewMark>(
         &doc,

@@ -10,7 +10,7 @@ use gongkai_workflow::model::{
 use gongkai_workflow::{Case, Outcome};
 
 use crate::auth::Caller;
-use crate::routes::cases::Action;
+use crate::service::cases::Action;
 use crate::service::possible::possible;
 use crate::state::Law;
 

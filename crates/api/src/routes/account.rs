@@ -3,94 +3,13 @@
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use gongkai_store::accounts::User;
-use gongkai_workflow::Role;
-use gongkai_workflow::model::ApplicantType;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use crate::auth::{Applicant, Authenticated, SESSION_COOKIE, check_password_rule, client_address};
-use crate::body::{Body, Validate, at_most, limits, required};
-use crate::error::{ApiResult, FieldError, Problem};
+use crate::auth::{Applicant, Authenticated, SESSION_COOKIE, client_address};
+use crate::body::Body;
+use crate::error::{ApiResult, Problem};
+use crate::service::account::{Login, PasswordChange, Registration, SessionView, UserView};
 use crate::state::AppState;
 use crate::views::{CaseSummary, PublicCase};
-
-/// A new applicant account.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Registration {
-    pub username: String,
-    pub password: String,
-    pub display_name: String,
-    pub applicant_type: ApplicantType,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-}
-
-fn check_username(errors: &mut Vec<FieldError>, path: &str, username: &str) {
-    let ok = (limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
-    if !ok {
-        errors.push(FieldError {
-            path: path.to_owned(),
-            message: "用户名为 3—64 位字母、数字或 . _ - @".to_owned(),
-        });
-    }
-}
-
-impl Validate for Registration {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        check_username(errors, "username", &self.username);
-        if let Err(m) = check_password_rule(&self.password) {
-            errors.push(FieldError {
-                path: "password".to_owned(),
-                message: m,
-            });
-        }
-        required(errors, "display_name", &self.display_name, limits::NAME);
-        if let Some(e) = &self.email {
-            at_most(errors, "email", e, limits::EMAIL);
-        }
-        if let Some(p) = &self.phone {
-            at_most(errors, "phone", p, limits::PHONE);
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserView {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    /// Where staff notices go.
-    pub email: Option<String>,
-    #[schema(value_type = String)]
-    pub role: Role,
-    pub departments: Vec<String>,
-    pub disabled: bool,
-    /// The password was issued by someone else: until the user sets their own, the session
-    /// may only change it (POST /api/v1/session/password), read itself and sign out.
-    pub must_change_password: bool,
-}
-
-impl UserView {
-    pub fn of(user: &User, departments: Vec<String>) -> UserView {
-        UserView {
-            id: user.id.clone(),
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            email: user.email.clone(),
-            role: user.role,
-            departments,
-            disabled: user.disabled,
-            must_change_password: user.must_change_password,
-        }
-    }
-}
 
 #[utoipa::path(
     tag = "account",
@@ -113,30 +32,6 @@ pub async fn register(
     )
     .await?;
     Ok(HttpResponse::Created().json(user))
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Login {
-    pub username: String,
-    pub password: String,
-}
-
-impl Validate for Login {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "username", &self.username, limits::USERNAME_MAX);
-        required(errors, "password", &self.password, limits::PASSWORD_MAX);
-    }
-}
-
-/// A new session. Browsers get the token as an HttpOnly cookie and must echo `csrf_token` in
-/// the X-CSRF-Token header on writes; API clients send `Authorization: Bearer {token}`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SessionView {
-    pub token: Option<String>,
-    pub csrf_token: String,
-    pub user: UserView,
-    pub expires_in_minutes: i64,
 }
 
 #[utoipa::path(
@@ -172,31 +67,6 @@ pub fn session_cookie(settings: &crate::state::ApiSettings, token: String) -> Co
         .same_site(SameSite::Lax)
         .max_age(time::Duration::hours(settings.session_absolute_hours))
         .finish()
-}
-
-/// A new password for the logged-in user, who proves the current one.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordChange {
-    pub current_password: String,
-    pub new_password: String,
-}
-
-impl Validate for PasswordChange {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(
-            errors,
-            "current_password",
-            &self.current_password,
-            limits::PASSWORD_MAX,
-        );
-        if let Err(m) = check_password_rule(&self.new_password) {
-            errors.push(FieldError {
-                path: "new_password".to_owned(),
-                message: m,
-            });
-        }
-    }
 }
 
 #[utoipa::path(

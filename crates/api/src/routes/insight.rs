@@ -2,49 +2,22 @@
 //! and the similar requests of a case.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Staff, Supervisor};
-use crate::body::{Body, Validate, limits, required};
-use crate::error::{ApiResult, FieldError, Problem};
+use crate::body::Body;
+use crate::error::{ApiResult, Problem};
+// The insight types are the service's; the pages name some of them through this module too.
+pub use crate::service::insight::{
+    FrequentGroups, FrequentQuery, GroupView, MarkView, MonthRow, MonthlyStats, NewMark,
+    RequestView, SearchHit, SearchQuery, SearchResult, SimilarRequests, SimilarView, StatsQuery,
+};
 use crate::service::{insight, reports};
 
 /// The first report year (the document states it).
 pub use crate::service::reports::FIRST_YEAR;
 use crate::state::AppState;
-use crate::views::CaseSummary;
-
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-pub struct SearchQuery {
-    /// The words to find (white-space separated, all must occur; up to 5 words, 100 characters).
-    pub q: String,
-    pub department: Option<String>,
-    /// `me` for the caller's own cases.
-    pub assignee: Option<String>,
-    /// Comma-separated statuses; default: all.
-    pub status: Option<String>,
-    pub warning_level: Option<String>,
-    /// 1–100, default 50.
-    pub limit: Option<i64>,
-    /// Hits to skip (0–10,000).
-    pub offset: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SearchHit {
-    pub case: CaseSummary,
-    /// Higher is better: bm25 on SQLite, trigram similarity on PostgreSQL.
-    pub score: f64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SearchResult {
-    pub items: Vec<SearchHit>,
-    /// Pass as `offset` for the next page; absent when this page was not full.
-    pub next_offset: Option<i64>,
-}
 
 #[utoipa::path(
     tag = "insight",
@@ -63,40 +36,6 @@ pub async fn search_cases(
     Ok(web::Json(
         insight::search(&state, &staff, query.into_inner()).await?,
     ))
-}
-
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-pub struct StatsQuery {
-    /// Default: this year.
-    pub year: Option<i32>,
-    /// One department (default: all of the caller's; admins: every department).
-    pub department: Option<String>,
-}
-
-/// One department's figures for a month (`month` 1–12) or the whole year (`month` 0).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MonthRow {
-    pub department: String,
-    pub month: u32,
-    /// Requests recorded in the month.
-    pub received: u64,
-    /// Cases that ended in the month (reply, withdrawal, abandonment, closure).
-    pub concluded: u64,
-    pub replied: u64,
-    pub on_time: u64,
-    pub late: u64,
-    /// Working days from receipt to reply.
-    pub avg_working_days: Option<f64>,
-    pub p90_working_days: Option<i64>,
-    /// Concluded cases by outcome: disclosed, partly_disclosed, not_disclosed, cannot_provide,
-    /// not_processed, other.
-    pub outcomes: std::collections::BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MonthlyStats {
-    pub year: i32,
-    pub rows: Vec<MonthRow>,
 }
 
 #[utoipa::path(
@@ -191,29 +130,6 @@ pub async fn annual(
     }))
 }
 
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-pub struct FrequentQuery {
-    /// First day (YYYY-MM-DD); default 90 days before `to`.
-    pub from: Option<NaiveDate>,
-    /// Last day; default today.
-    pub to: Option<NaiveDate>,
-    /// Smallest group to list (2–1000, default 3).
-    pub min: Option<usize>,
-    /// One department (default: the caller's).
-    pub department: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RequestView {
-    pub case_id: String,
-    pub tracking_number: Option<String>,
-    pub department: String,
-    pub status: String,
-    pub outcome: Option<String>,
-    pub received: NaiveDate,
-    pub description: String,
-}
-
 impl From<gongkai_store::similar::Request> for RequestView {
     fn from(r: gongkai_store::similar::Request) -> RequestView {
         RequestView {
@@ -226,19 +142,6 @@ impl From<gongkai_store::similar::Request> for RequestView {
             description: r.description,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MarkView {
-    pub id: String,
-    pub agency: String,
-    pub period_from: NaiveDate,
-    pub period_to: NaiveDate,
-    pub representative: String,
-    pub case_ids: Vec<String>,
-    pub note: String,
-    pub marked_by: String,
-    pub marked_at: chrono::NaiveDateTime,
 }
 
 impl From<gongkai_store::similar::Mark> for MarkView {
@@ -255,25 +158,6 @@ impl From<gongkai_store::similar::Mark> for MarkView {
             marked_at: m.marked_at,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct GroupView {
-    pub size: usize,
-    /// Different applicants among them (by ID document, else contact, else name).
-    pub applicants: usize,
-    pub representative: String,
-    pub requests: Vec<RequestView>,
-    /// "Recommend for proactive disclosure" marks that name any of the group's cases.
-    pub marks: Vec<MarkView>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FrequentGroups {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub min: usize,
-    pub groups: Vec<GroupView>,
 }
 
 #[utoipa::path(
@@ -293,37 +177,6 @@ pub async fn frequent(
     Ok(web::Json(
         insight::frequent(&state, &sup, query.into_inner()).await?,
     ))
-}
-
-/// A supervisor's mark on a group: recommend the information for proactive disclosure.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct NewMark {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// The group's cases (as listed by GET /frequent).
-    pub case_ids: Vec<String>,
-    /// Why, and what should be published.
-    pub note: String,
-}
-
-impl Validate for NewMark {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        let mut push = |path: &str, message: &str| {
-            errors.push(FieldError {
-                path: path.to_owned(),
-                message: message.to_owned(),
-            })
-        };
-        if self.case_ids.len() < limits::MARK_CASES_MIN
-            || self.case_ids.len() > limits::MARK_CASES_MAX
-        {
-            push("case_ids", "一组须有 2—10000 件申请");
-        }
-        if self.from > self.to {
-            push("from", "起始日期不能晚于截止日期");
-        }
-        required(errors, "note", &self.note, limits::NOTE);
-    }
 }
 
 #[utoipa::path(
@@ -357,24 +210,6 @@ pub async fn list_marks(
     sup: Supervisor,
 ) -> ApiResult<web::Json<Vec<MarkView>>> {
     Ok(web::Json(insight::marks(&state, &sup).await?))
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SimilarView {
-    pub request: RequestView,
-    pub similarity: f64,
-    /// The same ID document, phone, email or name as this request's applicant.
-    pub same_applicant: bool,
-    /// The same ID document or credit code (a contact or a name alone may be shared).
-    pub same_document: bool,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SimilarRequests {
-    /// Requests at least 60 % alike (character bigrams): the same applicant's first.
-    pub similar: Vec<SimilarView>,
-    /// Marks on this request or on those like it.
-    pub marks: Vec<MarkView>,
 }
 
 #[utoipa::path(

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Admin, Authenticated, Supervisor};
 use crate::body::{Body, Validate};
 use crate::error::{ApiResult, FieldError, Problem};
+use crate::service::templates::{PreviewView, TemplateView};
 use crate::service::{notices, templates};
 use crate::state::AppState;
 
@@ -184,16 +185,6 @@ pub fn printable_response(html: String) -> HttpResponse {
         .body(html)
 }
 
-/// A template as admins see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TemplateView {
-    pub key: String,
-    pub subject: String,
-    pub body: String,
-    /// Whether an admin replaced the shipped default.
-    pub overridden: bool,
-}
-
 #[utoipa::path(
     tag = "admin",
     responses(
@@ -282,13 +273,6 @@ pub async fn preview_template(
         path.into_inner(),
         template,
     )?))
-}
-
-/// A rendered notice.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PreviewView {
-    pub subject: String,
-    pub body: String,
 }
 
 impl From<Rendered> for PreviewView {

@@ -2,105 +2,18 @@
 //! and query code, correction and withdrawal by the code's holder.
 
 use actix_web::{HttpResponse, get, post, web};
-use gongkai_workflow::model::{Applicant, RequestDetails};
-use gongkai_workflow::{Channel, Command};
-use serde::{Deserialize, Serialize};
+use gongkai_workflow::Command;
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::MaybeCaller;
 use crate::body::{Body, Validate, at_most, limits, required};
 use crate::error::{ApiResult, FieldError, Problem};
 use crate::service;
+use crate::service::filing::{Filing, FilingReceipt, LookupKey};
+use crate::service::guide::Guide;
 use crate::state::AppState;
-use crate::views::{DueView, PublicCase};
-
-/// The key under which admins keep the guide.
-pub const GUIDE_KEY: &str = "guide";
-
-/// 依申请公开办事指南: what an applicant needs to know before filing.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Guide {
-    pub title: String,
-    /// Channels accepted, with addresses (online platform, post, in person, fax, email).
-    pub channels: Vec<GuideChannel>,
-    pub office_hours: String,
-    pub contacts: Vec<String>,
-    pub fees: String,
-    pub process: Vec<String>,
-    pub deadlines: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GuideChannel {
-    pub channel: Channel,
-    pub label: String,
-    pub address: String,
-}
-
-impl Validate for Guide {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "title", &self.title, limits::GUIDE_TITLE);
-        for (i, c) in self.channels.iter().enumerate() {
-            required(
-                errors,
-                &format!("channels[{i}].label"),
-                &c.label,
-                limits::NAME,
-            );
-            required(
-                errors,
-                &format!("channels[{i}].address"),
-                &c.address,
-                limits::GUIDE_LINE,
-            );
-        }
-        at_most(
-            errors,
-            "office_hours",
-            &self.office_hours,
-            limits::GUIDE_LINE,
-        );
-        at_most(errors, "fees", &self.fees, limits::GUIDE_TEXT);
-        at_most(errors, "deadlines", &self.deadlines, limits::GUIDE_TEXT);
-        for (i, p) in self.process.iter().enumerate() {
-            required(errors, &format!("process[{i}]"), p, limits::GUIDE_STEP);
-        }
-        for (i, p) in self.contacts.iter().enumerate() {
-            required(errors, &format!("contacts[{i}]"), p, limits::GUIDE_LINE);
-        }
-    }
-}
-
-/// The guide shipped with gongkai, until an admin edits it.
-pub fn default_guide() -> Guide {
-    let channel = |channel: Channel, address: &str| GuideChannel {
-        channel,
-        label: channel.label_zh().to_owned(),
-        address: address.to_owned(),
-    };
-    Guide {
-        title: "政府信息公开申请办事指南".to_owned(),
-        channels: vec![
-            channel(Channel::Online, "本平台“在线申请”页面"),
-            channel(Channel::InPerson, "政务服务中心政府信息公开窗口（请携带身份证件）"),
-            channel(Channel::RegisteredPost, "请在信封上注明“政府信息公开申请”"),
-        ],
-        office_hours: "工作日 9:00—12:00，13:30—17:00（法定节假日除外）".to_owned(),
-        contacts: vec!["政府信息公开工作机构".to_owned()],
-        fees: "依照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），申请人一个自然月内申请数量或者总页数超出规定标准的，收取信息处理费；其他情形不收费。".to_owned(),
-        process: vec![
-            "接收：收到申请".to_owned(),
-            "登记：编号并确认收到申请之日".to_owned(),
-            "办理：检索、征求意见、需要时通知补正".to_owned(),
-            "审核：答复经审核后发出".to_owned(),
-            "答复：书面答复申请人".to_owned(),
-            "归档".to_owned(),
-        ],
-        deadlines: "能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日。征求第三方和其他机关意见所需时间不计算在内。申请内容不明确的，在收到申请之日起7个工作日内一次性告知补正，答复期限自收到补正的申请之日起计算。".to_owned(),
-    }
-}
+use crate::views::PublicCase;
 
 #[utoipa::path(
     tag = "public",
@@ -112,108 +25,6 @@ pub fn default_guide() -> Guide {
 #[get("/guide")]
 pub async fn guide(state: web::Data<AppState>) -> ApiResult<web::Json<Guide>> {
     Ok(web::Json(service::filing::guide(&state).await?))
-}
-
-/// A request for government information.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Filing {
-    /// The agency asked (its code).
-    pub agency: String,
-    /// The department asked, when it performs functions in its own name; default: the
-    /// agency's intake office.
-    #[serde(default)]
-    pub department: Option<String>,
-    pub applicant: Applicant,
-    pub request: RequestDetails,
-}
-
-pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
-    if a.kind.is_none() {
-        errors.push(FieldError {
-            path: "applicant.kind".to_owned(),
-            message: "请选择申请人类型".to_owned(),
-        });
-    }
-    required(errors, "applicant.name", &a.name, limits::NAME);
-    if let Some(v) = &a.id_document {
-        at_most(errors, "applicant.id_document", v, limits::ID_DOCUMENT);
-    }
-    if let Some(v) = &a.phone {
-        at_most(errors, "applicant.phone", v, limits::PHONE);
-        if !v.chars().all(|c| c.is_ascii_digit() || "+- ()".contains(c)) {
-            errors.push(FieldError {
-                path: "applicant.phone".to_owned(),
-                message: "电话号码只能包含数字、空格和 + - ( )".to_owned(),
-            });
-        }
-    }
-    if let Some(v) = &a.email {
-        at_most(errors, "applicant.email", v, limits::EMAIL);
-        let ok = v
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
-        if !ok || v.chars().any(char::is_whitespace) {
-            errors.push(FieldError {
-                path: "applicant.email".to_owned(),
-                message: "电子邮箱格式不正确".to_owned(),
-            });
-        }
-    }
-    if let Some(v) = &a.address {
-        at_most(errors, "applicant.address", v, limits::ADDRESS);
-    }
-    if a.email.is_none() && a.phone.is_none() && a.address.is_none() {
-        errors.push(FieldError {
-            path: "applicant".to_owned(),
-            message: "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_owned(),
-        });
-    }
-}
-
-pub fn validate_request(errors: &mut Vec<FieldError>, r: &RequestDetails) {
-    required(
-        errors,
-        "request.description",
-        &r.description,
-        limits::DESCRIPTION,
-    );
-    if let Some(v) = &r.document_number {
-        at_most(
-            errors,
-            "request.document_number",
-            v,
-            limits::DOCUMENT_NUMBER,
-        );
-    }
-}
-
-impl Validate for Filing {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "agency", &self.agency, limits::CODE_REF);
-        if let Some(d) = &self.department {
-            required(errors, "department", d, limits::CODE_REF);
-        }
-        validate_applicant(errors, &self.applicant);
-        validate_request(errors, &self.request);
-    }
-}
-
-/// What an applicant filing online is told about receipt dates and the query code.
-pub const FILING_NOTICE: &str = "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。";
-
-/// What the applicant gets back on filing. The query code is shown this once.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FilingReceipt {
-    /// The filing reference: with the query code it finds the request before registration.
-    pub case_id: String,
-    pub query_code: String,
-    /// Given when the request is registered (online requests: when a clerk confirms them).
-    pub tracking_number: Option<String>,
-    pub status: String,
-    pub receipt_date: Option<chrono::NaiveDate>,
-    pub due: Option<DueView>,
-    pub notice: String,
 }
 
 #[utoipa::path(
@@ -234,22 +45,6 @@ pub async fn file_request(
     // through /cases.
     let receipt = service::filing::file(&state, caller.0, body.0).await?;
     Ok(HttpResponse::Created().json(receipt))
-}
-
-/// Tracking number (or filing reference) and query code.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LookupKey {
-    /// The tracking number (e.g. GK-2026-000123) or the filing reference given at filing.
-    pub reference: String,
-    pub query_code: String,
-}
-
-impl Validate for LookupKey {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, limits::REFERENCE);
-        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
-    }
 }
 
 #[utoipa::path(

@@ -1,13 +1,11 @@
 //! Supervisors: the review queue and the due-soon / overdue dashboard (电子监察).
 
 use actix_web::{get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::auth::Supervisor;
 use crate::error::{ApiResult, Problem};
-use crate::routes::cases::{QueuePage, QueueQuery};
 use crate::service;
+use crate::service::cases::{Dashboard, QueuePage, QueueQuery};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -27,24 +25,6 @@ pub async fn reviews(
     Ok(web::Json(
         service::cases::reviews(&state, &sup, query.into_inner()).await?,
     ))
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DepartmentCounts {
-    pub department: String,
-    pub due_soon: i64,
-    pub overdue: i64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Dashboard {
-    pub departments: Vec<DepartmentCounts>,
-    pub due_soon: i64,
-    pub overdue: i64,
-    /// The first page of overdue cases, oldest due first.
-    pub overdue_cases: QueuePage,
-    /// The first page of cases due soon.
-    pub due_soon_cases: QueuePage,
 }
 
 #[utoipa::path(

@@ -3,13 +3,18 @@
 
 use actix_web::web;
 use chrono::{Duration, Utc};
-use gongkai_store::accounts::{self, ApplicantProfile};
+use gongkai_store::accounts::{self, ApplicantProfile, User};
 use gongkai_store::sessions;
 use gongkai_workflow::Role;
+use gongkai_workflow::model::ApplicantType;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::auth::{Caller, hash_password_blocking, new_token, verify_password_blocking};
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::routes::account::{Login, PasswordChange, Registration, SessionView, UserView};
+use crate::auth::{
+    Caller, check_password_rule, hash_password_blocking, new_token, verify_password_blocking,
+};
+use crate::body::{Validate, at_most, limits, required};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::state::{AppState, db};
 
 /// Opens an applicant account: at most `registrations_per_address_per_hour` per address,
@@ -280,4 +285,130 @@ pub async fn set_own_password(
 /// Ends the session of `token`.
 pub async fn end_session(state: &web::Data<AppState>, token: String) -> ApiResult<()> {
     db(state, move |conn, _| Ok(sessions::delete(conn, &token)?)).await
+}
+
+/// A new applicant account.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub applicant_type: ApplicantType,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+pub(crate) fn check_username(errors: &mut Vec<FieldError>, path: &str, username: &str) {
+    let ok = (limits::USERNAME_MIN..=limits::USERNAME_MAX).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    if !ok {
+        errors.push(FieldError {
+            path: path.to_owned(),
+            message: "用户名为 3—64 位字母、数字或 . _ - @".to_owned(),
+        });
+    }
+}
+
+impl Validate for Registration {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        check_username(errors, "username", &self.username);
+        if let Err(m) = check_password_rule(&self.password) {
+            errors.push(FieldError {
+                path: "password".to_owned(),
+                message: m,
+            });
+        }
+        required(errors, "display_name", &self.display_name, limits::NAME);
+        if let Some(e) = &self.email {
+            at_most(errors, "email", e, limits::EMAIL);
+        }
+        if let Some(p) = &self.phone {
+            at_most(errors, "phone", p, limits::PHONE);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// Where staff notices go.
+    pub email: Option<String>,
+    #[schema(value_type = String)]
+    pub role: Role,
+    pub departments: Vec<String>,
+    pub disabled: bool,
+    /// The password was issued by someone else: until the user sets their own, the session
+    /// may only change it (POST /api/v1/session/password), read itself and sign out.
+    pub must_change_password: bool,
+}
+
+impl UserView {
+    pub fn of(user: &User, departments: Vec<String>) -> UserView {
+        UserView {
+            id: user.id.clone(),
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            role: user.role,
+            departments,
+            disabled: user.disabled,
+            must_change_password: user.must_change_password,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+impl Validate for Login {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "username", &self.username, limits::USERNAME_MAX);
+        required(errors, "password", &self.password, limits::PASSWORD_MAX);
+    }
+}
+
+/// A new session. Browsers get the token as an HttpOnly cookie and must echo `csrf_token` in
+/// the X-CSRF-Token header on writes; API clients send `Authorization: Bearer {token}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionView {
+    pub token: Option<String>,
+    pub csrf_token: String,
+    pub user: UserView,
+    pub expires_in_minutes: i64,
+}
+
+/// A new password for the logged-in user, who proves the current one.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl Validate for PasswordChange {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(
+            errors,
+            "current_password",
+            &self.current_password,
+            limits::PASSWORD_MAX,
+        );
+        if let Err(m) = check_password_rule(&self.new_password) {
+            errors.push(FieldError {
+                path: "new_password".to_owned(),
+                message: m,
+            });
+        }
+    }
 }

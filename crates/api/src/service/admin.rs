@@ -6,15 +6,19 @@ use chrono::Utc;
 use gongkai_store::accounts;
 use gongkai_store::recompute::{self, recompute_open};
 use gongkai_store::{StoreError, sessions, write_transaction};
+use gongkai_workflow::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, OneOfBuilder, Schema, Type};
 
-use crate::auth::{Admin, hash_password_blocking, new_password};
-use crate::error::{ApiError, ApiResult};
-use crate::routes::account::UserView;
-use crate::routes::admin::{
-    CalendarUploaded, NewAgency, NewDepartment, NewUser, UserChange, UserChanged, UserWithPassword,
-    merged_calendar, parse_calendar_year, year_view,
+use super::account::{UserView, check_username};
+use super::calendar::{CalendarUploaded, merged_calendar, parse_calendar_year, year_view};
+use super::guide::{GUIDE_KEY, Guide};
+use crate::auth::{
+    Admin, Handler, RoleClass, check_password_rule, hash_password_blocking, new_password,
 };
-use crate::routes::public::{GUIDE_KEY, Guide};
+use crate::body::{Validate, at_most, limits, required};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::state::{AppState, db, db_bulk};
 
 /// Creates an agency.
@@ -104,7 +108,7 @@ pub async fn add_user(
                 conn,
                 &u.username,
                 &u.display_name,
-                u.role.role(),
+                u.role,
                 Some(&hash),
                 &departments,
             )?;
@@ -171,7 +175,7 @@ pub async fn alter_user(
                 accounts::set_role(
                     conn,
                     &id,
-                    role.role(),
+                    role,
                     &change.departments.clone().unwrap_or_default(),
                 )?;
                 end_sessions = true;
@@ -285,4 +289,220 @@ pub async fn save_guide(state: &web::Data<AppState>, c: &Admin, guide: Guide) ->
     })
     .await?;
     Ok(guide)
+}
+
+fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
+    let ok = (limits::CODE_MIN..=limits::CODE_MAX).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        errors.push(FieldError {
+            path: path.to_owned(),
+            message: "代码为 2—32 位小写字母、数字或连字符".to_owned(),
+        });
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgency {
+    pub code: String,
+    pub name: String,
+    /// Tracking numbers read `{prefix}-{year}-{number}`.
+    pub tracking_prefix: String,
+}
+
+impl Validate for NewAgency {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        check_code(errors, "code", &self.code);
+        required(errors, "name", &self.name, limits::NAME);
+        let p = &self.tracking_prefix;
+        if !(1..=limits::TRACKING_PREFIX_MAX).contains(&p.len())
+            || !p.chars().all(|c| c.is_ascii_uppercase())
+        {
+            errors.push(FieldError {
+                path: "tracking_prefix".to_owned(),
+                message: "编号前缀为 1—8 位大写字母".to_owned(),
+            });
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartment {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub is_intake: bool,
+}
+
+impl Validate for NewDepartment {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        check_code(errors, "code", &self.code);
+        required(errors, "name", &self.name, limits::NAME);
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    #[schema(schema_with = role_schema)]
+    pub role: Role,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Where staff notices (assignments, reviews, reminders) go.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>, empty_ok: bool) {
+    match email {
+        None => {}
+        Some("") if empty_ok => {}
+        Some(e) => {
+            if let Err(m) = gongkai_mailer::message::check_address(e) {
+                errors.push(FieldError {
+                    path: "email".to_owned(),
+                    message: format!("电子邮箱格式不正确：{m}"),
+                });
+            }
+        }
+    }
+}
+
+/// The roles an admin may give a user: every role but the scheduler's.
+pub fn assignable_roles() -> impl Iterator<Item = Role> {
+    Role::ALL.into_iter().filter(|r| *r != Role::System)
+}
+
+/// Whether users of `role` work in departments (and must belong to at least one): the
+/// roles that handle requests.
+pub fn has_departments(role: Role) -> bool {
+    Handler::admits(role)
+}
+
+/// A role an admin may give, as the OpenAPI document states it.
+fn role_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(assignable_roles().map(Role::as_str)))
+        .build()
+}
+
+/// [`role_schema`] or null.
+fn optional_role_schema() -> Schema {
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(Object::with_type(Type::Null))
+            .item(role_schema())
+            .build(),
+    )
+}
+
+fn check_scope(errors: &mut Vec<FieldError>, role: Role, departments: &[String]) {
+    if role == Role::System {
+        errors.push(FieldError {
+            path: "role".to_owned(),
+            message: "不能把系统角色赋予用户".to_owned(),
+        });
+    }
+    let staff = has_departments(role);
+    if staff && departments.is_empty() {
+        errors.push(FieldError {
+            path: "departments".to_owned(),
+            message: "承办人和审核人须至少属于一个部门".to_owned(),
+        });
+    }
+    if !staff && !departments.is_empty() {
+        errors.push(FieldError {
+            path: "departments".to_owned(),
+            message: "只有承办人和审核人有部门范围".to_owned(),
+        });
+    }
+}
+
+impl Validate for NewUser {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        check_username(errors, "username", &self.username);
+        required(errors, "display_name", &self.display_name, limits::NAME);
+        check_scope(errors, self.role, &self.departments);
+        if let Some(e) = &self.email {
+            at_most(errors, "email", e, limits::EMAIL);
+        }
+        check_email(errors, self.email.as_deref(), false);
+    }
+}
+
+/// A user with a one-time password to hand over (shown once).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserWithPassword {
+    pub user: UserView,
+    pub one_time_password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// Disable (true) or enable (false) the account; a disabled user's sessions end.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// New role and department scope, given together.
+    #[serde(default)]
+    #[schema(schema_with = optional_role_schema)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub departments: Option<Vec<String>>,
+    /// Set a new one-time password (returned once); the user's sessions end.
+    #[serde(default)]
+    pub reset_password: bool,
+    /// Or set this password (e.g. a user changing their own).
+    #[serde(default)]
+    pub password: Option<String>,
+    /// A new email address for staff notices; "" removes it.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl Validate for UserChange {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        match (&self.role, &self.departments) {
+            (Some(r), Some(d)) => check_scope(errors, *r, d),
+            (Some(r), None) => check_scope(errors, *r, &[]),
+            (None, Some(_)) => errors.push(FieldError {
+                path: "role".to_owned(),
+                message: "修改部门范围时须同时给出角色".to_owned(),
+            }),
+            (None, None) => {}
+        }
+        if let Some(e) = &self.email {
+            at_most(errors, "email", e, limits::EMAIL);
+        }
+        check_email(errors, self.email.as_deref(), true);
+        if let Some(p) = &self.password {
+            if self.reset_password {
+                errors.push(FieldError {
+                    path: "password".to_owned(),
+                    message: "reset_password 与 password 只能选一".to_owned(),
+                });
+            }
+            if let Err(m) = check_password_rule(p) {
+                errors.push(FieldError {
+                    path: "password".to_owned(),
+                    message: m,
+                });
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserChanged {
+    pub user: UserView,
+    pub one_time_password: Option<String>,
 }

@@ -12,14 +12,16 @@ use gongkai_workflow::{Case, Command, Status, WarningLevel};
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use super::case_shapes::{
+    Action, ActionResult, Dashboard, DepartmentCounts, PaperRequest, QueuePage, QueueQuery,
+    Registered, action_named,
+};
 use super::directory::Directory;
 use super::filing::intake_department;
 use super::{context, visible_case};
 use crate::auth::{Caller, Handler, RoleClass, Staff, Supervisor};
 use crate::body::limits;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::cases::{Action, ActionResult, PaperRequest, QueuePage, QueueQuery, Registered};
-use crate::routes::supervision::{Dashboard, DepartmentCounts};
 use crate::state::{AppState, db};
 use crate::views::{CaseDetail, CaseSummary, EventView, due_of};
 

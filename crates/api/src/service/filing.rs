@@ -3,24 +3,28 @@
 
 use actix_web::web;
 use gongkai_store::{DbConnection, accounts, events, execute, queries, receive, sessions};
-use gongkai_workflow::model::Receive;
+use gongkai_workflow::model::{Applicant, Receive, RequestDetails};
 use gongkai_workflow::{Actor, Case, Channel, Command, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::cases::Action;
 use super::context;
+use super::guide::{GUIDE_KEY, Guide, default_guide};
 use super::possible::may;
 use crate::auth::Caller;
+use crate::body::{Validate, at_most, limits, required};
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::cases::Action;
-use crate::routes::public::{FILING_NOTICE, Filing, FilingReceipt, GUIDE_KEY, Guide, LookupKey};
 use crate::state::{AppState, Law, db};
-use crate::views::{PublicCase, public_case};
+use crate::views::{DueView, PublicCase, public_case};
 
 /// The guide in force: the admins' text, or the default.
 pub async fn guide(state: &web::Data<AppState>) -> ApiResult<Guide> {
     let stored = db(state, |conn, _| Ok(sessions::setting(conn, GUIDE_KEY)?)).await?;
     match stored {
         Some(text) => serde_json::from_str(&text).map_err(ApiError::internal),
-        None => Ok(crate::routes::public::default_guide()),
+        None => Ok(default_guide()),
     }
 }
 
@@ -239,4 +243,122 @@ pub async fn my_request(
         ))
     })
     .await
+}
+
+/// A request for government information.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Filing {
+    /// The agency asked (its code).
+    pub agency: String,
+    /// The department asked, when it performs functions in its own name; default: the
+    /// agency's intake office.
+    #[serde(default)]
+    pub department: Option<String>,
+    pub applicant: Applicant,
+    pub request: RequestDetails,
+}
+
+pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
+    if a.kind.is_none() {
+        errors.push(FieldError {
+            path: "applicant.kind".to_owned(),
+            message: "请选择申请人类型".to_owned(),
+        });
+    }
+    required(errors, "applicant.name", &a.name, limits::NAME);
+    if let Some(v) = &a.id_document {
+        at_most(errors, "applicant.id_document", v, limits::ID_DOCUMENT);
+    }
+    if let Some(v) = &a.phone {
+        at_most(errors, "applicant.phone", v, limits::PHONE);
+        if !v.chars().all(|c| c.is_ascii_digit() || "+- ()".contains(c)) {
+            errors.push(FieldError {
+                path: "applicant.phone".to_owned(),
+                message: "电话号码只能包含数字、空格和 + - ( )".to_owned(),
+            });
+        }
+    }
+    if let Some(v) = &a.email {
+        at_most(errors, "applicant.email", v, limits::EMAIL);
+        let ok = v
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
+        if !ok || v.chars().any(char::is_whitespace) {
+            errors.push(FieldError {
+                path: "applicant.email".to_owned(),
+                message: "电子邮箱格式不正确".to_owned(),
+            });
+        }
+    }
+    if let Some(v) = &a.address {
+        at_most(errors, "applicant.address", v, limits::ADDRESS);
+    }
+    if a.email.is_none() && a.phone.is_none() && a.address.is_none() {
+        errors.push(FieldError {
+            path: "applicant".to_owned(),
+            message: "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_owned(),
+        });
+    }
+}
+
+pub fn validate_request(errors: &mut Vec<FieldError>, r: &RequestDetails) {
+    required(
+        errors,
+        "request.description",
+        &r.description,
+        limits::DESCRIPTION,
+    );
+    if let Some(v) = &r.document_number {
+        at_most(
+            errors,
+            "request.document_number",
+            v,
+            limits::DOCUMENT_NUMBER,
+        );
+    }
+}
+
+impl Validate for Filing {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "agency", &self.agency, limits::CODE_REF);
+        if let Some(d) = &self.department {
+            required(errors, "department", d, limits::CODE_REF);
+        }
+        validate_applicant(errors, &self.applicant);
+        validate_request(errors, &self.request);
+    }
+}
+
+/// What an applicant filing online is told about receipt dates and the query code.
+pub const FILING_NOTICE: &str = "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。";
+
+/// What the applicant gets back on filing. The query code is shown this once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FilingReceipt {
+    /// The filing reference: with the query code it finds the request before registration.
+    pub case_id: String,
+    pub query_code: String,
+    /// Given when the request is registered (online requests: when a clerk confirms them).
+    pub tracking_number: Option<String>,
+    pub status: String,
+    pub receipt_date: Option<chrono::NaiveDate>,
+    pub due: Option<DueView>,
+    pub notice: String,
+}
+
+/// Tracking number (or filing reference) and query code.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupKey {
+    /// The tracking number (e.g. GK-2026-000123) or the filing reference given at filing.
+    pub reference: String,
+    pub query_code: String,
+}
+
+impl Validate for LookupKey {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "reference", &self.reference, limits::REFERENCE);
+        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
+    }
 }

@@ -2,21 +2,19 @@
 //! requests of a case.
 
 use actix_web::web;
-use chrono::{Datelike, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use gongkai_store::queries::{self, QueueFilter};
 use gongkai_store::{Scope, events, search, similar, stats};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::cases::queue_filter;
+use super::cases::{QueueQuery, queue_filter};
 use super::visible_case;
 use crate::auth::{Staff, Supervisor};
-use crate::body::limits;
-use crate::error::{ApiError, ApiResult};
-use crate::routes::cases::QueueQuery;
-use crate::routes::insight::{
-    FrequentGroups, FrequentQuery, GroupView, MarkView, MonthRow, MonthlyStats, NewMark,
-    RequestView, SearchHit, SearchQuery, SearchResult, SimilarRequests, SimilarView, StatsQuery,
-};
+use crate::body::{Validate, limits, required};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::state::{AppState, db};
+use crate::views::CaseSummary;
 
 /// Whether `text` is a search the store accepts (words, length); the reason when not.
 pub fn search_terms(text: &str) -> Result<(), String> {
@@ -247,4 +245,172 @@ pub async fn similar(
         })
     })
     .await
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// The words to find (white-space separated, all must occur; up to 5 words, 100 characters).
+    pub q: String,
+    pub department: Option<String>,
+    /// `me` for the caller's own cases.
+    pub assignee: Option<String>,
+    /// Comma-separated statuses; default: all.
+    pub status: Option<String>,
+    pub warning_level: Option<String>,
+    /// 1–100, default 50.
+    pub limit: Option<i64>,
+    /// Hits to skip (0–10,000).
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub case: CaseSummary,
+    /// Higher is better: bm25 on SQLite, trigram similarity on PostgreSQL.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResult {
+    pub items: Vec<SearchHit>,
+    /// Pass as `offset` for the next page; absent when this page was not full.
+    pub next_offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct StatsQuery {
+    /// Default: this year.
+    pub year: Option<i32>,
+    /// One department (default: all of the caller's; admins: every department).
+    pub department: Option<String>,
+}
+
+/// One department's figures for a month (`month` 1–12) or the whole year (`month` 0).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonthRow {
+    pub department: String,
+    pub month: u32,
+    /// Requests recorded in the month.
+    pub received: u64,
+    /// Cases that ended in the month (reply, withdrawal, abandonment, closure).
+    pub concluded: u64,
+    pub replied: u64,
+    pub on_time: u64,
+    pub late: u64,
+    /// Working days from receipt to reply.
+    pub avg_working_days: Option<f64>,
+    pub p90_working_days: Option<i64>,
+    /// Concluded cases by outcome: disclosed, partly_disclosed, not_disclosed, cannot_provide,
+    /// not_processed, other.
+    pub outcomes: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonthlyStats {
+    pub year: i32,
+    pub rows: Vec<MonthRow>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+pub struct FrequentQuery {
+    /// First day (YYYY-MM-DD); default 90 days before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last day; default today.
+    pub to: Option<NaiveDate>,
+    /// Smallest group to list (2–1000, default 3).
+    pub min: Option<usize>,
+    /// One department (default: the caller's).
+    pub department: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequestView {
+    pub case_id: String,
+    pub tracking_number: Option<String>,
+    pub department: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub received: NaiveDate,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MarkView {
+    pub id: String,
+    pub agency: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub representative: String,
+    pub case_ids: Vec<String>,
+    pub note: String,
+    pub marked_by: String,
+    pub marked_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GroupView {
+    pub size: usize,
+    /// Different applicants among them (by ID document, else contact, else name).
+    pub applicants: usize,
+    pub representative: String,
+    pub requests: Vec<RequestView>,
+    /// "Recommend for proactive disclosure" marks that name any of the group's cases.
+    pub marks: Vec<MarkView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FrequentGroups {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub min: usize,
+    pub groups: Vec<GroupView>,
+}
+
+/// A supervisor's mark on a group: recommend the information for proactive disclosure.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewMark {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The group's cases (as listed by GET /frequent).
+    pub case_ids: Vec<String>,
+    /// Why, and what should be published.
+    pub note: String,
+}
+
+impl Validate for NewMark {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        let mut push = |path: &str, message: &str| {
+            errors.push(FieldError {
+                path: path.to_owned(),
+                message: message.to_owned(),
+            })
+        };
+        if self.case_ids.len() < limits::MARK_CASES_MIN
+            || self.case_ids.len() > limits::MARK_CASES_MAX
+        {
+            push("case_ids", "一组须有 2—10000 件申请");
+        }
+        if self.from > self.to {
+            push("from", "起始日期不能晚于截止日期");
+        }
+        required(errors, "note", &self.note, limits::NOTE);
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SimilarView {
+    pub request: RequestView,
+    pub similarity: f64,
+    /// The same ID document, phone, email or name as this request's applicant.
+    pub same_applicant: bool,
+    /// The same ID document or credit code (a contact or a name alone may be shared).
+    pub same_document: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SimilarRequests {
+    /// Requests at least 60 % alike (character bigrams): the same applicant's first.
+    pub similar: Vec<SimilarView>,
+    /// Marks on this request or on those like it.
+    pub marks: Vec<MarkView>,
 }

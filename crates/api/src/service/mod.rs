@@ -10,9 +10,12 @@
 pub mod account;
 pub mod admin;
 pub mod attachments;
+pub mod calendar;
+mod case_shapes;
 pub mod cases;
 pub mod directory;
 pub mod filing;
+pub mod guide;
 pub mod insight;
 pub mod notices;
 pub mod ops;

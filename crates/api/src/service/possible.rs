@@ -11,8 +11,8 @@ use gongkai_workflow::model::{
 };
 use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
 
+use super::cases::Action;
 use super::context;
-use crate::routes::cases::Action;
 use crate::state::Law;
 
 /// A command of `action` with plausible values, to ask the workflow whether it is possible.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use actix_web::{App, test, web};
+use actix_web::{test, web};
 use chrono::Utc;
 use gongkai_store::accounts;
 use gongkai_store::db::{DatabaseUrl, SqliteOptions};
@@ -105,11 +105,11 @@ async fn statements(staff: usize) -> [usize; 3] {
         let mut conn = state.pool.get().unwrap();
         QueryCount::install(&mut conn)
     };
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::from(state.clone()))
-            .configure(crate::pages::configure),
-    )
+    // The whole application, as served: the pages with their middleware.
+    let app = test::init_service(crate::app(
+        web::Data::from(state.clone()),
+        web::Data::new(crate::openapi()),
+    ))
     .await;
     let mut out = [0; 3];
     for (i, path) in [

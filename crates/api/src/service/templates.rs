@@ -6,10 +6,11 @@ use actix_web::web;
 use gongkai_mailer::NoticeContext;
 use gongkai_mailer::templates::{self, Template, TemplateError, Templates};
 use gongkai_workflow::NoticeKind;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::auth::Admin;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::routes::mail::{PreviewView, TemplateView};
 use crate::state::{AppState, db};
 
 /// A template's text as saved and rendered: line ends normalised to LF.
@@ -118,4 +119,21 @@ pub fn preview(_: &Admin, key: String, template: Template) -> ApiResult<PreviewV
         .render(kind, &NoticeContext::sample(kind))
         .map_err(refused)?;
     Ok(PreviewView::from(r))
+}
+
+/// A template as admins see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TemplateView {
+    pub key: String,
+    pub subject: String,
+    pub body: String,
+    /// Whether an admin replaced the shipped default.
+    pub overridden: bool,
+}
+
+/// A rendered notice.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PreviewView {
+    pub subject: String,
+    pub body: String,
 }

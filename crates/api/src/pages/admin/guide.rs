@@ -9,7 +9,7 @@ use crate::body::parse_value;
 use crate::error::ApiError;
 use crate::pages::public::Choice;
 use crate::pages::{AdminPage, Chrome, FormBody, FormState, Visitor, WebResult};
-use crate::routes::public::{Guide, GuideChannel};
+use crate::service::guide::{Guide, GuideChannel};
 use crate::service::{admin, filing};
 use crate::state::AppState;
 

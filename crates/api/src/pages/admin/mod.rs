@@ -17,9 +17,9 @@ use crate::body::parse_value;
 use crate::error::ApiError;
 use crate::pages::public::Choice;
 use crate::pages::{AdminPage, Chrome, FormBody, FormState, WebError, WebResult, see_other};
-use crate::routes::account::UserView;
-use crate::routes::admin::{NewDepartment, NewUser, UserChange};
+use crate::service::account::UserView;
 use crate::service::admin;
+use crate::service::admin::{NewDepartment, NewUser, UserChange};
 use crate::state::AppState;
 pub struct AgencyBlock {
     pub code: String,

@@ -12,10 +12,9 @@ use crate::error::ApiError;
 use crate::pages::{
     Chrome, FormBody, FormState, SignedIn, Visitor, WebError, WebResult, see_other,
 };
-use crate::routes::account::{
-    Login, PasswordChange, Registration, removed_session_cookie, session_cookie,
-};
+use crate::routes::account::{removed_session_cookie, session_cookie};
 use crate::service::account;
+use crate::service::account::{Login, PasswordChange, Registration};
 use crate::state::AppState;
 
 #[derive(Template)]

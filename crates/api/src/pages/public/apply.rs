@@ -8,8 +8,8 @@ use gongkai_workflow::model::{Carrier, Delivery};
 
 use super::*;
 use crate::pages::{Chrome, FormBody, FormState, Visitor, WebResult, see_other};
-use crate::routes::public::{FILING_NOTICE, Filing, FilingReceipt, LookupKey};
 use crate::service::filing;
+use crate::service::filing::{FILING_NOTICE, Filing, FilingReceipt, LookupKey};
 use crate::state::AppState;
 
 #[derive(Template)]

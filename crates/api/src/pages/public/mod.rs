@@ -21,8 +21,8 @@ use gongkai_workflow::model::{ApplicantType, Carrier, Delivery};
 use crate::auth::client_address;
 use crate::error::ApiError;
 use crate::pages::{Chrome, Visitor, WebError, WebResult};
-use crate::routes::public::Guide;
 use crate::service::filing;
+use crate::service::guide::Guide;
 use crate::state::AppState;
 /// The client's address (sign-in throttling, the registration limit).
 fn address(req: &HttpRequest, state: &AppState) -> String {

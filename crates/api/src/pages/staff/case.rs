@@ -12,7 +12,7 @@ use crate::auth::{RoleClass, Supervisor};
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::actions::{self, ActionForm, Choices};
 use crate::pages::{Chrome, FormBody, FormState, StaffPage, WebError, WebResult, see_other};
-use crate::routes::cases::action_named;
+use crate::service::cases::action_named;
 use crate::service::directory::Directory;
 use crate::service::{attachments, cases};
 use crate::state::AppState;

@@ -9,8 +9,8 @@ use gongkai_workflow::WarningLevel;
 use super::{Row, row_of, today};
 use crate::pages::form::percent_encode;
 use crate::pages::{Chrome, SupervisorPage, WebResult};
-use crate::routes::cases::QueueQuery;
 use crate::service::cases;
+use crate::service::cases::QueueQuery;
 use crate::state::AppState;
 use crate::views::CaseSummary;
 

@@ -10,7 +10,7 @@ use super::{Row, row_of, status_label, today};
 use crate::pages::form::percent_encode;
 use crate::pages::public::Choice;
 use crate::pages::{Chrome, FormState, StaffPage, WebResult};
-use crate::routes::cases::QueueQuery;
+use crate::service::cases::QueueQuery;
 use crate::service::cases::{self, Statuses};
 use crate::service::insight;
 use crate::state::AppState;
@@ -108,7 +108,7 @@ pub async fn queue(
                 let found = insight::search(
                     &state,
                     &c,
-                    crate::routes::insight::SearchQuery {
+                    crate::service::insight::SearchQuery {
                         q: text.clone(),
                         department: q.department.clone(),
                         assignee: q.assignee.clone(),

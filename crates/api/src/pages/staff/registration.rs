@@ -16,8 +16,8 @@ use crate::pages::{
     Chrome, FormBody, FormState, StaffPage, WebResult, receipt_of, see_other, show_receipt_once,
     with_receipt,
 };
-use crate::routes::cases::{PaperRequest, Registered};
-use crate::routes::public::LookupKey;
+use crate::service::cases::{PaperRequest, Registered};
+use crate::service::filing::LookupKey;
 use crate::service::{cases, filing};
 use crate::state::AppState;
 

@@ -1,0 +1,92 @@
+//! The working-day calendar as admins change it: one uploaded year checked on its own, the
+//! base years merged with the uploads, and the views of a year.
+
+use gongkai_workflow::Calendar;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::body::{Validate, limits, required};
+use crate::error::{ApiError, ApiResult, FieldError};
+
+/// One calendar year in the calendar file's TOML form (one `[[year]]` table).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarUpload {
+    pub toml: String,
+}
+
+impl Validate for CalendarUpload {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "toml", &self.toml, limits::CALENDAR_TOML);
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarYearView {
+    pub year: i32,
+    pub source: Option<String>,
+    pub holidays: Vec<String>,
+    pub makeup: Vec<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarUploaded {
+    pub year: CalendarYearView,
+    pub open_cases: u64,
+    pub recomputed: u64,
+}
+
+pub(crate) fn year_view(y: &gongkai_workflow::CalendarYear) -> CalendarYearView {
+    CalendarYearView {
+        year: y.year,
+        source: y.source.clone(),
+        holidays: y
+            .holidays
+            .iter()
+            .map(|h| format!("{}：{} 至 {}", h.name, h.from, h.to))
+            .collect(),
+        makeup: y.makeup.clone(),
+    }
+}
+
+/// Calendar problems as field errors of the uploaded TOML.
+fn toml_errors(issues: &[gongkai_workflow::CalendarIssue]) -> Vec<FieldError> {
+    issues
+        .iter()
+        .map(|i| FieldError {
+            path: "toml".to_owned(),
+            message: i.to_string(),
+        })
+        .collect()
+}
+
+/// The base years with the uploaded ones on top.
+pub fn merged_calendar(
+    base: &[gongkai_workflow::CalendarYear],
+    uploads: &[(i32, String)],
+) -> Result<Calendar, Vec<FieldError>> {
+    let mut years: Vec<gongkai_workflow::CalendarYear> = base.to_vec();
+    for (year, text) in uploads {
+        let cal = Calendar::from_toml_str(&format!("calendar year {year}"), text)
+            .map_err(|e| toml_errors(&e.issues))?;
+        for y in cal.years() {
+            years.retain(|b| b.year != y.year);
+            years.push(y.clone());
+        }
+    }
+    Calendar::new(years).map_err(|issues| toml_errors(&issues))
+}
+
+/// Checks one uploaded calendar year: the year of `text` must be `year`.
+pub fn parse_calendar_year(year: i32, text: &str) -> ApiResult<()> {
+    let single = Calendar::from_toml_str(&format!("calendar year {year}"), text)
+        .map_err(|e| ApiError::invalid(toml_errors(&e.issues)))?;
+    let years: Vec<i32> = single.years().iter().map(|y| y.year).collect();
+    if years != [year] {
+        return Err(ApiError::field(
+            "toml",
+            format!("须恰好包含 {year} 年的一个 [[year]] 表，实际为 {years:?}"),
+        ));
+    }
+    Ok(())
+}
