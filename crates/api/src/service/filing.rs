@@ -58,7 +58,7 @@ pub fn filer(caller: Option<Caller>) -> ApiResult<Actor> {
         Some(c) if c.role() == Role::Applicant => c.actor,
         Some(_) => {
             return Err(ApiError::forbidden(
-                "工作人员登记纸质、当面等申请请使用“登记申请”（POST /api/v1/cases）",
+                "工作人员不能代为在线申请：当面、邮寄等方式收到的申请请在“登记申请”中录入。",
             ));
         }
         None => Actor::new(

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use gongkai_workflow::Role;
 use gongkai_workflow::model::{Carrier, Delivery};
 
 use super::*;
@@ -36,15 +35,9 @@ pub(super) async fn apply_page(
         form.set("agency", a.value.clone());
     }
     let mut chrome = visitor.chrome("在线申请");
-    if visitor
-        .caller
-        .as_ref()
-        .is_some_and(|c| c.role() != Role::Applicant)
-    {
-        chrome.flash = Some(
-            "您以工作人员身份登录：当面、邮寄等申请请在“登记申请”中录入；在线申请须由申请人提交。"
-                .to_owned(),
-        );
+    // Staff may not file online: the service's rule, in its words.
+    if let Err(refused) = filing::filer(visitor.caller.clone()) {
+        chrome.flash = Some(refused.detail);
     }
     visitor.render(
         status,
@@ -81,15 +74,9 @@ pub async fn apply(state: web::Data<AppState>, visitor: Visitor, body: FormBody)
         form.general.push(refused.0.detail.clone());
         return apply_page(&state, &visitor, form, refused.0.status).await;
     }
-    if visitor
-        .caller
-        .as_ref()
-        .is_some_and(|c| c.role() != Role::Applicant)
-    {
-        form.general.push(
-            "工作人员不能代为在线申请：当面、邮寄等方式收到的申请请在“登记申请”中录入。".to_owned(),
-        );
-        return apply_page(&state, &visitor, form, StatusCode::FORBIDDEN).await;
+    // Staff may not file online; the page says why (see `apply_page`).
+    if let Err(refused) = filing::filer(visitor.caller.clone()) {
+        return apply_page(&state, &visitor, form, refused.status).await;
     }
     let parsed = form.parse::<Filing>(&[]);
     let outcome = match parsed {
