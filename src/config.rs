@@ -17,7 +17,7 @@ pub struct Config {
     pub server: Server,
     pub sessions: Sessions,
     /// [login]: sign-in throttling, read straight into the API's own type.
-    pub login: gongkai_api::auth::SignInLimits,
+    pub login: gongkai_api::state::SignInLimits,
     pub passwords: Passwords,
     pub mail: gongkai_mailer::MailSettings,
 }
@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(c.database.pool_size, 8);
         assert_eq!(c.attachments.max_bytes, 20 * 1024 * 1024);
         // The file's sign-in settings are the API's defaults.
-        assert_eq!(c.login, gongkai_api::auth::SignInLimits::default());
+        assert_eq!(c.login, gongkai_api::state::SignInLimits::default());
         assert_eq!(c.passwords.issued_valid_hours, 72);
         assert!(
             c.attachments

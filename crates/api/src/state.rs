@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use actix_web::web;
-use gongkai_store::Pool;
 use gongkai_store::attachments::Limits;
 use gongkai_store::db::DbConnection;
+use gongkai_store::{Pool, sessions};
 use gongkai_workflow::{Calendar, CalendarYear};
 
 use crate::error::{ApiError, ApiResult};
@@ -26,7 +26,7 @@ pub struct ApiSettings {
     /// behind a proxy that terminates it).
     pub secure_cookies: bool,
     /// Sign-in throttling and the registration limit ([login] in config/default.toml).
-    pub sign_in: crate::auth::SignInLimits,
+    pub sign_in: SignInLimits,
     /// Hours an issued one-time password stays valid ([passwords] issued_valid_hours).
     pub issued_password_valid_hours: i64,
     /// Trust the first address of X-Forwarded-For (only behind a proxy you run).
@@ -55,7 +55,7 @@ impl ApiSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,
-            sign_in: crate::auth::SignInLimits::default(),
+            sign_in: SignInLimits::default(),
             issued_password_valid_hours: 72,
             trust_forwarded_for: false,
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
@@ -165,4 +165,110 @@ where
 fn query_name<F>() -> &'static str {
     let name = std::any::type_name::<F>();
     name.split("::{{closure}}").next().unwrap_or(name)
+}
+
+/// Sign-in throttling. Every attempt is counted before its password is
+/// checked, under three keys: its address (a limit per window), its account from that address
+/// (a progressive delay at full strength) and its account from anywhere (a mild delay, applied
+/// only to addresses that have already failed on the account, so that an attacker cannot lock
+/// the owner out: the owner signs in from another address at once, or from the same one after
+/// the short delay). A success clears its account's counters and
+/// takes back its own attempt from the address, never the address's failures.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInLimits {
+    /// Failures of one account from one address before each further attempt must wait.
+    pub failures_before_delay: i32,
+    /// The first wait (seconds); it doubles with every further failure…
+    pub first_delay_seconds: i64,
+    /// …up to this.
+    pub max_delay_seconds: i64,
+    /// Failures of one account from all addresses before the mild account-wide delay starts.
+    pub account_failures_before_delay: i32,
+    /// The cap of the account-wide delay (seconds): short, so the owner gets in.
+    pub account_max_delay_seconds: i64,
+    /// Sign-in attempts from one address (successes taken back) within the window after
+    /// which it must wait until the window has passed.
+    pub max_failures_per_address: i32,
+    /// Counters forget attempts older than this.
+    pub window_minutes: i64,
+    /// New accounts one address may open per hour.
+    pub registrations_per_address_per_hour: i32,
+}
+
+impl Default for SignInLimits {
+    fn default() -> SignInLimits {
+        SignInLimits {
+            failures_before_delay: 5,
+            first_delay_seconds: 1,
+            max_delay_seconds: 900,
+            account_failures_before_delay: 20,
+            account_max_delay_seconds: 10,
+            max_failures_per_address: 20,
+            window_minutes: 15,
+            registrations_per_address_per_hour: 10,
+        }
+    }
+}
+
+impl SignInLimits {
+    fn window_ms(&self) -> i64 {
+        self.window_minutes.saturating_mul(60_000)
+    }
+
+    /// The per-address limit.
+    pub fn address_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: self.max_failures_per_address,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: self.window_ms(),
+        }
+    }
+
+    /// The mild delay of an account, whatever the address.
+    pub fn account_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: i32::MAX,
+            free: self.account_failures_before_delay,
+            first_delay_ms: self.first_delay_seconds.saturating_mul(1000),
+            max_delay_ms: self.account_max_delay_seconds.saturating_mul(1000),
+            window_ms: self.window_ms(),
+        }
+    }
+
+    /// The full delay of an account from one address.
+    pub fn pair_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: i32::MAX,
+            free: self.failures_before_delay,
+            first_delay_ms: self.first_delay_seconds.saturating_mul(1000),
+            max_delay_ms: self.max_delay_seconds.saturating_mul(1000),
+            // A delay never outlives its counter.
+            window_ms: self
+                .window_ms()
+                .max(self.max_delay_seconds.saturating_mul(1000)),
+        }
+    }
+
+    /// New accounts per address per hour.
+    pub fn registration_rule(&self) -> sessions::Rule {
+        sessions::Rule {
+            limit: self.registrations_per_address_per_hour,
+            free: i32::MAX,
+            first_delay_ms: 0,
+            max_delay_ms: 0,
+            window_ms: 3_600_000,
+        }
+    }
+
+    /// The longest a counter matters (what the periodic purge keeps).
+    pub fn longest_window(&self) -> chrono::Duration {
+        chrono::Duration::milliseconds(
+            self.window_ms()
+                .max(3_600_000)
+                .max(self.max_delay_seconds.saturating_mul(1000)),
+        )
+    }
 }

@@ -7,7 +7,7 @@
 use gongkai_workflow::{CommandKind, Role, Status, WarningLevel};
 use serde_json::{Map, Value, json};
 
-use crate::body::{MAX_STRING_CHARS, limits};
+use crate::body::limits::{self, MAX_STRING_CHARS};
 use crate::service::admin::has_departments;
 
 mod methods;

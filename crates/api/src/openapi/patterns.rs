@@ -124,7 +124,7 @@ pub(super) const LETTERS: &str = concat!(
     r"\u0410-\u044F\u3041-\u3096\u30A1-\u30FA\u4E00-\u9FFF\uAC00-\uD7A3"
 );
 
-/// An applicant's email address as `routes::public::validate_applicant` checks it.
+/// An applicant's email address as `service::filing::validate_applicant` checks it.
 pub(super) fn applicant_email() -> Text {
     let (c, w) = (BODY_CONTROLS, WHITE_SPACE);
     Text::pattern(

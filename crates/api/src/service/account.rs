@@ -109,7 +109,7 @@ fn wait_zh(wait_ms: i64) -> String {
 
 /// Checks a login and opens a session: the view and the session token. The attempt is
 /// counted (per address, per account, per account and address) before the password is
-/// checked; see [`crate::auth::SignInLimits`].
+/// checked; see [`crate::state::SignInLimits`].
 pub async fn open_session(
     state: &web::Data<AppState>,
     address: String,

@@ -148,4 +148,37 @@ mod tests {
             offences.join("\n")
         );
     }
+
+    /// The service is below the adapters: no service file names the routes or the pages, so
+    /// the rules and the types they take and return live here and the adapters import them.
+    #[test]
+    fn the_service_does_not_depend_on_routes_or_pages() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root.join("service"), &mut files);
+        assert!(
+            files.len() >= 10,
+            "sources not found under {}",
+            root.display()
+        );
+        // Spelled in pieces, so that this test does not find itself.
+        let needles: Vec<String> = ["crate", "gongkai_api"]
+            .iter()
+            .flat_map(|root| ["routes", "pages"].map(|m| format!("{root}::{m}")))
+            .collect();
+        let mut offences = Vec::new();
+        for (path, text) in &files {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if needles.iter().any(|m| code.contains(m.as_str())) {
+                    offences.push(format!("{path}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            offences.is_empty(),
+            "the service must not depend on the routes or the pages:\n{}",
+            offences.join("\n")
+        );
+    }
 }
