@@ -2,7 +2,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::body::{Validate, parse_value};
-use crate::routes::public;
 use crate::service::{account, admin, calendar, filing, guide, insight};
 
 /// For each string property of component `schema` that the document limits, a sample
@@ -88,12 +87,12 @@ fn the_documented_limits_are_enforced() {
         "LookupKey",
         json!({"reference": "GK-2026-000001", "query_code": "abc"}),
     );
-    n += holds::<public::CodeCorrection>(
+    n += holds::<filing::CodeCorrection>(
         &doc,
         "CodeCorrection",
         json!({"reference": "r", "query_code": "q", "version": 1, "content": "补正"}),
     );
-    n += holds::<public::CodeWithdrawal>(
+    n += holds::<filing::CodeWithdrawal>(
         &doc,
         "CodeWithdrawal",
         json!({"reference": "r", "query_code": "q", "version": 1, "reason": "不需要了"}),

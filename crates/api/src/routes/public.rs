@@ -2,15 +2,14 @@
 //! and query code, correction and withdrawal by the code's holder.
 
 use actix_web::{HttpResponse, get, post, web};
-use gongkai_workflow::Command;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use crate::auth::MaybeCaller;
-use crate::body::{Body, Validate, at_most, limits, required};
-use crate::error::{ApiResult, FieldError, Problem};
+use crate::body::Body;
+use crate::error::{ApiResult, Problem};
 use crate::service;
-use crate::service::filing::{Filing, FilingReceipt, LookupKey};
+use crate::service::filing::{
+    CodeAction, CodeCorrection, CodeWithdrawal, Filing, FilingReceipt, LookupKey,
+};
 use crate::service::guide::Guide;
 use crate::state::AppState;
 use crate::views::PublicCase;
@@ -63,80 +62,6 @@ pub async fn lookup(
     Ok(web::Json(
         service::filing::look_up(&state, body.0).await?.case,
     ))
-}
-
-/// A correction by the holder of the query code.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeCorrection {
-    pub reference: String,
-    pub query_code: String,
-    /// The version of the request the applicant saw.
-    pub version: u64,
-    pub content: String,
-}
-
-impl Validate for CodeCorrection {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, limits::REFERENCE);
-        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
-        required(errors, "content", &self.content, limits::CORRECTION);
-    }
-}
-
-/// A command of the query code's holder: the key, the version seen, the command.
-pub trait CodeAction {
-    fn into_parts(self) -> (LookupKey, u64, Command);
-}
-
-impl CodeAction for CodeCorrection {
-    fn into_parts(self) -> (LookupKey, u64, Command) {
-        let key = LookupKey {
-            reference: self.reference,
-            query_code: self.query_code,
-        };
-        let command = Command::ReceiveCorrection {
-            content: self.content,
-            received_on: None,
-            late_reason: None,
-        };
-        (key, self.version, command)
-    }
-}
-
-impl CodeAction for CodeWithdrawal {
-    fn into_parts(self) -> (LookupKey, u64, Command) {
-        let key = LookupKey {
-            reference: self.reference,
-            query_code: self.query_code,
-        };
-        let command = Command::Withdraw {
-            reason: self.reason,
-            withdrawn_on: None,
-        };
-        (key, self.version, command)
-    }
-}
-
-/// A withdrawal by the holder of the query code.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeWithdrawal {
-    pub reference: String,
-    pub query_code: String,
-    pub version: u64,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-impl Validate for CodeWithdrawal {
-    fn validate(&self, errors: &mut Vec<FieldError>) {
-        required(errors, "reference", &self.reference, limits::REFERENCE);
-        required(errors, "query_code", &self.query_code, limits::QUERY_CODE);
-        if let Some(r) = &self.reason {
-            at_most(errors, "reason", r, limits::REASON);
-        }
-    }
 }
 
 #[utoipa::path(

@@ -7,10 +7,10 @@ use askama::Template;
 
 use crate::error::ApiError;
 use crate::pages::{Chrome, FormBody, FormState, Visitor, WebResult};
-use crate::routes::public::{CodeAction, CodeCorrection, CodeWithdrawal};
+
 use crate::service::filing;
-use crate::service::filing::LookupKey;
 use crate::service::filing::{ApplicantOptions, ApplicantView};
+use crate::service::filing::{CodeAction, CodeCorrection, CodeWithdrawal, LookupKey};
 use crate::state::AppState;
 use crate::views::PublicCase;
 
