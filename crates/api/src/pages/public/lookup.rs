@@ -7,10 +7,9 @@ use askama::Template;
 
 use crate::error::ApiError;
 use crate::pages::{Chrome, FormBody, FormState, Visitor, WebResult};
-
-use crate::service::filing;
-use crate::service::filing::{ApplicantOptions, ApplicantView};
-use crate::service::filing::{CodeAction, CodeCorrection, CodeWithdrawal, LookupKey};
+use crate::service::filing::{
+    self, ApplicantOptions, ApplicantView, CodeAction, CodeCorrection, CodeWithdrawal, LookupKey,
+};
 use crate::state::AppState;
 use crate::views::PublicCase;
 
