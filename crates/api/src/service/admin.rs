@@ -395,10 +395,11 @@ fn role_schema() -> Object {
         .build()
 }
 
-/// [`role_schema`] or null.
+/// [`role_schema`] or null (a user's change of role).
 fn optional_role_schema() -> Schema {
     Schema::OneOf(
         OneOfBuilder::new()
+            .description(Some("New role and department scope, given together."))
             .item(Object::with_type(Type::Null))
             .item(role_schema())
             .build(),
