@@ -182,7 +182,10 @@ impl CalendarProblem {
     pub fn zh(&self) -> String {
         use CalendarProblem as P;
         match self {
-            P::Toml(_) => "不是有效的日历文本（TOML 格式），请对照示例检查".to_owned(),
+            // The parser's own words locate the error (line and column) in the admin's text.
+            P::Toml(text) => {
+                format!("日历文本不是有效的 TOML，请对照示例检查（解析器提示：{text}）")
+            }
             P::YearListedTwice => "该年份重复列出".to_owned(),
             P::YearsNotConsecutive { missing } => format!("年份须连续：缺少 {missing} 年"),
             P::YearOutOfRange => "年份超出范围".to_owned(),

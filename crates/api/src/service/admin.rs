@@ -366,10 +366,10 @@ fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>, empty_ok: bool
         None => {}
         Some("") if empty_ok => {}
         Some(e) => {
-            if let Err(m) = gongkai_mailer::message::check_address(e) {
+            if gongkai_mailer::message::check_address(e).is_err() {
                 errors.push(FieldError {
                     path: "email".to_owned(),
-                    message: format!("电子邮箱格式不正确：{m}"),
+                    message: "电子邮箱格式不正确，请填写如 name@example.gov.cn 的地址".to_owned(),
                 });
             }
         }

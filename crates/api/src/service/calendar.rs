@@ -55,7 +55,11 @@ fn toml_errors(issues: &[gongkai_workflow::CalendarIssue]) -> Vec<FieldError> {
         .iter()
         .map(|i| FieldError {
             path: "toml".to_owned(),
-            message: i.to_string(),
+            // The entry is where in the TOML text (a key the admin typed); the problem in Chinese.
+            message: match i.year {
+                Some(year) => format!("{year} 年 {}：{}", i.entry, i.problem.zh()),
+                None => format!("{}：{}", i.entry, i.problem.zh()),
+            },
         })
         .collect()
 }
