@@ -365,14 +365,13 @@ fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>, empty_ok: bool
     match email {
         None => {}
         Some("") if empty_ok => {}
-        Some(e) => {
-            if gongkai_mailer::message::check_address(e).is_err() {
-                errors.push(FieldError {
-                    path: "email".to_owned(),
-                    message: "电子邮箱格式不正确，请填写如 name@example.gov.cn 的地址".to_owned(),
-                });
-            }
+        Some(e) if gongkai_mailer::message::check_address(e).is_err() => {
+            errors.push(FieldError {
+                path: "email".to_owned(),
+                message: "电子邮箱格式不正确，请填写如 name@example.gov.cn 的地址".to_owned(),
+            });
         }
+        Some(_) => {}
     }
 }
 
