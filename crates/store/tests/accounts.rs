@@ -22,7 +22,8 @@ fn accounts_users_departments_and_login_counters() {
         let err =
             accounts::create_user(&mut c, "zhangwei", "张伟", Role::Clerk, None, &[]).unwrap_err();
         assert!(
-            err.to_string().contains("user \"zhangwei\" already exists"),
+            matches!(&err, gongkai_store::StoreError::Duplicate { field: "username", message }
+                if message.contains("zhangwei")),
             "{}: {err}",
             db.name
         );
