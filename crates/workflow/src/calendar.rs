@@ -113,6 +113,8 @@ pub enum CalendarProblem {
     /// Years must follow each other; `missing` is the year or range left out.
     YearsNotConsecutive {
         missing: String,
+        after: i32,
+        before: i32,
     },
     YearOutOfRange,
     ImplausibleYear(i32),
@@ -148,9 +150,14 @@ impl fmt::Display for CalendarProblem {
         match self {
             P::Toml(text) => f.write_str(text),
             P::YearListedTwice => f.write_str("the year is listed twice"),
-            P::YearsNotConsecutive { missing } => {
-                write!(f, "years must be consecutive: {missing} is missing")
-            }
+            P::YearsNotConsecutive {
+                missing,
+                after,
+                before,
+            } => write!(
+                f,
+                "years must be consecutive: {missing} is missing between {after} and {before}"
+            ),
             P::YearOutOfRange => f.write_str("the year is out of range"),
             P::ImplausibleYear(year) => write!(f, "{year} is not a plausible year"),
             P::HolidayWithoutName => f.write_str("the holiday has no name"),
@@ -187,7 +194,7 @@ impl CalendarProblem {
                 format!("日历文本不是有效的 TOML，请对照示例检查（解析器提示：{text}）")
             }
             P::YearListedTwice => "该年份重复列出".to_owned(),
-            P::YearsNotConsecutive { missing } => format!("年份须连续：缺少 {missing} 年"),
+            P::YearsNotConsecutive { missing, .. } => format!("年份须连续：缺少 {missing} 年"),
             P::YearOutOfRange => "年份超出范围".to_owned(),
             P::ImplausibleYear(year) => format!("{year} 不是有效的年份"),
             P::HolidayWithoutName => "节假日缺少名称".to_owned(),
@@ -382,6 +389,8 @@ impl Calendar {
                         } else {
                             format!("{}–{}", a + 1, b - 1)
                         },
+                        after: a,
+                        before: b,
                     },
                 });
             }
