@@ -212,9 +212,6 @@ impl FieldError {
 
 /// serde's English messages in the words a form shows.
 fn serde_message_zh(message: &str) -> String {
-    if !message.is_ascii() {
-        return message.to_owned();
-    }
     if message.starts_with("missing field") {
         return "此项必填".to_owned();
     }
@@ -234,6 +231,10 @@ fn serde_message_zh(message: &str) -> String {
     }
     if message.starts_with("unknown field") {
         return "不接受此项".to_owned();
+    }
+    // Our own deserializers word their errors in Chinese already.
+    if !message.is_ascii() {
+        return message.to_owned();
     }
     // Anything else serde says (a number too large, a sequence too short…) is about the form
     // of the value: the path names the field.

@@ -154,3 +154,25 @@ fn a_statement_past_its_deadline_is_a_503_query_timeout() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// serde's prose becomes a Chinese message at the field's own path, also when the value it
+/// quotes is Chinese.
+#[test]
+fn serde_prose_is_read_once_into_a_path_and_chinese() {
+    let f = FieldError::from_serde("reply", "missing field `text`");
+    assert_eq!(
+        (f.path.as_str(), f.message.as_str()),
+        ("reply.text", "此项必填")
+    );
+    let f = FieldError::from_serde(
+        "applicant.kind",
+        "unknown variant `个人`, expected one of `natural_person`, `legal_person`",
+    );
+    assert_eq!(f.message, "请从列表中选择");
+    let f = FieldError::from_serde("days", "invalid type: string \"十五\", expected u32");
+    assert_eq!(f.message, "格式不正确");
+    assert_eq!(
+        FieldError::from_serde("x", "请填写答复内容").message,
+        "请填写答复内容"
+    );
+}
