@@ -313,7 +313,12 @@ fn dependent_fields(doc: &mut Value, m: &mut Missed) {
 /// Path and query parameters.
 fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
     use limits as l;
-    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    // The statuses a queue or search may filter by, as the service reads them.
+    let statuses: Vec<&str> = crate::service::cases::Statuses::All
+        .statuses()
+        .into_iter()
+        .map(Status::as_str)
+        .collect();
     let status = one_of(&statuses);
     let list = format!("^ *{status} *(, *{status} *)*$");
     let levels: Vec<&str> = WarningLevel::ALL.iter().map(|w| w.as_str()).collect();

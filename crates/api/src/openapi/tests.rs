@@ -151,3 +151,23 @@ fn the_action_parameter_lists_the_commands_an_action_route_takes() {
     assert!(names.contains(&"register") && names.contains(&"approve_reply"));
     assert_eq!(names.len(), gongkai_workflow::CommandKind::ALL.len() - 1);
 }
+
+/// The queue's status filter documents the statuses the service takes, and no other (a case
+/// that has not been received has no status a queue can show).
+#[test]
+fn the_queue_status_filter_lists_the_statuses_the_service_takes() {
+    let doc = crate::openapi();
+    let params = doc
+        .pointer("/paths/~1api~1v1~1cases/get/parameters")
+        .and_then(Value::as_array)
+        .unwrap();
+    let status = params.iter().find(|p| p["name"] == "status").unwrap();
+    let pattern = status["schema"]["pattern"].as_str().unwrap();
+    let taken = crate::service::cases::Statuses::All.statuses();
+    for s in gongkai_workflow::Status::ALL {
+        let named = pattern.contains(&format!("({}|", s.as_str()))
+            || pattern.contains(&format!("|{}|", s.as_str()))
+            || pattern.contains(&format!("|{})", s.as_str()));
+        assert_eq!(named, taken.contains(&s), "{}: {pattern}", s.as_str());
+    }
+}
