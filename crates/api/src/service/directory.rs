@@ -1,117 +1,58 @@
 //! The directory a page needs to show codes and ids as people read them: agencies, their
 //! departments, and the staff with their department scope. Loaded at most once per request,
-//! in the store's bounded number of statements.
-
-use std::collections::HashMap;
+//! in the store's bounded number of statements (`gongkai_store::directory`), and read here
+//! through the questions pages ask of it.
 
 use gongkai_store::DbConnection;
-use gongkai_workflow::Role;
+use gongkai_store::accounts::{Agency, Department};
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
 
-/// An agency and its departments (in code order).
-#[derive(Debug, Clone)]
-pub struct AgencyEntry {
-    pub code: String,
-    pub name: String,
-    /// (code, name, whether it is the agency's intake office).
-    pub departments: Vec<(String, String, bool)>,
-}
-
-/// A user as the directory knows them.
-#[derive(Debug, Clone)]
-pub struct UserEntry {
-    pub id: String,
-    pub display_name: String,
-    pub role: Option<Role>,
-    pub disabled: bool,
-    /// The department scope (staff).
-    pub departments: Vec<String>,
-}
-
 /// Names of agencies, departments and users.
 #[derive(Debug, Clone, Default)]
-pub struct Directory {
-    pub agencies: Vec<AgencyEntry>,
-    pub users: Vec<UserEntry>,
-    departments: HashMap<String, String>,
-    user_names: HashMap<String, String>,
-}
+pub struct Directory(gongkai_store::directory::Directory);
 
 impl Directory {
     /// Loads the directory (in a bounded number of statements, whatever the number of
     /// agencies, departments and staff).
     pub(crate) fn load(conn: &mut DbConnection) -> ApiResult<Directory> {
-        let d = gongkai_store::directory::load(conn)?;
-        let agencies = d
-            .agencies
-            .iter()
-            .map(|a| AgencyEntry {
-                code: a.code.clone(),
-                name: a.name.clone(),
-                departments: d
-                    .departments_of(&a.code)
-                    .map(|x| (x.code.clone(), x.name.clone(), x.is_intake))
-                    .collect(),
-            })
-            .collect();
-        let users = d
-            .members
-            .into_iter()
-            .map(|m| UserEntry {
-                id: m.id,
-                display_name: m.display_name,
-                role: Some(m.role),
-                disabled: m.disabled,
-                departments: m.departments,
-            })
-            .collect();
-        Ok(Directory::of(agencies, users))
+        Ok(Directory(gongkai_store::directory::load(conn)?))
     }
 
-    /// A directory of these agencies and users.
-    pub fn of(agencies: Vec<AgencyEntry>, users: Vec<UserEntry>) -> Directory {
-        let departments = agencies
-            .iter()
-            .flat_map(|a| a.departments.iter())
-            .map(|(code, name, _)| (code.clone(), name.clone()))
-            .collect();
-        let user_names = users
-            .iter()
-            .map(|u| (u.id.clone(), u.display_name.clone()))
-            .collect();
-        Directory {
-            agencies,
-            users,
-            departments,
-            user_names,
-        }
+    /// Every agency, in code order.
+    pub fn agencies(&self) -> &[Agency] {
+        &self.0.agencies
+    }
+
+    /// The departments of `agency`, in code order.
+    pub fn departments_in<'a>(&'a self, agency: &'a str) -> impl Iterator<Item = &'a Department> {
+        self.0.departments_of(agency)
+    }
+
+    /// Whether department `code` belongs to agency `agency`.
+    pub fn is_department_of(&self, code: &str, agency: &str) -> bool {
+        self.0
+            .department(code)
+            .is_some_and(|d| d.agency_code == agency)
     }
 
     /// A department's name (its code when unknown).
     pub fn department(&self, code: &str) -> String {
-        self.departments
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_owned())
+        self.0.department_name(code)
     }
 
     /// A user's name (the id when unknown).
     pub fn user(&self, id: &str) -> String {
-        self.user_names
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_owned())
+        self.0.member_name(id)
     }
 
     /// Every department as (agency, department code, department name), agencies in code
     /// order.
-    pub fn all_departments(&self) -> impl Iterator<Item = (&AgencyEntry, &str, &str)> {
-        self.agencies.iter().flat_map(|a| {
-            a.departments
-                .iter()
-                .map(move |(code, name, _)| (a, code.as_str(), name.as_str()))
+    pub fn all_departments(&self) -> impl Iterator<Item = (&Agency, &str, &str)> {
+        self.0.departments.iter().filter_map(|d| {
+            let agency = self.0.agency(&d.agency_code)?;
+            Some((agency, d.code.as_str(), d.name.as_str()))
         })
     }
 
@@ -119,36 +60,33 @@ impl Directory {
     pub fn departments_of<'a>(
         &'a self,
         c: &'a Caller,
-    ) -> impl Iterator<Item = (&'a AgencyEntry, &'a str, &'a str)> + 'a {
+    ) -> impl Iterator<Item = (&'a Agency, &'a str, &'a str)> + 'a {
         self.all_departments()
             .filter(move |(_, code, _)| c.covers(code))
     }
 
     /// The departments of `agency`: (code, name).
     pub fn departments_of_agency(&self, agency: &str) -> Vec<(String, String)> {
-        self.agencies
-            .iter()
-            .filter(|a| a.code == agency)
-            .flat_map(|a| a.departments.iter())
-            .map(|(code, name, _)| (code.clone(), name.clone()))
+        self.departments_in(agency)
+            .map(|d| (d.code.clone(), d.name.clone()))
             .collect()
     }
 
     /// Enabled clerks and supervisors of the departments of `agency`, as (id, "name（first of
     /// their departments there）").
     pub fn handlers_of_agency(&self, agency: &str) -> Vec<(String, String)> {
-        let departments = self.departments_of_agency(agency);
-        self.users
+        self.0
+            .members
             .iter()
-            .filter(|u| !u.disabled && matches!(u.role, Some(Role::Clerk | Role::Supervisor)))
-            .filter_map(|u| {
-                let d = u
+            .filter(|m| m.is_active_staff())
+            .filter_map(|m| {
+                let d = m
                     .departments
                     .iter()
-                    .find(|d| departments.iter().any(|(code, _)| code == *d))?;
+                    .find(|d| self.is_department_of(d, agency))?;
                 Some((
-                    u.id.clone(),
-                    format!("{}（{}）", u.display_name, self.department(d)),
+                    m.id.clone(),
+                    format!("{}（{}）", m.display_name, self.department(d)),
                 ))
             })
             .collect()

@@ -61,7 +61,7 @@ pub fn scopes(dir: &Directory, sup: &Supervisor) -> Vec<(ReportScope, String)> {
     let mut out = Vec::new();
     if sup.role() == Role::Admin {
         out.push((ReportScope::Everything, "全部机关".to_owned()));
-        for a in &dir.agencies {
+        for a in dir.agencies() {
             out.push((ReportScope::Agency(a.code.clone()), a.name.clone()));
         }
     }
@@ -132,10 +132,7 @@ pub async fn annual(
             (Some(a), None) => ReportScope::Agency(a),
             (None, Some(d)) => ReportScope::Department(d),
             (Some(a), Some(d)) => {
-                let within = dir
-                    .agencies
-                    .iter()
-                    .any(|x| x.code == a && x.departments.iter().any(|(code, ..)| *code == d));
+                let within = dir.is_department_of(&d, &a);
                 if !within || !offered(&ReportScope::Agency(a)) {
                     return Err(ApiError::not_found());
                 }

@@ -53,14 +53,17 @@ async fn home_page(
 ) -> WebResult {
     let visitor = &page.visitor;
     let users = admin::users(state, &page.caller).await?;
-    let agencies: Vec<AgencyBlock> = admin::directory(state, &page.caller)
-        .await?
-        .agencies
-        .into_iter()
+    let directory = admin::directory(state, &page.caller).await?;
+    let agencies: Vec<AgencyBlock> = directory
+        .agencies()
+        .iter()
         .map(|a| AgencyBlock {
-            code: a.code,
-            name: a.name,
-            departments: a.departments,
+            code: a.code.clone(),
+            name: a.name.clone(),
+            departments: directory
+                .departments_in(&a.code)
+                .map(|d| (d.code.clone(), d.name.clone(), d.is_intake))
+                .collect(),
         })
         .collect();
     let departments = agencies
