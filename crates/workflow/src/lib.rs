@@ -63,7 +63,7 @@ pub struct Law {
 /// The working-day calendar shipped with gongkai (config/calendars/cn.toml, compiled in).
 pub const BUILTIN_CALENDAR: &str = include_str!("../../../config/calendars/cn.toml");
 
-/// The built-in calendar, 2019–2026.
+/// The built-in calendar, 2008–2026.
 pub fn builtin_calendar() -> Result<Calendar, CalendarError> {
     Calendar::from_toml_str("config/calendars/cn.toml", BUILTIN_CALENDAR)
 }

@@ -24,6 +24,61 @@ fn due(received: &str) -> String {
     r.due.unwrap().to_string()
 }
 
+/// The cn-2008 years (requests received 2008-05-01 .. 2019-05-14) count the State Council's
+/// holidays and make-up days, not weekends alone: each answer was counted by hand on the
+/// year's notice, and each differs from the weekend-only count except where noted.
+#[test]
+fn cn_2008_years_count_the_state_council_holidays() {
+    let table = [
+        // 春节 2009: 01-25–01-31; make-up 01-24 (Sat), 02-01 (Sun). Weekends only: 02-13.
+        ("2009-01-23", "2009-02-18"),
+        // 抗战胜利70周年纪念日 (国发明电〔2015〕1号): 09-03–09-05 off, 09-06 (Sun) worked.
+        // Weekends only: 09-23.
+        ("2015-09-02", "2015-09-24"),
+        // 国庆 2008: 09-29–10-05; make-up 09-27, 09-28. Weekends only: 10-17.
+        ("2008-09-26", "2008-10-22"),
+        // 元旦 2019 from the 2019 notice: 2018-12-30–12-31 off, 2018-12-29 (Sat) worked.
+        // Weekends only: 2019-01-18.
+        ("2018-12-28", "2019-01-21"),
+        // 春节 2014 began on 01-31: New Year's Eve (01-30) was a working day; make-up 02-08.
+        ("2014-01-29", "2014-02-25"),
+        // 元旦 2012: 2011-12-31 (Sat) worked, 01-01–01-03 off; the 15th day is the make-up
+        // Saturday 01-21.
+        ("2011-12-30", "2012-01-21"),
+        // 中秋·国庆 2012: 09-30–10-07; make-up 09-29.
+        ("2012-09-28", "2012-10-25"),
+    ];
+    let cal = cal();
+    let statute = Statute::builtin();
+    for (received, expected) in table {
+        let profile = statute.profile_for(d(received)).unwrap();
+        assert_eq!(profile.id, "cn-2008", "received {received}");
+        let r = reply_due(&cal, profile, &ClockInput::received(d(received)));
+        assert_eq!(r.due, Some(d(expected)), "received {received}");
+        assert!(!r.provisional, "received {received}: the year is published");
+    }
+    // The holiday is named in the explanation the applicant reads.
+    let r = reply_due(
+        &cal,
+        statute.profile("cn-2008").unwrap(),
+        &ClockInput::received(d("2015-09-02")),
+    );
+    assert!(
+        r.explanation
+            .text_zh
+            .iter()
+            .any(|line| line.contains("抗战胜利70周年纪念日")),
+        "{:?}",
+        r.explanation.text_zh
+    );
+    // The 2008 Spring Festival predates the Regulations (in force 2008-05-01): no profile
+    // counts a request received then, but the calendar itself knows the year.
+    assert!(statute.profile_for(d("2008-02-01")).is_none());
+    assert_eq!(cal.add_working_days(d("2008-02-01"), 15), (d("2008-02-27"), false));
+    assert!(cal.is_working_day(d("2008-02-02")), "make-up Saturday");
+    assert!(!cal.is_working_day(d("2008-02-11")), "春节 Monday");
+}
+
 /// Received on the last working day before each Spring Festival, Labour Day and National Day
 /// holiday, 2019–2026. Each answer was counted by hand on the calendar, with the make-up
 /// working days (调休上班) counted and the holiday's weekdays skipped.
@@ -262,9 +317,10 @@ fn dates_beyond_the_calendar_are_provisional_and_say_why() {
             .unwrap()
             .starts_with("暂定")
     );
-    // Before the first covered year as well.
-    let (_, provisional) = due_date(&cal, d("2018-12-01"), 15, &[]);
+    // Before the first covered year (2008) as well.
+    let (_, provisional) = due_date(&cal, d("2007-12-01"), 15, &[]);
     assert!(provisional);
+    assert_eq!(cal.coverage().unwrap().0, d("2008-01-01"));
     // And a calendar with no year at all answers by weekends only.
     let bare = Calendar::weekends_only();
     let (due, provisional) = due_date(&bare, d("2026-01-30"), 20, &[]);
@@ -312,6 +368,18 @@ fn builtin_calendar_matches_the_official_notices() {
     let cal = cal();
     // Working days per year, holiday days and make-up days, counted from STATUTE.md §8.
     let expected = [
+        // 2008–2018: the cn-2008 years, each from its own notice (config/calendars/cn.toml).
+        (2008, 251, 27, 5),
+        (2009, 250, 27, 6),
+        (2010, 250, 29, 8),
+        (2011, 250, 29, 6),
+        (2012, 249, 27, 6),
+        (2013, 250, 29, 12),
+        (2014, 250, 23, 5),
+        (2015, 249, 27, 5),
+        (2016, 250, 24, 6),
+        (2017, 249, 24, 5),
+        (2018, 250, 25, 7),
         (2019, 250, 28, 6),
         (2020, 249, 30, 6),
         (2021, 250, 31, 7),

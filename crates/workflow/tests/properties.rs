@@ -61,10 +61,11 @@ fn counted_between(
     n
 }
 
-/// A date between 2017 and 2028: before, inside and after the published years.
+/// A date between 2006 and 2028: before, inside and after the published years (2008–2026),
+/// the cn-2008 years included.
 fn date() -> impl Strategy<Value = NaiveDate> {
-    let first = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap();
-    (0i64..(12 * 366)).prop_map(move |i| first + Duration::days(i))
+    let first = NaiveDate::from_ymd_opt(2006, 1, 1).unwrap();
+    (0i64..(23 * 366)).prop_map(move |i| first + Duration::days(i))
 }
 
 /// Up to four pauses near `start`, each (from, to] with from ≤ to.
