@@ -164,6 +164,17 @@ impl Statute {
         self.profiles.iter().find(|p| p.applies_to(receipt))
     }
 
+    /// The first receipt date any profile covers (2008-05-01 for the built-in profiles, the day
+    /// the Regulations took effect); none when some profile has no lower bound.
+    pub fn first_receipt_date(&self) -> Option<NaiveDate> {
+        self.profiles
+            .iter()
+            .map(|p| p.received_from)
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .min()
+    }
+
     pub fn ids(&self) -> Vec<&str> {
         self.profiles.iter().map(|p| p.id.as_str()).collect()
     }
@@ -210,6 +221,7 @@ mod tests {
         assert!(!p2008.excludes(PauseKind::Fee));
         assert!(!p2008.excludes(PauseKind::Other));
         assert!(s.profile_for(d("2008-04-30")).is_none());
+        assert_eq!(s.first_receipt_date(), Some(d("2008-05-01")));
     }
 
     #[test]

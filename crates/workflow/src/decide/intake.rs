@@ -82,6 +82,9 @@ impl Decider<'_, '_> {
             }
             (_, Some(date)) => Some(self.legal(Some(date), RECEIPT_DATE, None)?),
         };
+        if let Some(date) = receipt_date {
+            self.not_before_the_regulations(date)?;
+        }
         let actor = &self.ctx.actor;
         let account = (actor.role == Role::Applicant
             && actor.id != ANONYMOUS_APPLICANT
@@ -98,6 +101,22 @@ impl Decider<'_, '_> {
                 account,
             },
         )])
+    }
+
+    /// A receipt date before the first statute profile (the Regulations took effect on
+    /// 2008-05-01): no period of the Regulations applies, so the request is refused by name.
+    fn not_before_the_regulations(&self, receipt: NaiveDate) -> Result<(), Rejection> {
+        match self.ctx.statute.first_receipt_date() {
+            Some(first) if receipt < first => no_at(
+                R::DateTooEarly,
+                RECEIPT_DATE.0,
+                format!(
+                    "收到申请日 {receipt} 早于《中华人民共和国政府信息公开条例》施行之日（{first}），\
+                     该日收到的申请不适用条例规定的答复期限，本系统不予登记"
+                ),
+            ),
+            _ => Ok(()),
+        }
     }
 
     pub(super) fn register(
@@ -129,6 +148,7 @@ impl Decider<'_, '_> {
                 self.legal(given, RECEIPT_DATE, submitted.map(|s| (s, "申请提交日")))?
             }
         };
+        self.not_before_the_regulations(receipt)?;
         let Some(profile) = self.ctx.statute.profile_for(receipt) else {
             return no(
                 R::InvalidInput,

@@ -287,6 +287,30 @@ pub fn scenario_statute_profile_by_receipt_date(w: &World, seen: &mut Seen) {
     let c = apply(c, register_cmd(), &w.ctx(&clerk(), "2019-05-16"));
     assert_eq!(c.statute.as_deref(), Some("cn-2019"));
     assert_eq!(w.due(&c), Some(d("2019-06-13")));
+
+    // Signed for on 2015-09-02, the eve of the 抗战胜利70周年 holiday (国发明电〔2015〕1号:
+    // 09-03–09-05 off, Sunday 09-06 worked): cn-2008, 15 working days counted on the 2015
+    // calendar (09-06, 09-07…11, 09-14…18, 09-21…24), not by weekends alone (09-23).
+    let c = apply(
+        Case::default(),
+        receive_cmd(Channel::RegisteredPost, Some("2015-09-02")),
+        &w.ctx(&clerk(), "2015-09-07"),
+    );
+    let c = apply(c, register_cmd(), &w.ctx(&clerk(), "2015-09-07"));
+    assert_eq!(c.statute.as_deref(), Some("cn-2008"));
+    assert_eq!(w.due(&c), Some(d("2015-09-24")));
+
+    // Before the Regulations took effect (2008-05-01) no period applies: refused by name, on
+    // the receipt date.
+    let r = seen.reject(
+        &Case::default(),
+        receive_cmd(Channel::RegisteredPost, Some("2008-04-30")),
+        &w.ctx(&clerk(), "2008-05-05"),
+        RejectionCode::DateTooEarly,
+    );
+    assert_eq!(r.field, Some("receipt_date"));
+    assert!(r.message.contains("2008-05-01"), "{}", r.message);
+    assert!(r.message.contains("政府信息公开条例"), "{}", r.message);
 }
 
 // ---------------------------------------------------------------------------------------------
