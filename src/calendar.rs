@@ -104,12 +104,22 @@ pub fn run(cmd: &CalendarCommand, cli: &Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The first year gongkai counts: the Regulations took effect on 2008-05-01.
+const FIRST_YEAR: i32 = 2008;
+
 fn show(calendar: &Calendar, year: i32, as_toml: bool) -> anyhow::Result<ExitCode> {
     let Some(y) = calendar.year(year) else {
         let covered = match calendar.coverage() {
             Some((a, b)) => format!("{}–{}", a.format("%Y"), b.format("%Y")),
             None => "none".to_owned(),
         };
+        if year < FIRST_YEAR {
+            bail!(
+                "{year} is before {FIRST_YEAR} (covered years: {covered}): the Regulations on \
+                 Open Government Information took effect on 2008-05-01, and no request received \
+                 earlier is counted, so gongkai holds no calendar for {year}"
+            );
+        }
         bail!(
             "{year} is not in the calendar (covered years: {covered}); deadlines that touch {year} \
              are counted by the weekend rule alone and marked provisional until its holiday \
@@ -178,11 +188,15 @@ fn show(calendar: &Calendar, year: i32, as_toml: bool) -> anyhow::Result<ExitCod
 }
 
 /// Pads `text` with spaces to `width` terminal columns (CJK characters take two, Latin and
-/// punctuation such as "·" one).
+/// punctuation such as "·" one); a longer text (抗战胜利70周年纪念日) keeps one space after it.
 fn pad(text: &str, width: usize) -> String {
     let used: usize = text
         .chars()
         .map(|c| if u32::from(c) < 0x1100 { 1 } else { 2 })
         .sum();
-    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+    let spaces = match width.saturating_sub(used) {
+        0 if !text.is_empty() => 1,
+        n => n,
+    };
+    format!("{text}{}", " ".repeat(spaces))
 }

@@ -47,12 +47,20 @@ pub struct DeadlineArgs {
     batch: Option<PathBuf>,
 }
 
-/// Years the clock accepts: the Regulations date from 2008; far-future dates are typos.
-const YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+/// Years the clock accepts: the Regulations date from 2008 (in force 2008-05-01, the first
+/// year of the calendar); far-future dates are typos.
+const YEARS: std::ops::RangeInclusive<i32> = 2008..=2199;
 
 fn date_value(s: &str) -> Result<NaiveDate, String> {
     let date = parse_date(s)
         .ok_or_else(|| format!("\"{s}\" is not a valid date (expected YYYY-MM-DD)"))?;
+    if date.year() < *YEARS.start() {
+        return Err(format!(
+            "\"{s}\" is before {}: the Regulations on Open Government Information took effect \
+             on 2008-05-01 and gongkai counts no earlier date",
+            YEARS.start()
+        ));
+    }
     if !YEARS.contains(&date.year()) {
         return Err(format!(
             "\"{s}\" is outside the years gongkai counts ({}–{})",
@@ -157,7 +165,13 @@ fn profile<'a>(
     match id {
         Some(id) => named_profile(law, id),
         None => law.statute.profile_for(received).with_context(|| {
-            format!("no statute profile applies to a request received on {received}")
+            match law.statute.first_receipt_date() {
+                Some(first) if received < first => format!(
+                    "no statute profile applies to a request received on {received}: the \
+                     earliest applies from {first} (the Regulations took effect that day)"
+                ),
+                _ => format!("no statute profile applies to a request received on {received}"),
+            }
         }),
     }
 }

@@ -117,6 +117,32 @@ fn deadline_picks_the_2008_profile_by_receipt_date_unless_told() {
 }
 
 #[test]
+fn deadline_counts_the_2008_to_2018_holidays_and_refuses_earlier_dates() {
+    // 国发明电〔2015〕1号: 09-03–09-05 off, Sunday 09-06 worked; cn-2008, 15 working days.
+    let o = gongkai(&["deadline", "--received", "2015-09-02", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["due"].as_str(), v["statute"].as_str(), v["provisional"].as_bool()),
+        (Some("2015-09-24"), Some("cn-2008"), Some(false))
+    );
+    let o = gongkai(&["deadline", "--received", "2007-12-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("\"2007-12-01\" is before 2008: the Regulations on Open Government Information took effect on 2008-05-01"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gongkai(&["deadline", "--received", "2008-04-30"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no statute profile applies to a request received on 2008-04-30: the earliest applies from 2008-05-01"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn deadline_beyond_the_calendar_is_marked_provisional() {
     let o = gongkai(&["deadline", "--received", "2026-12-10", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -285,7 +311,7 @@ fn batch_is_strict_about_its_input_and_clear_about_the_problem() {
         r#"{"line":5,"error":"line longer than 65536 bytes"}"#
     );
     assert!(
-        lines[5].contains("outside the years gongkai counts (2000–2199)"),
+        lines[5].contains("outside the years gongkai counts (2008–2199)"),
         "{}",
         lines[5]
     );
@@ -336,7 +362,7 @@ fn calendar_check_accepts_the_shipped_file() {
     let o = gongkai(&["calendar", "check", file]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("OK — 8 years (2019–2026)"),
+        stdout(&o).contains("OK — 19 years (2008–2026)"),
         "{}",
         stdout(&o)
     );
@@ -399,7 +425,34 @@ fn calendar_show_prints_a_year_and_refuses_an_unknown_one() {
 
     let o = gongkai(&["calendar", "show", "2027"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("2027 is not in the calendar (covered years: 2019–2026)"));
+    assert!(stderr(&o).contains("2027 is not in the calendar (covered years: 2008–2026)"));
+
+    // The cn-2008 years are shipped, each with its notice.
+    let o = gongkai(&["calendar", "show", "2010"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("依据：国务院办公厅关于2010年部分节假日安排的通知（国办发明电〔2009〕27号）"), "{text}");
+    assert!(
+        text.contains("  春节        2010-02-13（星期六）至 2010-02-19（星期五），共 7 天，其中原工作日 5 天"),
+        "{text}"
+    );
+    assert!(text.contains("  2010-09-19（星期日）"), "{text}");
+    assert!(text.contains("全年工作日：250 天"), "{text}");
+    let o = gongkai(&["calendar", "show", "2015"]);
+    assert!(
+        stdout(&o).contains("抗战胜利70周年纪念日 2015-09-03（星期四）至 2015-09-05（星期六），共 3 天"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Before the Regulations: a clear refusal, not a weekend-only calendar.
+    let o = gongkai(&["calendar", "show", "2007"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("2007 is before 2008 (covered years: 2008–2026): the Regulations on Open Government Information took effect on 2008-05-01"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
