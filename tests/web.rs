@@ -148,3 +148,87 @@ fn password_of(s: &Server, db: &Db) -> String {
     }
     std::fs::read_to_string(path).unwrap()
 }
+
+/// A database from before the 2008–2018 years were shipped, holding an uploaded 2027: the
+/// calendar in force is the new built-in years with the upload on top, a cn-2008 request is
+/// counted with its year's holidays, and dates before the Regulations are refused by name.
+#[test]
+fn an_existing_database_with_uploads_gets_the_built_in_2008_to_2018_years() {
+    for db in databases("calendar-upgrade") {
+        let o = db.run(&["migrate"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The year an admin uploaded under the earlier binary, as it stored it.
+        db.sql(
+            "INSERT INTO calendar_years (year, toml, uploaded_by, uploaded_at) VALUES (2027, \
+             '[[year]]\nyear = 2027\nsource = \"国务院办公厅关于2027年部分节假日安排的通知\"\n\
+             holidays = [{ name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n', \
+             'an-admin', '2026-11-30 08:00:00')",
+        );
+        let s = start(&db);
+        let o = office(&s);
+        let years = s.get("/api/v1/admin/calendar", Some(&o.admin));
+        assert_eq!(years.status, 200, "{}", years.body);
+        let list: Vec<i64> = years
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| y["year"].as_i64().unwrap())
+            .collect();
+        assert_eq!(list, (2008..=2027).collect::<Vec<_>>(), "{}", db.name);
+        let y2015 = &years.body.as_array().unwrap()[7];
+        assert!(
+            y2015["holidays"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h == "抗战胜利70周年纪念日：2015-09-03 至 2015-09-05"),
+            "{y2015}"
+        );
+        assert!(
+            y2015["makeup"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("2015-09-06"))
+        );
+
+        // A letter handed in on 2015-09-02: cn-2008, 15 working days on the 2015 calendar.
+        let mut body = filing();
+        body["channel"] = json!("in_person");
+        body["receipt_date"] = json!("2015-09-02");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body.clone());
+        assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
+        assert_eq!(r.body["due"]["due_date"], "2015-09-24", "{}", r.body);
+        assert_eq!(r.body["due"]["provisional"], false, "{}", r.body);
+        // The uploaded 2027 still counts: 20 working days after 2026-12-04 skip New Year's
+        // Day 2027 (weekends only: 2027-01-01, provisional).
+        body["receipt_date"] = json!("2026-12-04");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body.clone());
+        assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
+        assert_eq!(r.body["due"]["due_date"], "2027-01-04", "{}", r.body);
+        assert_eq!(r.body["due"]["provisional"], false, "{}", r.body);
+
+        // Before the Regulations took effect: refused on the receipt date, nothing stored.
+        body["receipt_date"] = json!("2008-04-30");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.body["code"], "date_too_early", "{}", r.body);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("2008-05-01"),
+            "{}",
+            r.body
+        );
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2007",
+            Some(&o.admin),
+            json!({"toml": "[[year]]\nyear = 2007\nholidays = []\nmakeup = []\n"}),
+        );
+        assert_eq!(
+            (r.status, r.body["errors"][0]["path"].as_str()),
+            (422, Some("year")),
+            "{}",
+            r.body
+        );
+    }
+}

@@ -81,8 +81,20 @@ pub fn merged_calendar(
     Calendar::new(years).map_err(|issues| toml_errors(&issues))
 }
 
-/// Checks one uploaded calendar year: the year of `text` must be `year`.
+/// The first year a calendar is kept for: the Regulations took effect on 2008-05-01.
+pub const FIRST_YEAR: i32 = 2008;
+
+/// Checks one uploaded calendar year: the year of `text` must be `year`, from 2008 on.
 pub fn parse_calendar_year(year: i32, text: &str) -> ApiResult<()> {
+    if year < FIRST_YEAR {
+        return Err(ApiError::field(
+            "year",
+            format!(
+                "{year} 年早于《中华人民共和国政府信息公开条例》施行之年（2008年5月1日施行），\
+                 此前收到的申请不计算期限，无需载入该年的节假日安排"
+            ),
+        ));
+    }
     let single = Calendar::from_toml_str(&format!("calendar year {year}"), text)
         .map_err(|e| ApiError::invalid(toml_errors(&e.issues)))?;
     let years: Vec<i32> = single.years().iter().map(|y| y.year).collect();
