@@ -401,6 +401,11 @@ impl Calendar {
         if !issues.is_empty() {
             return Err(issues);
         }
+        // Holidays in date order, whatever order a file or an upload lists them in: the
+        // explanations and `calendar show` name them in that order.
+        for year in &mut years {
+            year.holidays.sort_by_key(|h| h.from);
+        }
         let (Some(first_year), Some(last_year)) = (years.first(), years.last()) else {
             return Ok(Calendar::weekends_only());
         };

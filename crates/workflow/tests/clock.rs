@@ -74,7 +74,10 @@ fn cn_2008_years_count_the_state_council_holidays() {
     // The 2008 Spring Festival predates the Regulations (in force 2008-05-01): no profile
     // counts a request received then, but the calendar itself knows the year.
     assert!(statute.profile_for(d("2008-02-01")).is_none());
-    assert_eq!(cal.add_working_days(d("2008-02-01"), 15), (d("2008-02-27"), false));
+    assert_eq!(
+        cal.add_working_days(d("2008-02-01"), 15),
+        (d("2008-02-27"), false)
+    );
     assert!(cal.is_working_day(d("2008-02-02")), "make-up Saturday");
     assert!(!cal.is_working_day(d("2008-02-11")), "春节 Monday");
 }
@@ -475,6 +478,29 @@ fn loading_names_the_file_year_and_entry_of_each_problem() {
 
     let unknown = load("[[year]]\nyear = 2027\nholiday = []\n");
     assert!(unknown.contains("unknown field `holiday`"), "{unknown}");
+}
+
+#[test]
+fn holidays_listed_out_of_order_are_kept_in_date_order() {
+    let cal = Calendar::from_toml_str(
+        "x.toml",
+        "[[year]]\nyear = 2027\nholidays = [\n { name = \"国庆\", from = \"2027-10-01\", to = \"2027-10-07\" },\n { name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n",
+    )
+    .unwrap();
+    let names: Vec<&str> = cal
+        .year(2027)
+        .unwrap()
+        .holidays
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(names, ["元旦", "国庆"]);
+    let between: Vec<&str> = cal
+        .holidays_between(d("2026-12-31"), d("2027-12-31"))
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(between, ["元旦", "国庆"]);
 }
 
 #[test]
