@@ -123,7 +123,11 @@ fn deadline_counts_the_2008_to_2018_holidays_and_refuses_earlier_dates() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(
-        (v["due"].as_str(), v["statute"].as_str(), v["provisional"].as_bool()),
+        (
+            v["due"].as_str(),
+            v["statute"].as_str(),
+            v["provisional"].as_bool()
+        ),
         (Some("2015-09-24"), Some("cn-2008"), Some(false))
     );
     let o = gongkai(&["deadline", "--received", "2007-12-01"]);
@@ -431,16 +435,22 @@ fn calendar_show_prints_a_year_and_refuses_an_unknown_one() {
     let o = gongkai(&["calendar", "show", "2010"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("依据：国务院办公厅关于2010年部分节假日安排的通知（国办发明电〔2009〕27号）"), "{text}");
     assert!(
-        text.contains("  春节        2010-02-13（星期六）至 2010-02-19（星期五），共 7 天，其中原工作日 5 天"),
+        text.contains("依据：国务院办公厅关于2010年部分节假日安排的通知（国办发明电〔2009〕27号）"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  春节        2010-02-13（星期六）至 2010-02-19（星期五），共 7 天，其中原工作日 5 天"
+        ),
         "{text}"
     );
     assert!(text.contains("  2010-09-19（星期日）"), "{text}");
     assert!(text.contains("全年工作日：250 天"), "{text}");
     let o = gongkai(&["calendar", "show", "2015"]);
     assert!(
-        stdout(&o).contains("抗战胜利70周年纪念日 2015-09-03（星期四）至 2015-09-05（星期六），共 3 天"),
+        stdout(&o)
+            .contains("抗战胜利70周年纪念日 2015-09-03（星期四）至 2015-09-05（星期六），共 3 天"),
         "{}",
         stdout(&o)
     );

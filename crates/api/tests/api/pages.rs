@@ -138,3 +138,48 @@ fn web_pages_answer_in_html_and_their_forms_are_guarded() {
         assert_eq!(queue.body["items"].as_array().unwrap().len(), 1);
     }
 }
+
+/// The admin's calendar page: the newest year first (the cn-2008 years 2008–2018 last), an
+/// uploaded year marked as such, a one-day holiday shown as one date.
+#[test]
+fn the_admin_calendar_page_puts_the_newest_year_first_and_marks_uploads() {
+    for db in databases("api-calendar-page") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.admin),
+            json!({"toml": "[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s.exec(
+            Req::new("GET", "/admin/calendar")
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("gongkai_session={}", o.admin)),
+        );
+        assert_eq!(r.status, 200, "{}: {}", s.db.name, r.text);
+        let html = r.text;
+        let at = |y: &str| {
+            html.find(&format!("<tr><td>{y}"))
+                .unwrap_or_else(|| panic!("{y}: {html}"))
+        };
+        assert!(at("2027") < at("2026") && at("2026") < at("2019") && at("2019") < at("2008"));
+        assert!(
+            html.contains("<tr><td>2027<br><span class=\"muted\">管理员上传</span>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<tr><td>2026<br>"),
+            "a built-in year is not marked"
+        );
+        assert!(
+            html.contains("元旦（01-01），春节（02-10—02-17）"),
+            "2024: {html}"
+        );
+        assert!(
+            html.contains("抗战胜利70周年纪念日（09-03—09-05）"),
+            "{html}"
+        );
+    }
+}

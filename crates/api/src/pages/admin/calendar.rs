@@ -11,6 +11,8 @@ use crate::state::AppState;
 
 pub struct YearLine {
     pub year: i32,
+    /// Uploaded by an admin (stored in the database), not the built-in year.
+    pub uploaded: bool,
     pub source: String,
     pub holidays: String,
     pub makeup: String,
@@ -42,23 +44,31 @@ pub(super) fn calendar_page(
     status: StatusCode,
 ) -> WebResult {
     let law = state.law();
+    // Newest first: the years an admin works on (this one, the next to upload) lead, and the
+    // cn-2008 years (2008–2018) follow rather than push them down the page.
     let years = law
         .calendar
         .years()
         .iter()
+        .rev()
         .map(|y| YearLine {
             year: y.year,
+            uploaded: !state.base_years.contains(y),
             source: y.source.clone().unwrap_or_default(),
             holidays: y
                 .holidays
                 .iter()
                 .map(|h| {
-                    format!(
-                        "{}（{}—{}）",
-                        h.name,
-                        h.from.format("%m-%d"),
-                        h.to.format("%m-%d")
-                    )
+                    if h.from == h.to {
+                        format!("{}（{}）", h.name, h.from.format("%m-%d"))
+                    } else {
+                        format!(
+                            "{}（{}—{}）",
+                            h.name,
+                            h.from.format("%m-%d"),
+                            h.to.format("%m-%d")
+                        )
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join("，"),
