@@ -135,6 +135,8 @@ pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>
             outcome,
             text: text.to_owned(),
             competent_agency: competent_agency.map(str::to_owned),
+            not_held: None,
+            competent_agency_contact: None,
         },
     }
 }

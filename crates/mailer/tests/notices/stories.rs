@@ -326,6 +326,8 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             outcome: Outcome::NotProcessed(NotProcessedGround::Publication),
             text: "您申请获取的《北京市朝阳区年鉴（2025）》系公开出版物，可在北京市朝阳区图书馆、北京市朝阳区档案馆查阅，或通过正规出版发行渠道购买。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     assert_eq!(
