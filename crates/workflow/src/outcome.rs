@@ -344,6 +344,15 @@ impl Outcome {
         }
     }
 
+    /// The row's wording in the printed annual report: [`Outcome::label_zh`], except that
+    /// 三（二） keeps the format's note on 区分处理 (国办公开办函〔2021〕30号).
+    pub const fn report_label_zh(self) -> &'static str {
+        match self {
+            Outcome::PartlyDisclosed => "部分公开（区分处理的，只计这一情形，不计其他情形）",
+            other => other.label_zh(),
+        }
+    }
+
     /// The legal basis a notice cites for this outcome; none for a withdrawal, a request to
     /// confirm or re-issue information already obtained, or another ending the Regulations
     /// do not name.

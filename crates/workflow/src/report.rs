@@ -188,7 +188,7 @@ impl Table3 {
             ),
         ];
         for (o, counts) in &self.outcomes {
-            out.push((o.row().to_owned(), o.label_zh().to_owned(), *counts));
+            out.push((o.row().to_owned(), o.report_label_zh().to_owned(), *counts));
         }
         out.push(("三（七）".to_owned(), "总计".to_owned(), self.concluded));
         out.push((
@@ -582,6 +582,9 @@ mod tests {
         assert_eq!(t.concluded, [1, 0, 0, 0, 0, 0, 1]);
         let rows: Vec<String> = t.rows().into_iter().map(|r| r.0).collect();
         assert_eq!(rows.iter().filter(|r| *r == "三（六）3").count(), 1);
+        // 三（二） keeps the format's note on 区分处理.
+        let partly = t.rows().into_iter().find(|r| r.0 == "三（二）").unwrap();
+        assert_eq!(partly.1, "部分公开（区分处理的，只计这一情形，不计其他情形）");
     }
 
     /// Table 四 of a fixed 2025, counted by hand: every group and column, a result recorded
