@@ -252,10 +252,10 @@ fn sign_in_attempts_are_counted_atomically_with_a_progressive_delay() {
     }
 }
 
-/// An agency's remedy bodies start unset, are set and cleared by code, reach the parties a
-/// notice is written with, and an unknown agency is NotFound.
+/// An agency's remedy bodies start unset, are set and cleared by code, and an unknown
+/// agency is NotFound.
 #[test]
-fn agency_remedy_bodies_are_set_and_reach_the_notice_parties() {
+fn agency_remedy_bodies_are_set_and_cleared() {
     for db in databases("agency_remedy") {
         let mut c = db.seeded();
         let before = accounts::agencies(&mut c).unwrap();
