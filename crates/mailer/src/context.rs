@@ -253,12 +253,7 @@ impl NoticeContext {
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
             ctx.withdrawal_reason = reason.clone().unwrap_or_default();
         }
-        ctx.remedy = remedy(
-            src.kind,
-            reply.map(|r| r.outcome),
-            date,
-            &src.remedy_bodies,
-        );
+        ctx.remedy = remedy(src.kind, reply.map(|r| r.outcome), date, &src.remedy_bodies);
         ctx.staff = StaffVars {
             recipient: match src.recipient {
                 Recipient::Supervisors => src

@@ -394,7 +394,12 @@ mod tests {
         let mut ctx = NoticeContext::sample(NoticeKind::ExtensionNotice);
         ctx.extension.reason = "所需信息涉及多个部门，需要汇总核实。".to_owned();
         let r = templates.render(NoticeKind::ExtensionNotice, &ctx).unwrap();
-        assert!(r.body.contains("因所需信息涉及多个部门，需要汇总核实，不能"), "{}", r.body);
+        assert!(
+            r.body
+                .contains("因所需信息涉及多个部门，需要汇总核实，不能"),
+            "{}",
+            r.body
+        );
         assert!(!r.body.contains("。，"), "{}", r.body);
         let mut ctx = NoticeContext::sample(NoticeKind::WithdrawalConfirmation);
         ctx.withdrawal_reason = "已查到。".to_owned();

@@ -260,7 +260,13 @@ fn agency_remedy_bodies_are_set_and_cleared() {
         let mut c = db.seeded();
         let before = accounts::agencies(&mut c).unwrap();
         let agency = before.iter().find(|a| a.code == AGENCY).unwrap();
-        assert_eq!((agency.reconsideration_body.as_deref(), agency.court.as_deref()), (None, None));
+        assert_eq!(
+            (
+                agency.reconsideration_body.as_deref(),
+                agency.court.as_deref()
+            ),
+            (None, None)
+        );
         assert!(!agency.remedy_complete());
 
         let set = accounts::set_agency_remedy(
@@ -273,11 +279,15 @@ fn agency_remedy_bodies_are_set_and_cleared() {
         assert!(set.remedy_complete(), "{}", db.name);
         let again = accounts::agencies(&mut c).unwrap();
         let agency = again.iter().find(|a| a.code == AGENCY).unwrap();
-        assert_eq!(agency.reconsideration_body.as_deref(), Some("北京市人民政府"));
+        assert_eq!(
+            agency.reconsideration_body.as_deref(),
+            Some("北京市人民政府")
+        );
         assert_eq!(agency.court.as_deref(), Some("北京市第四中级人民法院"));
 
-        let cleared = accounts::set_agency_remedy(&mut c, AGENCY, None, Some("北京市第四中级人民法院"))
-            .unwrap();
+        let cleared =
+            accounts::set_agency_remedy(&mut c, AGENCY, None, Some("北京市第四中级人民法院"))
+                .unwrap();
         assert_eq!(cleared.reconsideration_body, None);
         assert!(!cleared.remedy_complete());
 

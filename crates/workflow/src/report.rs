@@ -561,7 +561,7 @@ mod tests {
     /// and the table still has 21 outcome rows.
     #[test]
     fn not_government_information_counts_under_other() {
-        let cases = vec![case(vec![
+        let cases = [case(vec![
             vec![
                 received("2025-03-03", ApplicantType::NaturalPerson),
                 registered("2025-03-03"),
@@ -578,13 +578,19 @@ mod tests {
             row(Outcome::Other(OtherGround::Other)),
             Some([1, 0, 0, 0, 0, 0, 1])
         );
-        assert_eq!(row(Outcome::Other(OtherGround::NotGovernmentInformation)), None);
+        assert_eq!(
+            row(Outcome::Other(OtherGround::NotGovernmentInformation)),
+            None
+        );
         assert_eq!(t.concluded, [1, 0, 0, 0, 0, 0, 1]);
         let rows: Vec<String> = t.rows().into_iter().map(|r| r.0).collect();
         assert_eq!(rows.iter().filter(|r| *r == "三（六）3").count(), 1);
         // 三（二） keeps the format's note on 区分处理.
         let partly = t.rows().into_iter().find(|r| r.0 == "三（二）").unwrap();
-        assert_eq!(partly.1, "部分公开（区分处理的，只计这一情形，不计其他情形）");
+        assert_eq!(
+            partly.1,
+            "部分公开（区分处理的，只计这一情形，不计其他情形）"
+        );
     }
 
     /// Table 四 of a fixed 2025, counted by hand: every group and column, a result recorded

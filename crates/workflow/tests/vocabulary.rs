@@ -12,8 +12,8 @@ use gongkai_workflow::Vocabulary;
 use gongkai_workflow::case::{Status, SubState};
 use gongkai_workflow::clock::{StartReason, WarningLevel};
 use gongkai_workflow::model::{
-    ApplicantType, Carrier, Channel, CommandKind, ConsultationKind, Delivery, FeeBasis, Opinion,
-    NotHeld, OrderKind, RemedyKind, RemedyResult, Role,
+    ApplicantType, Carrier, Channel, CommandKind, ConsultationKind, Delivery, FeeBasis, NotHeld,
+    Opinion, OrderKind, RemedyKind, RemedyResult, Role,
 };
 use gongkai_workflow::notice::{NoticeKind, ReplyNotice};
 use gongkai_workflow::outcome::{

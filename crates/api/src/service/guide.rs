@@ -107,7 +107,10 @@ mod fee_text_tests {
         let fees = default_guide().fees;
         assert!(fees.contains("可以收取信息处理费"), "{fees}");
         assert!(fees.contains("第四十二条"), "{fees}");
-        assert!(fees.contains("按同一申请人一个自然月内累计申请的件数计算"), "{fees}");
+        assert!(
+            fees.contains("按同一申请人一个自然月内累计申请的件数计算"),
+            "{fees}"
+        );
         assert!(fees.contains("按一件申请所提供信息的页数计算"), "{fees}");
         assert!(!fees.contains("，收取信息处理费"), "{fees}");
         assert!(!fees.contains("自然月内申请数量或者总页数"), "{fees}");

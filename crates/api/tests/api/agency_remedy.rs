@@ -20,7 +20,12 @@ fn admins_set_an_agencys_reconsideration_body_and_court() {
         };
         // Unset: the public list says so and /admin warns.
         let list = s.get("/api/v1/agencies", None);
-        assert_eq!(list.body[0]["reconsideration_body"], Value::Null, "{}", list.body);
+        assert_eq!(
+            list.body[0]["reconsideration_body"],
+            Value::Null,
+            "{}",
+            list.body
+        );
         let html = admin_page();
         assert!(html.contains("id=\"remedy-missing\""), "{html}");
         assert!(html.contains("尚未设置行政复议机关"), "{html}");
@@ -119,7 +124,11 @@ fn a_not_held_reply_chooses_its_finding_and_names_the_agency_with_its_contact() 
                              "competent_agency": "某区住房和城乡建设局"}}),
         );
         refused(&r, 422, "invalid_input");
-        assert!(r.body.to_string().contains("reply.competent_agency"), "{}", r.body);
+        assert!(
+            r.body.to_string().contains("reply.competent_agency"),
+            "{}",
+            r.body
+        );
         // Not this agency's, with its contact details.
         let v = step(
             &s,

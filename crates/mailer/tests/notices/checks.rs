@@ -383,7 +383,11 @@ fn reply_notices_name_the_ground_the_basis_and_the_remedy() {
     assert_lacks(unknown, "联系方式");
 
     // Art. 36(7): a referral, no refusal, no reconsideration first.
-    let query = one(&all, "GK-2026-000114", K::Reply(ReplyNotice::AdministrativeQuery));
+    let query = one(
+        &all,
+        "GK-2026-000114",
+        K::Reply(ReplyNotice::AdministrativeQuery),
+    );
     assert_has(query, "请您依照有关法律、行政法规的规定办理");
     assert_has(query, "《不动产登记资料查询暂行办法》");
     assert_has(query, "第三十六条第（七）项");
@@ -519,7 +523,12 @@ fn without_remedy_bodies_on_record_the_wording_is_generic() {
     use gongkai_mailer::context::{RemedyBodies, remedy};
     let on = NaiveDate::from_ymd_opt(2026, 3, 20).unwrap();
     let none = RemedyBodies::default();
-    let general = remedy(K::Reply(ReplyNotice::Disclosed), Some(Outcome::Disclosed), on, &none);
+    let general = remedy(
+        K::Reply(ReplyNotice::Disclosed),
+        Some(Outcome::Disclosed),
+        on,
+        &none,
+    );
     assert_eq!(
         general,
         "如对本告知书不服，您可以自收到本告知书之日起60日内依法申请行政复议，或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"

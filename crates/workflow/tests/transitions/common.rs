@@ -6,8 +6,8 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::StartReason;
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld, Opinion,
-    Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld,
+    Opinion, Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{

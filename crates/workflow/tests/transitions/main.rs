@@ -60,7 +60,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("review_cycle", reply::scenario_review_cycle),
     ("self_approval", reply::scenario_self_approval),
     ("reply_outcomes", reply::scenario_reply_outcomes),
-    ("findings_and_referrals", reply::scenario_findings_and_referrals),
+    (
+        "findings_and_referrals",
+        reply::scenario_findings_and_referrals,
+    ),
     ("withdraw", closing::scenario_withdraw),
     ("reopen", closing::scenario_reopen),
     ("record_overdue", breaches::scenario_record_overdue),

@@ -519,7 +519,10 @@ pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
             Recipient::Applicant
         )]
     );
-    assert!(!query.is_refusal(), "a referral needs no reconsideration first");
+    assert!(
+        !query.is_refusal(),
+        "a referral needs no reconsideration first"
+    );
 
     // Art. 2: not government information is a draftable ground of its own, citing art. 2,
     // counted under 三（六）3.
@@ -529,7 +532,10 @@ pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
     assert_eq!(c.outcome, Some(not_info));
     assert_eq!(
         notice_of(&c, &events),
-        [to(NoticeKind::Reply(ReplyNotice::Other), Recipient::Applicant)]
+        [to(
+            NoticeKind::Reply(ReplyNotice::Other),
+            Recipient::Applicant
+        )]
     );
     assert_eq!(
         not_info.legal_basis_zh(),

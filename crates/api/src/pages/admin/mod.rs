@@ -78,7 +78,10 @@ async fn home_page(
     .await
 }
 
-#[expect(clippy::too_many_arguments, reason = "one page, its forms and its messages")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page, its forms and its messages"
+)]
 async fn home_page_with(
     state: &web::Data<AppState>,
     page: &AdminPage,
