@@ -384,6 +384,30 @@ mod tests {
         assert_eq!(tidy("见附件。。\n好。。。\n"), "见附件。\n好。\n");
     }
 
+    /// 三（五）5 (confirm or re-issue information already obtained) has no article of the
+    /// Regulations: its notice cites none, and leaves no "根据的规定" hole.
+    #[test]
+    fn a_not_processed_notice_without_a_basis_cites_nothing() {
+        use gongkai_workflow::notice::ReplyNotice;
+        use gongkai_workflow::outcome::NotProcessedGround;
+        let kind = NoticeKind::Reply(ReplyNotice::NotProcessed);
+        let confirmation =
+            gongkai_workflow::Outcome::NotProcessed(NotProcessedGround::Confirmation);
+        assert_eq!(confirmation.legal_basis_zh(), None);
+        let mut ctx = NoticeContext::sample(kind);
+        ctx.reply.ground = crate::context::ground_zh(confirmation).to_owned();
+        ctx.reply.basis = String::new();
+        let r = Templates::defaults().render(kind, &ctx).unwrap();
+        assert!(
+            r.body
+                .contains("原因为：要求行政机关确认或重新出具已获取信息。特此告知。"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("根据的规定"), "{}", r.body);
+        assert!(!r.body.contains("第三十九条"), "{}", r.body);
+    }
+
     #[test]
     fn clause_drops_the_closing_punctuation_of_typed_text() {
         assert_eq!(clause("需要调取档案。".to_owned()), "需要调取档案");
