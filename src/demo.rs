@@ -535,6 +535,8 @@ fn one_case(
             outcome,
             text: format!("经审查，{}。", outcome.label_zh()),
             competent_agency: competent,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {

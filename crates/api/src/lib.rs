@@ -91,6 +91,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(insight::list_marks)
         .service(insight::case_similar)
         .service(admin::create_agency)
+        .service(admin::set_agency_remedy)
         .service(admin::create_department)
         .service(admin::users)
         .service(admin::create_user)

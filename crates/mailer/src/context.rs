@@ -60,6 +60,18 @@ pub struct ReplyVars {
     /// The reply's own text, as drafted and approved.
     pub text: String,
     pub competent_agency: String,
+    /// How to reach the competent agency (art. 36(5)), when given.
+    pub competent_agency_contact: String,
+}
+
+/// The bodies an agency's decisions name in their remedy paragraph (行政复议法 2023 art. 20):
+/// set per agency by an admin; unset, the paragraph uses generic wording.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemedyBodies {
+    /// The reconsideration body (复议机关).
+    pub reconsideration_body: Option<String>,
+    /// The people's court with jurisdiction.
+    pub court: Option<String>,
 }
 
 /// For notices to staff.
@@ -106,7 +118,8 @@ pub struct NoticeContext {
     pub fee: FeeVars,
     pub reply: ReplyVars,
     pub withdrawal_reason: String,
-    /// The remedy paragraph (art. 51); empty for letters to third parties and other agencies.
+    /// The remedy paragraph (art. 51), on decisions only ([`NoticeKind::is_decision`]); empty
+    /// on procedural notices, letters to those consulted and messages to staff.
     pub remedy: String,
     pub staff: StaffVars,
 }
@@ -124,13 +137,12 @@ pub struct Source<'a> {
     pub agency_name: String,
     pub department_name: String,
     pub assignee_name: Option<String>,
+    /// The agency's reconsideration body and court, as an admin set them.
+    pub remedy_bodies: RemedyBodies,
     pub law: &'a Law,
     /// The address of gongkai as staff reach it (e.g. https://gongkai.example.gov.cn).
     pub base_url: &'a str,
 }
-
-const REMEDY: &str = "如对本告知书不服，您可以自收到本告知书之日起60日内依法申请行政复议，或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。";
-const REMEDY_RECONSIDERATION_FIRST: &str = "如对本告知书中不予公开的决定不服，根据《中华人民共和国行政复议法》第二十三条的规定，您应当自收到本告知书之日起60日内先依法申请行政复议；对行政复议决定不服的，可以依法向人民法院提起行政诉讼。";
 
 /// From 2024-01-01 a refusal to disclose must first go to reconsideration (行政复议法 2023,
 /// art. 23).
@@ -235,12 +247,13 @@ impl NoticeContext {
                 basis: basis_zh(src.kind, r.outcome),
                 text: r.text.clone(),
                 competent_agency: r.competent_agency.clone().unwrap_or_default(),
+                competent_agency_contact: r.competent_agency_contact.clone().unwrap_or_default(),
             };
         }
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
             ctx.withdrawal_reason = reason.clone().unwrap_or_default();
         }
-        ctx.remedy = remedy(src.kind, reply.map(|r| r.outcome), date);
+        ctx.remedy = remedy(src.kind, reply.map(|r| r.outcome), date, &src.remedy_bodies);
         ctx.staff = StaffVars {
             recipient: match src.recipient {
                 Recipient::Supervisors => src
@@ -344,9 +357,18 @@ impl NoticeContext {
                 basis: basis_zh(kind, reply_outcome),
                 text: "相关信息见附件。".to_owned(),
                 competent_agency: "北京市住房和城乡建设委员会".to_owned(),
+                competent_agency_contact: "北京市西城区广莲路1号，电话010-55597000".to_owned(),
             },
             withdrawal_reason: "已通过其他途径获取".to_owned(),
-            remedy: remedy(kind, Some(reply_outcome), received),
+            remedy: remedy(
+                kind,
+                Some(reply_outcome),
+                received,
+                &RemedyBodies {
+                    reconsideration_body: Some("北京市朝阳区人民政府".to_owned()),
+                    court: Some("北京市朝阳区人民法院".to_owned()),
+                },
+            ),
             staff: StaffVars {
                 recipient: "李承办".to_owned(),
                 link: "http://127.0.0.1:8080/staff/cases/0192d3c4-0000-7000-8000-000000000000"
@@ -386,21 +408,51 @@ fn due(case: &Case, law: &Law) -> (String, bool, Vec<String>) {
     }
 }
 
-fn remedy(kind: NoticeKind, outcome: Option<Outcome>, date: NaiveDate) -> String {
+/// The remedy paragraph of a notice: only on decisions ([`NoticeKind::is_decision`]).
+///
+/// It states the right, the body and the time limit (行政复议法 2023 art. 20: without them the
+/// 60 days do not start, and the applicant has up to a year). A refusal to disclose (arts.
+/// 14–16, wholly or in part) decided from 2024-01-01 must first go to reconsideration
+/// (行政复议法 2023 art. 23(1)4), and a suit may follow within 15 days of receiving the
+/// reconsideration decision (行政诉讼法 art. 45); every other decision may go to either,
+/// reconsideration within 60 days (行政复议法 art. 20) or a suit within 6 months (行政诉讼法
+/// art. 46). Without a body or court on record the wording stays generic and lawful.
+pub fn remedy(
+    kind: NoticeKind,
+    outcome: Option<Outcome>,
+    date: NaiveDate,
+    bodies: &RemedyBodies,
+) -> String {
     use gongkai_workflow::notice::ReplyNotice;
-    match kind {
-        k if k.is_internal() => String::new(),
-        NoticeKind::ThirdPartyConsultation | NoticeKind::AgencyConsultation => String::new(),
+    if !kind.is_decision() {
+        return String::new();
+    }
+    let body = bodies
+        .reconsideration_body
+        .as_deref()
+        .map_or_else(|| "依法".to_owned(), |b| format!("向{b}"));
+    let court = bodies
+        .court
+        .as_deref()
+        .map_or_else(|| "依法向人民法院".to_owned(), |c| format!("向{c}"));
+    let reconsideration_first = matches!(
+        kind,
         NoticeKind::Reply(ReplyNotice::NotDisclosed | ReplyNotice::PartlyDisclosed)
-            if date >= reconsideration_first_since()
-                && matches!(
-                    outcome,
-                    Some(Outcome::NotDisclosed(_) | Outcome::PartlyDisclosed)
-                ) =>
-        {
-            REMEDY_RECONSIDERATION_FIRST.to_owned()
-        }
-        _ => REMEDY.to_owned(),
+    ) && outcome.is_some_and(Outcome::is_refusal)
+        && date >= reconsideration_first_since();
+    if reconsideration_first {
+        let what = if kind == NoticeKind::Reply(ReplyNotice::PartlyDisclosed) {
+            "本告知书中不予公开部分的决定"
+        } else {
+            "本告知书中不予公开的决定"
+        };
+        format!(
+            "如对{what}不服，根据《中华人民共和国行政复议法》第二十三条第一款第（四）项的规定，您应当自收到本告知书之日起60日内先{body}申请行政复议；对行政复议决定不服的，可以根据《中华人民共和国行政诉讼法》第四十五条的规定，自收到行政复议决定书之日起15日内{court}提起行政诉讼。"
+        )
+    } else {
+        format!(
+            "如对本告知书不服，您可以自收到本告知书之日起60日内{body}申请行政复议，或者自收到本告知书之日起6个月内{court}提起行政诉讼。"
+        )
     }
 }
 
@@ -421,6 +473,7 @@ pub fn ground_zh(outcome: Outcome) -> &'static str {
     let label = outcome.label_zh();
     match outcome {
         Outcome::Disclosed | Outcome::PartlyDisclosed => "",
+        Outcome::Other(g) => g.label_zh(),
         _ => label.split_once('：').map_or(label, |(_, g)| g),
     }
 }
@@ -432,6 +485,7 @@ pub fn sample_outcome(r: gongkai_workflow::notice::ReplyNotice) -> Outcome {
         R::Disclosed => Outcome::Disclosed,
         R::PartlyDisclosed => Outcome::PartlyDisclosed,
         R::NotDisclosed => Outcome::NotDisclosed(NotDisclosedGround::ThirdPartyRights),
+        R::AdministrativeQuery => Outcome::NotDisclosed(NotDisclosedGround::AdministrativeQuery),
         R::NotExist | R::NotThisAgency => Outcome::CannotProvide(CannotProvideGround::NotHeld),
         R::CannotProvide => Outcome::CannotProvide(CannotProvideGround::WouldNeedCreating),
         R::NotProcessed => Outcome::NotProcessed(NotProcessedGround::Repeated),

@@ -13,7 +13,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use minijinja::{Environment, context};
 
-use crate::context::{NoticeContext, Source};
+use crate::context::{NoticeContext, RemedyBodies, Source};
 use crate::templates::{Rendered, TemplateError, Templates};
 
 /// An outbox row, rendered, with whom to send it to.
@@ -76,6 +76,8 @@ pub fn prepare_with_history(
     let case = Case::from_events(&history[..seq]);
     let Parties {
         agency_name,
+        reconsideration_body,
+        court,
         department_code,
         department_name,
         assignee,
@@ -150,6 +152,10 @@ pub fn prepare_with_history(
         agency_name,
         department_name,
         assignee_name: assignee.map(|u| u.display_name),
+        remedy_bodies: RemedyBodies {
+            reconsideration_body,
+            court,
+        },
         law,
         base_url,
     });

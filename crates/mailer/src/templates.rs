@@ -137,9 +137,24 @@ fn default_set() -> BTreeMap<String, Template> {
     })
 }
 
-fn environment(set: &BTreeMap<String, Template>) -> Environment<'static> {
+/// An environment with gongkai's settings: undefined variables are errors, and the filters
+/// templates may use.
+fn base_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("clause", clause);
+    env
+}
+
+/// Text typed by staff, set inside a sentence: without the sentence-closing punctuation it may
+/// end with, so that "因……。，" or "（理由：……。）" never print.
+pub fn clause(text: String) -> String {
+    text.trim_end_matches(|c: char| c.is_whitespace() || "。；，、.;,".contains(c))
+        .to_owned()
+}
+
+fn environment(set: &BTreeMap<String, Template>) -> Environment<'static> {
+    let mut env = base_environment();
     for (key, template) in set {
         for (part, source) in [("subject", &template.subject), ("body", &template.body)] {
             if let Err(e) = env.add_template_owned(format!("{key}.{part}"), source.clone()) {
@@ -185,12 +200,18 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// Trims trailing spaces, and runs of more than one blank line that conditional sections leave.
+/// Trims trailing spaces, and runs of more than one blank line that conditional sections leave;
+/// a full stop doubled where a sentence of the template meets text typed by staff
+/// ("……。。") is printed once.
 fn tidy(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank = 0;
     for line in s.trim().lines() {
-        let line = line.trim_end();
+        let mut line = line.trim_end().to_owned();
+        while line.contains("。。") {
+            line = line.replace("。。", "。");
+        }
+        let line = line.as_str();
         if line.is_empty() {
             blank += 1;
             if blank > 1 {
@@ -242,8 +263,7 @@ pub fn validate(key: &str, template: &Template) -> Result<(), TemplateError> {
                 reason: "empty".to_owned(),
             });
         }
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let mut env = base_environment();
         let name = format!("{key}.{part}");
         let fail = |e: minijinja::Error| TemplateError {
             key: key.to_owned(),
@@ -361,5 +381,66 @@ mod tests {
     fn subjects_are_one_line_and_bodies_lose_surplus_blank_lines() {
         assert_eq!(one_line("a\r\nBcc: x@y\tz"), "a Bcc: x@y z");
         assert_eq!(tidy("\n甲  \n\n\n\n乙\n"), "甲\n\n乙\n");
+        assert_eq!(tidy("见附件。。\n好。。。\n"), "见附件。\n好。\n");
+    }
+
+    /// 三（五）5 (confirm or re-issue information already obtained) has no article of the
+    /// Regulations: its notice cites none, and leaves no "根据的规定" hole.
+    #[test]
+    fn a_not_processed_notice_without_a_basis_cites_nothing() {
+        use gongkai_workflow::notice::ReplyNotice;
+        use gongkai_workflow::outcome::NotProcessedGround;
+        let kind = NoticeKind::Reply(ReplyNotice::NotProcessed);
+        let confirmation =
+            gongkai_workflow::Outcome::NotProcessed(NotProcessedGround::Confirmation);
+        assert_eq!(confirmation.legal_basis_zh(), None);
+        let mut ctx = NoticeContext::sample(kind);
+        ctx.reply.ground = crate::context::ground_zh(confirmation).to_owned();
+        ctx.reply.basis = String::new();
+        let r = Templates::defaults().render(kind, &ctx).unwrap();
+        assert!(
+            r.body
+                .contains("原因为：要求行政机关确认或重新出具已获取信息。特此告知。"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("根据的规定"), "{}", r.body);
+        assert!(!r.body.contains("第三十九条"), "{}", r.body);
+    }
+
+    #[test]
+    fn clause_drops_the_closing_punctuation_of_typed_text() {
+        assert_eq!(clause("需要调取档案。".to_owned()), "需要调取档案");
+        assert_eq!(clause("已查到； ".to_owned()), "已查到");
+        assert_eq!(clause("电话010-1234".to_owned()), "电话010-1234");
+        // In a rendered notice.
+        let templates = Templates::defaults();
+        let mut ctx = NoticeContext::sample(NoticeKind::ExtensionNotice);
+        ctx.extension.reason = "所需信息涉及多个部门，需要汇总核实。".to_owned();
+        let r = templates.render(NoticeKind::ExtensionNotice, &ctx).unwrap();
+        assert!(
+            r.body
+                .contains("因所需信息涉及多个部门，需要汇总核实，不能"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("。，"), "{}", r.body);
+        let mut ctx = NoticeContext::sample(NoticeKind::WithdrawalConfirmation);
+        ctx.withdrawal_reason = "已查到。".to_owned();
+        let r = templates
+            .render(NoticeKind::WithdrawalConfirmation, &ctx)
+            .unwrap();
+        assert!(r.body.contains("（理由：已查到）"), "{}", r.body);
+        let mut ctx = NoticeContext::sample(NoticeKind::Reply(
+            gongkai_workflow::notice::ReplyNotice::Disclosed,
+        ));
+        ctx.reply.text = "相关信息见附件。。".to_owned();
+        let r = templates
+            .render(
+                NoticeKind::Reply(gongkai_workflow::notice::ReplyNotice::Disclosed),
+                &ctx,
+            )
+            .unwrap();
+        assert!(!r.body.contains("。。"), "{}", r.body);
     }
 }

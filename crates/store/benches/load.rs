@@ -87,6 +87,8 @@ fn one_flow(
             outcome: Outcome::Disclosed,
             text: "经审查，予以公开。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     execute(conn, &id, v, draft, &ctx(&clerk))?;

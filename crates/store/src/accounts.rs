@@ -22,6 +22,18 @@ pub struct Agency {
     pub name: String,
     pub tracking_prefix: String,
     pub created_at: NaiveDateTime,
+    /// The reconsideration body (复议机关) the agency's decisions name; unset until an admin
+    /// sets it (the notices then use generic wording).
+    pub reconsideration_body: Option<String>,
+    /// The people's court with jurisdiction over suits against the agency.
+    pub court: Option<String>,
+}
+
+impl Agency {
+    /// Whether a decision of the agency can name both its remedy bodies.
+    pub fn remedy_complete(&self) -> bool {
+        self.reconsideration_body.is_some() && self.court.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -123,6 +135,8 @@ pub fn create_agency(
         name: name.to_owned(),
         tracking_prefix: prefix.to_owned(),
         created_at: now(),
+        reconsideration_body: None,
+        court: None,
     };
     diesel::insert_into(agencies::table)
         .values(&agency)
@@ -132,6 +146,29 @@ pub fn create_agency(
             format!("行政机关代码“{code}”已存在"),
         ))?;
     Ok(agency)
+}
+
+/// Sets the remedy bodies `code`'s decisions name (`None` clears one); the agency as it now
+/// stands, or NotFound.
+pub fn set_agency_remedy(
+    conn: &mut DbConnection,
+    code: &str,
+    reconsideration_body: Option<&str>,
+    court: Option<&str>,
+) -> StoreResult<Agency> {
+    let n = diesel::update(agencies::table.find(code))
+        .set((
+            agencies::reconsideration_body.eq(reconsideration_body),
+            agencies::court.eq(court),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("agency \"{code}\"")));
+    }
+    Ok(agencies::table
+        .find(code)
+        .select(Agency::as_select())
+        .first(conn)?)
 }
 
 pub fn create_department(

@@ -13,6 +13,9 @@ use crate::schema::{agencies, cases, departments, users};
 pub struct Parties {
     /// The agency's name (its code when it has none on record).
     pub agency_name: String,
+    /// The agency's reconsideration body and court, when an admin set them.
+    pub reconsideration_body: Option<String>,
+    pub court: Option<String>,
     /// The department the notice is about: the one given, else the case's.
     pub department_code: String,
     /// Its name (its code when it has none on record).
@@ -35,12 +38,16 @@ pub fn of_case(
         .select((cases::agency_code, cases::department_code))
         .first(conn)?;
     let department_code = department.map_or(current, str::to_owned);
-    let agency_name: String = agencies::table
+    let (agency_name, reconsideration_body, court) = agencies::table
         .find(&agency_code)
-        .select(agencies::name)
-        .first(conn)
+        .select((
+            agencies::name,
+            agencies::reconsideration_body,
+            agencies::court,
+        ))
+        .first::<(String, Option<String>, Option<String>)>(conn)
         .optional()?
-        .unwrap_or(agency_code);
+        .unwrap_or((agency_code, None, None));
     let department_name: String = departments::table
         .find(&department_code)
         .select(departments::name)
@@ -57,6 +64,8 @@ pub fn of_case(
     };
     Ok(Parties {
         agency_name,
+        reconsideration_body,
+        court,
         department_code,
         department_name,
         assignee,

@@ -6,6 +6,8 @@ diesel::table! {
         name -> Text,
         tracking_prefix -> Text,
         created_at -> Timestamp,
+        reconsideration_body -> Nullable<Text>,
+        court -> Nullable<Text>,
     }
 }
 

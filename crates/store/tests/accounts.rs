@@ -251,3 +251,47 @@ fn sign_in_attempts_are_counted_atomically_with_a_progressive_delay() {
         );
     }
 }
+
+/// An agency's remedy bodies start unset, are set and cleared by code, and an unknown
+/// agency is NotFound.
+#[test]
+fn agency_remedy_bodies_are_set_and_cleared() {
+    for db in databases("agency_remedy") {
+        let mut c = db.seeded();
+        let before = accounts::agencies(&mut c).unwrap();
+        let agency = before.iter().find(|a| a.code == AGENCY).unwrap();
+        assert_eq!(
+            (
+                agency.reconsideration_body.as_deref(),
+                agency.court.as_deref()
+            ),
+            (None, None)
+        );
+        assert!(!agency.remedy_complete());
+
+        let set = accounts::set_agency_remedy(
+            &mut c,
+            AGENCY,
+            Some("北京市人民政府"),
+            Some("北京市第四中级人民法院"),
+        )
+        .unwrap();
+        assert!(set.remedy_complete(), "{}", db.name);
+        let again = accounts::agencies(&mut c).unwrap();
+        let agency = again.iter().find(|a| a.code == AGENCY).unwrap();
+        assert_eq!(
+            agency.reconsideration_body.as_deref(),
+            Some("北京市人民政府")
+        );
+        assert_eq!(agency.court.as_deref(), Some("北京市第四中级人民法院"));
+
+        let cleared =
+            accounts::set_agency_remedy(&mut c, AGENCY, None, Some("北京市第四中级人民法院"))
+                .unwrap();
+        assert_eq!(cleared.reconsideration_body, None);
+        assert!(!cleared.remedy_complete());
+
+        let err = accounts::set_agency_remedy(&mut c, "no-such-agency", None, None).unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{}: {err}", db.name);
+    }
+}

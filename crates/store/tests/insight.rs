@@ -36,6 +36,8 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     outcome,
                     text: text.to_owned(),
                     competent_agency: None,
+                    not_held: None,
+                    competent_agency_contact: None,
                 },
             },
             clerk(),

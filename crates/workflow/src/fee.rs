@@ -33,7 +33,7 @@ pub fn fee_basis_zh(method: FeeMethod) -> String {
             fee_yuan(method)
         ),
         FeeMethod::PerPage { pages } => format!(
-            "按量计收：本次提供信息共 {pages} 页（30 页以下免费，31—100 页部分每页 10 元，101—200 页部分每页 20 元，200 页以上部分每页 40 元），计收 {} 元",
+            "按量计收：本次提供信息共 {pages} 页（30 页以下（含 30 页）免费，31—100 页的部分每页 10 元，101—200 页的部分每页 20 元，超过 200 页的部分每页 40 元），计收 {} 元",
             fee_yuan(method)
         ),
     }
@@ -62,5 +62,14 @@ mod tests {
         assert_eq!(f(101), 720);
         assert_eq!(f(200), 2700);
         assert_eq!(f(201), 2740);
+    }
+
+    /// 以上 includes the number itself: the band from page 201 is "超过 200 页的部分".
+    #[test]
+    fn per_page_wording_says_beyond_200() {
+        let text = fee_basis_zh(FeeMethod::PerPage { pages: 250 });
+        assert!(text.contains("超过 200 页的部分每页 40 元"), "{text}");
+        assert!(!text.contains("200 页以上"), "{text}");
+        assert!(text.contains("计收 4700 元"), "{text}");
     }
 }

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
-use crate::model::{Breach, ConsultationKind, Event, EventKind};
-use crate::outcome::{CannotProvideGround, Outcome};
+use crate::model::{Breach, ConsultationKind, Event, EventKind, NotHeld, Reply};
+use crate::outcome::{CannotProvideGround, NotDisclosedGround, Outcome};
 use crate::vocabulary::{Vocabulary, vocabulary};
 
 /// The reply notice (告知书) for an outcome.
@@ -18,6 +18,9 @@ pub enum ReplyNotice {
     PartlyDisclosed,
     /// 不予公开告知书.
     NotDisclosed,
+    /// 行政查询事项告知书 (art. 36(7)): a referral to the procedure the laws on that query
+    /// provide, not a refusal (the report still counts it under 三（三）8).
+    AdministrativeQuery,
     /// 信息不存在告知书.
     NotExist,
     /// 非本机关负责公开告知书.
@@ -73,6 +76,7 @@ vocabulary!(ReplyNotice {
     Disclosed => "disclosed", "政府信息公开申请答复书（予以公开）";
     PartlyDisclosed => "partly_disclosed", "政府信息公开申请答复书（部分公开）";
     NotDisclosed => "not_disclosed", "不予公开告知书";
+    AdministrativeQuery => "administrative_query", "政府信息公开申请答复书（行政查询事项）";
     NotExist => "not_exist", "政府信息不存在告知书";
     NotThisAgency => "not_this_agency", "非本机关负责公开告知书";
     CannotProvide => "cannot_provide", "无法提供政府信息告知书";
@@ -82,7 +86,7 @@ vocabulary!(ReplyNotice {
 
 impl NoticeKind {
     /// Every kind, reply notices included: one template each.
-    pub const ALL: [NoticeKind; 24] = {
+    pub const ALL: [NoticeKind; 25] = {
         use NoticeKind as K;
         use ReplyNotice as R;
         [
@@ -96,6 +100,7 @@ impl NoticeKind {
             K::Reply(R::Disclosed),
             K::Reply(R::PartlyDisclosed),
             K::Reply(R::NotDisclosed),
+            K::Reply(R::AdministrativeQuery),
             K::Reply(R::NotExist),
             K::Reply(R::NotThisAgency),
             K::Reply(R::CannotProvide),
@@ -129,6 +134,7 @@ impl NoticeKind {
             K::Reply(R::Disclosed) => "reply.disclosed",
             K::Reply(R::PartlyDisclosed) => "reply.partly_disclosed",
             K::Reply(R::NotDisclosed) => "reply.not_disclosed",
+            K::Reply(R::AdministrativeQuery) => "reply.administrative_query",
             K::Reply(R::NotExist) => "reply.not_exist",
             K::Reply(R::NotThisAgency) => "reply.not_this_agency",
             K::Reply(R::CannotProvide) => "reply.cannot_provide",
@@ -188,6 +194,50 @@ impl NoticeKind {
     /// The kind a template name stands for (same as [`NoticeKind::parse`]).
     pub fn from_key(key: &str) -> Option<NoticeKind> {
         NoticeKind::parse(key)
+    }
+
+    /// A decision on the request that the applicant can challenge, so its notice states the
+    /// remedy (art. 51; 行政复议法 2023 art. 20): every reply, and the endings that terminate
+    /// the request without one (deemed abandoned after a correction notice, closed for an
+    /// unpaid fee), which the courts hear as 不予处理 (法释〔2025〕8号 art. 1(1)).
+    ///
+    /// Not decisions: procedural steps that decide nothing on the request (acknowledgment,
+    /// correction, extension, the art. 35 later date), the fee notice (a fee decision cannot be
+    /// challenged on its own, only the closure that follows non-payment: 《政府信息公开信息处理费
+    /// 管理办法》, 国办函〔2020〕109号), a withdrawal the applicant asked for, letters to third
+    /// parties and other agencies, and messages to staff. Exhaustive on purpose: a new kind
+    /// must be classified here.
+    pub const fn is_decision(self) -> bool {
+        use NoticeKind as K;
+        match self {
+            K::Reply(
+                ReplyNotice::Disclosed
+                | ReplyNotice::PartlyDisclosed
+                | ReplyNotice::NotDisclosed
+                | ReplyNotice::AdministrativeQuery
+                | ReplyNotice::NotExist
+                | ReplyNotice::NotThisAgency
+                | ReplyNotice::CannotProvide
+                | ReplyNotice::NotProcessed
+                | ReplyNotice::Other,
+            )
+            | K::AbandonmentConfirmation
+            | K::UnpaidClosure => true,
+            K::Acknowledgment
+            | K::CorrectionNotice
+            | K::ExtensionNotice
+            | K::ReasonableDateNotice
+            | K::ThirdPartyConsultation
+            | K::AgencyConsultation
+            | K::FeeNotice
+            | K::WithdrawalConfirmation
+            | K::Assigned
+            | K::ReviewRequested
+            | K::ReplyReturned
+            | K::DueSoon
+            | K::Overdue
+            | K::Reopened => false,
+        }
     }
 
     /// Notices to staff (as opposed to the agency's written acts to applicants and others).
@@ -267,15 +317,21 @@ fn notice(kind: NoticeKind, recipient: Recipient) -> Notice {
     Notice { kind, recipient }
 }
 
-pub fn reply_notice(outcome: Outcome, competent_agency_known: bool) -> ReplyNotice {
-    match outcome {
+/// The reply notice for `reply`: its outcome's, with "not held" split into its two findings
+/// (art. 36(4) does not exist, art. 36(5) not this agency's) and a 行政查询事项 reply
+/// (art. 36(7)) given its referral notice.
+pub fn reply_notice(reply: &Reply) -> ReplyNotice {
+    match reply.outcome {
         Outcome::Disclosed => ReplyNotice::Disclosed,
         Outcome::PartlyDisclosed => ReplyNotice::PartlyDisclosed,
-        Outcome::NotDisclosed(_) => ReplyNotice::NotDisclosed,
-        Outcome::CannotProvide(CannotProvideGround::NotHeld) if competent_agency_known => {
-            ReplyNotice::NotThisAgency
+        Outcome::NotDisclosed(NotDisclosedGround::AdministrativeQuery) => {
+            ReplyNotice::AdministrativeQuery
         }
-        Outcome::CannotProvide(CannotProvideGround::NotHeld) => ReplyNotice::NotExist,
+        Outcome::NotDisclosed(_) => ReplyNotice::NotDisclosed,
+        Outcome::CannotProvide(CannotProvideGround::NotHeld) => match reply.not_held_finding() {
+            Some(NotHeld::NotThisAgency) => ReplyNotice::NotThisAgency,
+            Some(NotHeld::NotExist) | None => ReplyNotice::NotExist,
+        },
         Outcome::CannotProvide(_) => ReplyNotice::CannotProvide,
         Outcome::NotProcessed(_) => ReplyNotice::NotProcessed,
         Outcome::Other(_) => ReplyNotice::Other,
@@ -307,19 +363,21 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
         EventKind::ReasonableDateSet { .. } => vec![notice(K::ReasonableDateNotice, Applicant)],
         EventKind::ReplyReturned { .. } => vec![notice(K::ReplyReturned, Assignee)],
         EventKind::ReplyApproved { outcome } => {
-            let known = case
-                .reply
-                .as_ref()
-                .is_some_and(|r| r.competent_agency.is_some());
-            vec![notice(K::Reply(reply_notice(*outcome, known)), Applicant)]
+            let kind = match case.reply.as_ref() {
+                Some(r) => reply_notice(r),
+                None => reply_notice(&Reply {
+                    outcome: *outcome,
+                    text: String::new(),
+                    competent_agency: None,
+                    not_held: None,
+                    competent_agency_contact: None,
+                }),
+            };
+            vec![notice(K::Reply(kind), Applicant)]
         }
-        EventKind::RepliedOnTheSpot { reply } => vec![notice(
-            K::Reply(reply_notice(
-                reply.outcome,
-                reply.competent_agency.is_some(),
-            )),
-            Applicant,
-        )],
+        EventKind::RepliedOnTheSpot { reply } => {
+            vec![notice(K::Reply(reply_notice(reply)), Applicant)]
+        }
         EventKind::Withdrawn { .. } => vec![notice(K::WithdrawalConfirmation, Applicant)],
         EventKind::Abandoned => vec![notice(K::AbandonmentConfirmation, Applicant)],
         EventKind::ClosedUnpaid => vec![notice(K::UnpaidClosure, Applicant)],

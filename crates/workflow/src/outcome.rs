@@ -81,6 +81,9 @@ pub enum OtherGround {
     FeeNotPaid,
     /// Anything else, e.g. withdrawal by the applicant.
     Other,
+    /// What was asked for is not government information within art. 2 of the Regulations
+    /// (e.g. an explanation or a consultation): counted under 三（六）3 其他, citing art. 2.
+    NotGovernmentInformation,
 }
 
 vocabulary!(OtherGround {
@@ -89,6 +92,7 @@ vocabulary!(OtherGround {
     FeeNotPaid => "fee_not_paid",
         "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
     Other => "other", "其他";
+    NotGovernmentInformation => "not_government_information", "所申请内容不属于政府信息";
 });
 
 /// The six groups of outcomes (三（一）…三（六）), without their grounds: the `kind` of an
@@ -200,6 +204,7 @@ impl Outcome {
             Outcome::Other(O::CorrectionNotSupplied) => "other/correction_not_supplied",
             Outcome::Other(O::FeeNotPaid) => "other/fee_not_paid",
             Outcome::Other(O::Other) => "other/other",
+            Outcome::Other(O::NotGovernmentInformation) => "other/not_government_information",
         }
     }
 
@@ -212,8 +217,9 @@ impl Outcome {
         Outcome::from_parts(kind, ground)
     }
 
-    /// The 21 leaf rows in report order (1 + 1 + 8 + 3 + 5 + 3).
-    pub const ALL: [Outcome; 21] = {
+    /// Every outcome, in report order: the 21 leaf rows of table 三 (1 + 1 + 8 + 3 + 5 + 3),
+    /// with "not government information" beside the 其他 row it is counted in.
+    pub const ALL: [Outcome; 22] = {
         use CannotProvideGround as C;
         use NotDisclosedGround as N;
         use NotProcessedGround as P;
@@ -240,8 +246,32 @@ impl Outcome {
             Outcome::Other(O::CorrectionNotSupplied),
             Outcome::Other(O::FeeNotPaid),
             Outcome::Other(O::Other),
+            Outcome::Other(O::NotGovernmentInformation),
         ]
     };
+
+    /// The 21 leaf rows of table 三, in report order: every outcome but those counted in
+    /// another's row (see [`Outcome::report_row`]).
+    pub const REPORT_ROWS: [Outcome; 21] = {
+        let mut rows = [Outcome::Disclosed; 21];
+        let mut i = 0;
+        while i < 21 {
+            rows[i] = Outcome::ALL[i];
+            i += 1;
+        }
+        rows
+    };
+
+    /// The leaf row of table 三 the outcome is counted in: its own, except that "not
+    /// government information" has no row of its own and counts under 三（六）3 其他.
+    pub const fn report_row(self) -> Outcome {
+        match self {
+            Outcome::Other(OtherGround::NotGovernmentInformation) => {
+                Outcome::Other(OtherGround::Other)
+            }
+            other => other,
+        }
+    }
 
     /// The row number in table 三, e.g. "三（三）4".
     pub fn row(self) -> &'static str {
@@ -270,7 +300,7 @@ impl Outcome {
             Outcome::NotProcessed(P::Confirmation) => "三（五）5",
             Outcome::Other(O::CorrectionNotSupplied) => "三（六）1",
             Outcome::Other(O::FeeNotPaid) => "三（六）2",
-            Outcome::Other(O::Other) => "三（六）3",
+            Outcome::Other(O::Other | O::NotGovernmentInformation) => "三（六）3",
         }
     }
 
@@ -308,13 +338,26 @@ impl Outcome {
                 "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
             }
             Outcome::Other(O::Other) => "其他处理：其他",
+            Outcome::Other(O::NotGovernmentInformation) => {
+                "其他处理：其他（所申请内容不属于政府信息）"
+            }
         }
     }
 
-    /// The legal basis a notice cites for this outcome; none for a withdrawal or another
-    /// ending the Regulations do not name.
+    /// The row's wording in the printed annual report: [`Outcome::label_zh`], except that
+    /// 三（二） keeps the format's note on 区分处理 (国办公开办函〔2021〕30号).
+    pub const fn report_label_zh(self) -> &'static str {
+        match self {
+            Outcome::PartlyDisclosed => "部分公开（区分处理的，只计这一情形，不计其他情形）",
+            other => other.label_zh(),
+        }
+    }
+
+    /// The legal basis a notice cites for this outcome; none for a withdrawal, a request to
+    /// confirm or re-issue information already obtained, or another ending the Regulations
+    /// do not name.
     pub fn legal_basis_zh(self) -> Option<&'static str> {
-        Some(self.basis()).filter(|_| self != Outcome::Other(OtherGround::Other))
+        Some(self.basis()).filter(|b| !b.is_empty())
     }
 
     fn basis(self) -> &'static str {
@@ -343,28 +386,47 @@ impl Outcome {
                 "《中华人民共和国政府信息公开条例》第三十八条"
             }
             Outcome::CannotProvide(C::StillUnclear) => "《中华人民共和国政府信息公开条例》第三十条",
-            Outcome::NotProcessed(P::Petition) => "《中华人民共和国政府信息公开条例》第三十九条",
+            Outcome::NotProcessed(P::Petition) => {
+                "《中华人民共和国政府信息公开条例》第三十九条第一款"
+            }
             Outcome::NotProcessed(P::Repeated) => {
                 "《中华人民共和国政府信息公开条例》第三十六条第（六）项"
             }
             Outcome::NotProcessed(P::Excessive) => "《中华人民共和国政府信息公开条例》第三十五条",
-            Outcome::NotProcessed(P::Publication | P::Confirmation) => {
-                "《中华人民共和国政府信息公开条例》第三十九条"
+            Outcome::NotProcessed(P::Publication) => {
+                "《中华人民共和国政府信息公开条例》第三十九条第二款"
             }
+            // No article of the Regulations names a request to confirm or re-issue
+            // information already obtained: art. 39 covers petitions (first paragraph) and
+            // publications (second paragraph) only.
+            Outcome::NotProcessed(P::Confirmation) => "",
             Outcome::Other(OtherGround::CorrectionNotSupplied) => {
                 "《中华人民共和国政府信息公开条例》第三十条"
             }
             Outcome::Other(OtherGround::FeeNotPaid) => {
                 "《中华人民共和国政府信息公开条例》第四十二条、《政府信息公开信息处理费管理办法》"
             }
+            Outcome::Other(OtherGround::NotGovernmentInformation) => {
+                "《中华人民共和国政府信息公开条例》第二条"
+            }
             Outcome::Other(OtherGround::Other) => "",
         }
     }
 
-    /// A refusal to disclose: since 2024-01-01 it must first go to administrative
-    /// reconsideration (行政复议法 2023, art. 23), and its notice must say so.
+    /// A refusal to disclose under arts. 14–16 of the Regulations (wholly, or in part when
+    /// the rest is disclosed): since 2024-01-01 it must first go to administrative
+    /// reconsideration (行政复议法 2023, art. 23(1)4 "申请政府信息公开，行政机关不予公开"),
+    /// and its notice must say so. A 行政查询事项 reply (art. 36(7)) is a referral, not a
+    /// refusal, and "cannot provide" or "not processed" are not 不予公开.
     pub fn is_refusal(self) -> bool {
-        matches!(self, Outcome::NotDisclosed(_) | Outcome::PartlyDisclosed)
+        match self {
+            Outcome::NotDisclosed(NotDisclosedGround::AdministrativeQuery) => false,
+            Outcome::NotDisclosed(_) | Outcome::PartlyDisclosed => true,
+            Outcome::Disclosed
+            | Outcome::CannotProvide(_)
+            | Outcome::NotProcessed(_)
+            | Outcome::Other(_) => false,
+        }
     }
 
     /// Outcomes a clerk may draft as a reply. The two "other" rows for abandonment and unpaid
@@ -402,6 +464,12 @@ mod tests {
     fn all_rows_are_distinct_and_mapped() {
         let rows: HashSet<&str> = Outcome::ALL.iter().map(|o| o.row()).collect();
         assert_eq!(rows.len(), 21, "one row per leaf");
+        let report: HashSet<&str> = Outcome::REPORT_ROWS.iter().map(|o| o.row()).collect();
+        assert_eq!(report.len(), 21, "the report rows are the 21 leaves");
+        for o in Outcome::ALL {
+            assert!(Outcome::REPORT_ROWS.contains(&o.report_row()), "{o:?}");
+            assert_eq!(o.report_row().row(), o.row(), "{o:?}");
+        }
         let labels: HashSet<&str> = Outcome::ALL.iter().map(|o| o.label_zh()).collect();
         assert_eq!(labels.len(), Outcome::ALL.len());
     }

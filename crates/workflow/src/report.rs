@@ -94,7 +94,7 @@ pub struct Table3 {
     pub new: Counts,
     /// 二、上年结转
     pub carried_in: Counts,
-    /// 三、办理结果: one row per outcome, in `Outcome::ALL` order.
+    /// 三、办理结果: one row per leaf, in `Outcome::REPORT_ROWS` order.
     pub outcomes: Vec<(Outcome, Counts)>,
     /// 三（七）总计
     pub concluded: Counts,
@@ -113,7 +113,7 @@ impl Table3 {
             year,
             new: [0; 7],
             carried_in: [0; 7],
-            outcomes: Outcome::ALL.iter().map(|o| (*o, [0; 7])).collect(),
+            outcomes: Outcome::REPORT_ROWS.iter().map(|o| (*o, [0; 7])).collect(),
             concluded: [0; 7],
             carried_out: [0; 7],
         }
@@ -129,7 +129,8 @@ impl Table3 {
         }
         match c.outcome {
             Some(o) => {
-                if let Some((_, row)) = self.outcomes.iter_mut().find(|(x, _)| *x == o) {
+                let leaf = o.report_row();
+                if let Some((_, row)) = self.outcomes.iter_mut().find(|(x, _)| *x == leaf) {
                     add(row, c.column);
                 }
                 add(&mut self.concluded, c.column);
@@ -187,7 +188,7 @@ impl Table3 {
             ),
         ];
         for (o, counts) in &self.outcomes {
-            out.push((o.row().to_owned(), o.label_zh().to_owned(), *counts));
+            out.push((o.row().to_owned(), o.report_label_zh().to_owned(), *counts));
         }
         out.push(("三（七）".to_owned(), "总计".to_owned(), self.concluded));
         out.push((
@@ -382,6 +383,8 @@ mod tests {
                         outcome,
                         text: "答复".to_owned(),
                         competent_agency: None,
+                        not_held: None,
+                        competent_agency_contact: None,
                     },
                 },
             ),
@@ -552,6 +555,42 @@ mod tests {
                 decided_on: NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap(),
             },
         )
+    }
+
+    /// "Not government information" (art. 2) has no row of its own: it counts under 三（六）3,
+    /// and the table still has 21 outcome rows.
+    #[test]
+    fn not_government_information_counts_under_other() {
+        let cases = [case(vec![
+            vec![
+                received("2025-03-03", ApplicantType::NaturalPerson),
+                registered("2025-03-03"),
+            ],
+            replied(
+                "2025-03-20",
+                Outcome::Other(OtherGround::NotGovernmentInformation),
+            ),
+        ])];
+        let t = Table3::of(2025, cases.iter().map(Vec::as_slice));
+        assert_eq!(t.outcomes.len(), 21);
+        let row = |o: Outcome| t.outcomes.iter().find(|(x, _)| *x == o).map(|r| r.1);
+        assert_eq!(
+            row(Outcome::Other(OtherGround::Other)),
+            Some([1, 0, 0, 0, 0, 0, 1])
+        );
+        assert_eq!(
+            row(Outcome::Other(OtherGround::NotGovernmentInformation)),
+            None
+        );
+        assert_eq!(t.concluded, [1, 0, 0, 0, 0, 0, 1]);
+        let rows: Vec<String> = t.rows().into_iter().map(|r| r.0).collect();
+        assert_eq!(rows.iter().filter(|r| *r == "三（六）3").count(), 1);
+        // 三（二） keeps the format's note on 区分处理.
+        let partly = t.rows().into_iter().find(|r| r.0 == "三（二）").unwrap();
+        assert_eq!(
+            partly.1,
+            "部分公开（区分处理的，只计这一情形，不计其他情形）"
+        );
     }
 
     /// Table 四 of a fixed 2025, counted by hand: every group and column, a result recorded

@@ -153,6 +153,8 @@ fn every_late_act_records_the_overdue_reply_once() {
             outcome: Outcome::Disclosed,
             text: "予以公开。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     let c = w.apply(c, &clerk(), "2026-03-30", draft);
@@ -186,6 +188,8 @@ fn extensions_during_review_and_by_another_supervisor_only() {
             outcome: Outcome::Disclosed,
             text: "予以公开。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     let c = w.apply(w.processing(), &clerk(), "2026-03-20", draft);
@@ -261,6 +265,8 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
             outcome: Outcome::CannotProvide(CannotProvideGround::StillUnclear),
             text: "补正后仍不明确。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     let refused = decide(&w.processing(), unclear, &w.ctx(&clerk(), "2026-03-05")).unwrap_err();

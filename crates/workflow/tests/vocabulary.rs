@@ -12,8 +12,8 @@ use gongkai_workflow::Vocabulary;
 use gongkai_workflow::case::{Status, SubState};
 use gongkai_workflow::clock::{StartReason, WarningLevel};
 use gongkai_workflow::model::{
-    ApplicantType, Carrier, Channel, CommandKind, ConsultationKind, Delivery, FeeBasis, Opinion,
-    OrderKind, RemedyKind, RemedyResult, Role,
+    ApplicantType, Carrier, Channel, CommandKind, ConsultationKind, Delivery, FeeBasis, NotHeld,
+    Opinion, OrderKind, RemedyKind, RemedyResult, Role,
 };
 use gongkai_workflow::notice::{NoticeKind, ReplyNotice};
 use gongkai_workflow::outcome::{
@@ -90,6 +90,7 @@ serde_named! {
     not_processed_ground: NotProcessedGround,
     other_ground: OtherGround,
     reply_notice: ReplyNotice,
+    not_held: NotHeld,
     command_kind: CommandKind,
 }
 
@@ -98,7 +99,8 @@ serde_named! {
 #[test]
 fn outcome() {
     names_round_trip::<Outcome>();
-    assert_eq!(Outcome::ALL.len(), 21);
+    assert_eq!(Outcome::ALL.len(), 22);
+    assert_eq!(Outcome::REPORT_ROWS.len(), 21);
     for o in Outcome::ALL {
         let json = serde_json::to_value(o).unwrap();
         assert_eq!(json["kind"], o.kind().as_str(), "{o:?}");
@@ -119,7 +121,7 @@ fn outcome() {
 #[test]
 fn notice_kind() {
     names_round_trip::<NoticeKind>();
-    assert_eq!(NoticeKind::ALL.len(), 24);
+    assert_eq!(NoticeKind::ALL.len(), 25);
     for k in NoticeKind::ALL {
         let json = serde_json::to_value(k).unwrap();
         let name = match (json["kind"].as_str(), json["reply"].as_str()) {
@@ -195,5 +197,27 @@ fn fee_method_tag_is_its_basis() {
     ] {
         let json = serde_json::to_value(fee).unwrap();
         assert_eq!(json["method"], fee.basis().as_str(), "{fee:?}");
+    }
+}
+
+/// Remedy wording goes exactly on decisions: every reply, deemed abandonment and the closure
+/// for an unpaid fee; never on procedural steps, the fee notice, a withdrawal, letters to
+/// those consulted or messages to staff.
+#[test]
+fn decisions_are_the_replies_and_the_two_closures() {
+    let decisions: Vec<&str> = NoticeKind::ALL
+        .iter()
+        .filter(|k| k.is_decision())
+        .map(|k| k.as_str())
+        .collect();
+    let mut want: Vec<&str> = NoticeKind::ALL
+        .iter()
+        .filter(|k| matches!(k, NoticeKind::Reply(_)))
+        .map(|k| k.as_str())
+        .collect();
+    want.extend(["abandonment_confirmation", "unpaid_closure"]);
+    assert_eq!(decisions, want);
+    for k in NoticeKind::ALL {
+        assert!(!(k.is_decision() && k.is_internal()), "{k:?}");
     }
 }

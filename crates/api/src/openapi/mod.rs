@@ -124,6 +124,8 @@ fn fields(doc: &mut Value, m: &mut Missed) {
                 format!("^[A-Z]{{1,{}}}$", l::TRACKING_PREFIX_MAX),
             ),
         ),
+        ("AgencyRemedy", "reconsideration_body", Text::upto(l::NAME)),
+        ("AgencyRemedy", "court", Text::upto(l::NAME)),
         ("NewDepartment", "code", code()),
         ("NewDepartment", "name", Text::filled(l::NAME)),
         ("NewUser", "username", username()),

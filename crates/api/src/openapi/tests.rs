@@ -58,6 +58,11 @@ fn the_documented_limits_are_enforced() {
         "NewDepartment",
         json!({"code": "gk-b", "name": "办公室"}),
     );
+    n += holds::<admin::AgencyRemedy>(
+        &doc,
+        "AgencyRemedy",
+        json!({"reconsideration_body": "某省人民政府", "court": "某市中级人民法院"}),
+    );
     n += holds::<admin::NewUser>(
         &doc,
         "NewUser",

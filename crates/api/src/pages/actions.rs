@@ -5,7 +5,7 @@
 
 use gongkai_workflow::Vocabulary;
 use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeBasis, Opinion, OrderKind, RemedyKind, RemedyResult,
+    ConsultationKind, Delivery, FeeBasis, NotHeld, Opinion, OrderKind, RemedyKind, RemedyResult,
 };
 use gongkai_workflow::{Case, Outcome};
 
@@ -96,8 +96,18 @@ fn reply_fields() -> Vec<Field> {
         Field::select("reply.outcome:outcome", "答复类型", true, outcome_options())
             .help("不予公开、无法提供、不予处理等须选择具体理由"),
         Field::new("reply.text", "答复内容", "textarea", true),
+        Field::select("reply.not_held", "不掌握信息的情形", false, options::<NotHeld>()).help(
+            "“本机关不掌握相关政府信息”须选择：信息不存在（第三十六条第（四）项），或不属于本机关负责公开（第三十六条第（五）项）",
+        ),
         Field::new("reply.competent_agency", "负责公开的机关", "text", false)
-            .help("“非本机关负责公开”时填写，告知申请人向哪个机关申请"),
+            .help("“不属于本机关负责公开”且能够确定负责公开的机关时填写"),
+        Field::new(
+            "reply.competent_agency_contact",
+            "负责公开机关的联系方式",
+            "text",
+            false,
+        )
+        .help("地址、电话或网站，告知申请人如何向其申请"),
     ]
 }
 

@@ -99,6 +99,7 @@ page_routes! {
         POST "/admin/users" => admin::create_user,
         POST "/admin/users/{id}" => admin::change_user,
         POST "/admin/departments" => admin::create_department,
+        POST "/admin/agencies/{code}/remedy" => admin::set_agency_remedy,
         GET "/admin/guide" => admin::guide_form,
         POST "/admin/guide" => admin::save_guide,
         GET "/admin/templates" => admin::templates,

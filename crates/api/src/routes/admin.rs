@@ -11,7 +11,7 @@ use crate::error::{ApiResult, Problem};
 use crate::service;
 use crate::service::account::UserView;
 use crate::service::admin::{
-    NewAgency, NewDepartment, NewUser, UserChange, UserChanged, UserWithPassword,
+    AgencyRemedy, NewAgency, NewDepartment, NewUser, UserChange, UserChanged, UserWithPassword,
 };
 use crate::service::calendar::{CalendarUpload, CalendarUploaded, CalendarYearView, year_view};
 use crate::service::guide::Guide;
@@ -22,6 +22,10 @@ pub struct AgencyView {
     pub code: String,
     pub name: String,
     pub tracking_prefix: String,
+    /// The reconsideration body (复议机关) its decisions name; null until an admin sets it.
+    pub reconsideration_body: Option<String>,
+    /// The people's court with jurisdiction its decisions name; null until an admin sets it.
+    pub court: Option<String>,
 }
 
 impl From<Agency> for AgencyView {
@@ -30,6 +34,8 @@ impl From<Agency> for AgencyView {
             code: a.code,
             name: a.name,
             tracking_prefix: a.tracking_prefix,
+            reconsideration_body: a.reconsideration_body,
+            court: a.court,
         }
     }
 }
@@ -64,6 +70,29 @@ pub async fn create_agency(
 ) -> ApiResult<HttpResponse> {
     let created = service::admin::add_agency(&state, &admin, body.0).await?;
     Ok(HttpResponse::Created().json(AgencyView::from(created)))
+}
+
+/// Sets the reconsideration body and court an agency's decisions name (行政复议法 2023
+/// art. 20); a blank or absent one is cleared.
+#[utoipa::path(
+    tag = "admin",
+    params(("code" = String, Path, description = "agency code")),
+    request_body = AgencyRemedy,
+    responses(
+        (status = 200, body = AgencyView),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/admin/agencies/{code}")]
+pub async fn set_agency_remedy(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<String>,
+    body: Body<AgencyRemedy>,
+) -> ApiResult<web::Json<AgencyView>> {
+    let agency =
+        service::admin::set_agency_remedy(&state, &admin, path.into_inner(), body.0).await?;
+    Ok(web::Json(AgencyView::from(agency)))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -38,6 +38,28 @@ pub async fn add_agency(
     .await
 }
 
+/// Sets the remedy bodies agency `code`'s decisions name (行政复议法 2023 art. 20): its
+/// reconsideration body and court. A blank or absent one is cleared (the notices then use
+/// generic wording and /admin warns).
+pub async fn set_agency_remedy(
+    state: &web::Data<AppState>,
+    _: &Admin,
+    code: String,
+    r: AgencyRemedy,
+) -> ApiResult<accounts::Agency> {
+    let body = r.reconsideration_body();
+    let court = r.court();
+    db(state, move |conn, _| {
+        Ok(accounts::set_agency_remedy(
+            conn,
+            &code,
+            body.as_deref(),
+            court.as_deref(),
+        )?)
+    })
+    .await
+}
+
 /// The departments of agency `code` (public knowledge, like the agencies).
 pub async fn departments_of(
     state: &web::Data<AppState>,
@@ -325,6 +347,46 @@ impl Validate for NewAgency {
                 path: "tracking_prefix".to_owned(),
                 message: "编号前缀为 1—8 位大写字母".to_owned(),
             });
+        }
+    }
+}
+
+/// Where an agency's decisions tell the applicant to seek a remedy (行政复议法 2023 art. 20:
+/// the right, the body and the time limit). Blank or absent clears one.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRemedy {
+    /// 行政复议机关, e.g. 北京市人民政府 (行政复议法 2023 art. 24).
+    #[serde(default)]
+    pub reconsideration_body: Option<String>,
+    /// The people's court with jurisdiction (有管辖权的人民法院).
+    #[serde(default)]
+    pub court: Option<String>,
+}
+
+fn trimmed(v: Option<&String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl AgencyRemedy {
+    pub fn reconsideration_body(&self) -> Option<String> {
+        trimmed(self.reconsideration_body.as_ref())
+    }
+
+    pub fn court(&self) -> Option<String> {
+        trimmed(self.court.as_ref())
+    }
+}
+
+impl Validate for AgencyRemedy {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        for (path, value) in [
+            ("reconsideration_body", &self.reconsideration_body),
+            ("court", &self.court),
+        ] {
+            if let Some(v) = value {
+                at_most(errors, path, v.trim(), limits::NAME);
+            }
         }
     }
 }

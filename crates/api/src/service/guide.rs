@@ -83,7 +83,7 @@ pub fn default_guide() -> Guide {
         ],
         office_hours: "工作日 9:00—12:00，13:30—17:00（法定节假日除外）".to_owned(),
         contacts: vec!["政府信息公开工作机构".to_owned()],
-        fees: "依照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），申请人一个自然月内申请数量或者总页数超出规定标准的，收取信息处理费；其他情形不收费。".to_owned(),
+        fees: "依申请提供政府信息，不收取费用。申请人申请公开政府信息的数量、频次明显超过合理范围的，行政机关可以收取信息处理费（《中华人民共和国政府信息公开条例》第四十二条）。收费标准依照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）：按件计收的，按同一申请人一个自然月内累计申请的件数计算，10件以下（含10件）不收费；按量计收的，按一件申请所提供信息的页数计算，30页以下（含30页）不收费，超过部分超额累进计收。对同一件申请只按其中一种标准计收。".to_owned(),
         process: vec![
             "接收：收到申请".to_owned(),
             "登记：编号并确认收到申请之日".to_owned(),
@@ -93,5 +93,29 @@ pub fn default_guide() -> Guide {
             "归档".to_owned(),
         ],
         deadlines: "能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日。征求第三方和其他机关意见所需时间不计算在内。申请内容不明确的，在收到申请之日起7个工作日内一次性告知补正，答复期限自收到补正的申请之日起计算。".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod fee_text_tests {
+    use super::*;
+
+    /// Art. 42 lets the agency charge (可以收取); requests are counted per calendar month and
+    /// pages within one request (国办函〔2020〕109号, arts. 4–5).
+    #[test]
+    fn the_default_fee_text_follows_art_42_and_the_109_counting() {
+        let fees = default_guide().fees;
+        assert!(fees.contains("可以收取信息处理费"), "{fees}");
+        assert!(fees.contains("第四十二条"), "{fees}");
+        assert!(
+            fees.contains("按同一申请人一个自然月内累计申请的件数计算"),
+            "{fees}"
+        );
+        assert!(fees.contains("按一件申请所提供信息的页数计算"), "{fees}");
+        assert!(!fees.contains("，收取信息处理费"), "{fees}");
+        assert!(!fees.contains("自然月内申请数量或者总页数"), "{fees}");
+        let mut errors = Vec::new();
+        default_guide().validate(&mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
     }
 }

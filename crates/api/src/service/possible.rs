@@ -22,6 +22,8 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         outcome: Outcome::Disclosed,
         text: text(),
         competent_agency: None,
+        not_held: None,
+        competent_agency_contact: None,
     };
     Some(match action {
         // Opens a case; never an action on one.

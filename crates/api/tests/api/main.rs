@@ -9,6 +9,7 @@
 //! No dispatcher runs here: notices stay in the outbox, as written by `execute`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod agency_remedy;
 mod extension;
 mod headers;
 mod helpers;

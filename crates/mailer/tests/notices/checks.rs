@@ -142,9 +142,27 @@ fn every_notice_is_complete() {
         match &i.recipient {
             Recipient::Applicant => {
                 assert_eq!(first_line, format!("{APPLICANT_NAME}："), "{what}");
-                assert!(!ctx.remedy.is_empty(), "{what}: no remedy");
-                assert!(body.contains(&ctx.remedy), "{what}:\n{body}");
-                assert!(body.contains("行政复议"), "{what}:\n{body}");
+                if i.kind.is_decision() {
+                    // A decision states the right, the body and the time limit (行政复议法
+                    // 2023 art. 20).
+                    assert!(!ctx.remedy.is_empty(), "{what}: no remedy");
+                    assert!(body.contains(&ctx.remedy), "{what}:\n{body}");
+                    assert!(
+                        body.contains(&format!("向{RECONSIDERATION_BODY}申请行政复议")),
+                        "{what}:\n{body}"
+                    );
+                    assert!(
+                        body.contains(&format!("向{COURT}提起行政诉讼")),
+                        "{what}:\n{body}"
+                    );
+                    assert!(body.contains("60日内"), "{what}:\n{body}");
+                } else {
+                    // A procedural step decides nothing that could be challenged.
+                    assert!(ctx.remedy.is_empty(), "{what}: {}", ctx.remedy);
+                    assert!(!body.contains("行政复议"), "{what}:\n{body}");
+                    assert!(!body.contains("行政诉讼"), "{what}:\n{body}");
+                }
+                assert!(!body.contains("。。"), "{what}:\n{body}");
                 assert!(!ctx.receipt_date.is_empty(), "{what}: no receipt date");
             }
             Recipient::Consulted(party) => {
@@ -307,8 +325,14 @@ fn extension_fee_and_reasonable_date_notices_give_their_terms() {
 fn reply_notices_name_the_ground_the_basis_and_the_remedy() {
     let law = law();
     let all = issue_all(&law);
-    let general = "或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼";
-    let reconsideration_first = "根据《中华人民共和国行政复议法》第二十三条的规定，您应当自收到本告知书之日起60日内先依法申请行政复议";
+    let general = format!(
+        "如对本告知书不服，您可以自收到本告知书之日起60日内向{RECONSIDERATION_BODY}申请行政复议，或者自收到本告知书之日起6个月内向{COURT}提起行政诉讼。"
+    );
+    let general = general.as_str();
+    let reconsideration_first = format!(
+        "根据《中华人民共和国行政复议法》第二十三条第一款第（四）项的规定，您应当自收到本告知书之日起60日内先向{RECONSIDERATION_BODY}申请行政复议；对行政复议决定不服的，可以根据《中华人民共和国行政诉讼法》第四十五条的规定，自收到行政复议决定书之日起15日内向{COURT}提起行政诉讼。"
+    );
+    let reconsideration_first = reconsideration_first.as_str();
 
     let refused = one(&all, "GK-2026-000101", K::Reply(ReplyNotice::NotDisclosed));
     assert_eq!(refused.context.reply.ground, "保护第三方合法权益");
@@ -330,6 +354,7 @@ fn reply_notices_name_the_ground_the_basis_and_the_remedy() {
     );
     assert_has(partly, "第三十七条");
     assert_has(partly, reconsideration_first);
+    assert_has(partly, "如对本告知书中不予公开部分的决定不服");
     assert_lacks(partly, general);
     assert_eq!(partly.context.date, "2026年6月2日");
 
@@ -341,12 +366,46 @@ fn reply_notices_name_the_ground_the_basis_and_the_remedy() {
     assert_eq!(elsewhere.context.reply.competent_agency, COMPETENT_AGENCY);
     assert_has(
         elsewhere,
-        &format!("该信息的公开机关为{COMPETENT_AGENCY}，您可以向其提出申请"),
+        &format!(
+            "负责公开该信息的行政机关为{COMPETENT_AGENCY}（联系方式：{COMPETENT_AGENCY_CONTACT}），您可以向其提出申请"
+        ),
     );
+    assert_has(elsewhere, "第三十六条第（五）项");
+    assert_lacks(elsewhere, "不存在");
     assert_has(elsewhere, general);
+
+    // Art. 36(5) with no determinable agency: not “does not exist”.
+    let unknown = one(&all, "GK-2026-000115", K::Reply(ReplyNotice::NotThisAgency));
+    assert_has(unknown, "不属于本机关负责公开");
+    assert_has(unknown, "目前无法确定负责公开该信息的行政机关");
+    assert_has(unknown, "第三十六条第（五）项");
+    assert_lacks(unknown, "不存在");
+    assert_lacks(unknown, "联系方式");
+
+    // Art. 36(7): a referral, no refusal, no reconsideration first.
+    let query = one(
+        &all,
+        "GK-2026-000114",
+        K::Reply(ReplyNotice::AdministrativeQuery),
+    );
+    assert_has(query, "请您依照有关法律、行政法规的规定办理");
+    assert_has(query, "《不动产登记资料查询暂行办法》");
+    assert_has(query, "第三十六条第（七）项");
+    assert_lacks(query, "不予公开");
+    assert_lacks(query, "先向");
+    assert_has(query, general);
+
+    // Art. 2: not government information.
+    let not_info = one(&all, "GK-2026-000116", K::Reply(ReplyNotice::Other));
+    assert_has(
+        not_info,
+        "经审查，所申请内容不属于政府信息。根据《中华人民共和国政府信息公开条例》第二条的规定，本机关对您的申请处理如下：",
+    );
+    assert_has(not_info, general);
 
     let missing = one(&all, "GK-2026-000108", K::Reply(ReplyNotice::NotExist));
     assert_has(missing, "该政府信息不存在");
+    assert_has(missing, "第三十六条第（四）项");
     assert_lacks(missing, COMPETENT_AGENCY);
 
     let creating = one(&all, "GK-2026-000110", K::Reply(ReplyNotice::CannotProvide));
@@ -357,7 +416,7 @@ fn reply_notices_name_the_ground_the_basis_and_the_remedy() {
 
     let spot = one(&all, "GK-2026-000107", K::Reply(ReplyNotice::NotProcessed));
     assert_has(spot, "原因为：要求提供公开出版物。");
-    assert_has(spot, "第三十九条");
+    assert_has(spot, "第三十九条第二款");
     assert_eq!(spot.context.date, "2026年3月10日");
 
     let other = one(&all, "GK-2026-000111", K::Reply(ReplyNotice::Other));
@@ -433,4 +492,68 @@ fn staff_notices_reach_the_right_people_with_the_right_facts() {
         assert_has(o, "承办人：赵磊");
         assert_eq!(o.context.date, "2026年7月1日");
     }
+}
+
+#[test]
+fn procedural_notices_carry_no_remedy_and_the_closures_do() {
+    let law = law();
+    let all = issue_all(&law);
+    for kind in [
+        K::Acknowledgment,
+        K::CorrectionNotice,
+        K::ExtensionNotice,
+        K::ReasonableDateNotice,
+        K::FeeNotice,
+        K::WithdrawalConfirmation,
+    ] {
+        for i in all.iter().filter(|i| i.kind == kind) {
+            assert_lacks(i, "行政复议");
+            assert_lacks(i, "如对本告知书不服");
+        }
+    }
+    let abandoned = one(&all, "GK-2026-000102", K::AbandonmentConfirmation);
+    assert_has(abandoned, "如对本告知书不服");
+    let closed = one(&all, "GK-2026-000103", K::UnpaidClosure);
+    assert_has(closed, "如对本告知书不服");
+    assert_lacks(closed, "先向");
+}
+
+#[test]
+fn without_remedy_bodies_on_record_the_wording_is_generic() {
+    use gongkai_mailer::context::{RemedyBodies, remedy};
+    let on = NaiveDate::from_ymd_opt(2026, 3, 20).unwrap();
+    let none = RemedyBodies::default();
+    let general = remedy(
+        K::Reply(ReplyNotice::Disclosed),
+        Some(Outcome::Disclosed),
+        on,
+        &none,
+    );
+    assert_eq!(
+        general,
+        "如对本告知书不服，您可以自收到本告知书之日起60日内依法申请行政复议，或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"
+    );
+    let refused = remedy(
+        K::Reply(ReplyNotice::NotDisclosed),
+        Some(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        on,
+        &none,
+    );
+    assert!(refused.contains("60日内先依法申请行政复议"), "{refused}");
+    assert!(
+        refused.contains("自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼"),
+        "{refused}"
+    );
+    // Before 2024-01-01 no reconsideration first.
+    let before = NaiveDate::from_ymd_opt(2023, 12, 29).unwrap();
+    let old = remedy(
+        K::Reply(ReplyNotice::NotDisclosed),
+        Some(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        before,
+        &none,
+    );
+    assert_eq!(old, general);
+    // Procedural notices: nothing.
+    assert_eq!(remedy(K::FeeNotice, None, on, &none), "");
+    assert_eq!(remedy(K::ExtensionNotice, None, on, &none), "");
 }

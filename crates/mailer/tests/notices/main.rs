@@ -15,13 +15,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use gongkai_mailer::context::{NoticeContext, Source};
+use gongkai_mailer::context::{NoticeContext, RemedyBodies, Source};
 use gongkai_mailer::message::{Prepared, printable_html};
 use gongkai_mailer::templates::{Rendered, Templates};
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion, Order,
-    OrderKind, Receive, Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld, Opinion,
+    Order, OrderKind, Receive, Reply, RequestDetails,
 };
 use gongkai_workflow::notice::ReplyNotice;
 use gongkai_workflow::outcome::{

@@ -28,6 +28,11 @@ pub(crate) const APPLICANT_ADDRESS: &str = "北京市朝阳区建国路88号院3
 pub(crate) const THIRD_PARTY: &str = "北京华宇建筑工程有限公司";
 pub(crate) const OTHER_AGENCY: &str = "北京市朝阳区财政局";
 pub(crate) const COMPETENT_AGENCY: &str = "北京市规划和自然资源委员会朝阳分局";
+pub(crate) const COMPETENT_AGENCY_CONTACT: &str = "北京市朝阳区某某路1号，电话010-00000000";
+/// The agency's remedy bodies as an admin set them (行政复议法 2023 art. 24: a district
+/// government's reconsideration body is the municipal government).
+pub(crate) const RECONSIDERATION_BODY: &str = "北京市人民政府";
+pub(crate) const COURT: &str = "北京市第四中级人民法院";
 
 pub(crate) fn clerk() -> Actor {
     Actor::staff(CLERK, Role::Clerk, &[DEPT])
@@ -129,12 +134,18 @@ pub(crate) fn end_consultation(consultation: u32, opinion: Opinion) -> Command {
     }
 }
 
+pub(crate) fn draft_reply(reply: Reply) -> Command {
+    Command::DraftReply { reply }
+}
+
 pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>) -> Command {
     Command::DraftReply {
         reply: Reply {
             outcome,
             text: text.to_owned(),
             competent_agency: competent_agency.map(str::to_owned),
+            not_held: None,
+            competent_agency_contact: None,
         },
     }
 }

@@ -326,6 +326,8 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             outcome: Outcome::NotProcessed(NotProcessedGround::Publication),
             text: "您申请获取的《北京市朝阳区年鉴（2025）》系公开出版物，可在北京市朝阳区图书馆、北京市朝阳区档案馆查阅，或通过正规出版发行渠道购买。".to_owned(),
             competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
         },
     };
     assert_eq!(
@@ -390,12 +392,68 @@ pub(crate) fn story_not_this_agency(law: &Law) -> Story<'_> {
         "GK-2026-000109",
         "朝阳区2025年国有建设用地使用权出让合同",
         ("2026-03-16", "2026-03-17", "2026-03-26"),
-        draft(
-            Outcome::CannotProvide(CannotProvideGround::NotHeld),
-            "国有建设用地使用权出让合同由规划和自然资源主管部门签订并保存，本机关未制作、获取该信息。北京市规划和自然资源委员会朝阳分局地址：北京市朝阳区北四环东路103号。",
-            Some(COMPETENT_AGENCY),
-        ),
+        draft_reply(Reply {
+            outcome: Outcome::CannotProvide(CannotProvideGround::NotHeld),
+            text: "国有建设用地使用权出让合同由规划和自然资源主管部门签订并保存，不属于本机关负责公开的政府信息。".to_owned(),
+            competent_agency: Some(COMPETENT_AGENCY.to_owned()),
+            not_held: Some(NotHeld::NotThisAgency),
+            competent_agency_contact: Some(COMPETENT_AGENCY_CONTACT.to_owned()),
+        }),
         ReplyNotice::NotThisAgency,
+    )
+}
+
+/// Art. 36(5) where the competent agency cannot be determined: still 非本机关负责公开, never
+/// "does not exist".
+pub(crate) fn story_not_this_agency_unknown(law: &Law) -> Story<'_> {
+    story_replied(
+        law,
+        "0196b1a0-0000-7000-8000-000000000115",
+        "GK-2026-000115",
+        "某跨区河道2025年防汛工程的验收报告",
+        ("2026-05-18", "2026-05-19", "2026-05-29"),
+        draft_reply(Reply {
+            outcome: Outcome::CannotProvide(CannotProvideGround::NotHeld),
+            text: "防汛工程的验收不属于本机关的职责，本机关未制作、获取该报告。".to_owned(),
+            competent_agency: None,
+            not_held: Some(NotHeld::NotThisAgency),
+            competent_agency_contact: None,
+        }),
+        ReplyNotice::NotThisAgency,
+    )
+}
+
+/// Art. 36(7): a referral to the registration procedure, not a refusal.
+pub(crate) fn story_administrative_query(law: &Law) -> Story<'_> {
+    story_replied(
+        law,
+        "0196b1a0-0000-7000-8000-000000000114",
+        "GK-2026-000114",
+        "朝阳区建国路88号院3号楼501室的不动产登记簿",
+        ("2026-05-18", "2026-05-19", "2026-05-28"),
+        draft(
+            Outcome::NotDisclosed(NotDisclosedGround::AdministrativeQuery),
+            "请依照《不动产登记资料查询暂行办法》的规定，持本人身份证明向北京市朝阳区不动产登记中心申请查询。",
+            None,
+        ),
+        ReplyNotice::AdministrativeQuery,
+    )
+}
+
+/// Art. 2: what was asked for is not government information.
+pub(crate) fn story_not_government_information(law: &Law) -> Story<'_> {
+    story_replied(
+        law,
+        "0196b1a0-0000-7000-8000-000000000116",
+        "GK-2026-000116",
+        "请解释朝阳区为何不为本小区加装电梯",
+        ("2026-05-18", "2026-05-19", "2026-05-27"),
+        draft(
+            Outcome::Other(OtherGround::NotGovernmentInformation),
+            "您的申请系要求本机关作出解释说明，不属于《中华人民共和国政府信息公开条例》第二条所称的政府信息。如有咨询，可拨打12345热线。",
+            None,
+        ),
+        ReplyNotice::Other,
     )
 }
 
@@ -496,6 +554,9 @@ pub(crate) fn stories(law: &Law) -> Vec<Story<'_>> {
         story_cannot_provide(law),
         story_other(law),
         story_corrected_still_unclear(law),
+        story_administrative_query(law),
+        story_not_this_agency_unknown(law),
+        story_not_government_information(law),
     ]
 }
 

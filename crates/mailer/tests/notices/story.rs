@@ -126,6 +126,10 @@ impl<'l> Story<'l> {
             agency_name: AGENCY_NAME.to_owned(),
             department_name: DEPT_NAME.to_owned(),
             assignee_name,
+            remedy_bodies: RemedyBodies {
+                reconsideration_body: Some(RECONSIDERATION_BODY.to_owned()),
+                court: Some(COURT.to_owned()),
+            },
             law: self.law,
             base_url: BASE_URL,
         })

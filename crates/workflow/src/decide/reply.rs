@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::Status;
-use crate::model::{Channel, Delivery, Event, EventKind, Reply};
+use crate::model::{Channel, Delivery, Event, EventKind, NotHeld, Reply};
 use crate::outcome::{CannotProvideGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
 
@@ -164,13 +164,57 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
         "负责公开该信息的机关",
         MAX_SHORT,
     )?;
-    if reply.competent_agency.is_some()
-        && reply.outcome != Outcome::CannotProvide(CannotProvideGround::NotHeld)
-    {
+    reply.competent_agency_contact = optional_text(
+        reply.competent_agency_contact.as_deref(),
+        "reply.competent_agency_contact",
+        "负责公开机关的联系方式",
+        MAX_SHORT,
+    )?;
+    if reply.outcome != Outcome::CannotProvide(CannotProvideGround::NotHeld) {
+        for (field, set) in [
+            ("reply.not_held", reply.not_held.is_some()),
+            ("reply.competent_agency", reply.competent_agency.is_some()),
+            (
+                "reply.competent_agency_contact",
+                reply.competent_agency_contact.is_some(),
+            ),
+        ] {
+            if set {
+                return no_at(
+                    R::InvalidInput,
+                    field,
+                    "只有“本机关不掌握相关政府信息”的答复才需说明信息不存在或告知负责公开的机关",
+                );
+            }
+        }
+        return Ok(reply);
+    }
+    // Which finding of art. 36 this is; a client that does not choose gets what its notice
+    // said before the choice existed (art. 36(5) when it names an agency), recorded explicitly.
+    let finding = reply.not_held_finding();
+    reply.not_held = finding;
+    if finding == Some(NotHeld::NotExist) {
+        for (field, set) in [
+            ("reply.competent_agency", reply.competent_agency.is_some()),
+            (
+                "reply.competent_agency_contact",
+                reply.competent_agency_contact.is_some(),
+            ),
+        ] {
+            if set {
+                return no_at(
+                    R::InvalidInput,
+                    field,
+                    "信息不存在（第三十六条第（四）项）的答复不告知负责公开的机关；如属其他机关负责公开，请选择“不属于本机关负责公开”",
+                );
+            }
+        }
+    }
+    if reply.competent_agency_contact.is_some() && reply.competent_agency.is_none() {
         return no_at(
             R::InvalidInput,
             "reply.competent_agency",
-            "只有“本机关不掌握相关政府信息”的答复才需告知负责公开的机关",
+            "填写了负责公开机关的联系方式，请同时写明该机关的名称",
         );
     }
     Ok(reply)

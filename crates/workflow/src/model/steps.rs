@@ -77,15 +77,57 @@ vocabulary!(FeeBasis {
     PerPage => "per_page", "按量计收";
 });
 
+/// Which of the two findings of art. 36 a "not held" reply (三（四）1) makes: they call for
+/// different notices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum NotHeld {
+    /// 经检索该政府信息不存在 (art. 36(4)).
+    NotExist,
+    /// 不属于本机关负责公开 (art. 36(5)): the competent agency is named, with its contact
+    /// details, where it can be determined.
+    NotThisAgency,
+}
+
+vocabulary!(NotHeld {
+    NotExist => "not_exist", "该政府信息不存在";
+    NotThisAgency => "not_this_agency", "不属于本机关负责公开";
+});
+
 /// A reply as drafted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reply {
     pub outcome: Outcome,
     pub text: String,
-    /// For "not held": the agency responsible for the information, when known (art. 36(5)).
+    /// For "not held" under art. 36(5): the agency responsible for the information, when it
+    /// can be determined.
     #[serde(default)]
     pub competent_agency: Option<String>,
+    /// For "not held": does not exist (art. 36(4)) or not this agency's (art. 36(5)). Replies
+    /// stored before the choice existed have none: see [`Reply::not_held_finding`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_held: Option<NotHeld>,
+    /// For art. 36(5): how to reach the competent agency (address, telephone, website).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competent_agency_contact: Option<String>,
+}
+
+impl Reply {
+    /// For a "not held" reply, which finding it makes: the one chosen, or for a reply stored
+    /// before the choice existed, art. 36(5) when it named a competent agency and art. 36(4)
+    /// otherwise (what its notice said then). `None` for every other outcome.
+    pub fn not_held_finding(&self) -> Option<NotHeld> {
+        if self.outcome != Outcome::CannotProvide(crate::outcome::CannotProvideGround::NotHeld) {
+            return None;
+        }
+        Some(self.not_held.unwrap_or(if self.competent_agency.is_some() {
+            NotHeld::NotThisAgency
+        } else {
+            NotHeld::NotExist
+        }))
+    }
 }
 
 /// Statutory breaches, recorded on the case rather than hidden.

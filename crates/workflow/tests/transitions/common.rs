@@ -6,8 +6,8 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::StartReason;
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion,
-    Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld,
+    Opinion, Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -317,6 +317,8 @@ pub fn reply(outcome: Outcome, competent_agency: Option<&str>) -> Reply {
         outcome,
         text: "经查，您申请的信息已在北京市朝阳区人民政府网站“政府信息公开”专栏主动公开。".into(),
         competent_agency: competent_agency.map(Into::into),
+        not_held: None,
+        competent_agency_contact: None,
     }
 }
 

@@ -60,6 +60,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("review_cycle", reply::scenario_review_cycle),
     ("self_approval", reply::scenario_self_approval),
     ("reply_outcomes", reply::scenario_reply_outcomes),
+    (
+        "findings_and_referrals",
+        reply::scenario_findings_and_referrals,
+    ),
     ("withdraw", closing::scenario_withdraw),
     ("reopen", closing::scenario_reopen),
     ("record_overdue", breaches::scenario_record_overdue),
@@ -101,7 +105,7 @@ fn every_rejection_code_is_produced() {
 #[test]
 pub fn scenario_list_is_complete() {
     // Guards against a scenario written but left out of the all-codes run.
-    assert_eq!(SCENARIOS.len(), 36);
+    assert_eq!(SCENARIOS.len(), 37);
     let names: BTreeSet<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
     assert_eq!(names.len(), SCENARIOS.len());
 }

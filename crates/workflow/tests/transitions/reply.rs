@@ -123,6 +123,8 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
                 outcome: Outcome::Disclosed,
                 text: "   ".into(),
                 competent_agency: None,
+                not_held: None,
+                competent_agency_contact: None,
             },
         },
         &w.ctx(&clerk(), "2026-03-20"),
@@ -404,6 +406,169 @@ pub fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
         );
         assert_eq!(r.field, Some("reply.outcome"));
     }
+}
+
+pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
+    let ghj = "北京市规划和自然资源委员会朝阳分局";
+    let contact = "地址：北京市朝阳区某路1号；电话：010-00000000";
+    let not_held = Outcome::CannotProvide(CannotProvideGround::NotHeld);
+    let approve = |r: Reply| {
+        let c = apply(
+            processing(w),
+            Command::DraftReply { reply: r },
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
+        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        step(
+            &c,
+            Command::ApproveReply,
+            &w.ctx(&supervisor(), "2026-03-23"),
+        )
+    };
+    let with = |agency: Option<&str>, finding: Option<NotHeld>, contact: Option<&str>| Reply {
+        not_held: finding,
+        competent_agency_contact: contact.map(Into::into),
+        ..reply(not_held, agency)
+    };
+    let notice_of = |c: &Case, events: &[Event]| all_notices(c, events);
+
+    // Art. 36(5) where the competent agency cannot be determined: still 非本机关负责公开, not
+    // "does not exist".
+    let (c, events) = approve(with(None, Some(NotHeld::NotThisAgency), None));
+    assert_eq!(
+        notice_of(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::NotThisAgency),
+            Recipient::Applicant
+        )]
+    );
+    // Named, with its contact details.
+    let (c, events) = approve(with(Some(ghj), Some(NotHeld::NotThisAgency), Some(contact)));
+    assert_eq!(
+        notice_of(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::NotThisAgency),
+            Recipient::Applicant
+        )]
+    );
+    let r = c.reply.as_ref().unwrap();
+    assert_eq!(r.competent_agency_contact.as_deref(), Some(contact));
+    assert_eq!(r.not_held, Some(NotHeld::NotThisAgency));
+    // Art. 36(4) chosen: the notice says it does not exist, and the choice is kept.
+    let (c, events) = approve(with(None, Some(NotHeld::NotExist), None));
+    assert_eq!(
+        notice_of(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::NotExist),
+            Recipient::Applicant
+        )]
+    );
+    // No choice made (an older client): recorded explicitly as what its notice says.
+    let (c, _) = approve(reply(not_held, None));
+    assert_eq!(c.reply.as_ref().unwrap().not_held, Some(NotHeld::NotExist));
+
+    // Contradictions are refused with the field at fault.
+    let c = processing(w);
+    for (r, field) in [
+        (
+            with(Some(ghj), Some(NotHeld::NotExist), None),
+            "reply.competent_agency",
+        ),
+        (
+            with(None, Some(NotHeld::NotExist), Some(contact)),
+            "reply.competent_agency_contact",
+        ),
+        (
+            with(None, Some(NotHeld::NotThisAgency), Some(contact)),
+            "reply.competent_agency",
+        ),
+        (
+            Reply {
+                not_held: Some(NotHeld::NotExist),
+                ..reply(Outcome::Disclosed, None)
+            },
+            "reply.not_held",
+        ),
+        (
+            Reply {
+                competent_agency_contact: Some(contact.into()),
+                ..reply(Outcome::Disclosed, None)
+            },
+            "reply.competent_agency_contact",
+        ),
+    ] {
+        let rejection = seen.reject(
+            &c,
+            Command::DraftReply { reply: r },
+            &w.ctx(&clerk(), "2026-03-20"),
+            RejectionCode::InvalidInput,
+        );
+        assert_eq!(rejection.field, Some(field));
+        assert!(!rejection.message.is_empty());
+    }
+
+    // Art. 36(7): a referral notice of its own, still counted as 三（三）8.
+    let query = Outcome::NotDisclosed(NotDisclosedGround::AdministrativeQuery);
+    let (c, events) = approve(reply(query, None));
+    assert_eq!(c.outcome, Some(query));
+    assert_eq!(query.row(), "三（三）8");
+    assert_eq!(
+        notice_of(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::AdministrativeQuery),
+            Recipient::Applicant
+        )]
+    );
+    assert!(
+        !query.is_refusal(),
+        "a referral needs no reconsideration first"
+    );
+
+    // Art. 2: not government information is a draftable ground of its own, citing art. 2,
+    // counted under 三（六）3.
+    let not_info = Outcome::Other(OtherGround::NotGovernmentInformation);
+    assert!(not_info.draftable());
+    let (c, events) = approve(reply(not_info, None));
+    assert_eq!(c.outcome, Some(not_info));
+    assert_eq!(
+        notice_of(&c, &events),
+        [to(
+            NoticeKind::Reply(ReplyNotice::Other),
+            Recipient::Applicant
+        )]
+    );
+    assert_eq!(
+        not_info.legal_basis_zh(),
+        Some("《中华人民共和国政府信息公开条例》第二条")
+    );
+    assert_eq!(not_info.row(), "三（六）3");
+    assert_eq!(not_info.report_row(), Outcome::Other(OtherGround::Other));
+}
+
+/// Replies stored before the "not held" choice existed still read, and say what they said.
+#[test]
+fn replies_stored_before_the_not_held_choice_still_read() {
+    let old: Reply = serde_json::from_str(
+        r#"{"outcome":{"kind":"cannot_provide","ground":"not_held"},"text":"经查","competent_agency":"某区住房和城乡建设局"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.not_held, None);
+    assert_eq!(old.competent_agency_contact, None);
+    assert_eq!(old.not_held_finding(), Some(NotHeld::NotThisAgency));
+    let old: Reply = serde_json::from_str(
+        r#"{"outcome":{"kind":"cannot_provide","ground":"not_held"},"text":"经查"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.not_held_finding(), Some(NotHeld::NotExist));
+    // A reply without the new fields serializes as before (the stored form does not grow).
+    let json = serde_json::to_value(reply(Outcome::Disclosed, None)).unwrap();
+    assert!(json.get("not_held").is_none(), "{json}");
+    assert!(json.get("competent_agency_contact").is_none(), "{json}");
+}
+
+#[test]
+fn not_held_findings_referrals_and_not_government_information() {
+    run(scenario_findings_and_referrals);
 }
 
 #[test]

@@ -25,6 +25,18 @@ pub struct AgencyBlock {
     pub code: String,
     pub name: String,
     pub departments: Vec<(String, String, bool)>,
+    /// The reconsideration body and court its decisions name ("" when unset).
+    pub reconsideration_body: String,
+    pub court: String,
+    /// Its remedy form as refused, with the errors to show.
+    pub remedy_form: Option<FormState>,
+}
+
+impl AgencyBlock {
+    /// Its decisions cannot name where to seek a remedy: /admin warns.
+    pub fn remedy_missing(&self) -> bool {
+        self.reconsideration_body.is_empty() || self.court.is_empty()
+    }
 }
 
 #[derive(Template)]
@@ -40,6 +52,8 @@ struct HomePage {
     department_form: FormState,
     /// A one-time password to hand over, shown once.
     password: Option<(String, String)>,
+    /// The agencies whose decisions cannot yet name their remedy bodies.
+    remedy_missing: Vec<String>,
 }
 
 async fn home_page(
@@ -51,9 +65,37 @@ async fn home_page(
     flash: Option<String>,
     status: StatusCode,
 ) -> WebResult {
+    home_page_with(
+        state,
+        page,
+        user_form,
+        department_form,
+        password,
+        flash,
+        status,
+        None,
+    )
+    .await
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page, its forms and its messages"
+)]
+async fn home_page_with(
+    state: &web::Data<AppState>,
+    page: &AdminPage,
+    user_form: FormState,
+    department_form: FormState,
+    password: Option<(String, String)>,
+    flash: Option<String>,
+    status: StatusCode,
+    remedy_form: Option<(String, FormState)>,
+) -> WebResult {
     let visitor = &page.visitor;
     let users = admin::users(state, &page.caller).await?;
     let directory = admin::directory(state, &page.caller).await?;
+    let mut remedy_form = remedy_form;
     let agencies: Vec<AgencyBlock> = directory
         .agencies()
         .iter()
@@ -64,7 +106,17 @@ async fn home_page(
                 .departments_in(&a.code)
                 .map(|d| (d.code.clone(), d.name.clone(), d.is_intake))
                 .collect(),
+            reconsideration_body: a.reconsideration_body.clone().unwrap_or_default(),
+            court: a.court.clone().unwrap_or_default(),
+            remedy_form: remedy_form
+                .take_if(|(code, _)| *code == a.code)
+                .map(|(_, f)| f),
         })
+        .collect();
+    let remedy_missing = agencies
+        .iter()
+        .filter(|a| a.remedy_missing())
+        .map(|a| a.name.clone())
         .collect();
     let departments = agencies
         .iter()
@@ -95,8 +147,50 @@ async fn home_page(
             user_form,
             department_form,
             password,
+            remedy_missing,
         },
     )
+}
+
+/// Saves an agency's reconsideration body and court (the form under each agency).
+pub async fn set_agency_remedy(
+    state: web::Data<AppState>,
+    page: AdminPage,
+    path: web::Path<String>,
+    body: FormBody,
+) -> WebResult {
+    let visitor = &page.visitor;
+    let mut form = body.0;
+    visitor.check(&form)?;
+    let code = path.into_inner();
+    let result = match form.parse::<admin::AgencyRemedy>(&[]) {
+        Ok(r) => admin::set_agency_remedy(&state, &page.caller, code.clone(), r)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/admin")),
+        Err(e) if e.status.is_client_error() => {
+            form.absorb(&e, "");
+            if e.status == StatusCode::NOT_FOUND {
+                form.general.push("没有这个行政机关".to_owned());
+            }
+            let status = e.status;
+            home_page_with(
+                &state,
+                &page,
+                blank_user_form(),
+                FormState::default(),
+                None,
+                None,
+                status,
+                Some((code, form)),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn home(state: web::Data<AppState>, page: AdminPage) -> WebResult {

@@ -1,0 +1,2 @@
+ALTER TABLE agencies DROP COLUMN court;
+ALTER TABLE agencies DROP COLUMN reconsideration_body;
