@@ -158,6 +158,7 @@ fn staff_get_their_notices_and_letters_without_an_address_wait_for_printing() {
             kind: ConsultationKind::ThirdParty,
             party: "北京某某置业有限公司".to_owned(),
             letter_date: None,
+            sent_by: None,
         };
         gongkai_store::execute(&mut c, &case_id, 4, consult, &ctx).unwrap();
 

@@ -87,6 +87,7 @@ fn one_flow(
             outcome: Outcome::Disclosed,
             text: "经审查，予以公开。".to_owned(),
             competent_agency: None,
+            disclosure: None,
         },
     };
     execute(conn, &id, v, draft, &ctx(&clerk))?;

@@ -36,6 +36,7 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     outcome,
                     text: text.to_owned(),
                     competent_agency: None,
+                    disclosure: None,
                 },
             },
             clerk(),

@@ -106,6 +106,7 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
                                 outcome: Outcome::Disclosed,
                                 text: format!("第 {t} 号线程的第 {wins} 稿"),
                                 competent_agency: None,
+                                disclosure: None,
                             },
                         };
                         match execute(

@@ -75,6 +75,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
                         outcome: Outcome::Disclosed,
                         text: "经查，所申请信息已主动公开，现予提供。".to_owned(),
                         competent_agency: None,
+                        disclosure: None,
                     },
                 },
                 clerk(),

@@ -67,6 +67,7 @@ pub fn disclosed() -> Reply {
         outcome: Outcome::Disclosed,
         text: "经查，所申请信息已主动公开，现予提供。".to_owned(),
         competent_agency: None,
+        disclosure: None,
     }
 }
 

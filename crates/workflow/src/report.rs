@@ -382,6 +382,7 @@ mod tests {
                         outcome,
                         text: "答复".to_owned(),
                         competent_agency: None,
+                        disclosure: None,
                     },
                 },
             ),

@@ -119,7 +119,7 @@ fn outcome() {
 #[test]
 fn notice_kind() {
     names_round_trip::<NoticeKind>();
-    assert_eq!(NoticeKind::ALL.len(), 24);
+    assert_eq!(NoticeKind::ALL.len(), 28);
     for k in NoticeKind::ALL {
         let json = serde_json::to_value(k).unwrap();
         let name = match (json["kind"].as_str(), json["reply"].as_str()) {

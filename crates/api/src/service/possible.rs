@@ -22,6 +22,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         outcome: Outcome::Disclosed,
         text: text(),
         competent_agency: None,
+        disclosure: None,
     };
     Some(match action {
         // Opens a case; never an action on one.
@@ -50,6 +51,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
             kind: ConsultationKind::ThirdParty,
             party: text(),
             letter_date: None,
+            sent_by: None,
         },
         Action::EndConsultation => Command::EndConsultation {
             consultation: case.open_consultations().next()?.id,
@@ -64,6 +66,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         Action::DenyExtension => Command::DenyExtension { reason: text() },
         Action::IssueFeeNotice => Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 10_000 },
+            sent_by: None,
         },
         Action::RecordPayment => Command::RecordPayment { paid_on: None },
         Action::CloseUnpaid => Command::CloseUnpaid,

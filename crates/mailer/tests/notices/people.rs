@@ -118,6 +118,7 @@ pub(crate) fn consult(kind: ConsultationKind, party: &str) -> Command {
         kind,
         party: party.to_owned(),
         letter_date: None,
+        sent_by: None,
     }
 }
 
@@ -135,6 +136,7 @@ pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>
             outcome,
             text: text.to_owned(),
             competent_agency: competent_agency.map(str::to_owned),
+            disclosure: None,
         },
     }
 }

@@ -186,6 +186,7 @@ pub(crate) fn story_fee_unpaid(law: &Law) -> Story<'_> {
     );
     let c = Command::IssueFeeNotice {
         fee: FeeMethod::PerPage { pages: 120 },
+        sent_by: None,
     };
     assert_eq!(s.act(&clerk(), "2026-04-09", c), [K::FeeNotice]);
     let fee = s.case.fee.clone().unwrap();
@@ -326,6 +327,7 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             outcome: Outcome::NotProcessed(NotProcessedGround::Publication),
             text: "您申请获取的《北京市朝阳区年鉴（2025）》系公开出版物，可在北京市朝阳区图书馆、北京市朝阳区档案馆查阅，或通过正规出版发行渠道购买。".to_owned(),
             competent_agency: None,
+            disclosure: None,
         },
     };
     assert_eq!(

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::Status;
-use crate::model::{Channel, Delivery, Event, EventKind, Reply};
-use crate::outcome::{CannotProvideGround, Outcome};
+use crate::model::{Channel, Delivery, Event, EventKind, ReasonsAssessment, Reply};
+use crate::outcome::{CannotProvideGround, NotProcessedGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
 
 impl Decider<'_, '_> {
@@ -26,7 +26,47 @@ impl Decider<'_, '_> {
                 "“补正后申请内容仍不明确”须先发出补正告知并收到补正",
             );
         }
+        if reply.outcome == Outcome::NotProcessed(NotProcessedGround::Excessive) {
+            self.reasons_assessed(
+                ReasonsAssessment::Unreasonable,
+                Some("reply.outcome"),
+                "以“无正当理由大量反复申请”不予处理",
+            )?;
+        }
+        if reply.disclosure.is_some() && !discloses(reply.outcome) {
+            return no_at(
+                R::DisclosureReasonNotApplicable,
+                "reply.disclosure",
+                "只有予以公开或部分公开的答复才需说明不顾第三方反对决定公开的理由",
+            );
+        }
         Ok(reply)
+    }
+
+    /// Art. 32: a reply that discloses over a third party's objection states why (the
+    /// disclosure reason); one without an objection has none. Checked once every
+    /// consultation has ended (submission, or a reply on the spot).
+    fn check_disclosure(&self, reply: &Reply) -> Result<(), Rejection> {
+        let objecting = self.case.objecting_third_parties();
+        match (
+            &reply.disclosure,
+            discloses(reply.outcome) && !objecting.is_empty(),
+        ) {
+            (None, true) => no_at(
+                R::DisclosureReasonRequired,
+                "reply.disclosure",
+                format!(
+                    "第三方（{}）不同意公开；依条例第三十二条，决定予以公开的，须写明决定公开的理由（如不公开可能对公共利益造成重大影响），并书面告知第三方",
+                    objecting.join("、")
+                ),
+            ),
+            (Some(_), false) => no_at(
+                R::DisclosureReasonNotApplicable,
+                "reply.disclosure",
+                "没有第三方不同意公开，无需说明不顾第三方反对决定公开的理由",
+            ),
+            _ => Ok(()),
+        }
     }
 
     fn pending_steps(&self) -> Vec<String> {
@@ -79,6 +119,7 @@ impl Decider<'_, '_> {
         }
         self.no_pending_steps()?;
         let reply = self.check_reply(reply)?;
+        self.check_disclosure(&reply)?;
         Ok(vec![self.event(
             Some(self.today),
             EventKind::RepliedOnTheSpot { reply },
@@ -96,10 +137,11 @@ impl Decider<'_, '_> {
 
     pub(super) fn submit_for_review(&self) -> Result<Vec<Event>, Rejection> {
         self.status(&[Status::Processing], "提交审核")?;
-        if self.case.draft.is_none() {
+        let Some(draft) = &self.case.draft else {
             return no(R::DraftMissing, "尚未起草答复，不能提交审核");
-        }
+        };
         self.no_pending_steps()?;
+        self.check_disclosure(&draft.reply)?;
         Ok(vec![self.event(None, EventKind::SubmittedForReview)])
     }
 
@@ -146,6 +188,11 @@ impl Decider<'_, '_> {
     }
 }
 
+/// Whether an outcome releases information (in whole or in part).
+fn discloses(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed)
+}
+
 fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
     if !reply.outcome.draftable() {
         return no_at(
@@ -163,6 +210,12 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
         "reply.competent_agency",
         "负责公开该信息的机关",
         MAX_SHORT,
+    )?;
+    reply.disclosure = optional_text(
+        reply.disclosure.as_deref(),
+        "reply.disclosure",
+        "决定公开的理由",
+        MAX_TEXT,
     )?;
     if reply.competent_agency.is_some()
         && reply.outcome != Outcome::CannotProvide(CannotProvideGround::NotHeld)

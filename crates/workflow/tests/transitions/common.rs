@@ -6,8 +6,9 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::StartReason;
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion,
-    Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Letter,
+    Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy, RemedyKind, RemedyResult, Reply,
+    RequestDetails, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -285,11 +286,22 @@ pub fn correction_received(on: Option<&str>, late_reason: Option<&str>) -> Comma
     }
 }
 
+/// A consultation letter sent by email (received the day it is sent).
 pub fn consult(kind: ConsultationKind, party: &str, letter: Option<&str>) -> Command {
+    consult_by(kind, party, letter, SentBy::Email)
+}
+
+pub fn consult_by(
+    kind: ConsultationKind,
+    party: &str,
+    letter: Option<&str>,
+    sent_by: SentBy,
+) -> Command {
     Command::StartConsultation {
         kind,
         party: party.into(),
         letter_date: letter.map(d),
+        sent_by: Some(sent_by),
     }
 }
 
@@ -317,6 +329,7 @@ pub fn reply(outcome: Outcome, competent_agency: Option<&str>) -> Reply {
         outcome,
         text: "经查，您申请的信息已在北京市朝阳区人民政府网站“政府信息公开”专栏主动公开。".into(),
         competent_agency: competent_agency.map(Into::into),
+        disclosure: None,
     }
 }
 

@@ -123,6 +123,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
                 outcome: Outcome::Disclosed,
                 text: "   ".into(),
                 competent_agency: None,
+                disclosure: None,
             },
         },
         &w.ctx(&clerk(), "2026-03-20"),
