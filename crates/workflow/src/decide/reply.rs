@@ -43,30 +43,33 @@ impl Decider<'_, '_> {
         Ok(reply)
     }
 
-    /// Art. 32: a reply that discloses over a third party's objection states why (the
-    /// disclosure reason); one without an objection has none. Checked once every
-    /// consultation has ended (submission, or a reply on the spot).
+    /// Art. 32: a reply that discloses in full although a consulted third party objected
+    /// states why (the disclosure reason); a partial disclosure may state one (when part of
+    /// what the third party objected to is released); a reply without an objection has none.
+    /// Checked once every consultation has ended (submission, or a reply on the spot).
     fn check_disclosure(&self, reply: &Reply) -> Result<(), Rejection> {
         let objecting = self.case.objecting_third_parties();
-        match (
-            &reply.disclosure,
-            discloses(reply.outcome) && !objecting.is_empty(),
-        ) {
-            (None, true) => no_at(
+        if objecting.is_empty() {
+            return match reply.disclosure {
+                Some(_) => no_at(
+                    R::DisclosureReasonNotApplicable,
+                    "reply.disclosure",
+                    "没有第三方不同意公开，无需说明不顾第三方反对决定公开的理由",
+                ),
+                None => Ok(()),
+            };
+        }
+        if reply.disclosure.is_none() && reply.outcome == Outcome::Disclosed {
+            return no_at(
                 R::DisclosureReasonRequired,
                 "reply.disclosure",
                 format!(
                     "第三方（{}）不同意公开；依条例第三十二条，决定予以公开的，须写明决定公开的理由（如不公开可能对公共利益造成重大影响），并书面告知第三方",
                     objecting.join("、")
                 ),
-            ),
-            (Some(_), false) => no_at(
-                R::DisclosureReasonNotApplicable,
-                "reply.disclosure",
-                "没有第三方不同意公开，无需说明不顾第三方反对决定公开的理由",
-            ),
-            _ => Ok(()),
+            );
         }
+        Ok(())
     }
 
     fn pending_steps(&self) -> Vec<String> {
