@@ -102,6 +102,7 @@ diesel::table! {
         reply_days -> Nullable<Integer>,
         concluded_on -> Nullable<Date>,
         applicant_key -> Nullable<Text>,
+        consultation_due -> Nullable<Date>,
     }
 }
 
