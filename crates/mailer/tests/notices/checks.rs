@@ -174,7 +174,8 @@ fn every_notice_is_complete() {
                 assert_eq!(ctx.consultation.party, *party, "{what}");
                 if i.kind == K::ThirdPartyDisclosure {
                     // Art. 32: the decision to disclose over the objection is one the third
-                    // party may challenge (法释〔2011〕17号 art. 1(3)): it carries the remedy.
+                    // party may challenge (法释〔2025〕8号 art. 1(4), formerly 法释〔2011〕17号
+                    // art. 1(3)): it carries the remedy.
                     assert!(!ctx.remedy.is_empty(), "{what}: no remedy");
                     assert!(body.contains(&ctx.remedy), "{what}:\n{body}");
                     assert!(body.contains(&ctx.reply.disclosure), "{what}:\n{body}");
