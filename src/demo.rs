@@ -473,6 +473,7 @@ fn one_case(
             kind,
             party: "北京华宇建筑工程有限公司".to_owned(),
             letter_date: None,
+            sent_by: None,
         };
         if !run.step(d, &clerk, start)? {
             return Ok(());
@@ -497,6 +498,7 @@ fn one_case(
         d = run.add(d, 2);
         let notice = Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 150 },
+            sent_by: None,
         };
         if !run.step(d, &clerk, notice)? {
             return Ok(());
@@ -537,6 +539,7 @@ fn one_case(
             competent_agency: competent,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {

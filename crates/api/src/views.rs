@@ -192,8 +192,27 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
             "{}（期限 {deadline}），所需时间不计入答复期限",
             match kind {
                 gongkai_workflow::model::ConsultationKind::ThirdParty => "征求第三方意见",
-                gongkai_workflow::model::ConsultationKind::OtherAgency => "征求其他行政机关意见",
+                gongkai_workflow::model::ConsultationKind::OtherAgency
+                | gongkai_workflow::model::ConsultationKind::AgencyOpinion => {
+                    "征求其他行政机关意见"
+                }
             }
+        ),
+        EventKind::LetterReceived {
+            letter, deadline, ..
+        } => match letter {
+            gongkai_workflow::model::Letter::FeeNotice => {
+                format!("收费通知书签收日已登记，请于 {deadline} 前缴纳")
+            }
+            gongkai_workflow::model::Letter::ReasonsRequest => {
+                format!("说明理由通知书签收日已登记，请于 {deadline} 前说明理由")
+            }
+            gongkai_workflow::model::Letter::Consultation { .. } => {
+                format!("征求意见函签收日已登记，意见期限 {deadline}")
+            }
+        },
+        EventKind::ReasonsRequested { deadline, .. } => format!(
+            "申请数量、频次明显超过合理范围，要求说明理由（条例第三十五条），请于 {deadline} 前说明"
         ),
         EventKind::ConsultationEnded { .. } => "征求意见结束".to_owned(),
         EventKind::ExtensionApproved { days } => {
@@ -224,6 +243,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::SubmittedForReview
         | EventKind::ReplyReturned { .. }
         | EventKind::BreachRecorded { .. }
+        | EventKind::ReasonsRecorded { .. }
         | EventKind::RemedyRecorded { .. }
         | EventKind::RemedyDecided { .. } => return None,
     })

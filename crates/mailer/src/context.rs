@@ -38,6 +38,22 @@ pub struct ReasonableVars {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ConsultationVars {
     pub party: String,
+    /// The end of the party's window (arts. 32, 34) or the art. 33 reminder day.
+    pub deadline: String,
+    pub letter_date: String,
+    /// How the letter was sent (邮寄, 电子邮件, …).
+    pub sent_by: String,
+    /// The day the letter was received (presumed or recorded).
+    pub received_on: String,
+    /// Whether the party has a statutory window (arts. 32, 34; not art. 33).
+    pub has_window: bool,
+}
+
+/// The art. 35 request for reasons.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonsVars {
+    pub grounds: String,
+    pub requested_on: String,
     pub deadline: String,
 }
 
@@ -62,6 +78,8 @@ pub struct ReplyVars {
     pub competent_agency: String,
     /// How to reach the competent agency (art. 36(5)), when given.
     pub competent_agency_contact: String,
+    /// Art. 32: why the agency discloses over a third party's objection.
+    pub disclosure: String,
 }
 
 /// The bodies an agency's decisions name in their remedy paragraph (行政复议法 2023 art. 20):
@@ -115,6 +133,7 @@ pub struct NoticeContext {
     pub extension: ExtensionVars,
     pub reasonable: ReasonableVars,
     pub consultation: ConsultationVars,
+    pub reasons: ReasonsVars,
     pub fee: FeeVars,
     pub reply: ReplyVars,
     pub withdrawal_reason: String,
@@ -223,10 +242,25 @@ impl NoticeContext {
                 deadline: date_zh(f.deadline),
             };
         }
-        // The consultation this notice is about: the one its event started, else the latest.
-        let consulted = match event.map(|e| &e.kind) {
-            Some(EventKind::ConsultationStarted { id, .. }) => {
+        if let Some(r) = &case.reasons {
+            ctx.reasons = ReasonsVars {
+                grounds: r.grounds.clone(),
+                requested_on: date_zh(r.requested_on),
+                deadline: date_zh(r.deadline),
+            };
+        }
+        // The consultation this notice is about: the one its event started; for a letter to
+        // a consulted party, that party's (the objecting one for the art. 32 notice); for the
+        // staff reminder, the open one due first; else the latest.
+        let consulted = match (event.map(|e| &e.kind), src.recipient) {
+            (Some(EventKind::ConsultationStarted { id, .. }), _) => {
                 case.consultations.iter().find(|c| c.id == *id)
+            }
+            (_, Recipient::Consulted(party)) => {
+                case.consultations.iter().rev().find(|c| &c.party == party)
+            }
+            _ if src.kind == NoticeKind::ConsultationDue => {
+                case.open_consultations().min_by_key(|c| c.deadline)
             }
             _ => case.consultations.last(),
         };
@@ -234,6 +268,13 @@ impl NoticeContext {
             ctx.consultation = ConsultationVars {
                 party: c.party.clone(),
                 deadline: date_zh(c.deadline),
+                letter_date: date_zh(c.letter_date),
+                sent_by: c
+                    .sent_by
+                    .map(|s| s.label_zh().to_owned())
+                    .unwrap_or_default(),
+                received_on: c.received_on.map(date_zh).unwrap_or_default(),
+                has_window: c.kind.has_window(),
             };
         }
         let reply = case
@@ -248,6 +289,7 @@ impl NoticeContext {
                 text: r.text.clone(),
                 competent_agency: r.competent_agency.clone().unwrap_or_default(),
                 competent_agency_contact: r.competent_agency_contact.clone().unwrap_or_default(),
+                disclosure: r.disclosure.clone().unwrap_or_default(),
             };
         }
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
@@ -344,6 +386,15 @@ impl NoticeContext {
             consultation: ConsultationVars {
                 party: "北京某某置业有限公司".to_owned(),
                 deadline: "2026年3月27日".to_owned(),
+                letter_date: "2026年3月5日".to_owned(),
+                sent_by: "邮寄".to_owned(),
+                received_on: "2026年3月8日".to_owned(),
+                has_window: !matches!(kind, NoticeKind::AgencyOpinionRequest),
+            },
+            reasons: ReasonsVars {
+                grounds: "您自2026年2月以来向本机关提出同类政府信息公开申请120件".to_owned(),
+                requested_on: "2026年3月4日".to_owned(),
+                deadline: "2026年3月27日".to_owned(),
             },
             fee: FeeVars {
                 amount: 100,
@@ -358,6 +409,8 @@ impl NoticeContext {
                 text: "相关信息见附件。".to_owned(),
                 competent_agency: "北京市住房和城乡建设委员会".to_owned(),
                 competent_agency_contact: "北京市西城区广莲路1号，电话010-55597000".to_owned(),
+                disclosure: "该项目资金使用情况涉及重大公共利益，不公开可能对公共利益造成重大影响"
+                    .to_owned(),
             },
             withdrawal_reason: "已通过其他途径获取".to_owned(),
             remedy: remedy(

@@ -1,6 +1,8 @@
 //! The scheduler: reads the clock for the open cases whose due date is near or past and writes
 //! the staff reminders — due soon (to the assignee), overdue (to the assignee and the
-//! department's supervisors, with the breach recorded on the case). Each reminder has a
+//! department's supervisors, with the breach recorded on the case) — and reminds the assignee
+//! of a consultation whose window ended (arts. 32, 34) or that went unanswered for the
+//! configured days (art. 33). Each reminder has a
 //! dedupe key per (level, case, due date, recipient) under a unique index
 //! (`gongkai_store::reminders`), so it is written once even when several workers run the
 //! scheduler at the same moment.
@@ -49,6 +51,9 @@ pub struct Reminders {
     pub overdue: usize,
     /// Overdue breaches recorded on cases by this pass.
     pub breaches_recorded: usize,
+    /// Consultations whose window ended (arts. 32, 34) or whose art. 33 reminder day passed,
+    /// reminded to the assignee by this pass.
+    pub consultations_due: usize,
 }
 
 /// Calendar days ahead in which a due date may still be "due soon" (the statute's due-soon
@@ -75,6 +80,28 @@ pub fn run_until(
         examined: candidates.len(),
         ..Reminders::default()
     };
+    // Consultations first: they concern cases whose reply clock is paused, which the due-date
+    // pass below does not look at.
+    for (case_id, version) in reminders::consultation_candidates(conn, today)? {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(out);
+        }
+        let case = Case::from_events(&events::load(conn, &case_id)?);
+        let Some(due) = case.consultation_due().filter(|d| *d < today) else {
+            continue;
+        };
+        if reminders::write(
+            conn,
+            &case_id,
+            version,
+            NoticeKind::ConsultationDue,
+            &Recipient::Assignee,
+            due,
+            now,
+        )? {
+            out.consultations_due += 1;
+        }
+    }
     for (case_id, version) in candidates {
         if stop.load(Ordering::Relaxed) {
             break;

@@ -158,6 +158,7 @@ fn staff_get_their_notices_and_letters_without_an_address_wait_for_printing() {
             kind: ConsultationKind::ThirdParty,
             party: "北京某某置业有限公司".to_owned(),
             letter_date: None,
+            sent_by: None,
         };
         gongkai_store::execute(&mut c, &case_id, 4, consult, &ctx).unwrap();
 
@@ -427,5 +428,70 @@ fn reminders_go_out_once_per_case_and_level_and_overdue_is_recorded_on_the_case(
             .count();
         assert_eq!(breaches, 1);
         assert_eq!(history.last().unwrap().actor.role, Role::System);
+    }
+}
+
+#[test]
+fn a_consultation_whose_window_ended_is_reminded_once_and_the_projection_knows_its_day() {
+    use gongkai_store::schema::cases;
+    for db in databases("mail-consult") {
+        let mut c = db.seeded();
+        let law = Law::new();
+        let l = law_in_force();
+        let case_id = gongkai_testkit::processing(&mut c, &law, "王小明", at("2026-03-02"));
+        // Posted on Thursday 03-05, presumed received Sunday 03-08: the third party's 15
+        // working days end on 03-27 (art. 32).
+        gongkai_store::execute(
+            &mut c,
+            &case_id,
+            3,
+            Command::StartConsultation {
+                kind: ConsultationKind::ThirdParty,
+                party: "北京华宇建筑工程有限公司".to_owned(),
+                letter_date: None,
+                sent_by: Some(gongkai_workflow::model::SentBy::Post),
+            },
+            &law.ctx(&gongkai_testkit::clerk(), at("2026-03-05")),
+        )
+        .unwrap();
+        let day: Option<chrono::NaiveDate> = cases::table
+            .find(&case_id)
+            .select(cases::consultation_due)
+            .first(&mut c)
+            .unwrap();
+        assert_eq!(
+            day.map(|d| d.to_string()).as_deref(),
+            Some("2026-03-27"),
+            "{}",
+            db.name
+        );
+
+        let within = schedule::run_once(&mut c, &l, at("2026-03-27")).unwrap();
+        assert_eq!(within.consultations_due, 0, "{}: {within:?}", db.name);
+        let after = schedule::run_once(&mut c, &l, at("2026-03-30")).unwrap();
+        assert_eq!(after.consultations_due, 1, "{}: {after:?}", db.name);
+        let again = schedule::run_once(&mut c, &l, at("2026-03-31")).unwrap();
+        assert_eq!(again.consultations_due, 0, "{}: {again:?}", db.name);
+        assert_eq!(count(&mut c, "consultation_due"), 1);
+
+        // The silence is recorded: no consultation is open, the column is cleared.
+        gongkai_store::execute(
+            &mut c,
+            &case_id,
+            4,
+            Command::EndConsultation {
+                consultation: 1,
+                opinion: gongkai_workflow::model::Opinion::NoAnswer,
+                ended_on: None,
+            },
+            &law.ctx(&gongkai_testkit::clerk(), at("2026-03-31")),
+        )
+        .unwrap();
+        let day: Option<chrono::NaiveDate> = cases::table
+            .find(&case_id)
+            .select(cases::consultation_due)
+            .first(&mut c)
+            .unwrap();
+        assert_eq!(day, None, "{}", db.name);
     }
 }

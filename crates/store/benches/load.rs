@@ -89,6 +89,7 @@ fn one_flow(
             competent_agency: None,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     execute(conn, &id, v, draft, &ctx(&clerk))?;

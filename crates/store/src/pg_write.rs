@@ -125,7 +125,8 @@ fn projected<'a>(s: &mut Statement<'a>, p: &'a Planned) -> Row {
         .set::<_, Nullable<Date>, _>(s, cases::reply_due_on, r.reply_due_on)
         .set::<_, Nullable<Integer>, _>(s, cases::reply_days, r.reply_days)
         .set::<_, Nullable<Date>, _>(s, cases::concluded_on, r.concluded_on)
-        .set::<_, Nullable<Text>, _>(s, cases::applicant_key, r.applicant_key.as_deref());
+        .set::<_, Nullable<Text>, _>(s, cases::applicant_key, r.applicant_key.as_deref())
+        .set::<_, Nullable<Date>, _>(s, cases::consultation_due, r.consultation_due);
     row
 }
 

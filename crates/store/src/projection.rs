@@ -64,6 +64,9 @@ pub struct CaseRow {
     pub reply_days: Option<i32>,
     pub concluded_on: Option<NaiveDate>,
     pub applicant_key: Option<String>,
+    /// The earliest day an open consultation calls for a reminder (its window's end, or the
+    /// art. 33 reminder day).
+    pub consultation_due: Option<NaiveDate>,
 }
 
 impl CaseRow {
@@ -97,6 +100,7 @@ impl CaseRow {
             reply_days: None,
             concluded_on: None,
             applicant_key: None,
+            consultation_due: None,
         }
     }
 }
@@ -149,6 +153,7 @@ pub(crate) fn project(
         .map(|(r, start)| i32::try_from(calendar.working_days_between(start, r)).unwrap_or(0));
     row.concluded_on = case.concluded_on;
     row.applicant_key = case.applicant.identity_key();
+    row.consultation_due = case.consultation_due();
     row.version = i64::try_from(case.version).unwrap_or(i64::MAX);
     row.updated_at = to_micros(now.naive_utc());
 }

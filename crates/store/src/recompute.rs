@@ -56,10 +56,21 @@ pub fn recompute_open(
                     // A command committed between the two reads; it projected the case itself.
                     continue;
                 }
-                let before = (row.due_date, row.provisional, row.warning_level);
+                let before = (
+                    row.due_date,
+                    row.provisional,
+                    row.warning_level,
+                    row.consultation_due,
+                );
                 let updated_at = row.updated_at;
                 project(&mut row, &case, calendar, statute, now);
-                if (row.due_date, row.provisional, row.warning_level) != before {
+                let after = (
+                    row.due_date,
+                    row.provisional,
+                    row.warning_level,
+                    row.consultation_due,
+                );
+                if after != before {
                     // Only if no command changed the case since it was read: a newer
                     // projection is never overwritten with older values.
                     let updated = diesel::update(cases::table.find(id))
@@ -69,6 +80,7 @@ pub fn recompute_open(
                             cases::due_sort.eq(row.due_sort),
                             cases::provisional.eq(row.provisional),
                             cases::warning_level.eq(row.warning_level.map(WarningLevel::as_str)),
+                            cases::consultation_due.eq(row.consultation_due),
                             cases::updated_at.eq(updated_at),
                         ))
                         .execute(conn)? as u64;

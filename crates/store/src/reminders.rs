@@ -1,5 +1,5 @@
-//! Staff reminders (due soon, overdue): their dedupe key, the cases the scheduler looks at,
-//! and the writing of one reminder.
+//! Staff reminders (due soon, overdue, a consultation's window ended): their dedupe key, the
+//! cases the scheduler looks at, and the writing of one reminder.
 //!
 //! A reminder goes out at most once per level, case, due date and recipient, whether an event
 //! (the recorded breach) or the scheduler writes it: the outbox holds a unique key for it. The
@@ -20,7 +20,8 @@ use crate::schema::cases;
 enum Part {
     Text(&'static str),
     CaseId,
-    /// The due date as `YYYY-MM-DD`.
+    /// The date the reminder is about (the reply due date, or the consultation's due day) as
+    /// `YYYY-MM-DD`.
     DueDate,
 }
 
@@ -39,6 +40,8 @@ fn layout(level: &'static str, to: &'static str) -> [Part; 7] {
 
 const DUE_SOON: &str = "due_soon";
 const OVERDUE: &str = "overdue";
+const CONSULTATION_DUE: &str = "consultation_due";
+const DUE_COLUMN: &str = "cases.due_date";
 const ASSIGNEE: &str = "assignee";
 const SUPERVISORS: &str = "supervisors";
 
@@ -48,6 +51,7 @@ fn names(kind: NoticeKind, recipient: &Recipient) -> Option<(&'static str, &'sta
     let level = match kind {
         NoticeKind::DueSoon => DUE_SOON,
         NoticeKind::Overdue => OVERDUE,
+        NoticeKind::ConsultationDue => CONSULTATION_DUE,
         _ => return None,
     };
     let to = match recipient {
@@ -81,27 +85,49 @@ pub fn reminder_key(
     )
 }
 
-/// [`reminder_key`] as an SQL expression over the `cases` row of the query (its id and due
-/// date; a DATE cast to TEXT reads `YYYY-MM-DD` on both backends).
-fn key_sql(level: &'static str, to: &'static str) -> String {
+/// [`reminder_key`] as an SQL expression over the `cases` row of the query (its id and the
+/// date column `date`; a DATE cast to TEXT reads `YYYY-MM-DD` on both backends).
+fn key_sql(level: &'static str, to: &'static str, date: &'static str) -> String {
     let parts: Vec<String> = layout(level, to)
         .iter()
         .map(|part| match part {
             Part::Text(t) => format!("'{}'", t.replace('\'', "''")),
             Part::CaseId => "cases.id".to_owned(),
-            Part::DueDate => "CAST(cases.due_date AS TEXT)".to_owned(),
+            Part::DueDate => format!("CAST({date} AS TEXT)"),
         })
         .collect();
     parts.join(" || ")
 }
 
-/// Whether the outbox holds the reminder (`level`, `to`) for the `cases` row at hand, as an
-/// SQL condition.
-fn written(level: &'static str, to: &'static str) -> String {
+/// Whether the outbox holds the reminder (`level`, `to`) about the date column `date` of the
+/// `cases` row at hand, as an SQL condition.
+fn written(level: &'static str, to: &'static str, date: &'static str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = {})",
-        key_sql(level, to)
+        key_sql(level, to, date)
     )
+}
+
+/// The open cases with a consultation whose due day ended before `today` (a window of
+/// arts. 32/34, or an art. 33 reminder day) and no reminder written about that day yet.
+/// `(case id, version)`, earliest first.
+pub fn consultation_candidates(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+) -> StoreResult<Vec<(String, i64)>> {
+    let reminded = diesel::dsl::sql::<diesel::sql_types::Bool>(&written(
+        CONSULTATION_DUE,
+        ASSIGNEE,
+        "cases.consultation_due",
+    ));
+    Ok(cases::table
+        .filter(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES))
+        .filter(cases::consultation_due.is_not_null())
+        .filter(cases::consultation_due.lt(today))
+        .filter(diesel::dsl::not(reminded))
+        .order((cases::consultation_due, cases::id))
+        .select((cases::id, cases::version))
+        .load(conn)?)
 }
 
 /// The open cases the scheduler looks at on `today` (Beijing date): due on or before
@@ -115,9 +141,9 @@ pub fn candidates(
     horizon: NaiveDate,
 ) -> StoreResult<Vec<(String, i64)>> {
     let overdue_written =
-        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(OVERDUE, SUPERVISORS));
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(OVERDUE, SUPERVISORS, DUE_COLUMN));
     let due_soon_written =
-        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(DUE_SOON, ASSIGNEE));
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&written(DUE_SOON, ASSIGNEE, DUE_COLUMN));
     Ok(cases::table
         .filter(cases::status.eq_any(gongkai_workflow::Status::OPEN_NAMES))
         .filter(cases::due_date.le(horizon))
@@ -180,7 +206,11 @@ mod tests {
             None
         );
         assert_eq!(
-            key_sql(DUE_SOON, ASSIGNEE),
+            reminder_key("c1", NoticeKind::ConsultationDue, &Recipient::Assignee, due).as_deref(),
+            Some("consultation_due:c1:2025-03-04:assignee")
+        );
+        assert_eq!(
+            key_sql(DUE_SOON, ASSIGNEE, DUE_COLUMN),
             "'due_soon' || ':' || cases.id || ':' || CAST(cases.due_date AS TEXT) || ':' \
              || 'assignee'"
         );

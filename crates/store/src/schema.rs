@@ -104,6 +104,7 @@ diesel::table! {
         reply_days -> Nullable<Integer>,
         concluded_on -> Nullable<Date>,
         applicant_key -> Nullable<Text>,
+        consultation_due -> Nullable<Date>,
     }
 }
 

@@ -38,6 +38,7 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     competent_agency: None,
                     not_held: None,
                     competent_agency_contact: None,
+                    disclosure: None,
                 },
             },
             clerk(),

@@ -108,6 +108,7 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
                                 competent_agency: None,
                                 not_held: None,
                                 competent_agency_contact: None,
+                                disclosure: None,
                             },
                         };
                         match execute(

@@ -77,6 +77,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
                         competent_agency: None,
                         not_held: None,
                         competent_agency_contact: None,
+                        disclosure: None,
                     },
                 },
                 clerk(),

@@ -69,6 +69,7 @@ pub fn disclosed() -> Reply {
         competent_agency: None,
         not_held: None,
         competent_agency_contact: None,
+        disclosure: None,
     }
 }
 

@@ -9,8 +9,8 @@ use crate::clock::{
     warning_level,
 };
 use crate::model::{
-    Applicant, Breach, Channel, ConsultationKind, Delivery, Event, EventKind, FeeMethod, Opinion,
-    Order, Remedy, Reply, RequestDetails,
+    Applicant, Breach, Channel, ConsultationKind, Delivery, Event, EventKind, FeeMethod, Letter,
+    Opinion, Order, ReasonsAssessment, Remedy, Reply, RequestDetails, SentBy,
 };
 use crate::outcome::{OtherGround, Outcome};
 use crate::statute::{PauseKind, Statute, StatuteProfile};
@@ -120,9 +120,47 @@ pub struct Consultation {
     pub kind: ConsultationKind,
     pub party: String,
     pub letter_date: NaiveDate,
+    /// Arts. 32, 34: the end of the party's window, counted from receipt; art. 33: the day
+    /// a reminder falls due.
     pub deadline: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub opinion: Option<Opinion>,
+    #[serde(default)]
+    pub sent_by: Option<SentBy>,
+    /// The day the letter was received: presumed from how it was sent, or recorded.
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    /// Whether `received_on` was recorded (not presumed).
+    #[serde(default)]
+    pub receipt_recorded: bool,
+}
+
+impl Consultation {
+    /// The last day the reply period is paused for this consultation: the opinion's day, but
+    /// never after the end of a statutory window (arts. 32, 34); none while it runs.
+    pub fn pause_end(&self) -> Option<NaiveDate> {
+        let ended = self.ended_on?;
+        Some(if self.kind.has_window() {
+            ended.min(self.deadline)
+        } else {
+            ended
+        })
+    }
+}
+
+/// The art. 35 request for reasons and its assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonsStep {
+    pub requested_on: NaiveDate,
+    pub grounds: String,
+    pub sent_by: SentBy,
+    pub received_on: NaiveDate,
+    #[serde(default)]
+    pub receipt_recorded: bool,
+    pub deadline: NaiveDate,
+    pub assessment: Option<ReasonsAssessment>,
+    pub assessed_on: Option<NaiveDate>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,8 +185,16 @@ pub struct Fee {
     pub method: FeeMethod,
     pub amount_yuan: u32,
     pub notice_date: NaiveDate,
+    /// 20 working days from the day after the applicant receives the notice (109号).
     pub deadline: NaiveDate,
     pub paid_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub sent_by: Option<SentBy>,
+    /// The day the notice was received: presumed from how it was sent, or recorded.
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub receipt_recorded: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +252,9 @@ pub struct Case {
     pub consultations: Vec<Consultation>,
     pub extension: Option<Extension>,
     pub fee: Option<Fee>,
+    /// The art. 35 request for reasons, in this round of handling.
+    #[serde(default)]
+    pub reasons: Option<ReasonsStep>,
     pub reasonable_date: Option<ReasonableDate>,
     pub draft: Option<Draft>,
     pub last_return_reason: Option<String>,
@@ -326,6 +375,8 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             kind,
             party,
             deadline,
+            sent_by,
+            received_on,
         } => case.consultations.push(Consultation {
             id: *id,
             kind: *kind,
@@ -334,6 +385,9 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             deadline: *deadline,
             ended_on: None,
             opinion: None,
+            sent_by: *sent_by,
+            received_on: *received_on,
+            receipt_recorded: false,
         }),
         EventKind::ConsultationEnded { id, opinion } => {
             if let Some(c) = case.consultations.iter_mut().find(|c| c.id == *id) {
@@ -371,6 +425,8 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             fee,
             amount_yuan,
             deadline,
+            sent_by,
+            received_on,
         } => {
             case.fee = Some(Fee {
                 method: *fee,
@@ -378,7 +434,62 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
                 notice_date: date,
                 deadline: *deadline,
                 paid_on: None,
+                sent_by: *sent_by,
+                received_on: *received_on,
+                receipt_recorded: false,
             });
+        }
+        EventKind::LetterReceived {
+            letter,
+            received_on,
+            deadline,
+        } => match letter {
+            Letter::Consultation { id } => {
+                if let Some(c) = case.consultations.iter_mut().find(|c| c.id == *id) {
+                    c.received_on = Some(*received_on);
+                    c.receipt_recorded = true;
+                    c.deadline = *deadline;
+                }
+            }
+            Letter::FeeNotice => {
+                if let Some(f) = &mut case.fee {
+                    f.received_on = Some(*received_on);
+                    f.receipt_recorded = true;
+                    f.deadline = *deadline;
+                }
+            }
+            Letter::ReasonsRequest => {
+                if let Some(r) = &mut case.reasons {
+                    r.received_on = *received_on;
+                    r.receipt_recorded = true;
+                    r.deadline = *deadline;
+                }
+            }
+        },
+        EventKind::ReasonsRequested {
+            grounds,
+            deadline,
+            sent_by,
+            received_on,
+        } => {
+            case.reasons = Some(ReasonsStep {
+                requested_on: date,
+                grounds: grounds.clone(),
+                sent_by: *sent_by,
+                received_on: *received_on,
+                receipt_recorded: false,
+                deadline: *deadline,
+                assessment: None,
+                assessed_on: None,
+                note: None,
+            });
+        }
+        EventKind::ReasonsRecorded { assessment, note } => {
+            if let Some(r) = &mut case.reasons {
+                r.assessment = Some(*assessment);
+                r.assessed_on = Some(date);
+                r.note = Some(note.clone());
+            }
         }
         EventKind::FeePaid => {
             if let Some(f) = &mut case.fee {
@@ -448,6 +559,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             case.correction = None;
             case.extension = None;
             case.fee = None;
+            case.reasons = None;
             case.reasonable_date = None;
             case.draft = None;
             case.reply = None;
@@ -483,6 +595,29 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
     case
 }
 
+/// What the explanation says about a consultation: the party, and for arts. 32 and 34 the
+/// window that bounds the pause.
+fn consultation_about(c: &Consultation) -> String {
+    if !c.kind.has_window() {
+        return format!("{}，条例第三十三条第二款", c.party);
+    }
+    let article = match c.kind {
+        ConsultationKind::ThirdParty => "条例第三十二条",
+        _ => "条例第三十四条",
+    };
+    match c.ended_on {
+        Some(ended) if ended > c.deadline => format!(
+            "{}，{article}，意见期限 {} 届满即恢复计算，此后的时间计入答复期限",
+            c.party, c.deadline
+        ),
+        Some(_) => format!("{}，{article}", c.party),
+        None => format!(
+            "{}，{article}，意见期限至 {}，逾期未答复的自次日起恢复计算",
+            c.party, c.deadline
+        ),
+    }
+}
+
 fn conclude(case: &mut Case, status: Status, date: NaiveDate) {
     case.status = status;
     case.concluded_on = Some(date);
@@ -516,6 +651,34 @@ impl Case {
 
     pub fn open_consultations(&self) -> impl Iterator<Item = &Consultation> {
         self.consultations.iter().filter(|c| c.ended_on.is_none())
+    }
+
+    /// The art. 35 assessment recorded in this round, if any.
+    pub fn reasons_assessment(&self) -> Option<ReasonsAssessment> {
+        self.reasons.as_ref().and_then(|r| r.assessment)
+    }
+
+    /// The third parties that objected to disclosure (art. 32), each once.
+    pub fn objecting_third_parties(&self) -> Vec<String> {
+        let mut parties: Vec<String> = Vec::new();
+        for c in &self.consultations {
+            if c.kind == ConsultationKind::ThirdParty
+                && c.opinion == Some(Opinion::Objection)
+                && !parties.contains(&c.party)
+            {
+                parties.push(c.party.clone());
+            }
+        }
+        parties
+    }
+
+    /// The earliest day on which an open consultation calls for a reminder to the clerk: the
+    /// end of a statutory window (arts. 32, 34) or the art. 33 reminder day.
+    pub fn consultation_due(&self) -> Option<NaiveDate> {
+        if !self.status.is_open() {
+            return None;
+        }
+        self.open_consultations().map(|c| c.deadline).min()
     }
 
     /// The fee notice issued and not yet paid.
@@ -570,11 +733,13 @@ impl Case {
             .map(|c| Pause {
                 kind: match c.kind {
                     ConsultationKind::ThirdParty => PauseKind::ThirdParty,
-                    ConsultationKind::OtherAgency => PauseKind::OtherAgency,
+                    ConsultationKind::OtherAgency | ConsultationKind::AgencyOpinion => {
+                        PauseKind::OtherAgency
+                    }
                 },
                 from: c.letter_date,
-                to: c.ended_on,
-                about: Some(c.party.clone()),
+                to: c.pause_end(),
+                about: Some(consultation_about(c)),
             })
             .collect();
         if let Some(f) = &self.fee {

@@ -47,8 +47,15 @@ pub enum NoticeKind {
     ReasonableDateNotice,
     /// 征求第三方意见书.
     ThirdPartyConsultation,
-    /// 征求意见函 to another agency.
+    /// 征求意见函 to another agency about jointly made information (art. 34).
     AgencyConsultation,
+    /// 征求意见函 to another agency whose confirmation or opinion is needed (art. 33 second
+    /// paragraph): no deemed consent.
+    AgencyOpinionRequest,
+    /// 说明理由通知书: art. 35, the applicant is asked to explain the reasons.
+    ReasonsRequest,
+    /// 决定公开告知书 to a third party that objected: what will be disclosed and why (art. 32).
+    ThirdPartyDisclosure,
     /// 收费通知书.
     FeeNotice,
     Reply(ReplyNotice),
@@ -70,6 +77,9 @@ pub enum NoticeKind {
     Overdue,
     /// To staff: a case was reopened by order.
     Reopened,
+    /// To staff: a consultation's window has ended (arts. 32, 34), or an art. 33 consultation
+    /// has gone unanswered for the configured number of working days.
+    ConsultationDue,
 }
 
 vocabulary!(ReplyNotice {
@@ -86,7 +96,7 @@ vocabulary!(ReplyNotice {
 
 impl NoticeKind {
     /// Every kind, reply notices included: one template each.
-    pub const ALL: [NoticeKind; 25] = {
+    pub const ALL: [NoticeKind; 29] = {
         use NoticeKind as K;
         use ReplyNotice as R;
         [
@@ -96,6 +106,9 @@ impl NoticeKind {
             K::ReasonableDateNotice,
             K::ThirdPartyConsultation,
             K::AgencyConsultation,
+            K::AgencyOpinionRequest,
+            K::ReasonsRequest,
+            K::ThirdPartyDisclosure,
             K::FeeNotice,
             K::Reply(R::Disclosed),
             K::Reply(R::PartlyDisclosed),
@@ -115,6 +128,7 @@ impl NoticeKind {
             K::DueSoon,
             K::Overdue,
             K::Reopened,
+            K::ConsultationDue,
         ]
     };
 
@@ -130,6 +144,9 @@ impl NoticeKind {
             K::ReasonableDateNotice => "reasonable_date_notice",
             K::ThirdPartyConsultation => "third_party_consultation",
             K::AgencyConsultation => "agency_consultation",
+            K::AgencyOpinionRequest => "agency_opinion_request",
+            K::ReasonsRequest => "reasons_request",
+            K::ThirdPartyDisclosure => "third_party_disclosure",
             K::FeeNotice => "fee_notice",
             K::Reply(R::Disclosed) => "reply.disclosed",
             K::Reply(R::PartlyDisclosed) => "reply.partly_disclosed",
@@ -149,6 +166,7 @@ impl NoticeKind {
             K::DueSoon => "due_soon",
             K::Overdue => "overdue",
             K::Reopened => "reopened",
+            K::ConsultationDue => "consultation_due",
         }
     }
 
@@ -166,7 +184,10 @@ impl NoticeKind {
             K::ExtensionNotice => "延期答复告知书",
             K::ReasonableDateNotice => "答复期限告知书",
             K::ThirdPartyConsultation => "征求第三方意见书",
-            K::AgencyConsultation => "征求意见函",
+            K::AgencyConsultation => "征求意见函（共同制作的信息）",
+            K::AgencyOpinionRequest => "征求意见函",
+            K::ReasonsRequest => "说明理由通知书",
+            K::ThirdPartyDisclosure => "决定公开告知书（第三方）",
             K::FeeNotice => "收费通知书",
             K::Reply(r) => r.label_zh(),
             K::WithdrawalConfirmation => "撤回申请确认书",
@@ -178,6 +199,7 @@ impl NoticeKind {
             K::DueSoon => "临期提醒",
             K::Overdue => "超期督办",
             K::Reopened => "重新办理提醒",
+            K::ConsultationDue => "征求意见期限提醒",
         }
     }
 
@@ -222,13 +244,18 @@ impl NoticeKind {
                 | ReplyNotice::Other,
             )
             | K::AbandonmentConfirmation
-            | K::UnpaidClosure => true,
+            | K::UnpaidClosure
+            // The third party whose objection is overridden may challenge the decision to
+            // disclose (法释〔2025〕8号 art. 1(4)).
+            | K::ThirdPartyDisclosure => true,
             K::Acknowledgment
             | K::CorrectionNotice
             | K::ExtensionNotice
             | K::ReasonableDateNotice
             | K::ThirdPartyConsultation
             | K::AgencyConsultation
+            | K::AgencyOpinionRequest
+            | K::ReasonsRequest
             | K::FeeNotice
             | K::WithdrawalConfirmation
             | K::Assigned
@@ -236,7 +263,8 @@ impl NoticeKind {
             | K::ReplyReturned
             | K::DueSoon
             | K::Overdue
-            | K::Reopened => false,
+            | K::Reopened
+            | K::ConsultationDue => false,
         }
     }
 
@@ -251,6 +279,7 @@ impl NoticeKind {
                 | K::DueSoon
                 | K::Overdue
                 | K::Reopened
+                | K::ConsultationDue
         )
     }
 }
@@ -338,6 +367,24 @@ pub fn reply_notice(reply: &Reply) -> ReplyNotice {
     }
 }
 
+/// Art. 32: a reply that discloses over a third party's objection is first told to each
+/// objecting third party (what will be disclosed and why); these notices come before the
+/// applicant's.
+fn disclosure_notices(case: &Case, reply: Option<&crate::model::Reply>) -> Vec<Notice> {
+    if reply.is_none_or(|r| r.disclosure.is_none()) {
+        return Vec::new();
+    }
+    case.objecting_third_parties()
+        .into_iter()
+        .map(|party| {
+            notice(
+                NoticeKind::ThirdPartyDisclosure,
+                Recipient::Consulted(party),
+            )
+        })
+        .collect()
+}
+
 /// The notices `event` calls for; `case` is the state after the event.
 pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
     use NoticeKind as K;
@@ -352,6 +399,7 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
             match kind {
                 ConsultationKind::ThirdParty => K::ThirdPartyConsultation,
                 ConsultationKind::OtherAgency => K::AgencyConsultation,
+                ConsultationKind::AgencyOpinion => K::AgencyOpinionRequest,
             },
             Consulted(party.clone()),
         )],
@@ -361,6 +409,7 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
         EventKind::ExtensionApproved { .. } => vec![notice(K::ExtensionNotice, Applicant)],
         EventKind::FeeNoticeIssued { .. } => vec![notice(K::FeeNotice, Applicant)],
         EventKind::ReasonableDateSet { .. } => vec![notice(K::ReasonableDateNotice, Applicant)],
+        EventKind::ReasonsRequested { .. } => vec![notice(K::ReasonsRequest, Applicant)],
         EventKind::ReplyReturned { .. } => vec![notice(K::ReplyReturned, Assignee)],
         EventKind::ReplyApproved { outcome } => {
             let kind = match case.reply.as_ref() {
@@ -371,12 +420,17 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
                     competent_agency: None,
                     not_held: None,
                     competent_agency_contact: None,
+                    disclosure: None,
                 }),
             };
-            vec![notice(K::Reply(kind), Applicant)]
+            let mut out = disclosure_notices(case, case.reply.as_ref());
+            out.push(notice(K::Reply(kind), Applicant));
+            out
         }
         EventKind::RepliedOnTheSpot { reply } => {
-            vec![notice(K::Reply(reply_notice(reply)), Applicant)]
+            let mut out = disclosure_notices(case, Some(reply));
+            out.push(notice(K::Reply(reply_notice(reply)), Applicant));
+            out
         }
         EventKind::Withdrawn { .. } => vec![notice(K::WithdrawalConfirmation, Applicant)],
         EventKind::Abandoned => vec![notice(K::AbandonmentConfirmation, Applicant)],

@@ -64,10 +64,21 @@ pub enum RejectionCode {
     AlreadyRecorded,
     RemedyNotFound,
     RemedyAlreadyDecided,
+    /// Art. 35: the step needs the applicant to have been asked for reasons, and the reasons
+    /// assessed.
+    ReasonsStepRequired,
+    /// Art. 35: the reasons were assessed the other way (reasonable vs. unreasonable).
+    ReasonsAssessedOtherwise,
+    /// Art. 35: the applicant was already asked for reasons in this round.
+    ReasonsAlreadyRequested,
+    /// Art. 32: disclosure over a third party's objection needs its reason stated.
+    DisclosureReasonRequired,
+    /// Art. 32: a disclosure reason given where no third party objected to a disclosure.
+    DisclosureReasonNotApplicable,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 40] = [
+    pub const ALL: [RejectionCode; 45] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -108,6 +119,11 @@ impl RejectionCode {
         RejectionCode::AlreadyRecorded,
         RejectionCode::RemedyNotFound,
         RejectionCode::RemedyAlreadyDecided,
+        RejectionCode::ReasonsStepRequired,
+        RejectionCode::ReasonsAssessedOtherwise,
+        RejectionCode::ReasonsAlreadyRequested,
+        RejectionCode::DisclosureReasonRequired,
+        RejectionCode::DisclosureReasonNotApplicable,
     ];
 
     /// The code as the API spells it.
@@ -153,6 +169,11 @@ impl RejectionCode {
             RejectionCode::AlreadyRecorded => "already_recorded",
             RejectionCode::RemedyNotFound => "remedy_not_found",
             RejectionCode::RemedyAlreadyDecided => "remedy_already_decided",
+            RejectionCode::ReasonsStepRequired => "reasons_step_required",
+            RejectionCode::ReasonsAssessedOtherwise => "reasons_assessed_otherwise",
+            RejectionCode::ReasonsAlreadyRequested => "reasons_already_requested",
+            RejectionCode::DisclosureReasonRequired => "disclosure_reason_required",
+            RejectionCode::DisclosureReasonNotApplicable => "disclosure_reason_not_applicable",
         }
     }
 

@@ -385,6 +385,7 @@ mod tests {
                         competent_agency: None,
                         not_held: None,
                         competent_agency_contact: None,
+                        disclosure: None,
                     },
                 },
             ),

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::parse_date;
+use crate::model::SentBy;
 use crate::vocabulary::vocabulary;
 
 /// Kinds of pause in the reply period.
@@ -14,7 +15,7 @@ use crate::vocabulary::vocabulary;
 pub enum PauseKind {
     /// 征求第三方意见 (art. 32).
     ThirdParty,
-    /// 征求其他行政机关意见 (art. 34).
+    /// 征求其他行政机关意见 (art. 33 second paragraph; art. 34 for jointly made information).
     OtherAgency,
     /// From the fee notice to payment (收费通知至缴费).
     Fee,
@@ -52,6 +53,61 @@ pub struct StatuteProfile {
     pub due_soon_days: u32,
     pub first_day_counts: bool,
     pub excluded_pauses: Vec<PauseKind>,
+    /// Calendar days after a letter's date on which it is presumed received, by how it was
+    /// sent, until the real day is recorded.
+    #[serde(default)]
+    pub presumed_receipt_days: PresumedReceipt,
+    /// Working days after an art. 33 consultation letter is received (no statutory window)
+    /// after which the clerk is reminded that no answer has come.
+    #[serde(default = "default_agency_opinion_reminder_days")]
+    pub agency_opinion_reminder_days: u32,
+    /// Working days, counted from receipt of the request for reasons (art. 35), that the
+    /// applicant is given to answer. The Regulations set none.
+    #[serde(default = "default_reasons_answer_days")]
+    pub reasons_answer_days: u32,
+}
+
+const fn default_agency_opinion_reminder_days() -> u32 {
+    10
+}
+
+const fn default_reasons_answer_days() -> u32 {
+    15
+}
+
+/// Calendar days from a letter's date to its presumed receipt, per way of sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PresumedReceipt {
+    pub post: u32,
+    pub email: u32,
+    pub fax: u32,
+    pub in_person: u32,
+    pub online: u32,
+}
+
+impl Default for PresumedReceipt {
+    fn default() -> PresumedReceipt {
+        PresumedReceipt {
+            post: 3,
+            email: 0,
+            fax: 0,
+            in_person: 0,
+            online: 0,
+        }
+    }
+}
+
+impl PresumedReceipt {
+    pub fn days(&self, sent_by: SentBy) -> u32 {
+        match sent_by {
+            SentBy::Post => self.post,
+            SentBy::Email => self.email,
+            SentBy::Fax => self.fax,
+            SentBy::InPerson => self.in_person,
+            SentBy::Online => self.online,
+        }
+    }
 }
 
 impl StatuteProfile {
@@ -62,6 +118,15 @@ impl StatuteProfile {
 
     pub fn excludes(&self, kind: PauseKind) -> bool {
         self.excluded_pauses.contains(&kind)
+    }
+
+    /// The day a letter dated `letter_date` and sent by `sent_by` is presumed received.
+    pub fn presumed_receipt(&self, letter_date: NaiveDate, sent_by: SentBy) -> NaiveDate {
+        letter_date
+            .checked_add_days(chrono::Days::new(u64::from(
+                self.presumed_receipt_days.days(sent_by),
+            )))
+            .unwrap_or(letter_date)
     }
 }
 
@@ -120,6 +185,20 @@ impl Statute {
                 )));
             }
             for (name, value) in [
+                ("post", p.presumed_receipt_days.post),
+                ("email", p.presumed_receipt_days.email),
+                ("fax", p.presumed_receipt_days.fax),
+                ("in_person", p.presumed_receipt_days.in_person),
+                ("online", p.presumed_receipt_days.online),
+            ] {
+                if value > 60 {
+                    return Err(fail(format!(
+                        "profile \"{}\": presumed_receipt_days.{name} = {value} is more than 60 calendar days",
+                        p.id
+                    )));
+                }
+            }
+            for (name, value) in [
                 ("reply_days", p.reply_days),
                 ("extension_days", p.extension_days),
                 ("correction_notice_days", p.correction_notice_days),
@@ -128,6 +207,11 @@ impl Statute {
                 ("other_agency_days", p.other_agency_days),
                 ("fee_payment_days", p.fee_payment_days),
                 ("due_soon_days", p.due_soon_days),
+                (
+                    "agency_opinion_reminder_days",
+                    p.agency_opinion_reminder_days,
+                ),
+                ("reasons_answer_days", p.reasons_answer_days),
             ] {
                 if value > MAX_PERIOD {
                     return Err(fail(format!(

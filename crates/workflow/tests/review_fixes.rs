@@ -120,6 +120,7 @@ fn a_consultation_letter_entered_after_the_due_date_does_not_hide_the_overdue_re
         kind: ConsultationKind::ThirdParty,
         party: "北京华宇建筑工程有限公司".to_owned(),
         letter_date: Some(d("2026-03-05")),
+        sent_by: None,
     };
     let c = w.apply(c, &clerk(), "2026-04-10", start);
     assert_eq!(
@@ -155,6 +156,7 @@ fn every_late_act_records_the_overdue_reply_once() {
             competent_agency: None,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     let c = w.apply(c, &clerk(), "2026-03-30", draft);
@@ -168,6 +170,7 @@ fn a_withdrawal_cannot_predate_what_is_already_recorded() {
         kind: ConsultationKind::OtherAgency,
         party: "区规划和自然资源分局".to_owned(),
         letter_date: Some(d("2026-03-10")),
+        sent_by: None,
     };
     let c = w.apply(w.processing(), &clerk(), "2026-03-10", start);
     let early = Command::Withdraw {
@@ -190,6 +193,7 @@ fn extensions_during_review_and_by_another_supervisor_only() {
             competent_agency: None,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     let c = w.apply(w.processing(), &clerk(), "2026-03-20", draft);
@@ -249,6 +253,7 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
     let w = World::new();
     let fee = Command::IssueFeeNotice {
         fee: FeeMethod::PerPage { pages: 150 },
+        sent_by: None,
     };
     let mut c = w.processing();
     // A case of 2020 (same events, dated back a year).
@@ -267,6 +272,7 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
             competent_agency: None,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     let refused = decide(&w.processing(), unclear, &w.ctx(&clerk(), "2026-03-05")).unwrap_err();

@@ -121,7 +121,7 @@ fn outcome() {
 #[test]
 fn notice_kind() {
     names_round_trip::<NoticeKind>();
-    assert_eq!(NoticeKind::ALL.len(), 25);
+    assert_eq!(NoticeKind::ALL.len(), 29);
     for k in NoticeKind::ALL {
         let json = serde_json::to_value(k).unwrap();
         let name = match (json["kind"].as_str(), json["reply"].as_str()) {
@@ -200,12 +200,13 @@ fn fee_method_tag_is_its_basis() {
     }
 }
 
-/// Remedy wording goes exactly on decisions: every reply, deemed abandonment and the closure
-/// for an unpaid fee; never on procedural steps, the fee notice, a withdrawal, letters to
-/// those consulted or messages to staff.
+/// Remedy wording goes exactly on decisions: every reply, deemed abandonment, the closure for
+/// an unpaid fee, and the art. 32 notice to a third party whose objection is overridden; never
+/// on procedural steps, the fee notice, a withdrawal, the request for reasons, letters to those
+/// consulted or messages to staff.
 #[test]
-fn decisions_are_the_replies_and_the_two_closures() {
-    let decisions: Vec<&str> = NoticeKind::ALL
+fn decisions_are_the_replies_the_two_closures_and_the_disclosure_notice() {
+    let mut decisions: Vec<&str> = NoticeKind::ALL
         .iter()
         .filter(|k| k.is_decision())
         .map(|k| k.as_str())
@@ -215,7 +216,13 @@ fn decisions_are_the_replies_and_the_two_closures() {
         .filter(|k| matches!(k, NoticeKind::Reply(_)))
         .map(|k| k.as_str())
         .collect();
-    want.extend(["abandonment_confirmation", "unpaid_closure"]);
+    want.extend([
+        "abandonment_confirmation",
+        "unpaid_closure",
+        "third_party_disclosure",
+    ]);
+    decisions.sort_unstable();
+    want.sort_unstable();
     assert_eq!(decisions, want);
     for k in NoticeKind::ALL {
         assert!(!(k.is_decision() && k.is_internal()), "{k:?}");

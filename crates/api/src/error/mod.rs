@@ -495,7 +495,9 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::DateTooEarly
         | R::ReceiptDateRequired
         | R::ExtensionTooLong
-        | R::RemedyNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::RemedyNotFound
+        | R::DisclosureReasonRequired
+        | R::DisclosureReasonNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

@@ -5,7 +5,8 @@
 
 use gongkai_workflow::Vocabulary;
 use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeBasis, NotHeld, Opinion, OrderKind, RemedyKind, RemedyResult,
+    ConsultationKind, Delivery, FeeBasis, NotHeld, Opinion, OrderKind, ReasonsAssessment,
+    RemedyKind, RemedyResult, SentBy,
 };
 use gongkai_workflow::{Case, Outcome};
 
@@ -108,6 +109,13 @@ fn reply_fields() -> Vec<Field> {
             false,
         )
         .help("地址、电话或网站，告知申请人如何向其申请"),
+        Field::new(
+            "reply.disclosure",
+            "不顾第三方反对决定公开的理由",
+            "textarea",
+            false,
+        )
+        .help("第三方不同意公开而决定公开的填写（条例第三十二条），将书面告知第三方"),
     ]
 }
 
@@ -140,6 +148,8 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::select("kind", "征求对象", true, options::<ConsultationKind>()),
             Field::new("party", "名称", "text", true),
             Field::new("letter_date", "发函日期", "date", false),
+            Field::select("sent_by", "发送方式", false, options::<SentBy>())
+                .help("留空按邮寄；意见期限自对方收到之日起计算，实际签收日可另行登记"),
         ],
         Action::EndConsultation => vec![
             Field::select(
@@ -169,6 +179,58 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::select("fee.method", "计收方式", true, options::<FeeBasis>()),
             Field::new("fee.nth:n", "本月第几件申请", "number", false).help("按件计收时填写"),
             Field::new("fee.pages:n", "总页数", "number", false).help("按量计收时填写"),
+            Field::select("sent_by", "发送方式", false, options::<SentBy>())
+                .help("留空按申请人选择的获取方式；缴费期限自申请人收到通知次日起计算"),
+        ],
+        Action::RecordReceipt => vec![
+            Field::select(
+                "letter.letter",
+                "文书",
+                true,
+                vec![
+                    ("consultation".to_owned(), "征求意见函".to_owned()),
+                    ("fee_notice".to_owned(), "收费通知书".to_owned()),
+                    ("reasons_request".to_owned(), "说明理由通知书".to_owned()),
+                ],
+            ),
+            Field::select(
+                "letter.id:n",
+                "征求意见",
+                false,
+                case.open_consultations()
+                    .map(|c| {
+                        (
+                            c.id.to_string(),
+                            format!("{}（发函 {}）", c.party, c.letter_date),
+                        )
+                    })
+                    .collect(),
+            )
+            .help("征求意见函时选择"),
+            Field::new("received_on", "实际签收日", "date", true)
+                .help("以邮件回执、签收单等记载的日期为准"),
+        ],
+        Action::RequestReasons => vec![
+            Field::new(
+                "grounds",
+                "申请数量、频次明显超过合理范围的事实",
+                "textarea",
+                true,
+            ),
+            Field::new("period_days:n", "说明理由期限（工作日）", "number", false)
+                .help("留空按默认期限，自申请人收到通知之日起计算"),
+            Field::select("sent_by", "发送方式", false, options::<SentBy>())
+                .help("留空按申请人选择的获取方式"),
+        ],
+        Action::RecordReasons => vec![
+            Field::select(
+                "assessment",
+                "审查结果",
+                true,
+                options::<ReasonsAssessment>(),
+            ),
+            Field::new("note", "申请人说明的理由及审查意见", "textarea", true)
+                .help("逾期未说明理由的，请注明并选择“理由不合理”"),
         ],
         Action::RecordPayment => vec![Field::new("paid_on", "缴费日期", "date", false)],
         Action::SetReasonableDate => vec![

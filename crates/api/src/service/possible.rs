@@ -6,8 +6,8 @@
 
 use chrono::Duration;
 use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeMethod, Opinion, Order, OrderKind, Remedy, RemedyKind,
-    RemedyResult, Reply,
+    ConsultationKind, Delivery, FeeMethod, Letter, Opinion, Order, OrderKind, ReasonsAssessment,
+    Remedy, RemedyKind, RemedyResult, Reply,
 };
 use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
 
@@ -24,6 +24,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         competent_agency: None,
         not_held: None,
         competent_agency_contact: None,
+        disclosure: None,
     };
     Some(match action {
         // Opens a case; never an action on one.
@@ -52,6 +53,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
             kind: ConsultationKind::ThirdParty,
             party: text(),
             letter_date: None,
+            sent_by: None,
         },
         Action::EndConsultation => Command::EndConsultation {
             consultation: case.open_consultations().next()?.id,
@@ -66,8 +68,26 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         Action::DenyExtension => Command::DenyExtension { reason: text() },
         Action::IssueFeeNotice => Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 10_000 },
+            sent_by: None,
         },
         Action::RecordPayment => Command::RecordPayment { paid_on: None },
+        Action::RecordReceipt => Command::RecordReceipt {
+            letter: match (case.open_consultations().next(), case.unpaid_fee()) {
+                (Some(c), _) => Letter::Consultation { id: c.id },
+                (None, Some(_)) => Letter::FeeNotice,
+                (None, None) => Letter::ReasonsRequest,
+            },
+            received_on: today,
+        },
+        Action::RequestReasons => Command::RequestReasons {
+            grounds: text(),
+            period_days: None,
+            sent_by: None,
+        },
+        Action::RecordReasons => Command::RecordReasons {
+            assessment: ReasonsAssessment::Reasonable,
+            note: text(),
+        },
         Action::CloseUnpaid => Command::CloseUnpaid,
         Action::SetReasonableDate => Command::SetReasonableDate {
             date: today + Duration::days(60),

@@ -17,6 +17,7 @@ mod matrix;
 mod outcomes;
 mod pages;
 mod pauses;
+mod periods;
 mod scope;
 mod validation;
 mod withdrawal;

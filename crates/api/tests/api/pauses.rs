@@ -50,7 +50,10 @@ fn third_party_consultation_pauses_the_reply_clock() {
             &p.case,
             "start_consultation",
             v,
-            json!({"kind": "third_party", "party": "某房地产开发有限公司", "letter_date": letter}),
+            // Sent by email: received the day it is sent (a posted letter is presumed
+            // received 3 days later and its window runs from then).
+            json!({"kind": "third_party", "party": "某房地产开发有限公司", "letter_date": letter,
+                   "sent_by": "email"}),
         );
         assert_eq!(r.body["sub_state"], "consulting_third_party", "{}", r.body);
         assert!(r.body["due"]["due_date"].is_null(), "{}", r.body["due"]);

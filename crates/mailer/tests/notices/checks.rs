@@ -26,9 +26,14 @@ fn every_kind_of_notice_comes_out_of_a_real_case() {
     // Every kind goes to the recipient it is written for.
     for i in &all {
         let expected = match i.kind {
-            K::ThirdPartyConsultation => Recipient::Consulted(THIRD_PARTY.to_owned()),
+            K::ThirdPartyConsultation | K::ThirdPartyDisclosure => {
+                Recipient::Consulted(THIRD_PARTY.to_owned())
+            }
             K::AgencyConsultation => Recipient::Consulted(OTHER_AGENCY.to_owned()),
-            K::Assigned | K::ReplyReturned | K::DueSoon | K::Reopened => Recipient::Assignee,
+            K::AgencyOpinionRequest => Recipient::Consulted(LAND_BUREAU.to_owned()),
+            K::Assigned | K::ReplyReturned | K::DueSoon | K::Reopened | K::ConsultationDue => {
+                Recipient::Assignee
+            }
             K::ReviewRequested => Recipient::Supervisors,
             K::Overdue if i.recipient == Recipient::Supervisors => Recipient::Supervisors,
             K::Overdue => Recipient::Assignee,
@@ -178,11 +183,20 @@ fn every_notice_is_complete() {
                 ] {
                     assert!(!body.contains(private), "{what} shows “{private}”:\n{body}");
                 }
-                assert!(ctx.remedy.is_empty(), "{what}: {}", ctx.remedy);
-                assert!(!body.contains("行政复议"), "{what}:\n{body}");
                 assert_eq!(ctx.consultation.party, *party, "{what}");
-                assert!(!ctx.consultation.deadline.is_empty(), "{what}");
-                assert!(body.contains(&ctx.consultation.deadline), "{what}:\n{body}");
+                if i.kind == K::ThirdPartyDisclosure {
+                    // Art. 32: the decision to disclose over the objection is one the third
+                    // party may challenge (法释〔2025〕8号 art. 1(4), formerly 法释〔2011〕17号
+                    // art. 1(3)): it carries the remedy.
+                    assert!(!ctx.remedy.is_empty(), "{what}: no remedy");
+                    assert!(body.contains(&ctx.remedy), "{what}:\n{body}");
+                    assert!(body.contains(&ctx.reply.disclosure), "{what}:\n{body}");
+                } else {
+                    assert!(ctx.remedy.is_empty(), "{what}: {}", ctx.remedy);
+                    assert!(!body.contains("行政复议"), "{what}:\n{body}");
+                    assert!(!ctx.consultation.deadline.is_empty(), "{what}");
+                    assert!(body.contains(&ctx.consultation.deadline), "{what}:\n{body}");
+                }
             }
             other => panic!("{what}: a written act to {other:?}"),
         }
@@ -268,9 +282,11 @@ fn consultation_letters_name_the_request_and_the_deadline() {
     let third = one(&all, "GK-2026-000101", K::ThirdPartyConsultation);
     assert_has(third, &format!("{THIRD_PARTY}："));
     assert_has(third, &format!("申请公开的信息为：{HOUSING_REQUEST}"));
-    // 15 working days from 02-03 across the Spring Festival.
-    assert_eq!(third.context.consultation.deadline, "2026年3月2日");
-    assert_has(third, "请于2026年3月2日前");
+    // Posted on 02-03, presumed received 02-06: 15 working days from 02-09 across the Spring
+    // Festival (art. 32 counts from receipt).
+    assert_eq!(third.context.consultation.deadline, "2026年3月5日");
+    assert_eq!(third.context.consultation.received_on, "2026年2月6日");
+    assert_has(third, "请于2026年3月5日前");
     assert_has(third, "第三十二条");
 
     let agency = one(&all, "GK-2026-000101", K::AgencyConsultation);
@@ -278,6 +294,38 @@ fn consultation_letters_name_the_request_and_the_deadline() {
     assert_eq!(agency.context.consultation.party, OTHER_AGENCY);
     assert_has(agency, "第三十四条");
     assert_has(agency, "视为同意公开");
+}
+
+#[test]
+fn art33_art35_and_art32_letters_say_what_the_law_says() {
+    let law = law();
+    let all = issue_all(&law);
+    // Art. 33: its own letter, no deemed consent.
+    let opinion = one(&all, "GK-2026-000113", K::AgencyOpinionRequest);
+    assert_has(opinion, &format!("{LAND_BUREAU}："));
+    assert_has(opinion, "第三十三条第二款");
+    assert_lacks(opinion, "视为同意");
+    assert_lacks(opinion, "共同制作");
+    assert_lacks(opinion, "依法申请行政复议");
+    let reminder = one(&all, "GK-2026-000113", K::ConsultationDue);
+    assert_has(reminder, LAND_BUREAU);
+    assert_has(reminder, "不视为同意");
+    // Art. 35: the request for reasons gives the facts and the deadline, no remedy.
+    let reasons = one(&all, "GK-2026-000104", K::ReasonsRequest);
+    assert_has(reasons, "第三十五条");
+    assert_has(reasons, "您于2026年4月内向本机关提出政府信息公开申请23件");
+    assert_eq!(reasons.context.remedy, "");
+    // Art. 32: the third party is told what will be disclosed and why, before disclosure.
+    let told = one(&all, "GK-2026-000113", K::ThirdPartyDisclosure);
+    assert_has(told, &format!("{THIRD_PARTY}："));
+    assert_has(told, "第三十二条");
+    assert_has(
+        told,
+        "决定公开的理由：加装电梯财政补贴属于公共财政资金的使用",
+    );
+    assert_lacks(told, APPLICANT_NAME);
+    let reply = one(&all, "GK-2026-000113", K::Reply(ReplyNotice::Disclosed));
+    assert!(told.seq == reply.seq, "both on the approval");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use gongkai_mailer::templates::{Rendered, Templates};
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld, Opinion,
-    Order, OrderKind, Receive, Reply, RequestDetails,
+    Order, OrderKind, ReasonsAssessment, Receive, Reply, RequestDetails, SentBy,
 };
 use gongkai_workflow::notice::ReplyNotice;
 use gongkai_workflow::outcome::{

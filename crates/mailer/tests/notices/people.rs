@@ -123,6 +123,7 @@ pub(crate) fn consult(kind: ConsultationKind, party: &str) -> Command {
         kind,
         party: party.to_owned(),
         letter_date: None,
+        sent_by: None,
     }
 }
 
@@ -146,6 +147,7 @@ pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>
             competent_agency: competent_agency.map(str::to_owned),
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     }
 }

@@ -8,6 +8,9 @@ use super::*;
 /// No notice.
 pub(crate) const NONE: [NoticeKind; 0] = [];
 
+/// Consulted under art. 33 (confirmation), not as a co-author.
+pub(crate) const LAND_BUREAU: &str = "北京市朝阳区规划和自然资源分局";
+
 pub(crate) const HOUSING_REQUEST: &str =
     "2025年朝阳区老旧小区综合整治项目的资金安排、施工单位中标价格及竣工验收报告";
 
@@ -186,6 +189,7 @@ pub(crate) fn story_fee_unpaid(law: &Law) -> Story<'_> {
     );
     let c = Command::IssueFeeNotice {
         fee: FeeMethod::PerPage { pages: 120 },
+        sent_by: None,
     };
     assert_eq!(s.act(&clerk(), "2026-04-09", c), [K::FeeNotice]);
     let fee = s.case.fee.clone().unwrap();
@@ -197,8 +201,9 @@ pub(crate) fn story_fee_unpaid(law: &Law) -> Story<'_> {
     s
 }
 
-/// Filed online on 2026-04-13 among many requests of the month: the supervisor sets a
-/// reasonable reply date (art. 35) of 06-30; the information is disclosed on 06-23.
+/// Filed online on 2026-04-13 among many requests of the month: the applicant is asked for
+/// reasons (art. 35), which are found reasonable; the supervisor sets a reasonable reply date
+/// of 06-30; the information is disclosed on 06-23.
 pub(crate) fn story_reasonable_date_disclosed(law: &Law) -> Story<'_> {
     let mut s = Story::new(
         law,
@@ -221,6 +226,17 @@ pub(crate) fn story_reasonable_date_disclosed(law: &Law) -> Story<'_> {
         s.act(&clerk(), "2026-04-15", Command::StartProcessing),
         NONE
     );
+    let c = Command::RequestReasons {
+        grounds: "您于2026年4月内向本机关提出政府信息公开申请23件".to_owned(),
+        period_days: None,
+        sent_by: None,
+    };
+    assert_eq!(s.act(&clerk(), "2026-04-15", c), [K::ReasonsRequest]);
+    let c = Command::RecordReasons {
+        assessment: ReasonsAssessment::Reasonable,
+        note: "申请人说明系为核对本人房屋征收补偿情况，需比对各街道方案".to_owned(),
+    };
+    assert_eq!(s.act(&clerk(), "2026-04-17", c), NONE);
     let c = Command::SetReasonableDate {
         date: d("2026-06-30"),
         reason: "您于2026年4月内提出政府信息公开申请23件，申请公开政府信息的数量、频次明显超过合理范围，所需信息需从各街道的征收档案中逐一检索整理".to_owned(),
@@ -243,6 +259,73 @@ pub(crate) fn story_reasonable_date_disclosed(law: &Law) -> Story<'_> {
     assert_eq!(
         s.act(&supervisor(), "2026-06-23", Command::ApproveReply),
         [K::Reply(ReplyNotice::Disclosed)]
+    );
+    s
+}
+
+/// Handed in on Monday 2026-03-02. The contractor is consulted by post on 03-03 (presumed
+/// received 03-06, window to 03-27) and objects on 03-20; the land bureau is asked to confirm
+/// (art. 33) on 03-04 by email and is reminded after 10 working days; it answers on 03-25. The
+/// agency discloses in full over the contractor's objection: the contractor is told first.
+pub(crate) fn story_disclosed_over_objection(law: &Law) -> Story<'_> {
+    let mut s = Story::new(
+        law,
+        "0196b1a0-0000-7000-8000-000000000113",
+        "GK-2026-000113",
+    );
+    let c = receive(
+        Channel::InPerson,
+        "朝阳区劲松街道老旧小区加装电梯项目的财政补贴发放情况",
+        None,
+    );
+    assert_eq!(s.act(&clerk(), "2026-03-02", c), NONE);
+    let ack = s.act(&clerk(), "2026-03-02", register(s.tracking_number));
+    assert_eq!(ack, [K::Acknowledgment]);
+    assert_eq!(
+        s.act(&clerk(), "2026-03-02", Command::StartProcessing),
+        NONE
+    );
+    let c = Command::StartConsultation {
+        kind: ConsultationKind::ThirdParty,
+        party: THIRD_PARTY.to_owned(),
+        letter_date: None,
+        sent_by: Some(SentBy::Post),
+    };
+    assert_eq!(
+        s.act(&clerk(), "2026-03-03", c),
+        [K::ThirdPartyConsultation]
+    );
+    let c = Command::StartConsultation {
+        kind: ConsultationKind::AgencyOpinion,
+        party: LAND_BUREAU.to_owned(),
+        letter_date: None,
+        sent_by: Some(SentBy::Email),
+    };
+    assert_eq!(s.act(&clerk(), "2026-03-04", c), [K::AgencyOpinionRequest]);
+    s.scheduler_consultation_due("2026-03-19");
+    let c = end_consultation(1, Opinion::Objection);
+    assert_eq!(s.act(&clerk(), "2026-03-20", c), NONE);
+    let c = end_consultation(2, Opinion::Consent);
+    assert_eq!(s.act(&clerk(), "2026-03-25", c), NONE);
+    let c = Command::DraftReply {
+        reply: Reply {
+            outcome: Outcome::Disclosed,
+            text: "现向您提供劲松街道老旧小区加装电梯项目财政补贴发放明细（共6页，见附件）。"
+                .to_owned(),
+            competent_agency: None,
+            not_held: None,
+            competent_agency_contact: None,
+            disclosure: Some("加装电梯财政补贴属于公共财政资金的使用，涉及众多居民的切身利益，不公开可能对公共利益造成重大影响".to_owned()),
+        },
+    };
+    assert_eq!(s.act(&clerk(), "2026-03-26", c), NONE);
+    assert_eq!(
+        s.act(&clerk(), "2026-03-26", Command::SubmitForReview),
+        [K::ReviewRequested]
+    );
+    assert_eq!(
+        s.act(&supervisor(), "2026-03-27", Command::ApproveReply),
+        [K::ThirdPartyDisclosure, K::Reply(ReplyNotice::Disclosed)]
     );
     s
 }
@@ -328,6 +411,7 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             competent_agency: None,
             not_held: None,
             competent_agency_contact: None,
+            disclosure: None,
         },
     };
     assert_eq!(
@@ -398,6 +482,7 @@ pub(crate) fn story_not_this_agency(law: &Law) -> Story<'_> {
             competent_agency: Some(COMPETENT_AGENCY.to_owned()),
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: Some(COMPETENT_AGENCY_CONTACT.to_owned()),
+            disclosure: None,
         }),
         ReplyNotice::NotThisAgency,
     )
@@ -418,6 +503,7 @@ pub(crate) fn story_not_this_agency_unknown(law: &Law) -> Story<'_> {
             competent_agency: None,
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: None,
+            disclosure: None,
         }),
         ReplyNotice::NotThisAgency,
     )
@@ -557,6 +643,7 @@ pub(crate) fn stories(law: &Law) -> Vec<Story<'_>> {
         story_administrative_query(law),
         story_not_this_agency_unknown(law),
         story_not_government_information(law),
+        story_disclosed_over_objection(law),
     ]
 }
 

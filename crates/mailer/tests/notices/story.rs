@@ -94,6 +94,21 @@ impl<'l> Story<'l> {
         });
     }
 
+    /// The scheduler's pass at 10:00 on `day` finds an open consultation whose window ended
+    /// (or whose art. 33 reminder day passed) and reminds the assignee.
+    pub(crate) fn scheduler_consultation_due(&mut self, day: &str) {
+        let due = self.case.consultation_due().expect("an open consultation");
+        assert!(legal_date(at(day)) > due, "{day}: consultation due {due}");
+        self.called.push(Called {
+            seq: self.seq(),
+            notice: Notice {
+                kind: NoticeKind::ConsultationDue,
+                recipient: Recipient::Assignee,
+            },
+            cause: "consultation_due_reminder",
+        });
+    }
+
     /// The reply due date as the case stands.
     pub(crate) fn due(&self) -> Option<NaiveDate> {
         self.case

@@ -118,7 +118,8 @@ impl Decider<'_, '_> {
                 kind,
                 party,
                 letter_date,
-            } => d.start_consultation(kind, &party, letter_date),
+                sent_by,
+            } => d.start_consultation(kind, &party, letter_date, sent_by),
             Command::EndConsultation {
                 consultation,
                 opinion,
@@ -127,7 +128,17 @@ impl Decider<'_, '_> {
             Command::RequestExtension { reason, days } => d.request_extension(&reason, days),
             Command::ApproveExtension => d.approve_extension(),
             Command::DenyExtension { reason } => d.deny_extension(&reason),
-            Command::IssueFeeNotice { fee } => d.issue_fee_notice(fee),
+            Command::IssueFeeNotice { fee, sent_by } => d.issue_fee_notice(fee, sent_by),
+            Command::RecordReceipt {
+                letter,
+                received_on,
+            } => d.record_receipt(letter, received_on),
+            Command::RequestReasons {
+                grounds,
+                period_days,
+                sent_by,
+            } => d.request_reasons(&grounds, period_days, sent_by),
+            Command::RecordReasons { assessment, note } => d.record_reasons(assessment, &note),
             Command::RecordPayment { paid_on } => d.record_payment(paid_on),
             Command::CloseUnpaid => d.close_unpaid(),
             Command::SetReasonableDate { date, reason } => d.set_reasonable_date(date, &reason),

@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::{ExtensionDecision, Fee, Status};
 use crate::fee::fee_yuan;
-use crate::model::{Breach, ConsultationKind, Event, EventKind, FeeMethod, Opinion, Role};
+use crate::model::{
+    Breach, ConsultationKind, Event, EventKind, FeeMethod, Letter, Opinion, ReasonsAssessment,
+    Role, SentBy,
+};
 use crate::rejection::{Rejection, RejectionCode as R};
 
 /// 国办函〔2020〕109号 took effect on this day.
@@ -147,17 +150,15 @@ impl Decider<'_, '_> {
         kind: ConsultationKind,
         party: &str,
         letter_date: Option<NaiveDate>,
+        sent_by: Option<SentBy>,
     ) -> Result<Vec<Event>, Rejection> {
         self.status(&[Status::Processing], "征求意见")?;
         self.no_pending_correction()?;
         let party = text(party, "party", "征求意见对象", MAX_SHORT)?;
         let floor = self.case.clock_start.map(|s| (s.date, "答复期限起算日"));
         let date = self.legal(letter_date, ("letter_date", "征求意见函发出日"), floor)?;
-        let profile = self.profile()?;
-        let days = match kind {
-            ConsultationKind::ThirdParty => profile.third_party_days,
-            ConsultationKind::OtherAgency => profile.other_agency_days,
-        };
+        let sent_by = sent_by.unwrap_or(SentBy::Post);
+        let received_on = self.profile()?.presumed_receipt(date, sent_by);
         let id = u32::try_from(self.case.consultations.len() + 1).unwrap_or(u32::MAX);
         Ok(vec![self.event(
             Some(date),
@@ -165,9 +166,221 @@ impl Decider<'_, '_> {
                 id,
                 kind,
                 party,
-                deadline: self.add_days(date, days),
+                deadline: self.consultation_deadline(kind, received_on)?,
+                sent_by: Some(sent_by),
+                received_on: Some(received_on),
             },
         )])
+    }
+
+    /// The end of the consulted party's window (arts. 32, 34), or the art. 33 reminder day,
+    /// counted from the day the letter is received.
+    fn consultation_deadline(
+        &self,
+        kind: ConsultationKind,
+        received_on: NaiveDate,
+    ) -> Result<NaiveDate, Rejection> {
+        let profile = self.profile()?;
+        let days = match kind {
+            ConsultationKind::ThirdParty => profile.third_party_days,
+            ConsultationKind::OtherAgency => profile.other_agency_days,
+            ConsultationKind::AgencyOpinion => profile.agency_opinion_reminder_days,
+        };
+        Ok(self.add_days(received_on, days))
+    }
+
+    /// Records the real day a letter was received; the addressee's period runs again from it.
+    pub(super) fn record_receipt(
+        &self,
+        letter: Letter,
+        received_on: NaiveDate,
+    ) -> Result<Vec<Event>, Rejection> {
+        let field = ("received_on", "签收日");
+        let deadline = match letter {
+            Letter::Consultation { id } => {
+                let Some(c) = self.case.consultations.iter().find(|c| c.id == id) else {
+                    return no_at(
+                        R::ConsultationNotFound,
+                        "letter.id",
+                        format!("没有编号为 {id} 的征求意见"),
+                    );
+                };
+                if let Some(ended) = c.ended_on {
+                    return no(
+                        R::ConsultationAlreadyEnded,
+                        format!("向“{}”征求意见已于 {ended} 结束", c.party),
+                    );
+                }
+                self.status(&[Status::Processing], "登记签收日")?;
+                let date = self.legal(
+                    Some(received_on),
+                    field,
+                    Some((c.letter_date, "征求意见函发出日")),
+                )?;
+                self.consultation_deadline(c.kind, date)?
+            }
+            Letter::FeeNotice => {
+                let fee = self.unpaid_fee()?;
+                self.status(&[Status::Processing], "登记签收日")?;
+                let date = self.legal(
+                    Some(received_on),
+                    field,
+                    Some((fee.notice_date, "收费通知日")),
+                )?;
+                self.add_days(date, self.profile()?.fee_payment_days)
+            }
+            Letter::ReasonsRequest => {
+                let Some(r) = &self.case.reasons else {
+                    return no(R::ReasonsStepRequired, "本申请没有发出说明理由通知");
+                };
+                if r.assessment.is_some() {
+                    return no(
+                        R::AlreadyRecorded,
+                        "已登记理由审查结果，不能再更改说明理由通知的签收日",
+                    );
+                }
+                self.status(&[Status::Registered, Status::Processing], "登记签收日")?;
+                let date = self.legal(
+                    Some(received_on),
+                    field,
+                    Some((r.requested_on, "通知发出日")),
+                )?;
+                self.add_days(date, self.reasons_period(r.deadline, r.received_on))
+            }
+        };
+        Ok(vec![self.event(
+            Some(received_on),
+            EventKind::LetterReceived {
+                letter,
+                received_on,
+                deadline,
+            },
+        )])
+    }
+
+    /// The working days given for the reasons: the period the request for reasons gave
+    /// (deadline less presumed receipt).
+    fn reasons_period(&self, deadline: NaiveDate, received_on: NaiveDate) -> u32 {
+        let days = self
+            .ctx
+            .calendar
+            .working_days_between(received_on, deadline);
+        u32::try_from(days).unwrap_or(0)
+    }
+
+    /// Art. 35: asks the applicant to explain the reasons for requests clearly beyond reason.
+    pub(super) fn request_reasons(
+        &self,
+        grounds: &str,
+        period_days: Option<u32>,
+        sent_by: Option<SentBy>,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.status(&[Status::Registered, Status::Processing], "要求说明理由")?;
+        self.no_pending_correction()?;
+        if let Some(r) = &self.case.reasons {
+            return no(
+                R::ReasonsAlreadyRequested,
+                format!("已于 {} 要求申请人说明理由", r.requested_on),
+            );
+        }
+        let grounds = text(
+            grounds,
+            "grounds",
+            "申请数量、频次明显超过合理范围的事实",
+            MAX_TEXT,
+        )?;
+        let profile = self.profile()?;
+        let period = period_days.unwrap_or(profile.reasons_answer_days);
+        if !(1..=60).contains(&period) {
+            return no_at(
+                R::InvalidInput,
+                "period_days",
+                format!("说明理由的期限应为 1 至 60 个工作日，收到 {period}"),
+            );
+        }
+        let sent_by = sent_by.unwrap_or_else(|| self.applicant_sent_by());
+        let received_on = profile.presumed_receipt(self.today, sent_by);
+        Ok(vec![self.event(
+            Some(self.today),
+            EventKind::ReasonsRequested {
+                grounds,
+                deadline: self.add_days(received_on, period),
+                sent_by,
+                received_on,
+            },
+        )])
+    }
+
+    /// Art. 35: records whether the reasons given (or their absence) are reasonable.
+    pub(super) fn record_reasons(
+        &self,
+        assessment: ReasonsAssessment,
+        note: &str,
+    ) -> Result<Vec<Event>, Rejection> {
+        let Some(r) = &self.case.reasons else {
+            return no(
+                R::ReasonsStepRequired,
+                "尚未要求申请人说明理由，不能登记理由审查结果",
+            );
+        };
+        if let Some(a) = r.assessment {
+            return no(
+                R::AlreadyRecorded,
+                format!("已登记理由审查结果：{}", a.label_zh()),
+            );
+        }
+        self.status(
+            &[Status::Registered, Status::Processing, Status::UnderReview],
+            "登记理由审查结果",
+        )?;
+        let note = text(note, "note", "申请人说明的理由及审查意见", MAX_TEXT)?;
+        Ok(vec![self.event(
+            Some(self.today),
+            EventKind::ReasonsRecorded { assessment, note },
+        )])
+    }
+
+    /// How a notice to the applicant goes by default: as the applicant asked to get the
+    /// information.
+    fn applicant_sent_by(&self) -> SentBy {
+        self.case
+            .request
+            .as_ref()
+            .map_or(SentBy::Post, |r| SentBy::from_delivery(r.delivery))
+    }
+
+    /// Art. 35 steps need reasons asked for and assessed as `wanted`.
+    pub(super) fn reasons_assessed(
+        &self,
+        wanted: ReasonsAssessment,
+        field: Option<&'static str>,
+        what: &str,
+    ) -> Result<(), Rejection> {
+        let refuse = |code: R, message: String| match field {
+            Some(f) => no_at(code, f, message),
+            None => no(code, message),
+        };
+        match self.case.reasons_assessment() {
+            Some(a) if a == wanted => Ok(()),
+            Some(a) => refuse(
+                R::ReasonsAssessedOtherwise,
+                format!("申请人说明的理由经审查为“{}”，不能{what}", a.label_zh()),
+            ),
+            None if self.case.reasons.is_some() => refuse(
+                R::ReasonsStepRequired,
+                format!(
+                    "须先登记对申请人所说明理由的审查结果（{}），才能{what}",
+                    wanted.label_zh()
+                ),
+            ),
+            None => refuse(
+                R::ReasonsStepRequired,
+                format!(
+                    "依条例第三十五条，须先要求申请人说明理由并审查为“{}”，才能{what}",
+                    wanted.label_zh()
+                ),
+            ),
+        }
     }
 
     pub(super) fn end_consultation(
@@ -196,13 +409,18 @@ impl Decider<'_, '_> {
             Some((c.letter_date, "征求意见函发出日")),
         )?;
         if opinion == Opinion::NoAnswer && date <= c.deadline {
-            return no(
-                R::OpinionPeriodNotOver,
+            let message = if c.kind.has_window() {
                 format!(
                     "征求意见期限至 {} 届满，届满前不能按逾期未答复处理",
                     c.deadline
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "向其他行政机关征求意见没有法定答复期限；{} 前不能按未答复结束",
+                    c.deadline.succ_opt().unwrap_or(c.deadline)
+                )
+            };
+            return no(R::OpinionPeriodNotOver, message);
         }
         Ok(vec![self.event(
             Some(date),
@@ -313,7 +531,11 @@ impl Decider<'_, '_> {
         )])
     }
 
-    pub(super) fn issue_fee_notice(&self, fee: FeeMethod) -> Result<Vec<Event>, Rejection> {
+    pub(super) fn issue_fee_notice(
+        &self,
+        fee: FeeMethod,
+        sent_by: Option<SentBy>,
+    ) -> Result<Vec<Event>, Rejection> {
         self.status(&[Status::Processing], "发出收费通知")?;
         self.no_pending_correction()?;
         if let Some(f) = &self.case.fee {
@@ -348,12 +570,16 @@ impl Decider<'_, '_> {
             return no_at(R::InvalidInput, "fee", "计算出的金额超出范围");
         };
         let profile = self.profile()?;
+        let sent_by = sent_by.unwrap_or_else(|| self.applicant_sent_by());
+        let received_on = profile.presumed_receipt(self.today, sent_by);
         Ok(vec![self.event(
             Some(self.today),
             EventKind::FeeNoticeIssued {
                 fee,
                 amount_yuan,
-                deadline: self.add_days(self.today, profile.fee_payment_days),
+                deadline: self.add_days(received_on, profile.fee_payment_days),
+                sent_by: Some(sent_by),
+                received_on: Some(received_on),
             },
         )])
     }
@@ -410,6 +636,11 @@ impl Decider<'_, '_> {
             "确定合理答复期限",
         )?;
         self.no_pending_correction()?;
+        self.reasons_assessed(
+            ReasonsAssessment::Reasonable,
+            None,
+            "依条例第三十五条确定延后的答复期限",
+        )?;
         let reason = text(reason, "reason", "确定合理期限的理由", MAX_TEXT)?;
         if date <= self.today {
             return no_at(

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::Status;
-use crate::model::{Channel, Delivery, Event, EventKind, NotHeld, Reply};
-use crate::outcome::{CannotProvideGround, Outcome};
+use crate::model::{Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, Reply};
+use crate::outcome::{CannotProvideGround, NotProcessedGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
 
 impl Decider<'_, '_> {
@@ -26,7 +26,50 @@ impl Decider<'_, '_> {
                 "“补正后申请内容仍不明确”须先发出补正告知并收到补正",
             );
         }
+        if reply.outcome == Outcome::NotProcessed(NotProcessedGround::Excessive) {
+            self.reasons_assessed(
+                ReasonsAssessment::Unreasonable,
+                Some("reply.outcome"),
+                "以“无正当理由大量反复申请”不予处理",
+            )?;
+        }
+        if reply.disclosure.is_some() && !discloses(reply.outcome) {
+            return no_at(
+                R::DisclosureReasonNotApplicable,
+                "reply.disclosure",
+                "只有予以公开或部分公开的答复才需说明不顾第三方反对决定公开的理由",
+            );
+        }
         Ok(reply)
+    }
+
+    /// Art. 32: a reply that discloses in full although a consulted third party objected
+    /// states why (the disclosure reason); a partial disclosure may state one (when part of
+    /// what the third party objected to is released); a reply without an objection has none.
+    /// Checked once every consultation has ended (submission, or a reply on the spot).
+    fn check_disclosure(&self, reply: &Reply) -> Result<(), Rejection> {
+        let objecting = self.case.objecting_third_parties();
+        if objecting.is_empty() {
+            return match reply.disclosure {
+                Some(_) => no_at(
+                    R::DisclosureReasonNotApplicable,
+                    "reply.disclosure",
+                    "没有第三方不同意公开，无需说明不顾第三方反对决定公开的理由",
+                ),
+                None => Ok(()),
+            };
+        }
+        if reply.disclosure.is_none() && reply.outcome == Outcome::Disclosed {
+            return no_at(
+                R::DisclosureReasonRequired,
+                "reply.disclosure",
+                format!(
+                    "第三方（{}）不同意公开；依条例第三十二条，决定予以公开的，须写明决定公开的理由（如不公开可能对公共利益造成重大影响），并书面告知第三方",
+                    objecting.join("、")
+                ),
+            );
+        }
+        Ok(())
     }
 
     fn pending_steps(&self) -> Vec<String> {
@@ -79,6 +122,7 @@ impl Decider<'_, '_> {
         }
         self.no_pending_steps()?;
         let reply = self.check_reply(reply)?;
+        self.check_disclosure(&reply)?;
         Ok(vec![self.event(
             Some(self.today),
             EventKind::RepliedOnTheSpot { reply },
@@ -96,10 +140,11 @@ impl Decider<'_, '_> {
 
     pub(super) fn submit_for_review(&self) -> Result<Vec<Event>, Rejection> {
         self.status(&[Status::Processing], "提交审核")?;
-        if self.case.draft.is_none() {
+        let Some(draft) = &self.case.draft else {
             return no(R::DraftMissing, "尚未起草答复，不能提交审核");
-        }
+        };
         self.no_pending_steps()?;
+        self.check_disclosure(&draft.reply)?;
         Ok(vec![self.event(None, EventKind::SubmittedForReview)])
     }
 
@@ -146,6 +191,11 @@ impl Decider<'_, '_> {
     }
 }
 
+/// Whether an outcome releases information (in whole or in part).
+fn discloses(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed)
+}
+
 fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
     if !reply.outcome.draftable() {
         return no_at(
@@ -163,6 +213,12 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
         "reply.competent_agency",
         "负责公开该信息的机关",
         MAX_SHORT,
+    )?;
+    reply.disclosure = optional_text(
+        reply.disclosure.as_deref(),
+        "reply.disclosure",
+        "决定公开的理由",
+        MAX_TEXT,
     )?;
     reply.competent_agency_contact = optional_text(
         reply.competent_agency_contact.as_deref(),

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Delivery, Receive};
-use super::steps::{ConsultationKind, FeeMethod, Opinion, Reply};
+use super::steps::{
+    ConsultationKind, FeeMethod, Letter, Opinion, ReasonsAssessment, Reply, SentBy,
+};
 use crate::vocabulary::vocabulary;
 
 /// Everything that can be asked of a case. Dates left out mean today (Asia/Shanghai).
@@ -58,6 +60,9 @@ pub enum Command {
         party: String,
         #[serde(default)]
         letter_date: Option<NaiveDate>,
+        /// How the letter was sent (default post): it sets the presumed day of receipt.
+        #[serde(default)]
+        sent_by: Option<SentBy>,
     },
     EndConsultation {
         consultation: u32,
@@ -76,6 +81,33 @@ pub enum Command {
     },
     IssueFeeNotice {
         fee: FeeMethod,
+        /// How the notice was sent (default: the way the applicant asked to get information).
+        #[serde(default)]
+        sent_by: Option<SentBy>,
+    },
+    /// Records the day a letter was really received (signed for), replacing the day presumed
+    /// from how it was sent; the addressee's period is counted again from it.
+    RecordReceipt {
+        letter: Letter,
+        received_on: NaiveDate,
+    },
+    /// Art. 35: asks the applicant to explain the reasons for requests whose number or
+    /// frequency is clearly beyond reason.
+    RequestReasons {
+        /// The facts that make the requests look excessive, as the notice states them.
+        grounds: String,
+        /// The period for the answer, in working days from receipt (default from the statute
+        /// profile).
+        #[serde(default)]
+        period_days: Option<u32>,
+        #[serde(default)]
+        sent_by: Option<SentBy>,
+    },
+    /// Art. 35: records the agency's assessment of the reasons given (or of their absence).
+    RecordReasons {
+        assessment: ReasonsAssessment,
+        /// What the applicant said and why it is (not) reasonable.
+        note: String,
     },
     RecordPayment {
         #[serde(default)]
@@ -145,6 +177,9 @@ impl Command {
             Command::ApproveExtension => K::ApproveExtension,
             Command::DenyExtension { .. } => K::DenyExtension,
             Command::IssueFeeNotice { .. } => K::IssueFeeNotice,
+            Command::RecordReceipt { .. } => K::RecordReceipt,
+            Command::RequestReasons { .. } => K::RequestReasons,
+            Command::RecordReasons { .. } => K::RecordReasons,
             Command::RecordPayment { .. } => K::RecordPayment,
             Command::CloseUnpaid => K::CloseUnpaid,
             Command::SetReasonableDate { .. } => K::SetReasonableDate,
@@ -188,6 +223,9 @@ pub enum CommandKind {
     ApproveExtension,
     DenyExtension,
     IssueFeeNotice,
+    RecordReceipt,
+    RequestReasons,
+    RecordReasons,
     RecordPayment,
     CloseUnpaid,
     SetReasonableDate,
@@ -219,6 +257,9 @@ vocabulary!(CommandKind {
     ApproveExtension => "approve_extension", "批准延期";
     DenyExtension => "deny_extension", "不批准延期";
     IssueFeeNotice => "issue_fee_notice", "发出收费通知";
+    RecordReceipt => "record_receipt", "登记文书签收日";
+    RequestReasons => "request_reasons", "要求说明理由";
+    RecordReasons => "record_reasons", "登记理由审查结果";
     RecordPayment => "record_payment", "登记缴费";
     CloseUnpaid => "close_unpaid", "逾期未缴费终止办理";
     SetReasonableDate => "set_reasonable_date", "确定提供信息的合理期限";

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::actor::ActorRef;
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Applicant, Channel, Delivery, RequestDetails};
-use super::steps::{Breach, ConsultationKind, FeeMethod, Opinion, Reply};
+use super::steps::{
+    Breach, ConsultationKind, FeeMethod, Letter, Opinion, ReasonsAssessment, Reply, SentBy,
+};
 use crate::outcome::Outcome;
 
 /// One fact in a case's history.
@@ -61,7 +63,14 @@ pub enum EventKind {
         id: u32,
         kind: ConsultationKind,
         party: String,
+        /// The end of the party's window (arts. 32, 34), counted from the day of receipt;
+        /// for an art. 33 consultation, the day a reminder falls due.
         deadline: NaiveDate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent_by: Option<SentBy>,
+        /// The day the letter is presumed received (by how it was sent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        received_on: Option<NaiveDate>,
     },
     ConsultationEnded {
         id: u32,
@@ -80,7 +89,30 @@ pub enum EventKind {
     FeeNoticeIssued {
         fee: FeeMethod,
         amount_yuan: u32,
+        /// 20 working days counted from the day after the notice is received.
         deadline: NaiveDate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent_by: Option<SentBy>,
+        /// The day the notice is presumed received (by how it was sent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        received_on: Option<NaiveDate>,
+    },
+    /// The real day a letter was received, recorded; the period runs again from it.
+    LetterReceived {
+        letter: Letter,
+        received_on: NaiveDate,
+        deadline: NaiveDate,
+    },
+    /// Art. 35: the applicant was asked for reasons.
+    ReasonsRequested {
+        grounds: String,
+        deadline: NaiveDate,
+        sent_by: SentBy,
+        received_on: NaiveDate,
+    },
+    ReasonsRecorded {
+        assessment: ReasonsAssessment,
+        note: String,
     },
     FeePaid,
     ClosedUnpaid,
@@ -143,6 +175,9 @@ impl EventKind {
             EventKind::ExtensionApproved { .. } => "extension_approved",
             EventKind::ExtensionDenied { .. } => "extension_denied",
             EventKind::FeeNoticeIssued { .. } => "fee_notice_issued",
+            EventKind::LetterReceived { .. } => "letter_received",
+            EventKind::ReasonsRequested { .. } => "reasons_requested",
+            EventKind::ReasonsRecorded { .. } => "reasons_recorded",
             EventKind::FeePaid => "fee_paid",
             EventKind::ClosedUnpaid => "closed_unpaid",
             EventKind::ReasonableDateSet { .. } => "reasonable_date_set",

@@ -14,4 +14,7 @@ pub use command::{Command, CommandKind};
 pub use event::{Event, EventKind};
 pub use remedy::{Order, OrderKind, Remedy, RemedyKind, RemedyResult, TABLE4_GROUPS};
 pub use request::{Applicant, ApplicantType, Carrier, Channel, Delivery, Receive, RequestDetails};
-pub use steps::{Breach, ConsultationKind, FeeBasis, FeeMethod, NotHeld, Opinion, Reply};
+pub use steps::{
+    Breach, ConsultationKind, FeeBasis, FeeMethod, Letter, NotHeld, Opinion, ReasonsAssessment,
+    Reply, SentBy,
+};

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::request::Delivery;
 use crate::outcome::Outcome;
 use crate::vocabulary::vocabulary;
 
@@ -11,15 +12,106 @@ use crate::vocabulary::vocabulary;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ConsultationKind {
-    /// 征求第三方意见 (art. 32).
+    /// 征求第三方意见 (art. 32): 15 working days from receiving the letter; silence lets the
+    /// agency decide.
     ThirdParty,
-    /// 征求其他行政机关意见 (art. 34).
+    /// 征求共同制作机关意见 (art. 34): information made jointly with another agency; 15 working
+    /// days from receiving the letter; silence counts as consent.
     OtherAgency,
+    /// 需要其他行政机关确认或征求其意见 for another reason (art. 33 second paragraph): the time
+    /// it takes is not counted, the law sets no window and silence is not consent.
+    AgencyOpinion,
 }
 
 vocabulary!(ConsultationKind {
     ThirdParty => "third_party", "第三方";
-    OtherAgency => "other_agency", "其他行政机关";
+    OtherAgency => "other_agency", "共同制作的其他行政机关";
+    AgencyOpinion => "agency_opinion", "其他行政机关（确认或征求意见）";
+});
+
+impl ConsultationKind {
+    /// Whether the consulted party has a statutory window (arts. 32, 34) after which the
+    /// agency decides and the excluded time ends.
+    pub const fn has_window(self) -> bool {
+        matches!(
+            self,
+            ConsultationKind::ThirdParty | ConsultationKind::OtherAgency
+        )
+    }
+}
+
+/// How a letter (a consultation letter, a fee notice, a request for reasons) was sent: it
+/// decides the day it is presumed received until the real day is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SentBy {
+    Post,
+    Email,
+    Fax,
+    InPerson,
+    Online,
+}
+
+vocabulary!(SentBy {
+    Post => "post", "邮寄";
+    Email => "email", "电子邮件";
+    Fax => "fax", "传真";
+    InPerson => "in_person", "当面送达";
+    Online => "online", "网上平台";
+});
+
+impl SentBy {
+    /// The way a notice to the applicant goes by default: the way the applicant asked to get
+    /// the information.
+    pub const fn from_delivery(d: Delivery) -> SentBy {
+        match d {
+            Delivery::Post => SentBy::Post,
+            Delivery::Email => SentBy::Email,
+            Delivery::Fax => SentBy::Fax,
+            Delivery::Collect | Delivery::ReadOnSite => SentBy::InPerson,
+            Delivery::Online => SentBy::Online,
+        }
+    }
+}
+
+/// A letter whose receipt by its addressee starts a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "letter", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Letter {
+    /// The letter of consultation number `id`.
+    Consultation { id: u32 },
+    /// The fee notice (收费通知书).
+    FeeNotice,
+    /// The art. 35 request for reasons.
+    ReasonsRequest,
+}
+
+impl Letter {
+    pub fn label_zh(self) -> String {
+        match self {
+            Letter::Consultation { id } => format!("第 {id} 号征求意见函"),
+            Letter::FeeNotice => "收费通知书".to_owned(),
+            Letter::ReasonsRequest => "说明理由通知书".to_owned(),
+        }
+    }
+}
+
+/// The agency's assessment of the reasons an applicant gave under art. 35.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ReasonsAssessment {
+    /// 理由合理: the agency may set a reasonable later date.
+    Reasonable,
+    /// 理由不合理 (or none given in time): the agency may decline to process.
+    Unreasonable,
+}
+
+vocabulary!(ReasonsAssessment {
+    Reasonable => "reasonable", "理由合理";
+    Unreasonable => "unreasonable", "理由不合理";
 });
 
 /// The answer to a consultation.
@@ -112,6 +204,10 @@ pub struct Reply {
     /// For art. 36(5): how to reach the competent agency (address, telephone, website).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub competent_agency_contact: Option<String>,
+    /// Art. 32: why the agency discloses although a consulted third party objected (the
+    /// public interest it weighs); told to the third party in writing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<String>,
 }
 
 impl Reply {

@@ -6,8 +6,9 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::StartReason;
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld,
-    Opinion, Order, OrderKind, Receive, Remedy, RemedyKind, RemedyResult, Reply, RequestDetails,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Letter,
+    NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy, RemedyKind,
+    RemedyResult, Reply, RequestDetails, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -285,11 +286,22 @@ pub fn correction_received(on: Option<&str>, late_reason: Option<&str>) -> Comma
     }
 }
 
+/// A consultation letter sent by email (received the day it is sent).
 pub fn consult(kind: ConsultationKind, party: &str, letter: Option<&str>) -> Command {
+    consult_by(kind, party, letter, SentBy::Email)
+}
+
+pub fn consult_by(
+    kind: ConsultationKind,
+    party: &str,
+    letter: Option<&str>,
+    sent_by: SentBy,
+) -> Command {
     Command::StartConsultation {
         kind,
         party: party.into(),
         letter_date: letter.map(d),
+        sent_by: Some(sent_by),
     }
 }
 
@@ -319,6 +331,7 @@ pub fn reply(outcome: Outcome, competent_agency: Option<&str>) -> Reply {
         competent_agency: competent_agency.map(Into::into),
         not_held: None,
         competent_agency_contact: None,
+        disclosure: None,
     }
 }
 

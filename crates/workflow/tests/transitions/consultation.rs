@@ -42,8 +42,10 @@ pub fn scenario_third_party_consultation(w: &World, seen: &mut Seen) {
             id: 1,
             kind: ConsultationKind::ThirdParty,
             party: THIRD_PARTY.into(),
-            // 15 working days after the letter of 03-05.
+            // 15 working days after the letter of 03-05, received by email the same day.
             deadline: d("2026-03-26"),
+            sent_by: Some(SentBy::Email),
+            received_on: Some(d("2026-03-05")),
         }
     );
     assert_eq!(events[0].legal_date, Some(d("2026-03-05")));
@@ -150,8 +152,9 @@ pub fn scenario_no_answer_after_deadline(w: &World, seen: &mut Seen) {
     );
     assert_eq!(events[0].legal_date, Some(d("2026-03-27")));
     assert_eq!(c.consultations[0].opinion, Some(Opinion::NoAnswer));
-    // (03-05, 03-27] = 16 working days not counted: 17 left after 03-27 → 04-22.
-    assert_eq!(w.due(&c), Some(d("2026-04-22")));
+    // Art. 32: the pause ends with the window on 03-26, not on the day the silence is
+    // recorded: (03-05, 03-26] = 15 working days not counted; 17 left after 03-26 → 04-21.
+    assert_eq!(w.due(&c), Some(d("2026-04-21")));
 }
 
 pub fn scenario_agency_consultation(w: &World, seen: &mut Seen) {
@@ -206,8 +209,9 @@ pub fn scenario_agency_consultation(w: &World, seen: &mut Seen) {
         &w.ctx(&clerk(), "2026-03-27"),
     );
     assert_eq!(c.sub_state(), None);
-    // Pauses (03-05, 03-27] and (03-09, 03-16] overlap: 16 working days not counted.
-    assert_eq!(w.due(&c), Some(d("2026-04-22")));
+    // Pauses (03-05, 03-26] (art. 34: bounded by the window) and (03-09, 03-16] overlap: 15
+    // working days not counted.
+    assert_eq!(w.due(&c), Some(d("2026-04-21")));
 }
 
 #[test]

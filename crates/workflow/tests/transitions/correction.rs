@@ -73,6 +73,7 @@ pub fn scenario_correction_restarts_clock(w: &World, seen: &mut Seen) {
         extension_cmd(None),
         Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 150 },
+            sent_by: None,
         },
     ] {
         seen.reject(
@@ -291,6 +292,7 @@ fn abandon_requires_an_open_case() {
         processing(&w),
         Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 150 },
+            sent_by: None,
         },
         &w.ctx(&clerk(), "2026-03-10"),
     );
@@ -300,12 +302,12 @@ fn abandon_requires_an_open_case() {
         &w.ctx(&clerk(), "2026-03-11"),
         RejectionCode::PendingSteps,
     );
-    let c = apply(c, Command::CloseUnpaid, &w.ctx(&clerk(), "2026-04-09"));
+    let c = apply(c, Command::CloseUnpaid, &w.ctx(&clerk(), "2026-04-14"));
     assert_eq!(c.status, Status::ClosedUnpaid);
     seen.reject(
         &c,
         Command::Abandon,
-        &w.ctx(&clerk(), "2026-04-09"),
+        &w.ctx(&clerk(), "2026-04-14"),
         RejectionCode::CorrectionNotRequested,
     );
     assert_eq!(c.outcome, Some(Outcome::Other(OtherGround::FeeNotPaid)));

@@ -151,7 +151,14 @@ pub fn scenario_extension_denied(w: &World, seen: &mut Seen) {
 // ---------------------------------------------------------------------------------------------
 
 pub fn scenario_reasonable_date(w: &World, seen: &mut Seen) {
-    let c = processing(w);
+    // Art. 35: the applicant was asked for reasons and they were found reasonable.
+    let c = crate::periods::with_reasons(
+        w,
+        processing(w),
+        ReasonsAssessment::Reasonable,
+        "2026-03-04",
+        "2026-03-09",
+    );
     let set = |date: &str| Command::SetReasonableDate {
         date: d(date),
         reason: "申请人一个月内提出同类申请120件，确需较长时间检索、汇总".into(),
@@ -234,8 +241,11 @@ fn reasonable_date_replaces_the_due_date() {
 #[test]
 fn reasonable_date_never_shortens_the_statutory_period() {
     let w = World::new();
+    let reasoned = |day: &str| {
+        crate::periods::with_reasons(&w, processing(&w), ReasonsAssessment::Reasonable, day, day)
+    };
     let c = apply(
-        processing(&w),
+        reasoned("2026-03-03"),
         correction_cmd(),
         &w.ctx(&clerk(), "2026-03-05"),
     );
@@ -254,7 +264,7 @@ fn reasonable_date_never_shortens_the_statutory_period() {
     // Set before the correction was asked for, it stops applying once the restarted statutory
     // date passes it, and the explanation says so.
     let c = apply(
-        processing(&w),
+        reasoned("2026-03-03"),
         Command::SetReasonableDate {
             date: d("2026-04-01"),
             reason: "申请人一个月内提出同类申请120件".into(),

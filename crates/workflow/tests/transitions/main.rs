@@ -20,6 +20,7 @@ mod correction;
 mod extension;
 mod fees;
 mod intake;
+mod periods;
 mod reply;
 mod roles;
 
@@ -51,6 +52,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ),
     ("no_answer", consultation::scenario_no_answer_after_deadline),
     ("agency", consultation::scenario_agency_consultation),
+    (
+        "posted_consultation",
+        periods::scenario_posted_consultation_window,
+    ),
+    ("agency_opinion", periods::scenario_agency_opinion),
+    ("reasons_step", periods::scenario_reasons_step),
+    ("disclosure", periods::scenario_disclosure_over_objection),
     ("extension_approved", extension::scenario_extension_approved),
     ("extension_denied", extension::scenario_extension_denied),
     ("fee_paid", fees::scenario_fee_paid),
@@ -93,7 +101,7 @@ fn every_rejection_code_is_produced() {
         scenario(&w, &mut seen);
     }
     let all: BTreeSet<RejectionCode> = RejectionCode::ALL.into_iter().collect();
-    assert_eq!(all.len(), 40);
+    assert_eq!(all.len(), 45);
     let missing: Vec<&str> = all.difference(&seen.0).map(|c| c.as_str()).collect();
     assert!(
         missing.is_empty(),
@@ -105,7 +113,7 @@ fn every_rejection_code_is_produced() {
 #[test]
 pub fn scenario_list_is_complete() {
     // Guards against a scenario written but left out of the all-codes run.
-    assert_eq!(SCENARIOS.len(), 37);
+    assert_eq!(SCENARIOS.len(), 41);
     let names: BTreeSet<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
     assert_eq!(names.len(), SCENARIOS.len());
 }

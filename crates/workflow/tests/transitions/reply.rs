@@ -125,6 +125,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
                 competent_agency: None,
                 not_held: None,
                 competent_agency_contact: None,
+                disclosure: None,
             },
         },
         &w.ctx(&clerk(), "2026-03-20"),

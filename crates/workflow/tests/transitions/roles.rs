@@ -27,6 +27,7 @@ pub fn sample_commands() -> Vec<Command> {
         },
         Command::IssueFeeNotice {
             fee: FeeMethod::PerPage { pages: 150 },
+            sent_by: None,
         },
         Command::RecordPayment { paid_on: None },
         Command::CloseUnpaid,

@@ -56,7 +56,8 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             "{}：{party}（答复期限 {deadline}）",
             match kind {
                 ConsultationKind::ThirdParty => "征求第三方意见",
-                ConsultationKind::OtherAgency => "征求其他行政机关意见",
+                ConsultationKind::OtherAgency => "征求共同制作机关意见",
+                ConsultationKind::AgencyOpinion => "征求其他行政机关意见（确认）",
             }
         ),
         EventKind::CorrectionReceived {
