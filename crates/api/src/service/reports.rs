@@ -84,10 +84,10 @@ pub fn default_year() -> i32 {
     this_year() - 1
 }
 
-/// The first report year: the first regulations took effect in 2008.
+/// The first year of the statistics: the first regulations took effect in 2008.
 pub const FIRST_YEAR: i16 = 2008;
 
-/// A report year given by a user: [`FIRST_YEAR`] to this year.
+/// A statistics year given by a user: [`FIRST_YEAR`] to this year.
 pub fn check_year(year: i32) -> ApiResult<i32> {
     let this_year = this_year();
     if (i32::from(FIRST_YEAR)..=this_year).contains(&year) {
@@ -98,6 +98,31 @@ pub fn check_year(year: i32) -> ApiResult<i32> {
             format!("年份须在 {FIRST_YEAR}—{this_year} 之间"),
         ))
     }
+}
+
+/// The first annual-report year: the first uniform format (国办公开办函〔2019〕60号) covers
+/// 2019; earlier reports had no State Council format and are not produced.
+pub const REPORT_FIRST_YEAR: i16 = gongkai_workflow::report::FIRST_YEAR as i16;
+
+/// An annual-report year given by a user: [`REPORT_FIRST_YEAR`] to this year, each in its own
+/// format.
+pub fn check_report_year(year: i32) -> ApiResult<i32> {
+    if year < i32::from(REPORT_FIRST_YEAR) && year >= i32::from(FIRST_YEAR) {
+        return Err(ApiError::field(
+            "year",
+            format!(
+                "年度报告自 {REPORT_FIRST_YEAR} 年度起按国务院办公厅统一格式（国办公开办函〔2019〕60号、〔2021〕30号）生成，{year} 年度不能生成"
+            ),
+        ));
+    }
+    let year = check_year(year)?;
+    if year < i32::from(REPORT_FIRST_YEAR) {
+        return Err(ApiError::field(
+            "year",
+            format!("年份须在 {REPORT_FIRST_YEAR}—{} 之间", this_year()),
+        ));
+    }
+    Ok(year)
 }
 
 /// A computed report: the tables, the scope they cover and its name, and every scope the
@@ -116,7 +141,8 @@ pub async fn annual(
     year: i32,
     asked: Asked,
 ) -> ApiResult<Report> {
-    let year = check_year(year)?;
+    let year = check_report_year(year)?;
+    let counting = state.settings.report_counting;
     let sup = sup.clone();
     db(state, move |conn, _| {
         let dir = Directory::load(conn)?;
@@ -148,8 +174,14 @@ pub async fn annual(
             ReportScope::Agency(a) => (Some(a.clone()), reach),
             ReportScope::Department(d) => (None, reach.department(d)),
         };
-        let report =
-            gongkai_store::report::annual(conn, year, agency.as_deref(), &reach, |_, _| {})?;
+        let report = gongkai_store::report::annual(
+            conn,
+            year,
+            agency.as_deref(),
+            &reach,
+            counting,
+            |_, _| {},
+        )?;
         let scope_name = choices
             .iter()
             .find(|(s, _)| *s == scope)
