@@ -19,7 +19,7 @@ fn migrate_demo_audit_and_recompute() {
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         assert!(
             text(&o.stdout)
-                .contains("applied 8 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005, 20261123000006, 20261123000007, 20261206000008"),
+                .contains("applied 9 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005, 20261123000006, 20261123000007, 20261206000008, 20261206000010"),
             "{}",
             text(&o.stdout)
         );

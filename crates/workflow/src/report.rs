@@ -433,6 +433,118 @@ impl AnnualReport {
     }
 }
 
+/// One row of a stored (published) table: 行次, wording, counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotRow {
+    pub row: String,
+    pub label: String,
+    pub counts: Vec<u64>,
+}
+
+/// A year's tables as published: the rows as they read (in the year's format), so that a
+/// published report reads the same whatever later versions of gongkai count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub year: i32,
+    /// The format's document, e.g. 国办公开办函〔2021〕30号.
+    pub format: String,
+    pub table3: Vec<SnapshotRow>,
+    /// Table 四 by group (行政复议, 行政诉讼（未经复议直接起诉）, 行政诉讼（复议后起诉）), each
+    /// [结果维持, 结果纠正, 其他结果, 尚未审结, 总计].
+    pub table4: Vec<SnapshotRow>,
+}
+
+/// A row whose counts differ between the published version and the tables as computed now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Difference {
+    /// 3 or 4.
+    pub table: u8,
+    pub row: String,
+    pub label: String,
+    pub published: Vec<u64>,
+    pub current: Vec<u64>,
+}
+
+impl AnnualReport {
+    /// The tables as they would be published.
+    pub fn snapshot(&self) -> Snapshot {
+        let t4 = &self.table4;
+        Snapshot {
+            year: self.table3.year,
+            format: self.table3.format().document_zh().to_owned(),
+            table3: self
+                .table3
+                .rows()
+                .into_iter()
+                .map(|(row, label, counts)| SnapshotRow {
+                    row,
+                    label,
+                    counts: counts.to_vec(),
+                })
+                .collect(),
+            table4: TABLE4_GROUPS
+                .iter()
+                .zip([
+                    t4.reconsideration,
+                    t4.litigation_direct,
+                    t4.litigation_after,
+                ])
+                .map(|(g, counts)| SnapshotRow {
+                    row: (*g).to_owned(),
+                    label: (*g).to_owned(),
+                    counts: counts.to_vec(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// The rows that differ from `current` (a row missing on one side counts as zeros there),
+    /// table 三 first, in the order of `current`, then rows only the published version has.
+    pub fn differences(&self, current: &Snapshot) -> Vec<Difference> {
+        let mut out = Vec::new();
+        for (table, old, new) in [
+            (3u8, &self.table3, &current.table3),
+            (4u8, &self.table4, &current.table4),
+        ] {
+            let zeros = |n: usize| vec![0; n];
+            for r in new {
+                let published = old
+                    .iter()
+                    .find(|o| o.row == r.row)
+                    .map_or_else(|| zeros(r.counts.len()), |o| o.counts.clone());
+                if published != r.counts {
+                    out.push(Difference {
+                        table,
+                        row: r.row.clone(),
+                        label: r.label.clone(),
+                        published,
+                        current: r.counts.clone(),
+                    });
+                }
+            }
+            for o in old.iter().filter(|o| !new.iter().any(|r| r.row == o.row)) {
+                if o.counts.iter().any(|n| *n != 0) {
+                    out.push(Difference {
+                        table,
+                        row: o.row.clone(),
+                        label: o.label.clone(),
+                        published: o.counts.clone(),
+                        current: zeros(o.counts.len()),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The day by which a year's report must be published (art. 49: 每年 1 月 31 日前).
+pub fn publication_deadline(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year + 1, 1, 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

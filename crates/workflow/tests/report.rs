@@ -304,3 +304,45 @@ fn each_year_has_its_format_and_years_before_2019_have_none() {
     );
     assert_eq!(rows.len(), 2 + 21 + 2);
 }
+
+#[test]
+fn a_published_year_shows_a_later_entry_as_a_difference() {
+    use gongkai_workflow::report::{AnnualReport, Table4, publication_deadline};
+    let report = |cases: &[Vec<Event>]| AnnualReport {
+        table3: table(2025, cases, Counting::default()),
+        table4: Table4::new(2025),
+    };
+    let mut cases = vec![
+        [
+            vec![
+                received("2025-06-02", Some("2025-06-02"), Channel::InPerson),
+                registered("2025-06-02", "2025-06-02"),
+            ],
+            replied("2025-06-20", Outcome::Disclosed),
+        ]
+        .concat(),
+    ];
+    let published = report(&cases).snapshot();
+    assert_eq!(published.format, "国办公开办函〔2021〕30号");
+    assert!(published.differences(&report(&cases).snapshot()).is_empty());
+    // A letter signed for on 30 December 2025, typed in on 6 January 2026.
+    cases.push(vec![
+        received("2026-01-06", Some("2025-12-30"), Channel::RegisteredPost),
+        registered("2026-01-06", "2025-12-30"),
+    ]);
+    let now = report(&cases).snapshot();
+    let diff = published.differences(&now);
+    let rows: Vec<&str> = diff.iter().map(|d| d.row.as_str()).collect();
+    assert_eq!(rows, ["一", "四"]);
+    assert_eq!(diff[0].published[6], 1);
+    assert_eq!(diff[0].current[6], 2);
+    assert_eq!(diff[1].published[6], 0);
+    assert_eq!(diff[1].current[6], 1);
+    // The snapshot round-trips through its stored form.
+    let json = serde_json::to_string(&published).unwrap();
+    assert_eq!(
+        serde_json::from_str::<gongkai_workflow::report::Snapshot>(&json).unwrap(),
+        published
+    );
+    assert_eq!(publication_deadline(2025), Some(d("2026-01-31")));
+}
