@@ -170,6 +170,7 @@ fn fields(doc: &mut Value, m: &mut Missed) {
         ("CodeWithdrawal", "query_code", Text::filled(l::QUERY_CODE)),
         ("CodeWithdrawal", "reason", Text::upto(l::REASON)),
         ("NewMark", "note", Text::filled(l::NOTE)),
+        ("PublishReport", "reason", Text::upto(l::REASON)),
     ];
     for (schema, field, text) in &texts {
         m.text(
@@ -422,6 +423,10 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         ),
         (
             "/api/v1/reports/annual",
+            crate::service::reports::REPORT_FIRST_YEAR,
+        ),
+        (
+            "/api/v1/reports/annual/published",
             crate::service::reports::REPORT_FIRST_YEAR,
         ),
     ] {

@@ -16,6 +16,7 @@ mod matrix;
 mod outcomes;
 mod pages;
 mod pauses;
+mod report;
 mod scope;
 mod validation;
 mod withdrawal;

@@ -1,0 +1,128 @@
+//! The annual report over the API (issue 17 points 15 and 17): publishing a finished year,
+//! a later entry shown as a difference against the published version, a new version only with
+//! a reason, who may publish what, and the years and formats the report is made for.
+
+use super::*;
+
+fn rows(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["row"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_published_year_keeps_its_tables_and_shows_later_entries_as_differences() {
+    for db in databases("api-report-published") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let path = "/api/v1/reports/annual/published";
+        let r = s.get(&format!("{path}?year=2025"), Some(&o.supervisor));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["deadline"], "2026-01-31");
+        assert_eq!(r.body["scope"], "department:gk-gkb");
+        assert!(r.body["versions"].as_array().unwrap().is_empty());
+
+        // The supervisor publishes his department's 2025 report (empty so far).
+        let r = s.post(path, Some(&o.supervisor), json!({"year": 2025}));
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["versions"][0]["version"], 1);
+        assert_eq!(r.body["versions"][0]["format"], "国办公开办函〔2021〕30号");
+        // Nothing changed: 409, nothing stored.
+        let r = s.post(
+            path,
+            Some(&o.supervisor),
+            json!({"year": 2025, "reason": "再发一次"}),
+        );
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (409, Some("report_unchanged")),
+            "{}",
+            r.body
+        );
+
+        // A request handed in on 30 December 2025, entered now: a difference in 2025.
+        paper(&s, &o.clerk, NaiveDate::from_ymd_opt(2025, 12, 30));
+        let r = s.get(&format!("{path}?year=2025"), Some(&o.supervisor));
+        assert_eq!(rows(&r.body["differences"]), ["一", "四"]);
+        assert_eq!(r.body["differences"][0]["published"][6], 0);
+        assert_eq!(r.body["differences"][0]["current"][6], 1);
+        assert_eq!(r.body["versions"][0]["table3"][0]["counts"][6], 0);
+        // A new version needs a reason; then the first version is still there, unchanged.
+        let r = s.post(path, Some(&o.supervisor), json!({"year": 2025}));
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.body["errors"][0]["path"], "reason");
+        let r = s.post(
+            path,
+            Some(&o.supervisor),
+            json!({"year": 2025, "reason": "补录 2025-12-30 当面提交的申请"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let versions = r.body["versions"].as_array().unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0]["table3"][0]["counts"][6], 0);
+        assert_eq!(versions[1]["table3"][0]["counts"][6], 1);
+        assert_eq!(versions[1]["reason"], "补录 2025-12-30 当面提交的申请");
+        assert!(r.body["differences"].as_array().unwrap().is_empty());
+
+        // The admin's whole-installation report is its own publication.
+        let r = s.get(&format!("{path}?year=2025"), Some(&o.admin));
+        assert_eq!(r.body["scope"], "");
+        assert!(r.body["versions"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn only_a_finished_year_since_2019_of_ones_own_scope_is_published() {
+    for db in databases("api-report-scope") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let path = "/api/v1/reports/annual/published";
+        // Outside the supervisor's departments: 404, as for anything not there.
+        for body in [
+            json!({"year": 2025, "department": "gk-zjw"}),
+            json!({"year": 2025, "agency": "gk"}),
+        ] {
+            let r = s.post(path, Some(&o.supervisor), body.clone());
+            assert_eq!(r.status, 404, "{body}: {}", r.body);
+        }
+        let r = s.get(
+            &format!("{path}?year=2025&department=gk-zjw"),
+            Some(&o.supervisor),
+        );
+        assert_eq!(r.status, 404);
+        // Clerks may neither read nor publish.
+        assert_eq!(
+            s.post(path, Some(&o.other_clerk), json!({"year": 2025}))
+                .status,
+            403
+        );
+        // The year must be over, and one the formats cover.
+        let this_year = today().format("%Y").to_string().parse::<i32>().unwrap();
+        let r = s.post(path, Some(&o.supervisor), json!({"year": this_year}));
+        assert_eq!(r.status, 422);
+        assert_eq!(r.body["errors"][0]["path"], "year");
+        for p in [
+            "/api/v1/reports/annual?year=2018".to_owned(),
+            format!("{path}?year=2018"),
+        ] {
+            let r = s.get(&p, Some(&o.admin));
+            assert_eq!(r.status, 422, "{p}: {}", r.body);
+            let text = r.body.to_string();
+            assert!(text.contains("2019"), "{text}");
+        }
+        // 2020 in the 60号 format: one 其他处理 row; 2021 in the 30号 format: three.
+        let r = s.get("/api/v1/reports/annual?year=2020", Some(&o.admin));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let other = |v: &Value| {
+            rows(&v["table3"])
+                .into_iter()
+                .filter(|r| r.starts_with("三（六）"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(other(&r.body), ["三（六）"]);
+        let r = s.get("/api/v1/reports/annual?year=2021", Some(&o.admin));
+        assert_eq!(other(&r.body), ["三（六）1", "三（六）2", "三（六）3"]);
+    }
+}
