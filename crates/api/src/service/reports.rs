@@ -380,6 +380,46 @@ pub async fn publication(
     .await
 }
 
+/// The report of `year` and where its publication stands, from one computation (the page).
+pub async fn annual_with_publication(
+    state: &web::Data<AppState>,
+    sup: &Supervisor,
+    year: i32,
+    asked: Asked,
+) -> ApiResult<(Report, Publication)> {
+    let year = check_report_year(year)?;
+    let counting = state.settings.report_counting;
+    let sup = sup.clone();
+    db(state, move |conn, _| {
+        let r = resolve(conn, &sup, asked)?;
+        let report = gongkai_store::report::annual(
+            conn,
+            year,
+            r.agency.as_deref(),
+            &r.reach,
+            counting,
+            |_, _| {},
+        )?;
+        let stored = gongkai_store::published::versions(conn, &r.scope.value(), year)?;
+        let publication = publication_view(year, &r, stored, &report.snapshot());
+        Ok((
+            Report {
+                report,
+                scope: r.scope,
+                scope_name: r.name,
+                choices: r.choices,
+            },
+            publication,
+        ))
+    })
+    .await
+}
+
+/// Whether `year` is over (Beijing time), so that its report may be published.
+pub fn year_is_over(year: i32) -> bool {
+    year < this_year()
+}
+
 /// Publishes a finished year's report as it is computed now: the first version, or a new one
 /// with a reason when later entries changed it (409 `report_unchanged` when they did not).
 pub async fn publish(
@@ -388,7 +428,7 @@ pub async fn publish(
     body: PublishReport,
 ) -> ApiResult<Publication> {
     let year = check_report_year(body.year)?;
-    if year >= this_year() {
+    if !year_is_over(year) {
         return Err(ApiError::field(
             "year",
             format!("{year} 年度尚未结束，年度报告须在年度结束后发布"),

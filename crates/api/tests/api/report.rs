@@ -126,3 +126,51 @@ fn only_a_finished_year_since_2019_of_ones_own_scope_is_published() {
         assert_eq!(other(&r.body), ["三（六）1", "三（六）2", "三（六）3"]);
     }
 }
+
+#[test]
+fn the_report_page_shows_the_deadline_publishes_and_lists_later_changes() {
+    use gongkai_testkit::http::Req;
+    for db in databases("api-report-page") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let cookie = format!("gongkai_session={}", o.supervisor);
+        let page = || {
+            let r = s.exec(
+                Req::new("GET", "/staff/report?year=2025")
+                    .header("Accept", "text/html")
+                    .header("Cookie", &cookie),
+            );
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.text
+        };
+        let html = page();
+        assert!(html.contains("2026-01-31"), "{html}");
+        assert!(html.contains("国办公开办函〔2021〕30号"));
+        assert!(html.contains("本年度报告尚未发布"));
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+        let r = s.exec(
+            Req::new("POST", "/staff/report/publish")
+                .header("Accept", "text/html")
+                .header("Cookie", &cookie)
+                .form(&[
+                    ("csrf", &csrf),
+                    ("year", "2025"),
+                    ("scope", "department:gk-gkb"),
+                ]),
+        );
+        assert_eq!(r.status, 303, "{}", r.text);
+        let html = page();
+        assert!(html.contains("已发布第 1 版"), "{html}");
+        assert!(html.contains("发布后没有新增或变更的数据"));
+        paper(&s, &o.clerk, NaiveDate::from_ymd_opt(2025, 12, 30));
+        let html = page();
+        assert!(html.contains("发布后新增/变更"), "{html}");
+        assert!(html.contains("id=\"differences\""));
+        assert!(html.contains("重新发布理由"));
+    }
+}
