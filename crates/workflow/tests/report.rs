@@ -346,3 +346,44 @@ fn a_published_year_shows_a_later_entry_as_a_difference() {
     );
     assert_eq!(publication_deadline(2025), Some(d("2026-01-31")));
 }
+
+/// The withdrawal's earliest date is the latest *legal* date on the case: a step without one
+/// (taking the case up) does not stop a clerk from recording, on 5 January, a withdrawal
+/// letter received on 31 December, so the request ends in the year it really ended.
+#[test]
+fn a_withdrawal_may_predate_steps_that_have_no_legal_date() {
+    use gongkai_workflow::{Actor, Command, Context, Statute, builtin_calendar, decide, evolve};
+    let calendar = builtin_calendar().unwrap();
+    let statute = Statute::builtin();
+    let clerk = Actor::staff("zhangwei", Role::Clerk, &["cy-gkk"]);
+    let ctx = |day: &str| Context {
+        now: Utc.from_utc_datetime(&d(day).and_hms_opt(2, 0, 0).unwrap()),
+        actor: clerk.clone(),
+        calendar: &calendar,
+        statute: &statute,
+    };
+    let events = vec![
+        received("2026-01-04", Some("2025-12-30"), Channel::RegisteredPost),
+        registered("2026-01-04", "2025-12-30"),
+        ev("2026-01-04", None, EventKind::ProcessingStarted),
+    ];
+    let case = events
+        .iter()
+        .fold(gongkai_workflow::Case::default(), evolve);
+    let cmd = |on: &str| Command::Withdraw {
+        reason: Some("已通过其他途径获得".to_owned()),
+        withdrawn_on: Some(d(on)),
+    };
+    // Before the receipt date: still refused.
+    let refused = decide(&case, cmd("2025-12-29"), &ctx("2026-01-05")).unwrap_err();
+    assert_eq!(refused.code, gongkai_workflow::RejectionCode::DateTooEarly);
+    let withdrawn = decide(&case, cmd("2025-12-31"), &ctx("2026-01-05")).unwrap();
+    assert_eq!(withdrawn[0].legal_date, Some(d("2025-12-31")));
+    let all: Vec<Event> = events.into_iter().chain(withdrawn).collect();
+    let t2025 = table(2025, &[all.clone()], Counting::default());
+    assert_eq!(
+        (t2025.new[6], t2025.concluded[6], t2025.carried_out[6]),
+        (1, 1, 0)
+    );
+    assert_balanced(&[all], 2024..=2026, Counting::default());
+}
