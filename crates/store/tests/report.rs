@@ -144,3 +144,91 @@ fn the_report_counts_legal_receipt_dates_and_a_published_year_keeps_its_tables()
         assert!(published::versions(c, "", 2024).unwrap().is_empty());
     }
 }
+
+/// Replies to an open case on `day` (from registration or from a reopening), following the
+/// versions the commands return; the version after.
+fn reply_on(
+    c: &mut DbConnection,
+    law: &Law,
+    id: &str,
+    mut version: u64,
+    day: &str,
+    start: bool,
+) -> u64 {
+    use gongkai_workflow::model::Reply;
+    use gongkai_workflow::{Command, Outcome};
+    let mut steps = Vec::new();
+    if start {
+        steps.push((Command::StartProcessing, clerk()));
+    }
+    steps.extend([
+        (
+            Command::DraftReply {
+                reply: Reply {
+                    outcome: Outcome::Disclosed,
+                    text: "予以公开".to_owned(),
+                    competent_agency: None,
+                },
+            },
+            clerk(),
+        ),
+        (Command::SubmitForReview, clerk()),
+        (Command::ApproveReply, supervisor()),
+    ]);
+    for (cmd, actor) in steps {
+        version = gongkai_store::execute(c, id, version, cmd, &law.ctx(&actor, at(day)))
+            .unwrap()
+            .version;
+    }
+    version
+}
+
+#[test]
+fn a_reopened_case_is_new_in_the_year_of_the_order_and_the_years_balance() {
+    use gongkai_workflow::Command;
+    use gongkai_workflow::model::{Order, OrderKind};
+    let law = Law::new();
+    for db in databases("annual_reopened") {
+        let c = &mut db.seeded();
+        let id = registered(c, &law, "张三", at("2024-03-01"));
+        let v = reply_on(c, &law, &id, 2, "2024-03-20", true);
+        let v = gongkai_store::execute(
+            c,
+            &id,
+            v,
+            Command::Reopen {
+                order: Order {
+                    kind: OrderKind::Reconsideration,
+                    body: "北京市朝阳区人民政府".to_owned(),
+                    reference: "朝政复决字〔2025〕第12号".to_owned(),
+                    received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
+                },
+            },
+            &law.ctx(&clerk(), at("2025-12-02")),
+        )
+        .unwrap()
+        .version;
+        reply_on(c, &law, &id, v, "2026-01-15", false);
+        let totals = |c: &mut DbConnection, y: i32| {
+            let t = annual(c, y).table3;
+            (t.new[6], t.carried_in[6], t.concluded[6], t.carried_out[6])
+        };
+        assert_eq!(totals(c, 2024), (1, 0, 1, 0), "{}", db.name);
+        assert_eq!(totals(c, 2025), (1, 0, 0, 1), "{}", db.name);
+        assert_eq!(totals(c, 2026), (0, 1, 1, 0), "{}", db.name);
+        // Counted once (the setting off): the reopened handling is in no row of table 三.
+        let once = gongkai_store::report::annual(
+            c,
+            2025,
+            Some(AGENCY),
+            &Scope::operator(),
+            Counting {
+                reopened_counts_anew: false,
+            },
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(once.table3.new[6], 0, "{}", db.name);
+        assert_eq!(once.table3.carried_out[6], 0, "{}", db.name);
+    }
+}

@@ -174,3 +174,50 @@ fn the_report_page_shows_the_deadline_publishes_and_lists_later_changes() {
         assert!(html.contains("重新发布理由"));
     }
 }
+
+/// A request handed in last year and answered today, then reopened by an order received
+/// today: this year it is carried in and concluded, and new again (the reopened request) and
+/// carried out; 四 of last year is 二 of this year.
+#[test]
+fn a_reopened_request_counts_as_new_in_the_year_of_the_order() {
+    use chrono::Datelike;
+    for db in databases("api-report-reopened") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let year = today().year();
+        let p = paper(&s, &o.clerk, NaiveDate::from_ymd_opt(year - 1, 1, 2));
+        let mut v = p.version;
+        for (who, action, body) in [
+            (&o.clerk, "start_processing", json!({})),
+            (
+                &o.clerk,
+                "draft_reply",
+                json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "予以公开"}}),
+            ),
+            (&o.clerk, "submit_for_review", json!({})),
+            (&o.supervisor, "approve_reply", json!({})),
+        ] {
+            v = step(&s, who, &p.case, action, v, body);
+        }
+        let order = json!({"order": {"kind": "reconsideration", "body": "某市人民政府",
+                                     "reference": "某复决字〔2026〕2号", "received_on": today()}});
+        step(&s, &o.clerk, &p.case, "reopen", v, order);
+        let totals = |y: i32| {
+            let r = s.get(&format!("/api/v1/reports/annual?year={y}"), Some(&o.admin));
+            assert_eq!(r.status, 200, "{}", r.body);
+            let row = |name: &str| {
+                r.body["table3"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["row"] == name)
+                    .unwrap()["counts"][6]
+                    .as_u64()
+                    .unwrap()
+            };
+            (row("一"), row("二"), row("三（七）"), row("四"))
+        };
+        assert_eq!(totals(year - 1), (1, 0, 0, 1));
+        assert_eq!(totals(year), (1, 1, 1, 1));
+    }
+}
