@@ -380,7 +380,7 @@ fn a_withdrawal_may_predate_steps_that_have_no_legal_date() {
     let withdrawn = decide(&case, cmd("2025-12-31"), &ctx("2026-01-05")).unwrap();
     assert_eq!(withdrawn[0].legal_date, Some(d("2025-12-31")));
     let all: Vec<Event> = events.into_iter().chain(withdrawn).collect();
-    let t2025 = table(2025, &[all.clone()], Counting::default());
+    let t2025 = table(2025, std::slice::from_ref(&all), Counting::default());
     assert_eq!(
         (t2025.new[6], t2025.concluded[6], t2025.carried_out[6]),
         (1, 1, 0)
