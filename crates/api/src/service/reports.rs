@@ -112,7 +112,7 @@ pub const REPORT_FIRST_YEAR: i16 = gongkai_workflow::report::FIRST_YEAR as i16;
 /// An annual-report year given by a user: [`REPORT_FIRST_YEAR`] to this year, each in its own
 /// format.
 pub fn check_report_year(year: i32) -> ApiResult<i32> {
-    if year < i32::from(REPORT_FIRST_YEAR) && year >= i32::from(FIRST_YEAR) {
+    if year < i32::from(REPORT_FIRST_YEAR) {
         return Err(ApiError::field(
             "year",
             format!(
@@ -120,14 +120,7 @@ pub fn check_report_year(year: i32) -> ApiResult<i32> {
             ),
         ));
     }
-    let year = check_year(year)?;
-    if year < i32::from(REPORT_FIRST_YEAR) {
-        return Err(ApiError::field(
-            "year",
-            format!("年份须在 {REPORT_FIRST_YEAR}—{} 之间", this_year()),
-        ));
-    }
-    Ok(year)
+    check_year(year)
 }
 
 /// A computed report: the tables, the scope they cover and its name, and every scope the

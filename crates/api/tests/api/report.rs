@@ -105,6 +105,7 @@ fn only_a_finished_year_since_2019_of_ones_own_scope_is_published() {
         assert_eq!(r.body["errors"][0]["path"], "year");
         for p in [
             "/api/v1/reports/annual?year=2018".to_owned(),
+            "/api/v1/reports/annual?year=2008".to_owned(),
             format!("{path}?year=2018"),
         ] {
             let r = s.get(&p, Some(&o.admin));
