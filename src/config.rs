@@ -20,6 +20,22 @@ pub struct Config {
     pub login: gongkai_api::state::SignInLimits,
     pub passwords: Passwords,
     pub mail: gongkai_mailer::MailSettings,
+    pub report: Report,
+}
+
+/// [report]: how the annual report counts what the format leaves open.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub reopened_counts_anew: bool,
+}
+
+impl Report {
+    pub fn counting(&self) -> gongkai_workflow::report::Counting {
+        gongkai_workflow::report::Counting {
+            reopened_counts_anew: self.reopened_counts_anew,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -158,6 +174,10 @@ mod tests {
         // The file's sign-in settings are the API's defaults.
         assert_eq!(c.login, gongkai_api::state::SignInLimits::default());
         assert_eq!(c.passwords.issued_valid_hours, 72);
+        assert_eq!(
+            c.report.counting(),
+            gongkai_workflow::report::Counting::default()
+        );
         assert!(
             c.attachments
                 .content_types

@@ -94,8 +94,12 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         format,
         output,
     } = cmd;
-    if !(2008..=2100).contains(year) {
-        anyhow::bail!("--year {year}: expected a year between 2008 and 2100");
+    if !(gongkai_workflow::report::FIRST_YEAR..=2100).contains(year) {
+        anyhow::bail!(
+            "--year {year}: annual reports start with {} (the first uniform format, 国办公开办函〔2019〕60号); expected a year between {} and 2100",
+            gongkai_workflow::report::FIRST_YEAR,
+            gongkai_workflow::report::FIRST_YEAR
+        );
     }
     let (_, mut conn) = database::open_migrated(config)?;
     let agencies = accounts::agencies(&mut conn)?;
@@ -142,6 +146,7 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
             Some(d) => Scope::operator().department(d),
             None => Scope::operator(),
         },
+        config.report.counting(),
         |done, total| {
             bar.set_length(total);
             bar.set_position(done);

@@ -99,6 +99,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         mail_base_url: config.mail.base_url.clone(),
         statement_timeout,
         metrics_token: config.server.metrics_token.clone(),
+        report_counting: config.report.counting(),
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let state = AppState::new(

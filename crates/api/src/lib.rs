@@ -86,6 +86,8 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(insight::search_cases)
         .service(insight::monthly)
         .service(insight::annual)
+        .service(insight::annual_published)
+        .service(insight::publish_annual)
         .service(insight::frequent)
         .service(insight::create_mark)
         .service(insight::list_marks)

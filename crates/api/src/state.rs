@@ -40,6 +40,8 @@ pub struct ApiSettings {
     /// The bearer token Prometheus sends for /metrics (`server.metrics_token`); empty: /metrics
     /// answers 404 to everyone.
     pub metrics_token: String,
+    /// How the annual report counts reopened requests (`report.reopened_counts_anew`).
+    pub report_counting: gongkai_workflow::report::Counting,
 }
 
 impl ApiSettings {
@@ -61,6 +63,7 @@ impl ApiSettings {
             mail_base_url: "http://127.0.0.1:8080".to_owned(),
             statement_timeout: Some(std::time::Duration::from_secs(5)),
             metrics_token: String::new(),
+            report_counting: gongkai_workflow::report::Counting::default(),
         }
     }
 }

@@ -17,6 +17,7 @@
 //! - [`outbox`]: notices waiting to be sent, claimed by dispatchers with a lease; [`parties`]:
 //!   the names and staff a notice is addressed with;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
+//! - [`published`]: annual reports as published (art. 49), one immutable row per version;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change;
 //! - [`typed`]: the workflow's enums read from TEXT columns into rows (`Stored<T>`).
 
@@ -35,6 +36,7 @@ pub mod parties;
 mod pg_write;
 mod planned;
 pub mod projection;
+pub mod published;
 pub mod queries;
 pub mod recompute;
 pub mod reminders;

@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use gongkai_workflow::report::{AnnualReport, Table3, Table4, contribution};
+use gongkai_workflow::report::{AnnualReport, Counting, Table3, Table4, contributions};
 
 use crate::dates::day_start;
 use crate::db::DbConnection;
@@ -18,24 +18,26 @@ fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
 
 /// Table 三 of `year` for the cases within `scope` (of `agency` only, when given; a scope
 /// narrowed to one department gives that department's table), from the events of every case
-/// that can count in it; `progress` gets (done, total).
+/// that can count in it, by legal dates (see `gongkai_workflow::report`); `progress` gets
+/// (done, total).
 pub fn table3(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,
     scope: &Scope,
+    counting: Counting,
     mut progress: impl FnMut(u64, u64),
 ) -> StoreResult<Table3> {
     if scope.sees_nothing() {
         return Ok(Table3::new(year));
     }
-    let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
+    let Some(start) = beijing_new_year(year) else {
         return Ok(Table3::new(year));
     };
-    // Cases received before the year ends, and either open or touched since the year began:
-    // a case that ended (and was last changed) before the year cannot count in it.
+    // Cases open or touched since the year began: a case that ended (and was last changed)
+    // before the year cannot count in it. Not filtered by the day a case was entered: a
+    // letter received in the year may be typed in after it.
     let mut q = cases::table
-        .filter(cases::created_at.lt(next))
         .filter(
             cases::updated_at
                 .ge(start)
@@ -53,7 +55,7 @@ pub fn table3(
     let mut table = Table3::new(year);
     for (i, id) in ids.iter().enumerate() {
         let evs = events::load(conn, id)?;
-        if let Some(c) = contribution(&evs, year) {
+        for c in contributions(&evs, year, counting) {
             table.add(&c);
         }
         if i % 1000 == 999 || i + 1 == ids.len() {
@@ -63,8 +65,8 @@ pub fn table3(
     Ok(table)
 }
 
-/// Table 四 of `year`: the reconsiderations and lawsuits recorded during the year on the cases
-/// of the scope, with their results as recorded by its end.
+/// Table 四 of `year`: the reconsiderations and lawsuits of the cases of the scope decided
+/// during the year, or filed by its end and undecided then (see `gongkai_workflow::report`).
 pub fn table4(
     conn: &mut DbConnection,
     year: i32,
@@ -74,17 +76,12 @@ pub fn table4(
     if scope.sees_nothing() {
         return Ok(Table4::new(year));
     }
-    let (Some(start), Some(next)) = (beijing_new_year(year), beijing_new_year(year + 1)) else {
-        return Ok(Table4::new(year));
-    };
     let mut q = case_events::table
         .inner_join(cases::table)
         // Literal, so that both planners match the partial index (migration 000007).
         .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
             "case_events.kind = 'remedy_recorded'",
         ))
-        .filter(case_events::recorded_at.ge(start))
-        .filter(case_events::recorded_at.lt(next))
         .select(cases::id)
         .distinct()
         .into_boxed();
@@ -106,10 +103,11 @@ pub fn annual(
     year: i32,
     agency: Option<&str>,
     scope: &Scope,
+    counting: Counting,
     progress: impl FnMut(u64, u64),
 ) -> StoreResult<AnnualReport> {
     Ok(AnnualReport {
-        table3: table3(conn, year, agency, scope, progress)?,
+        table3: table3(conn, year, agency, scope, counting, progress)?,
         table4: table4(conn, year, agency, scope)?,
     })
 }

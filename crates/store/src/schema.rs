@@ -235,6 +235,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    published_reports (scope, year, version) {
+        scope -> Text,
+        year -> Integer,
+        version -> Integer,
+        tables -> Text,
+        reason -> Nullable<Text>,
+        published_by -> Text,
+        published_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> agencies (agency_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -262,4 +274,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     case_texts,
     frequent_marks,
+    published_reports,
 );

@@ -564,9 +564,15 @@ fn reconsideration_and_litigation_feed_table_four() {
             .is_err()
         );
 
-        let report =
-            gongkai_store::report::annual(c, 2025, Some(AGENCY), &Scope::operator(), |_, _| {})
-                .unwrap();
+        let report = gongkai_store::report::annual(
+            c,
+            2025,
+            Some(AGENCY),
+            &Scope::operator(),
+            Default::default(),
+            |_, _| {},
+        )
+        .unwrap();
         assert_eq!(
             report.table4.reconsideration,
             [1, 0, 0, 0, 1],
@@ -586,12 +592,33 @@ fn reconsideration_and_litigation_feed_table_four() {
             db.name
         );
         assert_eq!(report.table3.new[6], 2);
-        let r2026 =
-            gongkai_store::report::annual(c, 2026, Some(AGENCY), &Scope::operator(), |_, _| {})
-                .unwrap();
-        assert_eq!(r2026.table4.cells().iter().sum::<u64>(), 0, "{}", db.name);
-        let hd = gongkai_store::report::annual(c, 2025, Some("hd"), &Scope::operator(), |_, _| {})
-            .unwrap();
+        let r2026 = gongkai_store::report::annual(
+            c,
+            2026,
+            Some(AGENCY),
+            &Scope::operator(),
+            Default::default(),
+            |_, _| {},
+        )
+        .unwrap();
+        // The lawsuit pending at the end of 2025 (尚未审结 there) counts in 2026, the year it
+        // was decided, under its result; those decided in 2025 are not counted again.
+        assert_eq!(
+            r2026.table4.litigation_after,
+            [0, 1, 0, 0, 1],
+            "{}",
+            db.name
+        );
+        assert_eq!(r2026.table4.cells().iter().sum::<u64>(), 2, "{}", db.name);
+        let hd = gongkai_store::report::annual(
+            c,
+            2025,
+            Some("hd"),
+            &Scope::operator(),
+            Default::default(),
+            |_, _| {},
+        )
+        .unwrap();
         assert_eq!(hd.table4.cells().iter().sum::<u64>(), 0);
     }
 }

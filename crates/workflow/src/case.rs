@@ -273,7 +273,8 @@ pub struct Case {
     pub remedies: Vec<RemedyRecord>,
     pub breaches: Vec<BreachRecord>,
     pub updated_at: Option<DateTime<Utc>>,
-    /// The latest legal date of any event: nothing that ends the case can predate it.
+    /// The latest legal date of the events that have one (and of the request's receipt or
+    /// submission): nothing that ends the case can predate it.
     pub last_legal_date: Option<NaiveDate>,
 }
 
@@ -283,11 +284,16 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
     case.updated_at = Some(event.at);
     let date = event.legal_date.unwrap_or_else(|| legal_date(event.at));
     // A reconsideration or lawsuit is recorded about the case, not an act in it: it moves no
-    // date the handling depends on.
-    if !matches!(
-        event.kind,
-        EventKind::RemedyRecorded { .. } | EventKind::RemedyDecided { .. }
-    ) {
+    // date the handling depends on. Nor does a step without a legal date (taking the case up,
+    // submitting a draft): the day it was typed in says nothing about when the request ended,
+    // so a withdrawal received earlier may still be recorded with its own date. The request
+    // itself always counts (its receipt date, or the day an online filing was submitted).
+    let dated = match event.kind {
+        EventKind::RemedyRecorded { .. } | EventKind::RemedyDecided { .. } => false,
+        EventKind::Received { .. } => true,
+        _ => event.legal_date.is_some(),
+    };
+    if dated {
         case.last_legal_date = case.last_legal_date.max(Some(date));
     }
     match &event.kind {

@@ -1,24 +1,28 @@
-//! The annual report's table 三 (收到和处理政府信息公开申请情况, format 国办公开办函〔2021〕30号),
-//! computed from the events of each case.
+//! The annual report's tables 三 (收到和处理政府信息公开申请情况) and 四 (政府信息公开行政复议、
+//! 行政诉讼情况), computed from the events of each case, in the format of the report's year
+//! ([`ReportFormat`]: 国办公开办函〔2019〕60号 for 2019 and 2020, 〔2021〕30号 from 2021).
 //!
-//! Every date is the day (Beijing time) an event was *recorded*: a report for 2025 made in 2027
-//! gives the same numbers as one made on 2026-01-05, whatever was entered in between, because
-//! nothing recorded after 31 December 2025 is looked at.
-//! - 一 本年新收: requests received (recorded) during the year;
+//! Every date is a *legal* date (Beijing time), never the day something was typed in:
+//! - 一 本年新收: requests received during the year, by the receipt date of art. 31 (a letter
+//!   signed for on 30 December is received that year even if entered on 4 January; an online
+//!   filing is received on the day a clerk confirms it, and one never confirmed is not received
+//!   at all); a request reopened by an order (复议决定、判决责令重新答复) counts again as a new
+//!   request in the year the agency received the order, when [`Counting::reopened_counts_anew`]
+//!   (the default);
 //! - 二 上年结转: requests received before the year and still open at the end of the year before;
-//! - 三 办理结果: those of 一 and 二 concluded by the end of the year, by outcome (21 rows);
+//! - 三 办理结果: those of 一 and 二 concluded during the year (by the legal date of the reply,
+//!   withdrawal, abandonment or closure), by outcome;
 //! - 四 结转下年度: those of 一 and 二 still open at the end of the year.
 //!
-//! So 一 + 二 = 三（七） + 四 in every column. A case concluded in an earlier year and reopened
-//! (after a reconsideration decision or a judgment) is not counted again: table 四 of the
-//! report (reconsideration and litigation) is where such cases belong.
+//! So 一 + 二 = 三（七） + 四 in every column, and 四 of one year equals 二 of the next. Because a
+//! late entry can change a past year, a year's report is *published* (stored as it was then) and
+//! later differences are shown against it, never applied silently.
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::case::Case;
-use crate::clock::legal_date;
-use crate::model::{ApplicantType, Event, RemedyResult};
-use crate::outcome::Outcome;
+use crate::case::{Case, evolve};
+use crate::model::{ApplicantType, Event, EventKind, RemedyResult};
+use crate::outcome::{OtherGround, Outcome};
 
 /// The applicant columns in report order; the last column of every row is the total.
 pub const COLUMNS: [ApplicantType; 6] = ApplicantType::ALL;
@@ -26,13 +30,65 @@ pub const COLUMNS: [ApplicantType; 6] = ApplicantType::ALL;
 /// One row: a count per applicant column, then the total.
 pub type Counts = [u64; 7];
 
-/// What one case contributes to a year's table.
+/// The first year a report can be made for: the revised Regulations took effect on
+/// 2019-05-15 and the first uniform format (国办公开办函〔2019〕60号) covers the 2019 report.
+pub const FIRST_YEAR: i32 = 2019;
+
+/// The official format a year's report follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportFormat {
+    /// 《中华人民共和国政府信息公开工作年度报告格式（试行）》, 国办公开办函〔2019〕60号: the
+    /// reports for 2019 and 2020. 三（六）其他处理 is a single row.
+    Trial2019,
+    /// The revised format, 国办公开办函〔2021〕30号: the reports from 2021 on. 三（六）其他处理
+    /// has three sub-rows.
+    Revised2021,
+}
+
+impl ReportFormat {
+    /// The format of `year`'s report; none before [`FIRST_YEAR`].
+    pub fn of(year: i32) -> Option<ReportFormat> {
+        match year {
+            y if y < FIRST_YEAR => None,
+            2019 | 2020 => Some(ReportFormat::Trial2019),
+            _ => Some(ReportFormat::Revised2021),
+        }
+    }
+
+    /// The document that set the format.
+    pub fn document_zh(self) -> &'static str {
+        match self {
+            ReportFormat::Trial2019 => "国办公开办函〔2019〕60号",
+            ReportFormat::Revised2021 => "国办公开办函〔2021〕30号",
+        }
+    }
+}
+
+/// How the report counts what the format's notes leave to the agency (a setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counting {
+    /// A request reopened by an order counts again as a new request (一) in the year the
+    /// order was received; when false the reopened handling is not counted in table 三 at all
+    /// (only in table 四). Both keep 一 + 二 = 三（七） + 四.
+    pub reopened_counts_anew: bool,
+}
+
+impl Default for Counting {
+    fn default() -> Counting {
+        Counting {
+            reopened_counts_anew: true,
+        }
+    }
+}
+
+/// What one handling of a case (the first, or one after an order) contributes to a year's
+/// table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Contribution {
     pub column: usize,
     pub new: bool,
     pub carried_in: bool,
-    /// The outcome, when the case was concluded by the end of the year.
+    /// The outcome, when the handling was concluded during the year.
     pub outcome: Option<Outcome>,
 }
 
@@ -43,47 +99,85 @@ fn column_of(kind: Option<ApplicantType>) -> usize {
     COLUMNS.iter().position(|k| *k == kind).unwrap_or(5)
 }
 
-/// The case as recorded up to the end of `day` (Beijing time).
-fn as_of(events: &[Event], day: NaiveDate) -> Case {
-    let upto = events
-        .iter()
-        .take_while(|e| legal_date(e.at) <= day)
-        .count();
-    Case::from_events(&events[..upto])
+/// One handling of a request: from its receipt (or the receipt of the order that reopened it)
+/// to its conclusion, if any, with legal dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handling {
+    pub start: NaiveDate,
+    /// Whether it began with an order (a reopened request) rather than the request itself.
+    pub reopened: bool,
+    pub end: Option<(NaiveDate, Outcome)>,
 }
 
-/// What the case of `events` (in order) counts for in `year`'s table, if anything.
-pub fn contribution(events: &[Event], year: i32) -> Option<Contribution> {
-    let first = events.first()?;
-    let received = legal_date(first.at);
-    let end_before = NaiveDate::from_ymd_opt(year - 1, 12, 31)?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31)?;
-    if received > end {
-        return None;
+/// The handlings of the case of `events` (in order), with the applicant column. A request
+/// never received in law (an online filing never confirmed) has none.
+pub fn handlings(events: &[Event]) -> (usize, Vec<Handling>) {
+    let mut case = Case::default();
+    let mut out: Vec<Handling> = Vec::new();
+    let mut open = false;
+    for e in events {
+        let was_open = case.status.is_open();
+        case = evolve(case, e);
+        if let EventKind::Reopened { order, .. } = &e.kind {
+            out.push(Handling {
+                start: order.received_on,
+                reopened: true,
+                end: None,
+            });
+            open = true;
+        } else if out.is_empty() && case.status.is_open() {
+            // The first handling; its start is fixed below, once the receipt date is known.
+            out.push(Handling {
+                start: NaiveDate::MIN,
+                reopened: false,
+                end: None,
+            });
+            open = true;
+        }
+        if open && was_open && !case.status.is_open() {
+            if let (Some(h), Some(on)) = (out.last_mut(), case.concluded_on) {
+                let outcome = case.outcome.unwrap_or(Outcome::Other(OtherGround::Other));
+                h.end = Some((on.max(h.start), outcome));
+            }
+            open = false;
+        }
     }
-    let new = received.year() == year;
-    let carried_in = !new && as_of(events, end_before).status.is_open();
-    if !new && !carried_in {
-        return None;
-    }
-    let at_end = as_of(events, end);
-    let outcome = if at_end.status.is_open() {
-        None
-    } else {
-        // Every way a case ends sets its outcome (a reply, or 其他处理 for abandonment,
-        // an unpaid fee and withdrawal).
-        Some(
-            at_end
-                .outcome
-                .unwrap_or(Outcome::Other(crate::outcome::OtherGround::Other)),
-        )
+    let Some(received) = case.receipt_date else {
+        return (column_of(case.applicant.kind), Vec::new());
     };
-    Some(Contribution {
-        column: column_of(at_end.applicant.kind),
-        new,
-        carried_in,
-        outcome,
-    })
+    if let Some(first) = out.first_mut().filter(|h| !h.reopened) {
+        first.start = received;
+        if let Some((on, _)) = &mut first.end {
+            *on = (*on).max(received);
+        }
+    }
+    (column_of(case.applicant.kind), out)
+}
+
+/// What the case of `events` (in order) counts for in `year`'s table: one contribution per
+/// handling that belongs to the year.
+pub fn contributions(events: &[Event], year: i32, counting: Counting) -> Vec<Contribution> {
+    let (column, hs) = handlings(events);
+    hs.iter()
+        .filter(|h| !h.reopened || counting.reopened_counts_anew)
+        .filter_map(|h| {
+            if h.start.year() > year {
+                return None;
+            }
+            let new = h.start.year() == year;
+            let ended = h.end.map(|(on, o)| (on.year(), o));
+            let carried_in = !new && ended.is_none_or(|(y, _)| y >= year);
+            if !new && !carried_in {
+                return None;
+            }
+            Some(Contribution {
+                column,
+                new,
+                carried_in,
+                outcome: ended.filter(|(y, _)| *y == year).map(|(_, o)| o),
+            })
+        })
+        .collect()
 }
 
 /// Table 三 of one year.
@@ -140,14 +234,23 @@ impl Table3 {
     }
 
     /// The table of `year` from the events of every case of the agency.
-    pub fn of<'a>(year: i32, cases: impl IntoIterator<Item = &'a [Event]>) -> Table3 {
+    pub fn of<'a>(
+        year: i32,
+        counting: Counting,
+        cases: impl IntoIterator<Item = &'a [Event]>,
+    ) -> Table3 {
         let mut t = Table3::new(year);
         for events in cases {
-            if let Some(c) = contribution(events, year) {
+            for c in contributions(events, year, counting) {
                 t.add(&c);
             }
         }
         t
+    }
+
+    /// The format of the year's report.
+    pub fn format(&self) -> ReportFormat {
+        ReportFormat::of(self.year).unwrap_or(ReportFormat::Revised2021)
     }
 
     /// The table as CSV (UTF-8): a header of the applicant columns, then [`Table3::rows`].
@@ -187,8 +290,19 @@ impl Table3 {
                 self.carried_in,
             ),
         ];
+        let mut other = [0; 7];
         for (o, counts) in &self.outcomes {
+            if self.format() == ReportFormat::Trial2019 && o.row().starts_with("三（六）") {
+                // 60号: 其他处理 is one row, without the grounds 30号 added.
+                for (sum, n) in other.iter_mut().zip(counts) {
+                    *sum += n;
+                }
+                continue;
+            }
             out.push((o.row().to_owned(), o.report_label_zh().to_owned(), *counts));
+        }
+        if self.format() == ReportFormat::Trial2019 {
+            out.push(("三（六）".to_owned(), "其他处理".to_owned(), other));
         }
         out.push(("三（七）".to_owned(), "总计".to_owned(), self.concluded));
         out.push((
@@ -206,10 +320,10 @@ pub type RemedyCounts = [u64; 5];
 
 /// Table 四 (政府信息公开行政复议、行政诉讼情况) of one year.
 ///
-/// A reconsideration or lawsuit counts in the year it was *recorded* in gongkai (Beijing time),
-/// with the result recorded by the end of that year; one still without a result then is
-/// 尚未审结. Like table 三, nothing recorded after the year is looked at, so the table never
-/// changes once the year is over; a result recorded later does not move it from 尚未审结.
+/// A reconsideration or lawsuit decided during the year counts under its result; one filed by
+/// the end of the year and not decided by then counts as 尚未审结 (and again in each later
+/// year until it is decided, then under its result in the year of the decision). Dates are
+/// the legal ones (filed, decided), not the days they were entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table4 {
     pub year: i32,
@@ -244,20 +358,25 @@ impl Table4 {
     /// Counts the reconsiderations and lawsuits of one case (its events, in order) that
     /// belong to the year.
     pub fn add_case(&mut self, events: &[Event]) {
-        let Some(end) = NaiveDate::from_ymd_opt(self.year, 12, 31) else {
-            return;
-        };
-        let at_end = as_of(events, end);
-        for r in &at_end.remedies {
-            if legal_date(r.recorded_at).year() != self.year {
-                continue;
-            }
+        let case = Case::from_events(events);
+        for r in &case.remedies {
+            let filed = r.remedy.filed_on.year();
+            let decided = r
+                .remedy
+                .result
+                .map(|res| (r.remedy.decided_on.unwrap_or(r.remedy.filed_on), res));
+            let result = match decided {
+                Some((on, res)) if on.year() == self.year => Some(res),
+                Some((on, _)) if on.year() < self.year => continue,
+                _ if filed <= self.year => None,
+                _ => continue,
+            };
             let row = match r.remedy.group() {
                 0 => &mut self.reconsideration,
                 1 => &mut self.litigation_direct,
                 _ => &mut self.litigation_after,
             };
-            row[remedy_column(r.remedy.result)] += 1;
+            row[remedy_column(result)] += 1;
             row[4] += 1;
         }
     }
@@ -313,6 +432,118 @@ impl AnnualReport {
             self.table4.to_csv()
         )
     }
+}
+
+/// One row of a stored (published) table: 行次, wording, counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotRow {
+    pub row: String,
+    pub label: String,
+    pub counts: Vec<u64>,
+}
+
+/// A year's tables as published: the rows as they read (in the year's format), so that a
+/// published report reads the same whatever later versions of gongkai count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub year: i32,
+    /// The format's document, e.g. 国办公开办函〔2021〕30号.
+    pub format: String,
+    pub table3: Vec<SnapshotRow>,
+    /// Table 四 by group (行政复议, 行政诉讼（未经复议直接起诉）, 行政诉讼（复议后起诉）), each
+    /// [结果维持, 结果纠正, 其他结果, 尚未审结, 总计].
+    pub table4: Vec<SnapshotRow>,
+}
+
+/// A row whose counts differ between the published version and the tables as computed now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Difference {
+    /// 3 or 4.
+    pub table: u8,
+    pub row: String,
+    pub label: String,
+    pub published: Vec<u64>,
+    pub current: Vec<u64>,
+}
+
+impl AnnualReport {
+    /// The tables as they would be published.
+    pub fn snapshot(&self) -> Snapshot {
+        let t4 = &self.table4;
+        Snapshot {
+            year: self.table3.year,
+            format: self.table3.format().document_zh().to_owned(),
+            table3: self
+                .table3
+                .rows()
+                .into_iter()
+                .map(|(row, label, counts)| SnapshotRow {
+                    row,
+                    label,
+                    counts: counts.to_vec(),
+                })
+                .collect(),
+            table4: TABLE4_GROUPS
+                .iter()
+                .zip([
+                    t4.reconsideration,
+                    t4.litigation_direct,
+                    t4.litigation_after,
+                ])
+                .map(|(g, counts)| SnapshotRow {
+                    row: (*g).to_owned(),
+                    label: (*g).to_owned(),
+                    counts: counts.to_vec(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// The rows that differ from `current` (a row missing on one side counts as zeros there),
+    /// table 三 first, in the order of `current`, then rows only the published version has.
+    pub fn differences(&self, current: &Snapshot) -> Vec<Difference> {
+        let mut out = Vec::new();
+        for (table, old, new) in [
+            (3u8, &self.table3, &current.table3),
+            (4u8, &self.table4, &current.table4),
+        ] {
+            let zeros = |n: usize| vec![0; n];
+            for r in new {
+                let published = old
+                    .iter()
+                    .find(|o| o.row == r.row)
+                    .map_or_else(|| zeros(r.counts.len()), |o| o.counts.clone());
+                if published != r.counts {
+                    out.push(Difference {
+                        table,
+                        row: r.row.clone(),
+                        label: r.label.clone(),
+                        published,
+                        current: r.counts.clone(),
+                    });
+                }
+            }
+            for o in old.iter().filter(|o| !new.iter().any(|r| r.row == o.row)) {
+                if o.counts.iter().any(|n| *n != 0) {
+                    out.push(Difference {
+                        table,
+                        row: o.row.clone(),
+                        label: o.label.clone(),
+                        published: o.counts.clone(),
+                        current: zeros(o.counts.len()),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The day by which a year's report must be published (art. 49: 每年 1 月 31 日前).
+pub fn publication_deadline(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year + 1, 1, 31)
 }
 
 #[cfg(test)]
@@ -480,7 +711,7 @@ mod tests {
             // Received (recorded) in 2026: not in 2025.
             case(vec![vec![received("2026-01-02", A::NaturalPerson)]]),
         ];
-        let t = Table3::of(2025, cases.iter().map(Vec::as_slice));
+        let t = Table3::of(2025, Counting::default(), cases.iter().map(Vec::as_slice));
         //              自然人 商业 科研 公益 法律 其他 总计
         assert_eq!(t.new, [1, 0, 1, 1, 1, 1, 5]);
         assert_eq!(t.carried_in, [1, 1, 0, 0, 0, 0, 2]);
@@ -517,7 +748,7 @@ mod tests {
             );
         }
         // The 2024 report, made "now", still sees the 2026 reply as not yet given.
-        let t2024 = Table3::of(2024, cases.iter().map(Vec::as_slice));
+        let t2024 = Table3::of(2024, Counting::default(), cases.iter().map(Vec::as_slice));
         assert_eq!(t2024.new[6], 3);
         assert_eq!(t2024.carried_out[6], 2);
         assert_eq!(t2024.rows().len(), 2 + 21 + 2);
@@ -594,8 +825,9 @@ mod tests {
         );
     }
 
-    /// Table 四 of a fixed 2025, counted by hand: every group and column, a result recorded
-    /// after the year (still 尚未审结 in 2025), and records of other years left out.
+    /// Table 四 of a fixed 2025, counted by hand: every group and column, a result decided
+    /// after the year (尚未审结 in 2025, under its result in 2026), and remedies of other years
+    /// left out.
     #[test]
     fn table_four_of_a_fixed_year_matches_the_hand_count() {
         use RemedyKind::{Litigation, Reconsideration};
@@ -666,8 +898,17 @@ mod tests {
         }
         assert_eq!(t2024.litigation_direct, [1, 0, 0, 0, 1]);
         assert_eq!(t2024.reconsideration, [0; 5]);
+        // 2026: the reconsideration decided then counts under its result; the lawsuit filed in
+        // 2025 and still pending is 尚未审结 again, next to the one filed in 2026.
+        let mut t2026 = Table4::new(2026);
+        for c in &cases {
+            t2026.add_case(c);
+        }
+        assert_eq!(t2026.reconsideration, [0, 1, 0, 0, 1]);
+        assert_eq!(t2026.litigation_after, [0, 0, 0, 2, 2]);
+        assert_eq!(t2026.litigation_direct, [0; 5]);
         let csv = AnnualReport {
-            table3: Table3::of(2025, cases.iter().map(Vec::as_slice)),
+            table3: Table3::of(2025, Counting::default(), cases.iter().map(Vec::as_slice)),
             table4: t,
         }
         .to_csv();

@@ -57,11 +57,13 @@ pub enum ErrorCode {
     QueryTimeout,
     /// The path exists but does not take this method (the `Allow` header lists those it takes).
     MethodNotAllowed,
+    /// The annual report's tables equal its latest published version: nothing to publish.
+    ReportUnchanged,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidParameter,
@@ -86,6 +88,7 @@ impl ErrorCode {
         ErrorCode::AttachmentsTooLarge,
         ErrorCode::QueryTimeout,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::ReportUnchanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +117,7 @@ impl ErrorCode {
             ErrorCode::AttachmentsTooLarge => "attachments_too_large",
             ErrorCode::QueryTimeout => "query_timeout",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::ReportUnchanged => "report_unchanged",
         }
     }
 
@@ -139,6 +143,7 @@ impl ErrorCode {
             ErrorCode::AttachmentsTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::ReportUnchanged => StatusCode::CONFLICT,
         }
     }
 
@@ -168,6 +173,7 @@ impl ErrorCode {
             ErrorCode::AttachmentsTooLarge => "附件总大小已达上限",
             ErrorCode::QueryTimeout => "查询超时",
             ErrorCode::MethodNotAllowed => "不支持此请求方法",
+            ErrorCode::ReportUnchanged => "年度报告与已发布版本相同",
         }
     }
 }

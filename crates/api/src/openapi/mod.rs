@@ -172,6 +172,7 @@ fn fields(doc: &mut Value, m: &mut Missed) {
         ("CodeWithdrawal", "query_code", Text::filled(l::QUERY_CODE)),
         ("CodeWithdrawal", "reason", Text::upto(l::REASON)),
         ("NewMark", "note", Text::filled(l::NOTE)),
+        ("PublishReport", "reason", Text::upto(l::REASON)),
     ];
     for (schema, field, text) in &texts {
         m.text(
@@ -417,11 +418,24 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
         "outbox limit",
         &range(1, l::OUTBOX_PAGE_MAX),
     );
-    for path in ["/api/v1/statistics/monthly", "/api/v1/reports/annual"] {
+    for (path, first) in [
+        (
+            "/api/v1/statistics/monthly",
+            crate::service::reports::FIRST_YEAR,
+        ),
+        (
+            "/api/v1/reports/annual",
+            crate::service::reports::REPORT_FIRST_YEAR,
+        ),
+        (
+            "/api/v1/reports/annual/published",
+            crate::service::reports::REPORT_FIRST_YEAR,
+        ),
+    ] {
         m.set(
             parameter(doc, path, "get", "year"),
             &format!("{path} year"),
-            &range(crate::service::reports::FIRST_YEAR.into(), this_year.into()),
+            &range(first.into(), this_year.into()),
         );
     }
     let (gmin, gmax) = (l::GROUP_MIN as i64, l::GROUP_MAX as i64);

@@ -90,6 +90,7 @@ page_routes! {
         GET "/staff/frequent.csv" => insight::frequent_csv,
         POST "/staff/frequent/marks" => insight::mark,
         GET "/staff/report" => reports::page,
+        POST "/staff/report/publish" => reports::publish,
         GET "/staff/report.csv" => reports::csv,
         GET "/staff/report.xlsx" => reports::xlsx,
         GET "/staff/cases/{id}" => staff::case_page,

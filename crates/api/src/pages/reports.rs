@@ -8,7 +8,7 @@ use gongkai_workflow::report::{TABLE4_COLUMNS, TABLE4_GROUPS};
 use serde::Deserialize;
 
 use super::public::Choice;
-use super::{Chrome, FormState, SupervisorPage, WebError, WebResult};
+use super::{Chrome, FormBody, FormState, SupervisorPage, WebError, WebResult};
 use crate::auth::Supervisor;
 use crate::error::ApiError;
 use crate::service::reports::{self, ReportScope};
@@ -36,6 +36,19 @@ struct ReportPage {
     table4_groups: [&'static str; 3],
     csv_link: String,
     xlsx_link: String,
+    /// The format's document (国办公开办函〔2019〕60号 or 〔2021〕30号).
+    format: &'static str,
+    /// Art. 49: 31 January of the next year.
+    deadline: String,
+    /// The year is over: its report may be published.
+    can_publish: bool,
+    /// The version in force: number, when, by whom, why (None before the first).
+    published: Option<(i32, String, String, String)>,
+    /// Earlier versions, as (number, when, reason).
+    earlier: Vec<(i32, String, String)>,
+    /// Rows that differ from the version in force: (table, row, label, published total, total
+    /// now).
+    differences: Vec<(u8, String, String, u64, u64)>,
 }
 
 /// The report the page asks for: the year (default: last year), the scope (default: the
@@ -45,6 +58,26 @@ async fn compute(
     c: &Supervisor,
     query: ReportQuery,
 ) -> Result<(reports::Report, FormState, Vec<Choice>, String), WebError> {
+    let (done, form, choices, link, _) = compute_with(state, c, query, false).await?;
+    Ok((done, form, choices, link))
+}
+
+/// As [`compute`], with where the year's publication stands when `with_publication`.
+async fn compute_with(
+    state: &web::Data<AppState>,
+    c: &Supervisor,
+    query: ReportQuery,
+    with_publication: bool,
+) -> Result<
+    (
+        reports::Report,
+        FormState,
+        Vec<Choice>,
+        String,
+        Option<reports::Publication>,
+    ),
+    WebError,
+> {
     let year = match query
         .year
         .as_deref()
@@ -70,7 +103,12 @@ async fn compute(
             _ => return Err(WebError(ApiError::not_found())),
         },
     };
-    let done = reports::annual(state, c, year, asked).await?;
+    let (done, publication) = if with_publication {
+        let (done, p) = reports::annual_with_publication(state, c, year, asked).await?;
+        (done, Some(p))
+    } else {
+        (reports::annual(state, c, year, asked).await?, None)
+    };
     let scope = done.scope.value();
     let form = FormState::with(&[("year", &year.to_string()), ("scope", &scope)]);
     let link = format!(
@@ -85,7 +123,7 @@ async fn compute(
             label: label.clone(),
         })
         .collect();
-    Ok((done, form, choices, link))
+    Ok((done, form, choices, link, publication))
 }
 
 pub async fn page(
@@ -94,9 +132,54 @@ pub async fn page(
     query: web::Query<ReportQuery>,
 ) -> WebResult {
     let SupervisorPage { visitor, caller } = page;
-    let (done, form, scopes, csv_link) = compute(&state, &caller, query.into_inner()).await?;
+    let (done, form, scopes, csv_link, publication) =
+        compute_with(&state, &caller, query.into_inner(), true).await?;
     let report = done.report;
     let xlsx_link = csv_link.replacen("/staff/report.csv", "/staff/report.xlsx", 1);
+    let year = report.table3.year;
+    let when = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono_tz::Asia::Shanghai)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let (mut published, mut earlier, mut differences, mut deadline) =
+        (None, Vec::new(), Vec::new(), String::new());
+    if let Some(p) = publication {
+        deadline = p.deadline.to_string();
+        let mut versions = p.versions;
+        if let Some(last) = versions.pop() {
+            published = Some((
+                last.version,
+                when(last.published_at),
+                last.published_by,
+                last.reason.unwrap_or_default(),
+            ));
+        }
+        earlier = versions
+            .into_iter()
+            .map(|v| {
+                (
+                    v.version,
+                    when(v.published_at),
+                    v.reason.unwrap_or_default(),
+                )
+            })
+            .collect();
+        differences = p
+            .differences
+            .into_iter()
+            .map(|d| {
+                let total = |v: &[u64]| v.last().copied().unwrap_or(0);
+                (
+                    d.table,
+                    d.row,
+                    d.label,
+                    total(&d.published),
+                    total(&d.current),
+                )
+            })
+            .collect();
+    }
     visitor.render(
         StatusCode::OK,
         &ReportPage {
@@ -109,8 +192,54 @@ pub async fn page(
             table4_groups: TABLE4_GROUPS,
             csv_link,
             xlsx_link,
+            format: report.table3.format().document_zh(),
+            deadline,
+            can_publish: reports::year_is_over(year),
+            published,
+            earlier,
+            differences,
         },
     )
+}
+
+/// Publishes the year's report for the scope of the form (year, scope, reason), then shows
+/// the report again.
+pub async fn publish(
+    state: web::Data<AppState>,
+    page: SupervisorPage,
+    body: FormBody,
+) -> WebResult {
+    let form = body.0;
+    page.visitor.check(&form)?;
+    let year = form
+        .v("year")
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| WebError(ApiError::field("year", "年份须为整数，如 2025")))?;
+    let scope = form.v("scope").trim().to_owned();
+    let (agency, department) = match ReportScope::parse(&scope) {
+        Some(ReportScope::Everything) => (None, None),
+        Some(ReportScope::Agency(a)) => (Some(a), None),
+        Some(ReportScope::Department(d)) => (None, Some(d)),
+        None => return Err(WebError(ApiError::not_found())),
+    };
+    let reason = Some(form.v("reason").trim().to_owned()).filter(|r| !r.is_empty());
+    let body = reports::PublishReport {
+        year,
+        agency,
+        department,
+        reason,
+    };
+    let mut errors = Vec::new();
+    crate::body::Validate::validate(&body, &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(WebError(ApiError::field("reason", e.message.clone())));
+    }
+    reports::publish(&state, &page.caller, body).await?;
+    Ok(super::see_other(&format!(
+        "/staff/report?year={year}&scope={}",
+        super::form::percent_encode(&scope)
+    )))
 }
 
 pub async fn csv(

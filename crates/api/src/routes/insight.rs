@@ -130,6 +130,53 @@ pub async fn annual(
     }))
 }
 
+#[utoipa::path(
+    tag = "insight",
+    params(AnnualQuery),
+    responses(
+        (status = 200, body = reports::Publication),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+/// A year's published annual report: the art. 49 deadline, every published version, and the
+/// rows later entries would change (发布后新增/变更).
+#[get("/reports/annual/published")]
+pub async fn annual_published(
+    state: web::Data<AppState>,
+    sup: Supervisor,
+    query: web::Query<AnnualQuery>,
+) -> ApiResult<web::Json<reports::Publication>> {
+    let q = query.into_inner();
+    let asked = reports::Asked {
+        agency: q.agency,
+        department: q.department,
+    };
+    Ok(web::Json(
+        reports::publication(&state, &sup, q.year, asked).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "insight",
+    request_body = reports::PublishReport,
+    responses(
+        (status = 201, body = reports::Publication),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+/// Publishes a finished year's annual report as computed now (supervisors for their
+/// departments, admins for any scope); a new version needs a reason, and 409
+/// `report_unchanged` answers when nothing changed since the last one.
+#[post("/reports/annual/published")]
+pub async fn publish_annual(
+    state: web::Data<AppState>,
+    sup: Supervisor,
+    body: Body<reports::PublishReport>,
+) -> ApiResult<HttpResponse> {
+    let done = reports::publish(&state, &sup, body.0).await?;
+    Ok(HttpResponse::Created().json(done))
+}
+
 impl From<gongkai_store::similar::Request> for RequestView {
     fn from(r: gongkai_store::similar::Request) -> RequestView {
         RequestView {

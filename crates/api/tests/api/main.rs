@@ -18,6 +18,7 @@ mod outcomes;
 mod pages;
 mod pauses;
 mod periods;
+mod report;
 mod scope;
 mod validation;
 mod withdrawal;

@@ -209,6 +209,10 @@ fn authorization_matrix_of_every_route_and_role() {
             row("GET",  "/api/v1/search?q=%E8%80%81%E6%97%A7", Empty,               [401, 403, 403, 200, 200, 200, 200]),
             row("GET",  "/api/v1/statistics/monthly", Empty,                      [401, 403, 403, 403, 403, 200, 200]),
             row("GET",  "/api/v1/reports/annual?year=2025", Empty,                [401, 403, 403, 403, 403, 200, 200]),
+            row("GET",  "/api/v1/reports/annual/published?year=2025", Empty,      [401, 403, 403, 403, 403, 200, 200]),
+            // Publishing: the supervisor his department's report, the admin everything's.
+            row("POST", "/api/v1/reports/annual/published", Json(json!({"year": 2025})),
+                                                                                  [401, 403, 403, 403, 403, 201, 201]),
             row("GET",  "/api/v1/frequent", Empty,                                [401, 403, 403, 403, 403, 200, 200]),
             row("POST", "/api/v1/frequent/marks",
                 Json(json!({"from": "2026-01-01", "to": "2026-03-31", "case_ids": [case, MISSING],

@@ -1,0 +1,234 @@
+//! The annual report by legal dates and its publication, on SQLite and PostgreSQL (issue 17
+//! point 15): a letter signed for on 30 December and entered on 4 January counts in the old
+//! year, an online filing counts from its confirmation (never confirmed: not at all), and a
+//! published year keeps its tables while a later entry shows as a difference.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gongkai_store::Scope;
+use gongkai_store::db::DbConnection;
+use gongkai_store::published::{self, Publication};
+use gongkai_store::{receive, register};
+use gongkai_testkit::*;
+use gongkai_workflow::Channel;
+use gongkai_workflow::report::{AnnualReport, Counting};
+
+fn annual(c: &mut DbConnection, year: i32) -> AnnualReport {
+    gongkai_store::report::annual(
+        c,
+        year,
+        Some(AGENCY),
+        &Scope::operator(),
+        Counting::default(),
+        |_, _| {},
+    )
+    .unwrap()
+}
+
+/// A request received on `day` (legal date) by `channel`, typed in on `entered`.
+fn letter(
+    c: &mut DbConnection,
+    law: &Law,
+    name: &str,
+    day: Option<&str>,
+    entered: &str,
+    channel: Channel,
+) -> String {
+    let mut r = in_person(name, entered);
+    r.channel = channel;
+    r.receipt_date = day.and_then(gongkai_workflow::parse_date);
+    // Online requests are filed by the applicant; the rest are entered by the clerk.
+    let actor = match channel {
+        Channel::Online => {
+            gongkai_workflow::Actor::new("anonymous", gongkai_workflow::Role::Applicant)
+        }
+        _ => clerk(),
+    };
+    receive(c, r, &law.ctx(&actor, at(entered)))
+        .unwrap()
+        .case_id
+}
+
+#[test]
+fn the_report_counts_legal_receipt_dates_and_a_published_year_keeps_its_tables() {
+    let law = Law::new();
+    for db in databases("annual_published") {
+        let c = &mut db.seeded();
+        // Handed in and registered on 2 June 2025.
+        registered(c, &law, "张三", at("2025-06-02"));
+        let v1 = annual(c, 2025).snapshot();
+        assert_eq!(v1.table3[0].counts[6], 1, "{}", db.name);
+        assert_eq!(
+            published::publish(c, "", &v1, None, "liuyang", at("2026-01-02").naive_utc()).unwrap(),
+            Publication::Published(1),
+            "{}",
+            db.name
+        );
+
+        // A registered letter signed for on 30 December 2025, typed in on 4 January 2026.
+        let id = letter(
+            c,
+            &law,
+            "李四",
+            Some("2025-12-30"),
+            "2026-01-04",
+            Channel::RegisteredPost,
+        );
+        register(c, &id, 1, None, None, &law.ctx(&clerk(), at("2026-01-04"))).unwrap();
+        // Filed online on 31 December 2025, confirmed on 4 January 2026.
+        let online = letter(c, &law, "王五", None, "2025-12-31", Channel::Online);
+        register(
+            c,
+            &online,
+            1,
+            None,
+            None,
+            &law.ctx(&clerk(), at("2026-01-04")),
+        )
+        .unwrap();
+        // Filed online on 31 December 2025 and never confirmed.
+        letter(c, &law, "赵六", None, "2025-12-31", Channel::Online);
+
+        let r2025 = annual(c, 2025);
+        assert_eq!(r2025.table3.new[6], 2, "{}", db.name);
+        assert_eq!(r2025.table3.carried_out[6], 2, "{}", db.name);
+        let r2026 = annual(c, 2026);
+        assert_eq!(r2026.table3.new[6], 1, "{}", db.name);
+        assert_eq!(r2026.table3.carried_in[6], 2, "{}", db.name);
+        assert_eq!(r2026.table3.carried_out[6], 3, "{}", db.name);
+
+        // The published version is unchanged; the late letter shows as a difference.
+        let stored = published::versions(c, "", 2025).unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].tables, v1, "{}", db.name);
+        let now = r2025.snapshot();
+        let rows: Vec<String> = v1.differences(&now).into_iter().map(|d| d.row).collect();
+        assert_eq!(rows, ["一", "四"], "{}", db.name);
+
+        // Publishing again needs a reason, and keeps the first version.
+        let when = at("2026-01-20").naive_utc();
+        assert_eq!(
+            published::publish(c, "", &now, Some("  "), "liuyang", when).unwrap(),
+            Publication::ReasonRequired
+        );
+        assert_eq!(
+            published::publish(
+                c,
+                "",
+                &now,
+                Some("补录2025年12月30日签收的申请"),
+                "liuyang",
+                when
+            )
+            .unwrap(),
+            Publication::Published(2)
+        );
+        assert_eq!(
+            published::publish(c, "", &now, Some("再次发布"), "liuyang", when).unwrap(),
+            Publication::Unchanged(2)
+        );
+        let stored = published::versions(c, "", 2025).unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored[0].tables, v1);
+        assert_eq!(stored[0].reason, None);
+        assert_eq!(stored[1].tables, now);
+        assert_eq!(
+            stored[1].reason.as_deref(),
+            Some("补录2025年12月30日签收的申请")
+        );
+        // Other scopes and years are their own.
+        assert!(
+            published::versions(c, "agency:cy", 2025)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(published::versions(c, "", 2024).unwrap().is_empty());
+    }
+}
+
+/// Replies to an open case on `day` (from registration or from a reopening), following the
+/// versions the commands return; the version after.
+fn reply_on(
+    c: &mut DbConnection,
+    law: &Law,
+    id: &str,
+    mut version: u64,
+    day: &str,
+    start: bool,
+) -> u64 {
+    use gongkai_workflow::model::Reply;
+    use gongkai_workflow::{Command, Outcome};
+    let mut steps = Vec::new();
+    if start {
+        steps.push((Command::StartProcessing, clerk()));
+    }
+    steps.extend([
+        (
+            Command::DraftReply {
+                reply: Reply {
+                    outcome: Outcome::Disclosed,
+                    text: "予以公开".to_owned(),
+                    competent_agency: None,
+                },
+            },
+            clerk(),
+        ),
+        (Command::SubmitForReview, clerk()),
+        (Command::ApproveReply, supervisor()),
+    ]);
+    for (cmd, actor) in steps {
+        version = gongkai_store::execute(c, id, version, cmd, &law.ctx(&actor, at(day)))
+            .unwrap()
+            .version;
+    }
+    version
+}
+
+#[test]
+fn a_reopened_case_is_new_in_the_year_of_the_order_and_the_years_balance() {
+    use gongkai_workflow::Command;
+    use gongkai_workflow::model::{Order, OrderKind};
+    let law = Law::new();
+    for db in databases("annual_reopened") {
+        let c = &mut db.seeded();
+        let id = registered(c, &law, "张三", at("2024-03-01"));
+        let v = reply_on(c, &law, &id, 2, "2024-03-20", true);
+        let v = gongkai_store::execute(
+            c,
+            &id,
+            v,
+            Command::Reopen {
+                order: Order {
+                    kind: OrderKind::Reconsideration,
+                    body: "北京市朝阳区人民政府".to_owned(),
+                    reference: "朝政复决字〔2025〕第12号".to_owned(),
+                    received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
+                },
+            },
+            &law.ctx(&clerk(), at("2025-12-02")),
+        )
+        .unwrap()
+        .version;
+        reply_on(c, &law, &id, v, "2026-01-15", false);
+        let totals = |c: &mut DbConnection, y: i32| {
+            let t = annual(c, y).table3;
+            (t.new[6], t.carried_in[6], t.concluded[6], t.carried_out[6])
+        };
+        assert_eq!(totals(c, 2024), (1, 0, 1, 0), "{}", db.name);
+        assert_eq!(totals(c, 2025), (1, 0, 0, 1), "{}", db.name);
+        assert_eq!(totals(c, 2026), (0, 1, 1, 0), "{}", db.name);
+        // Counted once (the setting off): the reopened handling is in no row of table 三.
+        let once = gongkai_store::report::annual(
+            c,
+            2025,
+            Some(AGENCY),
+            &Scope::operator(),
+            Counting {
+                reopened_counts_anew: false,
+            },
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(once.table3.new[6], 0, "{}", db.name);
+        assert_eq!(once.table3.carried_out[6], 0, "{}", db.name);
+    }
+}
