@@ -803,7 +803,7 @@ mod tests {
                 Outcome::Other(OtherGround::NotGovernmentInformation),
             ),
         ])];
-        let t = Table3::of(2025, cases.iter().map(Vec::as_slice));
+        let t = Table3::of(2025, Counting::default(), cases.iter().map(Vec::as_slice));
         assert_eq!(t.outcomes.len(), 21);
         let row = |o: Outcome| t.outcomes.iter().find(|(x, _)| *x == o).map(|r| r.1);
         assert_eq!(
