@@ -801,8 +801,32 @@ impl Case {
         statute: &Statute,
         now: DateTime<Utc>,
     ) -> Option<WarningLevel> {
-        let due = self.reply_due(calendar, statute)?.due?;
+        let due = match self.reply_due(calendar, statute)?.due {
+            Some(due) => due,
+            None => self
+                .windows_lapsed_by(crate::clock::legal_date(now))?
+                .reply_due(calendar, statute)?
+                .due?,
+        };
         let profile = self.profile(statute)?;
         Some(warning_level(calendar, due, profile.due_soon_days, now))
+    }
+
+    /// The case as it stands once every consultation whose statutory window (arts. 32, 34)
+    /// ended before `today` without a recorded answer is taken to end with its window: the
+    /// excluded time ends there whether or not the clerk has recorded it, so supervision warns
+    /// on the period that really runs. `None` when no such window has lapsed.
+    fn windows_lapsed_by(&self, today: NaiveDate) -> Option<Case> {
+        let lapsed = |c: &Consultation| {
+            c.kind.has_window() && c.ended_on.is_none() && c.deadline < today
+        };
+        if !self.consultations.iter().any(lapsed) {
+            return None;
+        }
+        let mut case = self.clone();
+        for c in case.consultations.iter_mut().filter(|c| lapsed(c)) {
+            c.ended_on = Some(c.deadline);
+        }
+        Some(case)
     }
 }

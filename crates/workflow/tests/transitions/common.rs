@@ -4,7 +4,7 @@
 
 pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
-pub use gongkai_workflow::clock::StartReason;
+pub use gongkai_workflow::clock::{StartReason, WarningLevel};
 pub use gongkai_workflow::model::{
     Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Letter,
     NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy, RemedyKind,

@@ -63,6 +63,15 @@ pub fn scenario_third_party_consultation(w: &World, seen: &mut Seen) {
     let s = due.suspended.unwrap();
     assert_eq!((s.kind, s.since), (PauseKind::ThirdParty, d("2026-03-05")));
     assert_eq!(s.remaining_days, 17, "03-03, 03-04, 03-05 counted");
+    // While the third party's window runs, supervision has no date to warn on; once it has
+    // ended unanswered (03-26), the excluded time ends with it whether or not the clerk has
+    // recorded it: 17 working days from 03-27 end on 04-21.
+    let warn = |day: &str| c.warning_level(&w.cal, &w.statute, at(day, 10, 0));
+    assert_eq!(warn("2026-03-20"), None);
+    assert_eq!(warn("2026-04-14"), Some(WarningLevel::Normal));
+    assert_eq!(warn("2026-04-15"), Some(WarningLevel::DueSoon));
+    assert_eq!(warn("2026-04-21"), Some(WarningLevel::DueSoon));
+    assert_eq!(warn("2026-04-22"), Some(WarningLevel::Overdue));
     seen.reject(
         &c,
         Command::RecordOverdue,
