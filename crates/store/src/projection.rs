@@ -131,11 +131,14 @@ pub(crate) fn project(
     row.due_date = due.as_ref().and_then(|d| d.due);
     row.due_sort = row.due_date.unwrap_or(NO_DUE_DATE);
     row.provisional = due.as_ref().is_some_and(|d| d.provisional);
-    // The level from the due date just computed (Case::warning_level would compute it again).
-    row.warning_level = row
-        .due_date
-        .zip(case.profile(statute))
-        .map(|(due, profile)| warning_level(calendar, due, profile.due_soon_days, now));
+    // The level from the due date just computed (Case::warning_level would compute it again);
+    // without one, a consultation window that lapsed unanswered still gives a level.
+    row.warning_level = match row.due_date {
+        Some(due) => case
+            .profile(statute)
+            .map(|profile| warning_level(calendar, due, profile.due_soon_days, now)),
+        None => case.warning_level(calendar, statute, now),
+    };
     // The outcome as its annual-report row kind and ground, e.g. ("not_disclosed",
     // "third_party_rights").
     row.outcome = case.outcome.map(|o| o.kind().as_str().to_owned());
