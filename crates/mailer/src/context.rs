@@ -499,9 +499,18 @@ pub fn remedy(
         } else {
             "本告知书中不予公开的决定"
         };
-        format!(
+        let first = format!(
             "如对{what}不服，根据《中华人民共和国行政复议法》第二十三条第一款第（四）项的规定，您应当自收到本告知书之日起60日内先{body}申请行政复议；对行政复议决定不服的，可以根据《中华人民共和国行政诉讼法》第四十五条的规定，自收到行政复议决定书之日起15日内{court}提起行政诉讼。"
-        )
+        );
+        if kind == NoticeKind::Reply(ReplyNotice::PartlyDisclosed) {
+            // The disclosed part (its content, form or completeness) may be challenged either
+            // way (法释〔2025〕8号 art. 1).
+            format!(
+                "{first}如对本告知书中的其他决定不服，您可以自收到本告知书之日起60日内{body}申请行政复议，或者自收到本告知书之日起6个月内{court}提起行政诉讼。"
+            )
+        } else {
+            first
+        }
     } else {
         format!(
             "如对本告知书不服，您可以自收到本告知书之日起60日内{body}申请行政复议，或者自收到本告知书之日起6个月内{court}提起行政诉讼。"

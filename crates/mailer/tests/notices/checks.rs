@@ -303,6 +303,7 @@ fn art33_art35_and_art32_letters_say_what_the_law_says() {
     // Art. 33: its own letter, no deemed consent.
     let opinion = one(&all, "GK-2026-000113", K::AgencyOpinionRequest);
     assert_has(opinion, &format!("{LAND_BUREAU}："));
+    assert_has(opinion, "第十一条");
     assert_has(opinion, "第三十三条第二款");
     assert_lacks(opinion, "视为同意");
     assert_lacks(opinion, "共同制作");
@@ -339,7 +340,7 @@ fn extension_fee_and_reasonable_date_notices_give_their_terms() {
         "因所需信息涉及12个街道共86个整治项目的档案，需逐一调取核对，不能在规定期限内作出答复",
     );
     assert_has(extension, "答复期限延长20个工作日");
-    assert_has(extension, "第三十三条第二款");
+    assert_has(extension, "第三十三条第一款");
     let due = &extension.context.due_date;
     assert!(due.starts_with("2026年") && due.ends_with('日'), "{due}");
     assert_has(extension, &format!("本机关将于{due}前作出答复"));
