@@ -14,8 +14,8 @@ use gongkai_store::{
 };
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, Opinion, Receive,
-    Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld, Opinion,
+    Receive, Reply, RequestDetails,
 };
 use gongkai_workflow::outcome::{
     CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,
@@ -531,13 +531,19 @@ fn one_case(
     }
     let competent = (outcome == Outcome::CannotProvide(C::NotHeld) && rng.random_bool(0.4))
         .then(|| "北京市规划和自然资源委员会".to_owned());
+    let not_held =
+        (outcome == Outcome::CannotProvide(C::NotHeld)).then_some(if competent.is_some() {
+            NotHeld::NotThisAgency
+        } else {
+            NotHeld::NotExist
+        });
     d = run.add(d, rng.random_range(2..10));
     let draft = Command::DraftReply {
         reply: Reply {
             outcome,
             text: format!("经审查，{}。", outcome.label_zh()),
             competent_agency: competent,
-            not_held: None,
+            not_held,
             competent_agency_contact: None,
             disclosure: None,
         },

@@ -36,7 +36,11 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     outcome,
                     text: text.to_owned(),
                     competent_agency: None,
-                    not_held: None,
+                    not_held: (outcome
+                        == Outcome::CannotProvide(
+                            gongkai_workflow::outcome::CannotProvideGround::NotHeld,
+                        ))
+                    .then_some(gongkai_workflow::model::NotHeld::NotExist),
                     competent_agency_contact: None,
                     disclosure: None,
                 },

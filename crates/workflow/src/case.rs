@@ -803,10 +803,11 @@ impl Case {
     ) -> Option<WarningLevel> {
         let due = match self.reply_due(calendar, statute)?.due {
             Some(due) => due,
-            None => self
-                .windows_lapsed_by(crate::clock::legal_date(now))?
-                .reply_due(calendar, statute)?
-                .due?,
+            None => {
+                self.windows_lapsed_by(crate::clock::legal_date(now))?
+                    .reply_due(calendar, statute)?
+                    .due?
+            }
         };
         let profile = self.profile(statute)?;
         Some(warning_level(calendar, due, profile.due_soon_days, now))
@@ -817,9 +818,8 @@ impl Case {
     /// excluded time ends there whether or not the clerk has recorded it, so supervision warns
     /// on the period that really runs. `None` when no such window has lapsed.
     fn windows_lapsed_by(&self, today: NaiveDate) -> Option<Case> {
-        let lapsed = |c: &Consultation| {
-            c.kind.has_window() && c.ended_on.is_none() && c.deadline < today
-        };
+        let lapsed =
+            |c: &Consultation| c.kind.has_window() && c.ended_on.is_none() && c.deadline < today;
         if !self.consultations.iter().any(lapsed) {
             return None;
         }

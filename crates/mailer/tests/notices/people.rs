@@ -145,7 +145,10 @@ pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>
             outcome,
             text: text.to_owned(),
             competent_agency: competent_agency.map(str::to_owned),
-            not_held: None,
+            // Without a named agency, "not held" is the art. 36(4) finding here.
+            not_held: (outcome == Outcome::CannotProvide(CannotProvideGround::NotHeld)
+                && competent_agency.is_none())
+            .then_some(NotHeld::NotExist),
             competent_agency_contact: None,
             disclosure: None,
         },

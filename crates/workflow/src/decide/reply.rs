@@ -245,8 +245,16 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
         }
         return Ok(reply);
     }
-    // Which finding of art. 36 this is; a client that does not choose gets what its notice
-    // said before the choice existed (art. 36(5) when it names an agency), recorded explicitly.
+    // Which finding of art. 36 this is. Naming the competent agency can only mean art. 36(5);
+    // without a name the two findings differ (36(5) applies also when the agency cannot be
+    // determined), so the drafter must choose: no silent "does not exist".
+    if reply.not_held.is_none() && reply.competent_agency.is_none() {
+        return no_at(
+            R::InvalidInput,
+            "reply.not_held",
+            "请选择不掌握信息的情形：该政府信息不存在（第三十六条第（四）项），或不属于本机关负责公开（第三十六条第（五）项）",
+        );
+    }
     let finding = reply.not_held_finding();
     reply.not_held = finding;
     if finding == Some(NotHeld::NotExist) {

@@ -354,7 +354,10 @@ pub fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
         c.reply.as_ref().unwrap().competent_agency.as_deref(),
         Some(ghj)
     );
-    let (c, events) = approve(reply(not_held, None));
+    let (c, events) = approve(Reply {
+        not_held: Some(NotHeld::NotExist),
+        ..reply(not_held, None)
+    });
     assert_eq!(
         all_notices(&c, &events),
         [to(
@@ -464,9 +467,22 @@ pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
             Recipient::Applicant
         )]
     );
-    // No choice made (an older client): recorded explicitly as what its notice says.
-    let (c, _) = approve(reply(not_held, None));
-    assert_eq!(c.reply.as_ref().unwrap().not_held, Some(NotHeld::NotExist));
+    // No choice made and no agency named: the two findings differ, so the drafter must
+    // choose (never a silent "does not exist"); naming the agency can only mean art. 36(5).
+    let r = seen.reject(
+        &processing(w),
+        Command::DraftReply {
+            reply: reply(not_held, None),
+        },
+        &w.ctx(&clerk(), "2026-03-20"),
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.not_held"));
+    let (c, _) = approve(reply(not_held, Some(ghj)));
+    assert_eq!(
+        c.reply.as_ref().unwrap().not_held,
+        Some(NotHeld::NotThisAgency)
+    );
 
     // Contradictions are refused with the field at fault.
     let c = processing(w);
