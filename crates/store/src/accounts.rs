@@ -98,7 +98,7 @@ pub struct ApplicantProfile {
 
 /// A unique-key violation as [`StoreError::Duplicate`] about `field`, saying in Chinese what
 /// exists already.
-fn unique_to_conflict(
+pub(crate) fn unique_to_conflict(
     field: &'static str,
     message: String,
 ) -> impl FnOnce(diesel::result::Error) -> StoreError {

@@ -1,4 +1,4 @@
-//! Annual reports as published (art. 49; issue 17 point 15): a supervisor or admin publishes a
+//! Annual reports as published (art. 49): a supervisor or admin publishes a
 //! finished year's tables for a scope; each publication is a new version, stored as it was and
 //! never changed. There is no update or delete here on purpose.
 
@@ -106,7 +106,13 @@ pub fn publish(
                 published_reports::published_by.eq(by),
                 published_reports::published_at.eq(to_micros(now)),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            // Two publications at the same moment (PostgreSQL reads the latest version under
+            // READ COMMITTED): the second meets the primary key and is told so, not a 500.
+            .map_err(crate::accounts::unique_to_conflict(
+                "year",
+                "该年度报告刚刚由他人发布，请刷新页面查看最新版本".to_owned(),
+            ))?;
         Ok::<_, StoreError>(Publication::Published(version))
     })
 }

@@ -1,5 +1,5 @@
-//! The annual report by legal dates and its publication, on SQLite and PostgreSQL (issue 17
-//! point 15): a letter signed for on 30 December and entered on 4 January counts in the old
+//! The annual report by legal dates and its publication, on SQLite and PostgreSQL: a
+//! letter signed for on 30 December and entered on 4 January counts in the old
 //! year, an online filing counts from its confirmation (never confirmed: not at all), and a
 //! published year keeps its tables while a later entry shows as a difference.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The annual report counted by legal dates (issue 17 points 15–17): the year boundary, online
+//! The annual report counted by legal dates: the year boundary, online
 //! filings confirmed after the year or never, a case reopened by an order across years (the
 //! balance identities hold year to year), and the format of each year.
 

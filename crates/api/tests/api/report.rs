@@ -1,4 +1,4 @@
-//! The annual report over the API (issue 17 points 15 and 17): publishing a finished year,
+//! The annual report over the API: publishing a finished year,
 //! a later entry shown as a difference against the published version, a new version only with
 //! a reason, who may publish what, and the years and formats the report is made for.
 
