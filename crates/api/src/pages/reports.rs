@@ -151,7 +151,7 @@ pub async fn page(
             published = Some((
                 last.version,
                 when(last.published_at),
-                last.published_by,
+                last.published_by_name,
                 last.reason.unwrap_or_default(),
             ));
         }

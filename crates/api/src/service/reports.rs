@@ -140,6 +140,7 @@ struct Resolved {
     reach: gongkai_store::Scope,
     name: String,
     choices: Vec<(ReportScope, String)>,
+    dir: Directory,
 }
 
 fn resolve(
@@ -186,6 +187,7 @@ fn resolve(
         reach,
         name,
         choices,
+        dir,
     })
 }
 
@@ -243,8 +245,10 @@ impl From<SnapshotRow> for PublishedRow {
 pub struct PublishedVersion {
     pub version: i32,
     pub published_at: DateTime<Utc>,
-    /// The user who published it.
+    /// The user who published it (id).
     pub published_by: String,
+    /// That user's name, as staff read it.
+    pub published_by_name: String,
     /// Why it was published again (none for the first version).
     pub reason: Option<String>,
     /// The format's document, e.g. 国办公开办函〔2021〕30号.
@@ -335,6 +339,7 @@ fn publication_view(
             .map(|p| PublishedVersion {
                 version: p.version,
                 published_at: p.published_at.and_utc(),
+                published_by_name: r.dir.user(&p.published_by),
                 published_by: p.published_by,
                 reason: p.reason,
                 format: p.tables.format,

@@ -167,6 +167,8 @@ fn the_report_page_shows_the_deadline_publishes_and_lists_later_changes() {
         assert_eq!(r.status, 303, "{}", r.text);
         let html = page();
         assert!(html.contains("已发布第 1 版"), "{html}");
+        // Who published it, by name (not the user id).
+        assert!(html.contains("，super1）"), "{html}");
         assert!(html.contains("发布后没有新增或变更的数据"));
         paper(&s, &o.clerk, NaiveDate::from_ymd_opt(2025, 12, 30));
         let html = page();
