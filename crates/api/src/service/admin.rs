@@ -326,6 +326,16 @@ fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
     }
 }
 
+/// The tracking-number prefix an agency gets when none is given: its code's letters,
+/// upper-cased, at most 8 (`bjcy-zjw` → `BJCYZJW`).
+pub fn default_prefix(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_uppercase())
+        .take(limits::TRACKING_PREFIX_MAX)
+        .collect()
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAgency {
