@@ -60,6 +60,39 @@ pub async fn set_agency_remedy(
     .await
 }
 
+/// Renames agency `code` (admins).
+pub async fn rename_agency(
+    state: &web::Data<AppState>,
+    _: &Admin,
+    code: String,
+    r: AgencyRename,
+) -> ApiResult<accounts::Agency> {
+    let name = r.name.trim().to_owned();
+    db(state, move |conn, _| {
+        Ok(accounts::rename_agency(conn, &code, &name)?)
+    })
+    .await
+}
+
+/// Changes department `code`: its name and whether it is an intake department (admins).
+pub async fn edit_department(
+    state: &web::Data<AppState>,
+    _: &Admin,
+    code: String,
+    d: DepartmentEdit,
+) -> ApiResult<accounts::Department> {
+    let name = d.name.trim().to_owned();
+    db(state, move |conn, _| {
+        Ok(accounts::update_department(
+            conn,
+            &code,
+            &name,
+            d.is_intake,
+        )?)
+    })
+    .await
+}
+
 /// The departments of agency `code` (public knowledge, like the agencies).
 pub async fn departments_of(
     state: &web::Data<AppState>,
@@ -204,6 +237,9 @@ pub async fn alter_user(
             }
             if let Some(e) = &change.email {
                 accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
+            }
+            if let Some(n) = &change.display_name {
+                accounts::set_display_name(conn, &id, n.trim())?;
             }
             if let Some(h) = &hash {
                 if issued {
@@ -358,6 +394,34 @@ impl Validate for NewAgency {
                 message: "编号前缀为 1—8 位大写字母".to_owned(),
             });
         }
+    }
+}
+
+/// A new name for an agency.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRename {
+    pub name: String,
+}
+
+impl Validate for AgencyRename {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "name", &self.name, limits::NAME);
+    }
+}
+
+/// A department's name and whether it is an intake department (接收部门).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentEdit {
+    pub name: String,
+    #[serde(default)]
+    pub is_intake: bool,
+}
+
+impl Validate for DepartmentEdit {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "name", &self.name, limits::NAME);
     }
 }
 
@@ -539,6 +603,9 @@ pub struct UserChange {
     /// A new email address for staff notices; "" removes it.
     #[serde(default)]
     pub email: Option<String>,
+    /// A new display name (姓名).
+    #[serde(default)]
+    pub display_name: Option<String>,
 }
 
 impl Validate for UserChange {
@@ -556,6 +623,9 @@ impl Validate for UserChange {
             at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), true);
+        if let Some(n) = &self.display_name {
+            required(errors, "display_name", n, limits::NAME);
+        }
         if let Some(p) = &self.password {
             if self.reset_password {
                 errors.push(FieldError {
