@@ -45,6 +45,8 @@ pub struct Department {
     pub name: String,
     pub is_intake: bool,
     pub created_at: NaiveDateTime,
+    /// False once an admin deactivated it: kept with its cases, no longer offered.
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -186,18 +188,20 @@ pub fn rename_agency(conn: &mut DbConnection, code: &str, name: &str) -> StoreRe
         .first(conn)?)
 }
 
-/// Changes department `code`'s name and whether it is an intake department; the department
-/// as it now stands, or NotFound.
+/// Changes department `code`'s name, whether it is an intake department and whether it is
+/// active; the department as it now stands, or NotFound.
 pub fn update_department(
     conn: &mut DbConnection,
     code: &str,
     name: &str,
     is_intake: bool,
+    active: bool,
 ) -> StoreResult<Department> {
     let n = diesel::update(departments::table.find(code))
         .set((
             departments::name.eq(name),
             departments::is_intake.eq(is_intake),
+            departments::active.eq(active),
         ))
         .execute(conn)?;
     if n == 0 {
@@ -224,6 +228,7 @@ pub fn create_department(
         name: name.to_owned(),
         is_intake,
         created_at: now(),
+        active: true,
     };
     diesel::insert_into(departments::table)
         .values(&department)
@@ -247,9 +252,11 @@ pub fn agencies(conn: &mut DbConnection) -> StoreResult<Vec<Agency>> {
         .load(conn)?)
 }
 
+/// The active departments of `agency` (those offered to applicants and for new requests).
 pub fn departments_of(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Department>> {
     Ok(departments::table
         .filter(departments::agency_code.eq(agency))
+        .filter(departments::active.eq(true))
         .order(departments::code)
         .select(Department::as_select())
         .load(conn)?)

@@ -88,6 +88,7 @@ pub async fn edit_department(
             &code,
             &name,
             d.is_intake,
+            !d.disabled,
         )?)
     })
     .await
@@ -410,18 +411,27 @@ impl Validate for AgencyRename {
     }
 }
 
-/// A department's name and whether it is an intake department (接收部门).
+/// A department's name, whether it is an intake department (接收部门), and whether it is
+/// deactivated (停用: kept with its cases, no longer offered for new requests).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentEdit {
     pub name: String,
     #[serde(default)]
     pub is_intake: bool,
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 impl Validate for DepartmentEdit {
     fn validate(&self, errors: &mut Vec<FieldError>) {
         required(errors, "name", &self.name, limits::NAME);
+        if self.disabled && self.is_intake {
+            errors.push(FieldError {
+                path: "is_intake".to_owned(),
+                message: "停用的部门不能作为接收部门，请先指定另一个接收部门".to_owned(),
+            });
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! A new office on /admin alone (issue 18 point 1): from no agency, the admin is led through
-//! agency → intake department → departments → staff; agencies, departments and users are
-//! edited there; a refused form keeps its choices and says why beside the field; only admins
+//! agency → intake department → departments → staff; agencies, departments (deactivated
+//! too) and users are edited there; a refused form keeps its choices and says why beside the field; only admins
 //! reach these forms.
 
 use gongkai_workflow::Role;
@@ -197,6 +197,52 @@ fn a_new_office_is_set_up_on_the_admin_page_step_by_step() {
             "{}",
             deps.body
         );
+
+        // Deactivated: refused while still the intake department, then kept but no longer
+        // offered (the public list), marked on /admin; and active again.
+        let r = b.post(
+            "/admin/departments/cy-fgk",
+            &[
+                ("name", "法制科"),
+                ("is_intake:b", "true"),
+                ("disabled:b", "true"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("停用的部门不能作为接收部门"), "{}", r.text);
+        assert!(
+            r.text
+                .contains("name=\"disabled:b\" value=\"true\" checked"),
+            "{}",
+            r.text
+        );
+        let r = b.post(
+            "/admin/departments/cy-fgk",
+            &[("name", "法制科"), ("disabled:b", "true")],
+        );
+        assert_eq!(r.status, 303, "{}", r.text);
+        let codes = |s: &TestApp| -> Vec<String> {
+            s.get("/api/v1/agencies/cy-zjw/departments", None)
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(codes(&s), ["cy-bgs"]);
+        let html = b.page();
+        assert!(
+            html.contains("法制科（cy-fgk） · <strong>已停用</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("北京市朝阳区住房和城乡建设委员会（新） · 法制科（已停用）"),
+            "{html}"
+        );
+        let r = b.post("/admin/departments/cy-fgk", &[("name", "法制科")]);
+        assert_eq!(r.status, 303, "{}", r.text);
+        assert_eq!(codes(&s), ["cy-bgs", "cy-fgk"]);
 
         // A user edited: name, role and departments, disabled. A clerk without a department
         // is refused beside the field with the choices kept.

@@ -25,6 +25,8 @@ pub struct AgencyBlock {
     pub code: String,
     pub name: String,
     pub departments: Vec<(String, String, bool)>,
+    /// The codes of its deactivated departments.
+    pub inactive: Vec<String>,
     /// The reconsideration body and court its decisions name ("" when unset).
     pub reconsideration_body: String,
     pub court: String,
@@ -155,7 +157,18 @@ impl HomePage {
         if *intake {
             f.set("is_intake:b", "true");
         }
+        if !self.is_active(code) {
+            f.set("disabled:b", "true");
+        }
         f
+    }
+
+    /// Whether department `code` is active.
+    fn is_active(&self, code: &str) -> bool {
+        !self
+            .agencies
+            .iter()
+            .any(|a| a.inactive.iter().any(|c| c == code))
     }
 }
 
@@ -205,6 +218,11 @@ async fn home_page(
                 .departments_in(&a.code)
                 .map(|d| (d.code.clone(), d.name.clone(), d.is_intake))
                 .collect(),
+            inactive: directory
+                .departments_in(&a.code)
+                .filter(|d| !d.active)
+                .map(|d| d.code.clone())
+                .collect(),
             reconsideration_body: a.reconsideration_body.clone().unwrap_or_default(),
             court: a.court.clone().unwrap_or_default(),
             remedy_form: forms
@@ -227,7 +245,11 @@ async fn home_page(
         .flat_map(|a| {
             a.departments.iter().map(|(code, name, _)| Choice {
                 value: code.clone(),
-                label: format!("{} · {name}", a.name),
+                label: if a.inactive.contains(code) {
+                    format!("{} · {name}（已停用）", a.name)
+                } else {
+                    format!("{} · {name}", a.name)
+                },
             })
         })
         .collect();
