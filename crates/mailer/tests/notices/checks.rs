@@ -685,3 +685,30 @@ fn the_overdue_reminder_of_a_late_command_names_the_case_as_it_now_stands() {
         first.rendered.body
     );
 }
+
+/// Every staff reminder (due soon, overdue, consultation due) names its case — tracking
+/// number in the subject, applicant and due date in the text — and links to its page.
+#[test]
+fn every_staff_reminder_names_its_case_and_links_to_it() {
+    let law = law();
+    let all = issue_all(&law);
+    let reminders: Vec<&Issued> = all.iter().filter(|i| i.kind.is_reminder()).collect();
+    let kinds: BTreeSet<&str> = reminders.iter().map(|i| i.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["consultation_due", "due_soon", "overdue"])
+    );
+    for i in reminders {
+        let what = format!("{} {}", i.tracking_number, i.kind.as_str());
+        assert!(
+            i.rendered.subject.contains(i.tracking_number),
+            "{what}: {}",
+            i.rendered.subject
+        );
+        assert!(!i.context.applicant.is_empty(), "{what}");
+        assert_has(i, &format!("申请人：{}", i.context.applicant));
+        assert!(!i.context.due_date.is_empty(), "{what}");
+        assert_has(i, &i.context.due_date);
+        assert_has(i, &format!("/staff/cases/{}", i.case_id));
+    }
+}
