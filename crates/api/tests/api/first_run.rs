@@ -295,7 +295,23 @@ fn a_new_office_is_set_up_on_the_admin_page_step_by_step() {
             .collect();
         d.sort_unstable();
         assert_eq!(d, ["cy-bgs", "cy-fgk"]);
-        // An admin may not demote or disable themself.
+        // An admin renames themself, but may not demote or disable themself.
+        let me = admin_id(&s, &admin.token);
+        let r = b.post(
+            &format!("/admin/users/{me}/edit"),
+            &[("display_name", "王管理"), ("role", "admin")],
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert!(r.text.contains("<td>王管理</td>"), "{}", r.text);
+        let r = b.post(
+            &format!("/admin/users/{me}/edit"),
+            &[
+                ("display_name", "王管理"),
+                ("role", "admin"),
+                ("disabled:b", "true"),
+            ],
+        );
+        assert_eq!(r.status, 403, "{}", r.text);
         let r = b.post(
             &format!("/admin/users/{}/edit", admin_id(&s, &admin.token)),
             &[

@@ -441,8 +441,11 @@ pub async fn edit_user(
         .filter(|d| !d.is_empty())
         .map(str::to_owned)
         .collect();
+    // An admin editing their own name keeps their role (which they may not change).
+    let disabled = form.raw("disabled:b") == "true";
+    let role = role.filter(|r| id != page.caller.user.id || *r != Role::Admin || disabled);
     let change = UserChange {
-        disabled: Some(form.raw("disabled:b") == "true"),
+        disabled: Some(disabled),
         role,
         departments: role.map(|_| departments),
         reset_password: false,
@@ -452,7 +455,7 @@ pub async fn edit_user(
     };
     let mut errors = Vec::new();
     crate::body::Validate::validate(&change, &mut errors);
-    if role.is_none() {
+    if role.is_none() && id != page.caller.user.id {
         errors.push(crate::error::FieldError {
             path: "role".to_owned(),
             message: "请选择角色".to_owned(),
