@@ -1,6 +1,7 @@
 //! The `gongkai` binary: command-line interface and wiring only. The domain lives in
 //! `gongkai-workflow`.
 
+mod agency;
 mod audit;
 mod calendar;
 mod config;
@@ -70,6 +71,9 @@ enum Commands {
     /// Manage users from the command line.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Create the agency (行政机关) of a scripted install.
+    #[command(subcommand)]
+    Agency(agency::AgencyCommand),
 }
 
 pub use gongkai_workflow::Law;
@@ -170,6 +174,7 @@ fn main() -> ExitCode {
             settings(&cli).and_then(|c| load_law(&cli).and_then(|law| worker::run(&c, law, args)))
         }
         Commands::User(cmd) => settings(&cli).and_then(|c| user::run(cmd, &c)),
+        Commands::Agency(cmd) => settings(&cli).and_then(|c| agency::run(cmd, &c)),
         Commands::Demo(args) => {
             settings(&cli).and_then(|c| load_law(&cli).and_then(|law| demo::run(args, &c, &law)))
         }

@@ -1,5 +1,7 @@
-//! End-to-end tests of the `gongkai` binary's `deadline` and `calendar` commands.
+//! End-to-end tests of the `gongkai` binary's `deadline`, `calendar` and `agency` commands.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -494,4 +496,73 @@ fn a_loaded_2027_calendar_makes_2027_dates_final() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot read /nonexistent.toml"));
+}
+
+/// `gongkai agency create` makes the first agency of a scripted install (the prefix defaults
+/// to the code's letters); bad input is refused with the flag named and a non-zero exit, and
+/// nothing is stored.
+#[test]
+fn agency_create_makes_an_agency_and_names_the_flag_of_bad_input() {
+    use support::Binary;
+    for db in support::databases("cli-agency") {
+        let ok = db.run(&[
+            "agency",
+            "create",
+            "--code",
+            "bj-gk",
+            "--name",
+            "某市人民政府",
+        ]);
+        assert!(ok.status.success(), "{}: {}", db.name, stderr(&ok));
+        assert!(
+            stdout(&ok).contains("created agency bj-gk (某市人民政府); tracking numbers BJGK-")
+        );
+        let mut c = db.connect();
+        let all = gongkai_store::accounts::agencies(&mut c).unwrap();
+        assert_eq!(all.len(), 1, "{}", db.name);
+        assert_eq!(
+            (all[0].name.as_str(), all[0].tracking_prefix.as_str()),
+            ("某市人民政府", "BJGK")
+        );
+
+        for (args, says) in [
+            (
+                vec!["--code", "BJ GK", "--name", "某区人民政府"],
+                "--code: 代码为 2—32 位小写字母、数字或连字符",
+            ),
+            (vec!["--code", "qx", "--name", " "], "--name: 不能为空"),
+            (
+                vec!["--code", "qx", "--name", "某区人民政府", "--prefix", "qx1"],
+                "--prefix: 编号前缀为 1—8 位大写字母",
+            ),
+            (
+                vec!["--code", "qx", "--name", "某区人民政府", "--prefix", "BJGK"],
+                "--prefix: 编号前缀“BJGK”已由行政机关“bj-gk”使用",
+            ),
+            (
+                vec![
+                    "--code",
+                    "bj-gk",
+                    "--name",
+                    "某区人民政府",
+                    "--prefix",
+                    "QX",
+                ],
+                "--code: 行政机关代码“bj-gk”已存在",
+            ),
+        ] {
+            let mut all = vec!["agency", "create"];
+            all.extend(args.iter().copied());
+            let o = db.run(&all);
+            assert!(!o.status.success(), "{}: {args:?}", db.name);
+            assert!(
+                stderr(&o).contains(says),
+                "{}: {args:?}: {}",
+                db.name,
+                stderr(&o)
+            );
+        }
+        let all = gongkai_store::accounts::agencies(&mut c).unwrap();
+        assert_eq!(all.len(), 1, "{}", db.name);
+    }
 }

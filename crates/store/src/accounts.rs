@@ -45,6 +45,8 @@ pub struct Department {
     pub name: String,
     pub is_intake: bool,
     pub created_at: NaiveDateTime,
+    /// False once an admin deactivated it: kept with its cases, no longer offered.
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -171,6 +173,46 @@ pub fn set_agency_remedy(
         .first(conn)?)
 }
 
+/// Renames agency `code` (its notices are signed with the new name from now on); the agency
+/// as it now stands, or NotFound.
+pub fn rename_agency(conn: &mut DbConnection, code: &str, name: &str) -> StoreResult<Agency> {
+    let n = diesel::update(agencies::table.find(code))
+        .set(agencies::name.eq(name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("agency \"{code}\"")));
+    }
+    Ok(agencies::table
+        .find(code)
+        .select(Agency::as_select())
+        .first(conn)?)
+}
+
+/// Changes department `code`'s name, whether it is an intake department and whether it is
+/// active; the department as it now stands, or NotFound.
+pub fn update_department(
+    conn: &mut DbConnection,
+    code: &str,
+    name: &str,
+    is_intake: bool,
+    active: bool,
+) -> StoreResult<Department> {
+    let n = diesel::update(departments::table.find(code))
+        .set((
+            departments::name.eq(name),
+            departments::is_intake.eq(is_intake),
+            departments::active.eq(active),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("department \"{code}\"")));
+    }
+    Ok(departments::table
+        .find(code)
+        .select(Department::as_select())
+        .first(conn)?)
+}
+
 pub fn create_department(
     conn: &mut DbConnection,
     agency: &str,
@@ -186,6 +228,7 @@ pub fn create_department(
         name: name.to_owned(),
         is_intake,
         created_at: now(),
+        active: true,
     };
     diesel::insert_into(departments::table)
         .values(&department)
@@ -209,9 +252,11 @@ pub fn agencies(conn: &mut DbConnection) -> StoreResult<Vec<Agency>> {
         .load(conn)?)
 }
 
+/// The active departments of `agency` (those offered to applicants and for new requests).
 pub fn departments_of(conn: &mut DbConnection, agency: &str) -> StoreResult<Vec<Department>> {
     Ok(departments::table
         .filter(departments::agency_code.eq(agency))
+        .filter(departments::active.eq(true))
         .order(departments::code)
         .select(Department::as_select())
         .load(conn)?)
@@ -289,6 +334,17 @@ pub fn create_user(
 }
 
 /// Sets (or, with `None`, removes) a user's email address, where staff notices go.
+/// Changes the name a user is shown by.
+pub fn set_display_name(conn: &mut DbConnection, user_id: &str, name: &str) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set(users::display_name.eq(name))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user \"{user_id}\"")));
+    }
+    Ok(())
+}
+
 pub fn set_email(conn: &mut DbConnection, user_id: &str, email: Option<&str>) -> StoreResult<()> {
     let n = diesel::update(users::table.find(user_id))
         .set((users::email.eq(email), users::updated_at.eq(now())))

@@ -3,7 +3,7 @@
 //! statement in `pg_write` both write it.
 
 use chrono::{NaiveDate, Utc};
-use gongkai_workflow::{Case, Context, Event, Notice, evolve, notices};
+use gongkai_workflow::{Called, Case, Context, Event, notices_of};
 
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, EventRow};
@@ -33,7 +33,7 @@ impl Planned {
         prev_hash: &str,
         ctx: &Context,
     ) -> StoreResult<Planned> {
-        let (case, due) = apply(before, &events);
+        let (case, due) = notices_of(before, &events);
         project(&mut row, &case, ctx.calendar, ctx.statute, ctx.now);
         let stored = events::chain(&row.id, expected.unwrap_or(0), prev_hash, &events)?;
         let outbox = outbox_rows(&row.id, &stored, &events, &due, ctx.now)?;
@@ -51,43 +51,35 @@ impl Planned {
     }
 }
 
-/// `case` after `events`, with the notices each event calls for (computed on the case as it
-/// stands right after that event).
-fn apply(case: Case, events: &[Event]) -> (Case, Vec<Vec<Notice>>) {
-    let mut case = case;
-    let mut due = Vec::with_capacity(events.len());
-    for event in events {
-        case = evolve(case, event);
-        due.push(notices(&case, event));
-    }
-    (case, due)
-}
-
 /// The outbox rows for the notices of the events about to be stored.
 fn outbox_rows(
     case_id: &str,
     stored: &[EventRow],
     events: &[Event],
-    due: &[Vec<Notice>],
+    due: &[Called],
     now: chrono::DateTime<Utc>,
 ) -> StoreResult<Vec<crate::outbox::Pending>> {
     let mut rows = Vec::new();
-    for ((row, event), notices) in stored.iter().zip(events).zip(due) {
-        for notice in notices {
-            let kind = serde_json::to_string(&notice.kind)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let recipient = serde_json::to_string(&notice.recipient)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let new = crate::outbox::NewRow {
-                case_id,
-                event_seq: row.seq,
-                dedupe_key: overdue_of(event)
-                    .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
-                notice_kind: kind,
-                recipient,
-            };
-            rows.push(new.pending(now));
-        }
+    for called in due {
+        let notice = &called.notice;
+        let (Some(at), Some(cause)) = (stored.get(called.at), events.get(called.cause)) else {
+            return Err(StoreError::Corrupt("a notice without its event".to_owned()));
+        };
+        let kind =
+            serde_json::to_string(&notice.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let recipient = serde_json::to_string(&notice.recipient)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let new = crate::outbox::NewRow {
+            case_id,
+            // Rendered from the case as it stands after this event (for a staff reminder, the
+            // command's last: `notices_of`).
+            event_seq: at.seq,
+            dedupe_key: overdue_of(cause)
+                .and_then(|due| reminder_key(case_id, notice.kind, &notice.recipient, due)),
+            notice_kind: kind,
+            recipient,
+        };
+        rows.push(new.pending(now));
     }
     Ok(rows)
 }

@@ -19,6 +19,7 @@ diesel::table! {
         name -> Text,
         is_intake -> Bool,
         created_at -> Timestamp,
+        active -> Bool,
     }
 }
 

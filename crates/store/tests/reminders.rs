@@ -91,3 +91,33 @@ fn a_written_reminder_takes_its_case_out_of_the_candidates() {
         assert_eq!(ids(&mut c, after), vec![soon.clone()], "{}", db.name);
     }
 }
+
+/// A registration after the due date records the overdue breach ahead of the registration
+/// (`decide`): the overdue reminders it writes are rendered from the case after the
+/// registration (the command's last event), which has its tracking number, not from the case
+/// as it stood at the breach.
+#[test]
+fn a_late_registration_writes_overdue_reminders_at_its_last_event() {
+    use gongkai_store::schema::outbox;
+    let law = Law::new();
+    for db in databases("late_registration") {
+        let mut c = db.seeded();
+        let id = gongkai_testkit::received(&mut c, &law, "张三", at("2025-03-03"));
+        let ctx = law.ctx(&gongkai_testkit::clerk(), at("2025-04-15"));
+        let done = gongkai_store::register(&mut c, &id, 1, None, None, &ctx).unwrap();
+        assert_eq!(done.version, 3, "{}", db.name);
+        let rows: Vec<(String, i64)> = outbox::table
+            .filter(outbox::case_id.eq(&id))
+            .select((outbox::notice_kind, outbox::event_seq))
+            .order(outbox::notice_kind)
+            .load(&mut c)
+            .unwrap();
+        let overdue = serde_json::to_string(&NoticeKind::Overdue).unwrap();
+        let seqs: Vec<i64> = rows
+            .iter()
+            .filter(|(k, _)| *k == overdue)
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(seqs, [3, 3], "{}: {rows:?}", db.name);
+    }
+}

@@ -46,7 +46,7 @@ pub use case::{Case, Status, SubState, evolve};
 pub use clock::{ClockInput, Explanation, Pause, ReplyDue, WarningLevel, due_date, reply_due};
 pub use decide::{Context, decide, permitted_roles};
 pub use model::{Actor, Channel, Command, CommandKind, Event, EventKind, Role};
-pub use notice::{Notice, NoticeKind, Recipient, notices};
+pub use notice::{Called, Notice, NoticeKind, Recipient, notices, notices_of};
 pub use outcome::Outcome;
 pub use rejection::{Rejection, RejectionCode};
 pub use statute::{PauseKind, Statute, StatuteProfile};

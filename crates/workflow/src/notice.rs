@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::Case;
+use crate::case::{Case, evolve};
 use crate::model::{Breach, ConsultationKind, Event, EventKind, NotHeld, Reply};
 use crate::outcome::{CannotProvideGround, NotDisclosedGround, Outcome};
 use crate::vocabulary::{Vocabulary, vocabulary};
@@ -268,6 +268,15 @@ impl NoticeKind {
         }
     }
 
+    /// Staff reminders to act on a case (due soon, overdue, a consultation due): about the
+    /// case as it stands, not as it stood at one event.
+    pub fn is_reminder(self) -> bool {
+        matches!(
+            self,
+            NoticeKind::DueSoon | NoticeKind::Overdue | NoticeKind::ConsultationDue
+        )
+    }
+
     /// Notices to staff (as opposed to the agency's written acts to applicants and others).
     pub fn is_internal(self) -> bool {
         use NoticeKind as K;
@@ -383,6 +392,42 @@ fn disclosure_notices(case: &Case, reply: Option<&crate::model::Reply>) -> Vec<N
             )
         })
         .collect()
+}
+
+/// A notice one command's events call for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Called {
+    pub notice: Notice,
+    /// The index (in the command's events) of the event that calls for it.
+    pub cause: usize,
+    /// The index of the event whose case it is rendered from: its cause, except for a staff
+    /// reminder ([`NoticeKind::is_reminder`]), rendered from the command's last event.
+    pub at: usize,
+}
+
+/// The case after `events` (one command's, applied to `case`), with the notices they call
+/// for (each read against the case right after its event).
+///
+/// A staff reminder is rendered from the case after the whole command: `decide` records an
+/// overdue breach *ahead* of a late command's own events (a registration, an assignment), so
+/// the case as it stood at the breach has no tracking number or assignee yet, and the
+/// reminder to act on it would name neither.
+pub fn notices_of(case: Case, events: &[Event]) -> (Case, Vec<Called>) {
+    let mut case = case;
+    let mut out = Vec::new();
+    let last = events.len().saturating_sub(1);
+    for (cause, event) in events.iter().enumerate() {
+        case = evolve(case, event);
+        for notice in notices(&case, event) {
+            let at = if notice.kind.is_reminder() {
+                last
+            } else {
+                cause
+            };
+            out.push(Called { notice, cause, at });
+        }
+    }
+    (case, out)
 }
 
 /// The notices `event` calls for; `case` is the state after the event.

@@ -49,6 +49,11 @@ impl FormState {
         self.pairs.push((name.to_owned(), value.into()));
     }
 
+    /// Adds a value under `name` (one of several, as a multiple select sends them).
+    pub fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
     /// The value of field `name` exactly as submitted ("" when absent).
     pub fn raw(&self, name: &str) -> &str {
         self.pairs

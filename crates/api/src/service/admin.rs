@@ -60,6 +60,40 @@ pub async fn set_agency_remedy(
     .await
 }
 
+/// Renames agency `code` (admins).
+pub async fn rename_agency(
+    state: &web::Data<AppState>,
+    _: &Admin,
+    code: String,
+    r: AgencyRename,
+) -> ApiResult<accounts::Agency> {
+    let name = r.name.trim().to_owned();
+    db(state, move |conn, _| {
+        Ok(accounts::rename_agency(conn, &code, &name)?)
+    })
+    .await
+}
+
+/// Changes department `code`: its name and whether it is an intake department (admins).
+pub async fn edit_department(
+    state: &web::Data<AppState>,
+    _: &Admin,
+    code: String,
+    d: DepartmentEdit,
+) -> ApiResult<accounts::Department> {
+    let name = d.name.trim().to_owned();
+    db(state, move |conn, _| {
+        Ok(accounts::update_department(
+            conn,
+            &code,
+            &name,
+            d.is_intake,
+            !d.disabled,
+        )?)
+    })
+    .await
+}
+
 /// The departments of agency `code` (public knowledge, like the agencies).
 pub async fn departments_of(
     state: &web::Data<AppState>,
@@ -205,6 +239,9 @@ pub async fn alter_user(
             if let Some(e) = &change.email {
                 accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
             }
+            if let Some(n) = &change.display_name {
+                accounts::set_display_name(conn, &id, n.trim())?;
+            }
             if let Some(h) = &hash {
                 if issued {
                     accounts::set_issued_password(conn, &id, h, expires)?;
@@ -326,6 +363,16 @@ fn check_code(errors: &mut Vec<FieldError>, path: &str, code: &str) {
     }
 }
 
+/// The tracking-number prefix an agency gets when none is given: its code's letters,
+/// upper-cased, at most 8 (`bjcy-zjw` → `BJCYZJW`).
+pub fn default_prefix(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_uppercase())
+        .take(limits::TRACKING_PREFIX_MAX)
+        .collect()
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAgency {
@@ -346,6 +393,43 @@ impl Validate for NewAgency {
             errors.push(FieldError {
                 path: "tracking_prefix".to_owned(),
                 message: "编号前缀为 1—8 位大写字母".to_owned(),
+            });
+        }
+    }
+}
+
+/// A new name for an agency.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRename {
+    pub name: String,
+}
+
+impl Validate for AgencyRename {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "name", &self.name, limits::NAME);
+    }
+}
+
+/// A department's name, whether it is an intake department (接收部门), and whether it is
+/// deactivated (停用: kept with its cases, no longer offered for new requests).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentEdit {
+    pub name: String,
+    #[serde(default)]
+    pub is_intake: bool,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+impl Validate for DepartmentEdit {
+    fn validate(&self, errors: &mut Vec<FieldError>) {
+        required(errors, "name", &self.name, limits::NAME);
+        if self.disabled && self.is_intake {
+            errors.push(FieldError {
+                path: "is_intake".to_owned(),
+                message: "停用的部门不能作为接收部门，请先指定另一个接收部门".to_owned(),
             });
         }
     }
@@ -529,6 +613,9 @@ pub struct UserChange {
     /// A new email address for staff notices; "" removes it.
     #[serde(default)]
     pub email: Option<String>,
+    /// A new display name (姓名).
+    #[serde(default)]
+    pub display_name: Option<String>,
 }
 
 impl Validate for UserChange {
@@ -546,6 +633,9 @@ impl Validate for UserChange {
             at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), true);
+        if let Some(n) = &self.display_name {
+            required(errors, "display_name", n, limits::NAME);
+        }
         if let Some(p) = &self.password {
             if self.reset_password {
                 errors.push(FieldError {

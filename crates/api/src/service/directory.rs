@@ -65,9 +65,15 @@ impl Directory {
             .filter(move |(_, code, _)| c.covers(code))
     }
 
-    /// The departments of `agency`: (code, name).
+    /// Whether department `code` is active (not deactivated by an admin).
+    pub fn is_active(&self, code: &str) -> bool {
+        self.0.department(code).is_some_and(|d| d.active)
+    }
+
+    /// The active departments of `agency` (those a case may be sent to): (code, name).
     pub fn departments_of_agency(&self, agency: &str) -> Vec<(String, String)> {
         self.departments_in(agency)
+            .filter(|d| d.active)
             .map(|d| (d.code.clone(), d.name.clone()))
             .collect()
     }

@@ -606,3 +606,110 @@ fn without_remedy_bodies_on_record_the_wording_is_generic() {
     assert_eq!(remedy(K::FeeNotice, None, on, &none), "");
     assert_eq!(remedy(K::ExtensionNotice, None, on, &none), "");
 }
+
+/// A command after the due date records the breach ahead of its own events: the overdue
+/// reminders it calls for still name the case as the command left it (registered: its
+/// tracking number; assigned: its clerk), and link to its page.
+#[test]
+fn the_overdue_reminder_of_a_late_command_names_the_case_as_it_now_stands() {
+    let law = law();
+    let templates = Templates::defaults();
+    let mut s = Story::new(
+        &law,
+        "0196b1a0-0000-7000-8000-000000000130",
+        "GK-2026-000130",
+    );
+    let c = receive(
+        Channel::InPerson,
+        "朝阳区2025年度老旧小区改造项目清单",
+        None,
+    );
+    assert_eq!(s.act(&clerk(), "2026-06-01", c), []);
+    // Registered only after the due date (06-30): the breach comes first.
+    assert_eq!(
+        s.act(&clerk(), "2026-07-02", register(s.tracking_number)),
+        [K::Overdue, K::Overdue, K::Acknowledgment]
+    );
+    // Assigned after it: the breach of that due date is on record already.
+    assert_eq!(
+        s.act(&supervisor(), "2026-07-02", assign_clerk()),
+        [K::Assigned]
+    );
+    let issued = s.issue(&templates);
+    let overdue: Vec<&Issued> = issued.iter().filter(|i| i.kind == K::Overdue).collect();
+    assert_eq!(overdue.len(), 2);
+    for o in overdue {
+        assert_eq!(
+            o.rendered.subject,
+            "【超期督办】GK-2026-000130 答复期限2026年6月30日已过"
+        );
+        assert_lacks(o, "尚未登记");
+        assert_has(o, "申请人：王小明");
+        assert_has(o, "的答复期限为2026年6月30日，现已超期未答复");
+        assert_has(
+            o,
+            "请登录 gongkai 办理：http://127.0.0.1:8080/staff/cases/0196b1a0-0000-7000-8000-000000000130",
+        );
+    }
+
+    // Assigned before the due date, the reply still late: the assignment after it records the
+    // breach, and the reminder names the clerk it was assigned to.
+    let mut s = Story::new(
+        &law,
+        "0196b1a0-0000-7000-8000-000000000131",
+        "GK-2026-000131",
+    );
+    let c = receive(
+        Channel::InPerson,
+        "朝阳区2025年度老旧小区改造项目清单",
+        None,
+    );
+    s.act(&clerk(), "2026-06-01", c);
+    s.act(&clerk(), "2026-06-01", register(s.tracking_number));
+    assert_eq!(
+        s.act(&supervisor(), "2026-07-02", assign_clerk()),
+        [K::Overdue, K::Overdue, K::Assigned]
+    );
+    let issued = s.issue(&templates);
+    for o in issued.iter().filter(|i| i.kind == K::Overdue) {
+        assert_has(o, "承办人：赵磊");
+        assert!(
+            o.rendered
+                .subject
+                .starts_with("【超期督办】GK-2026-000131 ")
+        );
+    }
+    let first = issued.iter().find(|i| i.kind == K::Overdue).unwrap();
+    assert!(
+        first.rendered.body.starts_with("赵磊：\n"),
+        "{}",
+        first.rendered.body
+    );
+}
+
+/// Every staff reminder (due soon, overdue, consultation due) names its case — tracking
+/// number in the subject, applicant and due date in the text — and links to its page.
+#[test]
+fn every_staff_reminder_names_its_case_and_links_to_it() {
+    let law = law();
+    let all = issue_all(&law);
+    let reminders: Vec<&Issued> = all.iter().filter(|i| i.kind.is_reminder()).collect();
+    let kinds: BTreeSet<&str> = reminders.iter().map(|i| i.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["consultation_due", "due_soon", "overdue"])
+    );
+    for i in reminders {
+        let what = format!("{} {}", i.tracking_number, i.kind.as_str());
+        assert!(
+            i.rendered.subject.contains(i.tracking_number),
+            "{what}: {}",
+            i.rendered.subject
+        );
+        assert!(!i.context.applicant.is_empty(), "{what}");
+        assert_has(i, &format!("申请人：{}", i.context.applicant));
+        assert!(!i.context.due_date.is_empty(), "{what}");
+        assert_has(i, &i.context.due_date);
+        assert_has(i, &format!("/staff/cases/{}", i.case_id));
+    }
+}

@@ -29,7 +29,7 @@ use gongkai_workflow::outcome::{
 };
 use gongkai_workflow::{
     Actor, Case, Channel, Command, Context, Event, Law, Notice, NoticeKind, Outcome, Recipient,
-    Role, WarningLevel, decide, evolve, notices,
+    Role, WarningLevel, decide,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -59,21 +59,21 @@ impl<'l> Story<'l> {
             )
         });
         assert!(!events.is_empty(), "{name} made no event");
+        // As the store writes them (`notices_of`): each notice read against the case right
+        // after its event, a staff reminder rendered from the command's last event.
+        let base = self.seq();
+        let (case, called) = gongkai_workflow::notices_of(self.case.clone(), &events);
+        self.case = case;
         let mut kinds = Vec::new();
-        for event in events {
-            self.case = evolve(self.case.clone(), &event);
-            let cause = event.kind.name();
-            let called = notices(&self.case, &event);
-            self.events.push(event);
-            for notice in called {
-                kinds.push(notice.kind);
-                self.called.push(Called {
-                    seq: self.seq(),
-                    notice,
-                    cause,
-                });
-            }
+        for c in called {
+            kinds.push(c.notice.kind);
+            self.called.push(Called {
+                seq: base + i64::try_from(c.at).unwrap() + 1,
+                notice: c.notice,
+                cause: events[c.cause].kind.name(),
+            });
         }
+        self.events.extend(events);
         kinds
     }
 

@@ -43,6 +43,7 @@ async fn register_page(
     let dir = cases::directory(state).await?;
     let departments = dir
         .departments_of(&page.caller)
+        .filter(|(_, code, _)| dir.is_active(code))
         .map(|(a, code, name)| Choice {
             value: format!("{}|{code}", a.code),
             label: format!("{} · {name}", a.name),
