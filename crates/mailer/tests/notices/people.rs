@@ -75,6 +75,7 @@ pub(crate) fn wang() -> Applicant {
     Applicant {
         kind: Some(ApplicantType::NaturalPerson),
         name: APPLICANT_NAME.to_owned(),
+        id_document_type: None,
         id_document: Some(APPLICANT_ID.to_owned()),
         phone: Some(APPLICANT_PHONE.to_owned()),
         email: Some(APPLICANT_EMAIL.to_owned()),
