@@ -18,7 +18,12 @@ fn filing_of(name: &str, phone: &str, what: &str) -> Value {
     let mut f = filing();
     f["applicant"]["name"] = json!(name);
     f["applicant"]["phone"] = json!(phone);
-    f["applicant"]["id_document"] = Value::Null;
+    // One identity number per phone (valid under GB 11643), so the same phone is the same
+    // applicant whichever key finds them.
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let first17 = format!("1101011990{:0>7}", &digits[digits.len().saturating_sub(7)..]);
+    let check = gongkai_workflow::model::resident_id_check(&first17).unwrap();
+    f["applicant"]["id_document"] = json!(format!("{first17}{check}"));
     f["applicant"]["email"] = Value::Null;
     f["request"]["description"] = json!(what);
     f["request"]["delivery"] = json!("post");

@@ -85,6 +85,8 @@ try {
 
   log('the applicant files the request');
   await applicant.fill('#f-applicant\\.name', '张三');
+  await applicant.selectOption('#f-applicant\\.id_document_type', 'resident_id');
+  await applicant.fill('#f-applicant\\.id_document', '11010519491231002X');
   await applicant.fill('#f-applicant\\.phone', '13812345678');
   await applicant.selectOption('#f-request\\.delivery', 'email');
   await Promise.all([applicant.waitForNavigation(), applicant.click('button:has-text("提交申请")')]);

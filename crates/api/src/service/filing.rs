@@ -75,6 +75,7 @@ pub async fn file(
     filing: Filing,
 ) -> ApiResult<FilingReceipt> {
     let actor = filer(caller)?;
+    check_filing(&filing)?;
     db(state, move |conn, state| {
         let law = state.law();
         let department = intake_department(conn, &filing.agency, filing.department)?;
@@ -109,6 +110,29 @@ pub async fn file(
         })
     })
     .await
+}
+
+/// The workflow's checks of an online filing (identity document by type, the delivery's
+/// contact detail), every one of them at once: 422 with the first refusal's code and one
+/// error per field, so the API and the form name the same fields.
+pub fn check_filing(filing: &Filing) -> ApiResult<()> {
+    let problems = gongkai_workflow::model::filing_problems(&filing.applicant, &filing.request);
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => {
+            let errors = problems
+                .iter()
+                .map(|r| FieldError {
+                    path: r.field.unwrap_or_default().to_owned(),
+                    message: r.message.clone(),
+                })
+                .collect();
+            Err(ApiError {
+                errors,
+                ..ApiError::from(first.clone())
+            })
+        }
+    }
 }
 
 /// What the applicant may still do on their request (asked of the workflow).
@@ -295,8 +319,10 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
         at_most(errors, "applicant.address", v, limits::ADDRESS);
     }
     if a.email.is_none() && a.phone.is_none() && a.address.is_none() {
+        // Named at the phone, the first of the contact fields (as the workflow names it), so
+        // that the form shows it there; the sentence names all three.
         errors.push(FieldError {
-            path: "applicant".to_owned(),
+            path: "applicant.phone".to_owned(),
             message: "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_owned(),
         });
     }

@@ -18,6 +18,7 @@ pub(super) struct ApplyPage {
     form: FormState,
     agencies: Vec<Choice>,
     applicant_types: Vec<Choice>,
+    id_document_types: Vec<Choice>,
     carriers: Vec<Choice>,
     deliveries: Vec<Choice>,
 }
@@ -46,6 +47,7 @@ pub(super) async fn apply_page(
             form,
             agencies,
             applicant_types: applicant_types(),
+            id_document_types: id_document_types(),
             carriers: carriers(),
             deliveries: deliveries(),
         },
