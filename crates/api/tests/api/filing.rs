@@ -251,3 +251,114 @@ fn the_form_shows_each_error_beside_its_field_and_keeps_every_choice() {
         assert_eq!(queue.body["items"].as_array().unwrap().len(), 1);
     }
 }
+
+/// Point 4: the receipt gives a 10-character reference (no 0/O, 1/I/L) instead of the case's
+/// UUID, says its warning once, and the lookup takes the reference (however typed), the
+/// tracking number once registered, and still the UUID.
+#[test]
+fn the_receipt_gives_a_short_reference_that_the_lookup_takes() {
+    for db in databases("api-filing-reference") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let r = s.post("/api/v1/requests", None, filing());
+        assert_eq!(r.status, 201, "{}", r.body);
+        let reference = r.body["reference"].as_str().unwrap().to_owned();
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let code = r.body["query_code"].as_str().unwrap().to_owned();
+        assert_eq!(reference.len(), 10, "{reference}");
+        assert!(
+            reference
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"0O1IL".contains(c)),
+            "{reference}"
+        );
+        let notice = r.body["notice"].as_str().unwrap();
+        assert_eq!(notice.matches("只显示这一次").count(), 1, "{notice}");
+        let look = |reference: &str| {
+            s.post(
+                "/api/v1/lookup",
+                None,
+                json!({"reference": reference, "query_code": code}),
+            )
+        };
+        let typed = format!(
+            "{} {}",
+            reference[..5].to_lowercase(),
+            reference[5..].to_lowercase()
+        );
+        for key in [reference.as_str(), typed.as_str(), case.as_str()] {
+            let r = look(key);
+            assert_eq!(r.status, 200, "{key}: {}", r.body);
+            assert_eq!(r.body["filing_reference"], reference.as_str(), "{}", r.body);
+        }
+        let wrong = s.post(
+            "/api/v1/lookup",
+            None,
+            json!({"reference": reference, "query_code": "WRONGCODE234"}),
+        );
+        assert_eq!(wrong.status, 404);
+        // Registered: the tracking number works too, and so does the reference.
+        step(&s, &o.clerk, &case, "register", 1, json!({}));
+        let tracking = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body["summary"]
+            ["tracking_number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(look(&tracking).status, 200);
+        assert_eq!(look(&reference).status, 200);
+
+        // The receipt page: the reference, not the UUID; the warning once.
+        let get = s.exec(Req::new("GET", "/apply").header("Accept", "text/html"));
+        let cookie = get
+            .headers
+            .iter()
+            .find(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_form="))
+            .map(|(_, v)| v.split(';').next().unwrap().to_owned())
+            .unwrap();
+        let token = get.text.split("name=\"csrf\" value=\"").nth(1).unwrap();
+        let token = token.split('"').next().unwrap().to_owned();
+        let posted = s.exec(Req::new("POST", "/apply").header("Cookie", &cookie).form(&[
+            ("csrf", token.as_str()),
+            ("agency", "gk"),
+            ("applicant.kind", "natural_person"),
+            ("applicant.name", "李四"),
+            ("applicant.id_document_type", "passport"),
+            ("applicant.id_document", "E12345678"),
+            ("applicant.phone", "13812345678"),
+            ("request.description", "本区2025年道路改造计划"),
+            ("request.carrier", "electronic"),
+            ("request.delivery", "online"),
+        ]));
+        assert_eq!(posted.status, 303, "{}", posted.text);
+        let receipt = posted
+            .headers
+            .iter()
+            .find(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_receipt="))
+            .map(|(_, v)| v.split(';').next().unwrap().to_owned())
+            .unwrap();
+        let page = s.exec(
+            Req::new("GET", "/apply/receipt")
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("{cookie}; {receipt}")),
+        );
+        assert_eq!(page.status, 200, "{}", page.text);
+        let shown = page
+            .text
+            .split("id=\"reference\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap();
+        assert_eq!(shown.len(), 10, "{shown}");
+        assert!(!shown.contains('-'), "{shown}");
+        assert_eq!(page.text.matches("只显示这一次").count(), 1, "{}", page.text);
+        let queue = s.get("/api/v1/cases", Some(&o.clerk));
+        let items = queue.body["items"].as_array().unwrap();
+        assert!(
+            !page.text.contains(items[0]["id"].as_str().unwrap_or("-"))
+                && !page.text.contains(items[1]["id"].as_str().unwrap_or("-")),
+            "the receipt shows a case id"
+        );
+    }
+}
