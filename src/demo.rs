@@ -14,8 +14,8 @@ use gongkai_store::{
 };
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, IdDocumentType, credit_code_check, resident_id_check, ConsultationKind, Delivery, FeeMethod, Opinion, Receive,
-    Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, IdDocumentType,
+    Opinion, Receive, Reply, RequestDetails, credit_code_check, resident_id_check,
 };
 use gongkai_workflow::outcome::{
     CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,

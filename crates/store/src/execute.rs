@@ -58,8 +58,9 @@ pub fn parse_filing_reference(text: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    (clean.chars().count() == FILING_REFERENCE_LEN && clean.chars().all(|c| CODE_ALPHABET.contains(c)))
-        .then_some(clean)
+    (clean.chars().count() == FILING_REFERENCE_LEN
+        && clean.chars().all(|c| CODE_ALPHABET.contains(c)))
+    .then_some(clean)
 }
 
 fn random_code(len: usize) -> String {

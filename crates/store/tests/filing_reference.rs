@@ -29,7 +29,11 @@ fn references_use_no_look_alikes_and_read_back_however_typed() {
         Some("7KQ4M9TXPA")
     );
     // A tracking number, a case id and a reference with a look-alike are not references.
-    for not in ["GK-2026-000123", "0193f0a2-0000-7000-8000-000000000000", "7KQ4M9TXP0"] {
+    for not in [
+        "GK-2026-000123",
+        "0193f0a2-0000-7000-8000-000000000000",
+        "7KQ4M9TXP0",
+    ] {
         assert_eq!(parse_filing_reference(not), None, "{not}");
     }
 }
@@ -45,7 +49,10 @@ fn online_filings_get_a_unique_reference_that_finds_them_with_the_query_code() {
         online.receipt_date = None;
         online.applicant.id_document_type = Some(IdDocumentType::ResidentId);
         online.applicant.id_document = Some("11010519491231002X".to_owned());
-        let anyone = Actor::new(gongkai_workflow::decide::ANONYMOUS_APPLICANT, Role::Applicant);
+        let anyone = Actor::new(
+            gongkai_workflow::decide::ANONYMOUS_APPLICANT,
+            Role::Applicant,
+        );
         let first = receive(&mut c, online.clone(), &law.ctx(&anyone, now)).unwrap();
         let second = receive(&mut c, online, &law.ctx(&anyone, now)).unwrap();
         let (r1, r2) = (
@@ -81,6 +88,10 @@ fn online_filings_get_a_unique_reference_that_finds_them_with_the_query_code() {
         let clash = diesel::update(cases::table.filter(cases::id.eq(&second.case_id)))
             .set(cases::filing_reference.eq(&r1))
             .execute(&mut c);
-        assert!(clash.is_err(), "{}: a duplicate reference was stored", db.name);
+        assert!(
+            clash.is_err(),
+            "{}: a duplicate reference was stored",
+            db.name
+        );
     }
 }

@@ -146,7 +146,11 @@ fn the_form_shows_each_error_beside_its_field_and_keeps_every_choice() {
             .find(|(k, v)| k == "set-cookie" && v.starts_with("gongkai_form="))
             .map(|(_, v)| v.split(';').next().unwrap().to_owned())
             .unwrap();
-        assert!(get.text.contains("id=\"f-applicant.id_document_type\""), "{}", get.text);
+        assert!(
+            get.text.contains("id=\"f-applicant.id_document_type\""),
+            "{}",
+            get.text
+        );
         assert!(get.text.contains("联系方式（至少填写一种）"));
         let token = get
             .text
@@ -209,11 +213,20 @@ fn the_form_shows_each_error_beside_its_field_and_keeps_every_choice() {
         assert_eq!(r.status, 422, "{}", r.text);
         let html = r.text;
         let id_type = row(&html, "applicant.id_document_type");
-        assert!(id_type.contains("invalid") && id_type.contains("统一社会信用代码"), "{id_type}");
+        assert!(
+            id_type.contains("invalid") && id_type.contains("统一社会信用代码"),
+            "{id_type}"
+        );
         let address = row(&html, "applicant.address");
-        assert!(address.contains("invalid") && address.contains("获取方式为邮寄的，请填写通信地址"), "{address}");
+        assert!(
+            address.contains("invalid") && address.contains("获取方式为邮寄的，请填写通信地址"),
+            "{address}"
+        );
         // Every choice kept: the selects and the texts.
-        assert!(html.contains("<option value=\"legal_service\" selected>"), "{html}");
+        assert!(
+            html.contains("<option value=\"legal_service\" selected>"),
+            "{html}"
+        );
         assert!(html.contains("<option value=\"resident_id\" selected>"));
         assert!(html.contains("<option value=\"disc\" selected>"));
         assert!(html.contains("<option value=\"post\" selected>"));
@@ -352,7 +365,12 @@ fn the_receipt_gives_a_short_reference_that_the_lookup_takes() {
             .unwrap();
         assert_eq!(shown.len(), 10, "{shown}");
         assert!(!shown.contains('-'), "{shown}");
-        assert_eq!(page.text.matches("只显示这一次").count(), 1, "{}", page.text);
+        assert_eq!(
+            page.text.matches("只显示这一次").count(),
+            1,
+            "{}",
+            page.text
+        );
         let queue = s.get("/api/v1/cases", Some(&o.clerk));
         let items = queue.body["items"].as_array().unwrap();
         assert!(

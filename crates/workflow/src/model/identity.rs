@@ -119,12 +119,17 @@ fn resident_id_problem(number: &str) -> Option<String> {
     if !first17.bytes().all(|b| b.is_ascii_digit()) {
         return Some("身份证号码前 17 位应为数字".to_owned());
     }
-    if !matches!(last, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "X") {
+    if !matches!(
+        last,
+        "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "X"
+    ) {
         return Some("身份证号码最后一位应为数字或 X".to_owned());
     }
     let birth = &first17[6..14];
     if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
-        return Some(format!("身份证号码第 7–14 位的出生日期“{birth}”不是有效日期"));
+        return Some(format!(
+            "身份证号码第 7–14 位的出生日期“{birth}”不是有效日期"
+        ));
     }
     match resident_id_check(first17) {
         Some(c) if last.starts_with(c) => None,
@@ -188,7 +193,8 @@ pub fn id_number_problem(kind: IdDocumentType, number: &str) -> Option<String> {
                 };
                 return Some(format!("{label}号码应为 {range} 位，收到 {chars} 位"));
             }
-            let allowed = |c: char| c.is_ascii_alphanumeric() || (kind == IdDocumentType::Other && c == '-');
+            let allowed =
+                |c: char| c.is_ascii_alphanumeric() || (kind == IdDocumentType::Other && c == '-');
             if !number.chars().all(allowed) {
                 return Some(format!("{label}号码只能包含字母和数字"));
             }
@@ -278,16 +284,30 @@ mod tests {
     fn the_standard_example_numbers_check() {
         // GB 11643-1999's own example, and the credit code example of GB 32100-2015's users.
         assert_eq!(resident_id_check("11010519491231002"), Some('X'));
-        assert_eq!(id_number_problem(IdDocumentType::ResidentId, "11010519491231002X"), None);
+        assert_eq!(
+            id_number_problem(IdDocumentType::ResidentId, "11010519491231002X"),
+            None
+        );
         assert_eq!(credit_code_check("91350100M000100Y4"), Some('3'));
-        assert_eq!(id_number_problem(IdDocumentType::CreditCode, "91350100M000100Y43"), None);
+        assert_eq!(
+            id_number_problem(IdDocumentType::CreditCode, "91350100M000100Y43"),
+            None
+        );
     }
 
     #[test]
     fn computed_numbers_check_and_one_changed_character_does_not() {
-        for first17 in ["44030419900307001", "11010119900307451", "81000019800101003"] {
+        for first17 in [
+            "44030419900307001",
+            "11010119900307451",
+            "81000019800101003",
+        ] {
             let good = with_check(first17);
-            assert_eq!(id_number_problem(IdDocumentType::ResidentId, &good), None, "{good}");
+            assert_eq!(
+                id_number_problem(IdDocumentType::ResidentId, &good),
+                None,
+                "{good}"
+            );
             assert_eq!(
                 id_number_problem(IdDocumentType::HmtResidencePermit, &good),
                 None,
@@ -340,19 +360,36 @@ mod tests {
         assert_eq!(id_number_problem(t, "E12345678"), None);
         assert!(id_number_problem(t, "E123").unwrap().contains("5–20"));
         assert!(id_number_problem(t, &"E".repeat(21)).is_some());
-        assert!(id_number_problem(t, "E1234-678").unwrap().contains("字母和数字"));
-        assert_eq!(id_number_problem(IdDocumentType::HkMacaoPermit, "H12345678"), None);
+        assert!(
+            id_number_problem(t, "E1234-678")
+                .unwrap()
+                .contains("字母和数字")
+        );
+        assert_eq!(
+            id_number_problem(IdDocumentType::HkMacaoPermit, "H12345678"),
+            None
+        );
         assert!(id_number_problem(IdDocumentType::HkMacaoPermit, "H1234567").is_some());
-        assert_eq!(id_number_problem(IdDocumentType::TaiwanPermit, "12345678"), None);
+        assert_eq!(
+            id_number_problem(IdDocumentType::TaiwanPermit, "12345678"),
+            None
+        );
         assert_eq!(
             id_number_problem(IdDocumentType::ForeignPermanentResidence, "USA123456789012"),
             None
         );
         assert_eq!(id_number_problem(IdDocumentType::Other, "AB-1234"), None);
-        assert_eq!(normalise_id_number(" 11010519491231002x "), "11010519491231002X");
+        assert_eq!(
+            normalise_id_number(" 11010519491231002x "),
+            "11010519491231002X"
+        );
     }
 
-    fn filing(kind: ApplicantType, doc: Option<(IdDocumentType, &str)>, delivery: Delivery) -> (Applicant, RequestDetails) {
+    fn filing(
+        kind: ApplicantType,
+        doc: Option<(IdDocumentType, &str)>,
+        delivery: Delivery,
+    ) -> (Applicant, RequestDetails) {
         (
             Applicant {
                 kind: Some(kind),
@@ -373,7 +410,10 @@ mod tests {
     }
 
     fn fields(problems: &[Rejection]) -> Vec<(RejectionCode, &'static str)> {
-        problems.iter().map(|r| (r.code, r.field.unwrap())).collect()
+        problems
+            .iter()
+            .map(|r| (r.code, r.field.unwrap()))
+            .collect()
     }
 
     use crate::rejection::RejectionCode;
@@ -423,7 +463,11 @@ mod tests {
         let (a, r) = filing(ApplicantType::Commercial, Some(code), Delivery::Online);
         assert!(filing_problems(&a, &r).is_empty());
         let passport = (IdDocumentType::Passport, "E12345678");
-        let (a, r) = filing(ApplicantType::LegalService, Some(passport), Delivery::Online);
+        let (a, r) = filing(
+            ApplicantType::LegalService,
+            Some(passport),
+            Delivery::Online,
+        );
         assert_eq!(
             fields(&filing_problems(&a, &r)),
             [(R::IdDocumentInvalid, "applicant.id_document_type")]

@@ -6,9 +6,9 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::StartReason;
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, IdDocumentType, Carrier, ConsultationKind, Delivery, FeeMethod, Letter,
-    NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy, RemedyKind,
-    RemedyResult, Reply, RequestDetails, SentBy,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod,
+    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy,
+    RemedyKind, RemedyResult, Reply, RequestDetails, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{

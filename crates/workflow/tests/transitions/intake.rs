@@ -528,7 +528,13 @@ pub fn scenario_receive_inputs(w: &World, seen: &mut Seen) {
         f(&mut r);
         Command::Receive(r)
     };
-    let anyone = w.ctx(&Actor::new(gongkai_workflow::decide::ANONYMOUS_APPLICANT, Role::Applicant), "2026-03-02");
+    let anyone = w.ctx(
+        &Actor::new(
+            gongkai_workflow::decide::ANONYMOUS_APPLICANT,
+            Role::Applicant,
+        ),
+        "2026-03-02",
+    );
     for (cmd, code, field) in [
         (
             online(&|r| r.applicant.id_document = None),
@@ -575,10 +581,16 @@ pub fn scenario_receive_inputs(w: &World, seen: &mut Seen) {
         online(&|r| r.applicant.id_document = Some(" 11010519491231002x".into())),
         &anyone,
     );
-    assert_eq!(c.applicant.id_document.as_deref(), Some("11010519491231002X"));
+    assert_eq!(
+        c.applicant.id_document.as_deref(),
+        Some("11010519491231002X")
+    );
     let paper = base(&|r| r.applicant.id_document = Some("110105198801011234".into()));
     let c = apply(Case::default(), paper, &ctx);
-    assert_eq!(c.applicant.id_document.as_deref(), Some("110105198801011234"));
+    assert_eq!(
+        c.applicant.id_document.as_deref(),
+        Some("110105198801011234")
+    );
 }
 
 #[test]

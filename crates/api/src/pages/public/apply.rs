@@ -119,7 +119,10 @@ pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visi
     let page = ReceiptPage {
         chrome: visitor.chrome("申请已提交"),
         receipt: FilingReceipt {
-            reference: view.filing_reference.clone().unwrap_or_else(|| case_id.clone()),
+            reference: view
+                .filing_reference
+                .clone()
+                .unwrap_or_else(|| case_id.clone()),
             case_id,
             query_code,
             tracking_number: view.tracking_number,
