@@ -57,6 +57,9 @@ pub struct CaseSummary {
     pub outcome: Option<String>,
     pub outcome_ground: Option<String>,
     pub version: i64,
+    /// The short reference of an online filing (提交编号), which its applicant quotes before
+    /// the request has a tracking number.
+    pub filing_reference: Option<String>,
 }
 
 impl CaseSummary {
@@ -91,6 +94,7 @@ impl From<CaseRow> for CaseSummary {
             outcome: r.outcome,
             outcome_ground: r.outcome_ground,
             version: r.version,
+            filing_reference: r.filing_reference,
         }
     }
 }

@@ -378,5 +378,33 @@ fn the_receipt_gives_a_short_reference_that_the_lookup_takes() {
                 && !page.text.contains(items[1]["id"].as_str().unwrap_or("-")),
             "the receipt shows a case id"
         );
+        // The clerk's case page names the unregistered filing by the reference its applicant
+        // quotes, and shows the document's type.
+        let pending = items
+            .iter()
+            .find(|i| i["tracking_number"].is_null())
+            .unwrap();
+        assert_eq!(pending["filing_reference"], shown);
+        let staff = s.exec(
+            Req::new(
+                "GET",
+                &format!("/staff/cases/{}", pending["id"].as_str().unwrap()),
+            )
+            .header("Accept", "text/html")
+            .header("Cookie", &format!("gongkai_session={}", o.clerk)),
+        );
+        assert_eq!(staff.status, 200, "{}", staff.text);
+        assert!(
+            staff
+                .text
+                .contains(&format!("（未登记，提交编号 {shown}）")),
+            "{}",
+            staff.text
+        );
+        assert!(
+            staff.text.contains("<dt>证件类型</dt><dd>护照</dd>"),
+            "{}",
+            staff.text
+        );
     }
 }
