@@ -14,8 +14,8 @@ use gongkai_store::{
 };
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, NotHeld, Opinion,
-    Receive, Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, IdDocumentType,
+    NotHeld, Opinion, Receive, Reply, RequestDetails, credit_code_check, resident_id_check,
 };
 use gongkai_workflow::outcome::{
     CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,
@@ -346,6 +346,22 @@ fn one_case(
         calendar: &law.calendar,
         statute: &law.statute,
     };
+    // Numbers that pass the online form's checks (GB 11643 / GB 32100 check characters).
+    let (id_type, id_number) = if kind == ApplicantType::NaturalPerson {
+        let first17 = format!(
+            "11010519{:02}0{}{:02}{:03}",
+            rng.random_range(50..100),
+            rng.random_range(1..10),
+            rng.random_range(1..29),
+            rng.random_range(0..1000)
+        );
+        let check = resident_id_check(&first17).unwrap_or('X');
+        (IdDocumentType::ResidentId, format!("{first17}{check}"))
+    } else {
+        let first17 = format!("91110105MA{:07}", rng.random_range(0..10_000_000));
+        let check = credit_code_check(&first17).unwrap_or('0');
+        (IdDocumentType::CreditCode, format!("{first17}{check}"))
+    };
     let got = receive_within(
         conn,
         Receive {
@@ -355,7 +371,8 @@ fn one_case(
             applicant: Applicant {
                 kind: Some(kind),
                 name,
-                id_document: None,
+                id_document_type: Some(id_type),
+                id_document: Some(id_number),
                 phone: Some(format!("138{:08}", rng.random_range(0..100_000_000))),
                 email: Some(format!(
                     "applicant{}@example.cn",

@@ -85,23 +85,29 @@ try {
 
   log('the applicant files the request');
   await applicant.fill('#f-applicant\\.name', '张三');
+  await applicant.selectOption('#f-applicant\\.id_document_type', 'resident_id');
+  await applicant.fill('#f-applicant\\.id_document', '11010519491231002X');
   await applicant.fill('#f-applicant\\.phone', '13812345678');
   await applicant.selectOption('#f-request\\.delivery', 'email');
   await Promise.all([applicant.waitForNavigation(), applicant.click('button:has-text("提交申请")')]);
   const reference = (await applicant.locator('#reference').innerText()).trim();
   const code = (await applicant.locator('#query-code').innerText()).trim();
-  assert.ok(reference.length > 10 && code.length >= 8, `receipt without reference/code: ${reference} ${code}`);
+  // The 提交编号 is the short reference (10 characters, no 0/O, 1/I/L), not the case's UUID.
+  assert.match(reference, /^[2-9A-HJKMNP-Z]{10}$/, `receipt without a short reference: ${reference}`);
+  assert.ok(code.length >= 8, `receipt without a query code: ${code}`);
+  assert.equal((await applicant.content()).split('只显示这一次').length - 1, 1, 'the receipt repeats its warning');
   await shot(applicant, 'receipt-phone');
 
   // ---------------------------------------------------------------- clerk works the case
   log('the clerk sees it in the queue');
   const clerkPage = await signIn(clerk);
   await clerkPage.goto(`${base}/staff/queue`);
-  const link = clerkPage.locator(`a[href="/staff/cases/${reference}"]`);
+  const link = clerkPage.locator('a[href^="/staff/cases/"]');
   assert.equal(await link.count(), 1, 'the new request is not in the queue');
+  const caseId = (await link.getAttribute('href')).replace('/staff/cases/', '');
   await shot(clerkPage, 'queue');
   await link.click();
-  await clerkPage.waitForURL(`**/staff/cases/${reference}`);
+  await clerkPage.waitForURL(`**/staff/cases/${caseId}`);
 
   log('only the actions allowed now are offered');
   const before = await offered(clerkPage);
@@ -163,16 +169,16 @@ try {
   log('the supervisor sees it on the dashboard and returns it once');
   const superPage = await signIn(supervisor);
   await superPage.goto(`${base}/staff/dashboard`);
-  assert.equal(await superPage.locator(`a[href="/staff/cases/${reference}"]`).count() >= 1, true, 'not in the review list');
+  assert.equal(await superPage.locator(`a[href="/staff/cases/${caseId}"]`).count() >= 1, true, 'not in the review list');
   await shot(superPage, 'dashboard');
-  await superPage.goto(`${base}/staff/cases/${reference}`);
+  await superPage.goto(`${base}/staff/cases/${caseId}`);
   assert.ok((await offered(superPage)).includes('approve_reply'), 'approve not offered to the supervisor');
   await act(superPage, 'return_reply', async (box) => {
     await box.locator('textarea[name="reason"]').fill('请写明项目清单的文号和提供方式。');
   });
 
   log('the clerk reworks the draft');
-  await clerkPage.goto(`${base}/staff/cases/${reference}`);
+  await clerkPage.goto(`${base}/staff/cases/${caseId}`);
   assert.match(await clerkPage.locator('body').innerText(), /请写明项目清单的文号/);
   await act(clerkPage, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
@@ -181,7 +187,7 @@ try {
   await act(clerkPage, 'submit_for_review');
 
   log('the supervisor approves it');
-  await superPage.goto(`${base}/staff/cases/${reference}`);
+  await superPage.goto(`${base}/staff/cases/${caseId}`);
   await act(superPage, 'approve_reply');
   assert.match(await superPage.locator('#case-status').innerText(), /已答复/);
 
@@ -221,14 +227,14 @@ try {
   // ---------------------------------------------------------------- refusals
   log("a clerk of another department cannot open the case");
   const other = await signIn(otherClerk);
-  const denied = await other.goto(`${base}/staff/cases/${reference}`);
+  const denied = await other.goto(`${base}/staff/cases/${caseId}`);
   assert.equal(denied.status(), 404);
   assert.ok(!(await other.locator('body').innerText()).includes('张三'), 'the 404 page shows the case');
 
   log('a form without its CSRF token is refused and changes nothing');
-  await clerkPage.goto(`${base}/staff/cases/${reference}`);
+  await clerkPage.goto(`${base}/staff/cases/${caseId}`);
   const version = await clerkPage.locator('#action-record_delivery input[name="version"]').inputValue();
-  const forged = await clerkPage.request.post(`${base}/staff/cases/${reference}/record_delivery`, {
+  const forged = await clerkPage.request.post(`${base}/staff/cases/${caseId}/record_delivery`, {
     form: { version, method: 'email' },
     maxRedirects: 0,
   });

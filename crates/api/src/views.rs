@@ -57,6 +57,9 @@ pub struct CaseSummary {
     pub outcome: Option<String>,
     pub outcome_ground: Option<String>,
     pub version: i64,
+    /// The short reference of an online filing (提交编号), which its applicant quotes before
+    /// the request has a tracking number.
+    pub filing_reference: Option<String>,
 }
 
 impl CaseSummary {
@@ -91,6 +94,7 @@ impl From<CaseRow> for CaseSummary {
             outcome: r.outcome,
             outcome_ground: r.outcome_ground,
             version: r.version,
+            filing_reference: r.filing_reference,
         }
     }
 }
@@ -152,8 +156,12 @@ pub struct TimelineEntry {
 /// What an applicant sees of a request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicCase {
-    /// The filing reference (also accepted by the lookup before a tracking number exists).
+    /// The case's internal id (the lookup still accepts it from filings made before short
+    /// references existed).
     pub case_id: String,
+    /// The short filing reference of an online filing (10 characters, no look-alikes): with the
+    /// query code it finds the request before a tracking number exists.
+    pub filing_reference: Option<String>,
     pub tracking_number: Option<String>,
     pub status: String,
     pub status_label: String,
@@ -265,6 +273,7 @@ pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> P
     let fee = case.unpaid_fee();
     PublicCase {
         case_id: case_id.to_owned(),
+        filing_reference: None,
         tracking_number: case.tracking_number.clone(),
         status: case.status.as_str().to_owned(),
         status_label: case.status.label_zh().to_owned(),

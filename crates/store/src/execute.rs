@@ -28,14 +28,46 @@ pub struct Executed {
     pub version: u64,
     /// The query code of a newly received case: shown once, stored only as a hash.
     pub query_code: Option<String>,
+    /// The short reference of a newly received online filing (see [`new_filing_reference`]).
+    pub filing_reference: Option<String>,
 }
 
 /// 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 60 bits.
 fn new_query_code() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    random_code(12)
+}
+
+/// The alphabet of query codes and filing references: digits and capitals without the
+/// look-alikes 0/O and 1/I/L (31 characters).
+pub const CODE_ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// The length of a filing reference.
+pub const FILING_REFERENCE_LEN: usize = 10;
+
+/// A filing reference: 10 characters of [`CODE_ALPHABET`] from the thread-local CSPRNG (31^10,
+/// about 49 bits), short enough to read out over the phone. Not a credential: the query code
+/// is; the unique index `cases_filing_reference` keeps it unique.
+pub fn new_filing_reference() -> String {
+    random_code(FILING_REFERENCE_LEN)
+}
+
+/// `text` as a filing reference (spaces and hyphens dropped, upper case), if it is one.
+pub fn parse_filing_reference(text: &str) -> Option<String> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (clean.chars().count() == FILING_REFERENCE_LEN
+        && clean.chars().all(|c| CODE_ALPHABET.contains(c)))
+    .then_some(clean)
+}
+
+fn random_code(len: usize) -> String {
+    let alphabet = CODE_ALPHABET.as_bytes();
     let mut rng = rand::rng();
-    (0..12)
-        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+    (0..len)
+        .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
         .collect()
 }
 
@@ -74,11 +106,17 @@ pub fn receive_within(
     let case_id = uuid::Uuid::now_v7().to_string();
     let code = new_query_code();
     let now = to_micros(ctx.now.naive_utc());
+    let filing_reference = if receive.channel == gongkai_workflow::Channel::Online {
+        Some(unused_filing_reference(conn)?)
+    } else {
+        None
+    };
     let row = CaseRow {
         id: case_id.clone(),
         query_code_hash: hash_query_code(&case_id, &code),
         agency_code: receive.agency.clone(),
         created_at: now,
+        filing_reference,
         ..CaseRow::blank()
     };
     // A new case has no history to load and no version to claim: decide on the empty case,
@@ -104,6 +142,21 @@ pub fn receive_within(
         )));
     }
     Ok(executed(planned, Some(code)))
+}
+
+/// A filing reference no case has yet. A clash is about one in 10^14 per filing; the unique
+/// index refuses what a concurrent filing could still take between this read and the insert.
+fn unused_filing_reference(conn: &mut DbConnection) -> StoreResult<String> {
+    loop {
+        let candidate = new_filing_reference();
+        let taken = cases::table
+            .filter(cases::filing_reference.eq(&candidate))
+            .count()
+            .get_result::<i64>(conn)?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
+    }
 }
 
 /// Writes a planned command with diesel's statements, one per row: SQLite's way, in-process
@@ -465,6 +518,7 @@ fn executed(planned: Planned, query_code: Option<String>) -> Executed {
         case_id: planned.row.id,
         version: planned.case.version,
         case: planned.case,
+        filing_reference: planned.row.filing_reference,
         events: planned.events,
         query_code,
     }

@@ -52,7 +52,8 @@ pub mod typed;
 pub use db::{DatabaseUrl, DbConnection, Pool, QueryCount, connect, pool, write_transaction};
 pub use error::{StoreError, StoreResult};
 pub use execute::{
-    Executed, execute, execute_within, receive, receive_within, register, register_within,
+    CODE_ALPHABET, Executed, FILING_REFERENCE_LEN, execute, execute_within, new_filing_reference,
+    parse_filing_reference, receive, receive_within, register, register_within,
 };
 pub use projection::CaseRow;
 pub use scope::Scope;

@@ -161,6 +161,11 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
             row.set::<_, Text, _>(&mut s, cases::id, r.id.as_str())
                 .set::<_, Text, _>(&mut s, cases::query_code_hash, r.query_code_hash.as_str())
                 .set::<_, Text, _>(&mut s, cases::agency_code, r.agency_code.as_str())
+                .set::<_, Nullable<Text>, _>(
+                    &mut s,
+                    cases::filing_reference,
+                    r.filing_reference.as_deref(),
+                )
                 .set::<_, Timestamp, _>(&mut s, cases::created_at, r.created_at);
             let agency = s.param::<Text, _>(r.agency_code.as_str());
             let code = s.param::<Text, _>(r.department_code.as_str());

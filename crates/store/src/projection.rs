@@ -67,6 +67,10 @@ pub struct CaseRow {
     /// The earliest day an open consultation calls for a reminder (its window's end, or the
     /// art. 33 reminder day).
     pub consultation_due: Option<NaiveDate>,
+    /// The short reference of an online filing (10 characters without look-alikes), fixed
+    /// when it is received; none for the other channels and for filings made before it existed.
+    #[diesel(skip_update)]
+    pub filing_reference: Option<String>,
 }
 
 impl CaseRow {
@@ -101,6 +105,7 @@ impl CaseRow {
             concluded_on: None,
             applicant_key: None,
             consultation_due: None,
+            filing_reference: None,
         }
     }
 }

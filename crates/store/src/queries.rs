@@ -231,6 +231,28 @@ pub fn lookup_by_reference(
     }))
 }
 
+/// The public lookup by the short filing reference of an online filing (see
+/// [`crate::parse_filing_reference`]) and query code; like [`lookup_by_reference`], it keeps
+/// working after registration.
+pub fn lookup_by_filing_reference(
+    conn: &mut DbConnection,
+    reference: &str,
+    query_code: &str,
+) -> StoreResult<Option<CaseRow>> {
+    let Some(reference) = crate::parse_filing_reference(reference) else {
+        return Ok(None);
+    };
+    let row: Option<CaseRow> = cases::table
+        .filter(cases::filing_reference.eq(reference))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.filter(|r| {
+        let expected = hash_query_code(&r.id, query_code);
+        constant_time_eq(expected.as_bytes(), r.query_code_hash.as_bytes())
+    }))
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -106,6 +106,7 @@ diesel::table! {
         concluded_on -> Nullable<Date>,
         applicant_key -> Nullable<Text>,
         consultation_due -> Nullable<Date>,
+        filing_reference -> Nullable<Text>,
     }
 }
 

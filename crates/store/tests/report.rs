@@ -36,6 +36,11 @@ fn letter(
     let mut r = in_person(name, entered);
     r.channel = channel;
     r.receipt_date = day.and_then(gongkai_workflow::parse_date);
+    if channel == Channel::Online {
+        // The online form asks for the identity document (art. 29).
+        r.applicant.id_document_type = Some(gongkai_workflow::model::IdDocumentType::ResidentId);
+        r.applicant.id_document = Some("11010519491231002X".to_owned());
+    }
     // Online requests are filed by the applicant; the rest are entered by the clerk.
     let actor = match channel {
         Channel::Online => {

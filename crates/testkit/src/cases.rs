@@ -21,6 +21,7 @@ pub fn in_person(name: &str, day: &str) -> Receive {
         applicant: Applicant {
             kind: Some(ApplicantType::NaturalPerson),
             name: name.to_owned(),
+            id_document_type: None,
             id_document: None,
             phone: Some("13800138000".to_owned()),
             email: Some("applicant@example.cn".to_owned()),

@@ -233,6 +233,7 @@ pub fn filing() -> Value {
     json!({
         "agency": "gk",
         "applicant": {"kind": "natural_person", "name": "张三",
+                      "id_document_type": "resident_id",
                       "id_document": "110101199003074514", "phone": "13812345678",
                       "email": "zhangsan@example.com"},
         "request": {"description": "2025年本市老旧小区改造项目清单", "carrier": "electronic",

@@ -75,10 +75,17 @@ pub enum RejectionCode {
     DisclosureReasonRequired,
     /// Art. 32: a disclosure reason given where no third party objected to a disclosure.
     DisclosureReasonNotApplicable,
+    /// An online filing without its identity document type or number (art. 29: 身份证明).
+    IdDocumentRequired,
+    /// An identity document number that does not check for its type (length, characters,
+    /// GB 11643 / GB 32100 check character), or a type that does not fit the applicant.
+    IdDocumentInvalid,
+    /// The delivery chosen needs a contact detail that is missing (e-mail, postal address).
+    DeliveryContactRequired,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 45] = [
+    pub const ALL: [RejectionCode; 48] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -124,6 +131,9 @@ impl RejectionCode {
         RejectionCode::ReasonsAlreadyRequested,
         RejectionCode::DisclosureReasonRequired,
         RejectionCode::DisclosureReasonNotApplicable,
+        RejectionCode::IdDocumentRequired,
+        RejectionCode::IdDocumentInvalid,
+        RejectionCode::DeliveryContactRequired,
     ];
 
     /// The code as the API spells it.
@@ -174,6 +184,9 @@ impl RejectionCode {
             RejectionCode::ReasonsAlreadyRequested => "reasons_already_requested",
             RejectionCode::DisclosureReasonRequired => "disclosure_reason_required",
             RejectionCode::DisclosureReasonNotApplicable => "disclosure_reason_not_applicable",
+            RejectionCode::IdDocumentRequired => "id_document_required",
+            RejectionCode::IdDocumentInvalid => "id_document_invalid",
+            RejectionCode::DeliveryContactRequired => "delivery_contact_required",
         }
     }
 

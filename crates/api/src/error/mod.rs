@@ -503,7 +503,10 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::ExtensionTooLong
         | R::RemedyNotFound
         | R::DisclosureReasonRequired
-        | R::DisclosureReasonNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::DisclosureReasonNotApplicable
+        | R::IdDocumentRequired
+        | R::IdDocumentInvalid
+        | R::DeliveryContactRequired => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

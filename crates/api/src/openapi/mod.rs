@@ -295,6 +295,40 @@ fn dependent_fields(doc: &mut Value, m: &mut Missed) {
         Some(kind) => *kind = json!({"$ref": "#/components/schemas/ApplicantType"}),
         None => m.0.push("Applicant.kind".to_owned()),
     }
+    // An online filing names the identity document (art. 29) by type and number (the number
+    // checked by its type: GB 11643 and GB 32100 check characters, other documents by length),
+    // and the contact detail its delivery needs (`filing_problems` in the workflow).
+    let needs = |delivery: &str, field: &str| {
+        json!({
+            "if": {
+                "required": ["request"],
+                "properties": {"request": {"required": ["delivery"], "properties": {"delivery": {"const": delivery}}}}
+            },
+            "then": {
+                "properties": {"applicant": {"required": [field], "properties": {field: {"type": "string", "minLength": 1}}}}
+            }
+        })
+    };
+    m.set(
+        at(doc, "/components/schemas/Filing"),
+        "Filing",
+        &[(
+            "allOf",
+            json!([
+                {
+                    "properties": {"applicant": {
+                        "required": ["id_document_type", "id_document"],
+                        "properties": {
+                            "id_document_type": {"$ref": "#/components/schemas/IdDocumentType"},
+                            "id_document": {"type": "string", "minLength": 1}
+                        }
+                    }}
+                },
+                needs("email", "email"),
+                needs("post", "address")
+            ]),
+        )],
+    );
     // A clerk registers what did not come in online.
     let offline: Vec<Value> = gongkai_workflow::Channel::ALL
         .iter()

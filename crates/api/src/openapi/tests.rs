@@ -45,7 +45,9 @@ fn holds<T: DeserializeOwned + Validate>(doc: &Value, schema: &str, sample: Valu
 #[test]
 fn the_documented_limits_are_enforced() {
     let doc = crate::openapi();
-    let applicant = json!({"kind": "natural_person", "name": "张三", "phone": "13800000000"});
+    let applicant = json!({"kind": "natural_person", "name": "张三", "phone": "13800000000",
+                           "id_document_type": "resident_id", "id_document": "11010519491231002X",
+                           "address": "北京市东城区某路1号"});
     let request = json!({"description": "某文件", "carrier": "paper", "delivery": "post"});
     let mut n = 0;
     n += holds::<admin::NewAgency>(
@@ -175,4 +177,30 @@ fn the_queue_status_filter_lists_the_statuses_the_service_takes() {
             || pattern.contains(&format!("|{})", s.as_str()));
         assert_eq!(named, taken.contains(&s), "{}: {pattern}", s.as_str());
     }
+}
+
+/// The filing's identity document and the delivery's contact detail are in the document
+/// (issue 18), with every document type the form offers.
+#[test]
+fn the_filing_schema_requires_the_identity_document_and_the_deliverys_contact() {
+    let doc = crate::openapi();
+    let all_of = doc["components"]["schemas"]["Filing"]["allOf"]
+        .as_array()
+        .expect("Filing.allOf");
+    assert_eq!(
+        all_of[0]["properties"]["applicant"]["required"],
+        json!(["id_document_type", "id_document"])
+    );
+    let then = |i: usize| all_of[i]["then"]["properties"]["applicant"]["required"].clone();
+    assert_eq!((then(1), then(2)), (json!(["email"]), json!(["address"])));
+    let types: Vec<&str> = gongkai_workflow::model::IdDocumentType::ALL
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
+    assert_eq!(
+        doc["components"]["schemas"]["IdDocumentType"]["enum"],
+        json!(types),
+        "{}",
+        doc["components"]["schemas"]["IdDocumentType"]
+    );
 }

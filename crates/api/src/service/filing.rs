@@ -75,6 +75,7 @@ pub async fn file(
     filing: Filing,
 ) -> ApiResult<FilingReceipt> {
     let actor = filer(caller)?;
+    check_filing(&filing)?;
     db(state, move |conn, state| {
         let law = state.law();
         let department = intake_department(conn, &filing.agency, filing.department)?;
@@ -99,6 +100,7 @@ pub async fn file(
             other => other.into(),
         })?;
         Ok(FilingReceipt {
+            reference: done.filing_reference.unwrap_or_default(),
             case_id: done.case_id,
             query_code: done.query_code.unwrap_or_default(),
             tracking_number: None,
@@ -109,6 +111,29 @@ pub async fn file(
         })
     })
     .await
+}
+
+/// The workflow's checks of an online filing (identity document by type, the delivery's
+/// contact detail), every one of them at once: 422 with the first refusal's code and one
+/// error per field, so the API and the form name the same fields.
+pub fn check_filing(filing: &Filing) -> ApiResult<()> {
+    let problems = gongkai_workflow::model::filing_problems(&filing.applicant, &filing.request);
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => {
+            let errors = problems
+                .iter()
+                .map(|r| FieldError {
+                    path: r.field.unwrap_or_default().to_owned(),
+                    message: r.message.clone(),
+                })
+                .collect();
+            Err(ApiError {
+                errors,
+                ..ApiError::from(first.clone())
+            })
+        }
+    }
 }
 
 /// What the applicant may still do on their request (asked of the workflow).
@@ -145,30 +170,59 @@ pub struct ApplicantView {
 
 /// The case whose reference and query code match, with its events; 404 otherwise (a wrong code
 /// and an unknown number look the same).
-fn find_by_code(
-    conn: &mut DbConnection,
-    key: &LookupKey,
-) -> ApiResult<(String, Case, Vec<gongkai_workflow::Event>)> {
-    // A filing reference is a UUID, which no tracking number (prefix-year-number) can be.
-    let row = if uuid::Uuid::try_parse(key.reference.trim()).is_ok() {
-        queries::lookup_by_reference(conn, &key.reference, &key.query_code)?
+fn find_by_code(conn: &mut DbConnection, key: &LookupKey) -> ApiResult<Found> {
+    let reference = key.reference.trim();
+    // A case id is a UUID (online filings made before short references existed), which no
+    // tracking number (prefix-year-number) can be; a short reference is 10 characters without
+    // 0 and 1, which a tracking number (its year has a 0) is not either: it is still tried
+    // as one when no filing has that reference.
+    let row = if uuid::Uuid::try_parse(reference).is_ok() {
+        queries::lookup_by_reference(conn, reference, &key.query_code)?
+    } else if gongkai_store::parse_filing_reference(reference).is_some() {
+        match queries::lookup_by_filing_reference(conn, reference, &key.query_code)? {
+            Some(row) => Some(row),
+            None => queries::lookup(conn, reference, &key.query_code)?,
+        }
     } else {
-        queries::lookup(conn, &key.reference, &key.query_code)?
+        queries::lookup(conn, reference, &key.query_code)?
     };
     let row = row.ok_or_else(ApiError::not_found)?;
     let evs = events::load(conn, &row.id)?;
     let case = Case::from_events(&evs);
-    Ok((row.id, case, evs))
+    Ok(Found {
+        id: row.id,
+        filing_reference: row.filing_reference,
+        case,
+        events: evs,
+    })
+}
+
+/// A request found by its reference and query code.
+struct Found {
+    id: String,
+    filing_reference: Option<String>,
+    case: Case,
+    events: Vec<gongkai_workflow::Event>,
+}
+
+impl Found {
+    /// The request as its applicant sees it.
+    fn public(&self, law: &Law) -> PublicCase {
+        PublicCase {
+            filing_reference: self.filing_reference.clone(),
+            ..public_case(&self.id, &self.case, &self.events, law)
+        }
+    }
 }
 
 /// The request whose reference and query code match, as its applicant sees it.
 pub async fn look_up(state: &web::Data<AppState>, key: LookupKey) -> ApiResult<ApplicantView> {
     db(state, move |conn, state| {
-        let (id, case, evs) = find_by_code(conn, &key)?;
+        let found = find_by_code(conn, &key)?;
         let law = state.law();
         Ok(ApplicantView {
-            options: ApplicantOptions::for_code_holder(&case, &law),
-            case: public_case(&id, &case, &evs, &law),
+            options: ApplicantOptions::for_code_holder(&found.case, &law),
+            case: found.public(&law),
         })
     })
     .await
@@ -182,7 +236,8 @@ pub async fn act_with_code(
     command: Command,
 ) -> ApiResult<ApplicantView> {
     db(state, move |conn, state| {
-        let (id, case, _) = find_by_code(conn, &key)?;
+        let found = find_by_code(conn, &key)?;
+        let (id, case) = (found.id, found.case);
         let Some(tracking_number) = case.tracking_number.clone() else {
             return Err(ApiError::from(gongkai_workflow::Rejection::new(
                 gongkai_workflow::RejectionCode::WrongStatus,
@@ -195,9 +250,15 @@ pub async fn act_with_code(
         state.scheduler.poke();
         let evs = events::load(conn, &id)?;
         let case = Case::from_events(&evs);
+        let found = Found {
+            id,
+            filing_reference: found.filing_reference,
+            case,
+            events: evs,
+        };
         Ok(ApplicantView {
-            options: ApplicantOptions::for_code_holder(&case, &law),
-            case: public_case(&id, &case, &evs, &law),
+            options: ApplicantOptions::for_code_holder(&found.case, &law),
+            case: found.public(&law),
         })
     })
     .await
@@ -237,7 +298,10 @@ pub async fn my_request(
         Ok((
             ApplicantView {
                 options: ApplicantOptions::of(&case, &caller.actor, &law),
-                case: public_case(&row.id, &case, &evs, &law),
+                case: PublicCase {
+                    filing_reference: row.filing_reference.clone(),
+                    ..public_case(&row.id, &case, &evs, &law)
+                },
             },
             notices,
         ))
@@ -295,8 +359,10 @@ pub fn validate_applicant(errors: &mut Vec<FieldError>, a: &Applicant) {
         at_most(errors, "applicant.address", v, limits::ADDRESS);
     }
     if a.email.is_none() && a.phone.is_none() && a.address.is_none() {
+        // Named at the phone, the first of the contact fields (as the workflow names it), so
+        // that the form shows it there; the sentence names all three.
         errors.push(FieldError {
-            path: "applicant".to_owned(),
+            path: "applicant.phone".to_owned(),
             message: "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_owned(),
         });
     }
@@ -330,13 +396,18 @@ impl Validate for Filing {
     }
 }
 
-/// What an applicant filing online is told about receipt dates and the query code.
-pub const FILING_NOTICE: &str = "您的申请已提交。网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。请妥善保存查询码，它只显示这一次，凭申请编号（或本次提交编号）和查询码可以查询办理进度和答复。";
+/// What an applicant filing online is told about receipt dates and the query code (said
+/// once: the receipt page shows it as its warning).
+pub const FILING_NOTICE: &str = "网上申请以工作人员登记确认之日为收到申请之日，答复期限自该日起计算；登记后将给出申请编号。查询码只显示这一次，系统不保存其明文，遗失后无法找回；凭提交编号（登记后也可用申请编号）和查询码可以查询办理进度、提交补正材料、查看答复。";
 
 /// What the applicant gets back on filing. The query code is shown this once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FilingReceipt {
-    /// The filing reference: with the query code it finds the request before registration.
+    /// The filing reference (提交编号): 10 characters without look-alikes (no 0/O, 1/I/L),
+    /// to read out or copy from a phone; with the query code it finds the request before and
+    /// after registration.
+    pub reference: String,
+    /// The case's internal id (not shown to people; the lookup accepts it too).
     pub case_id: String,
     pub query_code: String,
     /// Given when the request is registered (online requests: when a clerk confirms them).

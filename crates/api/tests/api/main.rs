@@ -11,6 +11,7 @@
 
 mod agency_remedy;
 mod extension;
+mod filing;
 mod first_run;
 mod headers;
 mod helpers;

@@ -63,6 +63,14 @@ fn web_pages_answer_in_html_and_their_forms_are_guarded() {
                 ("csrf".to_owned(), csrf.to_owned()),
                 ("agency".to_owned(), "gk".to_owned()),
                 ("applicant.kind".to_owned(), "natural_person".to_owned()),
+                (
+                    "applicant.id_document_type".to_owned(),
+                    "resident_id".to_owned(),
+                ),
+                (
+                    "applicant.id_document".to_owned(),
+                    "11010519491231002X".to_owned(),
+                ),
                 ("applicant.email".to_owned(), "li@example.cn".to_owned()),
                 (
                     "request.description".to_owned(),

@@ -41,8 +41,9 @@ fn bad_input_is_a_4xx_that_names_the_field_and_changes_nothing() {
                 "applicant.name",
             ),
             (
+                // No contact at all: named at the first contact field, where the form shows it.
                 json!({"applicant": {"kind": "natural_person", "name": "张三"}}),
-                "applicant",
+                "applicant.phone",
             ),
             (json!({"channel": 7}), "channel"),
             (json!({"surprise": true}), "surprise"),

@@ -20,7 +20,7 @@ pub(crate) const SUPERVISOR: &str = "zhoumin";
 pub(crate) const APPLICANT_ACCOUNT: &str = "user-wangxiaoming";
 
 pub(crate) const APPLICANT_NAME: &str = "王小明";
-pub(crate) const APPLICANT_ID: &str = "110105198801011234";
+pub(crate) const APPLICANT_ID: &str = "110105198801011236";
 pub(crate) const APPLICANT_PHONE: &str = "13800138000";
 pub(crate) const APPLICANT_EMAIL: &str = "wangxiaoming@example.cn";
 pub(crate) const APPLICANT_ADDRESS: &str = "北京市朝阳区建国路88号院3号楼501";
@@ -75,6 +75,7 @@ pub(crate) fn wang() -> Applicant {
     Applicant {
         kind: Some(ApplicantType::NaturalPerson),
         name: APPLICANT_NAME.to_owned(),
+        id_document_type: Some(gongkai_workflow::model::IdDocumentType::ResidentId),
         id_document: Some(APPLICANT_ID.to_owned()),
         phone: Some(APPLICANT_PHONE.to_owned()),
         email: Some(APPLICANT_EMAIL.to_owned()),

@@ -6,7 +6,9 @@ use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text
 use super::context::ANONYMOUS_APPLICANT;
 use crate::case::Status;
 use crate::clock::legal_date;
-use crate::model::{Channel, Event, EventKind, Receive, Role};
+use crate::model::{
+    Channel, Event, EventKind, Receive, Role, filing_problems, normalise_id_number,
+};
 use crate::rejection::{Rejection, RejectionCode as R};
 
 /// The receipt date's path and wording.
@@ -49,6 +51,13 @@ impl Decider<'_, '_> {
                 "applicant.phone",
                 "联系电话、电子邮箱、通信地址至少填写一项，以便送达",
             );
+        }
+        if r.channel == Channel::Online {
+            // The online form's own checks (the same list the API and the form show in full).
+            if let Some(first) = filing_problems(&applicant, &r.request).into_iter().next() {
+                return Err(first);
+            }
+            applicant.id_document = applicant.id_document.as_deref().map(normalise_id_number);
         }
         let mut request = r.request;
         request.description = text(

@@ -5,6 +5,7 @@
 mod actor;
 mod command;
 mod event;
+mod identity;
 mod remedy;
 mod request;
 mod steps;
@@ -12,6 +13,10 @@ mod steps;
 pub use actor::{Actor, ActorRef, Role};
 pub use command::{Command, CommandKind};
 pub use event::{Event, EventKind};
+pub use identity::{
+    IdDocumentType, credit_code_check, filing_problems, id_number_problem, normalise_id_number,
+    resident_id_check,
+};
 pub use remedy::{Order, OrderKind, Remedy, RemedyKind, RemedyResult, TABLE4_GROUPS};
 pub use request::{Applicant, ApplicantType, Carrier, Channel, Delivery, Receive, RequestDetails};
 pub use steps::{

@@ -97,6 +97,9 @@ pub struct Applicant {
     pub kind: Option<ApplicantType>,
     /// 姓名 or 名称.
     pub name: String,
+    /// 证件类型; absent on requests received before the type was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_document_type: Option<super::IdDocumentType>,
     #[serde(default)]
     pub id_document: Option<String>,
     #[serde(default)]

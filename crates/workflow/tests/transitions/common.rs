@@ -6,9 +6,9 @@ pub use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::{StartReason, WarningLevel};
 pub use gongkai_workflow::model::{
-    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod, Letter,
-    NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy, RemedyKind,
-    RemedyResult, Reply, RequestDetails, SentBy,
+    Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod,
+    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy,
+    RemedyKind, RemedyResult, Reply, RequestDetails, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -226,7 +226,8 @@ pub fn applicant_wang() -> Applicant {
     Applicant {
         kind: Some(ApplicantType::NaturalPerson),
         name: "王小明".into(),
-        id_document: Some("110105198801011234".into()),
+        id_document_type: Some(IdDocumentType::ResidentId),
+        id_document: Some("110105198801011236".into()),
         phone: Some("13800138000".into()),
         email: Some("wangxm@example.cn".into()),
         address: Some("北京市朝阳区建国路88号院3号楼501".into()),

@@ -510,7 +510,8 @@ pub fn scenario_receive_inputs(w: &World, seen: &mut Seen) {
         r.applicant = Applicant {
             kind: Some(ApplicantType::PublicInterest),
             name: "北京市朝阳区绿色家园环保公益服务中心".into(),
-            id_document: Some("52110105MJ0000000X".into()),
+            id_document_type: Some(IdDocumentType::CreditCode),
+            id_document: Some("52110105MJ0000000G".into()),
             phone: None,
             email: None,
             address: Some("北京市朝阳区望京街道".into()),
@@ -518,6 +519,78 @@ pub fn scenario_receive_inputs(w: &World, seen: &mut Seen) {
     });
     let c = apply(Case::default(), cmd, &ctx);
     assert_eq!(c.applicant.kind, Some(ApplicantType::PublicInterest));
+
+    // Online filings: the identity document checked by its type, and the delivery's contact.
+    let online = |f: &dyn Fn(&mut Receive)| {
+        let Command::Receive(mut r) = receive_cmd(Channel::Online, None) else {
+            unreachable!()
+        };
+        f(&mut r);
+        Command::Receive(r)
+    };
+    let anyone = w.ctx(
+        &Actor::new(
+            gongkai_workflow::decide::ANONYMOUS_APPLICANT,
+            Role::Applicant,
+        ),
+        "2026-03-02",
+    );
+    for (cmd, code, field) in [
+        (
+            online(&|r| r.applicant.id_document = None),
+            RejectionCode::IdDocumentRequired,
+            "applicant.id_document",
+        ),
+        (
+            online(&|r| r.applicant.id_document_type = None),
+            RejectionCode::IdDocumentRequired,
+            "applicant.id_document_type",
+        ),
+        (
+            // 14 digits: the length the issue found accepted.
+            online(&|r| r.applicant.id_document = Some("11010519880101".into())),
+            RejectionCode::IdDocumentInvalid,
+            "applicant.id_document",
+        ),
+        (
+            // The right length with a wrong check digit (6 is right).
+            online(&|r| r.applicant.id_document = Some("110105198801011234".into())),
+            RejectionCode::IdDocumentInvalid,
+            "applicant.id_document",
+        ),
+        (
+            online(&|r| {
+                r.request.delivery = Delivery::Email;
+                r.applicant.email = None;
+            }),
+            RejectionCode::DeliveryContactRequired,
+            "applicant.email",
+        ),
+        (
+            online(&|r| r.applicant.address = Some("  ".into())),
+            RejectionCode::DeliveryContactRequired,
+            "applicant.address",
+        ),
+    ] {
+        let r = seen.reject(&Case::default(), cmd, &anyone, code);
+        assert_eq!(r.field, Some(field), "{}", r.message);
+    }
+    // A lower-case x check character is stored upper-case; paper requests keep what they say.
+    let c = apply(
+        Case::default(),
+        online(&|r| r.applicant.id_document = Some(" 11010519491231002x".into())),
+        &anyone,
+    );
+    assert_eq!(
+        c.applicant.id_document.as_deref(),
+        Some("11010519491231002X")
+    );
+    let paper = base(&|r| r.applicant.id_document = Some("110105198801011234".into()));
+    let c = apply(Case::default(), paper, &ctx);
+    assert_eq!(
+        c.applicant.id_document.as_deref(),
+        Some("110105198801011234")
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub(super) struct ApplyPage {
     form: FormState,
     agencies: Vec<Choice>,
     applicant_types: Vec<Choice>,
+    id_document_types: Vec<Choice>,
     carriers: Vec<Choice>,
     deliveries: Vec<Choice>,
 }
@@ -46,6 +47,7 @@ pub(super) async fn apply_page(
             form,
             agencies,
             applicant_types: applicant_types(),
+            id_document_types: id_document_types(),
             carriers: carriers(),
             deliveries: deliveries(),
         },
@@ -117,6 +119,10 @@ pub async fn receipt(req: HttpRequest, state: web::Data<AppState>, visitor: Visi
     let page = ReceiptPage {
         chrome: visitor.chrome("申请已提交"),
         receipt: FilingReceipt {
+            reference: view
+                .filing_reference
+                .clone()
+                .unwrap_or_else(|| case_id.clone()),
             case_id,
             query_code,
             tracking_number: view.tracking_number,

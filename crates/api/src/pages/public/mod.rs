@@ -16,7 +16,7 @@ pub use my::{my_action, my_notice, my_request, my_requests};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use gongkai_workflow::model::{ApplicantType, Carrier, Delivery};
+use gongkai_workflow::model::{ApplicantType, Carrier, Delivery, IdDocumentType};
 
 use crate::auth::client_address;
 use crate::error::ApiError;
@@ -49,6 +49,13 @@ pub fn applicant_types() -> Vec<Choice> {
     ApplicantType::ALL
         .iter()
         .map(|t| Choice::of(t.as_str(), t.form_label_zh()))
+        .collect()
+}
+
+pub fn id_document_types() -> Vec<Choice> {
+    IdDocumentType::ALL
+        .iter()
+        .map(|t| Choice::of(t.as_str(), t.label_zh()))
         .collect()
 }
 

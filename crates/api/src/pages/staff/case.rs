@@ -273,6 +273,9 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
     // (the queue) show neither.
     let a = case.applicant.clone();
     let mut applicant = vec![("姓名/名称".to_owned(), a.name.clone())];
+    if let Some(t) = a.id_document_type {
+        applicant.push(("证件类型".to_owned(), t.label_zh().to_owned()));
+    }
     for (label, v) in [
         ("证件号码", &a.id_document),
         ("联系电话", &a.phone),
@@ -292,10 +295,12 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
     CaseView {
         id: d.summary.id.clone(),
         version: case.version,
-        tracking_number: case
-            .tracking_number
-            .clone()
-            .unwrap_or_else(|| "（未登记）".to_owned()),
+        tracking_number: case.tracking_number.clone().unwrap_or_else(|| {
+            match &d.summary.filing_reference {
+                Some(r) => format!("（未登记，提交编号 {r}）"),
+                None => "（未登记）".to_owned(),
+            }
+        }),
         status,
         level_label: level.label_zh(),
         level: level.as_str().to_owned(),
