@@ -297,6 +297,29 @@ async fn refused(
     home_page(state, page, forms, None, None, e.status).await
 }
 
+/// What a form of /admin answers: back to the page when it was saved, otherwise the page again
+/// with the form kept in its slot (`keep`) and the refusal beside its fields; `missing` is said
+/// when the item the path names does not exist.
+async fn answer(
+    state: &web::Data<AppState>,
+    page: &AdminPage,
+    mut form: FormState,
+    result: Result<(), ApiError>,
+    missing: Option<&str>,
+    keep: impl FnOnce(FormState) -> Forms,
+) -> WebResult {
+    match result {
+        Ok(()) => Ok(see_other("/admin")),
+        Err(e) => {
+            form.absorb(&e, "");
+            if let Some(m) = missing.filter(|_| e.status == StatusCode::NOT_FOUND) {
+                form.general.push(m.to_owned());
+            }
+            refused(state, page, e, keep(form)).await
+        }
+    }
+}
+
 /// Creates an agency (the first step of a new office); the prefix defaults to the code's
 /// letters.
 pub async fn create_agency(
@@ -304,7 +327,7 @@ pub async fn create_agency(
     page: AdminPage,
     body: FormBody,
 ) -> WebResult {
-    let mut form = body.0;
+    let form = body.0;
     page.visitor.check(&form)?;
     let mut input = form.clone();
     if input.raw("tracking_prefix").trim().is_empty() {
@@ -314,17 +337,11 @@ pub async fn create_agency(
         Ok(a) => admin::add_agency(&state, &page.caller, a).await.map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other("/admin")),
-        Err(e) => {
-            form.absorb(&e, "");
-            let forms = Forms {
-                agency: form,
-                ..Forms::blank()
-            };
-            refused(&state, &page, e, forms).await
-        }
-    }
+    answer(&state, &page, form, result, None, |agency| Forms {
+        agency,
+        ..Forms::blank()
+    })
+    .await
 }
 
 /// Renames an agency.
@@ -334,7 +351,7 @@ pub async fn rename_agency(
     path: web::Path<String>,
     body: FormBody,
 ) -> WebResult {
-    let mut form = body.0;
+    let form = body.0;
     page.visitor.check(&form)?;
     let code = path.into_inner();
     let result = match form.parse::<admin::AgencyRename>(&[]) {
@@ -343,20 +360,18 @@ pub async fn rename_agency(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other("/admin")),
-        Err(e) => {
-            form.absorb(&e, "");
-            if e.status == StatusCode::NOT_FOUND {
-                form.general.push("没有这个行政机关".to_owned());
-            }
-            let forms = Forms {
-                agency_name: Some((code, form)),
-                ..Forms::blank()
-            };
-            refused(&state, &page, e, forms).await
-        }
-    }
+    answer(
+        &state,
+        &page,
+        form,
+        result,
+        Some("没有这个行政机关"),
+        |f| Forms {
+            agency_name: Some((code, f)),
+            ..Forms::blank()
+        },
+    )
+    .await
 }
 
 /// Saves an agency's reconsideration body and court (the form under each agency).
@@ -367,7 +382,7 @@ pub async fn set_agency_remedy(
     body: FormBody,
 ) -> WebResult {
     let visitor = &page.visitor;
-    let mut form = body.0;
+    let form = body.0;
     visitor.check(&form)?;
     let code = path.into_inner();
     let result = match form.parse::<admin::AgencyRemedy>(&[]) {
@@ -376,20 +391,18 @@ pub async fn set_agency_remedy(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other("/admin")),
-        Err(e) => {
-            form.absorb(&e, "");
-            if e.status == StatusCode::NOT_FOUND {
-                form.general.push("没有这个行政机关".to_owned());
-            }
-            let forms = Forms {
-                remedy: Some((code, form)),
-                ..Forms::blank()
-            };
-            refused(&state, &page, e, forms).await
-        }
-    }
+    answer(
+        &state,
+        &page,
+        form,
+        result,
+        Some("没有这个行政机关"),
+        |f| Forms {
+            remedy: Some((code, f)),
+            ..Forms::blank()
+        },
+    )
+    .await
 }
 
 /// Changes a department's name and whether it is an intake department.
@@ -399,7 +412,7 @@ pub async fn edit_department(
     path: web::Path<String>,
     body: FormBody,
 ) -> WebResult {
-    let mut form = body.0;
+    let form = body.0;
     page.visitor.check(&form)?;
     let code = path.into_inner();
     let result = match form.parse::<admin::DepartmentEdit>(&[]) {
@@ -408,20 +421,18 @@ pub async fn edit_department(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other("/admin")),
-        Err(e) => {
-            form.absorb(&e, "");
-            if e.status == StatusCode::NOT_FOUND {
-                form.general.push("没有这个部门".to_owned());
-            }
-            let forms = Forms {
-                department_edit: Some((code, form)),
-                ..Forms::blank()
-            };
-            refused(&state, &page, e, forms).await
-        }
-    }
+    answer(
+        &state,
+        &page,
+        form,
+        result,
+        Some("没有这个部门"),
+        |f| Forms {
+            department_edit: Some((code, f)),
+            ..Forms::blank()
+        },
+    )
+    .await
 }
 
 /// Changes a user: name, role with departments, disabled.
