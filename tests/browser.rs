@@ -9,6 +9,10 @@
 //! SQLite run) into the test's temporary folder, and into docs/screenshots/ only with
 //! `GONGKAI_REFRESH_SCREENSHOTS=1 cargo test --test browser`.
 //!
+//! A second test starts from an empty database and sets the office up through the pages only
+//! (tests/browser/first-run.mjs): the first admin's one-time password, the agency, departments
+//! and staff on /admin, then a request from filing to the applicant reading the reply.
+//!
 //! Needs node, /usr/bin/chromium (or $CHROMIUM) and `npm ci` in tests/browser: .ci/run installs
 //! them and sets GONGKAI_TEST_REQUIRE_BROWSER=1, so that this test fails instead of skipping
 //! when they are missing.
@@ -42,19 +46,65 @@ fn missing(dir: &Path) -> Option<String> {
     None
 }
 
+/// Whether the browser can run; panics when it cannot and CI requires it.
+fn browser_available(scripts: &Path) -> bool {
+    let Some(why) = missing(scripts) else {
+        return true;
+    };
+    if std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("the browser test cannot run: {why}");
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: browser test skipped: {why} (set GONGKAI_TEST_REQUIRE_BROWSER=1 to fail instead)"
+    );
+    false
+}
+
+/// Where screenshots go: the test's own folder; only `GONGKAI_REFRESH_SCREENSHOTS=1` (the
+/// README's command to refresh them) writes them into docs/screenshots. Empty (none taken) on
+/// PostgreSQL: the pages are the same.
+fn screenshots(root: &Path, db: &support::Db) -> String {
+    if db.name != "sqlite" {
+        return String::new();
+    }
+    let d = if std::env::var("GONGKAI_REFRESH_SCREENSHOTS").as_deref() == Ok("1") {
+        root.join("docs/screenshots")
+    } else {
+        db.dir.join("screenshots")
+    };
+    std::fs::create_dir_all(&d).unwrap();
+    d.display().to_string()
+}
+
+/// Runs `script` in tests/browser with `env` and asserts that it passed.
+fn run(script: &str, s: &Server, db: &support::Db, env: &[(&str, String)], done: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(root.join("tests/browser"))
+        .env("GONGKAI_BASE", &s.base)
+        .env("GONGKAI_SCREENSHOTS", screenshots(root, db))
+        .env("CHROMIUM", chromium())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{}: {script} failed\n{stdout}\n{stderr}\nserver log:\n{}",
+        db.name,
+        std::fs::read_to_string(db.dir.join("serve.log")).unwrap_or_default()
+    );
+    assert!(stdout.contains(done), "{stdout}");
+}
+
 #[test]
 fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scripts = root.join("tests/browser");
-    if let Some(why) = missing(&scripts) {
-        if std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("the browser test cannot run: {why}");
-        }
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: browser test skipped: {why} (set GONGKAI_TEST_REQUIRE_BROWSER=1 to fail instead)"
-        );
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !browser_available(&scripts) {
         return;
     }
     for db in databases("browser") {
@@ -73,39 +123,37 @@ fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
         let clerk = account("clerk1", "李承办", "clerk", "gk-gkb");
         let supervisor = account("super1", "王科长", "supervisor", "gk-gkb");
         let other = account("clerk9", "赵住建", "clerk", "gk-zjw");
-        // Screenshots go to the test's own folder; only `GONGKAI_REFRESH_SCREENSHOTS=1` (the
-        // README's command to refresh them) writes them into docs/screenshots.
-        let shots = if db.name == "sqlite" {
-            let d = if std::env::var("GONGKAI_REFRESH_SCREENSHOTS").as_deref() == Ok("1") {
-                root.join("docs/screenshots")
-            } else {
-                db.dir.join("screenshots")
-            };
-            std::fs::create_dir_all(&d).unwrap();
-            d.display().to_string()
-        } else {
-            String::new()
-        };
-        let out = Command::new("node")
-            .arg("flow.mjs")
-            .current_dir(&scripts)
-            .env("GONGKAI_BASE", &s.base)
-            .env("GONGKAI_ADMIN", format!("admin:{admin_password}"))
-            .env("GONGKAI_CLERK", &clerk)
-            .env("GONGKAI_SUPERVISOR", &supervisor)
-            .env("GONGKAI_OTHER_CLERK", &other)
-            .env("GONGKAI_SCREENSHOTS", &shots)
-            .env("CHROMIUM", chromium())
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success(),
-            "{}: the browser flow failed\n{stdout}\n{stderr}\nserver log:\n{}",
-            db.name,
-            std::fs::read_to_string(db.dir.join("serve.log")).unwrap_or_default()
+        run(
+            "flow.mjs",
+            &s,
+            &db,
+            &[
+                ("GONGKAI_ADMIN", format!("admin:{admin_password}")),
+                ("GONGKAI_CLERK", clerk),
+                ("GONGKAI_SUPERVISOR", supervisor),
+                ("GONGKAI_OTHER_CLERK", other),
+            ],
+            "all steps passed",
         );
-        assert!(stdout.contains("all steps passed"), "{stdout}");
+    }
+}
+
+#[test]
+fn a_new_office_starts_from_an_empty_database_through_the_pages_alone() {
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !browser_available(&scripts) {
+        return;
+    }
+    for db in databases("first-run") {
+        // Nothing but the first start: the admin's one-time password is all the script gets.
+        let s = start(&db);
+        let one_time = s.admin_password.clone().unwrap();
+        run(
+            "first-run.mjs",
+            &s,
+            &db,
+            &[("GONGKAI_ADMIN", format!("admin:{one_time}"))],
+            "first run: all steps passed",
+        );
     }
 }

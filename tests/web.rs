@@ -232,3 +232,41 @@ fn an_existing_database_with_uploads_gets_the_built_in_2008_to_2018_years() {
         );
     }
 }
+
+#[test]
+fn the_paper_form_prints_as_a_page_and_downloads_as_a_word_file() {
+    for db in databases("paper-form") {
+        let s = start(&db);
+        let _office = office(&s);
+        // The printable page opens in the browser (not a download of an .html file).
+        let page = s.req("GET", "/apply/form", None).call().unwrap();
+        assert_eq!(page.header("Content-Disposition"), None);
+        let html = page.into_string().unwrap();
+        assert!(html.contains("政府信息公开申请表"), "{html}");
+        assert!(html.contains("href=\"/apply/form.docx\""), "{html}");
+        assert!(html.contains("□ 居民身份证"), "{html}");
+        // The office's one agency is written in as 受理机关.
+        assert!(html.contains("<td>某市人民政府</td>"), "{html}");
+        // The Word file: a .docx (a zip) with its Chinese file name.
+        let docx = s.req("GET", "/apply/form.docx", None).call().unwrap();
+        assert_eq!(
+            docx.content_type(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        let disposition = docx.header("Content-Disposition").unwrap().to_owned();
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+        assert!(disposition.contains(".docx"), "{disposition}");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut docx.into_reader(), &mut bytes).unwrap();
+        assert!(bytes.starts_with(b"PK"), "not a .docx");
+        // The guide offers both.
+        let guide = s
+            .req("GET", "/", None)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(guide.contains("href=\"/apply/form\""), "{guide}");
+        assert!(guide.contains("href=\"/apply/form.docx\""), "{guide}");
+    }
+}

@@ -67,7 +67,7 @@ try {
   const applicant = await applicantContext.newPage();
   await applicant.goto(`${base}/`);
   assert.match(await applicant.locator('h1').innerText(), /办事指南/);
-  assert.equal(await applicant.locator('svg.flow').count(), 1, 'the process diagram is missing');
+  assert.equal(await applicant.locator('ol.flow > li').count(), 6, 'the process diagram is missing');
   await shot(applicant, 'guide-phone');
 
   log('a validation error keeps the entered text');

@@ -17,6 +17,7 @@ pub mod message;
 pub mod schedule;
 pub mod templates;
 pub mod transport;
+pub mod variables;
 
 use std::path::PathBuf;
 

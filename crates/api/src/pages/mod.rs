@@ -62,6 +62,7 @@ page_routes! {
         GET "/apply" => public::apply_form,
         POST "/apply" => public::apply,
         GET "/apply/form" => public::blank_form,
+        GET "/apply/form.docx" => public::blank_form_docx,
         GET "/apply/receipt" => public::receipt,
         GET "/lookup" => public::lookup_form,
         POST "/lookup" => public::lookup,

@@ -4,12 +4,17 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 
+use gongkai_mailer::variables::{VARIABLES, template_audience_zh, template_label_zh};
+
 use crate::pages::{AdminPage, Chrome, FormBody, FormState, WebResult};
 use crate::service::templates;
 use crate::state::AppState;
 
 pub struct TemplateLine {
     pub key: String,
+    /// The template's name in Chinese (受理回执 …) and to whom its notices go.
+    pub label: &'static str,
+    pub audience: &'static str,
     pub subject: String,
     pub overridden: bool,
 }
@@ -27,6 +32,8 @@ pub async fn templates(state: web::Data<AppState>, page: AdminPage) -> WebResult
         .await?
         .into_iter()
         .map(|t| TemplateLine {
+            label: template_label_zh(&t.key).unwrap_or("（未知模板）"),
+            audience: template_audience_zh(&t.key),
             key: t.key,
             subject: t.subject,
             overridden: t.overridden,
@@ -46,6 +53,9 @@ pub async fn templates(state: web::Data<AppState>, page: AdminPage) -> WebResult
 pub(super) struct TemplatePage {
     chrome: Chrome,
     key: String,
+    label: &'static str,
+    audience: &'static str,
+    variables: &'static [(&'static str, &'static str)],
     form: FormState,
     overridden: bool,
     preview: Option<(String, String)>,
@@ -66,13 +76,17 @@ pub(super) async fn template_page(
     let form = form.unwrap_or_else(|| {
         FormState::with(&[("subject", &current.subject), ("body", &current.body)])
     });
-    let mut chrome = visitor.chrome(format!("通知模板：{key}"));
+    let label = template_label_zh(&key).unwrap_or("（未知模板）");
+    let mut chrome = visitor.chrome(format!("通知模板：{label}"));
     chrome.flash = flash.map(str::to_owned);
     visitor.render(
         status,
         &TemplatePage {
             chrome,
+            audience: template_audience_zh(&key),
             key,
+            label,
+            variables: VARIABLES,
             form,
             overridden,
             preview,
