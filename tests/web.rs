@@ -245,6 +245,8 @@ fn the_paper_form_prints_as_a_page_and_downloads_as_a_word_file() {
         assert!(html.contains("政府信息公开申请表"), "{html}");
         assert!(html.contains("href=\"/apply/form.docx\""), "{html}");
         assert!(html.contains("□ 居民身份证"), "{html}");
+        // A natural person's documents only: the credit code has its own line.
+        assert!(!html.contains("□ 统一社会信用代码"), "{html}");
         // The office's one agency is written in as 受理机关.
         assert!(html.contains("<td>某市人民政府</td>"), "{html}");
         // The Word file: a .docx (a zip) with its Chinese file name.

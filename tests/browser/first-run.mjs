@@ -109,10 +109,17 @@ try {
   await submit(admin, 'button:has-text("保存救济途径")');
   assert.equal(await admin.locator('#remedy-missing').count(), 0, 'the remedy warning stays after setting both');
 
-  log('the admin creates the intake department and a second one');
+  log('a department without a name is refused, the intake box stays ticked');
+  const intakeBox = 'form[action="/admin/departments"] input[name="is_intake:b"]';
   await admin.fill('#f-code', 'gk-gkb');
+  await admin.check(intakeBox);
+  await submit(admin, 'button:has-text("创建部门")');
+  assert.ok((await fieldError(admin, 'f-name')).length > 0);
+  assert.equal(await admin.isChecked(intakeBox), true, 'the 接收部门 box was cleared by the error');
+  await look(admin, 'department-error');
+
+  log('the admin creates the intake department and a second one');
   await admin.fill('#f-name', '政务公开科');
-  await admin.check('input[name="is_intake:b"] >> nth=-1');
   await submit(admin, 'button:has-text("创建部门")');
   await admin.fill('#f-code', 'gk-fzk');
   await admin.fill('#f-name', '法制科');

@@ -28,7 +28,7 @@ pub struct ApplicationForm {
     pub notes: Vec<String>,
 }
 
-// A4 in twentieths of a point, with 2.5 cm margins (1418) left and right, 2.5/2.0 cm top and
+// A4 in twentieths of a point, with 2.5 cm margins (1418) left and right, 2.0 cm top and
 // bottom: the text block is 11906 - 2 × 1418 = 9070 wide.
 const PAGE_WIDTH: u32 = 11906;
 const PAGE_HEIGHT: u32 = 16838;
@@ -39,10 +39,13 @@ const GROUP: usize = 1100;
 const LABEL: usize = 2500;
 const VALUE: usize = TEXT_WIDTH - GROUP - LABEL;
 
-/// Font sizes in half points: 二号 title (22 pt), 小四 body (12 pt), 五号 notes (10.5 pt).
-const TITLE_SIZE: usize = 44;
-const BODY_SIZE: usize = 24;
-const NOTE_SIZE: usize = 21;
+/// Font sizes in half points: 小二 title (18 pt), 五号 table (10.5 pt), 小五 notes (9 pt), so
+/// that the form fits one A4 page.
+const TITLE_SIZE: usize = 36;
+const BODY_SIZE: usize = 21;
+const NOTE_SIZE: usize = 18;
+/// Row heights in twentieths of a point: one line, and the taller spaces to write in.
+const LINE: u32 = 360;
 
 /// The form as the bytes of a .docx file.
 pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, DocumentError> {
@@ -72,29 +75,29 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, DocumentError
         ("通信地址及邮政编码", String::new()),
     ];
     let wanted = [
-        ("所需信息的名称", String::new(), 900),
+        ("所需信息的名称", String::new(), 600),
         ("文号（如知道）", String::new(), 0),
         (
             "所需信息的特征性描述（内容、时间、制作或者保存机关等）",
             String::new(),
-            2200,
+            1000,
         ),
         ("提供信息的载体形式", boxes(&form.carriers), 0),
         ("获取信息的方式", boxes(&form.deliveries), 0),
     ];
 
     let mut rows = vec![
-        full_row("受理机关", &form.agency),
-        full_row("申请人类型", &boxes(&form.applicant_types)),
+        full_row("受理机关", &form.agency, LINE),
+        full_row("申请人类型", &boxes(&form.applicant_types), LINE),
     ];
-    rows.extend(group("公民", &person.map(|(l, v)| (l, v, 0))));
+    rows.extend(group("公民（自然人）", &person.map(|(l, v)| (l, v, 0))));
     rows.extend(group(
         "法人或者其他组织",
         &organisation.map(|(l, v)| (l, v, 0)),
     ));
     rows.extend(group("所需信息情况", &wanted));
-    rows.push(full_row("申请人签名（盖章）", ""));
-    rows.push(full_row("申请日期", "　　　　年　　月　　日"));
+    rows.push(full_row("申请人签名（盖章）", "", 600));
+    rows.push(full_row("申请日期", "　　　　年　　月　　日", LINE));
 
     let table = Table::new(rows)
         .set_grid(vec![GROUP, LABEL, VALUE])
@@ -105,7 +108,7 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, DocumentError
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
             PageMargin::new()
-                .top(1418)
+                .top(1134)
                 .bottom(1134)
                 .left(MARGIN)
                 .right(MARGIN),
@@ -120,7 +123,7 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, DocumentError
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().after(240))
+                .line_spacing(LineSpacing::new().after(200))
                 .add_run(
                     Run::new()
                         .add_text("政府信息公开申请表")
@@ -130,11 +133,10 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, DocumentError
                 ),
         )
         .add_table(table);
-    doc = doc.add_paragraph(Paragraph::new());
     for note in &form.notes {
         doc = doc.add_paragraph(
             Paragraph::new()
-                .line_spacing(LineSpacing::new().after(60))
+                .line_spacing(LineSpacing::new().before(40).after(0))
                 .add_run(Run::new().add_text(note.as_str()).size(NOTE_SIZE)),
         );
     }
@@ -158,14 +160,14 @@ fn cell(width: usize, content: &str) -> TableCell {
 }
 
 /// A row whose label spans the group and label columns.
-fn full_row(label: &str, value: &str) -> TableRow {
+fn full_row(label: &str, value: &str, height: u32) -> TableRow {
     TableRow::new(vec![
         cell(GROUP + LABEL, label)
             .grid_span(2)
             .shading(Shading::new().fill("F2F2F2")),
         cell(VALUE, value),
     ])
-    .row_height(520.0)
+    .row_height(height as f32)
 }
 
 /// Rows under one group heading that runs down the first column; a `height` of 0 is one line.
@@ -181,7 +183,7 @@ fn group(heading: &str, rows: &[(&str, String, u32)]) -> Vec<TableRow> {
                     .vertical_merge(VMergeType::Continue)
                     .add_paragraph(Paragraph::new())
             };
-            let height = if *height == 0 { 520 } else { *height };
+            let height = if *height == 0 { LINE } else { *height };
             TableRow::new(vec![
                 first.shading(Shading::new().fill("F2F2F2")),
                 cell(LABEL, label),

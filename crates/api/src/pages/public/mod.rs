@@ -136,7 +136,13 @@ async fn paper_form(state: &web::Data<AppState>) -> Result<ApplicationForm, WebE
             _ => String::new(),
         },
         applicant_types: labels(&ApplicantType::ALL.map(|t| t.form_label_zh())),
-        id_documents: labels(&IdDocumentType::ALL.map(|t| t.label_zh())),
+        // The documents a natural person may show (the organisation's part asks for its
+        // credit code by name).
+        id_documents: IdDocumentType::ALL
+            .into_iter()
+            .filter(|t| t.fits(ApplicantType::NaturalPerson))
+            .map(|t| t.label_zh().to_owned())
+            .collect(),
         carriers: labels(&Carrier::ALL.map(|c| c.label_zh())),
         deliveries: labels(&Delivery::ALL.map(|d| d.label_zh())),
         notes,
