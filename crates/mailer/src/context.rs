@@ -129,6 +129,8 @@ pub struct NoticeContext {
     /// Whether `due_date` is a date (not paused, not awaiting a correction).
     pub due_known: bool,
     pub due_explanation: Vec<String>,
+    /// The provision that sets the case's reply period (its statute profile's).
+    pub due_basis: String,
     pub correction: CorrectionVars,
     pub extension: ExtensionVars,
     pub reasonable: ReasonableVars,
@@ -194,6 +196,7 @@ impl NoticeContext {
             .clone()
             .unwrap_or_else(|| "（尚未登记）".to_owned());
         let (due_date, due_known, due_explanation) = due(&case, src.law);
+        let due_basis = due_basis(&case, src.law);
 
         let mut ctx = NoticeContext {
             agency: src.agency_name.clone(),
@@ -213,6 +216,7 @@ impl NoticeContext {
             due_date,
             due_known,
             due_explanation,
+            due_basis,
             ..NoticeContext::default()
         };
         if let Some(c) = &case.correction {
@@ -367,6 +371,7 @@ impl NoticeContext {
                 "依照《中华人民共和国政府信息公开条例》（2019年修订）第三十三条，20个工作日内答复。"
                     .to_owned(),
             ],
+            due_basis: "《中华人民共和国政府信息公开条例》第三十三条".to_owned(),
             correction: CorrectionVars {
                 items: vec![
                     "请写明所需信息的名称或文号".to_owned(),
@@ -434,6 +439,14 @@ impl NoticeContext {
             },
         }
     }
+}
+
+/// The provision that sets the reply period of `case`: its statute profile's (the 2008 text
+/// for a request received before 2019-05-15), or the Regulations without an article.
+fn due_basis(case: &Case, law: &Law) -> String {
+    case.profile(&law.statute)
+        .and_then(|p| p.reply_provision.clone())
+        .unwrap_or_else(|| "《中华人民共和国政府信息公开条例》".to_owned())
 }
 
 /// The due date, whether it is one, and its explanation, as the case stood.

@@ -47,6 +47,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("due_date", "答复期限届满之日"),
     ("due_known", "答复期限是否已确定（中止、暂停期间为假）"),
     ("due_explanation", "答复期限的计算说明（多行）"),
+    (
+        "due_basis",
+        "规定答复期限的条款（2019年5月15日前收到的申请为2008年条例第二十四条）",
+    ),
     ("correction.items", "需要补正的事项（列表）"),
     ("correction.requested_on", "通知补正之日"),
     ("correction.deadline", "补正期限"),

@@ -65,6 +65,11 @@ pub struct StatuteProfile {
     /// applicant is given to answer. The Regulations set none.
     #[serde(default = "default_reasons_answer_days")]
     pub reasons_answer_days: u32,
+    /// The provision that sets the reply period, as notices cite it (the overdue reminder):
+    /// art. 33 of the 2019 text, art. 24 of the 2008 text. Unset, notices name the Regulations
+    /// without an article rather than a wrong one.
+    #[serde(default)]
+    pub reply_provision: Option<String>,
 }
 
 const fn default_agency_opinion_reminder_days() -> u32 {

@@ -687,6 +687,42 @@ fn the_overdue_reminder_of_a_late_command_names_the_case_as_it_now_stands() {
     );
 }
 
+/// The overdue reminder cites the provision that set the case's period: art. 33 of the 2019
+/// text, art. 24 of the 2008 text for a request received before 2019-05-15.
+#[test]
+fn the_overdue_reminder_cites_the_period_of_the_text_in_force_at_receipt() {
+    let law = law();
+    let templates = Templates::defaults();
+    for (id, tracking, received, late, article, not) in [
+        (
+            "0196b1a0-0000-7000-8000-000000000132",
+            "GK-2018-000132",
+            "2018-03-01",
+            "2018-04-02",
+            "《中华人民共和国政府信息公开条例》（2008年施行）第二十四条",
+            "第三十三条",
+        ),
+        (
+            "0196b1a0-0000-7000-8000-000000000133",
+            "GK-2026-000133",
+            "2026-06-01",
+            "2026-07-02",
+            "《中华人民共和国政府信息公开条例》第三十三条",
+            "第二十四条",
+        ),
+    ] {
+        let mut s = Story::new(&law, id, tracking);
+        let c = receive(Channel::InPerson, "本区2017年度房屋征收补偿方案", None);
+        s.act(&clerk(), received, c);
+        s.act(&clerk(), received, register(s.tracking_number));
+        s.act(&Actor::system(), late, Command::RecordOverdue);
+        let issued = s.issue(&templates);
+        let overdue = issued.iter().find(|i| i.kind == K::Overdue).unwrap();
+        assert_has(overdue, &format!("根据{article}的规定"));
+        assert_lacks(overdue, not);
+    }
+}
+
 /// Every staff reminder (due soon, overdue, consultation due) names its case — tracking
 /// number in the subject, applicant and due date in the text — and links to its page.
 #[test]
