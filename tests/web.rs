@@ -287,6 +287,11 @@ fn supervision_sees_online_filings_awaiting_confirmation() {
         );
         let row = section(&html, &format!("/staff/cases/{fresh}"), "</tr>");
         assert!(row.contains("已等待 0 个工作日"), "{row}");
+        let (_, html) = page(&s, &o.clerk, &format!("/staff/cases/{old}"));
+        assert!(
+            html.contains("待登记确认（2026-11-02 网上提交，已等待 "),
+            "{html}"
+        );
 
         let (status, html) = page(&s, &o.supervisor, "/staff/dashboard");
         assert_eq!(status, 200, "{html}");

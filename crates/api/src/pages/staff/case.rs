@@ -160,6 +160,9 @@ pub struct CaseView {
     pub department: String,
     pub assignee: String,
     pub receipt_date: String,
+    /// For an online filing awaiting confirmation: when it was submitted and how many working
+    /// days it has waited.
+    pub awaiting: String,
     pub applicant_type: String,
     pub applicant: Vec<(String, String)>,
     pub description: Folded,
@@ -334,7 +337,7 @@ impl CasePage {
     }
 }
 
-fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
+fn case_view(d: CaseDetail, dir: &Directory, law: &gongkai_workflow::Law) -> CaseView {
     let case = &d.case;
     // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
     // (the queue) show neither.
@@ -379,6 +382,16 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .map(|a| dir.user(a))
             .unwrap_or_default(),
         receipt_date: case.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
+        awaiting: if case.status == Status::Received {
+            let submitted = d.summary.submitted_on;
+            let today = gongkai_workflow::clock::legal_date(chrono::Utc::now());
+            format!(
+                "{submitted} 网上提交，已等待 {} 个工作日",
+                cases::working_days_waited(&law.calendar, submitted, today)
+            )
+        } else {
+            String::new()
+        },
         applicant_type: a.kind.map(|k| k.label_zh()).unwrap_or("").to_owned(),
         applicant,
         description: Folded::new(
@@ -467,7 +480,7 @@ async fn render_case(
             supervisor: Supervisor::admits(page.caller.role()),
             reply_preview: data.reply_preview,
             draft_form,
-            case: case_view(detail, &dir),
+            case: case_view(detail, &dir, &law),
             actions: offered,
             failed,
             attachments: data
