@@ -21,6 +21,15 @@ pub struct Config {
     pub passwords: Passwords,
     pub mail: gongkai_mailer::MailSettings,
     pub report: Report,
+    pub supervision: Supervision,
+}
+
+/// [supervision]: what the 电子监察 dashboard flags.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Supervision {
+    /// Online filings waiting for confirmation longer than this many working days are counted.
+    pub pending_registration_days: u32,
 }
 
 /// [report]: how the annual report counts what the format leaves open.
@@ -174,6 +183,7 @@ mod tests {
         // The file's sign-in settings are the API's defaults.
         assert_eq!(c.login, gongkai_api::state::SignInLimits::default());
         assert_eq!(c.passwords.issued_valid_hours, 72);
+        assert_eq!(c.supervision.pending_registration_days, 1);
         assert_eq!(
             c.report.counting(),
             gongkai_workflow::report::Counting::default()
@@ -206,6 +216,11 @@ mod tests {
         .unwrap();
         assert_eq!(c.server.bind, "0.0.0.0:9000");
         assert!(c.server.secure_cookies);
+        let c = Config::load(None, |k| {
+            (k == "GONGKAI_SUPERVISION__PENDING_REGISTRATION_DAYS").then(|| "3".to_owned())
+        })
+        .unwrap();
+        assert_eq!(c.supervision.pending_registration_days, 3);
         let err = Config::load(None, |k| {
             (k == "GONGKAI_LOGIN__WINDOW_MINUTES").then(|| "soon".to_owned())
         })

@@ -100,6 +100,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         statement_timeout,
         metrics_token: config.server.metrics_token.clone(),
         report_counting: config.report.counting(),
+        pending_registration_days: config.supervision.pending_registration_days,
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let state = AppState::new(

@@ -270,5 +270,263 @@ fn the_paper_form_prints_as_a_page_and_downloads_as_a_word_file() {
             .unwrap();
         assert!(guide.contains("href=\"/apply/form\""), "{guide}");
         assert!(guide.contains("href=\"/apply/form.docx\""), "{guide}");
+/// A staff page as the browser gets it: (status, HTML).
+fn page(s: &Server, token: &str, path: &str) -> (u16, String) {
+    let (status, _, html) = finish_text(
+        ureq::get(&s.url(path))
+            .set("Accept", "text/html")
+            .set("Cookie", &format!("gongkai_session={token}"))
+            .call(),
+    );
+    (status, html)
+}
+
+/// The part of `html` from `start` to the first `end` after it.
+fn section<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// Online filings awaiting confirmation show their submission date and wait in the queue; the
+/// supervisor's dashboard counts (and lists) those waiting more than
+/// `supervision.pending_registration_days` working days, in his departments only.
+#[test]
+fn supervision_sees_online_filings_awaiting_confirmation() {
+    for db in databases("web-awaiting") {
+        let s = start_with(
+            &db,
+            &[("GONGKAI_SUPERVISION__PENDING_REGISTRATION_DAYS", "2")],
+        );
+        let o = office(&s);
+        let other_supervisor = staff(&s, &o.admin, "super9", "supervisor", "gk-zjw");
+        let file = || {
+            let r = s.post("/api/v1/requests", None, filing());
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.body["case_id"].as_str().unwrap().to_owned()
+        };
+        let fresh = file();
+        let old = file();
+        // Filed a month ago and never confirmed.
+        db.sql(&format!(
+            "UPDATE cases SET created_at = '2026-11-02 02:00:00' WHERE id = '{old}'"
+        ));
+
+        let (status, html) = page(&s, &o.clerk, "/staff/queue?status=received");
+        assert_eq!(status, 200, "{html}");
+        let row = section(&html, &format!("/staff/cases/{old}"), "</tr>");
+        assert!(row.contains("待登记（2026-11-02 提交）"), "{row}");
+        assert!(
+            row.contains("已等待 ") && row.contains(" 个工作日"),
+            "{row}"
+        );
+        let row = section(&html, &format!("/staff/cases/{fresh}"), "</tr>");
+        assert!(row.contains("已等待 0 个工作日"), "{row}");
+        let (_, html) = page(&s, &o.clerk, &format!("/staff/cases/{old}"));
+        assert!(
+            html.contains("待登记确认（2026-11-02 网上提交，已等待 "),
+            "{html}"
+        );
+
+        let (status, html) = page(&s, &o.supervisor, "/staff/dashboard");
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("待登记超过 2 个工作日"), "{html}");
+        assert!(
+            html.contains("id=\"awaiting-count\">1</div>"),
+            "{}: {html}",
+            db.name
+        );
+        let listed = section(&html, "id=\"awaiting-registration\"", "</table>");
+        assert!(listed.contains(&format!("/staff/cases/{old}")), "{listed}");
+        assert!(
+            !listed.contains(&format!("/staff/cases/{fresh}")),
+            "{listed}"
+        );
+        // Another department's supervisor neither counts nor sees them.
+        let (_, html) = page(&s, &other_supervisor, "/staff/dashboard");
+        assert!(html.contains("id=\"awaiting-count\">0</div>"), "{html}");
+        assert!(!html.contains(&old), "{html}");
+    }
+}
+
+/// The case page shows every text in full (a long one folded under its first line), fills the
+/// reply form with a returned draft, shows the reply letter inside the approval form before
+/// the reviewer approves, and after approval shows the reply instead of the draft and the
+/// return; the applicant's status stays 办理中 after a correction.
+#[test]
+fn the_case_page_keeps_texts_drafts_and_shows_the_letter_before_approval() {
+    for db in databases("web-case-page") {
+        let s = start(&db);
+        let o = office(&s);
+        let mut body = filing();
+        let description = format!(
+            "{}（申请内容结尾标记）",
+            "2025年本市老旧小区改造项目清单及资金安排".repeat(6)
+        );
+        body["request"]["description"] = json!(description);
+        let r = s.post("/api/v1/requests", None, body);
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let reference = r.body["reference"].as_str().unwrap().to_owned();
+        let code = r.body["query_code"].as_str().unwrap().to_owned();
+        let v = step(&s, &o.clerk, &case, "register", 1, json!({}));
+        let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "request_correction",
+            v,
+            json!({"items": ["请写明项目所在区"]}),
+        );
+        let status = |s: &Server| {
+            let r = s.post(
+                "/api/v1/lookup",
+                None,
+                json!({"reference": reference, "query_code": code}),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.body["status_label"].as_str().unwrap().to_owned()
+        };
+        assert_eq!(status(&s), "办理中");
+        let correction = format!(
+            "补正：项目位于东城区。{}\n第二行：另需2024年的清单（补正结尾标记）",
+            "所需信息为各小区的改造内容和资金来源".repeat(5)
+        );
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "receive_correction",
+            v,
+            json!({"content": correction}),
+        );
+        // The applicant's request goes on being handled.
+        assert_eq!(status(&s), "办理中");
+
+        let (code_200, html) = page(&s, &o.clerk, &format!("/staff/cases/{case}"));
+        assert_eq!(code_200, 200, "{html}");
+        let timeline = section(&html, "id=\"timeline\"", "</ol>");
+        assert!(
+            timeline.contains("第二行：另需2024年的清单（补正结尾标记）"),
+            "{timeline}"
+        );
+        assert!(
+            timeline.contains("<details class=\"fold\"><summary>收到补正：补正：项目位于东城区。"),
+            "{timeline}"
+        );
+        assert!(timeline.contains("（申请内容结尾标记）"), "{timeline}");
+        let described = section(&html, "id=\"description\"", "</dd>");
+        assert!(described.contains(&description), "{described}");
+
+        // A draft, returned: the form comes back filled with every field.
+        let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let not_held = json!({"kind": "cannot_provide", "ground": "not_held"});
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            json!({"reply": {"outcome": not_held, "text": "该信息由区住房和城乡建设局制作（初稿）",
+                             "not_held": "not_this_agency",
+                             "competent_agency": "某区住房和城乡建设局",
+                             "competent_agency_contact": "电话 010-00000000"}}),
+        );
+        let v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
+        let v = step(
+            &s,
+            &o.supervisor,
+            &case,
+            "return_reply",
+            v,
+            json!({"reason": "请写明该局的地址"}),
+        );
+        let (_, html) = page(&s, &o.clerk, &format!("/staff/cases/{case}"));
+        assert!(html.contains("id=\"returned\""), "{html}");
+        let form = section(&html, "id=\"action-draft_reply\"", "</details>");
+        assert!(
+            form.contains("<option value=\"cannot_provide/not_held\" selected>"),
+            "{form}"
+        );
+        assert!(
+            form.contains("<option value=\"not_this_agency\" selected>"),
+            "{form}"
+        );
+        assert!(
+            form.contains(">该信息由区住房和城乡建设局制作（初稿）</textarea>"),
+            "{form}"
+        );
+        assert!(form.contains("value=\"某区住房和城乡建设局\""), "{form}");
+        assert!(form.contains("value=\"电话 010-00000000\""), "{form}");
+
+        // Redrafted and submitted: the reviewer reads the letter inside the approval form.
+        let v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            json!({"reply": {"outcome": not_held, "text": "该信息由区住房和城乡建设局制作（修改稿）",
+                             "not_held": "not_this_agency",
+                             "competent_agency": "某区住房和城乡建设局",
+                             "competent_agency_contact": "某区建设路1号，电话 010-00000000"}}),
+        );
+        let v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
+        let (_, html) = page(&s, &o.clerk, &format!("/staff/cases/{case}"));
+        assert!(
+            !html.contains("id=\"reply-preview\""),
+            "only reviewers: {html}"
+        );
+        let (_, html) = page(&s, &o.supervisor, &format!("/staff/cases/{case}"));
+        let approve = section(&html, "id=\"action-approve_reply\"", "</details>");
+        let letter = section(approve, "id=\"reply-preview\"", "</pre>");
+        // The approval form is closed until the reviewer opens it, the letter above its button.
+        assert_eq!(
+            section(&html, "id=\"action-approve_reply\"", ">"),
+            "id=\"action-approve_reply\""
+        );
+        for words in [
+            "非本机关负责公开告知书",
+            "张三",
+            "该信息由区住房和城乡建设局制作（修改稿）",
+            "某区建设路1号",
+        ] {
+            assert!(letter.contains(words), "{words}: {letter}");
+        }
+        assert!(
+            approve.find("reply-preview") < approve.find("<button type=\"submit\""),
+            "{approve}"
+        );
+
+        step(&s, &o.supervisor, &case, "approve_reply", v, json!({}));
+        let (_, html) = page(&s, &o.clerk, &format!("/staff/cases/{case}"));
+        assert!(html.contains("id=\"reply\""), "{html}");
+        assert!(!html.contains("id=\"returned\""), "{html}");
+        assert!(!html.contains("id=\"draft\""), "{html}");
+        assert!(!html.contains("id=\"reply-preview\""), "{html}");
+    }
+}
+
+/// Every page names its icon, and /favicon.ico answers with it.
+#[test]
+fn the_site_icon_is_served() {
+    let db = databases("web-icon").remove(0);
+    let s = start(&db);
+    let (status, _, html) = finish_text(ureq::get(&s.url("/")).call());
+    assert_eq!(status, 200);
+    assert!(html.contains("<link rel=\"icon\" href=\"/static/favicon.svg\""));
+    for path in ["/favicon.ico", "/static/favicon.svg"] {
+        let (status, headers, body) = finish_text(ureq::get(&s.url(path)).call());
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v.starts_with("image/svg+xml")),
+            "{headers:?}"
+        );
+        assert!(body.starts_with("<svg"), "{body}");
     }
 }

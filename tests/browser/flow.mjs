@@ -180,14 +180,22 @@ try {
   log('the clerk reworks the draft');
   await clerkPage.goto(`${base}/staff/cases/${caseId}`);
   assert.match(await clerkPage.locator('body').innerText(), /请写明项目清单的文号/);
+  assert.equal(
+    await clerkPage.locator('#action-draft_reply textarea[name="reply.text"]').inputValue(),
+    '经审查，您申请的信息属于公开范围，现将《2025年老旧小区改造项目清单》提供给您。',
+    'the returned draft is not in the reply form',
+  );
   await act(clerkPage, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
     await box.locator('textarea[name="reply.text"]').fill('经审查，您申请的《2025年老旧小区改造项目清单》（某建发〔2025〕12号）属于公开范围，现通过电子邮件提供给您。');
   });
   await act(clerkPage, 'submit_for_review');
 
-  log('the supervisor approves it');
+  log('the supervisor reads the reply letter in the approval form, then approves it');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
+  assert.equal(await superPage.locator('#reply-preview').isVisible(), false, 'the approval form is open before it is asked for');
+  await superPage.locator('#action-approve_reply summary').click();
+  assert.match(await superPage.locator('#reply-preview').innerText(), /某建发〔2025〕12号/);
   await act(superPage, 'approve_reply');
   assert.match(await superPage.locator('#case-status').innerText(), /已答复/);
 

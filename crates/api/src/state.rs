@@ -42,6 +42,9 @@ pub struct ApiSettings {
     pub metrics_token: String,
     /// How the annual report counts reopened requests (`report.reopened_counts_anew`).
     pub report_counting: gongkai_workflow::report::Counting,
+    /// The dashboard counts online filings awaiting confirmation for more than this many
+    /// working days (`supervision.pending_registration_days`).
+    pub pending_registration_days: u32,
 }
 
 impl ApiSettings {
@@ -64,6 +67,7 @@ impl ApiSettings {
             statement_timeout: Some(std::time::Duration::from_secs(5)),
             metrics_token: String::new(),
             report_counting: gongkai_workflow::report::Counting::default(),
+            pending_registration_days: 1,
         }
     }
 }

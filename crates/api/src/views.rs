@@ -60,6 +60,9 @@ pub struct CaseSummary {
     /// The short reference of an online filing (提交编号), which its applicant quotes before
     /// the request has a tracking number.
     pub filing_reference: Option<String>,
+    /// The day (Asia/Shanghai) the request was filed online or entered by staff: for an online
+    /// filing awaiting confirmation, the day its wait began.
+    pub submitted_on: NaiveDate,
 }
 
 impl CaseSummary {
@@ -95,6 +98,7 @@ impl From<CaseRow> for CaseSummary {
             outcome_ground: r.outcome_ground,
             version: r.version,
             filing_reference: r.filing_reference,
+            submitted_on: gongkai_workflow::clock::legal_date(r.created_at.and_utc()),
         }
     }
 }
@@ -257,6 +261,20 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
     })
 }
 
+/// The status as the applicant reads it. A supplied correction puts the case back to
+/// 已登记 in the workflow (the period runs afresh from it, and a clerk takes the case up
+/// again), but for the applicant the request is being handled as before: 办理中.
+pub fn applicant_status_label(case: &Case) -> &'static str {
+    let corrected = case
+        .correction
+        .as_ref()
+        .is_some_and(|c| c.received_on.is_some());
+    match case.status {
+        Status::Registered if corrected => Status::Processing.label_zh(),
+        s => s.label_zh(),
+    }
+}
+
 pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> PublicCase {
     let timeline = events
         .iter()
@@ -276,7 +294,7 @@ pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> P
         filing_reference: None,
         tracking_number: case.tracking_number.clone(),
         status: case.status.as_str().to_owned(),
-        status_label: case.status.label_zh().to_owned(),
+        status_label: applicant_status_label(case).to_owned(),
         receipt_date: case.receipt_date,
         due: due_of(case, law),
         version: case.version,

@@ -70,9 +70,51 @@ pub fn prepare_with_history(
 ) -> StoreResult<Prepared> {
     let kind: NoticeKind = json("notice_kind", &row.notice_kind)?;
     let recipient: Recipient = json("recipient", &row.recipient)?;
-    let seq = usize::try_from(row.event_seq)
-        .unwrap_or(0)
-        .min(history.len());
+    prepare_notice(
+        conn,
+        &Notice {
+            case_id: &row.case_id,
+            history,
+            event_seq: row.event_seq,
+            kind,
+            recipient,
+        },
+        templates,
+        law,
+        base_url,
+    )
+}
+
+/// A notice to render, stored in the outbox or not (yet).
+pub struct Notice<'a> {
+    pub case_id: &'a str,
+    /// Every event of the case in order; for a preview, followed by the events a command
+    /// would add.
+    pub history: &'a [Event],
+    /// The notice is rendered from the first `event_seq` events.
+    pub event_seq: i64,
+    pub kind: NoticeKind,
+    pub recipient: Recipient,
+}
+
+/// [`prepare_with_history`] for a notice that need not be in the outbox: the reviewer's
+/// preview of the reply letter an approval would send renders it from the case's events and
+/// the approval not yet stored.
+pub fn prepare_notice(
+    conn: &mut DbConnection,
+    notice: &Notice<'_>,
+    templates: &Templates,
+    law: &Law,
+    base_url: &str,
+) -> StoreResult<Prepared> {
+    let (case_id, history, event_seq, kind) = (
+        notice.case_id,
+        notice.history,
+        notice.event_seq,
+        notice.kind,
+    );
+    let recipient = notice.recipient.clone();
+    let seq = usize::try_from(event_seq).unwrap_or(0).min(history.len());
     let case = Case::from_events(&history[..seq]);
     let Parties {
         agency_name,
@@ -83,7 +125,7 @@ pub fn prepare_with_history(
         assignee,
     } = parties::of_case(
         conn,
-        &row.case_id,
+        case_id,
         Some(case.department.as_str()).filter(|d| !d.is_empty()),
         case.assignee.as_deref(),
     )?;
@@ -143,9 +185,9 @@ pub fn prepare_with_history(
         }
     };
     let context = NoticeContext::build(&Source {
-        case_id: &row.case_id,
+        case_id,
         events: history,
-        event_seq: row.event_seq,
+        event_seq,
         kind,
         recipient: &recipient,
         recipient_name,

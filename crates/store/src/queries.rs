@@ -168,6 +168,42 @@ pub fn warning_counts(conn: &mut DbConnection, scope: &Scope) -> StoreResult<Vec
     Ok(out)
 }
 
+/// The online filings within `scope` still awaiting confirmation (待登记) that were submitted
+/// before `before` (UTC): how many, and the `limit` that have waited longest. Read through the
+/// index `cases_status_created` (status, created_at): the filings awaiting confirmation are
+/// few whatever the number of cases.
+pub fn awaiting_registration(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    before: chrono::NaiveDateTime,
+    limit: i64,
+) -> StoreResult<(i64, Vec<CaseRow>)> {
+    if scope.sees_nothing() {
+        return Ok((0, Vec::new()));
+    }
+    let received = Status::Received.as_str();
+    let online = gongkai_workflow::Channel::Online.as_str();
+    let before = crate::events::to_micros(before);
+    let q = cases::table
+        .filter(cases::status.eq(received))
+        .filter(cases::created_at.lt(before))
+        .filter(cases::channel.eq(online))
+        .select(count_star())
+        .into_boxed();
+    let count: i64 = within_scope!(q, scope).first(conn)?;
+    let q = cases::table
+        .filter(cases::status.eq(received))
+        .filter(cases::created_at.lt(before))
+        .filter(cases::channel.eq(online))
+        .select(CaseRow::as_select())
+        .into_boxed();
+    let rows: Vec<CaseRow> = within_scope!(q, scope)
+        .order((cases::created_at.asc(), cases::id.asc()))
+        .limit(limit.clamp(1, 500))
+        .load(conn)?;
+    Ok((count, rows))
+}
+
 /// An applicant's own cases, newest first.
 pub fn cases_of_account(conn: &mut DbConnection, account: &str) -> StoreResult<Vec<CaseRow>> {
     Ok(cases::table

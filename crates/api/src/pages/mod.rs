@@ -35,6 +35,7 @@ pub use form::FormState;
 pub const FORM_COOKIE: &str = "gongkai_form";
 
 const STYLE: &str = include_str!("../../static/app.css");
+const ICON: &str = include_str!("../../static/favicon.svg");
 
 /// The web routes (outside /api/v1). Declares the page routes once: `configure` mounts them and [`ROUTES`] lists them (the
 /// outsider test visits every page of the list, so a new page is covered when it is added).
@@ -58,6 +59,8 @@ macro_rules! page_routes {
 
 page_routes! {
         GET "/static/app.css" => stylesheet,
+        GET "/static/favicon.svg" => icon,
+        GET "/favicon.ico" => icon,
         GET "/" => public::guide,
         GET "/apply" => public::apply_form,
         POST "/apply" => public::apply,
@@ -121,6 +124,15 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLE)
+}
+
+/// The site's icon (pages name it with `<link rel="icon">`; browsers that ask for
+/// /favicon.ico anyway get the same SVG).
+async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(ICON)
 }
 
 /// Whether a request asks for a page rather than JSON (for the 404 of unknown paths).

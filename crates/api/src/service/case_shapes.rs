@@ -117,4 +117,10 @@ pub struct Dashboard {
     pub overdue_cases: QueuePage,
     /// The first page of cases due soon.
     pub due_soon_cases: QueuePage,
+    /// Online filings awaiting confirmation (待登记) for more than
+    /// `awaiting_registration_days` working days (`supervision.pending_registration_days`).
+    pub awaiting_registration: i64,
+    pub awaiting_registration_days: u32,
+    /// The first 50 of them, the longest waiting first.
+    pub awaiting_registration_cases: Vec<CaseSummary>,
 }

@@ -8,7 +8,7 @@ use gongkai_store::{
     StoreError, events, execute, receive_within, register, register_within, write_transaction,
 };
 use gongkai_workflow::model::Receive;
-use gongkai_workflow::{Case, Command, Status, WarningLevel};
+use gongkai_workflow::{Calendar, Case, Command, Status, WarningLevel};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -478,6 +478,56 @@ pub struct CasePageData {
     pub notices: Vec<(String, String, String)>,
     pub similar: Vec<gongkai_store::similar::Similar>,
     pub marks: Vec<gongkai_store::similar::Mark>,
+    /// For a reviewer who may approve the reply now: the letter the approval would send the
+    /// applicant, (subject, body), rendered as the mailer will.
+    pub reply_preview: Option<(String, String)>,
+}
+
+/// The reply letter approving `case`'s draft would send its applicant, rendered from the
+/// case's events and the approval `c` would record now; `None` when `c` may not approve it.
+fn reply_preview(
+    conn: &mut gongkai_store::DbConnection,
+    state: &AppState,
+    c: &Caller,
+    case_id: &str,
+    case: &Case,
+    history: &[gongkai_workflow::Event],
+) -> ApiResult<Option<(String, String)>> {
+    use gongkai_mailer::message::{Notice, prepare_notice};
+    use gongkai_workflow::{NoticeKind, Recipient};
+    if case.status != Status::UnderReview {
+        return Ok(None);
+    }
+    let law = state.law();
+    let Ok(approval) =
+        gongkai_workflow::decide(case, Command::ApproveReply, &context(&law, c.actor.clone()))
+    else {
+        return Ok(None);
+    };
+    let (_, called) = gongkai_workflow::notice::notices_of(case.clone(), &approval);
+    let Some(letter) = called.into_iter().find(|n| {
+        matches!(n.notice.kind, NoticeKind::Reply(_)) && n.notice.recipient == Recipient::Applicant
+    }) else {
+        return Ok(None);
+    };
+    let mut events = history.to_vec();
+    events.extend(approval);
+    let seq = history.len() + letter.at + 1;
+    let templates = gongkai_mailer::templates::Templates::load(conn)?;
+    let prepared = prepare_notice(
+        conn,
+        &Notice {
+            case_id,
+            history: &events,
+            event_seq: i64::try_from(seq).unwrap_or(i64::MAX),
+            kind: letter.notice.kind,
+            recipient: Recipient::Applicant,
+        },
+        &templates,
+        &law,
+        &state.settings.mail_base_url,
+    )?;
+    Ok(prepared.rendered.ok().map(|r| (r.subject, r.body)))
 }
 
 /// Everything the case page of `staff` shows about case `id`.
@@ -501,7 +551,9 @@ pub async fn case_page(
         let history: Vec<gongkai_workflow::Event> =
             detail.events.iter().map(|e| e.event.clone()).collect();
         let notices = super::notices::titles_of_case(conn, state, &c, &id, &history)?;
+        let reply_preview = reply_preview(conn, state, &c, &id, &detail.case, &history)?;
         Ok(CasePageData {
+            reply_preview,
             detail,
             directory,
             departments,
@@ -518,8 +570,13 @@ pub async fn case_page(
 /// Due-soon and overdue counts per department of `sup`'s scope, and the lists behind them.
 pub async fn dashboard(state: &web::Data<AppState>, sup: &Supervisor) -> ApiResult<Dashboard> {
     let scope = sup.scope();
-    let counts = db(state, move |conn, _| {
-        Ok(queries::warning_counts(conn, &scope)?)
+    let days = state.settings.pending_registration_days;
+    let before = submitted_before(&state.law().calendar, days, today());
+    let (counts, (awaiting, awaiting_rows)) = db(state, move |conn, _| {
+        Ok((
+            queries::warning_counts(conn, &scope)?,
+            queries::awaiting_registration(conn, &scope, before, 50)?,
+        ))
     })
     .await?;
     let list = |level: WarningLevel| Selection {
@@ -554,7 +611,43 @@ pub async fn dashboard(state: &web::Data<AppState>, sup: &Supervisor) -> ApiResu
             .collect(),
         overdue_cases,
         due_soon_cases,
+        awaiting_registration: awaiting,
+        awaiting_registration_days: days,
+        awaiting_registration_cases: awaiting_rows.into_iter().map(CaseSummary::from).collect(),
     })
+}
+
+fn today() -> NaiveDate {
+    gongkai_workflow::clock::legal_date(chrono::Utc::now())
+}
+
+/// Working days an online filing submitted on `submitted` has waited for confirmation by
+/// `today`: the working days after its submission day up to and including today (0 on the
+/// day itself, and over a weekend after a Friday filing).
+pub fn working_days_waited(cal: &Calendar, submitted: NaiveDate, today: NaiveDate) -> i64 {
+    cal.working_days_between(submitted, today).max(0)
+}
+
+/// The instant (UTC) before which an online filing still awaiting confirmation on `today`
+/// has waited more than `days` working days ([`working_days_waited`]): the start, in
+/// Asia/Shanghai, of the day after the last submission day that has.
+pub fn submitted_before(cal: &Calendar, days: u32, today: NaiveDate) -> chrono::NaiveDateTime {
+    let mut last = today;
+    // Each step back passes at most one working day, and no run of days off is a year long.
+    for _ in 0..(u64::from(days) + 1) * 7 + 366 {
+        if working_days_waited(cal, last, today) > i64::from(days) {
+            break;
+        }
+        match last.pred_opt() {
+            Some(d) => last = d,
+            None => break,
+        }
+    }
+    let next = last.succ_opt().unwrap_or(last);
+    next.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(chrono_tz::Asia::Shanghai)
+        .earliest()
+        .map_or_else(|| next.and_time(chrono::NaiveTime::MIN), |t| t.naive_utc())
 }
 
 /// The directory of names, for pages that show codes and ids (queue, dashboard, figures).
@@ -671,5 +764,48 @@ mod tests {
         assert!(e.is_err());
         let parses = PARSES.with(std::cell::Cell::get);
         assert!(parses <= 2, "{parses} parses of the body");
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_filing_waits_working_days_not_calendar_days() {
+        let cal = Calendar::weekends_only();
+        // Filed on Friday 2026-12-04: nothing waited over the weekend, one day on Monday.
+        assert_eq!(
+            working_days_waited(&cal, day("2026-12-04"), day("2026-12-06")),
+            0
+        );
+        assert_eq!(
+            working_days_waited(&cal, day("2026-12-04"), day("2026-12-07")),
+            1
+        );
+        assert_eq!(
+            working_days_waited(&cal, day("2026-12-07"), day("2026-12-07")),
+            0
+        );
+    }
+
+    #[test]
+    fn the_dashboard_counts_filings_submitted_before_the_waiting_limit() {
+        let cal = Calendar::weekends_only();
+        // On Tuesday 2026-12-08 with N = 1: a filing of Sunday 2026-12-06 (or earlier) has
+        // waited two working days (Monday, Tuesday); one of Monday only one.
+        let before = submitted_before(&cal, 1, day("2026-12-08"));
+        assert_eq!(before, day("2026-12-06").and_hms_opt(16, 0, 0).unwrap());
+        assert!(working_days_waited(&cal, day("2026-12-06"), day("2026-12-08")) > 1);
+        assert_eq!(
+            working_days_waited(&cal, day("2026-12-07"), day("2026-12-08")),
+            1
+        );
+        // On Monday 2026-12-07 the filings of Thursday 2026-12-03 and before have waited more
+        // than one working day (Friday, Monday); Friday's has waited one.
+        let before = submitted_before(&cal, 1, day("2026-12-07"));
+        assert_eq!(before, day("2026-12-03").and_hms_opt(16, 0, 0).unwrap());
+        // N = 0: anything filed before today.
+        let before = submitted_before(&cal, 0, day("2026-12-08"));
+        assert_eq!(before, day("2026-12-07").and_hms_opt(16, 0, 0).unwrap());
     }
 }

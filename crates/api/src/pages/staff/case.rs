@@ -12,7 +12,7 @@ use crate::auth::{RoleClass, Supervisor};
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::actions::{self, ActionForm, Choices};
 use crate::pages::{Chrome, FormBody, FormState, StaffPage, WebError, WebResult, see_other};
-use crate::service::cases::action_named;
+use crate::service::cases::{Action, action_named};
 use crate::service::directory::Directory;
 use crate::service::{attachments, cases};
 use crate::state::AppState;
@@ -23,7 +23,43 @@ pub struct TimelineLine {
     pub at: String,
     pub legal_date: String,
     pub who: String,
-    pub text: String,
+    pub text: Folded,
+}
+
+/// Characters of a text's first line shown before a long text is folded.
+const FOLD_AFTER: usize = 80;
+
+/// A text shown in full; a long one (several lines, or a first line longer than
+/// [`FOLD_AFTER`] characters) folds under its first line (a `<details>`, no script).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    /// The first line, cut at a character (never inside one) when longer than
+    /// [`FOLD_AFTER`]; empty when the text is short and shown as it is.
+    pub summary: String,
+    pub full: String,
+}
+
+impl Folded {
+    pub fn new(text: impl Into<String>) -> Folded {
+        let full: String = text.into();
+        let first = full.lines().next().unwrap_or("");
+        let several_lines = full.trim_end().lines().nth(1).is_some();
+        let long_line = first.chars().nth(FOLD_AFTER).is_some();
+        let summary = if long_line {
+            let cut: String = first.chars().take(FOLD_AFTER).collect();
+            format!("{cut}…")
+        } else if several_lines {
+            format!("{first}…")
+        } else {
+            String::new()
+        };
+        Folded { summary, full }
+    }
+
+    /// Whether the page folds the text under its summary.
+    pub fn folds(&self) -> bool {
+        !self.summary.is_empty()
+    }
 }
 
 fn staff_text(kind: &EventKind, dir: &Directory) -> String {
@@ -33,7 +69,7 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
         } => format!(
             "收到申请（{}）：{}",
             channel.label_zh(),
-            request.description.chars().take(60).collect::<String>()
+            request.description
         ),
         EventKind::Registered { department, .. } => format!(
             "{}，承办部门：{}",
@@ -65,7 +101,7 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             late_reason,
         } => format!(
             "收到补正：{}{}",
-            content.chars().take(80).collect::<String>(),
+            content,
             late_reason
                 .as_ref()
                 .map(|r| format!("（逾期补正，接受理由：{r}）"))
@@ -124,9 +160,12 @@ pub struct CaseView {
     pub department: String,
     pub assignee: String,
     pub receipt_date: String,
+    /// For an online filing awaiting confirmation: when it was submitted and how many working
+    /// days it has waited.
+    pub awaiting: String,
     pub applicant_type: String,
     pub applicant: Vec<(String, String)>,
-    pub description: String,
+    pub description: Folded,
     pub document_number: String,
     pub carrier_delivery: String,
     pub due: Option<DueView>,
@@ -154,6 +193,35 @@ struct CasePage {
     marks: Vec<String>,
     /// The viewer may open the frequent-request page.
     supervisor: bool,
+    /// The letter approving the reply would send the applicant: (subject, body).
+    reply_preview: Option<(String, String)>,
+    /// The draft in force (a returned one included), to fill the reply form with.
+    draft_form: Option<FormState>,
+}
+
+/// The reply form filled with `reply`, every field, so that a returned draft is edited
+/// rather than typed again.
+fn reply_form(reply: &gongkai_workflow::model::Reply) -> FormState {
+    let mut f = FormState::default();
+    f.set("reply.outcome", reply.outcome.as_str());
+    f.set("reply.text", reply.text.clone());
+    for (name, value) in [
+        (
+            "reply.not_held",
+            reply.not_held.map(|n| n.as_str().to_owned()),
+        ),
+        ("reply.competent_agency", reply.competent_agency.clone()),
+        (
+            "reply.competent_agency_contact",
+            reply.competent_agency_contact.clone(),
+        ),
+        ("reply.disclosure", reply.disclosure.clone()),
+    ] {
+        if let Some(v) = value {
+            f.set(name, v);
+        }
+    }
+    f
 }
 
 /// A reconsideration or lawsuit in one line: which, where, since when, and how it ended.
@@ -255,10 +323,12 @@ fn similar_lines(
 }
 
 impl CasePage {
-    /// The form state of `action`: the failed one's, else empty.
+    /// The form state of `action`: the failed one's, else the draft for the reply form, else
+    /// empty.
     fn form_of(&self, action: &str) -> FormState {
-        match &self.failed {
-            Some((a, f)) if a == action => f.clone(),
+        match (&self.failed, &self.draft_form) {
+            (Some((a, f)), _) if a == action => f.clone(),
+            (_, Some(draft)) if action == Action::DraftReply.as_str() => draft.clone(),
             _ => FormState::default(),
         }
     }
@@ -267,7 +337,7 @@ impl CasePage {
     }
 }
 
-fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
+fn case_view(d: CaseDetail, dir: &Directory, law: &gongkai_workflow::Law) -> CaseView {
     let case = &d.case;
     // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
     // (the queue) show neither.
@@ -312,12 +382,24 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
             .map(|a| dir.user(a))
             .unwrap_or_default(),
         receipt_date: case.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
+        awaiting: if case.status == Status::Received {
+            let submitted = d.summary.submitted_on;
+            let today = gongkai_workflow::clock::legal_date(chrono::Utc::now());
+            format!(
+                "{submitted} 网上提交，已等待 {} 个工作日",
+                cases::working_days_waited(&law.calendar, submitted, today)
+            )
+        } else {
+            String::new()
+        },
         applicant_type: a.kind.map(|k| k.label_zh()).unwrap_or("").to_owned(),
         applicant,
-        description: request
-            .as_ref()
-            .map(|r| r.description.clone())
-            .unwrap_or_default(),
+        description: Folded::new(
+            request
+                .as_ref()
+                .map(|r| r.description.clone())
+                .unwrap_or_default(),
+        ),
         document_number: request
             .as_ref()
             .and_then(|r| r.document_number.clone())
@@ -352,7 +434,7 @@ fn case_view(d: CaseDetail, dir: &Directory) -> CaseView {
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
                 who: actor_label(&e.event.actor.id, e.event.actor.role, dir),
-                text: staff_text(&e.event.kind, dir),
+                text: Folded::new(staff_text(&e.event.kind, dir)),
             })
             .collect(),
     }
@@ -385,6 +467,7 @@ async fn render_case(
             .unwrap_or_else(|| "（未登记）".to_owned())
     ));
     chrome.flash = flash;
+    let draft_form = detail.case.draft.as_ref().map(|d| reply_form(&d.reply));
     let remedies = remedy_lines(&detail.case);
     let (similar, marks) = similar_lines((data.similar, data.marks), &dir);
     visitor.render(
@@ -395,7 +478,9 @@ async fn render_case(
             similar,
             marks,
             supervisor: Supervisor::admits(page.caller.role()),
-            case: case_view(detail, &dir),
+            reply_preview: data.reply_preview,
+            draft_form,
+            case: case_view(detail, &dir, &law),
             actions: offered,
             failed,
             attachments: data
@@ -604,5 +689,33 @@ pub async fn act(
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_text_is_shown_as_it_is() {
+        let f = Folded::new("收到补正：东城区");
+        assert!(!f.folds());
+        assert_eq!(f.full, "收到补正：东城区");
+    }
+
+    #[test]
+    fn a_long_text_folds_under_its_first_line_cut_at_a_character() {
+        // 81 three-byte characters on one line: cut after the 80th, never inside one.
+        let line = "补".repeat(81);
+        let f = Folded::new(line.clone());
+        assert!(f.folds());
+        assert_eq!(f.summary, format!("{}…", "补".repeat(80)));
+        assert_eq!(f.full, line);
+        // Several lines: the first one is the summary, the whole text stays.
+        let f = Folded::new("第一行\n第二行\n");
+        assert_eq!(f.summary, "第一行…");
+        assert_eq!(f.full, "第一行\n第二行\n");
+        // A trailing line break alone does not fold.
+        assert!(!Folded::new("一行\n").folds());
     }
 }

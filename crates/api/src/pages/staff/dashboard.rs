@@ -49,6 +49,10 @@ struct DashboardPage {
     overdue_rows: Vec<Row>,
     due_soon_rows: Vec<Row>,
     reviews: Vec<Row>,
+    /// Online filings awaiting confirmation longer than `awaiting_days` working days.
+    awaiting: i64,
+    awaiting_days: u32,
+    awaiting_rows: Vec<Row>,
 }
 
 pub async fn dashboard(state: web::Data<AppState>, page: SupervisorPage) -> WebResult {
@@ -104,6 +108,9 @@ pub async fn dashboard(state: web::Data<AppState>, page: SupervisorPage) -> WebR
             overdue_rows: rows(board.overdue_cases.items),
             due_soon_rows: rows(board.due_soon_cases.items),
             reviews: rows(reviews.items),
+            awaiting: board.awaiting_registration,
+            awaiting_days: board.awaiting_registration_days,
+            awaiting_rows: rows(board.awaiting_registration_cases),
         },
     )
 }

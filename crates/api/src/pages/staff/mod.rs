@@ -12,7 +12,7 @@ pub use queue::queue;
 pub use registration::{register, register_form, registered};
 
 use chrono::{NaiveDate, Utc};
-use gongkai_workflow::{Role, Status, SubState, WarningLevel};
+use gongkai_workflow::{Calendar, Role, Status, SubState, WarningLevel};
 
 use super::{StaffPage, WebResult, see_other};
 use crate::service::directory::Directory;
@@ -48,26 +48,38 @@ pub struct Row {
     pub level_label: &'static str,
 }
 
+/// What is left of the reply period on `today`: overdue by, due today, or the working days
+/// left, today said to be included only when it is a working day.
+fn days_left_text(cal: &Calendar, today: NaiveDate, due: NaiveDate, provisional: bool) -> String {
+    let provisional = if provisional { "（暂定）" } else { "" };
+    if due < today {
+        // Working days after the due date, up to today.
+        return match cal.working_days_between(due, today) {
+            0 => "已逾期".to_owned(),
+            n => format!("逾期 {n} 个工作日"),
+        };
+    }
+    if due == today {
+        return format!("今日到期{provisional}");
+    }
+    // Today counts when it is a working day, as for the warning level.
+    let n = gongkai_workflow::clock::working_days_left(cal, today, due);
+    if cal.is_working_day(today) {
+        format!("剩 {n} 个工作日（含今日）{provisional}")
+    } else {
+        format!("剩 {n} 个工作日（自下一个工作日起）{provisional}")
+    }
+}
+
 fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
+    let awaiting = s.status == Status::Received;
     let days_left = match s.due_date {
-        Some(due) => {
-            let provisional = if s.provisional { "（暂定）" } else { "" };
-            if due < today {
-                // Working days after the due date, up to today.
-                match law.calendar.working_days_between(due, today) {
-                    0 => "已逾期".to_owned(),
-                    n => format!("逾期 {n} 个工作日"),
-                }
-            } else {
-                // Today counts, as for the warning level.
-                let n = gongkai_workflow::clock::working_days_left(&law.calendar, today, due);
-                if due == today {
-                    format!("今日到期{provisional}")
-                } else {
-                    format!("剩 {n} 个工作日（含今日）{provisional}")
-                }
-            }
-        }
+        Some(due) => days_left_text(&law.calendar, today, due, s.provisional),
+        // An online filing awaiting confirmation: no period runs yet, but the wait shows.
+        None if awaiting => format!(
+            "已等待 {} 个工作日",
+            crate::service::cases::working_days_waited(&law.calendar, s.submitted_on, today)
+        ),
         None if s.sub_state.as_deref().and_then(SubState::parse)
             == Some(SubState::AwaitingCorrection) =>
         {
@@ -94,7 +106,11 @@ fn row_of(s: CaseSummary, dir: &Directory, law: &Law, today: NaiveDate) -> Row {
             .map(|a| dir.user(a))
             .unwrap_or_default(),
         status,
-        receipt_date: s.receipt_date.map(|d| d.to_string()).unwrap_or_default(),
+        receipt_date: match s.receipt_date {
+            Some(d) => d.to_string(),
+            None if awaiting => format!("待登记（{} 提交）", s.submitted_on),
+            None => String::new(),
+        },
         due_date: s.due_date.map(|d| d.to_string()).unwrap_or_default(),
         days_left,
         level_label: level.label_zh(),
@@ -108,4 +124,36 @@ pub async fn home(page: StaffPage) -> WebResult {
         Role::Supervisor => "/staff/dashboard",
         _ => "/staff/queue",
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn today_is_said_to_count_only_on_a_working_day() {
+        let cal = Calendar::weekends_only();
+        // Due Friday 2026-12-11. On Sunday 2026-12-06 five working days are left, from Monday.
+        assert_eq!(
+            days_left_text(&cal, day("2026-12-06"), day("2026-12-11"), false),
+            "剩 5 个工作日（自下一个工作日起）"
+        );
+        // On Monday the same five include the day itself.
+        assert_eq!(
+            days_left_text(&cal, day("2026-12-07"), day("2026-12-11"), true),
+            "剩 5 个工作日（含今日）（暂定）"
+        );
+        assert_eq!(
+            days_left_text(&cal, day("2026-12-11"), day("2026-12-11"), false),
+            "今日到期"
+        );
+        assert_eq!(
+            days_left_text(&cal, day("2026-12-14"), day("2026-12-11"), false),
+            "逾期 1 个工作日"
+        );
+    }
 }
