@@ -270,6 +270,9 @@ fn the_paper_form_prints_as_a_page_and_downloads_as_a_word_file() {
             .unwrap();
         assert!(guide.contains("href=\"/apply/form\""), "{guide}");
         assert!(guide.contains("href=\"/apply/form.docx\""), "{guide}");
+    }
+}
+
 /// A staff page as the browser gets it: (status, HTML).
 fn page(s: &Server, token: &str, path: &str) -> (u16, String) {
     let (status, _, html) = finish_text(

@@ -238,6 +238,8 @@ try {
   log('the clerk reads the whole correction and drafts a reply');
   await clerk.goto(caseUrl);
   assert.ok((await clerk.locator('main').innerText()).includes(correction), 'the correction is cut off on the case page');
+  // A corrected request starts its period anew (art. 30): the clerk takes it up again.
+  await act(clerk, 'start_processing');
   const firstDraft = '经审查，您申请的信息属于公开范围，现将《2023—2025年老旧小区改造项目清单》提供给您。';
   await act(clerk, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
