@@ -346,6 +346,13 @@ fn field_label(path: &str) -> Option<&'static str> {
         "process" => "办理流程",
         "deadlines" => "答复期限",
         "fees" => "收费",
+        "q" => "检索",
+        "min" => "至少件数",
+        "from" => "起始日期",
+        "to" => "截止日期",
+        "status" => "状态",
+        "warning_level" => "预警",
+        "scope" => "范围",
         _ => return None,
     })
 }
@@ -478,6 +485,39 @@ mod tests {
                 ("version".to_owned(), "须为非负整数".to_owned()),
             ]
         );
+    }
+
+    /// Every field the templates make with the form macros has words for the error summary,
+    /// so that no summary item shows a bare message or an internal name.
+    #[test]
+    fn every_field_of_the_templates_has_words_for_the_summary() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut pending = vec![dir];
+        let mut checked = 0;
+        while let Some(d) = pending.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for call in ["m::text(", "m::text_auto(", "m::area(", "m::select("] {
+                    for (at, _) in text.match_indices(call) {
+                        // The field's path is the first quoted argument.
+                        let rest = &text[at + call.len()..];
+                        let name = rest.split('"').nth(1).unwrap();
+                        assert!(
+                            field_label(name).is_some(),
+                            "{}: field {name} has no words in field_label",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} fields found");
     }
 
     #[test]
