@@ -317,6 +317,14 @@ try {
   await adminPage.goto(`${base}/admin`);
   assert.match(await adminPage.locator('body').innerText(), /李承办/);
   await a11y(adminPage, 'admin');
+  // Sent empty first: every missing field named in the summary, which has the focus.
+  await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("创建用户")')]);
+  const refused = await adminPage.locator('#errors a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+  for (const [href, label] of [['#f-username', '用户名'], ['#f-display_name', '姓名']]) {
+    assert.ok(refused.some(([h, t]) => h === href && t.startsWith(`${label}：`)), `the admin's summary does not name ${label}: ${JSON.stringify(refused)}`);
+  }
+  assert.equal(await adminPage.evaluate(() => document.activeElement.id), 'errors', 'focus is not on the error summary');
+  await a11y(adminPage, 'admin, new user refused');
   await adminPage.fill('#f-username', 'clerk3');
   await adminPage.fill('#f-display_name', '陈新');
   await adminPage.selectOption('#f-role', 'clerk');
