@@ -5,7 +5,11 @@
 //! text); a clerk registers it, consults a third party and drafts a reply; a supervisor returns
 //! it once and then approves it; the applicant reads the reply by tracking number and query
 //! code. A clerk of another department gets 404 for the case, and a form posted without its
-//! CSRF token is refused and changes nothing. Screenshots of the main pages are taken (from the
+//! CSRF token is refused and changes nothing. Every page state the flow visits (forms with their
+//! errors and opened action forms included) is checked with axe-core against WCAG 2.1 A and AA
+//! at 1280, 390 and 320 px (tests/browser/a11y.mjs), and a keyboard-only pass
+//! (tests/browser/keyboard.mjs) files a request and registers it with Tab, arrows and Enter.
+//! Screenshots of the main pages are taken (from the
 //! SQLite run) into the test's temporary folder, and into docs/screenshots/ only with
 //! `GONGKAI_REFRESH_SCREENSHOTS=1 cargo test --test browser`.
 //!
@@ -129,11 +133,19 @@ fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
             &db,
             &[
                 ("GONGKAI_ADMIN", format!("admin:{admin_password}")),
-                ("GONGKAI_CLERK", clerk),
+                ("GONGKAI_CLERK", clerk.clone()),
                 ("GONGKAI_SUPERVISOR", supervisor),
                 ("GONGKAI_OTHER_CLERK", other),
             ],
             "all steps passed",
+        );
+        // Then by keyboard only: a request filed and registered with Tab, arrows and Enter.
+        run(
+            "keyboard.mjs",
+            &s,
+            &db,
+            &[("GONGKAI_CLERK", clerk)],
+            "keyboard pass: all steps passed",
         );
     }
 }

@@ -6,6 +6,7 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { a11yContext, checkA11y } from './a11y.mjs';
 
 const base = process.env.GONGKAI_BASE;
 const shots = process.env.GONGKAI_SCREENSHOTS || '';
@@ -26,14 +27,28 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 });
 
+/**
+ * The accessibility check (axe-core, WCAG 2.1 A and AA) of the page as it is, at the page's own
+ * width and at desktop (1280 px) and phone (390 and 320 px) widths; the viewport is restored.
+ */
+async function a11y(page, label) {
+  const own = page.viewportSize();
+  for (const width of [own.width, ...[1280, 390, 320].filter((w) => w !== own.width)]) {
+    await page.setViewportSize({ width, height: own.height });
+    await checkA11y(page, `${label} at ${width} px`);
+  }
+  await page.setViewportSize(own);
+}
+
 async function shot(page, name) {
   if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 }
 
 async function signIn(who) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext(a11yContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } }));
   const page = await context.newPage();
   await page.goto(`${base}/login`);
+  await a11y(page, 'login');
   await page.fill('#f-username', who.user);
   await page.fill('#f-password', who.password);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("登录")')]);
@@ -46,6 +61,7 @@ async function act(page, action, fill = async () => {}) {
   const box = page.locator(`#action-${action}`);
   assert.equal(await box.count(), 1, `action ${action} is not offered on ${page.url()}`);
   if (!(await box.evaluate((e) => e.open))) await box.locator('summary').click();
+  await a11y(page, `case page, form ${action} open`);
   await fill(box);
   const [response] = await Promise.all([
     page.waitForNavigation(),
@@ -53,6 +69,7 @@ async function act(page, action, fill = async () => {}) {
   ]);
   const errors = await page.locator('.errors').allInnerTexts();
   assert.equal(errors.length, 0, `${action} failed: ${errors.join(' | ')}`);
+  await a11y(page, `case page after ${action}`);
   return response;
 }
 
@@ -63,15 +80,23 @@ async function offered(page) {
 try {
   // ---------------------------------------------------------------- applicant files
   log('applicant reads the guide');
-  const applicantContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true });
+  const applicantContext = await browser.newContext(a11yContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true }));
   const applicant = await applicantContext.newPage();
   await applicant.goto(`${base}/`);
   assert.match(await applicant.locator('h1').innerText(), /办事指南/);
   assert.equal(await applicant.locator('ol.flow > li').count(), 6, 'the process diagram is missing');
   await shot(applicant, 'guide-phone');
+  await a11y(applicant, 'guide');
+
+  log('a skip link is the first thing the keyboard reaches, and it goes to the content');
+  await applicant.keyboard.press('Tab');
+  assert.equal(await applicant.evaluate(() => document.activeElement.textContent), '跳到正文');
+  await applicant.keyboard.press('Enter');
+  assert.equal(await applicant.evaluate(() => document.activeElement.id), 'main', 'the skip link does not move focus to <main>');
 
   log('a validation error keeps the entered text');
   await applicant.goto(`${base}/apply`);
+  await a11y(applicant, 'apply');
   await applicant.selectOption('#f-applicant\\.kind', 'natural_person');
   await applicant.fill('#f-applicant\\.email', 'zhang.san@example.cn');
   await applicant.fill('#f-request\\.description', '2025年本市老旧小区改造项目清单及资金安排');
@@ -81,7 +106,23 @@ try {
   assert.match(await applicant.locator('.row.invalid').first().innerText(), /不能为空|必填/);
   assert.equal(await applicant.inputValue('#f-applicant\\.email'), 'zhang.san@example.cn');
   assert.equal(await applicant.inputValue('#f-request\\.description'), '2025年本市老旧小区改造项目清单及资金安排');
+  // Every error at once (the name and the identity document were left out), each in the
+  // summary naming its field and linking to it, each beside its field; focus on the summary.
+  assert.equal(await applicant.evaluate(() => document.activeElement.id), 'errors', 'focus is not on the error summary');
+  const summary = await applicant.locator('#errors a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+  for (const [field, label] of [['applicant.name', '姓名或名称'], ['applicant.id_document_type', '证件类型'], ['applicant.id_document', '证件号码']]) {
+    const item = summary.find(([href]) => href === `#f-${field}`);
+    assert.ok(item && item[1].startsWith(`${label}：`), `the summary does not name ${label}: ${JSON.stringify(summary)}`);
+    const input = applicant.locator(`#f-${field.replace('.', '\\.')}`);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true', `${field} is not marked invalid`);
+    const described = (await input.getAttribute('aria-describedby')).split(' ');
+    assert.ok(described.includes(`e-${field}`), `${field} is not described by its error`);
+  }
+  assert.ok(!/applicant\.|request\.|items/.test(await applicant.locator('#errors').innerText()), 'the summary shows an internal field name');
+  await applicant.locator('#errors a[href="#f-applicant.name"]').click();
+  assert.equal(await applicant.evaluate(() => document.activeElement.id), 'f-applicant.name', 'the summary link does not lead to the field');
   await shot(applicant, 'apply-error-phone');
+  await a11y(applicant, 'apply with errors');
 
   log('the applicant files the request');
   await applicant.fill('#f-applicant\\.name', '张三');
@@ -97,6 +138,19 @@ try {
   assert.ok(code.length >= 8, `receipt without a query code: ${code}`);
   assert.equal((await applicant.content()).split('只显示这一次').length - 1, 1, 'the receipt repeats its warning');
   await shot(applicant, 'receipt-phone');
+  await a11y(applicant, 'receipt');
+
+  log('the registration form names every missing field at once');
+  await applicant.goto(`${base}/register`);
+  await a11y(applicant, 'register');
+  await Promise.all([applicant.waitForNavigation(), applicant.click('button:has-text("注册并登录")')]);
+  const missing = await applicant.locator('#errors a').allInnerTexts();
+  for (const label of ['用户名', '密码', '姓名']) {
+    assert.ok(missing.some((m) => m.startsWith(`${label}：`)), `the summary does not name ${label}: ${missing}`);
+  }
+  assert.equal(await applicant.locator('#f-username').getAttribute('autocomplete'), 'username');
+  assert.equal(await applicant.locator('#f-password').getAttribute('autocomplete'), 'new-password');
+  await a11y(applicant, 'register with errors');
 
   // ---------------------------------------------------------------- clerk works the case
   log('the clerk sees it in the queue');
@@ -106,9 +160,11 @@ try {
   assert.equal(await link.count(), 1, 'the new request is not in the queue');
   const caseId = (await link.getAttribute('href')).replace('/staff/cases/', '');
   await shot(clerkPage, 'queue');
+  await a11y(clerkPage, 'queue');
   await link.click();
   await clerkPage.waitForURL(`**/staff/cases/${caseId}`);
 
+  await a11y(clerkPage, 'case page');
   log('only the actions allowed now are offered');
   const before = await offered(clerkPage);
   assert.ok(before.includes('register'), `register not offered: ${before}`);
@@ -145,6 +201,11 @@ try {
   await draft.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
   await Promise.all([clerkPage.waitForNavigation(), draft.locator('button[type=submit]').click()]);
   assert.equal(await clerkPage.locator('#action-draft_reply .field-error').count() >= 1, true, 'no field error for the missing reply text');
+  const text = clerkPage.locator('#action-draft_reply textarea[name="reply.text"]');
+  assert.equal(await text.getAttribute('aria-invalid'), 'true', 'the reply text is not marked invalid');
+  assert.equal(await text.getAttribute('aria-required'), 'true', 'the reply text is not marked required');
+  assert.equal(await clerkPage.evaluate(() => document.activeElement.id), 'errors-draft_reply', 'focus is not on the form\'s errors');
+  await a11y(clerkPage, 'case page, draft_reply refused');
 
   log('the clerk drafts the reply and submits it for review');
   await act(clerkPage, 'draft_reply', async (box) => {
@@ -164,6 +225,7 @@ try {
   assert.match(await clerkPage.locator('.flash').innerText(), /附件已上传/);
   assert.equal(await clerkPage.locator('a:has-text("老旧小区改造项目清单.txt")').count(), 1);
   await shot(clerkPage, 'case');
+  await a11y(clerkPage, 'case page with an attachment');
 
   // ---------------------------------------------------------------- supervisor reviews
   log('the supervisor sees it on the dashboard and returns it once');
@@ -171,6 +233,7 @@ try {
   await superPage.goto(`${base}/staff/dashboard`);
   assert.equal(await superPage.locator(`a[href="/staff/cases/${caseId}"]`).count() >= 1, true, 'not in the review list');
   await shot(superPage, 'dashboard');
+  await a11y(superPage, 'dashboard');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
   assert.ok((await offered(superPage)).includes('approve_reply'), 'approve not offered to the supervisor');
   await act(superPage, 'return_reply', async (box) => {
@@ -201,12 +264,14 @@ try {
 
   log('the supervisor reads table 三 of the annual report');
   await superPage.goto(`${base}/staff/report?year=${new Date().getFullYear()}`);
-  const cells = async (row) => superPage.locator(`#table3 tr:has(td:text-is("${row}")) td`).allInnerTexts();
+  // Row labels are row headers: the cells are the figures, 自然人 first and 总计 last.
+  const cells = async (row) => superPage.locator(`#table3 tr:has(th[scope=row]:text-is("${row}")) td`).allInnerTexts();
   const disclosed = await cells('三（一）');
-  assert.equal(disclosed[2], '1', `予以公开 自然人: ${disclosed}`);
-  assert.equal(disclosed[8], '1', `予以公开 总计: ${disclosed}`);
-  assert.equal((await cells('一'))[8], '1');
+  assert.equal(disclosed[0], '1', `予以公开 自然人: ${disclosed}`);
+  assert.equal(disclosed[6], '1', `予以公开 总计: ${disclosed}`);
+  assert.equal((await cells('一'))[6], '1');
   await shot(superPage, 'report');
+  await a11y(superPage, 'annual report');
   const csv = await superPage.request.get(`${base}/staff/report.csv?year=${new Date().getFullYear()}&scope=department:gk-gkb`);
   assert.equal(csv.status(), 200);
   assert.match(await csv.text(), /三（一）,予以公开,1,0,0,0,0,0,1/);
@@ -217,13 +282,16 @@ try {
   assert.ok(await superPage.locator('figure.chart svg rect').count() > 0, 'a chart');
   assert.match(await superPage.locator('table.stats').first().innerText(), /全年/);
   await shot(superPage, 'stats');
+  await a11y(superPage, 'monthly statistics');
   await superPage.goto(`${base}/staff/frequent?min=2`);
   assert.match(await superPage.locator('main h2').first().innerText(), /每组至少 2 件/);
   await shot(superPage, 'frequent');
+  await a11y(superPage, 'frequent requests');
 
   // ---------------------------------------------------------------- applicant reads it
   log('the applicant looks the request up and reads the reply');
   await applicant.goto(`${base}/lookup`);
+  await a11y(applicant, 'lookup');
   await applicant.fill('#f-reference', tracking);
   await applicant.fill('#f-query_code', code);
   await Promise.all([applicant.waitForNavigation(), applicant.click('button:has-text("查询")')]);
@@ -231,6 +299,7 @@ try {
   assert.match(await applicant.locator('#reply').innerText(), /某建发〔2025〕12号/);
   assert.match(await applicant.locator('#timeline').innerText(), /作出答复/);
   await shot(applicant, 'lookup-reply-phone');
+  await a11y(applicant, 'lookup with the reply');
 
   // ---------------------------------------------------------------- refusals
   log("a clerk of another department cannot open the case");
@@ -238,6 +307,7 @@ try {
   const denied = await other.goto(`${base}/staff/cases/${caseId}`);
   assert.equal(denied.status(), 404);
   assert.ok(!(await other.locator('body').innerText()).includes('张三'), 'the 404 page shows the case');
+  await a11y(other, 'not found');
 
   log('a form without its CSRF token is refused and changes nothing');
   await clerkPage.goto(`${base}/staff/cases/${caseId}`);
@@ -254,6 +324,15 @@ try {
   const adminPage = await signIn(admin);
   await adminPage.goto(`${base}/admin`);
   assert.match(await adminPage.locator('body').innerText(), /李承办/);
+  await a11y(adminPage, 'admin');
+  // Sent empty first: every missing field named in the summary, which has the focus.
+  await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("创建用户")')]);
+  const refused = await adminPage.locator('#errors a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+  for (const [href, label] of [['#f-username', '用户名'], ['#f-display_name', '姓名']]) {
+    assert.ok(refused.some(([h, t]) => h === href && t.startsWith(`${label}：`)), `the admin's summary does not name ${label}: ${JSON.stringify(refused)}`);
+  }
+  assert.equal(await adminPage.evaluate(() => document.activeElement.id), 'errors', 'focus is not on the error summary');
+  await a11y(adminPage, 'admin, new user refused');
   await adminPage.fill('#f-username', 'clerk3');
   await adminPage.fill('#f-display_name', '陈新');
   await adminPage.selectOption('#f-role', 'clerk');
@@ -262,6 +341,7 @@ try {
   assert.match(await adminPage.locator('#one-time-password').innerText(), /clerk3/);
   const oneTime = (await adminPage.locator('#one-time-password .big').innerText()).trim();
   await shot(adminPage, 'admin');
+  await a11y(adminPage, 'admin with a one-time password');
 
   log('the new clerk signs in with the one-time password and changes it');
   const newClerk = await signIn({ user: 'clerk3', password: oneTime });
@@ -273,6 +353,7 @@ try {
   await newClerk.fill('#f-new_password', 'short');
   await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
   assert.match(await newClerk.locator('.row.invalid').innerText(), /至少 10 个字符/);
+  await a11y(newClerk, 'password change refused');
   await newClerk.fill('#f-current_password', oneTime);
   await newClerk.fill('#f-new_password', 'new-password-2026');
   await Promise.all([newClerk.waitForNavigation(), newClerk.click('button:has-text("修改密码")')]);
@@ -286,11 +367,13 @@ try {
   const at = calendar.indexOf('year = 2026');
   const year2026 = calendar.slice(calendar.lastIndexOf('[[year]]', at));
   await adminPage.goto(`${base}/admin/calendar`);
+  await a11y(adminPage, 'calendar');
   await adminPage.fill('#f-year', '2026');
   await adminPage.fill('#f-toml', year2026);
   await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("预览变化")')]);
   assert.match(await adminPage.locator('#calendar-preview').innerText(), /件在办案件中/);
   await shot(adminPage, 'calendar');
+  await a11y(adminPage, 'calendar preview');
   await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("确认启用")')]);
   assert.match(await adminPage.locator('.flash').innerText(), /2026 年日历已启用/);
 

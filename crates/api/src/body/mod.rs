@@ -24,6 +24,13 @@ pub use limits::{MAX_JSON_BYTES, MAX_STRING_CHARS};
 /// Field rules beyond what the type says.
 pub trait Validate {
     fn validate(&self, errors: &mut Vec<FieldError>);
+
+    /// The workflow's own refusals of a well-formed value, checked in the same pass as the
+    /// field rules so that one answer names every field; when no field rule failed, the
+    /// answer carries the first refusal's code (a stable code clients rely on).
+    fn refusals(&self) -> Vec<gongkai_workflow::Rejection> {
+        Vec::new()
+    }
 }
 
 /// Checks a required text field: not blank, at most `max` characters.
@@ -244,18 +251,97 @@ pub fn parse_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, Ap
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let parsed: T = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::invalid(vec![FieldError::from_serde(
-            &path,
-            &e.into_inner().to_string(),
-        )])
-    })?;
-    parsed.validate(&mut errors);
-    if !errors.is_empty() {
+    // Every error of the body at once: serde stops at the first, so each field it refuses is
+    // noted and set aside (see `set_aside`) and the body read again.
+    let Some(parsed) = deserialize_all::<T>(value, &mut errors) else {
         return Err(ApiError::invalid(errors));
+    };
+    let mut rules = Vec::new();
+    parsed.validate(&mut rules);
+    merge(&mut errors, rules);
+    let refusals = parsed.refusals();
+    let refused: Vec<FieldError> = refusals
+        .iter()
+        .map(|r| FieldError {
+            path: r.field.unwrap_or_default().to_owned(),
+            message: r.message.clone(),
+        })
+        .collect();
+    if errors.is_empty() {
+        return match refusals.into_iter().next() {
+            None => Ok(parsed),
+            Some(first) => Err(ApiError {
+                errors: refused,
+                ..ApiError::from(first)
+            }),
+        };
     }
-    Ok(parsed)
+    merge(&mut errors, refused);
+    Err(ApiError::invalid(errors))
+}
+
+/// Adds `more` to `errors`, except those about a field `errors` already names (a field
+/// refused by serde and set aside is not reported again by the rules).
+fn merge(errors: &mut Vec<FieldError>, more: Vec<FieldError>) {
+    let named: std::collections::HashSet<String> = errors.iter().map(|e| e.path.clone()).collect();
+    errors.extend(more.into_iter().filter(|e| !named.contains(&e.path)));
+}
+
+/// Deserializes `value` as a `T`, noting every field serde refuses: a missing field is read
+/// again as empty text (a required text field's own rule then has nothing more to say), a
+/// wrong one is left out (an optional field becomes absent). Gives up, with the errors noted,
+/// when a field is refused twice (a required choice left out) or there are too many errors.
+fn deserialize_all<T: DeserializeOwned>(
+    mut value: Value,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let mut refused = std::collections::HashSet::new();
+    loop {
+        let attempt: Result<T, _> = serde_path_to_error::deserialize(value.clone());
+        let e = match attempt {
+            Ok(parsed) => return Some(parsed),
+            Err(e) => e,
+        };
+        let message = e.inner().to_string();
+        let f = FieldError::from_serde(&e.path().to_string(), &message);
+        if !refused.insert(f.path.clone()) {
+            return None;
+        }
+        let path = f.path.clone();
+        errors.push(f);
+        let missing = message.starts_with("missing field");
+        if errors.len() >= MAX_FIELD_ERRORS || !set_aside(&mut value, &path, missing) {
+            return None;
+        }
+    }
+}
+
+/// Puts empty text at `path` (`missing`) or removes the value there; false when `path` is not
+/// a path of object keys in `value`.
+fn set_aside(value: &mut Value, path: &str, missing: bool) -> bool {
+    if path.is_empty() || path.contains('[') {
+        return false;
+    }
+    let mut keys: Vec<&str> = path.split('.').collect();
+    let Some(last) = keys.pop() else {
+        return false;
+    };
+    let mut at = value;
+    for k in keys {
+        match at.get_mut(k) {
+            Some(next) if next.is_object() => at = next,
+            _ => return false,
+        }
+    }
+    let Some(map) = at.as_object_mut() else {
+        return false;
+    };
+    if missing {
+        map.insert(last.to_owned(), Value::String(String::new()));
+        true
+    } else {
+        map.remove(last).is_some()
+    }
 }
 
 /// Numbers written with a zero fraction (`3.0`) become integers: JSON Schema counts them as
@@ -390,6 +476,31 @@ mod tests {
     }
 
     #[test]
+    fn every_field_error_of_a_body_comes_at_once() {
+        // Two fields missing and an unknown one: all three named in one answer (serde alone
+        // stops at the first), the blank name not named twice.
+        let e = err(r#"{"colour":"red"}"#);
+        let named: Vec<(&str, &str)> = e
+            .errors
+            .iter()
+            .map(|f| (f.path.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("colour", "不接受此项"),
+                ("name", "此项必填"),
+                ("when", "此项必填")
+            ],
+            "{e:?}"
+        );
+        // A wrong value of an optional field and a rule broken elsewhere: both.
+        let e = err(r#"{"name":"  ","when":"2026-02-03","tags":"x"}"#);
+        let paths: Vec<&str> = e.errors.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["tags", "name"], "{e:?}");
+    }
+
+    #[test]
     fn bad_bodies_name_the_field() {
         assert_eq!(err("{").code.as_str(), "malformed_body");
         // A struct's fields as an array, or any other non-object, is not a body.
@@ -442,9 +553,12 @@ mod shape_tests {
     /// A nested struct given as the array of its fields' values is refused, naming where.
     #[test]
     fn an_array_where_an_object_belongs_is_refused_at_any_depth() {
+        // A whole filing (the workflow's own checks run with the field rules: an identity
+        // document, and an address to post the reply to).
         let ok = br#"{"agency": "gk", "applicant": {"kind": "natural_person", "name": "a",
-                      "phone": "1"}, "request": {"description": "d", "carrier": "paper",
-                      "delivery": "post"}}"#;
+                      "id_document_type": "resident_id", "id_document": "11010519491231002X",
+                      "phone": "1", "address": "x"}, "request": {"description": "d",
+                      "carrier": "paper", "delivery": "post"}}"#;
         assert!(parse_body::<Filing>(ok).is_ok());
         let nested = br#"{"agency": "gk", "applicant": ["natural_person", "a", null, "1"],
                           "request": {"description": "d", "carrier": "paper",

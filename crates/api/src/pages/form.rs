@@ -96,6 +96,33 @@ impl FormState {
         self.errors.get(path).map(String::as_str)
     }
 
+    /// The form's field errors in the order of its fields, each naming its field in words,
+    /// for the summary above the form (whose items link to the fields).
+    pub fn problems(&self) -> Vec<Problem> {
+        let position = |path: &str| {
+            self.pairs
+                .iter()
+                .position(|(k, _)| k == path || split_hint(k).0 == path)
+                .unwrap_or(usize::MAX)
+        };
+        let mut items: Vec<(usize, &String, &String)> = self
+            .errors
+            .iter()
+            .map(|(path, message)| (position(path), path, message))
+            .collect();
+        items.sort();
+        items
+            .into_iter()
+            .map(|(_, path, message)| Problem {
+                path: path.clone(),
+                text: match field_label(path) {
+                    Some(label) => format!("{label}：{message}"),
+                    None => message.clone(),
+                },
+            })
+            .collect()
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || !self.general.is_empty()
     }
@@ -265,6 +292,71 @@ impl FormState {
     }
 }
 
+/// One item of a form's error summary: the field (its path; the page's id of it is the form's
+/// prefix and the path) and what is wrong, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub text: String,
+}
+
+/// The field's name in words, for the error summary: the names the forms' labels use (where
+/// two forms label one path differently, the words both fit).
+fn field_label(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "agency" => "行政机关",
+        "department" => "部门",
+        "applicant.kind" | "applicant_type" => "申请人类型",
+        "applicant.name" => "姓名或名称",
+        "applicant.id_document_type" => "证件类型",
+        "applicant.id_document" => "证件号码",
+        "applicant.phone" | "phone" => "联系电话",
+        "applicant.email" | "email" => "电子邮箱",
+        "applicant.address" => "通信地址",
+        "request.description" => "所需信息的名称或内容描述",
+        "request.document_number" => "文号",
+        "request.carrier" => "载体形式",
+        "request.delivery" => "获取方式",
+        "place" => "承办机关与部门",
+        "channel" => "申请渠道",
+        "receipt_date" => "收到申请之日",
+        "username" => "用户名",
+        "password" => "密码",
+        "current_password" => "当前密码",
+        "new_password" => "新密码",
+        "display_name" => "姓名",
+        "role" => "角色",
+        "departments" => "部门",
+        "code" => "代码",
+        "name" => "名称",
+        "tracking_prefix" => "受理编号前缀",
+        "is_intake" => "接收部门",
+        "reconsideration_body" => "行政复议机关",
+        "court" => "人民法院",
+        "reference" => "申请编号或提交编号",
+        "query_code" => "查询码",
+        "content" => "补正内容",
+        "reason" => "撤回理由",
+        "year" => "年份",
+        "toml" => "日历（TOML）",
+        "title" | "subject" => "标题",
+        "body" => "正文",
+        "office_hours" => "办公时间",
+        "contacts" => "联系方式",
+        "process" => "办理流程",
+        "deadlines" => "答复期限",
+        "fees" => "收费",
+        "q" => "检索",
+        "min" => "至少件数",
+        "from" => "起始日期",
+        "to" => "截止日期",
+        "status" => "状态",
+        "warning_level" => "预警",
+        "scope" => "范围",
+        _ => return None,
+    })
+}
+
 /// The longest field name a form may send, and how many dots it may hold.
 const MAX_NAME_BYTES: usize = 100;
 const MAX_NAME_DEPTH: usize = 4;
@@ -358,6 +450,74 @@ mod tests {
         let pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "bad")).collect();
         let e = FormState::with(&pairs).to_json(&[]).unwrap_err();
         assert_eq!(e.len(), crate::error::MAX_FIELD_ERRORS);
+    }
+
+    #[test]
+    fn the_summary_names_each_field_in_words_in_the_form_s_order() {
+        let mut f = FormState::with(&[
+            ("applicant.kind", ""),
+            ("applicant.name", ""),
+            ("request.description", ""),
+            ("version:n", "x"),
+        ]);
+        f.add_error("request.description", "此项必填");
+        f.add_error("applicant.name", "不能为空");
+        f.add_error("applicant.kind", "请选择申请人类型");
+        f.add_error("version", "须为非负整数");
+        let texts: Vec<(String, String)> =
+            f.problems().into_iter().map(|p| (p.path, p.text)).collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "applicant.kind".to_owned(),
+                    "申请人类型：请选择申请人类型".to_owned()
+                ),
+                (
+                    "applicant.name".to_owned(),
+                    "姓名或名称：不能为空".to_owned()
+                ),
+                (
+                    "request.description".to_owned(),
+                    "所需信息的名称或内容描述：此项必填".to_owned()
+                ),
+                // A field without words of its own: the message alone, never its path.
+                ("version".to_owned(), "须为非负整数".to_owned()),
+            ]
+        );
+    }
+
+    /// Every field the templates make with the form macros has words for the error summary,
+    /// so that no summary item shows a bare message or an internal name.
+    #[test]
+    fn every_field_of_the_templates_has_words_for_the_summary() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut pending = vec![dir];
+        let mut checked = 0;
+        while let Some(d) = pending.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for call in ["m::text(", "m::text_auto(", "m::area(", "m::select("] {
+                    for (at, _) in text.match_indices(call) {
+                        // The field's path is the first quoted argument.
+                        let rest = &text[at + call.len()..];
+                        let name = rest.split('"').nth(1).unwrap();
+                        assert!(
+                            field_label(name).is_some(),
+                            "{}: field {name} has no words in field_label",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} fields found");
     }
 
     #[test]

@@ -394,6 +394,10 @@ impl Validate for Filing {
         validate_applicant(errors, &self.applicant);
         validate_request(errors, &self.request);
     }
+
+    fn refusals(&self) -> Vec<gongkai_workflow::Rejection> {
+        gongkai_workflow::model::filing_problems(&self.applicant, &self.request)
+    }
 }
 
 /// What an applicant filing online is told about receipt dates and the query code (said

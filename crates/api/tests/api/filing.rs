@@ -408,3 +408,49 @@ fn the_receipt_gives_a_short_reference_that_the_lookup_takes() {
         );
     }
 }
+
+/// Every error of a filing in one answer (issue 22), not one stage at a time: the blank name
+/// (a field rule), the missing identity document and the e-mail delivery without an address
+/// (the workflow's checks); with a field rule broken the code is `invalid_input`.
+#[test]
+fn every_error_of_a_filing_comes_in_one_answer() {
+    for db in databases("api-filing-all-errors") {
+        let s = TestApp::start(db);
+        s.office();
+        let body = filing_with(
+            json!({"name": " ", "id_document_type": null, "id_document": null, "email": null}),
+            "email",
+        );
+        let r = s.post("/api/v1/requests", None, body);
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (422, Some("invalid_input")),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            paths(&r),
+            [
+                "applicant.name",
+                "applicant.id_document_type",
+                "applicant.id_document",
+                "applicant.email"
+            ],
+            "{}",
+            r.body
+        );
+        // The description left out as well: still every field in one answer.
+        let mut body = filing_with(json!({"name": " "}), "email");
+        body["request"]
+            .as_object_mut()
+            .unwrap()
+            .remove("description");
+        let r = s.post("/api/v1/requests", None, body);
+        assert_eq!(
+            paths(&r),
+            ["request.description", "applicant.name"],
+            "{}",
+            r.body
+        );
+    }
+}
