@@ -389,7 +389,7 @@ fn provisional_reason(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> String 
         .map(|y| y.to_string())
         .collect();
     format!(
-        "{}年的节假日安排尚未载入本系统，相关日期暂按周六、周日休息推算，期限为暂定，公布后将重新计算",
+        "{}年的节假日安排尚未载入本系统，相关日期暂按周六、周日及元旦（1月1日）、劳动节（5月1日、2日）、国庆节（10月1日至3日）休息推算，期限为暂定，公布后将重新计算",
         years.join("、")
     )
 }
