@@ -42,6 +42,10 @@ pub struct ApiSettings {
     pub metrics_token: String,
     /// How the annual report counts reopened requests (`report.reopened_counts_anew`).
     pub report_counting: gongkai_workflow::report::Counting,
+    /// For tests only: the legal date the calendar banner takes as today instead of the
+    /// clock's (`GONGKAI_TEST_TODAY`, read by `gongkai serve`; docs/operations.md). None: the
+    /// clock.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl ApiSettings {
@@ -64,6 +68,7 @@ impl ApiSettings {
             statement_timeout: Some(std::time::Duration::from_secs(5)),
             metrics_token: String::new(),
             report_counting: gongkai_workflow::report::Counting::default(),
+            today: None,
         }
     }
 }
