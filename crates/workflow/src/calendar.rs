@@ -737,6 +737,35 @@ impl Calendar {
             .collect()
     }
 
+    /// The fixed public holidays ([`FIXED_HOLIDAYS`]) that overlap `(from, to]` in the years
+    /// without published data, one period per holiday and year, named "元旦（法定节日）" etc.:
+    /// the days the provisional rule takes off, for the explanation of a due date.
+    pub fn fixed_holidays_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<Holiday> {
+        let mut out: Vec<Holiday> = Vec::new();
+        for year in from.year()..=to.year() {
+            if self.year(year).is_some() {
+                continue;
+            }
+            for (m, d, name) in FIXED_HOLIDAYS {
+                let Some(date) = NaiveDate::from_ymd_opt(year, m, d) else {
+                    continue;
+                };
+                let name = format!("{name}（法定节日）");
+                match out.last_mut() {
+                    Some(h) if h.name == name && h.to.succ_opt() == Some(date) => h.to = date,
+                    _ => out.push(Holiday {
+                        name,
+                        from: date,
+                        to: date,
+                        note: None,
+                    }),
+                }
+            }
+        }
+        out.retain(|h| h.to > from && h.from <= to);
+        out
+    }
+
     /// Make-up working days in `(from, to]`.
     pub fn makeup_days_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
         self.years

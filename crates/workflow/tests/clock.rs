@@ -312,6 +312,26 @@ fn dates_beyond_the_calendar_are_provisional_and_say_why() {
     let beyond = reply_due(&cal, p, &ClockInput::received(d("2026-12-10")));
     assert_eq!(beyond.due, Some(d("2027-01-08")));
     assert!(beyond.provisional);
+    // The explanation names the fixed holiday it skipped.
+    let skipped: Vec<_> = beyond
+        .explanation
+        .holidays
+        .iter()
+        .map(|h| (h.name.as_str(), h.from, h.to, h.weekdays_skipped))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![("元旦（法定节日）", d("2027-01-01"), d("2027-01-01"), 1)]
+    );
+    assert!(
+        beyond
+            .explanation
+            .text_zh
+            .iter()
+            .any(|l| l == "节假日：元旦（法定节日）（2027-01-01，跳过工作日 1 天）"),
+        "{:?}",
+        beyond.explanation.text_zh
+    );
     let reason = beyond.explanation.provisional_reason.unwrap();
     assert!(reason.contains("2027年"), "{reason}");
     assert!(
