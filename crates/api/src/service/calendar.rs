@@ -345,6 +345,66 @@ mod tests {
     use gongkai_workflow::{builtin_calendar, parse_date};
 
     #[test]
+    fn dates_are_read_as_admins_type_them() {
+        let want = parse_date("2027-02-06");
+        for text in [
+            "2027-02-06",
+            "2027-2-6",
+            "2027/2/6",
+            "2027.02.06",
+            "2027年2月6日",
+            " ２０２７／２／６ ",
+        ] {
+            assert_eq!(parse_typed_date(text), want, "{text}");
+        }
+        for text in [
+            "2027/2/30",
+            "27/2/6",
+            "2027-02",
+            "2027-02-06-01",
+            "二〇二七年二月六日",
+            "",
+        ] {
+            assert_eq!(parse_typed_date(text), None, "{text}");
+        }
+    }
+
+    /// The rows give the year the TOML text gives, and read back unchanged.
+    #[test]
+    fn the_rows_build_the_year_the_toml_text_builds() {
+        let rows = [
+            HolidayRow {
+                name: "春节".to_owned(),
+                from: "2027/2/6".to_owned(),
+                to: "2027-02-12".to_owned(),
+            },
+            HolidayRow::default(),
+            HolidayRow {
+                name: " 元旦 ".to_owned(),
+                from: "2027-01-01".to_owned(),
+                to: String::new(),
+            },
+        ];
+        let makeup = ["2027-02-20".to_owned(), String::new()];
+        let year = year_from_rows(2027, "通知", &rows, &makeup).unwrap();
+        let text = year_toml(year.clone()).unwrap();
+        let from_text = Calendar::from_toml_str("rows", &text).unwrap().years()[0].clone();
+        let mut sorted = year;
+        sorted.holidays.sort_by_key(|h| h.from);
+        assert_eq!(from_text, sorted);
+        assert_eq!(from_text.holidays[0].name, "元旦");
+        // A refusal names the row by its place on the form.
+        let bad = [HolidayRow {
+            name: "国庆节".to_owned(),
+            from: "2027-10-07".to_owned(),
+            to: "2027-10-01".to_owned(),
+        }];
+        let errors = year_from_rows(2027, "", &bad, &[]).unwrap_err();
+        assert_eq!(errors[0].path, "holidays.0");
+        assert_eq!(errors[0].message, "结束日 2027-10-01 早于开始日 2027-10-07");
+    }
+
+    #[test]
     fn next_year_is_awaited_from_the_first_of_november() {
         let cal = builtin_calendar().unwrap();
         let d = |s: &str| parse_date(s).unwrap();
