@@ -38,7 +38,7 @@ pub fn load_file(path: &Path) -> anyhow::Result<Calendar> {
     let calendar = Calendar::from_toml_str(&path.display().to_string(), &text)?;
     if calendar.years().is_empty() {
         bail!(
-            "{}: the file holds no [[year]]; every date would be counted by the weekend rule alone",
+            "{}: the file holds no [[year]]; every date would be counted by weekends and the fixed public holidays alone",
             path.display()
         );
     }
@@ -122,8 +122,8 @@ fn show(calendar: &Calendar, year: i32, as_toml: bool) -> anyhow::Result<ExitCod
         }
         bail!(
             "{year} is not in the calendar (covered years: {covered}); deadlines that touch {year} \
-             are counted by the weekend rule alone and marked provisional until its holiday \
-             notice is loaded"
+             are counted by weekends and the fixed public holidays (1 January, 1-2 May, \
+             1-3 October) alone and marked provisional until its holiday notice is loaded"
         );
     };
     if as_toml {

@@ -101,6 +101,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         metrics_token: config.server.metrics_token.clone(),
         report_counting: config.report.counting(),
         pending_registration_days: config.supervision.pending_registration_days,
+        today: test_today()?,
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let state = AppState::new(
@@ -314,4 +315,20 @@ fn spawn_recompute(
             std::thread::sleep(Duration::from_secs(minutes * 60));
         }
     });
+}
+
+/// `GONGKAI_TEST_TODAY` (YYYY-MM-DD): the date the calendar banner takes as today, so that
+/// tests can show it from 1 November whatever the clock says. For tests only; unset in
+/// production (docs/operations.md).
+fn test_today() -> anyhow::Result<Option<chrono::NaiveDate>> {
+    match std::env::var("GONGKAI_TEST_TODAY") {
+        Ok(text) if !text.is_empty() => {
+            gongkai_workflow::parse_date(&text)
+                .map(Some)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("GONGKAI_TEST_TODAY: \"{text}\" is not a date (YYYY-MM-DD)")
+                })
+        }
+        _ => Ok(None),
+    }
 }

@@ -201,7 +201,7 @@ fn an_existing_database_with_uploads_gets_the_built_in_2008_to_2018_years() {
         assert_eq!(r.body["due"]["due_date"], "2015-09-24", "{}", r.body);
         assert_eq!(r.body["due"]["provisional"], false, "{}", r.body);
         // The uploaded 2027 still counts: 20 working days after 2026-12-04 skip New Year's
-        // Day 2027 (weekends only: 2027-01-01, provisional).
+        // Day 2027, and the date is final (without the upload: the same day, provisional).
         body["receipt_date"] = json!("2026-12-04");
         let r = s.post("/api/v1/cases", Some(&o.clerk), body.clone());
         assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
@@ -531,5 +531,318 @@ fn the_site_icon_is_served() {
             "{headers:?}"
         );
         assert!(body.starts_with("<svg"), "{body}");
+    }
+}
+
+/// A page as the signed-in `token` sees it.
+fn signed_in_page(s: &Server, path: &str, token: &str) -> Reply {
+    s.exec(
+        Req::new("GET", path)
+            .header("Accept", "text/html")
+            .header("Cookie", &format!("gongkai_session={token}")),
+    )
+}
+
+/// The calendar banner of a page, if it shows one.
+fn banner(html: &str) -> Option<&str> {
+    let at = html.find("id=\"calendar-banner\"")?;
+    let rest = &html[at..];
+    Some(&rest[..rest.find("</div>").unwrap_or(rest.len())])
+}
+
+/// From 1 November, admins and supervisors are told on every page that next year's holidays
+/// are not loaded (admins with the link to load them); a year begun without its notice is
+/// named too; clerks are not told; a loaded year ends it. The server's "today" is set by
+/// GONGKAI_TEST_TODAY (sessions outlive the restarts).
+#[test]
+fn admins_and_supervisors_are_told_when_next_years_calendar_is_missing() {
+    for db in databases("calendar-banner") {
+        // The built-in calendar ends with 2026.
+        let s = start_with(&db, &[("GONGKAI_TEST_TODAY", "2026-10-31")]);
+        let o = office(&s);
+        for (path, token) in [
+            ("/admin", &o.admin),
+            ("/staff/dashboard", &o.supervisor),
+            ("/staff/queue", &o.clerk),
+        ] {
+            let r = signed_in_page(&s, path, token);
+            assert_eq!(r.status, 200, "{}: {path}: {}", db.name, r.text);
+            assert_eq!(banner(&r.text), None, "{path} before November");
+        }
+        drop(s);
+
+        let s = start_with(&db, &[("GONGKAI_TEST_TODAY", "2026-11-01")]);
+        for path in ["/admin", "/admin/calendar", "/staff/queue"] {
+            let r = signed_in_page(&s, path, &o.admin);
+            assert_eq!(r.status, 200, "{}: {path}: {}", db.name, r.text);
+            let b = banner(&r.text).unwrap_or_else(|| panic!("{path}: {}", r.text));
+            assert!(b.contains("2027 年节假日安排尚未载入"), "{b}");
+            assert!(b.contains("href=\"/admin/calendar\""), "{b}");
+        }
+        for path in ["/staff/dashboard", "/staff/queue"] {
+            let r = signed_in_page(&s, path, &o.supervisor);
+            assert_eq!(r.status, 200, "{}: {path}: {}", db.name, r.text);
+            let b = banner(&r.text).unwrap_or_else(|| panic!("{path}: {}", r.text));
+            assert!(b.contains("2027 年节假日安排尚未载入"), "{b}");
+            // Supervisors cannot load it: they are asked to tell an admin.
+            assert!(!b.contains("href="), "{b}");
+            assert!(b.contains("系统管理员"), "{b}");
+        }
+        let r = signed_in_page(&s, "/staff/queue", &o.clerk);
+        assert_eq!(
+            banner(&r.text),
+            None,
+            "clerks see the provisional mark on each date"
+        );
+        drop(s);
+
+        // A year begun without its notice is named, and from November the next one too.
+        let s = start_with(&db, &[("GONGKAI_TEST_TODAY", "2027-03-01")]);
+        let r = signed_in_page(&s, "/admin", &o.admin);
+        let b = banner(&r.text).unwrap_or_else(|| panic!("{}", r.text));
+        assert!(b.contains("2027 年节假日安排尚未载入"), "{b}");
+        // Loading the year ends it.
+        let r = s.send(
+            "PUT",
+            "/api/v1/admin/calendar/2027",
+            Some(&o.admin),
+            json!({"toml": "[[year]]\nyear = 2027\nholidays = [{ name = \"元旦\", from = \"2027-01-01\" }]\nmakeup = []\n"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = signed_in_page(&s, "/admin", &o.admin);
+        assert_eq!(banner(&r.text), None, "2027 is loaded");
+        drop(s);
+        let s = start_with(&db, &[("GONGKAI_TEST_TODAY", "2027-11-01")]);
+        let r = signed_in_page(&s, "/staff/dashboard", &o.supervisor);
+        let b = banner(&r.text).unwrap_or_else(|| panic!("{}", r.text));
+        assert!(b.contains("2028 年节假日安排尚未载入"), "{b}");
+    }
+}
+
+/// Form fields, name and value.
+type Fields = Vec<(&'static str, &'static str)>;
+
+/// Posts the calendar form as the admin's browser does; the page that answers.
+fn post_calendar(s: &Server, token: &str, fields: &[(&str, &str)]) -> Reply {
+    let csrf = s.get("/api/v1/session", Some(token)).body["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    s.exec(
+        Req::new("POST", "/admin/calendar")
+            .header("Accept", "text/html")
+            .header("Cookie", &format!("gongkai_session={token}"))
+            .form(&all),
+    )
+}
+
+/// The error shown beside holiday row `i` (0-based) or make-up day `i`.
+fn row_error<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id}: {html}"));
+    let rest = &html[at..];
+    &rest[..rest.find("</div>").unwrap()]
+}
+
+/// The years in force, by the API.
+fn last_year(s: &Server, token: &str) -> i64 {
+    let years = s.get("/api/v1/admin/calendar", Some(token));
+    years.body.as_array().unwrap().last().unwrap()["year"]
+        .as_i64()
+        .unwrap()
+}
+
+/// An admin loads next year through the form of holiday ranges and make-up days: each mistake
+/// refused in Chinese beside its row with every row kept and nothing stored; the TOML text's
+/// errors in Chinese too; a good year previewed, confirmed, and the due dates it moves moved.
+#[test]
+fn admins_load_a_year_through_the_form_of_holiday_ranges() {
+    for db in databases("calendar-form") {
+        let s = start(&db);
+        let o = office(&s);
+        // Handed in on Friday 2026-12-04: 20 working days reach Monday 2027-01-04, New Year's
+        // Day skipped by the provisional rule.
+        let mut body = filing();
+        body["channel"] = json!("in_person");
+        body["receipt_date"] = json!("2026-12-04");
+        let r = s.post("/api/v1/cases", Some(&o.clerk), body);
+        assert_eq!(r.status, 201, "{}: {}", db.name, r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        assert_eq!(r.body["due"]["due_date"], "2027-01-04", "{}", r.body);
+        assert_eq!(r.body["due"]["provisional"], true, "{}", r.body);
+
+        // Each mistake: 422, the Chinese sentence beside its row, the rows kept, nothing stored.
+        let cases: Vec<(Fields, &str, &str)> = vec![
+            (
+                vec![
+                    ("holidays.0.name", "春节"),
+                    ("holidays.0.from", "2027-02-12"),
+                    ("holidays.0.to", "2027-02-06"),
+                ],
+                "holiday-error-0",
+                "结束日 2027-02-06 早于开始日 2027-02-12",
+            ),
+            (
+                vec![
+                    ("holidays.0.name", "元旦"),
+                    ("holidays.0.from", "2027-01-01"),
+                    ("holidays.1.name", "春节"),
+                    ("holidays.1.from", "2026-02-06"),
+                    ("holidays.1.to", "2026-02-12"),
+                ],
+                "holiday-error-1",
+                "2026-02-06 不在 2027 年内",
+            ),
+            (
+                vec![
+                    ("holidays.0.name", "春节"),
+                    ("holidays.0.from", "2027-02-06"),
+                    ("holidays.0.to", "2027-02-12"),
+                    ("holidays.2.name", "元宵"),
+                    ("holidays.2.from", "2027-02-10"),
+                ],
+                "holiday-error-2",
+                "与节假日“春节”的日期重叠（2027-02-10）",
+            ),
+            (
+                vec![
+                    ("holidays.0.name", "春节"),
+                    ("holidays.0.from", "2027-02-06"),
+                    ("holidays.0.to", "2027-02-12"),
+                    ("makeup.0", "2027-02-15"),
+                ],
+                "makeup-error-0",
+                "2027-02-15 是星期一，本来就是工作日",
+            ),
+            (
+                vec![
+                    ("holidays.0.name", "春节"),
+                    ("holidays.0.from", "2027-02-06"),
+                    ("holidays.0.to", "2027-02-12"),
+                    ("makeup.0", "2027-02-20"),
+                    ("makeup.1", "2027-02-07"),
+                ],
+                "makeup-error-1",
+                "2027-02-07 既是调休上班日，又是节假日“春节”的一天",
+            ),
+            (
+                vec![
+                    ("holidays.0.name", "春节"),
+                    ("holidays.0.from", "2027/2/30"),
+                ],
+                "holiday-error-0",
+                "开始日期“2027/2/30”不是有效日期",
+            ),
+            (
+                vec![("holidays.0.from", "2027-10-01")],
+                "holiday-error-0",
+                "请填写节日名称",
+            ),
+        ];
+        for (rows, id, message) in &cases {
+            let mut fields = vec![("year", "2027")];
+            fields.extend(rows.iter().copied());
+            let r = post_calendar(&s, &o.admin, &fields);
+            assert_eq!(r.status, 422, "{}: {rows:?}: {}", db.name, r.text);
+            let e = row_error(&r.text, id);
+            assert!(e.contains(message), "{rows:?}: {e}");
+            for (name, value) in rows {
+                assert!(
+                    r.text
+                        .contains(&format!("name=\"{name}\" value=\"{value}\"")),
+                    "{name} kept: {}",
+                    r.text
+                );
+            }
+            assert!(!r.text.contains("id=\"calendar-preview\""));
+            assert_eq!(last_year(&s, &o.admin), 2026, "nothing stored: {rows:?}");
+        }
+
+        // The TOML text, the advanced way: the parser's error in Chinese, with its place.
+        let r = post_calendar(
+            &s,
+            &o.admin,
+            &[("year", "2027"), ("toml", "[[year]]\nyear 2027\n")],
+        );
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("第 2 行第 6 列：格式不正确"), "{}", r.text);
+        assert!(!r.text.contains("TOML parse error"), "{}", r.text);
+        assert!(!r.text.contains("expected `=`"), "{}", r.text);
+        assert_eq!(last_year(&s, &o.admin), 2026);
+
+        // A good year (hypothetical figures): New Year's Day with its Monday in lieu, the Spring
+        // Festival typed as 2027/2/6, one make-up day. The preview names the case that moves.
+        let good = [
+            ("year", "2027"),
+            (
+                "source",
+                "国务院办公厅关于2027年部分节假日安排的通知（测试）",
+            ),
+            ("holidays.0.name", "元旦"),
+            ("holidays.0.from", "2027-01-01"),
+            ("holidays.0.to", "2027-01-04"),
+            ("holidays.1.name", "春节"),
+            ("holidays.1.from", "2027/2/6"),
+            ("holidays.1.to", "2027-02-12"),
+            ("makeup.0", "2027-02-20"),
+        ];
+        let r = post_calendar(&s, &o.admin, &good);
+        assert_eq!(r.status, 200, "{}: {}", db.name, r.text);
+        let at = r
+            .text
+            .find("id=\"calendar-preview\"")
+            .unwrap_or_else(|| panic!("{}", r.text));
+        let preview = &r.text[at..];
+        assert!(preview.contains("1 件的答复期限将改变"), "{preview}");
+        assert!(
+            preview.contains(&format!("/staff/cases/{case}")),
+            "{preview}"
+        );
+        assert!(preview.contains("2027-01-05"), "{preview}");
+        // The rows stay in the form under the preview.
+        assert!(
+            r.text
+                .contains("name=\"holidays.1.from\" value=\"2027/2/6\"")
+        );
+        assert_eq!(last_year(&s, &o.admin), 2026, "a preview stores nothing");
+        // Confirmed with the text the preview showed.
+        let toml = preview
+            .split("name=\"toml\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&#x22;", "\"")
+            .replace("&#10;", "\n")
+            .replace("&amp;", "&");
+        let r = post_calendar(
+            &s,
+            &o.admin,
+            &[("year", "2027"), ("toml", &toml), ("confirm", "1")],
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert!(r.text.contains("2027 年日历已启用"), "{}", r.text);
+        assert_eq!(last_year(&s, &o.admin), 2027);
+        let years = s.get("/api/v1/admin/calendar", Some(&o.admin)).body;
+        let y2027 = years.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            y2027["holidays"],
+            json!([
+                "元旦：2027-01-01 至 2027-01-04",
+                "春节：2027-02-06 至 2027-02-12"
+            ]),
+            "{y2027}"
+        );
+        assert_eq!(y2027["makeup"], json!(["2027-02-20"]));
+        let detail = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        let due = &detail["summary"];
+        assert_eq!(due["due_date"], "2027-01-05", "{detail}");
+        assert_eq!(due["provisional"], false, "{detail}");
     }
 }

@@ -369,6 +369,8 @@ try {
   await adminPage.goto(`${base}/admin/calendar`);
   await a11y(adminPage, 'calendar');
   await adminPage.fill('#f-year', '2026');
+  // The TOML text is the advanced way, folded under the rows of the form.
+  await adminPage.click('summary:has-text("高级")');
   await adminPage.fill('#f-toml', year2026);
   await Promise.all([adminPage.waitForNavigation(), adminPage.click('button:has-text("预览变化")')]);
   assert.match(await adminPage.locator('#calendar-preview').innerText(), /件在办案件中/);

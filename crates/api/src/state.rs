@@ -45,6 +45,10 @@ pub struct ApiSettings {
     /// The dashboard counts online filings awaiting confirmation for more than this many
     /// working days (`supervision.pending_registration_days`).
     pub pending_registration_days: u32,
+    /// For tests only: the legal date the calendar banner takes as today instead of the
+    /// clock's (`GONGKAI_TEST_TODAY`, read by `gongkai serve`; docs/operations.md). None: the
+    /// clock.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl ApiSettings {
@@ -68,6 +72,7 @@ impl ApiSettings {
             metrics_token: String::new(),
             report_counting: gongkai_workflow::report::Counting::default(),
             pending_registration_days: 1,
+            today: None,
         }
     }
 }

@@ -4,8 +4,9 @@
 //! Days are numbered as `num_days_from_ce() - 1`, so day 0 (0001-01-01, proleptic Gregorian)
 //! is a Monday and the weekday of day `x` is `x mod 7`. Inside the covered years a prefix array
 //! holds the number of working days up to each day and a second array lists the working days
-//! in order; outside them the weekend rule is counted arithmetically. Every query is therefore
-//! a handful of arithmetic operations and at most one array read, whatever the distance.
+//! in order; outside them the provisional rule (weekends and the public holidays fixed by solar
+//! date, [`FIXED_HOLIDAYS`]) is counted arithmetically. Every query is therefore a handful of
+//! arithmetic operations and at most one array read, whatever the distance.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -36,6 +37,96 @@ fn kth_weekday(k: i32) -> i32 {
 
 fn is_weekend(x: i32) -> bool {
     x.rem_euclid(7) >= 5
+}
+
+// ---- the rule for years without published data ----------------------------------------------
+
+/// The public holidays fixed by solar date, known years in advance: art. 2 of the
+/// 全国年节及纪念日放假办法 as revised by 国务院令第795号 (国务院关于修改《全国年节及纪念日放假办法》
+/// 的决定, 2024-11-10, in force 2025-01-01; www.gov.cn/gongbao/2024/issue_11726/202411/content_6989774.html):
+/// 元旦 1 day (1 January), 劳动节 2 days (1 and 2 May), 国庆节 3 days (1 to 3 October).
+/// 春节, 清明节, 端午节 and 中秋节 follow the lunar calendar, and the 补假 of art. 6 and the
+/// 调休 of art. 7 are set by each year's notice: none of them is guessed.
+pub const FIXED_HOLIDAYS: [(u32, u32, &str); 6] = [
+    (1, 1, "元旦"),
+    (5, 1, "劳动节"),
+    (5, 2, "劳动节"),
+    (10, 1, "国庆节"),
+    (10, 2, "国庆节"),
+    (10, 3, "国庆节"),
+];
+
+/// The fixed public holiday `date` falls on, if any (see [`FIXED_HOLIDAYS`]).
+pub fn fixed_holiday(date: NaiveDate) -> Option<&'static str> {
+    FIXED_HOLIDAYS
+        .iter()
+        .find(|(m, d, _)| date.month() == *m && date.day() == *d)
+        .map(|(.., name)| *name)
+}
+
+/// Whether `date` is a working day by the provisional rule, used for every day outside the
+/// published years: Monday to Friday, except the fixed public holidays. A pure function of the
+/// date.
+pub fn provisional_working_day(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && fixed_holiday(date).is_none()
+}
+
+/// Fixed holidays of `year` that fall on a weekday, through `through` (month, day) inclusive.
+fn fixed_weekdays_in(year: i32, through: (u32, u32)) -> i32 {
+    let n = FIXED_HOLIDAYS
+        .iter()
+        .filter(|(m, d, _)| (*m, *d) <= through)
+        .filter_map(|(m, d, _)| NaiveDate::from_ymd_opt(year, *m, *d))
+        .filter(|date| !matches!(date.weekday(), Weekday::Sat | Weekday::Sun))
+        .count();
+    i32::try_from(n).unwrap_or(0)
+}
+
+/// Fixed holidays on weekdays in the years `0 ..= year - 1` (negative before year 0): the
+/// Gregorian calendar repeats its weekdays every 400 years (146,097 days, exactly 20,871
+/// weeks), so one table of the cycle answers every year in O(1).
+fn fixed_weekdays_before(year: i32) -> i32 {
+    static CYCLE: std::sync::OnceLock<[i32; 401]> = std::sync::OnceLock::new();
+    let cycle = CYCLE.get_or_init(|| {
+        let mut table = [0i32; 401];
+        for (i, y) in (0..400).enumerate() {
+            table[i + 1] = table[i] + fixed_weekdays_in(y, (12, 31));
+        }
+        table
+    });
+    let within = usize::try_from(year.rem_euclid(400)).unwrap_or(0);
+    year.div_euclid(400) * cycle[400] + cycle[within]
+}
+
+/// Provisional working days in days `..= x`, up to a constant (only differences count): the
+/// weekdays less the fixed holidays among them.
+fn provisional_through(x: i32) -> i32 {
+    let date = date_of(x);
+    weekdays_through(x)
+        - fixed_weekdays_before(date.year())
+        - fixed_weekdays_in(date.year(), (date.month(), date.day()))
+}
+
+/// The smallest day `x` with `provisional_through(x) == k`: the `k`-th provisional working day.
+/// Starts from the `k`-th weekday and moves on by the fixed holidays passed, which shrink
+/// geometrically (six days a year at most), then steps back over the last ones.
+fn kth_provisional(k: i32) -> i32 {
+    let mut x = kth_weekday(k);
+    loop {
+        // Moving by `missing` weekdays changes the count by at most `missing`: the count never
+        // overshoots `k`, and every step moves.
+        let missing = k - provisional_through(x);
+        if missing == 0 {
+            break;
+        }
+        x = kth_weekday(weekdays_through(x) + missing);
+    }
+    // `provisional_through(x) == k` here; a fixed holiday or a weekend at `x` means the count
+    // was reached on an earlier day.
+    while provisional_through(x - 1) == k {
+        x -= 1;
+    }
+    x
 }
 
 /// One official holiday period, e.g. 春节 2026-02-15 to 2026-02-23.
@@ -91,7 +182,7 @@ pub struct Calendar {
     prefix: Vec<u32>,
     /// Day indices of the covered working days, ascending.
     working: Vec<i32>,
-    /// `weekdays_through(first - 1)`: the working-day count just before coverage.
+    /// `provisional_through(first - 1)`: the working-day count just before coverage.
     base: i32,
 }
 
@@ -107,8 +198,15 @@ pub struct CalendarIssue {
 /// (`Display`), in Chinese for the admin's page (`zh`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarProblem {
-    /// The text is not TOML of the calendar's shape (the parser's own account).
-    Toml(String),
+    /// The text is not TOML of the calendar's shape: the parser's own account (`text`) and
+    /// where it stopped (1-based line and column, in characters), when it says.
+    Toml {
+        text: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        /// What went wrong, in Chinese, from the parser's message.
+        what_zh: String,
+    },
     YearListedTwice,
     /// Years must follow each other; `missing` is the year or range left out.
     YearsNotConsecutive {
@@ -148,7 +246,7 @@ impl fmt::Display for CalendarProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use CalendarProblem as P;
         match self {
-            P::Toml(text) => f.write_str(text),
+            P::Toml { text, .. } => f.write_str(text),
             P::YearListedTwice => f.write_str("the year is listed twice"),
             P::YearsNotConsecutive {
                 missing,
@@ -189,10 +287,14 @@ impl CalendarProblem {
     pub fn zh(&self) -> String {
         use CalendarProblem as P;
         match self {
-            // The parser's own words locate the error (line and column) in the admin's text.
-            P::Toml(text) => {
-                format!("日历文本不是有效的 TOML，请对照示例检查（解析器提示：{text}）")
-            }
+            // Where the parser stopped, in the admin's text, and what it found, in Chinese.
+            P::Toml {
+                line: Some(line),
+                column: Some(column),
+                what_zh,
+                ..
+            } => format!("第 {line} 行第 {column} 列：格式不正确，{what_zh}"),
+            P::Toml { what_zh, .. } => format!("格式不正确，{what_zh}"),
             P::YearListedTwice => "该年份重复列出".to_owned(),
             P::YearsNotConsecutive { missing, .. } => format!("年份须连续：缺少 {missing} 年"),
             P::YearOutOfRange => "年份超出范围".to_owned(),
@@ -208,13 +310,50 @@ impl CalendarProblem {
             P::DayListedTwice {
                 date,
                 holiday: Some(other),
-            } => format!("{date} 重复列出（也属于节假日“{other}”）"),
+            } => format!("与节假日“{other}”的日期重叠（{date}）"),
             P::MakeupOnHoliday { date, holiday } => {
                 format!("{date} 既是调休上班日，又是节假日“{holiday}”的一天")
             }
             P::MakeupOnWorkingDay { date, .. } => {
-                format!("{date} 本是工作日；调休上班日应为周六或周日")
+                format!(
+                    "{date} 是{}，本来就是工作日；调休上班日应为周六或周日",
+                    crate::clock::weekday_zh(*date)
+                )
             }
+        }
+    }
+}
+
+impl CalendarIssue {
+    /// The entry in Chinese, for the admin's page ("" for the text as a whole).
+    pub fn entry_zh(&self) -> String {
+        let e = self.entry.as_str();
+        let index = |prefix: &str| {
+            e.strip_prefix(prefix)
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|i| i + 1)
+        };
+        if e == "file" {
+            String::new()
+        } else if e == "year" {
+            "年份".to_owned()
+        } else if let Some(rest) = e.strip_prefix("holiday \"") {
+            let (name, tail) = rest.rsplit_once('"').unwrap_or((rest, ""));
+            let part = match tail.trim() {
+                "from" => "的开始日期",
+                "to" => "的结束日期",
+                _ => "",
+            };
+            format!("节假日“{name}”{part}")
+        } else if let Some(rest) = e.strip_prefix("makeup \"") {
+            format!("调休上班日 {}", rest.trim_end_matches('"'))
+        } else if let Some(n) = index("holidays[") {
+            format!("第 {n} 个节假日")
+        } else if let Some(n) = index("makeup[") {
+            format!("第 {n} 个调休上班日")
+        } else {
+            e.to_owned()
         }
     }
 }
@@ -320,9 +459,53 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
+/// The parser's error as a [`CalendarProblem::Toml`]: its own text for the command line, and
+/// for the admin's page where it stopped and what it found, in Chinese.
+fn toml_problem(source: &str, e: &toml::de::Error) -> CalendarProblem {
+    let (line, column) = match e.span() {
+        Some(span) => {
+            let before = source.get(..span.start).unwrap_or(source);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
+    let message = e.message();
+    // The field named in serde's "unknown field `x`" / "missing field `x`".
+    let field = message.split('`').nth(1).unwrap_or("").to_owned();
+    let what_zh = if message.contains("expected `=`") || message.contains("key with no value") {
+        "缺少“=”：每一项应写成“名称 = 值”，如 name = \"春节\"".to_owned()
+    } else if message.starts_with("unknown field") {
+        format!(
+            "无法识别的项“{field}”：可用的项为 year、source、holidays、makeup，节假日内为 name、from、to、note"
+        )
+    } else if message.starts_with("missing field") {
+        format!("缺少必填项“{field}”")
+    } else if message.contains("duplicate key") {
+        "同一项重复出现".to_owned()
+    } else if message.contains("invalid type") {
+        "值的类型不对：名称和日期须加英文双引号（如 \"2027-01-01\"），多个日期用方括号列出"
+            .to_owned()
+    } else if message.contains("unclosed")
+        || message.contains("unterminated")
+        || message.contains("invalid string")
+    {
+        "引号、方括号或花括号没有闭合".to_owned()
+    } else {
+        "请对照示例检查，或改用上方的表格填写".to_owned()
+    };
+    CalendarProblem::Toml {
+        text: e.to_string().trim_end().replace('\n', "\n    "),
+        line,
+        column,
+        what_zh,
+    }
+}
+
 impl Calendar {
-    /// A calendar with no published year: every day is answered by the weekend rule and is
-    /// provisional.
+    /// A calendar with no published year: every day is answered by the provisional rule
+    /// (weekends and the fixed public holidays) and is provisional.
     pub fn weekends_only() -> Calendar {
         Calendar {
             years: Vec::new(),
@@ -346,7 +529,7 @@ impl Calendar {
             fail(vec![CalendarIssue {
                 year: None,
                 entry: "file".to_owned(),
-                problem: CalendarProblem::Toml(e.to_string().trim_end().replace('\n', "\n    ")),
+                problem: toml_problem(text, &e),
             }])
         })?;
         // Entries that parse are validated too, so that one pass lists every problem.
@@ -445,7 +628,7 @@ impl Calendar {
             last,
             prefix,
             working,
-            base: weekdays_through(first - 1),
+            base: provisional_through(first - 1),
         })
     }
 
@@ -475,14 +658,14 @@ impl Calendar {
     #[inline]
     pub(crate) fn ordinal(&self, x: i32) -> i32 {
         if x < self.first {
-            weekdays_through(x)
+            provisional_through(x)
         } else if x <= self.last {
             // `x - first` is in range by the branch above.
             let i = usize::try_from(x - self.first).unwrap_or(0);
             self.base + i32::try_from(self.prefix[i]).unwrap_or(i32::MAX)
         } else {
             let total = i32::try_from(self.working.len()).unwrap_or(i32::MAX);
-            self.base + total + weekdays_through(x) - weekdays_through(self.last)
+            self.base + total + provisional_through(x) - provisional_through(self.last)
         }
     }
 
@@ -492,12 +675,12 @@ impl Calendar {
     pub(crate) fn nth(&self, k: i32) -> i32 {
         let total = i32::try_from(self.working.len()).unwrap_or(i32::MAX);
         if k <= self.base || self.first > self.last {
-            kth_weekday(k)
+            kth_provisional(k)
         } else if k <= self.base + total {
             let i = usize::try_from(k - self.base - 1).unwrap_or(0);
             self.working[i]
         } else {
-            kth_weekday(weekdays_through(self.last) + k - self.base - total)
+            kth_provisional(provisional_through(self.last) + k - self.base - total)
         }
     }
 
@@ -552,6 +735,35 @@ impl Calendar {
             .flat_map(|y| y.holidays.iter())
             .filter(|h| h.to > from && h.from <= to)
             .collect()
+    }
+
+    /// The fixed public holidays ([`FIXED_HOLIDAYS`]) that overlap `(from, to]` in the years
+    /// without published data, one period per holiday and year, named "元旦（法定节日）" etc.:
+    /// the days the provisional rule takes off, for the explanation of a due date.
+    pub fn fixed_holidays_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<Holiday> {
+        let mut out: Vec<Holiday> = Vec::new();
+        for year in from.year()..=to.year() {
+            if self.year(year).is_some() {
+                continue;
+            }
+            for (m, d, name) in FIXED_HOLIDAYS {
+                let Some(date) = NaiveDate::from_ymd_opt(year, m, d) else {
+                    continue;
+                };
+                let name = format!("{name}（法定节日）");
+                match out.last_mut() {
+                    Some(h) if h.name == name && h.to.succ_opt() == Some(date) => h.to = date,
+                    _ => out.push(Holiday {
+                        name,
+                        from: date,
+                        to: date,
+                        note: None,
+                    }),
+                }
+            }
+        }
+        out.retain(|h| h.to > from && h.from <= to);
+        out
     }
 
     /// Make-up working days in `(from, to]`.
@@ -660,106 +872,135 @@ fn parse_year(raw: RawYear, issues: &mut Vec<CalendarIssue>) -> Option<CalendarY
     })
 }
 
-/// Checks the dates of one parsed year: inside the year, ordered, no duplicates, no day both
-/// a holiday and a make-up working day, make-up days on weekends.
+/// Which entry of a [`CalendarYear`] a problem concerns, by its position in the year's lists
+/// (as given, before [`Calendar::new`] sorts the holidays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearEntry {
+    Holiday(usize),
+    Makeup(usize),
+}
+
+impl CalendarYear {
+    /// The problems of this year's entries, each with the entry it concerns: dates inside the
+    /// year, ranges ordered, no day listed twice, no day both a holiday and a make-up working
+    /// day, make-up days on weekends. [`Calendar::new`] refuses a year with any.
+    pub fn problems(&self) -> Vec<(YearEntry, CalendarProblem)> {
+        let y = self;
+        let mut out = Vec::new();
+        let mut holiday_days: BTreeMap<NaiveDate, &str> = BTreeMap::new();
+        for (i, h) in y.holidays.iter().enumerate() {
+            let entry = YearEntry::Holiday(i);
+            let mut bad = false;
+            let ends: &[NaiveDate] = if h.from == h.to {
+                &[h.from]
+            } else {
+                &[h.from, h.to]
+            };
+            for &d in ends {
+                if d.year() != y.year {
+                    out.push((
+                        entry,
+                        CalendarProblem::OutsideYear {
+                            date: d,
+                            year: y.year,
+                        },
+                    ));
+                    bad = true;
+                }
+            }
+            if h.to < h.from {
+                out.push((
+                    entry,
+                    CalendarProblem::EndsBeforeStart {
+                        from: h.from,
+                        to: h.to,
+                    },
+                ));
+                bad = true;
+            }
+            if bad {
+                continue;
+            }
+            // One message per overlapping holiday, naming the first day they share.
+            let mut reported: Vec<&str> = Vec::new();
+            for d in h.from.iter_days().take_while(|d| *d <= h.to) {
+                if let Some(other) = holiday_days.insert(d, &h.name)
+                    && !reported.contains(&other)
+                {
+                    reported.push(other);
+                    out.push((
+                        entry,
+                        CalendarProblem::DayListedTwice {
+                            date: d,
+                            holiday: Some(other.to_owned()),
+                        },
+                    ));
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, d) in y.makeup.iter().enumerate() {
+            let entry = YearEntry::Makeup(i);
+            if d.year() != y.year {
+                out.push((
+                    entry,
+                    CalendarProblem::OutsideYear {
+                        date: *d,
+                        year: y.year,
+                    },
+                ));
+            }
+            if !seen.insert(*d) {
+                out.push((
+                    entry,
+                    CalendarProblem::DayListedTwice {
+                        date: *d,
+                        holiday: None,
+                    },
+                ));
+            }
+            if let Some(name) = holiday_days.get(d) {
+                out.push((
+                    entry,
+                    CalendarProblem::MakeupOnHoliday {
+                        date: *d,
+                        holiday: (*name).to_owned(),
+                    },
+                ));
+            }
+            if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+                out.push((
+                    entry,
+                    CalendarProblem::MakeupOnWorkingDay {
+                        date: *d,
+                        weekday: d.weekday(),
+                    },
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Checks the dates of one parsed year ([`CalendarYear::problems`]), naming each entry as the
+/// file does.
 fn check_year_entries(y: &CalendarYear, issues: &mut Vec<CalendarIssue>) {
-    let mut issue = |entry: String, problem: CalendarProblem| {
+    for (entry, problem) in y.problems() {
+        let entry = match entry {
+            YearEntry::Holiday(i) => format!(
+                "holiday \"{}\"",
+                y.holidays.get(i).map_or("", |h| h.name.as_str())
+            ),
+            YearEntry::Makeup(i) => format!(
+                "makeup \"{}\"",
+                y.makeup.get(i).map(ToString::to_string).unwrap_or_default()
+            ),
+        };
         issues.push(CalendarIssue {
             year: Some(y.year),
             entry,
             problem,
-        })
-    };
-    let mut holiday_days: BTreeMap<NaiveDate, &str> = BTreeMap::new();
-    for h in &y.holidays {
-        let entry = format!("holiday \"{}\"", h.name);
-        let mut bad = false;
-        let ends: &[NaiveDate] = if h.from == h.to {
-            &[h.from]
-        } else {
-            &[h.from, h.to]
-        };
-        for &d in ends {
-            if d.year() != y.year {
-                issue(
-                    entry.clone(),
-                    CalendarProblem::OutsideYear {
-                        date: d,
-                        year: y.year,
-                    },
-                );
-                bad = true;
-            }
-        }
-        if h.to < h.from {
-            issue(
-                entry.clone(),
-                CalendarProblem::EndsBeforeStart {
-                    from: h.from,
-                    to: h.to,
-                },
-            );
-            bad = true;
-        }
-        if bad {
-            continue;
-        }
-        // One message per overlapping holiday, naming the first day they share.
-        let mut reported: Vec<&str> = Vec::new();
-        for d in h.from.iter_days().take_while(|d| *d <= h.to) {
-            if let Some(other) = holiday_days.insert(d, &h.name)
-                && !reported.contains(&other)
-            {
-                reported.push(other);
-                issue(
-                    entry.clone(),
-                    CalendarProblem::DayListedTwice {
-                        date: d,
-                        holiday: Some(other.to_owned()),
-                    },
-                );
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for d in &y.makeup {
-        let entry = format!("makeup \"{d}\"");
-        if d.year() != y.year {
-            issue(
-                entry.clone(),
-                CalendarProblem::OutsideYear {
-                    date: *d,
-                    year: y.year,
-                },
-            );
-        }
-        if !seen.insert(*d) {
-            issue(
-                entry.clone(),
-                CalendarProblem::DayListedTwice {
-                    date: *d,
-                    holiday: None,
-                },
-            );
-        }
-        if let Some(name) = holiday_days.get(d) {
-            issue(
-                entry.clone(),
-                CalendarProblem::MakeupOnHoliday {
-                    date: *d,
-                    holiday: (*name).to_owned(),
-                },
-            );
-        }
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            issue(
-                entry.clone(),
-                CalendarProblem::MakeupOnWorkingDay {
-                    date: *d,
-                    weekday: d.weekday(),
-                },
-            );
-        }
+        });
     }
 }
 

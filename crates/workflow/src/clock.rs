@@ -328,9 +328,13 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
         applied.iter().any(|(a, b, _)| *a < x && x <= *b)
     };
     let span_to = date_of(span_end);
-    let holidays = cal
+    // The published holidays, and in the years without a notice the fixed public holidays the
+    // provisional rule skips.
+    let fixed = cal.fixed_holidays_between(count_start, span_to);
+    let mut holidays: Vec<HolidayNote> = cal
         .holidays_between(count_start, span_to)
         .into_iter()
+        .chain(fixed.iter())
         .filter_map(|h| {
             let from = h.from.max(count_start.succ_opt().unwrap_or(count_start));
             let to = h.to.min(span_to);
@@ -346,6 +350,7 @@ pub fn reply_due(cal: &Calendar, profile: &StatuteProfile, input: &ClockInput) -
             })
         })
         .collect();
+    holidays.sort_by_key(|h| h.from);
     let provisional_reason = provisional.then(|| provisional_reason(cal, count_start, span_to));
 
     let mut explanation = Explanation {
@@ -389,7 +394,7 @@ fn provisional_reason(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> String 
         .map(|y| y.to_string())
         .collect();
     format!(
-        "{}年的节假日安排尚未载入本系统，相关日期暂按周六、周日休息推算，期限为暂定，公布后将重新计算",
+        "{}年的节假日安排尚未载入本系统，相关日期暂按周六、周日及元旦（1月1日）、劳动节（5月1日、2日）、国庆节（10月1日至3日）休息推算，期限为暂定，公布后将重新计算",
         years.join("、")
     )
 }

@@ -41,7 +41,10 @@ pub mod similar;
 pub mod statute;
 pub mod vocabulary;
 
-pub use calendar::{Calendar, CalendarError, CalendarIssue, CalendarYear, Holiday, parse_date};
+pub use calendar::{
+    Calendar, CalendarError, CalendarIssue, CalendarYear, FIXED_HOLIDAYS, Holiday, YearEntry,
+    fixed_holiday, parse_date, provisional_working_day,
+};
 pub use case::{Case, Status, SubState, evolve};
 pub use clock::{ClockInput, Explanation, Pause, ReplyDue, WarningLevel, due_date, reply_due};
 pub use decide::{Context, decide, permitted_roles};

@@ -307,9 +307,31 @@ fn dates_beyond_the_calendar_are_provisional_and_say_why() {
         (inside.due, inside.provisional),
         (Some(d("2026-12-29")), false)
     );
+    // 20 working days after 2026-12-10 reach 2027: New Year's Day, a fixed public holiday, is
+    // skipped even though the 2027 notice is not loaded.
     let beyond = reply_due(&cal, p, &ClockInput::received(d("2026-12-10")));
-    assert_eq!(beyond.due, Some(d("2027-01-07")));
+    assert_eq!(beyond.due, Some(d("2027-01-08")));
     assert!(beyond.provisional);
+    // The explanation names the fixed holiday it skipped.
+    let skipped: Vec<_> = beyond
+        .explanation
+        .holidays
+        .iter()
+        .map(|h| (h.name.as_str(), h.from, h.to, h.weekdays_skipped))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![("元旦（法定节日）", d("2027-01-01"), d("2027-01-01"), 1)]
+    );
+    assert!(
+        beyond
+            .explanation
+            .text_zh
+            .iter()
+            .any(|l| l == "节假日：元旦（法定节日）（2027-01-01，跳过工作日 1 天）"),
+        "{:?}",
+        beyond.explanation.text_zh
+    );
     let reason = beyond.explanation.provisional_reason.unwrap();
     assert!(reason.contains("2027年"), "{reason}");
     assert!(
@@ -328,6 +350,82 @@ fn dates_beyond_the_calendar_are_provisional_and_say_why() {
     let bare = Calendar::weekends_only();
     let (due, provisional) = due_date(&bare, d("2026-01-30"), 20, &[]);
     assert_eq!((due, provisional), (d("2026-02-27"), true));
+}
+
+/// A year without its notice (2027 here) is counted by weekends and the public holidays fixed
+/// by solar date (全国年节及纪念日放假办法 art. 2, 国务院令第795号): 2027-01-01 (Friday),
+/// 05-01 (Saturday), 05-02 (Sunday) and 10-01 (Friday) .. 10-03 (Sunday) are never working
+/// days; the lunar holidays are not guessed.
+#[test]
+fn a_provisional_year_skips_the_fixed_public_holidays() {
+    let cal = cal();
+    assert!(
+        cal.year(2027).is_none(),
+        "the built-in calendar ends in 2026"
+    );
+    for day in [
+        "2027-01-01",
+        "2027-05-01",
+        "2027-05-02",
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+    ] {
+        assert!(!cal.is_working_day(d(day)), "{day}");
+        assert!(cal.day(d(day)).provisional, "{day}");
+    }
+    // The days around them count as usual.
+    for day in [
+        "2026-12-31",
+        "2027-01-04",
+        "2027-04-30",
+        "2027-05-03",
+        "2027-09-30",
+        "2027-10-04",
+    ] {
+        assert!(cal.is_working_day(d(day)), "{day}");
+    }
+    // Counting across them: one working day after 2026-12-31 is 2027-01-04 (Monday), not New
+    // Year's Day; after 2027-04-30 (Friday) the Monday 05-03; after 2027-09-30 the Monday
+    // 10-04.
+    assert_eq!(
+        cal.add_working_days(d("2026-12-31"), 1),
+        (d("2027-01-04"), true)
+    );
+    assert_eq!(
+        cal.add_working_days(d("2027-04-30"), 1),
+        (d("2027-05-03"), true)
+    );
+    assert_eq!(
+        cal.add_working_days(d("2027-09-30"), 1),
+        (d("2027-10-04"), true)
+    );
+    // 2027 has 261 weekdays; 01-01 and 10-01 are weekdays (Friday), the others fall on
+    // weekends: 259 provisional working days.
+    assert_eq!(
+        cal.working_days_between(d("2026-12-31"), d("2027-12-31")),
+        259
+    );
+    // The counts agree day by day with the pure rule.
+    let mut day = d("2026-12-31");
+    let mut counted = 0;
+    while day < d("2028-01-10") {
+        day = day.succ_opt().unwrap();
+        if gongkai_workflow::provisional_working_day(day) {
+            counted += 1;
+            assert_eq!(cal.add_working_days(d("2026-12-31"), counted).0, day);
+        }
+        assert_eq!(
+            cal.is_working_day(day),
+            gongkai_workflow::provisional_working_day(day),
+            "{day}"
+        );
+    }
+    // 2028: 01-01 is a Saturday; 05-01 (Monday) and 05-02 (Tuesday) are skipped.
+    assert_eq!(cal.add_working_days(d("2028-04-28"), 1).0, d("2028-05-03"));
+    // Before the first published year the same rule applies: 2007-10-01..03 (Monday to
+    // Wednesday) are skipped.
+    assert_eq!(cal.add_working_days(d("2007-09-28"), 1).0, d("2007-10-04"));
 }
 
 #[test]
@@ -521,4 +619,28 @@ fn builtin_file_round_trips() {
     let again = Calendar::from_toml_str("printed", &cal.to_toml()).unwrap();
     assert_eq!(cal, again);
     assert_eq!(cal.to_toml(), again.to_toml());
+}
+
+/// The parser's error reaches the admin in Chinese, with its line and column, and the command
+/// line keeps the parser's own account.
+#[test]
+fn a_toml_error_is_told_in_chinese_with_its_place() {
+    let err = Calendar::from_toml_str("upload", "[[year]]\nyear 2027\n").unwrap_err();
+    let problem = &err.issues[0].problem;
+    assert_eq!(
+        problem.zh(),
+        "第 2 行第 6 列：格式不正确，缺少“=”：每一项应写成“名称 = 值”，如 name = \"春节\""
+    );
+    assert_eq!(err.issues[0].entry_zh(), "");
+    assert!(problem.to_string().contains("expected `=`"), "{problem}");
+    let err =
+        Calendar::from_toml_str("upload", "[[year]]\nyear = 2027\nholiday = []\n").unwrap_err();
+    assert!(
+        err.issues[0]
+            .problem
+            .zh()
+            .starts_with("第 3 行第 1 列：格式不正确，无法识别的项“holiday”"),
+        "{}",
+        err.issues[0].problem.zh()
+    );
 }

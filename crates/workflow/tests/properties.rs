@@ -20,8 +20,11 @@ fn naive_working(cal: &Calendar, d: NaiveDate) -> bool {
         if y.holidays.iter().any(|h| h.from <= d && d <= h.to) {
             return false;
         }
+        return !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
     }
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    // Outside the published years: weekends and the fixed public holidays are off.
+    let fixed = matches!((d.month(), d.day()), (1, 1) | (5, 1) | (5, 2) | (10, 1..=3));
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !fixed
 }
 
 /// The reference: walk day by day from `start`, counting working days outside every pause.
@@ -140,6 +143,32 @@ proptest! {
         let (first, last) = cal().coverage().unwrap();
         let covered = start + Duration::days(1) >= first && due <= last;
         prop_assert_eq!(provisional, !covered);
+    }
+
+    /// A due date in a year without its notice never falls on 1 January, 1–2 May or 1–3
+    /// October (全国年节及纪念日放假办法 art. 2), whatever the start, period and pauses.
+    #[test]
+    fn no_provisional_due_date_falls_on_a_fixed_public_holiday(
+        (start, n, pauses) in case(),
+        years_on in 0i64..40,
+    ) {
+        // Also far beyond the published years, on the calendar and on one with none at all.
+        let start = start + Duration::days(years_on * 365);
+        let pauses: Vec<_> = pauses
+            .iter()
+            .map(|(a, b)| (*a + Duration::days(years_on * 365), *b + Duration::days(years_on * 365)))
+            .collect();
+        for cal in [cal(), &Calendar::weekends_only()] {
+            let (due, provisional) = due_date(cal, start, n, &pauses);
+            if provisional && !cal.covers(due) {
+                prop_assert!(
+                    !matches!((due.month(), due.day()), (1, 1) | (5, 1) | (5, 2) | (10, 1..=3)),
+                    "{due}"
+                );
+                prop_assert!(!matches!(due.weekday(), Weekday::Sat | Weekday::Sun), "{due}");
+            }
+            prop_assert_eq!(due, naive_due(cal, start, n, &pauses));
+        }
     }
 
     #[test]

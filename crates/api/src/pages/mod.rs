@@ -182,6 +182,9 @@ pub struct Chrome {
     pub csrf: String,
     /// A one-line confirmation shown above the content ("已提交").
     pub flash: Option<String>,
+    /// Admins and supervisors: a year whose holiday notice is not loaded (this year, or next
+    /// year from 1 November).
+    pub calendar_banner: Option<crate::service::calendar::CalendarBanner>,
 }
 
 impl Chrome {
@@ -201,6 +204,7 @@ pub struct Visitor {
     /// A new anonymous form token to set as a cookie with the response.
     new_cookie: Option<String>,
     secure: bool,
+    calendar_banner: Option<crate::service::calendar::CalendarBanner>,
 }
 
 impl FromRequest for Visitor {
@@ -213,11 +217,14 @@ impl FromRequest for Visitor {
             .cookie(FORM_COOKIE)
             .map(|c| c.value().to_owned())
             .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
-        let secure = req
-            .app_data::<web::Data<crate::AppState>>()
-            .is_some_and(|s| s.settings.secure_cookies);
+        let state = req.app_data::<web::Data<crate::AppState>>().cloned();
+        let secure = state.as_ref().is_some_and(|s| s.settings.secure_cookies);
         Box::pin(async move {
             let caller = caller.await.map_err(WebError)?.0;
+            let calendar_banner = match (&state, &caller) {
+                (Some(state), Some(c)) => crate::service::calendar::banner(state, c.role()),
+                _ => None,
+            };
             let (csrf, new_cookie) = match (&caller, cookie) {
                 (Some(c), _) => (c.csrf_token.clone(), None),
                 (None, Some(token)) => (token, None),
@@ -231,6 +238,7 @@ impl FromRequest for Visitor {
                 csrf,
                 new_cookie,
                 secure,
+                calendar_banner,
             })
         })
     }
@@ -246,6 +254,7 @@ impl Visitor {
             }),
             csrf: self.csrf.clone(),
             flash: None,
+            calendar_banner: self.calendar_banner.clone(),
         }
     }
 
@@ -462,6 +471,7 @@ impl ResponseError for WebError {
                 user: None,
                 csrf: String::new(),
                 flash: None,
+                calendar_banner: None,
             },
             status: e.status.as_u16(),
             detail,
