@@ -92,20 +92,20 @@ try {
   await look(admin, 'admin-empty');
 
   log('a bad agency code is refused beside its field, the name kept');
-  await admin.fill('#f-ag-code', 'Shi Zhengfu!');
-  await admin.fill('#f-ag-name', '某市人民政府办公室');
+  await admin.fill('#ag-code', 'Shi Zhengfu!');
+  await admin.fill('#ag-name', '某市人民政府办公室');
   await submit(admin, 'button:has-text("创建行政机关")');
-  assert.ok((await fieldError(admin, 'f-ag-code')).length > 0);
-  assert.equal(await admin.inputValue('#f-ag-name'), '某市人民政府办公室');
+  assert.ok((await fieldError(admin, 'ag-code')).length > 0);
+  assert.equal(await admin.inputValue('#ag-name'), '某市人民政府办公室');
   await look(admin, 'agency-error');
 
   log('the admin creates the agency and names its remedy bodies');
-  await admin.fill('#f-ag-code', 'gk');
-  await admin.fill('#f-ag-prefix', 'GK');
+  await admin.fill('#ag-code', 'gk');
+  await admin.fill('#ag-tracking_prefix', 'GK');
   await submit(admin, 'button:has-text("创建行政机关")');
   assert.match(await admin.locator('h2:has-text("机关与部门") ~ .card h3').first().innerText(), /某市人民政府办公室/);
-  await admin.fill('#f-rb-gk', '某市人民政府');
-  await admin.fill('#f-court-gk', '某市中级人民法院');
+  await admin.fill('#rb-gk-reconsideration_body', '某市人民政府');
+  await admin.fill('#rb-gk-court', '某市中级人民法院');
   await submit(admin, 'button:has-text("保存救济途径")');
   assert.equal(await admin.locator('#remedy-missing').count(), 0, 'the remedy warning stays after setting both');
 
@@ -237,6 +237,8 @@ try {
 
   log('the clerk reads the whole correction and drafts a reply');
   await clerk.goto(caseUrl);
+  // Long texts fold under their first line; opened, the whole correction reads.
+  for (const fold of await clerk.locator('details.fold:not([open]) > summary').all()) await fold.click();
   assert.ok((await clerk.locator('main').innerText()).includes(correction), 'the correction is cut off on the case page');
   // A corrected request starts its period anew (art. 30): the clerk takes it up again.
   await act(clerk, 'start_processing');
