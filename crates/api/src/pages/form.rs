@@ -339,6 +339,7 @@ fn field_label(path: &str) -> Option<&'static str> {
         "reason" => "撤回理由",
         "year" => "年份",
         "toml" => "日历（TOML）",
+        "source" => "依据（通知名称和文号）",
         "title" | "subject" => "标题",
         "body" => "正文",
         "office_hours" => "办公时间",
