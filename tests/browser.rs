@@ -67,13 +67,14 @@ fn browser_available(scripts: &Path) -> bool {
 }
 
 /// Where screenshots go: the test's own folder; only `GONGKAI_REFRESH_SCREENSHOTS=1` (the
-/// README's command to refresh them) writes them into docs/screenshots. Empty (none taken) on
+/// README's command to refresh them) writes the main flow's into docs/screenshots (the
+/// first run's numbered steps always stay in the test's folder). Empty (none taken) on
 /// PostgreSQL: the pages are the same.
-fn screenshots(root: &Path, db: &support::Db) -> String {
+fn screenshots(root: &Path, db: &support::Db, docs: bool) -> String {
     if db.name != "sqlite" {
         return String::new();
     }
-    let d = if std::env::var("GONGKAI_REFRESH_SCREENSHOTS").as_deref() == Ok("1") {
+    let d = if docs && std::env::var("GONGKAI_REFRESH_SCREENSHOTS").as_deref() == Ok("1") {
         root.join("docs/screenshots")
     } else {
         db.dir.join("screenshots")
@@ -89,7 +90,10 @@ fn run(script: &str, s: &Server, db: &support::Db, env: &[(&str, String)], done:
         .arg(script)
         .current_dir(root.join("tests/browser"))
         .env("GONGKAI_BASE", &s.base)
-        .env("GONGKAI_SCREENSHOTS", screenshots(root, db))
+        .env(
+            "GONGKAI_SCREENSHOTS",
+            screenshots(root, db, script != "first-run.mjs"),
+        )
         .env("CHROMIUM", chromium())
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
