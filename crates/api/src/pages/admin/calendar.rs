@@ -101,6 +101,18 @@ fn makeup_rows(form: &FormState) -> Vec<String> {
         .collect()
 }
 
+/// The form again with its errors (422).
+fn refused(state: &web::Data<AppState>, visitor: &Visitor, form: FormState) -> WebResult {
+    calendar_page(
+        state,
+        visitor,
+        form,
+        None,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}
+
 pub(super) fn calendar_page(
     state: &web::Data<AppState>,
     visitor: &Visitor,
@@ -211,14 +223,7 @@ pub async fn calendar_upload(
     visitor.check(&form)?;
     let Ok(year) = form.v("year").trim().parse::<i32>() else {
         form.add_error("year", "请填写年份（如 2027）");
-        return calendar_page(
-            &state,
-            visitor,
-            form,
-            None,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return refused(&state, visitor, form);
     };
     let rows = holiday_rows(&form);
     let makeup = makeup_rows(&form);
@@ -235,14 +240,7 @@ pub async fn calendar_upload(
                 for e in errors {
                     form.add_error(&e.path, e.message);
                 }
-                return calendar_page(
-                    &state,
-                    visitor,
-                    form,
-                    None,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                );
+                return refused(&state, visitor, form);
             }
         }
     } else {
@@ -253,14 +251,7 @@ pub async fn calendar_upload(
             "holidays.0",
             "请填写该年的节假日（每行一段放假日期），或在下方粘贴 TOML 文本",
         );
-        return calendar_page(
-            &state,
-            visitor,
-            form,
-            None,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return refused(&state, visitor, form);
     }
     if confirm {
         return match admin::install_calendar_year(&state, &page.caller, year, text).await {
