@@ -563,6 +563,7 @@ fn one_case(
             not_held,
             competent_agency_contact: None,
             disclosure: None,
+            release: demo_release(outcome),
         },
     };
     if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {
@@ -635,4 +636,25 @@ pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCo
         println!("steps refused by the workflow: {}", list.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's release for a disclosing reply: the documents provided on paper (the demo
+/// uploads no files), or a pointer to where they are published.
+fn demo_release(outcome: Outcome) -> Vec<gongkai_workflow::model::ReleaseItem> {
+    use gongkai_workflow::model::{ReleaseForm, ReleaseItem};
+    match outcome {
+        Outcome::Disclosed => vec![ReleaseItem::Published {
+            title: "所申请的政府信息".to_owned(),
+            location: "本机关门户网站“政府信息公开”专栏".to_owned(),
+            link: None,
+        }],
+        Outcome::PartlyDisclosed => vec![ReleaseItem::Document {
+            title: "所申请政府信息中可以公开的部分".to_owned(),
+            document_number: None,
+            pages: Some(2),
+            form: ReleaseForm::Paper,
+            file: None,
+        }],
+        _ => Vec::new(),
+    }
 }

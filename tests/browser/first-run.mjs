@@ -246,6 +246,10 @@ try {
   await act(clerk, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
     await box.locator('textarea[name="reply.text"]').fill(firstDraft);
+    // What is provided: the list, pointed to where it is published.
+    await box.locator('select[name="reply.release.0.kind"]').selectOption('published');
+    await box.locator('input[name="reply.release.0.title"]').fill('2023—2025年老旧小区改造项目清单');
+    await box.locator('input[name="reply.release.0.location"]').fill('市政府门户网站“政府信息公开”专栏');
   });
   await act(clerk, 'submit_for_review');
   await look(clerk, 'case-in-review');
@@ -263,6 +267,7 @@ try {
   if (!(await draft.evaluate((e) => e.open))) await draft.locator('summary').click();
   assert.equal(await draft.locator('textarea[name="reply.text"]').inputValue(), firstDraft, 'the returned draft is not in the form');
   assert.equal(await draft.locator('select[name="reply.outcome:outcome"]').inputValue(), 'disclosed');
+  assert.equal(await draft.locator('input[name="reply.release.0.title"]').inputValue(), '2023—2025年老旧小区改造项目清单', 'the returned release is not in the form');
   await look(clerk, 'case-returned');
   const finalText = '经审查，您申请的《2023—2025年老旧小区改造项目清单》（某建发〔2025〕12号）属于公开范围，现通过电子邮件提供给您。';
   await act(clerk, 'draft_reply', async (box) => {

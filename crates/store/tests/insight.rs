@@ -43,6 +43,7 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     .then_some(gongkai_workflow::model::NotHeld::NotExist),
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: gongkai_testkit::release_for(outcome),
                 },
             },
             clerk(),

@@ -78,6 +78,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
                         not_held: None,
                         competent_agency_contact: None,
                         disclosure: None,
+                        release: gongkai_testkit::release_for(Outcome::Disclosed),
                     },
                 },
                 clerk(),

@@ -176,6 +176,7 @@ fn reply_on(
                     not_held: None,
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: gongkai_testkit::release_for(Outcome::Disclosed),
                 },
             },
             clerk(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use gongkai_store::DbConnection;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, Delivery, Receive, Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, Delivery, Receive, ReleaseItem, Reply, RequestDetails,
 };
 use gongkai_workflow::{Channel, Command, Outcome};
 
@@ -71,6 +71,27 @@ pub fn disclosed() -> Reply {
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: release_for(Outcome::Disclosed),
+    }
+}
+
+/// [`release_for`] of a disclosing reply as the JSON an API body carries
+/// (`"reply": {"release": …}`).
+pub fn release_json() -> serde_json::Value {
+    serde_json::to_value(release_for(Outcome::Disclosed)).unwrap_or_default()
+}
+
+/// The release a builder's reply carries: for a disclosing outcome, a pointer to where the
+/// information is published (needs no uploaded file); none for other outcomes.
+pub fn release_for(outcome: Outcome) -> Vec<ReleaseItem> {
+    if matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed) {
+        vec![ReleaseItem::Published {
+            title: "2025年老旧小区改造计划".to_owned(),
+            location: "本机关门户网站“政府信息公开”专栏".to_owned(),
+            link: Some("https://www.example.gov.cn/zwgk/2025".to_owned()),
+        }]
+    } else {
+        Vec::new()
     }
 }
 

@@ -529,7 +529,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             });
         }
         EventKind::SubmittedForReview => case.status = Status::UnderReview,
-        EventKind::ReplyApproved { outcome } => {
+        EventKind::ReplyApproved { outcome, .. } => {
             conclude(&mut case, Status::Replied, date);
             case.outcome = Some(*outcome);
             case.reply = case.draft.as_ref().map(|d| d.reply.clone());

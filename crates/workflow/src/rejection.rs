@@ -82,10 +82,12 @@ pub enum RejectionCode {
     IdDocumentInvalid,
     /// The delivery chosen needs a contact detail that is missing (e-mail, postal address).
     DeliveryContactRequired,
+    /// A reply that discloses (予以公开, 部分公开) without any release item.
+    ReleaseRequired,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 48] = [
+    pub const ALL: [RejectionCode; 49] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -134,6 +136,7 @@ impl RejectionCode {
         RejectionCode::IdDocumentRequired,
         RejectionCode::IdDocumentInvalid,
         RejectionCode::DeliveryContactRequired,
+        RejectionCode::ReleaseRequired,
     ];
 
     /// The code as the API spells it.
@@ -187,6 +190,7 @@ impl RejectionCode {
             RejectionCode::IdDocumentRequired => "id_document_required",
             RejectionCode::IdDocumentInvalid => "id_document_invalid",
             RejectionCode::DeliveryContactRequired => "delivery_contact_required",
+            RejectionCode::ReleaseRequired => "release_required",
         }
     }
 

@@ -506,7 +506,8 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::DisclosureReasonNotApplicable
         | R::IdDocumentRequired
         | R::IdDocumentInvalid
-        | R::DeliveryContactRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::DeliveryContactRequired
+        | R::ReleaseRequired => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

@@ -25,6 +25,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: Vec::new(),
     };
     Some(match action {
         // Opens a case; never an action on one.
@@ -146,6 +147,7 @@ fn about_values(code: RejectionCode) -> bool {
             | R::ReceiptDateRequired
             | R::ExtensionTooLong
             | R::NoFeeDue
+            | R::ReleaseRequired
     )
 }
 

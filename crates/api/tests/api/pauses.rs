@@ -297,7 +297,8 @@ fn fee_notice_pauses_the_clock_until_payment() {
             &p.case,
             "draft_reply",
             v,
-            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现提供如下。"}}),
+            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现提供如下。",
+                             "release": gongkai_testkit::release_json()}}),
         );
         let r = act(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         refused(&r, 409, "pending_steps");

@@ -316,6 +316,7 @@ pub(crate) fn story_disclosed_over_objection(law: &Law) -> Story<'_> {
             not_held: None,
             competent_agency_contact: None,
             disclosure: Some("加装电梯财政补贴属于公共财政资金的使用，涉及众多居民的切身利益，不公开可能对公共利益造成重大影响".to_owned()),
+            release: gongkai_testkit::release_for(Outcome::Disclosed),
         },
     };
     assert_eq!(s.act(&clerk(), "2026-03-26", c), NONE);
@@ -412,6 +413,7 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: Vec::new(),
         },
     };
     assert_eq!(
@@ -483,6 +485,7 @@ pub(crate) fn story_not_this_agency(law: &Law) -> Story<'_> {
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: Some(COMPETENT_AGENCY_CONTACT.to_owned()),
             disclosure: None,
+            release: Vec::new(),
         }),
         ReplyNotice::NotThisAgency,
     )
@@ -504,6 +507,7 @@ pub(crate) fn story_not_this_agency_unknown(law: &Law) -> Story<'_> {
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: None,
             disclosure: None,
+            release: Vec::new(),
         }),
         ReplyNotice::NotThisAgency,
     )

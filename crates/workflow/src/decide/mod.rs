@@ -17,6 +17,7 @@ mod context;
 mod intake;
 mod processing;
 mod reply;
+pub use reply::MAX_RELEASE_ITEMS;
 
 pub use context::{ANONYMOUS_APPLICANT, Context};
 

@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::Status;
-use crate::model::{Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, Reply};
+use crate::model::{
+    Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, ReleaseForm, ReleaseItem,
+    Reply,
+};
 use crate::outcome::{CannotProvideGround, NotProcessedGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
 
@@ -161,6 +164,7 @@ impl Decider<'_, '_> {
             Some(self.today),
             EventKind::ReplyApproved {
                 outcome: draft.reply.outcome,
+                release: draft.reply.release.clone(),
             },
         )])
     }
@@ -243,7 +247,7 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
                 );
             }
         }
-        return Ok(reply);
+        return check_release(reply);
     }
     // Which finding of art. 36 this is. Naming the competent agency can only mean art. 36(5);
     // without a name the two findings differ (36(5) applies also when the agency cannot be
@@ -280,6 +284,143 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
             "reply.competent_agency",
             "填写了负责公开机关的联系方式，请同时写明该机关的名称",
         );
+    }
+    check_release(reply)
+}
+
+/// The most items one release holds.
+pub const MAX_RELEASE_ITEMS: usize = 20;
+
+/// The JSON path of release item `i` (`reply.release.0`), for a refusal about that item.
+const RELEASE_PATHS: [&str; MAX_RELEASE_ITEMS] = [
+    "reply.release.0",
+    "reply.release.1",
+    "reply.release.2",
+    "reply.release.3",
+    "reply.release.4",
+    "reply.release.5",
+    "reply.release.6",
+    "reply.release.7",
+    "reply.release.8",
+    "reply.release.9",
+    "reply.release.10",
+    "reply.release.11",
+    "reply.release.12",
+    "reply.release.13",
+    "reply.release.14",
+    "reply.release.15",
+    "reply.release.16",
+    "reply.release.17",
+    "reply.release.18",
+    "reply.release.19",
+];
+
+/// The release's checks: a reply that discloses names at least one item; each item's texts
+/// within their limits; an electronic document carries its file, whose hash and size the
+/// service filled in from the stored attachment.
+fn check_release(mut reply: Reply) -> Result<Reply, Rejection> {
+    if discloses(reply.outcome) && reply.release.is_empty() {
+        return no_at(
+            R::ReleaseRequired,
+            "reply.release",
+            format!(
+                "“{}”的答复须在“提供的信息”（release）中至少列明一项：提供的文件，或已公开信息的获取途径",
+                reply.outcome.label_zh()
+            ),
+        );
+    }
+    if reply.release.len() > MAX_RELEASE_ITEMS {
+        return no_at(
+            R::InvalidInput,
+            "reply.release",
+            format!("提供的信息（release）最多 {MAX_RELEASE_ITEMS} 项"),
+        );
+    }
+    for (i, item) in reply.release.iter_mut().enumerate() {
+        let at = RELEASE_PATHS[i];
+        let n = i + 1;
+        let short = |value: &str, what: &str| -> Result<String, Rejection> {
+            let v = value.trim();
+            if v.is_empty() {
+                return no_at(
+                    R::InvalidInput,
+                    at,
+                    format!("提供的信息第 {n} 项：{what}必填"),
+                );
+            }
+            if v.chars().count() > MAX_SHORT {
+                return no_at(
+                    R::InvalidInput,
+                    at,
+                    format!("提供的信息第 {n} 项：{what}最长 {MAX_SHORT} 字"),
+                );
+            }
+            Ok(v.to_owned())
+        };
+        match item {
+            ReleaseItem::Document {
+                title,
+                document_number,
+                pages,
+                form,
+                file,
+            } => {
+                *title = short(title, "标题")?;
+                *document_number = match document_number.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(d) => Some(short(d, "文号")?),
+                };
+                if *pages == Some(0) || file.as_ref().is_some_and(|f| f.pages == Some(0)) {
+                    return no_at(
+                        R::InvalidInput,
+                        at,
+                        format!("提供的信息第 {n} 项：页数应大于 0"),
+                    );
+                }
+                match file {
+                    None if *form == ReleaseForm::Electronic => {
+                        return no_at(
+                            R::InvalidInput,
+                            at,
+                            format!("提供的信息第 {n} 项：以电子文档提供的，请选择要提供的附件"),
+                        );
+                    }
+                    None => {}
+                    Some(f) => {
+                        let hashed =
+                            f.sha256.len() == 64 && f.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+                        if f.attachment.trim().is_empty() || !hashed {
+                            return no_at(
+                                R::InvalidInput,
+                                at,
+                                format!("提供的信息第 {n} 项：附件不存在或尚未上传"),
+                            );
+                        }
+                    }
+                }
+            }
+            ReleaseItem::Published {
+                title,
+                location,
+                link,
+            } => {
+                *title = short(title, "标题")?;
+                *location = short(location, "公开的途径或位置")?;
+                *link = match link.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(l) if l.starts_with("https://") || l.starts_with("http://") => {
+                        Some(short(l, "链接")?)
+                    }
+                    Some(_) => {
+                        return no_at(
+                            R::InvalidInput,
+                            at,
+                            format!("提供的信息第 {n} 项：链接须以 http:// 或 https:// 开头"),
+                        );
+                    }
+                };
+            }
+        }
     }
     Ok(reply)
 }

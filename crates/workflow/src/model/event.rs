@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::actor::ActorRef;
+use super::release::ReleaseItem;
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Applicant, Channel, Delivery, RequestDetails};
 use super::steps::{
@@ -129,6 +130,10 @@ pub enum EventKind {
     SubmittedForReview,
     ReplyApproved {
         outcome: Outcome,
+        /// The release approved, with each file's sha256 and size (absent in replies approved
+        /// before releases were recorded).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        release: Vec<ReleaseItem>,
     },
     ReplyReturned {
         reason: String,

@@ -7,8 +7,9 @@ pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::{StartReason, WarningLevel};
 pub use gongkai_workflow::model::{
     Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod,
-    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy,
-    RemedyKind, RemedyResult, Reply, RequestDetails, SentBy,
+    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive,
+    ReleaseForm, ReleaseItem, ReleasedFile, Remedy, RemedyKind, RemedyResult, Reply,
+    RequestDetails, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -333,6 +334,25 @@ pub fn reply(outcome: Outcome, competent_agency: Option<&str>) -> Reply {
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: release_for(outcome),
+    }
+}
+
+/// A release for a reply that discloses (a pointer to the published information), none for
+/// other outcomes.
+pub fn release_for(outcome: Outcome) -> Vec<ReleaseItem> {
+    if matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed) {
+        vec![published()]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn published() -> ReleaseItem {
+    ReleaseItem::Published {
+        title: "朝阳区2025年老旧小区改造计划".into(),
+        location: "北京市朝阳区人民政府网站“政府信息公开”专栏".into(),
+        link: Some("https://www.bjchy.gov.cn/zwgk".into()),
     }
 }
 

@@ -126,6 +126,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
                 not_held: None,
                 competent_agency_contact: None,
                 disclosure: None,
+                release: release_for(Outcome::Disclosed),
             },
         },
         &w.ctx(&clerk(), "2026-03-20"),
@@ -211,7 +212,8 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
     assert_eq!(
         events[0].kind,
         EventKind::ReplyApproved {
-            outcome: Outcome::PartlyDisclosed
+            outcome: Outcome::PartlyDisclosed,
+            release: release_for(Outcome::PartlyDisclosed),
         }
     );
     assert_eq!(events[0].legal_date, Some(d("2026-03-25")));
@@ -581,6 +583,124 @@ fn replies_stored_before_the_not_held_choice_still_read() {
     let json = serde_json::to_value(reply(Outcome::Disclosed, None)).unwrap();
     assert!(json.get("not_held").is_none(), "{json}");
     assert!(json.get("competent_agency_contact").is_none(), "{json}");
+}
+
+/// A reply that discloses lists what it provides: without a release item it is refused, naming
+/// the field; an electronic document needs its file with the stored hash; each item is checked
+/// and named by its index; the draft's and the approval's events carry the items.
+pub fn scenario_release(w: &World, seen: &mut Seen) {
+    let c = processing(w);
+    let ctx = w.ctx(&clerk(), "2026-03-10");
+    for outcome in [Outcome::Disclosed, Outcome::PartlyDisclosed] {
+        let bare = Command::DraftReply {
+            reply: Reply {
+                release: Vec::new(),
+                ..reply(outcome, None)
+            },
+        };
+        let r = seen.reject(&c, bare, &ctx, RejectionCode::ReleaseRequired);
+        assert_eq!(r.field, Some("reply.release"));
+        assert!(r.message.contains("release"), "{}", r.message);
+    }
+    // Other outcomes need none.
+    step(
+        &c,
+        draft_cmd(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        &ctx,
+    );
+    let with = |items: Vec<ReleaseItem>| Command::DraftReply {
+        reply: Reply {
+            release: items,
+            ..reply(Outcome::Disclosed, None)
+        },
+    };
+    let document = |form: ReleaseForm, file: Option<ReleasedFile>| ReleaseItem::Document {
+        title: "朝阳区2025年老旧小区改造项目资金安排".into(),
+        document_number: Some("朝住建发〔2025〕12号".into()),
+        pages: Some(3),
+        form,
+        file,
+    };
+    let file = |sha256: &str| ReleasedFile {
+        attachment: "att-1".into(),
+        sha256: sha256.into(),
+        size: 1024,
+        pages: Some(3),
+        source: None,
+    };
+    // An electronic document without its file, or with a file the service did not fill in.
+    for item in [
+        document(ReleaseForm::Electronic, None),
+        document(ReleaseForm::Electronic, Some(file(""))),
+    ] {
+        let r = seen.reject(
+            &c,
+            with(vec![published(), item]),
+            &ctx,
+            RejectionCode::InvalidInput,
+        );
+        assert_eq!(r.field, Some("reply.release.1"), "{}", r.message);
+        assert!(r.message.contains("第 2 项"), "{}", r.message);
+    }
+    let r = seen.reject(
+        &c,
+        with(vec![ReleaseItem::Published {
+            title: "  ".into(),
+            location: "政府网站".into(),
+            link: None,
+        }]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.release.0"));
+    let r = seen.reject(
+        &c,
+        with(vec![ReleaseItem::Published {
+            title: "公告".into(),
+            location: "政府网站".into(),
+            link: Some("javascript:alert(1)".into()),
+        }]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.release.0"));
+    seen.reject(
+        &c,
+        with(vec![published(); 21]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    // Paper needs no file; electronic with its hash passes, and the events carry the items.
+    let hash = "ab".repeat(32);
+    let items = vec![
+        document(ReleaseForm::Electronic, Some(file(&hash))),
+        document(ReleaseForm::Paper, None),
+        published(),
+    ];
+    let (c, events) = step(&c, with(items.clone()), &ctx);
+    match &events[0].kind {
+        EventKind::ReplyDrafted { reply } => assert_eq!(reply.release, items),
+        other => panic!("{other:?}"),
+    }
+    let (c, _) = step(&c, Command::SubmitForReview, &ctx);
+    let (c, events) = step(
+        &c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), "2026-03-11"),
+    );
+    assert_eq!(
+        events[0].kind,
+        EventKind::ReplyApproved {
+            outcome: Outcome::Disclosed,
+            release: items.clone(),
+        }
+    );
+    assert_eq!(c.reply.unwrap().release, items);
+}
+
+#[test]
+fn a_disclosing_reply_lists_its_release() {
+    run(scenario_release);
 }
 
 #[test]
