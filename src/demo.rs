@@ -15,7 +15,8 @@ use gongkai_store::{
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, IdDocumentType,
-    NotHeld, Opinion, Receive, Reply, RequestDetails, credit_code_check, resident_id_check,
+    NotHeld, Opinion, Receive, Reply, RequestDetails, SecrecyConclusion, credit_code_check,
+    resident_id_check,
 };
 use gongkai_workflow::outcome::{
     CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,
@@ -566,7 +567,21 @@ fn one_case(
             release: demo_release(outcome),
         },
     };
-    if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {
+    if !run.step(d, &clerk, draft)? {
+        return Ok(());
+    }
+    // A release is reviewed for secrecy (保密审查) by the chief before it may be approved.
+    if !demo_release(outcome).is_empty() {
+        let review = Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::MayDisclose,
+            basis: "经审查，所提供信息不涉及国家秘密、商业秘密和个人隐私".to_owned(),
+            reviewed_on: None,
+        };
+        if !run.step(d, &chief, review)? {
+            return Ok(());
+        }
+    }
+    if !run.step(d, &clerk, Command::SubmitForReview)? {
         return Ok(());
     }
     if rng.random_bool(0.05) {

@@ -275,8 +275,12 @@ try {
   });
   await act(clerk, 'submit_for_review');
 
-  log('the supervisor reads the letter as it will go out and approves it');
+  log('the supervisor records the secrecy review, reads the letter as it will go out and approves it');
   await supervisor.goto(caseUrl);
+  await act(supervisor, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，清单不涉及国家秘密、商业秘密和个人隐私。');
+  });
   const approve = supervisor.locator('#action-approve_reply');
   if (!(await approve.evaluate((e) => e.open))) await approve.locator('summary').click();
   const letter = await approve.innerText();

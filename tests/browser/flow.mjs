@@ -239,6 +239,14 @@ try {
   await shot(superPage, 'dashboard');
   await a11y(superPage, 'dashboard');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
+  assert.ok(!(await offered(superPage)).includes('approve_reply'), 'approve offered before the secrecy review');
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /尚未进行保密审查/);
+  log('the supervisor records the secrecy review (保密审查) of the release');
+  await act(superPage, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，项目清单不涉及国家秘密、商业秘密和个人隐私。');
+  });
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /保密审查：可以公开/);
   assert.ok((await offered(superPage)).includes('approve_reply'), 'approve not offered to the supervisor');
   await act(superPage, 'return_reply', async (box) => {
     await box.locator('textarea[name="reason"]').fill('请写明项目清单的文号和提供方式。');
@@ -269,8 +277,13 @@ try {
   });
   await act(clerkPage, 'submit_for_review');
 
-  log('the supervisor reads the reply letter in the approval form, then approves it');
+  log('the new draft voids the review: the supervisor reviews again, reads the letter, then approves it');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /尚未进行保密审查/);
+  await act(superPage, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，项目清单（某建发〔2025〕12号）不涉及国家秘密、商业秘密和个人隐私。');
+  });
   assert.equal(await superPage.locator('#reply-preview').isVisible(), false, 'the approval form is open before it is asked for');
   await superPage.locator('#action-approve_reply summary').click();
   assert.match(await superPage.locator('#reply-preview').innerText(), /某建发〔2025〕12号/);

@@ -253,6 +253,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::ExtensionDenied { .. }
         | EventKind::ReplyDrafted { .. }
         | EventKind::SubmittedForReview
+        | EventKind::SecrecyReviewed { .. }
         | EventKind::ReplyReturned { .. }
         | EventKind::BreachRecorded { .. }
         | EventKind::ReasonsRecorded { .. }

@@ -181,6 +181,7 @@ fn reply_on(
             },
             clerk(),
         ),
+        (gongkai_testkit::secrecy_review(), supervisor()),
         (Command::SubmitForReview, clerk()),
         (Command::ApproveReply, supervisor()),
     ]);

@@ -6,7 +6,7 @@
 use gongkai_workflow::Vocabulary;
 use gongkai_workflow::model::{
     ConsultationKind, Delivery, FeeBasis, NotHeld, Opinion, OrderKind, ReasonsAssessment,
-    ReleaseForm, RemedyKind, RemedyResult, SentBy,
+    ReleaseForm, RemedyKind, RemedyResult, SecrecyConclusion, SentBy,
 };
 use gongkai_workflow::{Case, Outcome};
 
@@ -304,6 +304,18 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::new("reason", "理由", "textarea", true),
         ],
         Action::ReplyOnTheSpot | Action::DraftReply => reply_fields(choices),
+        Action::RecordSecrecyReview => vec![
+            Field::select(
+                "conclusion",
+                "审查结论",
+                true,
+                options::<SecrecyConclusion>(),
+            )
+            .help("需区分处理的，只能作部分公开答复；不得公开的，答复不能审核通过"),
+            Field::new("basis", "审查依据", "textarea", true)
+                .help("所依据的保密规定、需要区分处理或不得公开的内容"),
+            Field::new("reviewed_on", "审查日期", "date", false).help("留空为今天"),
+        ],
         Action::RecordDelivery => vec![
             Field::select("method", "送达方式", true, options::<Delivery>()),
             Field::new("delivered_on", "送达日期", "date", false),

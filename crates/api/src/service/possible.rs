@@ -7,7 +7,7 @@
 use chrono::Duration;
 use gongkai_workflow::model::{
     ConsultationKind, Delivery, FeeMethod, Letter, Opinion, Order, OrderKind, ReasonsAssessment,
-    Remedy, RemedyKind, RemedyResult, Reply,
+    Remedy, RemedyKind, RemedyResult, Reply, SecrecyConclusion,
 };
 use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
 
@@ -98,6 +98,11 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         Action::DraftReply => Command::DraftReply { reply: reply() },
         Action::SubmitForReview => Command::SubmitForReview,
         Action::ApproveReply => Command::ApproveReply,
+        Action::RecordSecrecyReview => Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::MayDisclose,
+            basis: text(),
+            reviewed_on: None,
+        },
         Action::ReturnReply => Command::ReturnReply { reason: text() },
         Action::RecordDelivery => Command::RecordDelivery {
             method: Delivery::Post,

@@ -157,6 +157,24 @@ fn every_reply_outcome_from_filing_to_archive() {
                 v,
                 json!({"reply": reply.clone()}),
             );
+            // A release needs its secrecy review, by someone other than the drafter.
+            let reviewer = if flow.round == Round::SupervisorDrafts {
+                &super2
+            } else {
+                &o.supervisor
+            };
+            let review = |v: u64| match reply.get("release") {
+                Some(_) => step(
+                    &s,
+                    reviewer,
+                    &case,
+                    "record_secrecy_review",
+                    v,
+                    gongkai_testkit::secrecy_review_json(),
+                ),
+                None => v,
+            };
+            v = review(v);
             v = step(&s, drafter, &case, "submit_for_review", v, json!({}));
             // A clerk never approves.
             let r = act(&s, &o.clerk, &case, "approve_reply", v, json!({}));
@@ -203,6 +221,7 @@ fn every_reply_outcome_from_filing_to_archive() {
                         redraft["reply"]["release"] = release.clone();
                     }
                     v = step(&s, &o.clerk, &case, "draft_reply", v, redraft);
+                    v = review(v);
                     v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
                     &o.supervisor
                 }

@@ -339,7 +339,15 @@ fn fee_notice_pauses_the_clock_until_payment() {
             let r = act(&s, &o.clerk, &p.case, action, v, json!({}));
             refused(&r, 409, "fee_already_paid");
         }
-        // Paid: the reply goes through.
+        // Paid: the reply goes through, its release reviewed.
+        let v = step(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         step(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));
         assert_eq!(lookup(&s, &p.tracking, &p.code)["status"], "replied");

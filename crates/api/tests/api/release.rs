@@ -107,6 +107,43 @@ fn a_disclosing_reply_lists_its_release_with_the_stored_files() {
         assert_eq!(drafted["file"]["size"], file["size_bytes"], "{drafted}");
         let v = version_of(&r);
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
+        // Not yet reviewed for secrecy: the approval is refused, and not offered.
+        let r = act(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));
+        refused(&r, 409, "secrecy_review_required");
+        let (_, html) = staff_page(&s, &o.supervisor, &format!("/staff/cases/{}", p.case));
+        assert!(!html.contains("id=\"action-approve_reply\""));
+        assert!(html.contains("id=\"action-record_secrecy_review\""));
+        assert!(html.contains("尚未进行保密审查"));
+        // The clerk who drafted may not review, nor may a clerk not granted it.
+        let r = act(
+            &s,
+            &o.clerk,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
+        refused(&r, 403, "not_secrecy_reviewer");
+        let r = act(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            json!({"conclusion": "may_disclose", "basis": "  "}),
+        );
+        refused(&r, 422, "invalid_input");
+        let v = step(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
+        let (_, html) = staff_page(&s, &o.clerk, &format!("/staff/cases/{}", p.case));
+        let review = html.split("id=\"secrecy-review\"").nth(1).unwrap();
+        assert!(review.contains("保密审查：可以公开"), "{review}");
         let r = act(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));
         assert_eq!(r.status, 200, "{}", r.body);
         let approved = &r.body["events"][0]["event"]["kind"];
@@ -233,5 +270,113 @@ fn the_reply_form_takes_release_rows_and_keeps_them() {
             )),
             "{form}"
         );
+    }
+}
+
+#[test]
+fn an_admin_grants_and_withdraws_the_secrecy_review() {
+    for db in databases("release-secrecy-permission") {
+        let s = TestApp::start(db);
+        let o = s.office();
+        let users = s.get("/api/v1/admin/users", Some(&o.admin));
+        assert_eq!(users.status, 200, "{}", users.body);
+        let user = |name: &str| {
+            users
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["username"] == name)
+                .unwrap()
+                .clone()
+        };
+        // Supervisors have it by default, clerks do not.
+        assert_eq!(user("super1")["secrecy_reviewer"], true);
+        assert_eq!(user("clerk2")["secrecy_reviewer"], false);
+        let change = |name: &str, body: Value| {
+            s.post(
+                &format!("/api/v1/admin/users/{}", user(name)["id"].as_str().unwrap()),
+                Some(&o.admin),
+                body,
+            )
+        };
+        // Only for those who handle requests.
+        let r = change("admin", json!({"secrecy_reviewer": true}));
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.body["errors"][0]["path"], "secrecy_reviewer");
+        let r = change("clerk2", json!({"secrecy_reviewer": true}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["user"]["secrecy_reviewer"], true);
+        let r = change("super1", json!({"secrecy_reviewer": false}));
+        assert_eq!(r.body["user"]["secrecy_reviewer"], false);
+
+        let p = paper(&s, &o.clerk, None);
+        let v = step(
+            &s,
+            &o.clerk,
+            &p.case,
+            "start_processing",
+            p.version,
+            json!({}),
+        );
+        let v = step(
+            &s,
+            &o.clerk,
+            &p.case,
+            "draft_reply",
+            v,
+            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现予提供",
+                             "release": gongkai_testkit::release_json()}}),
+        );
+        let review = gongkai_testkit::secrecy_review_json();
+        let r = act(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            review.clone(),
+        );
+        refused(&r, 403, "not_secrecy_reviewer");
+        // The clerk granted it reviews a colleague's draft.
+        let r = act(&s, &o.clerk_b, &p.case, "record_secrecy_review", v, review);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(last_event(&r), "secrecy_reviewed");
+
+        // The admin page's user form sets it too.
+        let id = user("super1")["id"].as_str().unwrap().to_owned();
+        let page = s.exec(
+            Req::new("GET", "/admin")
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("gongkai_session={}", o.admin)),
+        );
+        assert!(
+            page.text.contains("name=\"secrecy_reviewer:b\""),
+            "{}",
+            page.text
+        );
+        let r = s.exec(
+            Req::new("POST", &format!("/admin/users/{id}/edit"))
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("gongkai_session={}", o.admin))
+                .form(&[
+                    ("csrf", &csrf(&page.text)),
+                    ("display_name", "审核人一"),
+                    ("role", "supervisor"),
+                    ("departments", "gk-gkb"),
+                    ("secrecy_reviewer:b", "true"),
+                ]),
+        );
+        assert!(r.status < 400, "{}: {}", r.status, r.text);
+        let users = s.get("/api/v1/admin/users", Some(&o.admin));
+        let super1 = users
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "super1")
+            .unwrap()
+            .clone();
+        assert_eq!(super1["secrecy_reviewer"], true, "{super1}");
     }
 }

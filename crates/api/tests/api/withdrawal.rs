@@ -204,6 +204,14 @@ fn the_owner_account_withdraws_and_an_order_reopens_a_reply() {
             json!({"reply": {"outcome": {"kind": "partly_disclosed"}, "text": "重新答复：部分公开",
                              "release": gongkai_testkit::release_json()}}),
         );
+        let v = step(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         step(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));
         let look = lookup(&s, &p.tracking, &p.code);

@@ -68,6 +68,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-03-16", c), NONE);
+    s.review("2026-03-16");
     assert_eq!(
         s.act(&clerk(), "2026-03-16", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -85,6 +86,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-03-18", c), NONE);
+    s.review("2026-03-18");
     assert_eq!(
         s.act(&clerk(), "2026-03-18", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -110,6 +112,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
     let partly = "现向您提供2025年朝阳区老旧小区综合整治项目资金安排表、施工单位中标结果及竣工验收报告（共38页，见附件）。其中施工单位中标价格明细涉及北京华宇建筑工程有限公司的商业秘密，经征求意见该公司不同意公开，本机关已作区分处理，对该部分内容不予公开。";
     let c = draft(Outcome::PartlyDisclosed, partly, None);
     assert_eq!(s.act(&clerk(), "2026-06-01", c), NONE);
+    s.review("2026-06-01");
     assert_eq!(
         s.act(&clerk(), "2026-06-01", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -252,6 +255,7 @@ pub(crate) fn story_reasonable_date_disclosed(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-06-22", c), NONE);
+    s.review("2026-06-22");
     assert_eq!(
         s.act(&clerk(), "2026-06-22", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -320,6 +324,7 @@ pub(crate) fn story_disclosed_over_objection(law: &Law) -> Story<'_> {
         },
     };
     assert_eq!(s.act(&clerk(), "2026-03-26", c), NONE);
+    s.review("2026-03-26");
     assert_eq!(
         s.act(&clerk(), "2026-03-26", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -444,6 +449,7 @@ pub(crate) fn story_replied<'l>(
     assert_eq!(s.act(&supervisor(), day, assign_clerk()), [K::Assigned]);
     assert_eq!(s.act(&clerk(), next_day, Command::StartProcessing), NONE);
     assert_eq!(s.act(&clerk(), reply_day, reply), NONE);
+    s.review(reply_day);
     assert_eq!(
         s.act(&clerk(), reply_day, Command::SubmitForReview),
         [K::ReviewRequested]
@@ -618,6 +624,7 @@ pub(crate) fn story_corrected_still_unclear(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-05-08", c), NONE);
+    s.review("2026-05-08");
     assert_eq!(
         s.act(&clerk(), "2026-05-08", Command::SubmitForReview),
         [K::ReviewRequested]

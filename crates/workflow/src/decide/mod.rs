@@ -58,6 +58,7 @@ fn assignee_only(cmd: &Command) -> bool {
             | Command::RecordOverdue
             | Command::RecordRemedy { .. }
             | Command::DecideRemedy { .. }
+            | Command::RecordSecrecyReview { .. }
     )
 }
 
@@ -147,6 +148,11 @@ impl Decider<'_, '_> {
             Command::DraftReply { reply } => d.draft_reply(reply),
             Command::SubmitForReview => d.submit_for_review(),
             Command::ApproveReply => d.approve_reply(),
+            Command::RecordSecrecyReview {
+                conclusion,
+                basis,
+                reviewed_on,
+            } => d.record_secrecy_review(conclusion, &basis, reviewed_on),
             Command::ReturnReply { reason } => d.return_reply(&reason),
             Command::RecordDelivery {
                 method,

@@ -6,7 +6,7 @@ use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text
 use crate::case::Status;
 use crate::model::{
     Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, ReleaseForm, ReleaseItem,
-    Reply,
+    Reply, SecrecyConclusion,
 };
 use crate::outcome::{CannotProvideGround, NotProcessedGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
@@ -159,6 +159,33 @@ impl Decider<'_, '_> {
         if draft.by == self.ctx.actor.id {
             return no(R::SelfApproval, "答复稿由您本人起草，须由其他审核人审核");
         }
+        if !draft.reply.release.is_empty() {
+            let outcome = draft.reply.outcome;
+            match draft.secrecy_review.as_ref().map(|r| r.conclusion) {
+                None => {
+                    return no(
+                        R::SecrecyReviewRequired,
+                        "答复稿列明了提供的信息，须先由有保密审查权限的人员（非起草人）完成保密审查，才能审核通过",
+                    );
+                }
+                Some(SecrecyConclusion::MustNotDisclose) => {
+                    return no(
+                        R::SecrecyReviewNotPassed,
+                        "保密审查结论为“不得公开”，不能审核通过；请退回修改答复",
+                    );
+                }
+                Some(SecrecyConclusion::Separate) if outcome != Outcome::PartlyDisclosed => {
+                    return no(
+                        R::SecrecyReviewNotPassed,
+                        format!(
+                            "保密审查结论为“需区分处理”，只能作部分公开答复；本答复稿为“{}”，请退回修改",
+                            outcome.label_zh()
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
         // A late approval records the overdue reply through the rule in `decide`.
         Ok(vec![self.event(
             Some(self.today),
@@ -166,6 +193,42 @@ impl Decider<'_, '_> {
                 outcome: draft.reply.outcome,
                 release: draft.reply.release.clone(),
             },
+        )])
+    }
+
+    /// 保密审查: by someone granted it, not the drafter, of a draft that lists a release; a
+    /// new draft voids it.
+    pub(super) fn record_secrecy_review(
+        &self,
+        conclusion: SecrecyConclusion,
+        basis: &str,
+        reviewed_on: Option<NaiveDate>,
+    ) -> Result<Vec<Event>, Rejection> {
+        if !self.ctx.actor.secrecy_reviewer {
+            return no(
+                R::NotSecrecyReviewer,
+                "您没有保密审查权限；保密审查权限由系统管理员授予（审核人默认具有）",
+            );
+        }
+        self.status(&[Status::Processing, Status::UnderReview], "保密审查")?;
+        let Some(draft) = &self.case.draft else {
+            return no(R::DraftMissing, "尚未起草答复，没有需要保密审查的内容");
+        };
+        if draft.reply.release.is_empty() {
+            return no(R::DraftMissing, "答复稿没有列明提供的信息，无需保密审查");
+        }
+        if draft.by == self.ctx.actor.id {
+            return no(
+                R::SecrecyReviewByDrafter,
+                "答复稿由您本人起草，保密审查须由其他人员进行",
+            );
+        }
+        let basis = text(basis, "basis", "审查依据", MAX_TEXT)?;
+        let floor = Some((draft.on, "答复稿起草日"));
+        let date = self.legal(reviewed_on, ("reviewed_on", "审查日期"), floor)?;
+        Ok(vec![self.event(
+            Some(date),
+            EventKind::SecrecyReviewed { conclusion, basis },
         )])
     }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::actor::ActorRef;
-use super::release::ReleaseItem;
+use super::release::{ReleaseItem, SecrecyConclusion};
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Applicant, Channel, Delivery, RequestDetails};
 use super::steps::{
@@ -128,6 +128,12 @@ pub enum EventKind {
         reply: Reply,
     },
     SubmittedForReview,
+    /// The secrecy review of the draft's release; the reviewer is the event's actor and the
+    /// day its legal date.
+    SecrecyReviewed {
+        conclusion: SecrecyConclusion,
+        basis: String,
+    },
     ReplyApproved {
         outcome: Outcome,
         /// The release approved, with each file's sha256 and size (absent in replies approved
@@ -189,6 +195,7 @@ impl EventKind {
             EventKind::RepliedOnTheSpot { .. } => "replied_on_the_spot",
             EventKind::ReplyDrafted { .. } => "reply_drafted",
             EventKind::SubmittedForReview => "submitted_for_review",
+            EventKind::SecrecyReviewed { .. } => "secrecy_reviewed",
             EventKind::ReplyApproved { .. } => "reply_approved",
             EventKind::ReplyReturned { .. } => "reply_returned",
             EventKind::Delivered { .. } => "delivered",

@@ -18,7 +18,7 @@ pub use identity::{
     IdDocumentType, credit_code_check, filing_problems, id_number_problem, normalise_id_number,
     resident_id_check,
 };
-pub use release::{ReleaseForm, ReleaseItem, ReleasedFile};
+pub use release::{ReleaseForm, ReleaseItem, ReleasedFile, SecrecyConclusion, SecrecyReview};
 pub use remedy::{Order, OrderKind, Remedy, RemedyKind, RemedyResult, TABLE4_GROUPS};
 pub use request::{Applicant, ApplicantType, Carrier, Channel, Delivery, Receive, RequestDetails};
 pub use steps::{

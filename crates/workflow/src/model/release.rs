@@ -130,3 +130,31 @@ impl ReleaseItem {
         }
     }
 }
+
+/// The conclusion of a secrecy review (保密审查) of a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SecrecyConclusion {
+    /// 可以公开: the release may go out as it stands.
+    MayDisclose,
+    /// 需区分处理: part must be withheld; passes for a 部分公开 reply only.
+    Separate,
+    /// 不得公开: the release may not go out.
+    MustNotDisclose,
+}
+
+vocabulary!(SecrecyConclusion {
+    MayDisclose => "may_disclose", "可以公开";
+    Separate => "separate", "需区分处理";
+    MustNotDisclose => "must_not_disclose", "不得公开";
+});
+
+/// A secrecy review recorded for the draft in force: who, when, what they concluded and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecrecyReview {
+    pub by: String,
+    pub on: chrono::NaiveDate,
+    pub conclusion: SecrecyConclusion,
+    pub basis: String,
+}

@@ -9,7 +9,7 @@ pub use gongkai_workflow::model::{
     Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod,
     IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive,
     ReleaseForm, ReleaseItem, ReleasedFile, Remedy, RemedyKind, RemedyResult, Reply,
-    RequestDetails, SentBy,
+    RequestDetails, SecrecyConclusion, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -420,7 +420,33 @@ pub fn online_received(w: &World) -> Case {
 /// `processing` with a draft of `outcome` by 张伟 submitted on `day`.
 pub fn under_review(w: &World, outcome: Outcome, day: &str) -> Case {
     let c = apply(processing(w), draft_cmd(outcome), &w.ctx(&clerk(), day));
-    apply(c, Command::SubmitForReview, &w.ctx(&clerk(), day))
+    apply(
+        reviewed(c, w, day),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), day),
+    )
+}
+
+/// A draft listing a release, reviewed by 刘洋 (supervisor) on `day`: 可以公开. A draft
+/// without a release needs no review and is returned as it is.
+pub fn reviewed(c: Case, w: &World, day: &str) -> Case {
+    if c.draft.as_ref().is_none_or(|d| d.reply.release.is_empty()) {
+        return c;
+    }
+    apply(
+        c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+    )
+}
+
+pub fn secrecy_cmd(conclusion: SecrecyConclusion) -> Command {
+    Command::RecordSecrecyReview {
+        conclusion,
+        basis: "经审查，所提供信息不涉及国家秘密、商业秘密和个人隐私（《保守国家秘密法》第二条）"
+            .into(),
+        reviewed_on: None,
+    }
 }
 
 /// Replied (partly disclosed) on 03-25, delivered 03-27, archived 03-30.

@@ -143,6 +143,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
     assert!(all_notices(&c, &events).is_empty());
     assert_eq!(c.status, Status::Processing);
     assert_eq!(c.draft.as_ref().unwrap().by, ZHANG_WEI);
+    let c = reviewed(c, w, "2026-03-20");
     let (c, events) = step(&c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
     assert_eq!(names(&events), ["submitted_for_review"]);
     assert_eq!(
@@ -201,7 +202,11 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
         draft_cmd(Outcome::PartlyDisclosed),
         &w.ctx(&clerk(), "2026-03-24"),
     );
-    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-24"));
+    let c = apply(
+        reviewed(c, w, "2026-03-24"),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-24"),
+    );
     assert_eq!(c.status, Status::UnderReview);
     let (c, events) = step(
         &c,
@@ -307,7 +312,7 @@ pub fn scenario_self_approval(w: &World, seen: &mut Seen) {
         &w.ctx(&supervisor2(), "2026-03-20"),
     );
     let c = apply(
-        c,
+        reviewed(c, w, "2026-03-20"),
         Command::SubmitForReview,
         &w.ctx(&supervisor2(), "2026-03-20"),
     );
@@ -337,7 +342,11 @@ pub fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
             Command::DraftReply { reply: r },
             &w.ctx(&clerk(), "2026-03-20"),
         );
-        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        let c = apply(
+            reviewed(c, w, "2026-03-20"),
+            Command::SubmitForReview,
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
         step(
             &c,
             Command::ApproveReply,
@@ -424,7 +433,11 @@ pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
             Command::DraftReply { reply: r },
             &w.ctx(&clerk(), "2026-03-20"),
         );
-        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        let c = apply(
+            reviewed(c, w, "2026-03-20"),
+            Command::SubmitForReview,
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
         step(
             &c,
             Command::ApproveReply,
@@ -682,6 +695,7 @@ pub fn scenario_release(w: &World, seen: &mut Seen) {
         EventKind::ReplyDrafted { reply } => assert_eq!(reply.release, items),
         other => panic!("{other:?}"),
     }
+    let c = reviewed(c, w, "2026-03-10");
     let (c, _) = step(&c, Command::SubmitForReview, &ctx);
     let (c, events) = step(
         &c,
@@ -696,6 +710,137 @@ pub fn scenario_release(w: &World, seen: &mut Seen) {
         }
     );
     assert_eq!(c.reply.unwrap().release, items);
+}
+
+/// 保密审查: only by someone granted it, never the drafter, of a draft with a release; the
+/// approval needs a passing review (需区分处理 for 部分公开 only, 不得公开 never); a new draft
+/// voids the review; the review is an event on the case.
+pub fn scenario_secrecy_review(w: &World, seen: &mut Seen) {
+    let day = "2026-03-10";
+    let c = processing(w);
+    // Nothing drafted yet, or a draft without a release: nothing to review.
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+        RejectionCode::DraftMissing,
+    );
+    let plain = apply(
+        c.clone(),
+        draft_cmd(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        &w.ctx(&clerk(), day),
+    );
+    seen.reject(
+        &plain,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+        RejectionCode::DraftMissing,
+    );
+    let c = apply(c, draft_cmd(Outcome::Disclosed), &w.ctx(&clerk(), day));
+    // A clerk without the permission; the same clerk granted it, but the drafter; a
+    // supervisor whose permission was withdrawn.
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&clerk2(), day),
+        RejectionCode::NotSecrecyReviewer,
+    );
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&clerk().with_secrecy_review(true), day),
+        RejectionCode::SecrecyReviewByDrafter,
+    );
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor().with_secrecy_review(false), day),
+        RejectionCode::NotSecrecyReviewer,
+    );
+    // Submitted without a review: the approval is refused.
+    let submitted = apply(c.clone(), Command::SubmitForReview, &w.ctx(&clerk(), day));
+    let r = seen.reject(
+        &submitted,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewRequired,
+    );
+    assert!(r.message.contains("保密审查"), "{}", r.message);
+    // A clerk granted the permission reviews another's draft (also while under review).
+    let (reviewed_c, events) = step(
+        &submitted,
+        Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::Separate,
+            basis: "第二页含有个人信息，需区分处理".into(),
+            reviewed_on: None,
+        },
+        &w.ctx(&clerk2().with_secrecy_review(true), day),
+    );
+    assert_eq!(names(&events), ["secrecy_reviewed"]);
+    assert_eq!(events[0].legal_date, Some(d(day)));
+    let review = reviewed_c
+        .draft
+        .as_ref()
+        .unwrap()
+        .secrecy_review
+        .clone()
+        .unwrap();
+    assert_eq!(review.by, LI_NA);
+    assert_eq!(review.conclusion, SecrecyConclusion::Separate);
+    // 需区分处理 does not pass a full disclosure; 不得公开 passes nothing.
+    seen.reject(
+        &reviewed_c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewNotPassed,
+    );
+    let refused = apply(
+        submitted.clone(),
+        secrecy_cmd(SecrecyConclusion::MustNotDisclose),
+        &w.ctx(&supervisor2(), day),
+    );
+    seen.reject(
+        &refused,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewNotPassed,
+    );
+    // Returned and redrafted as 部分公开: the new draft voids the review; reviewed again,
+    // 需区分处理 passes.
+    let returned = apply(
+        reviewed_c,
+        Command::ReturnReply {
+            reason: "请按保密审查意见区分处理".into(),
+        },
+        &w.ctx(&supervisor(), day),
+    );
+    assert!(returned.draft.as_ref().unwrap().secrecy_review.is_some());
+    let redrafted = apply(
+        returned,
+        draft_cmd(Outcome::PartlyDisclosed),
+        &w.ctx(&clerk(), day),
+    );
+    assert_eq!(redrafted.draft.as_ref().unwrap().secrecy_review, None);
+    let again = apply(redrafted, Command::SubmitForReview, &w.ctx(&clerk(), day));
+    seen.reject(
+        &again,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewRequired,
+    );
+    let again = apply(
+        again,
+        secrecy_cmd(SecrecyConclusion::Separate),
+        &w.ctx(&supervisor2(), day),
+    );
+    let (c, events) = step(&again, Command::ApproveReply, &w.ctx(&supervisor(), day));
+    assert_eq!(names(&events), ["reply_approved"]);
+    assert_eq!(c.status, Status::Replied);
+}
+
+#[test]
+fn the_secrecy_review_precedes_the_approval_of_a_release() {
+    run(scenario_secrecy_review);
 }
 
 #[test]

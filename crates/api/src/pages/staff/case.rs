@@ -118,6 +118,9 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             format!("当场答复：{}", reply.outcome.label_zh())
         }
         EventKind::SubmittedForReview => "提交审核".to_owned(),
+        EventKind::SecrecyReviewed { conclusion, basis } => {
+            format!("保密审查：{}；依据：{basis}", conclusion.label_zh())
+        }
         EventKind::ReplyReturned { reason } => format!("退回修改：{reason}"),
         EventKind::BreachRecorded { breach } => format!("记录：{}", breach.label_zh()),
         EventKind::Withdrawn { reason } => format!(
@@ -174,6 +177,8 @@ pub struct CaseView {
     pub reply: Option<(String, String)>,
     /// The draft's release, one line per item (title, 文号, pages, form, file).
     pub draft_release: Vec<String>,
+    /// The draft's secrecy review: conclusion, reviewer and date; and its basis.
+    pub secrecy_review: Option<(String, String)>,
     /// The approved reply's release, one line per item.
     pub release: Vec<String>,
     pub timeline: Vec<TimelineLine>,
@@ -566,6 +571,21 @@ fn case_view(
             .as_ref()
             .map(|r| release_lines(&r.release, files))
             .unwrap_or_default(),
+        secrecy_review: case
+            .draft
+            .as_ref()
+            .and_then(|dr| dr.secrecy_review.as_ref())
+            .map(|r| {
+                (
+                    format!(
+                        "{}（{}，{}）",
+                        r.conclusion.label_zh(),
+                        dir.user(&r.by),
+                        r.on
+                    ),
+                    r.basis.clone(),
+                )
+            }),
         timeline: d
             .events
             .iter()
