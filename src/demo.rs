@@ -15,7 +15,8 @@ use gongkai_store::{
 use gongkai_workflow::clock::legal_date;
 use gongkai_workflow::model::{
     Applicant, ApplicantType, Carrier, ConsultationKind, Delivery, FeeMethod, IdDocumentType,
-    NotHeld, Opinion, Receive, Reply, RequestDetails, credit_code_check, resident_id_check,
+    NotHeld, Opinion, Receive, Reply, RequestDetails, SecrecyConclusion, credit_code_check,
+    resident_id_check,
 };
 use gongkai_workflow::outcome::{
     CannotProvideGround as C, NotDisclosedGround as N, NotProcessedGround as P, OtherGround,
@@ -563,9 +564,24 @@ fn one_case(
             not_held,
             competent_agency_contact: None,
             disclosure: None,
+            release: demo_release(outcome),
         },
     };
-    if !run.step(d, &clerk, draft)? || !run.step(d, &clerk, Command::SubmitForReview)? {
+    if !run.step(d, &clerk, draft)? {
+        return Ok(());
+    }
+    // A release is reviewed for secrecy (保密审查) by the chief before it may be approved.
+    if !demo_release(outcome).is_empty() {
+        let review = Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::MayDisclose,
+            basis: "经审查，所提供信息不涉及国家秘密、商业秘密和个人隐私".to_owned(),
+            reviewed_on: None,
+        };
+        if !run.step(d, &chief, review)? {
+            return Ok(());
+        }
+    }
+    if !run.step(d, &clerk, Command::SubmitForReview)? {
         return Ok(());
     }
     if rng.random_bool(0.05) {
@@ -635,4 +651,25 @@ pub fn run(args: &DemoArgs, config: &Config, law: &Law) -> anyhow::Result<ExitCo
         println!("steps refused by the workflow: {}", list.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's release for a disclosing reply: the documents provided on paper (the demo
+/// uploads no files), or a pointer to where they are published.
+fn demo_release(outcome: Outcome) -> Vec<gongkai_workflow::model::ReleaseItem> {
+    use gongkai_workflow::model::{ReleaseForm, ReleaseItem};
+    match outcome {
+        Outcome::Disclosed => vec![ReleaseItem::Published {
+            title: "所申请的政府信息".to_owned(),
+            location: "本机关门户网站“政府信息公开”专栏".to_owned(),
+            link: None,
+        }],
+        Outcome::PartlyDisclosed => vec![ReleaseItem::Document {
+            title: "所申请政府信息中可以公开的部分".to_owned(),
+            document_number: None,
+            pages: Some(2),
+            form: ReleaseForm::Paper,
+            file: None,
+        }],
+        _ => Vec::new(),
+    }
 }

@@ -76,8 +76,17 @@ fn online_request_from_filing_to_archive() {
 
         let v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
         let reply = json!({"reply": {"outcome": {"kind": "disclosed"},
-                                     "text": "经查，现将您申请的信息提供如下。"}});
+                                     "text": "经查，现将您申请的信息提供如下。",
+                                     "release": gongkai_testkit::release_json()}});
         let v = step(&s, &o.clerk, &case, "draft_reply", v, reply);
+        let v = step(
+            &s,
+            &o.supervisor,
+            &case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
         let v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
         // The clerk cannot approve; the supervisor finds it in the review queue.
         let r = act(&s, &o.clerk, &case, "approve_reply", v, json!({}));

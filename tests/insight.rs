@@ -144,7 +144,16 @@ fn search_statistics_reports_and_frequent_requests() {
             "draft_reply",
             v,
             json!({"reply": {"outcome": {"kind": "disclosed"},
-            "text": "相关招标公告已在政府网站公开，现予提供。"}}),
+            "text": "相关招标公告已在政府网站公开，现予提供。",
+            "release": gongkai_testkit::release_json()}}),
+        );
+        let v = step(
+            &s,
+            &o.supervisor,
+            &a,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
         );
         let v = step(&s, &o.clerk, &a, "submit_for_review", v, json!({}));
         let v = step(&s, &o.supervisor, &a, "approve_reply", v, json!({}));

@@ -125,7 +125,19 @@ fn make_data_of_b(s: &Server, o: &Office) -> (DataOfB, String, String) {
                 "draft_reply",
                 v,
                 json!({"reply": {"outcome": {"kind": "disclosed"},
-                                 "text": format!("经审查，{MARKER}项目文件予以公开。")}}),
+                                 "text": format!("经审查，{MARKER}项目文件予以公开。"),
+                                 "release": [{"kind": "document",
+                                              "title": format!("{MARKER}项目文件"),
+                                              "form": "electronic",
+                                              "file": {"attachment": up.body["id"]}}]}}),
+            );
+            v = step(
+                s,
+                &supervisor,
+                &case,
+                "record_secrecy_review",
+                v,
+                json!({"conclusion": "may_disclose", "basis": format!("{MARKER}文件经保密审查可以公开")}),
             );
             v = step(s, &clerk, &case, "submit_for_review", v, json!({}));
             v = step(s, &supervisor, &case, "approve_reply", v, json!({}));

@@ -246,6 +246,10 @@ try {
   await act(clerk, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
     await box.locator('textarea[name="reply.text"]').fill(firstDraft);
+    // What is provided: the list, pointed to where it is published.
+    await box.locator('select[name="reply.release.0.kind"]').selectOption('published');
+    await box.locator('input[name="reply.release.0.title"]').fill('2023—2025年老旧小区改造项目清单');
+    await box.locator('input[name="reply.release.0.location"]').fill('市政府门户网站“政府信息公开”专栏');
   });
   await act(clerk, 'submit_for_review');
   await look(clerk, 'case-in-review');
@@ -263,6 +267,7 @@ try {
   if (!(await draft.evaluate((e) => e.open))) await draft.locator('summary').click();
   assert.equal(await draft.locator('textarea[name="reply.text"]').inputValue(), firstDraft, 'the returned draft is not in the form');
   assert.equal(await draft.locator('select[name="reply.outcome:outcome"]').inputValue(), 'disclosed');
+  assert.equal(await draft.locator('input[name="reply.release.0.title"]').inputValue(), '2023—2025年老旧小区改造项目清单', 'the returned release is not in the form');
   await look(clerk, 'case-returned');
   const finalText = '经审查，您申请的《2023—2025年老旧小区改造项目清单》（某建发〔2025〕12号）属于公开范围，现通过电子邮件提供给您。';
   await act(clerk, 'draft_reply', async (box) => {
@@ -270,8 +275,12 @@ try {
   });
   await act(clerk, 'submit_for_review');
 
-  log('the supervisor reads the letter as it will go out and approves it');
+  log('the supervisor records the secrecy review, reads the letter as it will go out and approves it');
   await supervisor.goto(caseUrl);
+  await act(supervisor, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，清单不涉及国家秘密、商业秘密和个人隐私。');
+  });
   const approve = supervisor.locator('#action-approve_reply');
   if (!(await approve.evaluate((e) => e.open))) await approve.locator('summary').click();
   const letter = await approve.innerText();

@@ -211,6 +211,10 @@ try {
   await act(clerkPage, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
     await box.locator('textarea[name="reply.text"]').fill('经审查，您申请的信息属于公开范围，现将《2025年老旧小区改造项目清单》提供给您。');
+    // The release: what is provided (here first a pointer to where it is published).
+    await box.locator('select[name="reply.release.0.kind"]').selectOption('published');
+    await box.locator('input[name="reply.release.0.title"]').fill('2025年老旧小区改造项目清单');
+    await box.locator('input[name="reply.release.0.location"]').fill('区政府门户网站“政府信息公开”专栏');
   });
   await act(clerkPage, 'submit_for_review');
   assert.match(await clerkPage.locator('#case-status').innerText(), /审核中/);
@@ -235,6 +239,14 @@ try {
   await shot(superPage, 'dashboard');
   await a11y(superPage, 'dashboard');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
+  assert.ok(!(await offered(superPage)).includes('approve_reply'), 'approve offered before the secrecy review');
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /尚未进行保密审查/);
+  log('the supervisor records the secrecy review (保密审查) of the release');
+  await act(superPage, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，项目清单不涉及国家秘密、商业秘密和个人隐私。');
+  });
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /保密审查：可以公开/);
   assert.ok((await offered(superPage)).includes('approve_reply'), 'approve not offered to the supervisor');
   await act(superPage, 'return_reply', async (box) => {
     await box.locator('textarea[name="reason"]').fill('请写明项目清单的文号和提供方式。');
@@ -248,19 +260,36 @@ try {
     '经审查，您申请的信息属于公开范围，现将《2025年老旧小区改造项目清单》提供给您。',
     'the returned draft is not in the reply form',
   );
+  assert.equal(
+    await clerkPage.locator('#action-draft_reply input[name="reply.release.0.title"]').inputValue(),
+    '2025年老旧小区改造项目清单',
+    'the returned draft\'s release is not in the reply form',
+  );
   await act(clerkPage, 'draft_reply', async (box) => {
     await box.locator('select[name="reply.outcome:outcome"]').selectOption('disclosed');
     await box.locator('textarea[name="reply.text"]').fill('经审查，您申请的《2025年老旧小区改造项目清单》（某建发〔2025〕12号）属于公开范围，现通过电子邮件提供给您。');
+    // Now the document itself, as the uploaded file.
+    await box.locator('select[name="reply.release.0.kind"]').selectOption('document');
+    await box.locator('input[name="reply.release.0.document_number"]').fill('某建发〔2025〕12号');
+    await box.locator('input[name="reply.release.0.pages:n"]').fill('1');
+    await box.locator('select[name="reply.release.0.form"]').selectOption('electronic');
+    await box.locator('select[name="reply.release.0.file.attachment"]').selectOption({ label: '老旧小区改造项目清单.txt' });
   });
   await act(clerkPage, 'submit_for_review');
 
-  log('the supervisor reads the reply letter in the approval form, then approves it');
+  log('the new draft voids the review: the supervisor reviews again, reads the letter, then approves it');
   await superPage.goto(`${base}/staff/cases/${caseId}`);
+  assert.match(await superPage.locator('#secrecy-review').innerText(), /尚未进行保密审查/);
+  await act(superPage, 'record_secrecy_review', async (box) => {
+    await box.locator('select[name="conclusion"]').selectOption('may_disclose');
+    await box.locator('textarea[name="basis"]').fill('经审查，项目清单（某建发〔2025〕12号）不涉及国家秘密、商业秘密和个人隐私。');
+  });
   assert.equal(await superPage.locator('#reply-preview').isVisible(), false, 'the approval form is open before it is asked for');
   await superPage.locator('#action-approve_reply summary').click();
   assert.match(await superPage.locator('#reply-preview').innerText(), /某建发〔2025〕12号/);
   await act(superPage, 'approve_reply');
   assert.match(await superPage.locator('#case-status').innerText(), /已答复/);
+  assert.match(await superPage.locator('#release').innerText(), /《2025年老旧小区改造项目清单》（某建发〔2025〕12号），1 页，电子文档；文件 老旧小区改造项目清单\.txt/);
 
   log('the supervisor reads table 三 of the annual report');
   await superPage.goto(`${base}/staff/report?year=${new Date().getFullYear()}`);
@@ -297,6 +326,7 @@ try {
   await Promise.all([applicant.waitForNavigation(), applicant.click('button:has-text("查询")')]);
   assert.match(await applicant.locator('#status').innerText(), /已答复/);
   assert.match(await applicant.locator('#reply').innerText(), /某建发〔2025〕12号/);
+  assert.match(await applicant.locator('#release').innerText(), /《2025年老旧小区改造项目清单》（某建发〔2025〕12号），1 页，电子文档/);
   assert.match(await applicant.locator('#timeline').innerText(), /作出答复/);
   await shot(applicant, 'lookup-reply-phone');
   await a11y(applicant, 'lookup with the reply');

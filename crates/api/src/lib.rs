@@ -44,7 +44,12 @@ use crate::error::ApiError;
         (name = "notices", description = "通知：发送记录、重发、打印"),
         (name = "admin", description = "系统管理"),
         (name = "operations", description = "运行状态")
-    )
+    ),
+    components(schemas(
+        gongkai_workflow::model::ReleaseItem,
+        gongkai_workflow::model::ReleasedFile,
+        gongkai_workflow::model::ReleaseForm
+    ))
 )]
 struct ApiDoc;
 

@@ -241,7 +241,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
             format!("确定提供信息的合理期限：{date}")
         }
         EventKind::RepliedOnTheSpot { .. } => "当场答复".to_owned(),
-        EventKind::ReplyApproved { outcome } => format!("作出答复：{}", outcome.label_zh()),
+        EventKind::ReplyApproved { outcome, .. } => format!("作出答复：{}", outcome.label_zh()),
         EventKind::Delivered { .. } => "答复已送达".to_owned(),
         EventKind::Archived => "已归档".to_owned(),
         EventKind::Withdrawn { .. } => "申请人撤回申请".to_owned(),
@@ -253,6 +253,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::ExtensionDenied { .. }
         | EventKind::ReplyDrafted { .. }
         | EventKind::SubmittedForReview
+        | EventKind::SecrecyReviewed { .. }
         | EventKind::ReplyReturned { .. }
         | EventKind::BreachRecorded { .. }
         | EventKind::ReasonsRecorded { .. }

@@ -80,6 +80,9 @@ pub struct ReplyVars {
     pub competent_agency_contact: String,
     /// Art. 32: why the agency discloses over a third party's objection.
     pub disclosure: String,
+    /// What is provided, one line per item (title, 文号, pages, form; or where it is
+    /// published).
+    pub release: Vec<String>,
 }
 
 /// The bodies an agency's decisions name in their remedy paragraph (行政复议法 2023 art. 20):
@@ -294,6 +297,7 @@ impl NoticeContext {
                 competent_agency: r.competent_agency.clone().unwrap_or_default(),
                 competent_agency_contact: r.competent_agency_contact.clone().unwrap_or_default(),
                 disclosure: r.disclosure.clone().unwrap_or_default(),
+                release: r.release.iter().map(|i| i.describe_zh()).collect(),
             };
         }
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
@@ -416,6 +420,10 @@ impl NoticeContext {
                 competent_agency_contact: "北京市西城区广莲路1号，电话010-55597000".to_owned(),
                 disclosure: "该项目资金使用情况涉及重大公共利益，不公开可能对公共利益造成重大影响"
                     .to_owned(),
+                release: vec![
+                    "《朝阳区2025年老旧小区改造项目资金安排》（朝住建发〔2025〕12号），3 页，电子文档"
+                        .to_owned(),
+                ],
             },
             withdrawal_reason: "已通过其他途径获取".to_owned(),
             remedy: remedy(

@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "reply.disclosure",
         "不采纳第三方意见而决定公开的理由（第三十二条）",
     ),
+    (
+        "reply.release",
+        "提供的信息（列表，每项为标题、文号、页数和提供形式，或已公开信息的获取途径）",
+    ),
     ("withdrawal_reason", "申请人撤回申请的理由"),
     (
         "remedy",

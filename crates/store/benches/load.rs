@@ -90,6 +90,7 @@ fn one_flow(
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: gongkai_testkit::release_for(Outcome::Disclosed),
         },
     };
     execute(conn, &id, v, draft, &ctx(&clerk))?;

@@ -69,6 +69,8 @@ pub struct User {
     pub must_change_password: bool,
     /// An issued password is refused at sign-in after this instant (UTC).
     pub password_expires_at: Option<NaiveDateTime>,
+    /// May record the secrecy review (保密审查) of a release; supervisors have it by default.
+    pub secrecy_reviewer: bool,
 }
 
 impl User {
@@ -319,6 +321,7 @@ pub fn create_user(
         updated_at: t,
         must_change_password: false,
         password_expires_at: None,
+        secrecy_reviewer: role == Role::Supervisor,
     };
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
@@ -385,6 +388,7 @@ pub fn actor_of(user: &User, departments: Vec<String>) -> StoreResult<Actor> {
         id: user.id.clone(),
         role: user.role,
         departments,
+        secrecy_reviewer: user.secrecy_reviewer,
     })
 }
 
@@ -405,6 +409,24 @@ pub fn reset_failed_logins(conn: &mut DbConnection, user_id: &str) -> StoreResul
     diesel::update(users::table.find(user_id))
         .set(users::failed_logins.eq(0))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Grants or withdraws the secrecy review (保密审查) permission.
+pub fn set_secrecy_reviewer(
+    conn: &mut DbConnection,
+    user_id: &str,
+    granted: bool,
+) -> StoreResult<()> {
+    let n = diesel::update(users::table.find(user_id))
+        .set((
+            users::secrecy_reviewer.eq(granted),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
     Ok(())
 }
 

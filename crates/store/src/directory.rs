@@ -26,6 +26,8 @@ pub struct Member {
     pub disabled: bool,
     /// The department scope, sorted by code.
     pub departments: Vec<String>,
+    /// May record the secrecy review (保密审查).
+    pub secrecy_reviewer: bool,
 }
 
 impl Member {
@@ -35,6 +37,7 @@ impl Member {
             id: self.id.clone(),
             role: self.role,
             departments: self.departments.clone(),
+            secrecy_reviewer: self.secrecy_reviewer,
         }
     }
 
@@ -131,6 +134,7 @@ type MemberRow = (
     Option<String>,
     String,
     bool,
+    bool,
     Option<String>,
 );
 
@@ -154,11 +158,12 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<Directory> {
             users::email,
             users::role,
             users::disabled,
+            users::secrecy_reviewer,
             user_departments::department_code.nullable(),
         ))
         .load(conn)?;
     let mut members: Vec<Member> = Vec::new();
-    for (id, username, display_name, email, role, disabled, department) in rows {
+    for (id, username, display_name, email, role, disabled, secrecy_reviewer, department) in rows {
         let same = members.last().is_some_and(|m| m.id == id);
         if !same {
             let role = match Role::parse(&role) {
@@ -177,6 +182,7 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<Directory> {
                 role,
                 disabled,
                 departments: Vec::new(),
+                secrecy_reviewer,
             });
         }
         if let (Some(d), Some(m)) = (department, members.last_mut()) {

@@ -38,6 +38,7 @@ diesel::table! {
         updated_at -> Timestamp,
         must_change_password -> Bool,
         password_expires_at -> Nullable<Timestamp>,
+        secrecy_reviewer -> Bool,
     }
 }
 

@@ -154,6 +154,7 @@ mod tests {
             id: "u1".to_owned(),
             role,
             departments: departments.iter().map(|d| (*d).to_owned()).collect(),
+            secrecy_reviewer: false,
         }
     }
 

@@ -28,7 +28,7 @@ fn file(c: &mut DbConnection, law: &Law, name: &str, phone: &str, what: &str, da
 
 /// Replies to a registered case (version 2) on `day`: processing, draft, review, approval.
 fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome, day: &str) {
-    let steps = [
+    let mut steps = [
         (Command::StartProcessing, clerk()),
         (
             Command::DraftReply {
@@ -43,13 +43,19 @@ fn reply(c: &mut DbConnection, law: &Law, id: &str, text: &str, outcome: Outcome
                     .then_some(gongkai_workflow::model::NotHeld::NotExist),
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: gongkai_testkit::release_for(outcome),
                 },
             },
             clerk(),
         ),
         (Command::SubmitForReview, clerk()),
         (Command::ApproveReply, supervisor()),
-    ];
+    ]
+    .into_iter()
+    .collect::<Vec<_>>();
+    if !gongkai_testkit::release_for(outcome).is_empty() {
+        steps.insert(2, (gongkai_testkit::secrecy_review(), supervisor()));
+    }
     // A late reply also records the breach: follow the versions the commands return.
     let mut version = 2;
     for (cmd, actor) in steps {
@@ -435,7 +441,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         execute(
             c,
             &a,
-            6,
+            7,
             record(RemedyKind::Reconsideration, false, "2025-02-10", None),
             &ctx("2025-02-12"),
         )
@@ -443,7 +449,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         let done = execute(
             c,
             &a,
-            7,
+            8,
             Command::DecideRemedy {
                 remedy: 1,
                 result: RemedyResult::Upheld,
@@ -460,7 +466,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         let again = execute(
             c,
             &a,
-            8,
+            9,
             Command::DecideRemedy {
                 remedy: 1,
                 result: RemedyResult::Other,
@@ -476,7 +482,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         let unknown = execute(
             c,
             &a,
-            8,
+            9,
             Command::DecideRemedy {
                 remedy: 9,
                 result: RemedyResult::Other,
@@ -491,7 +497,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         let result_without_date = execute(
             c,
             &a,
-            8,
+            9,
             Command::RecordRemedy {
                 remedy: Remedy {
                     result: Some(RemedyResult::Upheld),
@@ -515,7 +521,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         execute(
             c,
             &a,
-            8,
+            9,
             record(RemedyKind::Litigation, true, "2025-05-01", None),
             &ctx("2025-05-06"),
         )
@@ -523,7 +529,7 @@ fn reconsideration_and_litigation_feed_table_four() {
         execute(
             c,
             &a,
-            9,
+            10,
             Command::DecideRemedy {
                 remedy: 2,
                 result: RemedyResult::Corrected,

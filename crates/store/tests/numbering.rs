@@ -109,6 +109,7 @@ fn concurrent_writers_on_one_case_lose_nothing_and_leave_no_gap() {
                                 not_held: None,
                                 competent_agency_contact: None,
                                 disclosure: None,
+                                release: gongkai_testkit::release_for(Outcome::Disclosed),
                             },
                         };
                         match execute(

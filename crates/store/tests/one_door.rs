@@ -78,10 +78,12 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
                         not_held: None,
                         competent_agency_contact: None,
                         disclosure: None,
+                        release: gongkai_testkit::release_for(Outcome::Disclosed),
                     },
                 },
                 clerk(),
             ),
+            (gongkai_testkit::secrecy_review(), sup.clone()),
             (Command::SubmitForReview, clerk()),
             (Command::ApproveReply, sup.clone()),
         ];
@@ -106,7 +108,7 @@ fn a_request_goes_through_the_one_door_with_projection_events_and_outbox() {
         );
         assert_eq!(row.due_date, None, "a replied case has no running due date");
         assert_eq!(row.assignee.as_deref(), Some("zhangwei"));
-        assert_eq!(count_events(&mut c, &id), 6);
+        assert_eq!(count_events(&mut c, &id), 7);
 
         // The public lookup needs the right query code; a wrong one looks like no case.
         let found = queries::lookup(&mut c, "GK-2026-000001", &code.to_lowercase()).unwrap();

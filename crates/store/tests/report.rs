@@ -176,10 +176,12 @@ fn reply_on(
                     not_held: None,
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: gongkai_testkit::release_for(Outcome::Disclosed),
                 },
             },
             clerk(),
         ),
+        (gongkai_testkit::secrecy_review(), supervisor()),
         (Command::SubmitForReview, clerk()),
         (Command::ApproveReply, supervisor()),
     ]);

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use gongkai_store::DbConnection;
 use gongkai_workflow::model::{
-    Applicant, ApplicantType, Carrier, Delivery, Receive, Reply, RequestDetails,
+    Applicant, ApplicantType, Carrier, Delivery, Receive, ReleaseItem, Reply, RequestDetails,
+    SecrecyConclusion,
 };
 use gongkai_workflow::{Channel, Command, Outcome};
 
@@ -71,23 +72,62 @@ pub fn disclosed() -> Reply {
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: release_for(Outcome::Disclosed),
     }
 }
 
-/// As [`processing`], with a disclosing reply drafted and submitted for review (version 5).
+/// The secrecy review (保密审查) a reply with a release needs before its approval: 可以公开.
+pub fn secrecy_review() -> Command {
+    Command::RecordSecrecyReview {
+        conclusion: SecrecyConclusion::MayDisclose,
+        basis: "经审查，所提供信息不涉及国家秘密、工作秘密、商业秘密和个人隐私".to_owned(),
+        reviewed_on: None,
+    }
+}
+
+/// [`secrecy_review`] as the JSON fields of `record_secrecy_review`.
+pub fn secrecy_review_json() -> serde_json::Value {
+    serde_json::json!({"conclusion": "may_disclose",
+                       "basis": "经审查，所提供信息不涉及国家秘密、工作秘密、商业秘密和个人隐私"})
+}
+
+/// [`release_for`] of a disclosing reply as the JSON an API body carries
+/// (`"reply": {"release": …}`).
+pub fn release_json() -> serde_json::Value {
+    serde_json::to_value(release_for(Outcome::Disclosed)).unwrap_or_default()
+}
+
+/// The release a builder's reply carries: for a disclosing outcome, a pointer to where the
+/// information is published (needs no uploaded file); none for other outcomes.
+pub fn release_for(outcome: Outcome) -> Vec<ReleaseItem> {
+    if matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed) {
+        vec![ReleaseItem::Published {
+            title: "2025年老旧小区改造计划".to_owned(),
+            location: "本机关门户网站“政府信息公开”专栏".to_owned(),
+            link: Some("https://www.example.gov.cn/zwgk/2025".to_owned()),
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// As [`processing`], with a disclosing reply drafted, its secrecy review recorded by the
+/// supervisor and submitted for review (version 6).
 pub fn under_review(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
     let id = processing(c, law, name, now);
     let ctx = law.ctx(&clerk(), now);
     let draft = Command::DraftReply { reply: disclosed() };
     gongkai_store::execute(c, &id, 3, draft, &ctx).unwrap();
-    gongkai_store::execute(c, &id, 4, Command::SubmitForReview, &ctx).unwrap();
+    let chief = law.ctx(&supervisor(), now);
+    gongkai_store::execute(c, &id, 4, secrecy_review(), &chief).unwrap();
+    gongkai_store::execute(c, &id, 5, Command::SubmitForReview, &ctx).unwrap();
     id
 }
 
-/// As [`under_review`], and the reply approved by the supervisor (version 6).
+/// As [`under_review`], and the reply approved by the supervisor (version 7).
 pub fn replied(c: &mut DbConnection, law: &Law, name: &str, now: DateTime<Utc>) -> String {
     let id = under_review(c, law, name, now);
     let ctx = law.ctx(&supervisor(), now);
-    gongkai_store::execute(c, &id, 5, Command::ApproveReply, &ctx).unwrap();
+    gongkai_store::execute(c, &id, 6, Command::ApproveReply, &ctx).unwrap();
     id
 }

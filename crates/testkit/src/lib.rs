@@ -35,7 +35,10 @@ pub mod wait;
 
 pub use actors::{AGENCY, HOUSING, INTAKE, admin, applicant, clerk, supervisor};
 pub use app::TestApp;
-pub use cases::{in_person, processing, received, registered, replied, under_review};
+pub use cases::{
+    in_person, processing, received, registered, release_for, release_json, replied,
+    secrecy_review, secrecy_review_json, under_review,
+};
 pub use db::{TestDb, count_events, count_outbox, databases};
 pub use law::{Law, at};
 pub use wait::wait_until;

@@ -10,7 +10,7 @@ use crate::clock::{
 };
 use crate::model::{
     Applicant, Breach, Channel, ConsultationKind, Delivery, Event, EventKind, FeeMethod, Letter,
-    Opinion, Order, ReasonsAssessment, Remedy, Reply, RequestDetails, SentBy,
+    Opinion, Order, ReasonsAssessment, Remedy, Reply, RequestDetails, SecrecyReview, SentBy,
 };
 use crate::outcome::{OtherGround, Outcome};
 use crate::statute::{PauseKind, Statute, StatuteProfile};
@@ -202,6 +202,9 @@ pub struct Draft {
     pub reply: Reply,
     pub by: String,
     pub on: NaiveDate,
+    /// The secrecy review of this draft's release; a new draft comes without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrecy_review: Option<SecrecyReview>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -526,10 +529,21 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
                 reply: reply.clone(),
                 by: event.actor.id.clone(),
                 on: date,
+                secrecy_review: None,
             });
         }
+        EventKind::SecrecyReviewed { conclusion, basis } => {
+            if let Some(d) = &mut case.draft {
+                d.secrecy_review = Some(SecrecyReview {
+                    by: event.actor.id.clone(),
+                    on: date,
+                    conclusion: *conclusion,
+                    basis: basis.clone(),
+                });
+            }
+        }
         EventKind::SubmittedForReview => case.status = Status::UnderReview,
-        EventKind::ReplyApproved { outcome } => {
+        EventKind::ReplyApproved { outcome, .. } => {
             conclude(&mut case, Status::Replied, date);
             case.outcome = Some(*outcome);
             case.reply = case.draft.as_ref().map(|d| d.reply.clone());

@@ -456,7 +456,7 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
         EventKind::ReasonableDateSet { .. } => vec![notice(K::ReasonableDateNotice, Applicant)],
         EventKind::ReasonsRequested { .. } => vec![notice(K::ReasonsRequest, Applicant)],
         EventKind::ReplyReturned { .. } => vec![notice(K::ReplyReturned, Assignee)],
-        EventKind::ReplyApproved { outcome } => {
+        EventKind::ReplyApproved { outcome, .. } => {
             let kind = match case.reply.as_ref() {
                 Some(r) => reply_notice(r),
                 None => reply_notice(&Reply {
@@ -466,6 +466,7 @@ pub fn notices(case: &Case, event: &Event) -> Vec<Notice> {
                     not_held: None,
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: Vec::new(),
                 }),
             };
             let mut out = disclosure_notices(case, case.reply.as_ref());

@@ -82,10 +82,20 @@ pub enum RejectionCode {
     IdDocumentInvalid,
     /// The delivery chosen needs a contact detail that is missing (e-mail, postal address).
     DeliveryContactRequired,
+    /// A reply that discloses (予以公开, 部分公开) without any release item.
+    ReleaseRequired,
+    /// The actor has not been granted the secrecy review (保密审查).
+    NotSecrecyReviewer,
+    /// The secrecy reviewer drafted the reply.
+    SecrecyReviewByDrafter,
+    /// A reply with a release is approved only after its secrecy review.
+    SecrecyReviewRequired,
+    /// The secrecy review's conclusion does not let this reply go out.
+    SecrecyReviewNotPassed,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 48] = [
+    pub const ALL: [RejectionCode; 53] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -134,6 +144,11 @@ impl RejectionCode {
         RejectionCode::IdDocumentRequired,
         RejectionCode::IdDocumentInvalid,
         RejectionCode::DeliveryContactRequired,
+        RejectionCode::ReleaseRequired,
+        RejectionCode::NotSecrecyReviewer,
+        RejectionCode::SecrecyReviewByDrafter,
+        RejectionCode::SecrecyReviewRequired,
+        RejectionCode::SecrecyReviewNotPassed,
     ];
 
     /// The code as the API spells it.
@@ -187,6 +202,11 @@ impl RejectionCode {
             RejectionCode::IdDocumentRequired => "id_document_required",
             RejectionCode::IdDocumentInvalid => "id_document_invalid",
             RejectionCode::DeliveryContactRequired => "delivery_contact_required",
+            RejectionCode::ReleaseRequired => "release_required",
+            RejectionCode::NotSecrecyReviewer => "not_secrecy_reviewer",
+            RejectionCode::SecrecyReviewByDrafter => "secrecy_review_by_drafter",
+            RejectionCode::SecrecyReviewRequired => "secrecy_review_required",
+            RejectionCode::SecrecyReviewNotPassed => "secrecy_review_not_passed",
         }
     }
 

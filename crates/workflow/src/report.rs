@@ -617,11 +617,18 @@ mod tests {
                         not_held: None,
                         competent_agency_contact: None,
                         disclosure: None,
+                        release: Vec::new(),
                     },
                 },
             ),
             ev(day, EventKind::SubmittedForReview),
-            ev(day, EventKind::ReplyApproved { outcome }),
+            ev(
+                day,
+                EventKind::ReplyApproved {
+                    outcome,
+                    release: Vec::new(),
+                },
+            ),
         ]
     }
 

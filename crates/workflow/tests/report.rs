@@ -80,11 +80,19 @@ fn replied(day: &str, outcome: Outcome) -> Vec<Event> {
                     not_held: None,
                     competent_agency_contact: None,
                     disclosure: None,
+                    release: Vec::new(),
                 },
             },
         ),
         ev(day, None, EventKind::SubmittedForReview),
-        ev(day, Some(day), EventKind::ReplyApproved { outcome }),
+        ev(
+            day,
+            Some(day),
+            EventKind::ReplyApproved {
+                outcome,
+                release: Vec::new(),
+            },
+        ),
     ]
 }
 

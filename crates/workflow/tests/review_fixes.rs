@@ -157,6 +157,11 @@ fn every_late_act_records_the_overdue_reply_once() {
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: vec![gongkai_workflow::model::ReleaseItem::Published {
+                title: "2025年老旧小区改造计划".into(),
+                location: "区政府门户网站".into(),
+                link: None,
+            }],
         },
     };
     let c = w.apply(c, &clerk(), "2026-03-30", draft);
@@ -194,6 +199,11 @@ fn extensions_during_review_and_by_another_supervisor_only() {
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: vec![gongkai_workflow::model::ReleaseItem::Published {
+                title: "2025年老旧小区改造计划".into(),
+                location: "区政府门户网站".into(),
+                link: None,
+            }],
         },
     };
     let c = w.apply(w.processing(), &clerk(), "2026-03-20", draft);
@@ -273,6 +283,7 @@ fn fees_only_from_2021_and_still_unclear_only_after_a_correction() {
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: Vec::new(),
         },
     };
     let refused = decide(&w.processing(), unclear, &w.ctx(&clerk(), "2026-03-05")).unwrap_err();

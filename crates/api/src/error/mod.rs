@@ -495,7 +495,11 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
     use RejectionCode as R;
     match code {
         R::CaseNotFound | R::OutOfScope | R::NotOwner => StatusCode::NOT_FOUND,
-        R::ForbiddenForRole | R::NotAssignee | R::SelfApproval => StatusCode::FORBIDDEN,
+        R::ForbiddenForRole
+        | R::NotAssignee
+        | R::SelfApproval
+        | R::NotSecrecyReviewer
+        | R::SecrecyReviewByDrafter => StatusCode::FORBIDDEN,
         R::InvalidInput
         | R::DateInFuture
         | R::DateTooEarly
@@ -506,7 +510,8 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::DisclosureReasonNotApplicable
         | R::IdDocumentRequired
         | R::IdDocumentInvalid
-        | R::DeliveryContactRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::DeliveryContactRequired
+        | R::ReleaseRequired => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

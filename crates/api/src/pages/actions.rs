@@ -6,7 +6,7 @@
 use gongkai_workflow::Vocabulary;
 use gongkai_workflow::model::{
     ConsultationKind, Delivery, FeeBasis, NotHeld, Opinion, OrderKind, ReasonsAssessment,
-    RemedyKind, RemedyResult, SentBy,
+    ReleaseForm, RemedyKind, RemedyResult, SecrecyConclusion, SentBy,
 };
 use gongkai_workflow::{Case, Outcome};
 
@@ -28,6 +28,10 @@ pub struct Field {
     pub options: Vec<(String, String)>,
     pub required: bool,
     pub help: String,
+    /// Opens a group of fields (a fieldset with this legend) before this field.
+    pub group: Option<String>,
+    /// Closes the open group after this field.
+    pub group_end: bool,
 }
 
 impl Field {
@@ -40,6 +44,8 @@ impl Field {
             options: Vec::new(),
             required,
             help: String::new(),
+            group: None,
+            group_end: false,
         }
     }
 
@@ -74,7 +80,12 @@ pub struct Choices {
     pub departments: Vec<(String, String)>,
     /// Enabled clerks and supervisors of those departments: (id, "name（department）").
     pub staff: Vec<(String, String)>,
+    /// The case's files: (attachment id, file name).
+    pub attachments: Vec<(String, String)>,
 }
+
+/// How many release rows the reply form offers.
+pub const RELEASE_ROWS: usize = 5;
 
 /// Every reply outcome as (form value, label).
 pub fn outcome_options() -> Vec<(String, String)> {
@@ -92,8 +103,61 @@ fn options<T: Vocabulary>() -> Vec<(String, String)> {
         .collect()
 }
 
-fn reply_fields() -> Vec<Field> {
-    vec![
+/// The release rows of the reply form: each a document (title, 文号, pages, form, file) or a
+/// pointer to information already published (title, where, link). Rows left empty are
+/// ignored.
+fn release_fields(choices: &Choices) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for i in 0..RELEASE_ROWS {
+        let p = format!("reply.release.{i}");
+        let mut kind = Field::select(
+            &format!("{p}.kind"),
+            "类别",
+            false,
+            vec![
+                ("document".to_owned(), "提供的文件".to_owned()),
+                (
+                    "published".to_owned(),
+                    "已公开信息（告知获取途径）".to_owned(),
+                ),
+            ],
+        );
+        kind.group = Some(format!("提供的信息 第 {} 项", i + 1));
+        if i == 0 {
+            kind.help = "予以公开、部分公开的答复至少列明一项；不用的行留空".to_owned();
+        }
+        let mut link = Field::new(&format!("{p}.link"), "链接", "text", false)
+            .help("已公开信息填写：网址（http:// 或 https://）");
+        link.group_end = true;
+        fields.extend([
+            kind,
+            Field::new(&format!("{p}.title"), "标题", "text", false),
+            Field::new(&format!("{p}.document_number"), "文号", "text", false),
+            Field::new(&format!("{p}.pages:n"), "页数", "number", false),
+            Field::select(
+                &format!("{p}.form"),
+                "提供形式",
+                false,
+                options::<ReleaseForm>(),
+            )
+            .help("提供的文件填写；电子文档须选择附件"),
+            Field::select(
+                &format!("{p}.file.attachment"),
+                "附件",
+                false,
+                choices.attachments.clone(),
+            )
+            .help("先在下方“附件”中上传，再在此选择"),
+            Field::new(&format!("{p}.location"), "公开的途径或位置", "text", false)
+                .help("已公开信息填写：如本机关门户网站“政府信息公开”专栏"),
+            link,
+        ]);
+    }
+    fields
+}
+
+fn reply_fields(choices: &Choices) -> Vec<Field> {
+    let mut fields = vec![
         Field::select("reply.outcome:outcome", "答复类型", true, outcome_options())
             .help("不予公开、无法提供、不予处理等须选择具体理由"),
         Field::new("reply.text", "答复内容", "textarea", true),
@@ -116,7 +180,9 @@ fn reply_fields() -> Vec<Field> {
             false,
         )
         .help("第三方不同意公开而决定公开的填写（条例第三十二条），将书面告知第三方"),
-    ]
+    ];
+    fields.extend(release_fields(choices));
+    fields
 }
 
 /// The form fields of `action` on `case`.
@@ -237,7 +303,19 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::new("date", "提供信息的日期", "date", true),
             Field::new("reason", "理由", "textarea", true),
         ],
-        Action::ReplyOnTheSpot | Action::DraftReply => reply_fields(),
+        Action::ReplyOnTheSpot | Action::DraftReply => reply_fields(choices),
+        Action::RecordSecrecyReview => vec![
+            Field::select(
+                "conclusion",
+                "审查结论",
+                true,
+                options::<SecrecyConclusion>(),
+            )
+            .help("需区分处理的，只能作部分公开答复；不得公开的，答复不能审核通过"),
+            Field::new("basis", "审查依据", "textarea", true)
+                .help("所依据的保密规定、需要区分处理或不得公开的内容"),
+            Field::new("reviewed_on", "审查日期", "date", false).help("留空为今天"),
+        ],
         Action::RecordDelivery => vec![
             Field::select("method", "送达方式", true, options::<Delivery>()),
             Field::new("delivered_on", "送达日期", "date", false),

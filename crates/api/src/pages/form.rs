@@ -331,6 +331,7 @@ fn field_label(path: &str) -> Option<&'static str> {
         "name" => "名称",
         "tracking_prefix" => "受理编号前缀",
         "is_intake" => "接收部门",
+        "secrecy_reviewer" => "保密审查权限",
         "reconsideration_body" => "行政复议机关",
         "court" => "人民法院",
         "reference" => "申请编号或提交编号",

@@ -76,6 +76,9 @@ pub async fn show(
 
 /// The version the client saw and the command's own fields (see the workflow's commands:
 /// e.g. `{"version": 3, "items": ["请说明所需信息的文号"]}` for request_correction).
+/// draft_reply and reply_on_the_spot take `reply.release`, a list of at most 20 `ReleaseItem`s
+/// (texts up to 200 characters; required for 予以公开 and 部分公开); a released file names a
+/// case attachment by id, and the server fills in its sha256 and size.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ActionBody {
     pub version: u64,

@@ -347,6 +347,8 @@ pub struct UserView {
     /// The password was issued by someone else: until the user sets their own, the session
     /// may only change it (POST /api/v1/session/password), read itself and sign out.
     pub must_change_password: bool,
+    /// May record the secrecy review (保密审查) of a release.
+    pub secrecy_reviewer: bool,
 }
 
 impl UserView {
@@ -360,6 +362,7 @@ impl UserView {
             departments,
             disabled: user.disabled,
             must_change_password: user.must_change_password,
+            secrecy_reviewer: user.secrecy_reviewer,
         }
     }
 }

@@ -175,6 +175,10 @@ pub async fn add_user(
                 accounts::set_email(conn, &user.id, Some(e))?;
                 user.email = Some(e.clone());
             }
+            if let Some(g) = u.secrecy_reviewer {
+                accounts::set_secrecy_reviewer(conn, &user.id, g)?;
+                user.secrecy_reviewer = g;
+            }
             Ok::<_, StoreError>(user)
         })
         .map_err(|e| match e {
@@ -220,7 +224,16 @@ pub async fn alter_user(
     let issued = id != c.user.id;
     let user = db(state, move |conn, state| {
         let expires = issued_password_expiry(state);
-        accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
+        let before = accounts::user_by_id(conn, &id)?.ok_or_else(ApiError::not_found)?;
+        let mut refused = Vec::new();
+        check_secrecy_reviewer(
+            &mut refused,
+            change.role.unwrap_or(before.role),
+            change.secrecy_reviewer,
+        );
+        if !refused.is_empty() {
+            return Err(ApiError::invalid(refused));
+        }
         write_transaction(conn, |conn| {
             let mut end_sessions = false;
             if let Some(d) = change.disabled {
@@ -235,6 +248,12 @@ pub async fn alter_user(
                     &change.departments.clone().unwrap_or_default(),
                 )?;
                 end_sessions = true;
+                if change.secrecy_reviewer.is_none() {
+                    accounts::set_secrecy_reviewer(conn, &id, role == Role::Supervisor)?;
+                }
+            }
+            if let Some(g) = change.secrecy_reviewer {
+                accounts::set_secrecy_reviewer(conn, &id, g)?;
             }
             if let Some(e) = &change.email {
                 accounts::set_email(conn, &id, Some(e.as_str()).filter(|e| !e.is_empty()))?;
@@ -505,6 +524,10 @@ pub struct NewUser {
     /// Where staff notices (assignments, reviews, reminders) go.
     #[serde(default)]
     pub email: Option<String>,
+    /// May record the secrecy review (保密审查) of a release; unset, supervisors may and
+    /// clerks may not.
+    #[serde(default)]
+    pub secrecy_reviewer: Option<bool>,
 }
 
 fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>, empty_ok: bool) {
@@ -582,6 +605,17 @@ impl Validate for NewUser {
             at_most(errors, "email", e, limits::EMAIL);
         }
         check_email(errors, self.email.as_deref(), false);
+        check_secrecy_reviewer(errors, self.role, self.secrecy_reviewer);
+    }
+}
+
+/// The secrecy review permission is for those who handle requests (clerks, supervisors).
+fn check_secrecy_reviewer(errors: &mut Vec<FieldError>, role: Role, granted: Option<bool>) {
+    if granted == Some(true) && !has_departments(role) {
+        errors.push(FieldError {
+            path: "secrecy_reviewer".to_owned(),
+            message: "只有承办人和审核人可以授予保密审查权限".to_owned(),
+        });
     }
 }
 
@@ -616,6 +650,10 @@ pub struct UserChange {
     /// A new display name (姓名).
     #[serde(default)]
     pub display_name: Option<String>,
+    /// Grant (true) or withdraw (false) the secrecy review (保密审查); a change of role
+    /// without it gives the new role's default (supervisors have it).
+    #[serde(default)]
+    pub secrecy_reviewer: Option<bool>,
 }
 
 impl Validate for UserChange {

@@ -361,7 +361,8 @@ pub async fn perform(
                 })?;
             register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
         } else {
-            let command = command_of(action, fields)?;
+            let mut command = command_of(action, fields)?;
+            fill_release(conn, &c, &row.id, &mut command)?;
             execute(conn, &row.id, version, command, &ctx)?
         };
         let first = done.version - done.events.len() as u64 + 1;
@@ -385,6 +386,43 @@ pub async fn perform(
     .await?;
     state.scheduler.poke();
     Ok(out)
+}
+
+/// Fills in each released file's sha256 and size from the stored attachment, which must be a
+/// file of this case (and so within the caller's scope): what a client sends for them is never
+/// taken. An unknown attachment, or another case's, is a 422 naming the item.
+fn fill_release(
+    conn: &mut gongkai_store::DbConnection,
+    c: &Caller,
+    case_id: &str,
+    command: &mut Command,
+) -> ApiResult<()> {
+    let reply = match command {
+        Command::DraftReply { reply } | Command::ReplyOnTheSpot { reply } => reply,
+        _ => return Ok(()),
+    };
+    // Too many items: the workflow refuses them without any lookup.
+    if reply.release.len() > gongkai_workflow::decide::MAX_RELEASE_ITEMS {
+        return Ok(());
+    }
+    let scope = c.scope();
+    for (i, item) in reply.release.iter_mut().enumerate() {
+        let Some(file) = item.file_mut() else {
+            continue;
+        };
+        let found = gongkai_store::attachments::get(conn, &scope, file.attachment.trim())?
+            .filter(|a| a.case_id == case_id);
+        let Some(a) = found else {
+            return Err(ApiError::field(
+                &format!("reply.release.{i}"),
+                format!("提供的信息第 {} 项：所选附件不是本案件的附件", i + 1),
+            ));
+        };
+        file.attachment = a.id;
+        file.sha256 = a.sha256;
+        file.size = u64::try_from(a.size_bytes).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// The workflow command of an action and its fields, in one pass over the fields: a wrong

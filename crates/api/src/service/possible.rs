@@ -7,7 +7,7 @@
 use chrono::Duration;
 use gongkai_workflow::model::{
     ConsultationKind, Delivery, FeeMethod, Letter, Opinion, Order, OrderKind, ReasonsAssessment,
-    Remedy, RemedyKind, RemedyResult, Reply,
+    Remedy, RemedyKind, RemedyResult, Reply, SecrecyConclusion,
 };
 use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
 
@@ -25,6 +25,7 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: Vec::new(),
     };
     Some(match action {
         // Opens a case; never an action on one.
@@ -97,6 +98,11 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
         Action::DraftReply => Command::DraftReply { reply: reply() },
         Action::SubmitForReview => Command::SubmitForReview,
         Action::ApproveReply => Command::ApproveReply,
+        Action::RecordSecrecyReview => Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::MayDisclose,
+            basis: text(),
+            reviewed_on: None,
+        },
         Action::ReturnReply => Command::ReturnReply { reason: text() },
         Action::RecordDelivery => Command::RecordDelivery {
             method: Delivery::Post,
@@ -146,6 +152,7 @@ fn about_values(code: RejectionCode) -> bool {
             | R::ReceiptDateRequired
             | R::ExtensionTooLong
             | R::NoFeeDue
+            | R::ReleaseRequired
     )
 }
 

@@ -102,6 +102,9 @@ fn every_reply_outcome_from_filing_to_archive() {
             if let Some(a) = flow.competent_agency {
                 reply["competent_agency"] = json!(a);
             }
+            if matches!(flow.kind, "disclosed" | "partly_disclosed") {
+                reply["release"] = gongkai_testkit::release_json();
+            }
 
             if i == 0 {
                 // What the workflow refuses before any draft exists or for bad drafts.
@@ -152,8 +155,26 @@ fn every_reply_outcome_from_filing_to_archive() {
                 &case,
                 "draft_reply",
                 v,
-                json!({"reply": reply}),
+                json!({"reply": reply.clone()}),
             );
+            // A release needs its secrecy review, by someone other than the drafter.
+            let reviewer = if flow.round == Round::SupervisorDrafts {
+                &super2
+            } else {
+                &o.supervisor
+            };
+            let review = |v: u64| match reply.get("release") {
+                Some(_) => step(
+                    &s,
+                    reviewer,
+                    &case,
+                    "record_secrecy_review",
+                    v,
+                    gongkai_testkit::secrecy_review_json(),
+                ),
+                None => v,
+            };
+            v = review(v);
             v = step(&s, drafter, &case, "submit_for_review", v, json!({}));
             // A clerk never approves.
             let r = act(&s, &o.clerk, &case, "approve_reply", v, json!({}));
@@ -194,8 +215,13 @@ fn every_reply_outcome_from_filing_to_archive() {
                     assert_eq!(d["case"]["last_return_reason"], "请补充信息的获取方式");
                     assert_eq!(d["summary"]["status"], "processing");
                     final_text = json!("经查，现将您申请的信息提供如下，可通过电子邮件获取。");
-                    let redraft = json!({"reply": {"outcome": flow.outcome, "text": final_text}});
+                    let mut redraft =
+                        json!({"reply": {"outcome": flow.outcome, "text": final_text}});
+                    if let Some(release) = reply.get("release") {
+                        redraft["reply"]["release"] = release.clone();
+                    }
                     v = step(&s, &o.clerk, &case, "draft_reply", v, redraft);
+                    v = review(v);
                     v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
                     &o.supervisor
                 }

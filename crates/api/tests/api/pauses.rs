@@ -297,7 +297,8 @@ fn fee_notice_pauses_the_clock_until_payment() {
             &p.case,
             "draft_reply",
             v,
-            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现提供如下。"}}),
+            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现提供如下。",
+                             "release": gongkai_testkit::release_json()}}),
         );
         let r = act(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         refused(&r, 409, "pending_steps");
@@ -338,7 +339,15 @@ fn fee_notice_pauses_the_clock_until_payment() {
             let r = act(&s, &o.clerk, &p.case, action, v, json!({}));
             refused(&r, 409, "fee_already_paid");
         }
-        // Paid: the reply goes through.
+        // Paid: the reply goes through, its release reviewed.
+        let v = step(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
+        );
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         step(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));
         assert_eq!(lookup(&s, &p.tracking, &p.code)["status"], "replied");

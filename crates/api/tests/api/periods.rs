@@ -74,7 +74,7 @@ fn art35_reasons_and_art32_disclosure_are_enforced_with_stable_codes() {
             &p.case,
             "draft_reply",
             v,
-            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "见附件"}}),
+            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "见附件", "release": gongkai_testkit::release_json()}}),
         );
         let r = act(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         refused(&r, 422, "disclosure_reason_required");
@@ -90,7 +90,8 @@ fn art35_reasons_and_art32_disclosure_are_enforced_with_stable_codes() {
             "draft_reply",
             v,
             json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "见附件",
-                             "disclosure": "不公开可能对公共利益造成重大影响"}}),
+                             "disclosure": "不公开可能对公共利益造成重大影响",
+                             "release": gongkai_testkit::release_json()}}),
         );
         step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
     }

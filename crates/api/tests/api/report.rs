@@ -195,7 +195,13 @@ fn a_reopened_request_counts_as_new_in_the_year_of_the_order() {
             (
                 &o.clerk,
                 "draft_reply",
-                json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "予以公开"}}),
+                json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "予以公开",
+                                 "release": gongkai_testkit::release_json()}}),
+            ),
+            (
+                &o.supervisor,
+                "record_secrecy_review",
+                gongkai_testkit::secrecy_review_json(),
             ),
             (&o.clerk, "submit_for_review", json!({})),
             (&o.supervisor, "approve_reply", json!({})),

@@ -201,7 +201,16 @@ fn the_owner_account_withdraws_and_an_order_reopens_a_reply() {
             &p.case,
             "draft_reply",
             v,
-            json!({"reply": {"outcome": {"kind": "partly_disclosed"}, "text": "重新答复：部分公开"}}),
+            json!({"reply": {"outcome": {"kind": "partly_disclosed"}, "text": "重新答复：部分公开",
+                             "release": gongkai_testkit::release_json()}}),
+        );
+        let v = step(
+            &s,
+            &o.supervisor,
+            &p.case,
+            "record_secrecy_review",
+            v,
+            gongkai_testkit::secrecy_review_json(),
         );
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         step(&s, &o.supervisor, &p.case, "approve_reply", v, json!({}));

@@ -83,7 +83,7 @@ fn the_printable_page_escapes_the_reply_and_carries_the_letterhead() {
     };
     let html = printable_html(&prepared).unwrap();
     assert!(html.contains(&format!("<div class=\"agency\">{AGENCY_NAME}</div>")));
-    assert!(html.contains("<div class=\"doc-no\">GK-2026-000113-07</div>"));
+    assert!(html.contains("<div class=\"doc-no\">GK-2026-000113-08</div>"));
     assert!(
         html.contains("<h1>政府信息公开申请答复书（予以公开）</h1>"),
         "{html}"

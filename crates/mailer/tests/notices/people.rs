@@ -152,6 +152,7 @@ pub(crate) fn draft(outcome: Outcome, text: &str, competent_agency: Option<&str>
             .then_some(NotHeld::NotExist),
             competent_agency_contact: None,
             disclosure: None,
+            release: gongkai_testkit::release_for(outcome),
         },
     }
 }

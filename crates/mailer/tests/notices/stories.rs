@@ -68,6 +68,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-03-16", c), NONE);
+    s.review("2026-03-16");
     assert_eq!(
         s.act(&clerk(), "2026-03-16", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -85,6 +86,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-03-18", c), NONE);
+    s.review("2026-03-18");
     assert_eq!(
         s.act(&clerk(), "2026-03-18", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -110,6 +112,7 @@ pub(crate) fn story_consulted_refused_reopened(law: &Law) -> Story<'_> {
     let partly = "现向您提供2025年朝阳区老旧小区综合整治项目资金安排表、施工单位中标结果及竣工验收报告（共38页，见附件）。其中施工单位中标价格明细涉及北京华宇建筑工程有限公司的商业秘密，经征求意见该公司不同意公开，本机关已作区分处理，对该部分内容不予公开。";
     let c = draft(Outcome::PartlyDisclosed, partly, None);
     assert_eq!(s.act(&clerk(), "2026-06-01", c), NONE);
+    s.review("2026-06-01");
     assert_eq!(
         s.act(&clerk(), "2026-06-01", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -252,6 +255,7 @@ pub(crate) fn story_reasonable_date_disclosed(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-06-22", c), NONE);
+    s.review("2026-06-22");
     assert_eq!(
         s.act(&clerk(), "2026-06-22", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -316,9 +320,11 @@ pub(crate) fn story_disclosed_over_objection(law: &Law) -> Story<'_> {
             not_held: None,
             competent_agency_contact: None,
             disclosure: Some("加装电梯财政补贴属于公共财政资金的使用，涉及众多居民的切身利益，不公开可能对公共利益造成重大影响".to_owned()),
+            release: gongkai_testkit::release_for(Outcome::Disclosed),
         },
     };
     assert_eq!(s.act(&clerk(), "2026-03-26", c), NONE);
+    s.review("2026-03-26");
     assert_eq!(
         s.act(&clerk(), "2026-03-26", Command::SubmitForReview),
         [K::ReviewRequested]
@@ -412,6 +418,7 @@ pub(crate) fn story_on_the_spot_not_processed(law: &Law) -> Story<'_> {
             not_held: None,
             competent_agency_contact: None,
             disclosure: None,
+            release: Vec::new(),
         },
     };
     assert_eq!(
@@ -442,6 +449,7 @@ pub(crate) fn story_replied<'l>(
     assert_eq!(s.act(&supervisor(), day, assign_clerk()), [K::Assigned]);
     assert_eq!(s.act(&clerk(), next_day, Command::StartProcessing), NONE);
     assert_eq!(s.act(&clerk(), reply_day, reply), NONE);
+    s.review(reply_day);
     assert_eq!(
         s.act(&clerk(), reply_day, Command::SubmitForReview),
         [K::ReviewRequested]
@@ -483,6 +491,7 @@ pub(crate) fn story_not_this_agency(law: &Law) -> Story<'_> {
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: Some(COMPETENT_AGENCY_CONTACT.to_owned()),
             disclosure: None,
+            release: Vec::new(),
         }),
         ReplyNotice::NotThisAgency,
     )
@@ -504,6 +513,7 @@ pub(crate) fn story_not_this_agency_unknown(law: &Law) -> Story<'_> {
             not_held: Some(NotHeld::NotThisAgency),
             competent_agency_contact: None,
             disclosure: None,
+            release: Vec::new(),
         }),
         ReplyNotice::NotThisAgency,
     )
@@ -614,6 +624,7 @@ pub(crate) fn story_corrected_still_unclear(law: &Law) -> Story<'_> {
         None,
     );
     assert_eq!(s.act(&clerk(), "2026-05-08", c), NONE);
+    s.review("2026-05-08");
     assert_eq!(
         s.act(&clerk(), "2026-05-08", Command::SubmitForReview),
         [K::ReviewRequested]

@@ -42,6 +42,23 @@ impl<'l> Story<'l> {
         i64::try_from(self.events.len()).unwrap()
     }
 
+    /// The secrecy review by the supervisor on `day`, where the draft lists a release: no
+    /// notice.
+    pub(crate) fn review(&mut self, day: &str) {
+        if self
+            .case
+            .draft
+            .as_ref()
+            .is_some_and(|d| !d.reply.release.is_empty())
+        {
+            let none: Vec<NoticeKind> = Vec::new();
+            assert_eq!(
+                self.act(&supervisor(), day, gongkai_testkit::secrecy_review()),
+                none
+            );
+        }
+    }
+
     /// `actor` issues `cmd` at 10:00 on `day`; returns the kinds of the notices its events call
     /// for (each read against the case right after its event, as the store writes them).
     pub(crate) fn act(&mut self, actor: &Actor, day: &str, cmd: Command) -> Vec<NoticeKind> {

@@ -17,6 +17,7 @@ mod context;
 mod intake;
 mod processing;
 mod reply;
+pub use reply::MAX_RELEASE_ITEMS;
 
 pub use context::{ANONYMOUS_APPLICANT, Context};
 
@@ -57,6 +58,7 @@ fn assignee_only(cmd: &Command) -> bool {
             | Command::RecordOverdue
             | Command::RecordRemedy { .. }
             | Command::DecideRemedy { .. }
+            | Command::RecordSecrecyReview { .. }
     )
 }
 
@@ -146,6 +148,11 @@ impl Decider<'_, '_> {
             Command::DraftReply { reply } => d.draft_reply(reply),
             Command::SubmitForReview => d.submit_for_review(),
             Command::ApproveReply => d.approve_reply(),
+            Command::RecordSecrecyReview {
+                conclusion,
+                basis,
+                reviewed_on,
+            } => d.record_secrecy_review(conclusion, &basis, reviewed_on),
             Command::ReturnReply { reason } => d.return_reply(&reason),
             Command::RecordDelivery {
                 method,

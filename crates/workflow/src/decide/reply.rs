@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, optional_text, text};
 use crate::case::Status;
-use crate::model::{Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, Reply};
+use crate::model::{
+    Channel, Delivery, Event, EventKind, NotHeld, ReasonsAssessment, ReleaseForm, ReleaseItem,
+    Reply, SecrecyConclusion,
+};
 use crate::outcome::{CannotProvideGround, NotProcessedGround, Outcome};
 use crate::rejection::{Rejection, RejectionCode as R};
 
@@ -156,12 +159,76 @@ impl Decider<'_, '_> {
         if draft.by == self.ctx.actor.id {
             return no(R::SelfApproval, "答复稿由您本人起草，须由其他审核人审核");
         }
+        if !draft.reply.release.is_empty() {
+            let outcome = draft.reply.outcome;
+            match draft.secrecy_review.as_ref().map(|r| r.conclusion) {
+                None => {
+                    return no(
+                        R::SecrecyReviewRequired,
+                        "答复稿列明了提供的信息，须先由有保密审查权限的人员（非起草人）完成保密审查，才能审核通过",
+                    );
+                }
+                Some(SecrecyConclusion::MustNotDisclose) => {
+                    return no(
+                        R::SecrecyReviewNotPassed,
+                        "保密审查结论为“不得公开”，不能审核通过；请退回修改答复",
+                    );
+                }
+                Some(SecrecyConclusion::Separate) if outcome != Outcome::PartlyDisclosed => {
+                    return no(
+                        R::SecrecyReviewNotPassed,
+                        format!(
+                            "保密审查结论为“需区分处理”，只能作部分公开答复；本答复稿为“{}”，请退回修改",
+                            outcome.label_zh()
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
         // A late approval records the overdue reply through the rule in `decide`.
         Ok(vec![self.event(
             Some(self.today),
             EventKind::ReplyApproved {
                 outcome: draft.reply.outcome,
+                release: draft.reply.release.clone(),
             },
+        )])
+    }
+
+    /// 保密审查: by someone granted it, not the drafter, of a draft that lists a release; a
+    /// new draft voids it.
+    pub(super) fn record_secrecy_review(
+        &self,
+        conclusion: SecrecyConclusion,
+        basis: &str,
+        reviewed_on: Option<NaiveDate>,
+    ) -> Result<Vec<Event>, Rejection> {
+        if !self.ctx.actor.secrecy_reviewer {
+            return no(
+                R::NotSecrecyReviewer,
+                "您没有保密审查权限；保密审查权限由系统管理员授予（审核人默认具有）",
+            );
+        }
+        self.status(&[Status::Processing, Status::UnderReview], "保密审查")?;
+        let Some(draft) = &self.case.draft else {
+            return no(R::DraftMissing, "尚未起草答复，没有需要保密审查的内容");
+        };
+        if draft.reply.release.is_empty() {
+            return no(R::DraftMissing, "答复稿没有列明提供的信息，无需保密审查");
+        }
+        if draft.by == self.ctx.actor.id {
+            return no(
+                R::SecrecyReviewByDrafter,
+                "答复稿由您本人起草，保密审查须由其他人员进行",
+            );
+        }
+        let basis = text(basis, "basis", "审查依据", MAX_TEXT)?;
+        let floor = Some((draft.on, "答复稿起草日"));
+        let date = self.legal(reviewed_on, ("reviewed_on", "审查日期"), floor)?;
+        Ok(vec![self.event(
+            Some(date),
+            EventKind::SecrecyReviewed { conclusion, basis },
         )])
     }
 
@@ -243,7 +310,7 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
                 );
             }
         }
-        return Ok(reply);
+        return check_release(reply);
     }
     // Which finding of art. 36 this is. Naming the competent agency can only mean art. 36(5);
     // without a name the two findings differ (36(5) applies also when the agency cannot be
@@ -280,6 +347,143 @@ fn check_reply(mut reply: Reply) -> Result<Reply, Rejection> {
             "reply.competent_agency",
             "填写了负责公开机关的联系方式，请同时写明该机关的名称",
         );
+    }
+    check_release(reply)
+}
+
+/// The most items one release holds.
+pub const MAX_RELEASE_ITEMS: usize = 20;
+
+/// The JSON path of release item `i` (`reply.release.0`), for a refusal about that item.
+const RELEASE_PATHS: [&str; MAX_RELEASE_ITEMS] = [
+    "reply.release.0",
+    "reply.release.1",
+    "reply.release.2",
+    "reply.release.3",
+    "reply.release.4",
+    "reply.release.5",
+    "reply.release.6",
+    "reply.release.7",
+    "reply.release.8",
+    "reply.release.9",
+    "reply.release.10",
+    "reply.release.11",
+    "reply.release.12",
+    "reply.release.13",
+    "reply.release.14",
+    "reply.release.15",
+    "reply.release.16",
+    "reply.release.17",
+    "reply.release.18",
+    "reply.release.19",
+];
+
+/// The release's checks: a reply that discloses names at least one item; each item's texts
+/// within their limits; an electronic document carries its file, whose hash and size the
+/// service filled in from the stored attachment.
+fn check_release(mut reply: Reply) -> Result<Reply, Rejection> {
+    if discloses(reply.outcome) && reply.release.is_empty() {
+        return no_at(
+            R::ReleaseRequired,
+            "reply.release",
+            format!(
+                "“{}”的答复须在“提供的信息”（release）中至少列明一项：提供的文件，或已公开信息的获取途径",
+                reply.outcome.label_zh()
+            ),
+        );
+    }
+    if reply.release.len() > MAX_RELEASE_ITEMS {
+        return no_at(
+            R::InvalidInput,
+            "reply.release",
+            format!("提供的信息（release）最多 {MAX_RELEASE_ITEMS} 项"),
+        );
+    }
+    for (i, item) in reply.release.iter_mut().enumerate() {
+        let at = RELEASE_PATHS[i];
+        let n = i + 1;
+        let short = |value: &str, what: &str| -> Result<String, Rejection> {
+            let v = value.trim();
+            if v.is_empty() {
+                return no_at(
+                    R::InvalidInput,
+                    at,
+                    format!("提供的信息第 {n} 项：{what}必填"),
+                );
+            }
+            if v.chars().count() > MAX_SHORT {
+                return no_at(
+                    R::InvalidInput,
+                    at,
+                    format!("提供的信息第 {n} 项：{what}最长 {MAX_SHORT} 字"),
+                );
+            }
+            Ok(v.to_owned())
+        };
+        match item {
+            ReleaseItem::Document {
+                title,
+                document_number,
+                pages,
+                form,
+                file,
+            } => {
+                *title = short(title, "标题")?;
+                *document_number = match document_number.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(d) => Some(short(d, "文号")?),
+                };
+                if *pages == Some(0) || file.as_ref().is_some_and(|f| f.pages == Some(0)) {
+                    return no_at(
+                        R::InvalidInput,
+                        at,
+                        format!("提供的信息第 {n} 项：页数应大于 0"),
+                    );
+                }
+                match file {
+                    None if *form == ReleaseForm::Electronic => {
+                        return no_at(
+                            R::InvalidInput,
+                            at,
+                            format!("提供的信息第 {n} 项：以电子文档提供的，请选择要提供的附件"),
+                        );
+                    }
+                    None => {}
+                    Some(f) => {
+                        let hashed =
+                            f.sha256.len() == 64 && f.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+                        if f.attachment.trim().is_empty() || !hashed {
+                            return no_at(
+                                R::InvalidInput,
+                                at,
+                                format!("提供的信息第 {n} 项：附件不存在或尚未上传"),
+                            );
+                        }
+                    }
+                }
+            }
+            ReleaseItem::Published {
+                title,
+                location,
+                link,
+            } => {
+                *title = short(title, "标题")?;
+                *location = short(location, "公开的途径或位置")?;
+                *link = match link.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(l) if l.starts_with("https://") || l.starts_with("http://") => {
+                        Some(short(l, "链接")?)
+                    }
+                    Some(_) => {
+                        return no_at(
+                            R::InvalidInput,
+                            at,
+                            format!("提供的信息第 {n} 项：链接须以 http:// 或 https:// 开头"),
+                        );
+                    }
+                };
+            }
+        }
     }
     Ok(reply)
 }

@@ -34,6 +34,10 @@ pub struct Actor {
     /// Department codes a clerk or supervisor works for.
     #[serde(default)]
     pub departments: Vec<String>,
+    /// May record the secrecy review (保密审查) of a release: a permission an admin grants
+    /// per user; supervisors have it unless it is withdrawn.
+    #[serde(default)]
+    pub secrecy_reviewer: bool,
 }
 
 impl Actor {
@@ -42,6 +46,7 @@ impl Actor {
             id: id.into(),
             role,
             departments: Vec::new(),
+            secrecy_reviewer: role == Role::Supervisor,
         }
     }
 
@@ -50,6 +55,7 @@ impl Actor {
             id: id.into(),
             role,
             departments: departments.iter().map(|d| (*d).to_owned()).collect(),
+            secrecy_reviewer: role == Role::Supervisor,
         }
     }
 
@@ -57,6 +63,12 @@ impl Actor {
     /// with this tracking number is theirs. The caller checks the code.
     pub fn query_code_holder(tracking_number: &str) -> Actor {
         Actor::new(format!("query:{tracking_number}"), Role::Applicant)
+    }
+
+    /// The same actor with the secrecy review permission granted or withdrawn.
+    pub fn with_secrecy_review(mut self, granted: bool) -> Actor {
+        self.secrecy_reviewer = granted;
+        self
     }
 
     pub fn system() -> Actor {

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::release::SecrecyConclusion;
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Delivery, Receive};
 use super::steps::{
@@ -125,6 +126,14 @@ pub enum Command {
         reply: Reply,
     },
     SubmitForReview,
+    /// The secrecy review (保密审查) of the draft's release.
+    RecordSecrecyReview {
+        conclusion: SecrecyConclusion,
+        /// The grounds of the conclusion (the rules applied, what must be withheld).
+        basis: String,
+        #[serde(default)]
+        reviewed_on: Option<NaiveDate>,
+    },
     ApproveReply,
     ReturnReply {
         reason: String,
@@ -195,6 +204,7 @@ impl Command {
             Command::RecordOverdue => K::RecordOverdue,
             Command::RecordRemedy { .. } => K::RecordRemedy,
             Command::DecideRemedy { .. } => K::DecideRemedy,
+            Command::RecordSecrecyReview { .. } => K::RecordSecrecyReview,
         }
     }
 
@@ -241,6 +251,7 @@ pub enum CommandKind {
     RecordOverdue,
     RecordRemedy,
     DecideRemedy,
+    RecordSecrecyReview,
 }
 
 vocabulary!(CommandKind {
@@ -275,4 +286,5 @@ vocabulary!(CommandKind {
     RecordOverdue => "record_overdue", "记录逾期";
     RecordRemedy => "record_remedy", "登记行政复议/行政诉讼";
     DecideRemedy => "decide_remedy", "登记复议/诉讼结果";
+    RecordSecrecyReview => "record_secrecy_review", "保密审查";
 });

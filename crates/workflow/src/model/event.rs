@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::actor::ActorRef;
+use super::release::{ReleaseItem, SecrecyConclusion};
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Applicant, Channel, Delivery, RequestDetails};
 use super::steps::{
@@ -127,8 +128,18 @@ pub enum EventKind {
         reply: Reply,
     },
     SubmittedForReview,
+    /// The secrecy review of the draft's release; the reviewer is the event's actor and the
+    /// day its legal date.
+    SecrecyReviewed {
+        conclusion: SecrecyConclusion,
+        basis: String,
+    },
     ReplyApproved {
         outcome: Outcome,
+        /// The release approved, with each file's sha256 and size (absent in replies approved
+        /// before releases were recorded).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        release: Vec<ReleaseItem>,
     },
     ReplyReturned {
         reason: String,
@@ -184,6 +195,7 @@ impl EventKind {
             EventKind::RepliedOnTheSpot { .. } => "replied_on_the_spot",
             EventKind::ReplyDrafted { .. } => "reply_drafted",
             EventKind::SubmittedForReview => "submitted_for_review",
+            EventKind::SecrecyReviewed { .. } => "secrecy_reviewed",
             EventKind::ReplyApproved { .. } => "reply_approved",
             EventKind::ReplyReturned { .. } => "reply_returned",
             EventKind::Delivered { .. } => "delivered",

@@ -6,6 +6,7 @@ mod actor;
 mod command;
 mod event;
 mod identity;
+mod release;
 mod remedy;
 mod request;
 mod steps;
@@ -17,6 +18,7 @@ pub use identity::{
     IdDocumentType, credit_code_check, filing_problems, id_number_problem, normalise_id_number,
     resident_id_check,
 };
+pub use release::{ReleaseForm, ReleaseItem, ReleasedFile, SecrecyConclusion, SecrecyReview};
 pub use remedy::{Order, OrderKind, Remedy, RemedyKind, RemedyResult, TABLE4_GROUPS};
 pub use request::{Applicant, ApplicantType, Carrier, Channel, Delivery, Receive, RequestDetails};
 pub use steps::{

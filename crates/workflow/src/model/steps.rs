@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::release::ReleaseItem;
 use super::request::Delivery;
 use crate::outcome::Outcome;
 use crate::vocabulary::vocabulary;
@@ -208,6 +209,10 @@ pub struct Reply {
     /// public interest it weighs); told to the third party in writing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disclosure: Option<String>,
+    /// What is provided: required for 予以公开 and 部分公开, possible for other outcomes (a
+    /// published document pointed to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release: Vec<ReleaseItem>,
 }
 
 impl Reply {

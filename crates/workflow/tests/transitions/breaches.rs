@@ -85,7 +85,11 @@ pub fn scenario_record_overdue(w: &World, seen: &mut Seen) {
         draft_cmd(Outcome::Disclosed),
         &w.ctx(&clerk(), "2026-04-01"),
     );
-    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-04-01"));
+    let c = apply(
+        reviewed(c, w, "2026-04-01"),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-04-01"),
+    );
     let (c, events) = step(
         &c,
         Command::ApproveReply,

@@ -7,8 +7,9 @@ pub use gongkai_workflow::case::{ClockStart, ExtensionDecision};
 pub use gongkai_workflow::clock::{StartReason, WarningLevel};
 pub use gongkai_workflow::model::{
     Applicant, ApplicantType, Breach, Carrier, ConsultationKind, Delivery, FeeMethod,
-    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive, Remedy,
-    RemedyKind, RemedyResult, Reply, RequestDetails, SentBy,
+    IdDocumentType, Letter, NotHeld, Opinion, Order, OrderKind, ReasonsAssessment, Receive,
+    ReleaseForm, ReleaseItem, ReleasedFile, Remedy, RemedyKind, RemedyResult, Reply,
+    RequestDetails, SecrecyConclusion, SentBy,
 };
 pub use gongkai_workflow::notice::ReplyNotice;
 pub use gongkai_workflow::outcome::{
@@ -333,6 +334,25 @@ pub fn reply(outcome: Outcome, competent_agency: Option<&str>) -> Reply {
         not_held: None,
         competent_agency_contact: None,
         disclosure: None,
+        release: release_for(outcome),
+    }
+}
+
+/// A release for a reply that discloses (a pointer to the published information), none for
+/// other outcomes.
+pub fn release_for(outcome: Outcome) -> Vec<ReleaseItem> {
+    if matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed) {
+        vec![published()]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn published() -> ReleaseItem {
+    ReleaseItem::Published {
+        title: "朝阳区2025年老旧小区改造计划".into(),
+        location: "北京市朝阳区人民政府网站“政府信息公开”专栏".into(),
+        link: Some("https://www.bjchy.gov.cn/zwgk".into()),
     }
 }
 
@@ -400,7 +420,33 @@ pub fn online_received(w: &World) -> Case {
 /// `processing` with a draft of `outcome` by 张伟 submitted on `day`.
 pub fn under_review(w: &World, outcome: Outcome, day: &str) -> Case {
     let c = apply(processing(w), draft_cmd(outcome), &w.ctx(&clerk(), day));
-    apply(c, Command::SubmitForReview, &w.ctx(&clerk(), day))
+    apply(
+        reviewed(c, w, day),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), day),
+    )
+}
+
+/// A draft listing a release, reviewed by 刘洋 (supervisor) on `day`: 可以公开. A draft
+/// without a release needs no review and is returned as it is.
+pub fn reviewed(c: Case, w: &World, day: &str) -> Case {
+    if c.draft.as_ref().is_none_or(|d| d.reply.release.is_empty()) {
+        return c;
+    }
+    apply(
+        c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+    )
+}
+
+pub fn secrecy_cmd(conclusion: SecrecyConclusion) -> Command {
+    Command::RecordSecrecyReview {
+        conclusion,
+        basis: "经审查，所提供信息不涉及国家秘密、商业秘密和个人隐私（《保守国家秘密法》第二条）"
+            .into(),
+        reviewed_on: None,
+    }
 }
 
 /// Replied (partly disclosed) on 03-25, delivered 03-27, archived 03-30.

@@ -68,6 +68,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("review_cycle", reply::scenario_review_cycle),
     ("self_approval", reply::scenario_self_approval),
     ("reply_outcomes", reply::scenario_reply_outcomes),
+    ("release", reply::scenario_release),
+    ("secrecy_review", reply::scenario_secrecy_review),
     (
         "findings_and_referrals",
         reply::scenario_findings_and_referrals,
@@ -101,7 +103,7 @@ fn every_rejection_code_is_produced() {
         scenario(&w, &mut seen);
     }
     let all: BTreeSet<RejectionCode> = RejectionCode::ALL.into_iter().collect();
-    assert_eq!(all.len(), 48);
+    assert_eq!(all.len(), 53);
     let missing: Vec<&str> = all.difference(&seen.0).map(|c| c.as_str()).collect();
     assert!(
         missing.is_empty(),
@@ -113,7 +115,7 @@ fn every_rejection_code_is_produced() {
 #[test]
 pub fn scenario_list_is_complete() {
     // Guards against a scenario written but left out of the all-codes run.
-    assert_eq!(SCENARIOS.len(), 41);
+    assert_eq!(SCENARIOS.len(), 43);
     let names: BTreeSet<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
     assert_eq!(names.len(), SCENARIOS.len());
 }

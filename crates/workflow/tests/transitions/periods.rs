@@ -349,7 +349,11 @@ pub fn scenario_disclosure_over_objection(w: &World, seen: &mut Seen) {
         with_reason(Outcome::Disclosed),
         &w.ctx(&clerk(), "2026-03-13"),
     );
-    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-13"));
+    let c = apply(
+        reviewed(c, w, "2026-03-13"),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-13"),
+    );
     let (c, events) = step(
         &c,
         Command::ApproveReply,
@@ -500,7 +504,11 @@ fn partial_disclosure_after_an_objection_needs_no_reason() {
         draft_cmd(Outcome::PartlyDisclosed),
         &w.ctx(&clerk(), "2026-03-13"),
     );
-    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-13"));
+    let c = apply(
+        reviewed(c, &w, "2026-03-13"),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-13"),
+    );
     let (c, events) = step(
         &c,
         Command::ApproveReply,

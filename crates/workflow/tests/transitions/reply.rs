@@ -126,6 +126,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
                 not_held: None,
                 competent_agency_contact: None,
                 disclosure: None,
+                release: release_for(Outcome::Disclosed),
             },
         },
         &w.ctx(&clerk(), "2026-03-20"),
@@ -142,6 +143,7 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
     assert!(all_notices(&c, &events).is_empty());
     assert_eq!(c.status, Status::Processing);
     assert_eq!(c.draft.as_ref().unwrap().by, ZHANG_WEI);
+    let c = reviewed(c, w, "2026-03-20");
     let (c, events) = step(&c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
     assert_eq!(names(&events), ["submitted_for_review"]);
     assert_eq!(
@@ -200,7 +202,11 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
         draft_cmd(Outcome::PartlyDisclosed),
         &w.ctx(&clerk(), "2026-03-24"),
     );
-    let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-24"));
+    let c = apply(
+        reviewed(c, w, "2026-03-24"),
+        Command::SubmitForReview,
+        &w.ctx(&clerk(), "2026-03-24"),
+    );
     assert_eq!(c.status, Status::UnderReview);
     let (c, events) = step(
         &c,
@@ -211,7 +217,8 @@ pub fn scenario_review_cycle(w: &World, seen: &mut Seen) {
     assert_eq!(
         events[0].kind,
         EventKind::ReplyApproved {
-            outcome: Outcome::PartlyDisclosed
+            outcome: Outcome::PartlyDisclosed,
+            release: release_for(Outcome::PartlyDisclosed),
         }
     );
     assert_eq!(events[0].legal_date, Some(d("2026-03-25")));
@@ -305,7 +312,7 @@ pub fn scenario_self_approval(w: &World, seen: &mut Seen) {
         &w.ctx(&supervisor2(), "2026-03-20"),
     );
     let c = apply(
-        c,
+        reviewed(c, w, "2026-03-20"),
         Command::SubmitForReview,
         &w.ctx(&supervisor2(), "2026-03-20"),
     );
@@ -335,7 +342,11 @@ pub fn scenario_reply_outcomes(w: &World, seen: &mut Seen) {
             Command::DraftReply { reply: r },
             &w.ctx(&clerk(), "2026-03-20"),
         );
-        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        let c = apply(
+            reviewed(c, w, "2026-03-20"),
+            Command::SubmitForReview,
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
         step(
             &c,
             Command::ApproveReply,
@@ -422,7 +433,11 @@ pub fn scenario_findings_and_referrals(w: &World, seen: &mut Seen) {
             Command::DraftReply { reply: r },
             &w.ctx(&clerk(), "2026-03-20"),
         );
-        let c = apply(c, Command::SubmitForReview, &w.ctx(&clerk(), "2026-03-20"));
+        let c = apply(
+            reviewed(c, w, "2026-03-20"),
+            Command::SubmitForReview,
+            &w.ctx(&clerk(), "2026-03-20"),
+        );
         step(
             &c,
             Command::ApproveReply,
@@ -581,6 +596,256 @@ fn replies_stored_before_the_not_held_choice_still_read() {
     let json = serde_json::to_value(reply(Outcome::Disclosed, None)).unwrap();
     assert!(json.get("not_held").is_none(), "{json}");
     assert!(json.get("competent_agency_contact").is_none(), "{json}");
+}
+
+/// A reply that discloses lists what it provides: without a release item it is refused, naming
+/// the field; an electronic document needs its file with the stored hash; each item is checked
+/// and named by its index; the draft's and the approval's events carry the items.
+pub fn scenario_release(w: &World, seen: &mut Seen) {
+    let c = processing(w);
+    let ctx = w.ctx(&clerk(), "2026-03-10");
+    for outcome in [Outcome::Disclosed, Outcome::PartlyDisclosed] {
+        let bare = Command::DraftReply {
+            reply: Reply {
+                release: Vec::new(),
+                ..reply(outcome, None)
+            },
+        };
+        let r = seen.reject(&c, bare, &ctx, RejectionCode::ReleaseRequired);
+        assert_eq!(r.field, Some("reply.release"));
+        assert!(r.message.contains("release"), "{}", r.message);
+    }
+    // Other outcomes need none.
+    step(
+        &c,
+        draft_cmd(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        &ctx,
+    );
+    let with = |items: Vec<ReleaseItem>| Command::DraftReply {
+        reply: Reply {
+            release: items,
+            ..reply(Outcome::Disclosed, None)
+        },
+    };
+    let document = |form: ReleaseForm, file: Option<ReleasedFile>| ReleaseItem::Document {
+        title: "朝阳区2025年老旧小区改造项目资金安排".into(),
+        document_number: Some("朝住建发〔2025〕12号".into()),
+        pages: Some(3),
+        form,
+        file,
+    };
+    let file = |sha256: &str| ReleasedFile {
+        attachment: "att-1".into(),
+        sha256: sha256.into(),
+        size: 1024,
+        pages: Some(3),
+        source: None,
+    };
+    // An electronic document without its file, or with a file the service did not fill in.
+    for item in [
+        document(ReleaseForm::Electronic, None),
+        document(ReleaseForm::Electronic, Some(file(""))),
+    ] {
+        let r = seen.reject(
+            &c,
+            with(vec![published(), item]),
+            &ctx,
+            RejectionCode::InvalidInput,
+        );
+        assert_eq!(r.field, Some("reply.release.1"), "{}", r.message);
+        assert!(r.message.contains("第 2 项"), "{}", r.message);
+    }
+    let r = seen.reject(
+        &c,
+        with(vec![ReleaseItem::Published {
+            title: "  ".into(),
+            location: "政府网站".into(),
+            link: None,
+        }]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.release.0"));
+    let r = seen.reject(
+        &c,
+        with(vec![ReleaseItem::Published {
+            title: "公告".into(),
+            location: "政府网站".into(),
+            link: Some("javascript:alert(1)".into()),
+        }]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    assert_eq!(r.field, Some("reply.release.0"));
+    seen.reject(
+        &c,
+        with(vec![published(); 21]),
+        &ctx,
+        RejectionCode::InvalidInput,
+    );
+    // Paper needs no file; electronic with its hash passes, and the events carry the items.
+    let hash = "ab".repeat(32);
+    let items = vec![
+        document(ReleaseForm::Electronic, Some(file(&hash))),
+        document(ReleaseForm::Paper, None),
+        published(),
+    ];
+    let (c, events) = step(&c, with(items.clone()), &ctx);
+    match &events[0].kind {
+        EventKind::ReplyDrafted { reply } => assert_eq!(reply.release, items),
+        other => panic!("{other:?}"),
+    }
+    let c = reviewed(c, w, "2026-03-10");
+    let (c, _) = step(&c, Command::SubmitForReview, &ctx);
+    let (c, events) = step(
+        &c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), "2026-03-11"),
+    );
+    assert_eq!(
+        events[0].kind,
+        EventKind::ReplyApproved {
+            outcome: Outcome::Disclosed,
+            release: items.clone(),
+        }
+    );
+    assert_eq!(c.reply.unwrap().release, items);
+}
+
+/// 保密审查: only by someone granted it, never the drafter, of a draft with a release; the
+/// approval needs a passing review (需区分处理 for 部分公开 only, 不得公开 never); a new draft
+/// voids the review; the review is an event on the case.
+pub fn scenario_secrecy_review(w: &World, seen: &mut Seen) {
+    let day = "2026-03-10";
+    let c = processing(w);
+    // Nothing drafted yet, or a draft without a release: nothing to review.
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+        RejectionCode::DraftMissing,
+    );
+    let plain = apply(
+        c.clone(),
+        draft_cmd(Outcome::NotDisclosed(NotDisclosedGround::StateSecret)),
+        &w.ctx(&clerk(), day),
+    );
+    seen.reject(
+        &plain,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor(), day),
+        RejectionCode::DraftMissing,
+    );
+    let c = apply(c, draft_cmd(Outcome::Disclosed), &w.ctx(&clerk(), day));
+    // A clerk without the permission; the same clerk granted it, but the drafter; a
+    // supervisor whose permission was withdrawn.
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&clerk2(), day),
+        RejectionCode::NotSecrecyReviewer,
+    );
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&clerk().with_secrecy_review(true), day),
+        RejectionCode::SecrecyReviewByDrafter,
+    );
+    seen.reject(
+        &c,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
+        &w.ctx(&supervisor().with_secrecy_review(false), day),
+        RejectionCode::NotSecrecyReviewer,
+    );
+    // Submitted without a review: the approval is refused.
+    let submitted = apply(c.clone(), Command::SubmitForReview, &w.ctx(&clerk(), day));
+    let r = seen.reject(
+        &submitted,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewRequired,
+    );
+    assert!(r.message.contains("保密审查"), "{}", r.message);
+    // A clerk granted the permission reviews another's draft (also while under review).
+    let (reviewed_c, events) = step(
+        &submitted,
+        Command::RecordSecrecyReview {
+            conclusion: SecrecyConclusion::Separate,
+            basis: "第二页含有个人信息，需区分处理".into(),
+            reviewed_on: None,
+        },
+        &w.ctx(&clerk2().with_secrecy_review(true), day),
+    );
+    assert_eq!(names(&events), ["secrecy_reviewed"]);
+    assert_eq!(events[0].legal_date, Some(d(day)));
+    let review = reviewed_c
+        .draft
+        .as_ref()
+        .unwrap()
+        .secrecy_review
+        .clone()
+        .unwrap();
+    assert_eq!(review.by, LI_NA);
+    assert_eq!(review.conclusion, SecrecyConclusion::Separate);
+    // 需区分处理 does not pass a full disclosure; 不得公开 passes nothing.
+    seen.reject(
+        &reviewed_c,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewNotPassed,
+    );
+    let refused = apply(
+        submitted.clone(),
+        secrecy_cmd(SecrecyConclusion::MustNotDisclose),
+        &w.ctx(&supervisor2(), day),
+    );
+    seen.reject(
+        &refused,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewNotPassed,
+    );
+    // Returned and redrafted as 部分公开: the new draft voids the review; reviewed again,
+    // 需区分处理 passes.
+    let returned = apply(
+        reviewed_c,
+        Command::ReturnReply {
+            reason: "请按保密审查意见区分处理".into(),
+        },
+        &w.ctx(&supervisor(), day),
+    );
+    assert!(returned.draft.as_ref().unwrap().secrecy_review.is_some());
+    let redrafted = apply(
+        returned,
+        draft_cmd(Outcome::PartlyDisclosed),
+        &w.ctx(&clerk(), day),
+    );
+    assert_eq!(redrafted.draft.as_ref().unwrap().secrecy_review, None);
+    let again = apply(redrafted, Command::SubmitForReview, &w.ctx(&clerk(), day));
+    seen.reject(
+        &again,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::SecrecyReviewRequired,
+    );
+    let again = apply(
+        again,
+        secrecy_cmd(SecrecyConclusion::Separate),
+        &w.ctx(&supervisor2(), day),
+    );
+    let (c, events) = step(&again, Command::ApproveReply, &w.ctx(&supervisor(), day));
+    assert_eq!(names(&events), ["reply_approved"]);
+    assert_eq!(c.status, Status::Replied);
+}
+
+#[test]
+fn the_secrecy_review_precedes_the_approval_of_a_release() {
+    run(scenario_secrecy_review);
+}
+
+#[test]
+fn a_disclosing_reply_lists_its_release() {
+    run(scenario_release);
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub fn sample_commands() -> Vec<Command> {
         },
         draft_cmd(Outcome::Disclosed),
         Command::SubmitForReview,
+        secrecy_cmd(SecrecyConclusion::MayDisclose),
         Command::ApproveReply,
         Command::ReturnReply {
             reason: "请修改".into(),
@@ -97,8 +98,8 @@ pub fn scenario_permitted_roles_table(_w: &World, _seen: &mut Seen) {
     let mut seen_names: BTreeSet<&str> = commands.iter().map(Command::name).collect();
     assert_eq!(
         seen_names.len(),
-        28,
-        "one sample of each of the 28 commands"
+        29,
+        "one sample of each of the 29 commands"
     );
     for cmd in &commands {
         let expected: &[Role] = match cmd.name() {
@@ -181,6 +182,8 @@ pub fn scenario_not_assignee(w: &World, seen: &mut Seen) {
                 | Command::Withdraw { .. }
                 | Command::RecordRemedy { .. }
                 | Command::DecideRemedy { .. }
+                // The secrecy reviewer is anyone granted it, not the assignee.
+                | Command::RecordSecrecyReview { .. }
         );
         if free_for_any_clerk {
             let got = decide(&case, cmd.clone(), &w.ctx(&clerk2(), "2026-03-04"));

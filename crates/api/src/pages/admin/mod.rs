@@ -139,6 +139,9 @@ impl HomePage {
         if u.disabled {
             f.set("disabled:b", "true");
         }
+        if u.secrecy_reviewer {
+            f.set("secrecy_reviewer:b", "true");
+        }
         for d in &u.departments {
             f.push("departments", d.clone());
         }
@@ -463,6 +466,7 @@ pub async fn edit_user(
         password: None,
         email: None,
         display_name: Some(form.raw("display_name").to_owned()),
+        secrecy_reviewer: Some(form.raw("secrecy_reviewer:b") == "true"),
     };
     let mut errors = Vec::new();
     crate::body::Validate::validate(&change, &mut errors);
@@ -576,6 +580,7 @@ pub async fn change_user(
             password: None,
             email: None,
             display_name: None,
+            secrecy_reviewer: None,
         },
         "enable" => UserChange {
             disabled: Some(false),
@@ -585,6 +590,7 @@ pub async fn change_user(
             password: None,
             email: None,
             display_name: None,
+            secrecy_reviewer: None,
         },
         "reset_password" => UserChange {
             disabled: None,
@@ -594,6 +600,7 @@ pub async fn change_user(
             password: None,
             email: None,
             display_name: None,
+            secrecy_reviewer: None,
         },
         _ => return Err(WebError(ApiError::bad_request("未知的操作"))),
     };

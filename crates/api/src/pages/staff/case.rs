@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use gongkai_workflow::model::{ConsultationKind, Remedy};
+use gongkai_workflow::model::{ConsultationKind, ReleaseItem, Remedy};
 use gongkai_workflow::{EventKind, Role, Status, WarningLevel};
 use serde::Deserialize;
 
@@ -118,6 +118,9 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             format!("当场答复：{}", reply.outcome.label_zh())
         }
         EventKind::SubmittedForReview => "提交审核".to_owned(),
+        EventKind::SecrecyReviewed { conclusion, basis } => {
+            format!("保密审查：{}；依据：{basis}", conclusion.label_zh())
+        }
         EventKind::ReplyReturned { reason } => format!("退回修改：{reason}"),
         EventKind::BreachRecorded { breach } => format!("记录：{}", breach.label_zh()),
         EventKind::Withdrawn { reason } => format!(
@@ -172,6 +175,12 @@ pub struct CaseView {
     pub draft: Option<(String, String)>,
     pub return_reason: Option<String>,
     pub reply: Option<(String, String)>,
+    /// The draft's release, one line per item (title, 文号, pages, form, file).
+    pub draft_release: Vec<String>,
+    /// The draft's secrecy review: conclusion, reviewer and date; and its basis.
+    pub secrecy_review: Option<(String, String)>,
+    /// The approved reply's release, one line per item.
+    pub release: Vec<String>,
     pub timeline: Vec<TimelineLine>,
 }
 
@@ -221,7 +230,109 @@ fn reply_form(reply: &gongkai_workflow::model::Reply) -> FormState {
             f.set(name, v);
         }
     }
+    for (i, item) in reply.release.iter().enumerate() {
+        let p = format!("reply.release.{i}");
+        let mut set = |field: &str, value: Option<String>| {
+            if let Some(v) = value {
+                f.set(&format!("{p}.{field}"), v);
+            }
+        };
+        match item {
+            ReleaseItem::Document {
+                title,
+                document_number,
+                pages,
+                form,
+                file,
+            } => {
+                set("kind", Some("document".to_owned()));
+                set("title", Some(title.clone()));
+                set("document_number", document_number.clone());
+                set("pages", pages.map(|n| n.to_string()));
+                set("form", Some(form.as_str().to_owned()));
+                set(
+                    "file.attachment",
+                    file.as_ref().map(|x| x.attachment.clone()),
+                );
+            }
+            ReleaseItem::Published {
+                title,
+                location,
+                link,
+            } => {
+                set("kind", Some("published".to_owned()));
+                set("title", Some(title.clone()));
+                set("location", Some(location.clone()));
+                set("link", link.clone());
+            }
+        }
+    }
     f
+}
+
+/// The reply form's release rows (`reply.release.{row}.…`, an object by row) as the list the
+/// command takes: rows left empty dropped, each row's kind from its select (or, unchosen, from
+/// whether a place of publication is given), only the fields of that kind kept, and a file's
+/// page count the document's. Returns the rows the list's items came from, to put errors
+/// back beside their row.
+fn release_rows(fields: &mut serde_json::Map<String, serde_json::Value>) -> Vec<usize> {
+    use serde_json::Value;
+    let Some(Value::Object(reply)) = fields.get_mut("reply") else {
+        return Vec::new();
+    };
+    let Some(Value::Object(rows)) = reply.remove("release") else {
+        return Vec::new();
+    };
+    let mut numbered: Vec<(usize, serde_json::Map<String, Value>)> = rows
+        .into_iter()
+        .filter_map(|(k, v)| match (k.parse::<usize>(), v) {
+            (Ok(n), Value::Object(m)) if n < actions::RELEASE_ROWS && !m.is_empty() => Some((n, m)),
+            _ => None,
+        })
+        .collect();
+    numbered.sort_by_key(|(n, _)| *n);
+    let mut from = Vec::new();
+    let mut items = Vec::new();
+    for (n, mut row) in numbered {
+        let published = match row.get("kind").and_then(Value::as_str) {
+            Some(k) => k == "published",
+            None => row.contains_key("location") || row.contains_key("link"),
+        };
+        let keep: &[&str] = if published {
+            &["title", "location", "link"]
+        } else {
+            &["title", "document_number", "pages", "form", "file"]
+        };
+        row.retain(|k, _| keep.contains(&k.as_str()));
+        if !published
+            && let (Some(pages), Some(Value::Object(file))) =
+                (row.get("pages").cloned(), row.get_mut("file"))
+        {
+            file.insert("pages".to_owned(), pages);
+        }
+        row.insert(
+            "kind".to_owned(),
+            Value::String(if published { "published" } else { "document" }.to_owned()),
+        );
+        from.push(n);
+        items.push(Value::Object(row));
+    }
+    reply.insert("release".to_owned(), Value::Array(items));
+    from
+}
+
+/// An error about release item `i` (`reply.release.{i}…`) or the release as a whole, moved
+/// beside the form row it came from (its first field).
+fn release_error_path(path: &str, rows: &[usize]) -> Option<String> {
+    let rest = path.strip_prefix("reply.release")?;
+    if rest.is_empty() {
+        return Some("reply.release.0.kind".to_owned());
+    }
+    let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix('['))?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let i: usize = digits.parse().ok()?;
+    let row = rows.get(i).copied().unwrap_or(i);
+    Some(format!("reply.release.{row}.kind"))
 }
 
 /// A reconsideration or lawsuit in one line: which, where, since when, and how it ended.
@@ -337,7 +448,37 @@ impl CasePage {
     }
 }
 
-fn case_view(d: CaseDetail, dir: &Directory, law: &gongkai_workflow::Law) -> CaseView {
+/// A release as staff read it: each item's line, with the file's name, size and sha256.
+fn release_lines(
+    release: &[gongkai_workflow::model::ReleaseItem],
+    files: &[(String, String, i64)],
+) -> Vec<String> {
+    release
+        .iter()
+        .map(|item| {
+            let mut line = item.describe_zh();
+            if let Some(f) = item.file() {
+                let name = files
+                    .iter()
+                    .find(|(id, _, _)| *id == f.attachment)
+                    .map(|(_, name, _)| name.as_str())
+                    .unwrap_or(f.attachment.as_str());
+                line.push_str(&format!(
+                    "；文件 {name}（{} 字节，SHA-256 {}）",
+                    f.size, f.sha256
+                ));
+            }
+            line
+        })
+        .collect()
+}
+
+fn case_view(
+    d: CaseDetail,
+    dir: &Directory,
+    law: &gongkai_workflow::Law,
+    files: &[(String, String, i64)],
+) -> CaseView {
     let case = &d.case;
     // Staff need the full phone and ID number to confirm receipt and deliver the reply; lists
     // (the queue) show neither.
@@ -420,6 +561,31 @@ fn case_view(d: CaseDetail, dir: &Directory, law: &gongkai_workflow::Law) -> Cas
             .reply
             .as_ref()
             .map(|r| (r.outcome.label_zh().to_owned(), r.text.clone())),
+        draft_release: case
+            .draft
+            .as_ref()
+            .map(|dr| release_lines(&dr.reply.release, files))
+            .unwrap_or_default(),
+        release: case
+            .reply
+            .as_ref()
+            .map(|r| release_lines(&r.release, files))
+            .unwrap_or_default(),
+        secrecy_review: case
+            .draft
+            .as_ref()
+            .and_then(|dr| dr.secrecy_review.as_ref())
+            .map(|r| {
+                (
+                    format!(
+                        "{}（{}，{}）",
+                        r.conclusion.label_zh(),
+                        dir.user(&r.by),
+                        r.on
+                    ),
+                    r.basis.clone(),
+                )
+            }),
         timeline: d
             .events
             .iter()
@@ -453,6 +619,11 @@ async fn render_case(
     let choices = Choices {
         departments: data.departments,
         staff: data.handlers,
+        attachments: data
+            .files
+            .iter()
+            .map(|(id, name, _)| (id.clone(), name.clone()))
+            .collect(),
     };
     let dir = data.directory;
     let detail = data.detail;
@@ -480,7 +651,7 @@ async fn render_case(
             supervisor: Supervisor::admits(page.caller.role()),
             reply_preview: data.reply_preview,
             draft_form,
-            case: case_view(detail, &dir, &law),
+            case: case_view(detail, &dir, &law, &data.files),
             actions: offered,
             failed,
             attachments: data
@@ -654,8 +825,14 @@ pub async fn act(
         .raw("version")
         .parse()
         .map_err(|_| WebError(ApiError::bad_request("表单缺少案件版本，请刷新页面后重试")))?;
+    let mut rows = Vec::new();
     let fields = match form.to_json(&["version"]) {
-        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(serde_json::Value::Object(mut m)) => {
+            if matches!(action, Action::DraftReply | Action::ReplyOnTheSpot) {
+                rows = release_rows(&mut m);
+            }
+            Ok(m)
+        }
         Ok(_) => Err(ApiError::internal("form is not an object")),
         Err(errors) => Err(ApiError::invalid(errors)),
     };
@@ -670,8 +847,17 @@ pub async fn act(
         ))),
         // A case the caller may not see stays a 404 page.
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(e.into()),
-        Err(e) if e.status.is_client_error() => {
+        Err(mut e) if e.status.is_client_error() => {
             let status = e.status;
+            for f in &mut e.errors {
+                if let Some(path) = release_error_path(&f.path, &rows) {
+                    // The row's first field holds the error even when the row was left empty.
+                    if form.raw(&path).is_empty() {
+                        form.set(&path, "");
+                    }
+                    f.path = path;
+                }
+            }
             if e.code == ErrorCode::VersionConflict {
                 form.general
                     .push("案件已被他人更新，下面显示的是最新情况；请核对后重新提交。".to_owned());
