@@ -305,7 +305,11 @@ pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> P
         correction_deadline: correction.map(|c| c.deadline),
         fee_yuan: fee.map(|f| f.amount_yuan),
         fee_deadline: fee.map(|f| f.deadline),
-        reply: if issued { case.reply.clone() } else { None },
+        reply: if issued {
+            case.reply.clone().map(without_sources)
+        } else {
+            None
+        },
         outcome_label: if issued {
             case.outcome.map(|o| o.label_zh().to_owned())
         } else {
@@ -324,4 +328,15 @@ mod tests {
         assert_eq!(mask("13812345678"), "138****5678");
         assert_eq!(mask("123"), "***");
     }
+}
+
+/// The reply as an applicant may see it: the released files, never the staff original a
+/// redacted file was made from (its `source`).
+fn without_sources(mut reply: Reply) -> Reply {
+    for item in &mut reply.release {
+        if let Some(file) = item.file_mut() {
+            file.source = None;
+        }
+    }
+    reply
 }

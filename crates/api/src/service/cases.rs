@@ -388,7 +388,8 @@ pub async fn perform(
     Ok(out)
 }
 
-/// Fills in each released file's sha256 and size from the stored attachment, which must be a
+/// Fills in each released file's sha256 and size from the stored attachment (and clears any
+/// `source` a client sent), the attachment being a
 /// file of this case (and so within the caller's scope): what a client sends for them is never
 /// taken. An unknown attachment, or another case's, is a 422 naming the item.
 fn fill_release(
@@ -421,6 +422,9 @@ fn fill_release(
         file.attachment = a.id;
         file.sha256 = a.sha256;
         file.size = u64::try_from(a.size_bytes).unwrap_or_default();
+        // The original a redacted file was made from is recorded by the redaction itself
+        // (issue 20), never taken from a client.
+        file.source = None;
     }
     Ok(())
 }

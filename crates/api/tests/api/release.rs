@@ -72,7 +72,8 @@ fn a_disclosing_reply_lists_its_release_with_the_stored_files() {
             json!({"kind": "document", "title": "2025年老旧小区改造计划",
                    "document_number": "朝住建发〔2025〕12号", "pages": 3,
                    "form": "electronic",
-                   "file": {"attachment": attachment, "sha256": "0".repeat(64), "size": 1}})
+                   "file": {"attachment": attachment, "sha256": "0".repeat(64), "size": 1,
+                            "source": foreign["id"]}})
         };
         for attachment in [foreign["id"].clone(), json!("no-such-file")] {
             let r = act(
@@ -105,6 +106,9 @@ fn a_disclosing_reply_lists_its_release_with_the_stored_files() {
         let drafted = &r.body["events"][0]["event"]["kind"]["reply"]["release"][0];
         assert_eq!(drafted["file"]["sha256"], file["sha256"], "{drafted}");
         assert_eq!(drafted["file"]["size"], file["size_bytes"], "{drafted}");
+        // A `source` (the original of a redacted file) is the redaction's to record, never a
+        // client's: another case's file named as one is dropped.
+        assert!(drafted["file"].get("source").is_none(), "{drafted}");
         let v = version_of(&r);
         let v = step(&s, &o.clerk, &p.case, "submit_for_review", v, json!({}));
         // Not yet reviewed for secrecy: the approval is refused, and not offered.
@@ -164,6 +168,10 @@ fn a_disclosing_reply_lists_its_release_with_the_stored_files() {
         let seen = lookup(&s, &p.tracking, &p.code);
         assert_eq!(
             seen["reply"]["release"][0]["title"], "2025年老旧小区改造计划",
+            "{seen}"
+        );
+        assert!(
+            !seen.to_string().contains(foreign["id"].as_str().unwrap()),
             "{seen}"
         );
     }
