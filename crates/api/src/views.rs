@@ -318,6 +318,17 @@ pub fn public_case(case_id: &str, case: &Case, events: &[Event], law: &Law) -> P
     }
 }
 
+/// The reply as an applicant may see it: the released files, never the staff original a
+/// redacted file was made from (its `source`).
+fn without_sources(mut reply: Reply) -> Reply {
+    for item in &mut reply.release {
+        if let Some(file) = item.file_mut() {
+            file.source = None;
+        }
+    }
+    reply
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,15 +339,4 @@ mod tests {
         assert_eq!(mask("13812345678"), "138****5678");
         assert_eq!(mask("123"), "***");
     }
-}
-
-/// The reply as an applicant may see it: the released files, never the staff original a
-/// redacted file was made from (its `source`).
-fn without_sources(mut reply: Reply) -> Reply {
-    for item in &mut reply.release {
-        if let Some(file) = item.file_mut() {
-            file.source = None;
-        }
-    }
-    reply
 }
