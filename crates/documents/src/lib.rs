@@ -1,11 +1,13 @@
 //! gongkai's document work on bytes: files made for people to print, fill in or read, with no
-//! database and no HTTP (DESIGN.md, "documents"). Today the paper application form
-//! ([`application_form`]); the reply letter as PDF, page rendering and redaction come with the
-//! release issues.
+//! database and no HTTP (DESIGN.md, "documents"). The paper application form
+//! ([`application_form`]) and the reply letter as PDF ([`letter_pdf`]); page rendering and
+//! redaction come with the release issues.
 
 mod form;
+mod letter;
 
 pub use form::{ApplicationForm, application_form};
+pub use letter::{DEFAULT_FONT_PATHS, Font, Letter, LetterItem, letter_pdf};
 
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]
