@@ -22,6 +22,34 @@ pub struct Config {
     pub mail: gongkai_mailer::MailSettings,
     pub report: Report,
     pub supervision: Supervision,
+    pub documents: Documents,
+}
+
+/// [documents]: the CJK font of the PDF documents.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    /// Empty: the first of `gongkai_documents::DEFAULT_FONT_PATHS` that exists.
+    pub cjk_font: std::path::PathBuf,
+    pub cjk_font_index: u32,
+}
+
+impl Documents {
+    /// The font the settings name, or the first usual one found; why not, when none is usable.
+    pub fn font(&self) -> Result<gongkai_documents::Font, String> {
+        if self.cjk_font.as_os_str().is_empty() {
+            gongkai_documents::Font::find_default().ok_or_else(|| {
+                let paths: Vec<&str> = gongkai_documents::DEFAULT_FONT_PATHS
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .collect();
+                format!("none of {} exists", paths.join(", "))
+            })
+        } else {
+            gongkai_documents::Font::load(&self.cjk_font, self.cjk_font_index)
+                .map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// [supervision]: what the 电子监察 dashboard flags.

@@ -104,7 +104,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         today: test_today()?,
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
-    let state = AppState::new(
+    let mut state = AppState::new(
         api_pool,
         gongkai_api::Law {
             calendar: law.calendar,
@@ -113,6 +113,19 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         settings,
     );
     state.set_calendar(calendar);
+    state.letter_font = match config.documents.font() {
+        Ok(font) => {
+            tracing::info!(font = %font.path().display(), "CJK font for PDF documents");
+            Some(std::sync::Arc::new(font))
+        }
+        Err(why) => {
+            tracing::warn!(
+                "no CJK font for PDF documents ({why}): the PDF downloads answer 503 until \
+                 fonts-noto-cjk is installed or documents.cjk_font is set"
+            );
+            None
+        }
+    };
 
     let listener = TcpListener::bind(&config.server.bind)
         .with_context(|| format!("cannot listen on {}", config.server.bind))?;

@@ -846,3 +846,192 @@ fn admins_load_a_year_through_the_form_of_holiday_ranges() {
         assert_eq!(due["provisional"], false, "{detail}");
     }
 }
+
+/// Whether the CJK font the letter PDF needs is here; without it the test says so and skips,
+/// unless GONGKAI_TEST_REQUIRE_BROWSER=1 (CI installs fonts-noto-cjk).
+fn cjk_font_installed() -> bool {
+    let found = gongkai_documents::Font::find_default().is_some();
+    if !found {
+        assert!(
+            std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "no CJK font: install fonts-noto-cjk"
+        );
+        eprintln!("skipped: no CJK font for the letter PDF (install fonts-noto-cjk)");
+    }
+    found
+}
+
+/// The bytes of a GET (status, Content-Type, Content-Disposition, body).
+fn download(
+    s: &Server,
+    path: &str,
+    bearer: Option<&str>,
+    cookie: Option<&str>,
+) -> (u16, String, String, Vec<u8>) {
+    let mut r = s.req("GET", path, bearer);
+    if let Some(t) = cookie {
+        r = r.set("Cookie", &format!("gongkai_session={t}"));
+    }
+    let response = match r.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let kind = response.content_type().to_owned();
+    let disposition = response
+        .header("Content-Disposition")
+        .unwrap_or_default()
+        .to_owned();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+    (status, kind, disposition, body)
+}
+
+/// A disclosed reply's notice downloads as the reply letter's PDF for the case's staff and for
+/// the applicant (their own page), 404 for another department's clerk; without a font the
+/// download is a 503 naming what to install, and the printable page still works.
+#[test]
+fn the_reply_letter_downloads_as_pdf_for_the_case_staff_and_the_applicant() {
+    if !cjk_font_installed() {
+        return;
+    }
+    for db in databases("letter-pdf") {
+        let s = start(&db);
+        let o = office(&s);
+        let alice = applicant(&s, "alice");
+        let r = s.post("/api/v1/requests", Some(&alice), filing());
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let mut v = step(&s, &o.clerk, &case, "register", 1, json!({}));
+        v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let up = s.raw(
+            &format!("/api/v1/cases/{case}/attachments?filename=list.txt"),
+            Some(&o.clerk),
+            "text/plain",
+            "改造项目清单".as_bytes(),
+        );
+        assert_eq!(up.status, 201, "{}", up.body);
+        v = step(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            json!({"reply": {"outcome": {"kind": "disclosed"},
+                             "text": "经审查，改造项目清单予以公开。",
+                             "release": [{"kind": "document", "title": "老旧小区改造项目清单",
+                                          "document_number": "某建〔2025〕3号", "pages": 4,
+                                          "form": "electronic",
+                                          "file": {"attachment": up.body["id"]}}]}}),
+        );
+        v = step(
+            &s,
+            &o.supervisor,
+            &case,
+            "record_secrecy_review",
+            v,
+            json!({"conclusion": "may_disclose", "basis": "不涉及国家秘密"}),
+        );
+        v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
+        step(&s, &o.supervisor, &case, "approve_reply", v, json!({}));
+        // The reply notice, once the dispatcher has written it.
+        let notice = gongkai_testkit::wait_until(
+            "the reply notice is written",
+            std::time::Duration::from_secs(30),
+            || {
+                let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+                assert_eq!(n.status, 200, "{}", n.body);
+                n.body
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|n| n["kind"] == "reply.disclosed" && n["subject"].is_string())
+                    .map(|n| n["id"].as_str().unwrap().to_owned())
+                    .ok_or(n.body)
+            },
+        );
+
+        let staff_path = format!("/api/v1/notices/{notice}/pdf");
+        let (status, kind, disposition, pdf) = download(&s, &staff_path, Some(&o.clerk), None);
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert_eq!(kind, "application/pdf");
+        assert!(pdf.starts_with(b"%PDF"));
+        // attachment; filename*=UTF-8''政府信息公开申请答复书… (RFC 5987)
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+        assert!(
+            disposition.contains(
+                "filename*=UTF-8''%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80%E7%94%B3%E8%AF%B7%E7%AD%94%E5%A4%8D%E4%B9%A6"
+            ),
+            "{disposition}"
+        );
+        if let Ok(out) = std::process::Command::new("pdftotext")
+            .args(["-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(&pdf)?;
+                child.wait_with_output()
+            })
+        {
+            let text: String = String::from_utf8_lossy(&out.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            for expected in [
+                "政府信息公开申请答复书（予以公开）",
+                "老旧小区改造项目清单",
+                "某建〔2025〕3号",
+                "（印章）",
+                "第1页共1页",
+            ] {
+                assert!(text.contains(expected), "{expected} missing: {text}");
+            }
+        }
+        // Another department's clerk: as for a missing notice.
+        let (status, ..) = download(&s, &staff_path, Some(&o.other_clerk), None);
+        assert_eq!(status, 404);
+
+        // The applicant, from their request's page.
+        let page = s
+            .req("GET", &format!("/my/{case}"), None)
+            .set("Cookie", &format!("gongkai_session={alice}"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        let mine = format!("/my/{case}/notices/{notice}/pdf");
+        assert!(page.contains(&mine) && page.contains("下载 PDF"), "{page}");
+        let (status, kind, _, pdf) = download(&s, &mine, None, Some(&alice));
+        assert_eq!(status, 200);
+        assert_eq!(kind, "application/pdf");
+        assert!(pdf.starts_with(b"%PDF"));
+        // Another applicant does not reach it.
+        let bob = applicant(&s, "bob");
+        let (status, ..) = download(&s, &mine, None, Some(&bob));
+        assert_eq!(status, 404);
+        drop(s);
+
+        // Without the font: 503 with its code, and the printable page still works.
+        let s = start_with(
+            &db,
+            &[("GONGKAI_DOCUMENTS__CJK_FONT", "/nonexistent/font.ttc")],
+        );
+        let r = s.get(&staff_path, Some(&o.clerk));
+        refused(&r, 503, "pdf_font_unavailable");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("fonts-noto-cjk"),
+            "{}",
+            r.body
+        );
+        let r = s.get(&format!("/api/v1/notices/{notice}/print"), Some(&o.clerk));
+        assert_eq!(r.status, 200);
+        let log = std::fs::read_to_string(db.dir.join("serve.log")).unwrap();
+        assert!(log.contains("no CJK font"), "{log}");
+    }
+}

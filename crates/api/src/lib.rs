@@ -111,6 +111,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(mail::retry)
         .service(mail::of_case)
         .service(mail::print)
+        .service(mail::pdf)
         .service(mail::list_templates)
         .service(mail::put_template)
         .service(mail::reset_template)

@@ -90,6 +90,9 @@ pub struct AppState {
     /// Poked after commands that change a case, so that the reminder scheduler (when it runs
     /// in this process) looks at the clock soon.
     pub scheduler: Arc<gongkai_mailer::schedule::Alarm>,
+    /// The CJK font of the PDF documents, read once at start; none: the PDF routes answer 503
+    /// `pdf_font_unavailable`.
+    pub letter_font: Option<Arc<gongkai_documents::Font>>,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             settings,
             metrics: Metrics::new(),
             scheduler: Arc::default(),
+            letter_font: None,
         }
     }
 

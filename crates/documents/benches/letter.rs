@@ -23,6 +23,7 @@ fn letter(paragraphs: usize) -> Letter {
             form: "电子文档".to_owned(),
         }],
         date: "2026年12月6日".to_owned(),
+        seal: true,
     }
 }
 

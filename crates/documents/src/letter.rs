@@ -133,6 +133,9 @@ pub struct Letter {
     pub items: Vec<LetterItem>,
     /// The date under the seal, e.g. 2026年12月6日.
     pub date: String,
+    /// Whether the letter ends with the seal area, the agency and the date (a notice that
+    /// leaves the agency); an internal notice has none.
+    pub seal: bool,
 }
 
 /// One piece of text placed on a page: baseline at `y` from the top.
@@ -313,7 +316,15 @@ pub fn letter_pdf(letter: &Letter, font: &Font) -> Result<Vec<u8>, DocumentError
             l.paragraph(&item_line(i + 1, item), MARGIN_X + indent, 0.0);
         }
     }
-    // The seal area, the agency and the date at the bottom right, kept together.
+    if letter.seal {
+        seal(&mut l, letter);
+    }
+    write(l.pages, font)
+}
+
+/// The seal area, the agency and the date at the bottom right, kept together.
+fn seal(l: &mut Layout<'_>, letter: &Letter) {
+    let font = l.font;
     let block = 16.0 + SEAL_SIDE + 2.0 * BODY_LEADING;
     if l.y + block > BOTTOM {
         l.pages.push(PageContent::default());
@@ -340,12 +351,15 @@ pub fn letter_pdf(letter: &Letter, font: &Font) -> Result<Vec<u8>, DocumentError
         let x = right - font.width(t, BODY_SIZE);
         l.line(x.max(MARGIN_X), BODY_SIZE, t.to_owned());
     }
+}
 
-    let total = l.pages.len();
+/// The pages laid out, as PDF.
+fn write(pages: Vec<PageContent>, font: &Font) -> Result<Vec<u8>, DocumentError> {
+    let total = pages.len();
     let mut document = Document::new();
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| DocumentError("page size".to_owned()))?;
-    for (n, content) in l.pages.into_iter().enumerate() {
+    for (n, content) in pages.into_iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
         for t in &content.texts {
@@ -434,6 +448,7 @@ mod tests {
                 form: "电子文档".to_owned(),
             }],
             date: "2026年12月6日".to_owned(),
+            seal: true,
         }
     }
 

@@ -59,11 +59,13 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The annual report's tables equal its latest published version: nothing to publish.
     ReportUnchanged,
+    /// No CJK font for PDF documents: install fonts-noto-cjk or set `documents.cjk_font`.
+    PdfFontUnavailable,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidParameter,
@@ -89,6 +91,7 @@ impl ErrorCode {
         ErrorCode::QueryTimeout,
         ErrorCode::MethodNotAllowed,
         ErrorCode::ReportUnchanged,
+        ErrorCode::PdfFontUnavailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +121,7 @@ impl ErrorCode {
             ErrorCode::QueryTimeout => "query_timeout",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ReportUnchanged => "report_unchanged",
+            ErrorCode::PdfFontUnavailable => "pdf_font_unavailable",
         }
     }
 
@@ -144,6 +148,7 @@ impl ErrorCode {
             ErrorCode::QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::ReportUnchanged => StatusCode::CONFLICT,
+            ErrorCode::PdfFontUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -174,6 +179,7 @@ impl ErrorCode {
             ErrorCode::QueryTimeout => "查询超时",
             ErrorCode::MethodNotAllowed => "不支持此请求方法",
             ErrorCode::ReportUnchanged => "年度报告与已发布版本相同",
+            ErrorCode::PdfFontUnavailable => "暂不能生成 PDF 文件",
         }
     }
 }

@@ -82,6 +82,7 @@ page_routes! {
         GET "/my/{id}" => public::my_request,
         POST "/my/{id}/{what}" => public::my_action,
         GET "/my/{id}/notices/{notice}" => public::my_notice,
+        GET "/my/{id}/notices/{notice}/pdf" => public::my_notice_pdf,
         GET "/staff" => staff::home,
         GET "/staff/queue" => staff::queue,
         GET "/staff/register" => staff::register_form,

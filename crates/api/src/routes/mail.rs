@@ -172,6 +172,46 @@ pub async fn print(
     Ok(printable_response(html))
 }
 
+#[utoipa::path(
+    tag = "notices",
+    params(("id" = String, Path, description = "notice id")),
+    responses(
+        (status = 200, description = "the notice as an A4 PDF (the reply letter, 答复书, with its seal area and page numbers); 503 `pdf_font_unavailable` when the server has no CJK font", content_type = "application/pdf"),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/notices/{id}/pdf")]
+pub async fn pdf(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (bytes, name) = notices::pdf(&state, caller.0, path.into_inner()).await?;
+    Ok(pdf_response(bytes, &name))
+}
+
+/// A PDF download named `name` (RFC 6266 with the UTF-8 name of RFC 5987, and an ASCII
+/// fallback for old clients).
+pub fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    use actix_web::http::header::{
+        Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+    };
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![
+                DispositionParam::Filename("notice.pdf".to_owned()),
+                DispositionParam::FilenameExt(ExtendedValue {
+                    charset: Charset::Ext("UTF-8".to_owned()),
+                    language_tag: None,
+                    value: name.as_bytes().to_vec(),
+                }),
+            ],
+        })
+        .body(bytes)
+}
+
 /// A printable page as a response: its own inline styles, no script at all, never framed
 /// (the other security headers and `Cache-Control: no-store` come from the middleware).
 pub fn printable_response(html: String) -> HttpResponse {

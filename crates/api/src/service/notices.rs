@@ -6,8 +6,9 @@
 
 use actix_web::web;
 use chrono::Utc;
+use gongkai_documents::Letter;
 use gongkai_mailer::Rendered;
-use gongkai_mailer::message::{self, printable_html};
+use gongkai_mailer::message::{self, Prepared, printable_html};
 use gongkai_mailer::templates::Templates;
 use gongkai_store::DbConnection;
 use gongkai_store::outbox::{self, OutboxRow, OutboxStatus};
@@ -15,7 +16,7 @@ use gongkai_workflow::{Recipient, Role};
 
 use super::visible_case;
 use crate::auth::{Caller, RoleClass, Staff, Supervisor};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::{AppState, db};
 
 /// The outbox of `sup`'s scope: notices with `status` (default: failed), newest first.
@@ -93,9 +94,9 @@ pub async fn print(state: &web::Data<AppState>, c: Caller, id: String) -> ApiRes
     .await
 }
 
-/// The notice of `row` as a printable A4 page: the text recorded when it was sent or set aside
-/// for printing, else rendered now.
-fn printable(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiResult<String> {
+/// The notice of `row` rendered: the text recorded when it was sent or set aside for
+/// printing, else rendered now.
+fn prepared(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiResult<Prepared> {
     let templates = Templates::load(conn)?;
     let mut prepared = message::prepare(
         conn,
@@ -109,7 +110,97 @@ fn printable(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiRe
     if let (Some(subject), Some(body)) = (row.subject, row.body) {
         prepared.rendered = Ok(Rendered { subject, body });
     }
-    printable_html(&prepared).map_err(|e| ApiError::internal(e.to_string()))
+    Ok(prepared)
+}
+
+/// The notice of `row` as a printable A4 page.
+fn printable(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiResult<String> {
+    printable_html(&prepared(conn, state, row)?).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// The notice of `row` as the content of its PDF, and the file's name (its subject).
+fn letter(
+    conn: &mut DbConnection,
+    state: &AppState,
+    row: OutboxRow,
+) -> ApiResult<(Letter, String)> {
+    let prepared = prepared(conn, state, row)?;
+    let rendered = prepared
+        .rendered
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let ctx = &prepared.context;
+    // As on the printable page: the title without the tracking number (the letter has its
+    // 文号), and the footer's agency, date and 文号 beside the seal instead of in the text.
+    let t = &ctx.tracking_number;
+    let title = rendered
+        .subject
+        .replace(&format!("（{t}）"), "")
+        .replace(&format!("，{t}）"), "）");
+    let signed = !prepared.kind.is_internal();
+    let mut lines: Vec<&str> = rendered.body.lines().collect();
+    if signed {
+        for footer in [
+            format!("文号：{}", ctx.doc_no),
+            ctx.date.clone(),
+            ctx.agency.clone(),
+        ] {
+            while lines.last().is_some_and(|l| l.trim().is_empty()) {
+                lines.pop();
+            }
+            if lines.last().is_some_and(|l| l.trim() == footer) {
+                lines.pop();
+            }
+        }
+    }
+    let letter = Letter {
+        agency: ctx.agency.clone(),
+        title,
+        reference: Some(ctx.doc_no.clone()).filter(|d| !d.trim().is_empty()),
+        body: lines.join("\n"),
+        // The notice's text lists the release already (the reply templates' 本机关向您提供以下信息).
+        items: Vec::new(),
+        date: if signed {
+            ctx.date.clone()
+        } else {
+            String::new()
+        },
+        seal: signed,
+    };
+    Ok((letter, format!("{}.pdf", rendered.subject)))
+}
+
+/// The 503 of a PDF asked for when the server has no CJK font.
+pub fn font_unavailable() -> ApiError {
+    ApiError::new(
+        ErrorCode::PdfFontUnavailable,
+        "服务器尚未安装中文字体，暂不能生成 PDF 文件。请系统管理员安装 fonts-noto-cjk 字体包，\
+         或在设置 documents.cjk_font 中指定中文字体文件后重启服务；打印页面仍可使用。",
+    )
+}
+
+/// `letter` as PDF, written on a blocking thread (CPU work, off the async workers).
+async fn pdf_of(state: &web::Data<AppState>, letter: Letter) -> ApiResult<Vec<u8>> {
+    let font = state.letter_font.clone().ok_or_else(font_unavailable)?;
+    web::block(move || gongkai_documents::letter_pdf(&letter, &font))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
+/// Notice `id` as the reply letter's PDF, with its file name (staff who see its case: the
+/// scope of [`print`]).
+pub async fn pdf(
+    state: &web::Data<AppState>,
+    c: Caller,
+    id: String,
+) -> ApiResult<(Vec<u8>, String)> {
+    let (letter, name) = db(state, move |conn, state| {
+        let row = visible(conn, &c, &id)?;
+        Staff::of(c)?;
+        letter(conn, state, row)
+    })
+    .await?;
+    Ok((pdf_of(state, letter).await?, name))
 }
 
 /// The notices of case `id` for its page: (id, subject, status in Chinese). A notice not yet
@@ -176,6 +267,21 @@ pub(crate) fn applicant_notices(
         .collect())
 }
 
+/// A notice addressed to the applicant of one of their requests; 404 to anyone else.
+fn my_row(
+    conn: &mut DbConnection,
+    c: &Caller,
+    case_id: &str,
+    notice: &str,
+) -> ApiResult<OutboxRow> {
+    gongkai_store::queries::case_row(conn, &c.scope(), case_id)?
+        .filter(|_| c.role() == Role::Applicant)
+        .ok_or_else(ApiError::not_found)?;
+    outbox::get(conn, &c.scope(), notice)?
+        .filter(|n| n.case_id == case_id && addressed_to_applicant(n))
+        .ok_or_else(ApiError::not_found)
+}
+
 /// A notice addressed to the applicant of one of their requests, as a printable page; 404 to
 /// anyone else.
 pub async fn my_notice(
@@ -185,13 +291,23 @@ pub async fn my_notice(
     notice: String,
 ) -> ApiResult<String> {
     db(state, move |conn, state| {
-        gongkai_store::queries::case_row(conn, &c.scope(), &case_id)?
-            .filter(|_| c.role() == Role::Applicant)
-            .ok_or_else(ApiError::not_found)?;
-        let row = outbox::get(conn, &c.scope(), &notice)?
-            .filter(|n| n.case_id == case_id && addressed_to_applicant(n))
-            .ok_or_else(ApiError::not_found)?;
+        let row = my_row(conn, &c, &case_id, &notice)?;
         printable(conn, state, row)
     })
     .await
+}
+
+/// [`my_notice`] as the reply letter's PDF, with its file name.
+pub async fn my_notice_pdf(
+    state: &web::Data<AppState>,
+    c: Caller,
+    case_id: String,
+    notice: String,
+) -> ApiResult<(Vec<u8>, String)> {
+    let (letter, name) = db(state, move |conn, state| {
+        let row = my_row(conn, &c, &case_id, &notice)?;
+        letter(conn, state, row)
+    })
+    .await?;
+    Ok((pdf_of(state, letter).await?, name))
 }

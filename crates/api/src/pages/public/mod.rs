@@ -11,7 +11,7 @@ pub use accounts::{
 };
 pub use apply::{apply, apply_form, receipt};
 pub use lookup::{correction, lookup, lookup_form, withdrawal};
-pub use my::{my_action, my_notice, my_request, my_requests};
+pub use my::{my_action, my_notice, my_notice_pdf, my_request, my_requests};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};

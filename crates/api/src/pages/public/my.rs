@@ -164,3 +164,14 @@ pub async fn my_notice(
     let html = notices::my_notice(&state, page.caller, case_id, notice).await?;
     Ok(printable_response(html))
 }
+
+/// [`my_notice`] as the reply letter's PDF, downloaded.
+pub async fn my_notice_pdf(
+    state: web::Data<AppState>,
+    page: SignedIn,
+    path: web::Path<(String, String)>,
+) -> WebResult {
+    let (case_id, notice) = path.into_inner();
+    let (bytes, name) = notices::my_notice_pdf(&state, page.caller, case_id, notice).await?;
+    Ok(crate::routes::mail::pdf_response(bytes, &name))
+}
