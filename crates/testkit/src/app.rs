@@ -63,7 +63,9 @@ impl TestApp {
         settings.sign_in.registrations_per_address_per_hour = 10_000;
         change(&mut settings);
         let doc = gongkai_api::openapi_for(&settings.attachment_limits.content_types);
-        let state = AppState::new(pool, Law::new().in_force(), settings);
+        let mut state = AppState::new(pool, Law::new().in_force(), settings);
+        // As `serve` does with its default setting: the system's CJK font, if any.
+        state.letter_font = gongkai_documents::Font::find_default().map(std::sync::Arc::new);
         TestApp {
             state: web::Data::new(state),
             doc: web::Data::new(doc),

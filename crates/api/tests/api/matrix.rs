@@ -149,108 +149,370 @@ fn authorization_matrix_of_every_route_and_role() {
                                            "version": version});
 
         #[rustfmt::skip]
+        let pdf = match gongkai_documents::Font::find_default() {
+            Some(_) => 200,
+            None => 503,
+        };
         let rows = vec![
             //                                                                   anon owner other clerk clerk9 super admin
             // Public: the same for everyone, whatever token comes along.
-            row("GET",  "/api/v1/guide", Empty,                                   [200, 200, 200, 200, 200, 200, 200]),
-            row("GET",  "/api/v1/agencies", Empty,                                [200, 200, 200, 200, 200, 200, 200]),
-            row("GET",  "/api/v1/agencies/gk/departments", Empty,                 [200, 200, 200, 200, 200, 200, 200]),
-            row("GET",  "/api/v1/openapi.json", Empty,                            [200, 200, 200, 200, 200, 200, 200]),
-            row("POST", "/api/v1/lookup",
-                Json(json!({"reference": tracking, "query_code": code})),         [200, 200, 200, 200, 200, 200, 200]),
+            row(
+                "GET",
+                "/api/v1/guide",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/agencies",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/agencies/gk/departments",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/openapi.json",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/lookup",
+                Json(json!({"reference": tracking, "query_code": code})),
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
             // The query code is the key: no token opens the case without it.
-            row("POST", "/api/v1/lookup/correction", Json(wrong_code),            [404, 404, 404, 404, 404, 404, 404]),
-            row("POST", "/api/v1/lookup/withdrawal", Json(wrong_code_withdrawal), [404, 404, 404, 404, 404, 404, 404]),
-            row("POST", "/api/v1/account",
-                Json(json!({"username": "new-{who}", "password": "secret-pass-123",
-                            "display_name": "新用户", "applicant_type": "natural_person"})),
-                                                                                  [201, 201, 201, 201, 201, 201, 201]),
-            row("POST", "/api/v1/session",
+            row(
+                "POST",
+                "/api/v1/lookup/correction",
+                Json(wrong_code),
+                [404, 404, 404, 404, 404, 404, 404],
+            ),
+            row(
+                "POST",
+                "/api/v1/lookup/withdrawal",
+                Json(wrong_code_withdrawal),
+                [404, 404, 404, 404, 404, 404, 404],
+            ),
+            row(
+                "POST",
+                "/api/v1/account",
+                Json(
+                    json!({"username": "new-{who}", "password": "secret-pass-123",
+                            "display_name": "新用户", "applicant_type": "natural_person"}),
+                ),
+                [201, 201, 201, 201, 201, 201, 201],
+            ),
+            row(
+                "POST",
+                "/api/v1/session",
                 Json(json!({"username": "alice", "password": "secret-pass-123"})),
-                                                                                  [201, 201, 201, 201, 201, 201, 201]),
+                [201, 201, 201, 201, 201, 201, 201],
+            ),
             // Filing online: anyone but staff, who register paper requests instead.
-            row("POST", "/api/v1/requests", Json(filing_body),                    [201, 201, 201, 403, 403, 403, 403]),
+            row(
+                "POST",
+                "/api/v1/requests",
+                Json(filing_body),
+                [201, 201, 201, 403, 403, 403, 403],
+            ),
             // The caller's own account.
-            row("GET",  "/api/v1/session", Empty,                                 [401, 200, 200, 200, 200, 200, 200]),
+            row(
+                "GET",
+                "/api/v1/session",
+                Empty,
+                [401, 200, 200, 200, 200, 200, 200],
+            ),
             // A wrong current password changes nothing, whoever asks.
-            row("POST", "/api/v1/session/password",
-                Json(json!({"current_password": "wrong-pass-123", "new_password": "new-secret-456"})),
-                                                                                  [401, 422, 422, 422, 422, 422, 422]),
-            row("GET",  "/api/v1/my/requests", Empty,                             [401, 200, 200, 403, 403, 403, 403]),
-            row("GET",  "/api/v1/my/requests/{case}", Empty,                      [401, 200, 404, 404, 404, 404, 404]),
+            row(
+                "POST",
+                "/api/v1/session/password",
+                Json(
+                    json!({"current_password": "wrong-pass-123", "new_password": "new-secret-456"}),
+                ),
+                [401, 422, 422, 422, 422, 422, 422],
+            ),
+            row(
+                "GET",
+                "/api/v1/my/requests",
+                Empty,
+                [401, 200, 200, 403, 403, 403, 403],
+            ),
+            row(
+                "GET",
+                "/api/v1/my/requests/{case}",
+                Empty,
+                [401, 200, 404, 404, 404, 404, 404],
+            ),
             // Staff. Another department's clerk gets 422: the agency's intake office, where
             // the request would go, is outside his scope.
-            row("POST", "/api/v1/cases", Json(paper_body),                        [401, 403, 403, 201, 422, 201, 403]),
-            row("GET",  "/api/v1/cases", Empty,                                   [401, 403, 403, 200, 200, 200, 200]),
-            row("GET",  "/api/v1/cases/{case}", Empty,                            [401, 404, 404, 200, 404, 200, 200]),
+            row(
+                "POST",
+                "/api/v1/cases",
+                Json(paper_body),
+                [401, 403, 403, 201, 422, 201, 403],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases",
+                Empty,
+                [401, 403, 403, 200, 200, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}",
+                Empty,
+                [401, 404, 404, 200, 404, 200, 200],
+            ),
             // approve_reply on a registered case: only a supervisor passes the role check
             // (and then meets the status); nobody who cannot see the case learns it exists.
-            row("POST", "/api/v1/cases/{case}/actions/approve_reply",
-                Json(json!({"version": version})),                                [401, 403, 404, 403, 404, 409, 403]),
+            row(
+                "POST",
+                "/api/v1/cases/{case}/actions/approve_reply",
+                Json(json!({"version": version})),
+                [401, 403, 404, 403, 404, 409, 403],
+            ),
             // Attachments: the owner may upload to their case and list and download their own
             // uploads; a file staff uploaded (this one) is 404 for them, like any other's.
-            row("POST", "/api/v1/cases/{case}/attachments?filename={who}.pdf", Pdf,
-                                                                                  [401, 201, 404, 201, 404, 201, 201]),
-            row("GET",  "/api/v1/cases/{case}/attachments", Empty,                [401, 200, 404, 200, 404, 200, 200]),
-            row("GET",  "/api/v1/attachments/{attachment}", Empty,                [401, 404, 404, 200, 404, 200, 200]),
+            row(
+                "POST",
+                "/api/v1/cases/{case}/attachments?filename={who}.pdf",
+                Pdf,
+                [401, 201, 404, 201, 404, 201, 201],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/attachments",
+                Empty,
+                [401, 200, 404, 200, 404, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/attachments/{attachment}",
+                Empty,
+                [401, 404, 404, 200, 404, 200, 200],
+            ),
             // Notices: staff papers of the case; the outbox is the supervisors' and admins'.
             // Retrying a notice that is not failed is refused (409) to those allowed.
-            row("GET",  "/api/v1/cases/{case}/notices", Empty,                    [401, 403, 404, 200, 404, 200, 200]),
-            row("GET",  "/api/v1/notices/{notice}/print", Empty,                  [401, 403, 404, 200, 404, 200, 200]),
-            row("GET",  "/api/v1/outbox", Empty,                                  [401, 403, 403, 403, 403, 200, 200]),
-            row("POST", "/api/v1/outbox/{notice}/retry", Empty,                   [401, 403, 404, 403, 404, 409, 409]),
-            row("POST", "/api/v1/outbox/retry-failed", Empty,                     [401, 403, 403, 403, 403, 200, 200]),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/notices",
+                Empty,
+                [401, 403, 404, 200, 404, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/notices/{notice}/print",
+                Empty,
+                [401, 403, 404, 200, 404, 200, 200],
+            ),
+            // The scope of the printable page; 503 where the machine has no CJK font.
+            row(
+                "GET",
+                "/api/v1/notices/{notice}/pdf",
+                Empty,
+                [401, 403, 404, pdf, 404, pdf, pdf],
+            ),
+            row(
+                "GET",
+                "/api/v1/outbox",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/outbox/{notice}/retry",
+                Empty,
+                [401, 403, 404, 403, 404, 409, 409],
+            ),
+            row(
+                "POST",
+                "/api/v1/outbox/retry-failed",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
             // Supervision.
-            row("GET",  "/api/v1/supervision/reviews", Empty,                     [401, 403, 403, 403, 403, 200, 200]),
-            row("GET",  "/api/v1/supervision/dashboard", Empty,                   [401, 403, 403, 403, 403, 200, 200]),
+            row(
+                "GET",
+                "/api/v1/supervision/reviews",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/supervision/dashboard",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
             // Search, statistics, reports, frequent requests. Another department's clerk may
             // search (and finds nothing of gk-gkb); marking a group that names a case nobody
             // has is 404 to those allowed to mark.
-            row("GET",  "/api/v1/search?q=%E8%80%81%E6%97%A7", Empty,               [401, 403, 403, 200, 200, 200, 200]),
-            row("GET",  "/api/v1/statistics/monthly", Empty,                      [401, 403, 403, 403, 403, 200, 200]),
-            row("GET",  "/api/v1/reports/annual?year=2025", Empty,                [401, 403, 403, 403, 403, 200, 200]),
-            row("GET",  "/api/v1/reports/annual/published?year=2025", Empty,      [401, 403, 403, 403, 403, 200, 200]),
+            row(
+                "GET",
+                "/api/v1/search?q=%E8%80%81%E6%97%A7",
+                Empty,
+                [401, 403, 403, 200, 200, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/statistics/monthly",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/reports/annual?year=2025",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/reports/annual/published?year=2025",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
             // Publishing: the supervisor his department's report, the admin everything's.
-            row("POST", "/api/v1/reports/annual/published", Json(json!({"year": 2025})),
-                                                                                  [401, 403, 403, 403, 403, 201, 201]),
-            row("GET",  "/api/v1/frequent", Empty,                                [401, 403, 403, 403, 403, 200, 200]),
-            row("POST", "/api/v1/frequent/marks",
-                Json(json!({"from": "2026-01-01", "to": "2026-03-31", "case_ids": [case, MISSING],
-                            "note": "建议主动公开"})),                             [401, 403, 403, 403, 403, 404, 404]),
-            row("GET",  "/api/v1/frequent/marks", Empty,                          [401, 403, 403, 403, 403, 200, 200]),
-            row("GET",  "/api/v1/cases/{case}/similar", Empty,                    [401, 403, 403, 200, 404, 200, 200]),
+            row(
+                "POST",
+                "/api/v1/reports/annual/published",
+                Json(json!({"year": 2025})),
+                [401, 403, 403, 403, 403, 201, 201],
+            ),
+            row(
+                "GET",
+                "/api/v1/frequent",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/frequent/marks",
+                Json(
+                    json!({"from": "2026-01-01", "to": "2026-03-31", "case_ids": [case, MISSING],
+                            "note": "建议主动公开"}),
+                ),
+                [401, 403, 403, 403, 403, 404, 404],
+            ),
+            row(
+                "GET",
+                "/api/v1/frequent/marks",
+                Empty,
+                [401, 403, 403, 403, 403, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/similar",
+                Empty,
+                [401, 403, 403, 200, 404, 200, 200],
+            ),
             // Administration.
-            row("POST", "/api/v1/admin/agencies",
+            row(
+                "POST",
+                "/api/v1/admin/agencies",
                 Json(json!({"code": "ag-{who}", "name": "机关", "tracking_prefix": "AG"})),
-                                                                                  [401, 403, 403, 403, 403, 403, 201]),
-            row("PUT",  "/api/v1/admin/agencies/gk",
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            row(
+                "PUT",
+                "/api/v1/admin/agencies/gk",
                 Json(json!({"reconsideration_body": "某省人民政府", "court": "某市中级人民法院"})),
-                                                                                  [401, 403, 403, 403, 403, 403, 200]),
-            row("POST", "/api/v1/admin/agencies/gk/departments",
-                Json(json!({"code": "gk-{who}", "name": "部门"})),                [401, 403, 403, 403, 403, 403, 201]),
-            row("GET",  "/api/v1/admin/users", Empty,                             [401, 403, 403, 403, 403, 403, 200]),
-            row("POST", "/api/v1/admin/users",
-                Json(json!({"username": "user-{who}", "display_name": "用户", "role": "applicant"})),
-                                                                                  [401, 403, 403, 403, 403, 403, 201]),
-            row("POST", "/api/v1/admin/users/{user}", Json(json!({"disabled": false})),
-                                                                                  [401, 403, 403, 403, 403, 403, 200]),
-            row("GET",  "/api/v1/admin/calendar", Empty,                          [401, 403, 403, 403, 403, 403, 200]),
-            row("PUT",  "/api/v1/admin/calendar/2026", Json(json!({"toml": year_2026})),
-                                                                                  [401, 403, 403, 403, 403, 403, 200]),
-            row("PUT",  "/api/v1/admin/guide", Json(guide),                       [401, 403, 403, 403, 403, 403, 200]),
-            row("GET",  "/api/v1/admin/templates", Empty,                         [401, 403, 403, 403, 403, 403, 200]),
-            row("PUT",  "/api/v1/admin/templates/acknowledgment", Json(template.clone()),
-                                                                                  [401, 403, 403, 403, 403, 403, 200]),
-            row("POST", "/api/v1/admin/templates/acknowledgment/preview", Json(template),
-                                                                                  [401, 403, 403, 403, 403, 403, 200]),
-            row("DELETE", "/api/v1/admin/templates/acknowledgment", Empty,        [401, 403, 403, 403, 403, 403, 204]),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/admin/agencies/gk/departments",
+                Json(json!({"code": "gk-{who}", "name": "部门"})),
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            row(
+                "GET",
+                "/api/v1/admin/users",
+                Empty,
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/admin/users",
+                Json(
+                    json!({"username": "user-{who}", "display_name": "用户", "role": "applicant"}),
+                ),
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            row(
+                "POST",
+                "/api/v1/admin/users/{user}",
+                Json(json!({"disabled": false})),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/admin/calendar",
+                Empty,
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "PUT",
+                "/api/v1/admin/calendar/2026",
+                Json(json!({"toml": year_2026})),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "PUT",
+                "/api/v1/admin/guide",
+                Json(guide),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/admin/templates",
+                Empty,
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "PUT",
+                "/api/v1/admin/templates/acknowledgment",
+                Json(template.clone()),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/admin/templates/acknowledgment/preview",
+                Json(template),
+                [401, 403, 403, 403, 403, 403, 200],
+            ),
+            row(
+                "DELETE",
+                "/api/v1/admin/templates/acknowledgment",
+                Empty,
+                [401, 403, 403, 403, 403, 403, 204],
+            ),
             // Operations, outside /api/v1.
-            row("GET",  "/healthz", Empty,                                        [200, 200, 200, 200, 200, 200, 200]),
-            row("GET",  "/readyz", Empty,                                         [200, 200, 200, 200, 200, 200, 200]),
+            row(
+                "GET",
+                "/healthz",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row("GET", "/readyz", Empty, [200, 200, 200, 200, 200, 200, 200]),
             // Only for the metrics token (tests/api.rs), not for any user's.
-            row("GET",  "/metrics", Empty,                                        [401, 401, 401, 401, 401, 401, 401]),
+            row(
+                "GET",
+                "/metrics",
+                Empty,
+                [401, 401, 401, 401, 401, 401, 401],
+            ),
             // Last: it ends each caller's session.
-            row("DELETE", "/api/v1/session", Empty,                               [401, 204, 204, 204, 204, 204, 204]),
+            row(
+                "DELETE",
+                "/api/v1/session",
+                Empty,
+                [401, 204, 204, 204, 204, 204, 204],
+            ),
         ];
 
         // The table covers every operation of the OpenAPI document (which a unit test of
