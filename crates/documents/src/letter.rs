@@ -26,6 +26,8 @@ const BOTTOM: f32 = PAGE_H - 84.0;
 const BODY_SIZE: f32 = 12.0;
 const BODY_LEADING: f32 = 21.0;
 const SEAL_SIDE: f32 = 96.0;
+/// Rounding room when summing advances: a line of exactly the width fits.
+const FIT_SLACK: f32 = 0.01;
 
 /// The usual places of a freely licensed CJK font, with the index of its Simplified Chinese
 /// face in the collection: Noto Serif/Sans CJK (OFL-1.1, Debian's fonts-noto-cjk), WenQuanYi
@@ -210,9 +212,15 @@ fn closes(c: char) -> bool {
     "，。、；：？！）」』》〉】”’,.;:?!)]%".contains(c)
 }
 
+/// Opening punctuation that must not end a line.
+fn opens(c: char) -> bool {
+    "（「『《〈【“‘([".contains(c)
+}
+
 /// `text` cut into lines no wider than `width` (the first `indent` narrower): Chinese breaks
 /// between any two characters, a run of ASCII letters and digits stays together unless it is
-/// wider than a line, closing punctuation stays with what precedes it.
+/// wider than a line, closing punctuation stays with what precedes it and opening punctuation
+/// with what follows.
 fn wrap(font: &Font, text: &str, size: f32, width: f32, indent: f32) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
     for c in text.chars() {
@@ -228,6 +236,15 @@ fn wrap(font: &Font, text: &str, size: f32, width: f32, indent: f32) -> Vec<Stri
             _ => tokens.push(c.to_string()),
         }
     }
+    // Opening punctuation stays with what follows it.
+    let mut merged: Vec<String> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        match merged.last_mut() {
+            Some(prev) if prev.chars().all(opens) => prev.push_str(&t),
+            _ => merged.push(t),
+        }
+    }
+    let tokens = merged;
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0.0;
@@ -235,7 +252,7 @@ fn wrap(font: &Font, text: &str, size: f32, width: f32, indent: f32) -> Vec<Stri
     for t in tokens {
         let w = font.width(&t, size);
         let hangs = t.chars().all(closes);
-        if used + w > room && !line.is_empty() && !hangs {
+        if used + w > room + FIT_SLACK && !line.is_empty() && !hangs {
             lines.push(std::mem::take(&mut line).trim_end().to_owned());
             used = 0.0;
             room = width;
@@ -243,11 +260,11 @@ fn wrap(font: &Font, text: &str, size: f32, width: f32, indent: f32) -> Vec<Stri
                 continue;
             }
         }
-        if w > room && line.is_empty() {
+        if w > room + FIT_SLACK && line.is_empty() {
             // A word wider than a line: cut it where it overflows.
             for c in t.chars() {
                 let cw = font.width(c.encode_utf8(&mut [0; 4]), size);
-                if used + cw > room && !line.is_empty() {
+                if used + cw > room + FIT_SLACK && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     used = 0.0;
                     room = width;
@@ -557,7 +574,7 @@ mod tests {
     #[test]
     fn lines_break_between_chinese_characters_and_keep_ascii_words() {
         let Some(font) = font() else { return };
-        let text = "申请人于 2026 年提交 GK2026-0042 号申请，内容为道路改造 project documentation 的公开。";
+        let text = "申请人于 2026 年提交（GK2026-0042）号申请，内容为道路改造 project documentation 的公开（《某某文件》）。";
         let width = 14.0 * BODY_SIZE;
         let lines = wrap(&font, text, BODY_SIZE, width, 0.0);
         assert!(lines.len() > 1);
@@ -565,6 +582,7 @@ mod tests {
         for l in &lines {
             assert!(font.width(l, BODY_SIZE) <= width + BODY_SIZE, "{l}");
             assert!(!l.starts_with(closes), "{l}");
+            assert!(!l.ends_with(opens), "{l}");
         }
         for word in ["GK2026-0042", "project", "documentation"] {
             assert!(
@@ -572,5 +590,23 @@ mod tests {
                 "{word} split: {lines:?}"
             );
         }
+        // Ten full-width characters to a line: the tenth, an opening bracket, moves down.
+        let lines = wrap(
+            &font,
+            "一二三四五六七八九（十）一二",
+            BODY_SIZE,
+            10.0 * BODY_SIZE,
+            0.0,
+        );
+        assert_eq!(lines, ["一二三四五六七八九", "（十）一二"]);
+        // …and a closing one that falls just past the margin hangs there.
+        let lines = wrap(
+            &font,
+            "一二三四五六七八九十。一二",
+            BODY_SIZE,
+            10.0 * BODY_SIZE,
+            0.0,
+        );
+        assert_eq!(lines, ["一二三四五六七八九十。", "一二"]);
     }
 }
