@@ -36,9 +36,9 @@ pub struct Documents {
 
 impl Documents {
     /// The font the settings name, or the first usual one found; why not, when none is usable.
-    pub fn font(&self) -> Result<gongkai_documents::Font, String> {
+    pub fn font(&self) -> Result<gongkai_documents::FontFile, String> {
         if self.cjk_font.as_os_str().is_empty() {
-            gongkai_documents::Font::find_default().ok_or_else(|| {
+            gongkai_documents::FontFile::find_default().ok_or_else(|| {
                 let paths: Vec<&str> = gongkai_documents::DEFAULT_FONT_PATHS
                     .iter()
                     .map(|(p, _)| *p)
@@ -46,7 +46,7 @@ impl Documents {
                 format!("none of {} exists", paths.join(", "))
             })
         } else {
-            gongkai_documents::Font::load(&self.cjk_font, self.cjk_font_index)
+            gongkai_documents::FontFile::check(&self.cjk_font, self.cjk_font_index)
                 .map_err(|e| e.to_string())
         }
     }

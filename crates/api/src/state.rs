@@ -90,9 +90,9 @@ pub struct AppState {
     /// Poked after commands that change a case, so that the reminder scheduler (when it runs
     /// in this process) looks at the clock soon.
     pub scheduler: Arc<gongkai_mailer::schedule::Alarm>,
-    /// The CJK font of the PDF documents, read once at start; none: the PDF routes answer 503
-    /// `pdf_font_unavailable`.
-    pub letter_font: Option<Arc<gongkai_documents::Font>>,
+    /// The CJK font of the PDF documents, checked at start and read on the first PDF; none:
+    /// the PDF routes answer 503 `pdf_font_unavailable`.
+    pub letter_font: Option<Arc<gongkai_documents::FontFile>>,
 }
 
 impl AppState {

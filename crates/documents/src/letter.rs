@@ -4,7 +4,7 @@
 //! (see [`Font`]); krilla embeds the subset of it the letter uses.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect};
@@ -58,6 +58,54 @@ impl std::fmt::Debug for Font {
     }
 }
 
+/// `open` of the first of [`DEFAULT_FONT_PATHS`] that exists and opens.
+fn first_default<T>(open: impl Fn(&Path, u32) -> Result<T, DocumentError>) -> Option<T> {
+    DEFAULT_FONT_PATHS
+        .iter()
+        .filter(|(p, _)| Path::new(p).is_file())
+        .find_map(|(p, i)| open(Path::new(p), *i).ok())
+}
+
+/// A font file checked when the server starts and read only when a document needs it: a CJK
+/// collection is 20–30 MB, which a server that never writes a PDF should not hold.
+#[derive(Debug)]
+pub struct FontFile {
+    path: PathBuf,
+    index: u32,
+    loaded: OnceLock<Font>,
+}
+
+impl FontFile {
+    /// Checks that face `index` of `path` reads as a font; the bytes are not kept.
+    pub fn check(path: &Path, index: u32) -> Result<FontFile, DocumentError> {
+        Font::load(path, index)?;
+        Ok(FontFile {
+            path: path.to_path_buf(),
+            index,
+            loaded: OnceLock::new(),
+        })
+    }
+
+    /// The first of [`DEFAULT_FONT_PATHS`] that exists and reads.
+    pub fn find_default() -> Option<FontFile> {
+        first_default(FontFile::check)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The font, read on first use and kept from then on.
+    pub fn font(&self) -> Result<&Font, DocumentError> {
+        if let Some(font) = self.loaded.get() {
+            return Ok(font);
+        }
+        let font = Font::load(&self.path, self.index)?;
+        Ok(self.loaded.get_or_init(|| font))
+    }
+}
+
 impl Font {
     /// Reads face `index` of the font file at `path`.
     pub fn load(path: &Path, index: u32) -> Result<Font, DocumentError> {
@@ -82,10 +130,7 @@ impl Font {
 
     /// The first of [`DEFAULT_FONT_PATHS`] that exists and reads.
     pub fn find_default() -> Option<Font> {
-        DEFAULT_FONT_PATHS
-            .iter()
-            .filter(|(p, _)| Path::new(p).is_file())
-            .find_map(|(p, i)| Font::load(Path::new(p), *i).ok())
+        first_default(Font::load)
     }
 
     /// The file the font was read from.
@@ -439,6 +484,26 @@ mod tests {
             eprintln!("skipped: no CJK font (install fonts-noto-cjk)");
         }
         found
+    }
+
+    /// A font file is checked when named and read only when a document needs it; a file that
+    /// is not a font is refused when named.
+    #[test]
+    fn a_font_file_is_read_on_first_use_only() {
+        let Some(found) = font() else { return };
+        let file = FontFile::check(&found.path, found.index).unwrap();
+        assert!(
+            file.loaded.get().is_none(),
+            "the bytes were kept at the check"
+        );
+        let first = file.font().unwrap() as *const Font;
+        assert!(file.loaded.get().is_some());
+        assert_eq!(first, file.font().unwrap() as *const Font, "read twice");
+        let not_a_font =
+            std::env::temp_dir().join(format!("not-a-font-{}.ttc", std::process::id()));
+        std::fs::write(&not_a_font, b"not a font").unwrap();
+        assert!(FontFile::check(&not_a_font, 0).is_err());
+        std::fs::remove_file(&not_a_font).unwrap();
     }
 
     fn letter(paragraphs: usize) -> Letter {

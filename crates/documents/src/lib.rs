@@ -7,7 +7,7 @@ mod form;
 mod letter;
 
 pub use form::{ApplicationForm, application_form};
-pub use letter::{DEFAULT_FONT_PATHS, Font, Letter, LetterItem, letter_pdf};
+pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
 
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -65,7 +65,7 @@ impl TestApp {
         let doc = gongkai_api::openapi_for(&settings.attachment_limits.content_types);
         let mut state = AppState::new(pool, Law::new().in_force(), settings);
         // As `serve` does with its default setting: the system's CJK font, if any.
-        state.letter_font = gongkai_documents::Font::find_default().map(std::sync::Arc::new);
+        state.letter_font = gongkai_documents::FontFile::find_default().map(std::sync::Arc::new);
         TestApp {
             state: web::Data::new(state),
             doc: web::Data::new(doc),

@@ -181,7 +181,7 @@ pub fn font_unavailable() -> ApiError {
 /// `letter` as PDF, written on a blocking thread (CPU work, off the async workers).
 async fn pdf_of(state: &web::Data<AppState>, letter: Letter) -> ApiResult<Vec<u8>> {
     let font = state.letter_font.clone().ok_or_else(font_unavailable)?;
-    web::block(move || gongkai_documents::letter_pdf(&letter, &font))
+    web::block(move || gongkai_documents::letter_pdf(&letter, font.font()?))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)
