@@ -23,6 +23,33 @@ pub struct Config {
     pub report: Report,
     pub supervision: Supervision,
     pub documents: Documents,
+    pub delivery: DeliverySettings,
+}
+
+/// [delivery]: how a reply's release reaches an applicant who chose e-mail.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// The largest total of attachments (the letter's PDF and the released files) one reply
+    /// e-mail carries, in bytes; beyond it the e-mail carries a download link instead.
+    pub email_attach_max_bytes: u64,
+    /// How many days an e-mailed download link stays valid.
+    pub link_days: u32,
+}
+
+impl Config {
+    /// What the mail dispatcher needs to send releases, with the CJK font of the letter.
+    pub fn release_mail(
+        &self,
+        font: Option<std::sync::Arc<gongkai_documents::FontFile>>,
+    ) -> gongkai_mailer::release::ReleaseMail {
+        gongkai_mailer::release::ReleaseMail {
+            attachments_dir: self.attachments.dir.clone(),
+            font,
+            attach_max_bytes: self.delivery.email_attach_max_bytes,
+            link_days: i64::from(self.delivery.link_days.max(1)),
+        }
+    }
 }
 
 /// [documents]: the CJK font of the PDF documents.

@@ -138,6 +138,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
     let state = std::sync::Arc::new(state);
     let server = gongkai_api::server(std::sync::Arc::clone(&state), listener, workers)?;
     let mail = if config.mail.dispatch_in_serve {
+        let release = config.release_mail(state.letter_font.clone());
         let alarm = std::sync::Arc::clone(&state.scheduler);
         let state = std::sync::Arc::clone(&state);
         Some(crate::worker::spawn(
@@ -146,6 +147,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
             std::sync::Arc::new(move || state.law()),
             None,
             alarm,
+            &release,
         )?)
     } else {
         None

@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::Utc;
 use gongkai_mailer::dispatch::{LawSource, sleep_unless};
+use gongkai_mailer::release::ReleaseMail;
 use gongkai_mailer::{Dispatcher, MailSettings, schedule};
 use gongkai_store::Pool;
 use gongkai_workflow::Law;
@@ -49,10 +50,14 @@ pub fn spawn(
     law: LawSource,
     refresh: Option<Box<dyn Fn() + Send>>,
     alarm: Arc<schedule::Alarm>,
+    release: &ReleaseMail,
 ) -> anyhow::Result<MailThreads> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
-    for (i, dispatcher) in dispatchers(&pool, settings, &law)?.into_iter().enumerate() {
+    for (i, dispatcher) in dispatchers(&pool, settings, &law, release)?
+        .into_iter()
+        .enumerate()
+    {
         if i == 0 {
             tracing::info!(to = %dispatcher.describe(), senders = settings.senders, "mail dispatcher started");
         }
@@ -104,10 +109,12 @@ fn dispatchers(
     pool: &Pool,
     settings: &MailSettings,
     law: &LawSource,
+    release: &ReleaseMail,
 ) -> anyhow::Result<Vec<Dispatcher>> {
     (0..settings.senders.max(1))
         .map(|_| {
             Dispatcher::new(pool.clone(), settings.clone(), Arc::clone(law))
+                .map(|d| d.with_release(release.clone()))
                 .map_err(|e| anyhow::anyhow!("{e}"))
         })
         .collect()
@@ -151,8 +158,18 @@ pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<Exit
             Err(p) => Arc::clone(&p.into_inner()),
         })
     };
+    let font = match config.documents.font() {
+        Ok(f) => Some(Arc::new(f)),
+        Err(why) => {
+            tracing::warn!(
+                "no CJK font for PDF documents ({why}): reply e-mails go without the letter's PDF"
+            );
+            None
+        }
+    };
+    let release = config.release_mail(font);
     if args.once {
-        let senders = dispatchers(&pool, &config.mail, &law)?;
+        let senders = dispatchers(&pool, &config.mail, &law, &release)?;
         scheduler_pass(&pool, &law(), &AtomicBool::new(false));
         let started = std::time::Instant::now();
         // Each sender drains until nothing is due; their claims never overlap.
@@ -209,7 +226,14 @@ pub fn run(config: &Config, base: Law, args: &WorkerArgs) -> anyhow::Result<Exit
         })
     };
     // Commands reach this process through the database only: the timer wakes it.
-    let threads = spawn(pool, &config.mail, law, Some(refresh), Arc::default())?;
+    let threads = spawn(
+        pool,
+        &config.mail,
+        law,
+        Some(refresh),
+        Arc::default(),
+        &release,
+    )?;
     println!("gongkai worker running; stop with Ctrl-C or SIGTERM");
     wait_for_signal()?;
     tracing::info!("stopping");

@@ -461,3 +461,173 @@ fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
         assert!(cleared.body["user"]["email"].is_null());
     }
 }
+
+/// Registers `case` and replies to it with a release of one file holding `content`: the
+/// released attachment's id.
+fn replied_with_file(s: &Server, o: &Office, case: &str, content: &str) -> String {
+    let mut v = step(s, &o.clerk, case, "start_processing", 2, json!({}));
+    let up = s.raw(
+        &format!("/api/v1/cases/{case}/attachments?filename=list.txt"),
+        Some(&o.clerk),
+        "text/plain",
+        content.as_bytes(),
+    );
+    assert_eq!(up.status, 201, "{}", up.body);
+    let file = up.body["id"].as_str().unwrap().to_owned();
+    v = step(
+        s,
+        &o.clerk,
+        case,
+        "draft_reply",
+        v,
+        json!({"reply": {"outcome": {"kind": "disclosed"},
+                         "text": "经审查，您申请的信息予以公开。",
+                         "release": [{"kind": "document", "title": "项目清单", "pages": 1,
+                                      "form": "electronic", "file": {"attachment": file}}]}}),
+    );
+    v = step(
+        s,
+        &o.supervisor,
+        case,
+        "record_secrecy_review",
+        v,
+        json!({"conclusion": "may_disclose", "basis": "不涉及保密事项"}),
+    );
+    v = step(s, &o.clerk, case, "submit_for_review", v, json!({}));
+    step(s, &o.supervisor, case, "approve_reply", v, json!({}));
+    file
+}
+
+/// The reply e-mail of `tracking`, once it arrived.
+fn reply_mail(smtp: &Smtp, tracking: &str) -> Value {
+    wait_until("the reply e-mail arrives", Duration::from_secs(30), || {
+        let got = smtp.received();
+        got.into_iter()
+            .find(|m| {
+                let subject = m["subject"].as_str().unwrap_or_default();
+                subject.contains("答复书") && subject.contains(tracking)
+            })
+            .ok_or(())
+    })
+}
+
+/// The reply to an applicant who chose e-mail carries the letter as PDF and the released file
+/// while they fit the limit; beyond it, a link that opens the files, is recorded as the
+/// delivery on first use, and is kept in the outbox without its token.
+#[test]
+fn a_reply_by_email_carries_the_release_or_a_link_to_it() {
+    if !smtp_available() {
+        return;
+    }
+    for db in databases("mail-release") {
+        let port = free_port();
+        let smtp = Smtp::start(&db.dir, port);
+        let content = "改造项目：幸福里小区、和平路小区。";
+        let digest = {
+            use sha2::Digest;
+            format!("{:x}", sha2::Sha256::digest(content.as_bytes()))
+        };
+
+        // Within the limit: attached.
+        let s = start_smtp_server(&db, &smtp_env(&port.to_string()));
+        let o = office(&s);
+        let (case, tracking, _) = registered(&s, &o, "张三");
+        replied_with_file(&s, &o, &case, content);
+        let m = reply_mail(&smtp, &tracking);
+        let files = m["attachments"].as_array().unwrap();
+        let list = files
+            .iter()
+            .find(|f| f["filename"] == "list.txt")
+            .unwrap_or_else(|| panic!("{m}"));
+        assert_eq!(list["sha256"], digest.as_str());
+        if gongkai_documents::Font::find_default().is_some() {
+            assert!(
+                files.iter().any(|f| f["content_type"] == "application/pdf"),
+                "the letter's PDF: {m}"
+            );
+        }
+        assert!(m["body"].as_str().unwrap().contains("附件："), "{m}");
+        drop(s);
+
+        // Beyond it: a link.
+        let mut env = smtp_env(&port.to_string());
+        env.push(("GONGKAI_DELIVERY__EMAIL_ATTACH_MAX_BYTES", "10".to_owned()));
+        env.push((
+            "GONGKAI_MAIL__BASE_URL",
+            "https://gongkai.example.gov.cn".to_owned(),
+        ));
+        let s = start_smtp_server(&db, &env);
+        let mut f = filing();
+        f["applicant"]["name"] = json!("李四");
+        let r = s.post("/api/v1/requests", None, f);
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        ok(&s, &o.clerk, &case, "register", 1, json!({}));
+        let tracking = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body["summary"]
+            ["tracking_number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let file = replied_with_file(&s, &o, &case, content);
+        let m = reply_mail(&smtp, &tracking);
+        assert!(
+            m["attachments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["filename"] != "list.txt"),
+            "{m}"
+        );
+        let body = m["body"].as_str().unwrap();
+        let prefix = "https://gongkai.example.gov.cn/release/";
+        let at = body.find(prefix).unwrap_or_else(|| panic!("{body}"));
+        let token: String = body[at + prefix.len()..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        assert_eq!(token.len(), 64, "{body}");
+        assert!(body.contains("前通过以下链接下载"), "{body}");
+
+        let page = s
+            .req("GET", &format!("/release/{token}"), None)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(
+            page.contains(&format!("/release/{token}/files/{file}")),
+            "{page}"
+        );
+        let got = s
+            .req("GET", &format!("/release/{token}/files/{file}"), None)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert_eq!(got, content);
+        // A wrong token: the same 404 page as an unknown one, in Chinese.
+        for bad in ["0".repeat(64), "nonsense".to_owned()] {
+            let r = s.req("GET", &format!("/release/{bad}"), None).call();
+            let Err(ureq::Error::Status(404, r)) = r else {
+                panic!("{bad}: not 404")
+            };
+            assert!(r.into_string().unwrap().contains("lang=\"zh-CN\""));
+        }
+        // The first retrieval through the mail's link is the delivery (电子邮件).
+        let d = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        let delivered = d["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["event"]["kind"]["type"] == "delivered")
+            .unwrap_or_else(|| panic!("{d}"));
+        assert_eq!(delivered["event"]["kind"]["method"], "email");
+        // The outbox keeps the text without the token.
+        let notices = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+        assert!(
+            !notices.body.to_string().contains(&token),
+            "{}",
+            notices.body
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod download;
 pub mod error;
 pub mod export;
 pub mod headers;
@@ -86,6 +87,12 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(cases::upload)
         .service(cases::list_attachments)
         .service(cases::download)
+        .service(release::lookup_file)
+        .service(release::lookup_letter)
+        .service(release::my_file)
+        .service(release::my_letter)
+        .service(release::retrievals)
+        .service(release::package)
         .service(supervision::reviews)
         .service(supervision::dashboard)
         .service(insight::search_cases)
@@ -350,6 +357,7 @@ mod tests {
             ("/api/v1", include_str!("routes/insight.rs")),
             ("/api/v1", include_str!("routes/admin.rs")),
             ("/api/v1", include_str!("routes/mail.rs")),
+            ("/api/v1", include_str!("routes/release.rs")),
             ("", include_str!("routes/ops.rs")),
         ];
         let mut checked = 0;

@@ -242,7 +242,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         }
         EventKind::RepliedOnTheSpot { .. } => "当场答复".to_owned(),
         EventKind::ReplyApproved { outcome, .. } => format!("作出答复：{}", outcome.label_zh()),
-        EventKind::Delivered { .. } => "答复已送达".to_owned(),
+        EventKind::Delivered { method } => format!("答复已送达（{}）", method.label_zh()),
         EventKind::Archived => "已归档".to_owned(),
         EventKind::Withdrawn { .. } => "申请人撤回申请".to_owned(),
         EventKind::Reopened { order, .. } => {

@@ -39,6 +39,8 @@ pub struct Dispatcher {
     settings: MailSettings,
     from: Mailbox,
     law: LawSource,
+    /// How reply e-mails carry releases; none: the text only.
+    release: Option<crate::release::ReleaseMail>,
 }
 
 impl Dispatcher {
@@ -52,7 +54,14 @@ impl Dispatcher {
             settings,
             from,
             law,
+            release: None,
         })
+    }
+
+    /// Sends releases with the reply e-mails: the letter as PDF and the files, or a link.
+    pub fn with_release(mut self, release: crate::release::ReleaseMail) -> Dispatcher {
+        self.release = Some(release);
+        self
     }
 
     pub fn describe(&self) -> String {
@@ -127,7 +136,7 @@ impl Dispatcher {
         law: &Law,
         pass: &mut Pass,
     ) -> StoreResult<()> {
-        let (row, prepared, rendered) = {
+        let (row, prepared, rendered, addition) = {
             let mut conn = self.conn()?;
             let prepared =
                 match message::prepare(&mut conn, row, templates, law, &self.settings.base_url) {
@@ -162,7 +171,26 @@ impl Dispatcher {
                 lost(false, row, pass);
                 return Ok(());
             };
-            (renewed, prepared, rendered)
+            let addition = match &self.release {
+                Some(r) => match crate::release::addition(
+                    &mut conn,
+                    row,
+                    &prepared,
+                    r,
+                    &self.settings.base_url,
+                    Utc::now().naive_utc(),
+                ) {
+                    Ok(a) => a.unwrap_or_default(),
+                    // A released file unreadable for now: tried again later, as a send would be.
+                    Err(e) => {
+                        let recorded = self.temporary(&mut conn, row, &e.to_string())?;
+                        self.count_temporary(row, recorded, pass);
+                        return Ok(());
+                    }
+                },
+                None => crate::release::Addition::default(),
+            };
+            (renewed, prepared, rendered, addition)
         };
         let sent_to = prepared
             .to
@@ -170,16 +198,20 @@ impl Dispatcher {
             .map(|m| m.email.to_string())
             .collect::<Vec<_>>()
             .join(", ");
+        let sent_body = format!("{}{}", rendered.body, addition.sent_text);
+        let kept_body = format!("{}{}", rendered.body, addition.kept_text);
         let outcome = message::email(
             &self.from,
             &prepared.to,
             &row.message_id,
-            &rendered,
+            &rendered.subject,
+            &sent_body,
+            &addition.files,
             std::time::SystemTime::now(),
         )
         .map_err(SendError::Permanent)
         .and_then(|m| self.transport.send(&row.id, &m));
-        let text = (rendered.subject.as_str(), rendered.body.as_str());
+        let text = (rendered.subject.as_str(), kept_body.as_str());
         match outcome {
             Ok(()) => {
                 pass.sent += 1;

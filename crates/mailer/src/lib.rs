@@ -14,6 +14,7 @@
 pub mod context;
 pub mod dispatch;
 pub mod message;
+pub mod release;
 pub mod schedule;
 pub mod templates;
 pub mod transport;

@@ -253,26 +253,40 @@ fn quote_name(name: &str) -> String {
 }
 
 /// The email: UTF-8 subject and names (RFC 2047 encoded by lettre), the row's Message-ID,
-/// a plain-text body.
+/// a plain-text body, and `files` as attachments (a multipart/mixed message when there are
+/// any).
 pub fn email(
     from: &Mailbox,
     to: &[Mailbox],
     message_id: &str,
-    rendered: &Rendered,
+    subject: &str,
+    body: &str,
+    files: &[crate::release::MailFile],
     date: SystemTime,
 ) -> Result<Message, String> {
+    use lettre::message::{Attachment, MultiPart, SinglePart};
     let mut builder = Message::builder()
         .from(from.clone())
-        .subject(rendered.subject.clone())
+        .subject(subject.to_owned())
         .message_id(Some(message_id.to_owned()))
-        .date(date)
-        .header(ContentType::TEXT_PLAIN);
+        .date(date);
     for m in to {
         builder = builder.to(m.clone());
     }
-    builder
-        .body(rendered.body.clone())
-        .map_err(|e| e.to_string())
+    if files.is_empty() {
+        return builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())
+            .map_err(|e| e.to_string());
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_owned()));
+    for f in files {
+        let kind = ContentType::parse(&f.content_type).unwrap_or_else(|_| {
+            ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
+        });
+        parts = parts.singlepart(Attachment::new(f.filename.clone()).body(f.bytes.clone(), kind));
+    }
+    builder.multipart(parts).map_err(|e| e.to_string())
 }
 
 const PRINT_PAGE: &str = r#"<!doctype html>
@@ -347,4 +361,50 @@ pub fn printable_html(prepared: &Prepared) -> Result<String, TemplateError> {
             signed => !prepared.kind.is_internal(),
         })
         .map_err(fail)
+}
+
+/// The notice as the content of its PDF (the reply letter, 答复书), and the file's name (its
+/// subject): as on the printable page, the title without the tracking number (the letter has
+/// its 文号), and the footer's agency, date and 文号 beside the seal instead of in the text.
+pub fn letter_of(
+    prepared: &Prepared,
+) -> Result<(gongkai_documents::Letter, String), TemplateError> {
+    let rendered = prepared.rendered.clone()?;
+    let ctx = &prepared.context;
+    let t = &ctx.tracking_number;
+    let title = rendered
+        .subject
+        .replace(&format!("（{t}）"), "")
+        .replace(&format!("，{t}）"), "）");
+    let signed = !prepared.kind.is_internal();
+    let mut lines: Vec<&str> = rendered.body.lines().collect();
+    if signed {
+        for footer in [
+            format!("文号：{}", ctx.doc_no),
+            ctx.date.clone(),
+            ctx.agency.clone(),
+        ] {
+            while lines.last().is_some_and(|l| l.trim().is_empty()) {
+                lines.pop();
+            }
+            if lines.last().is_some_and(|l| l.trim() == footer) {
+                lines.pop();
+            }
+        }
+    }
+    let letter = gongkai_documents::Letter {
+        agency: ctx.agency.clone(),
+        title,
+        reference: Some(ctx.doc_no.clone()).filter(|d| !d.trim().is_empty()),
+        body: lines.join("\n"),
+        // The notice's text lists the release already (the reply templates' 本机关向您提供以下信息).
+        items: Vec::new(),
+        date: if signed {
+            ctx.date.clone()
+        } else {
+            String::new()
+        },
+        seal: signed,
+    };
+    Ok((letter, format!("{}.pdf", rendered.subject)))
 }

@@ -446,6 +446,21 @@ pub fn get(
     }
 }
 
+/// The file `id` of case `case_id`, for a caller that has already established its right to
+/// the case (the service checks the case first, then asks for the file within it).
+pub fn of_known_case(
+    conn: &mut DbConnection,
+    case_id: &str,
+    id: &str,
+) -> StoreResult<Option<Attachment>> {
+    Ok(attachments::table
+        .find(id)
+        .filter(attachments::case_id.eq(case_id))
+        .select(Attachment::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Reads an attachment's bytes back, checking they still match their hash.
 pub fn read(dir: &Path, attachment: &Attachment) -> StoreResult<Vec<u8>> {
     let path = blob_path(dir, &attachment.sha256)?;

@@ -26,6 +26,7 @@ pub mod attachments;
 pub mod audit;
 pub mod dates;
 pub mod db;
+pub mod delivery;
 pub mod directory;
 pub mod error;
 pub mod events;

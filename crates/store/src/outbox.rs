@@ -449,6 +449,17 @@ pub fn of_case(
         .load(conn)?)
 }
 
+/// Every notice of case `case_id`, oldest first, for a caller that has already established
+/// its right to the case by other means than a staff scope (the applicant's query code or
+/// download link): the service checks the case first.
+pub fn of_known_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<OutboxRow>> {
+    Ok(outbox::table
+        .filter(outbox::case_id.eq(case_id))
+        .order((outbox::created_at, outbox::id))
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
 /// Rows in `status` (newest first), at most `limit`, of the cases within `scope`.
 pub fn list(
     conn: &mut DbConnection,

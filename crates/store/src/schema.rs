@@ -250,12 +250,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    release_downloads (id) {
+        id -> Text,
+        case_id -> Text,
+        attachment_id -> Nullable<Text>,
+        via -> Text,
+        address_hash -> Text,
+        downloaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    release_links (token_hash) {
+        token_hash -> Text,
+        case_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> agencies (agency_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox -> cases (case_id));
 diesel::joinable!(case_texts -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
+diesel::joinable!(release_downloads -> cases (case_id));
+diesel::joinable!(release_links -> cases (case_id));
 diesel::joinable!(user_departments -> users (user_id));
 diesel::joinable!(user_departments -> departments (department_code));
 
@@ -278,4 +300,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_texts,
     frequent_marks,
     published_reports,
+    release_downloads,
+    release_links,
 );

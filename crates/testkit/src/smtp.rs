@@ -69,13 +69,14 @@ impl Smtp {
     }
 
     /// What arrived, decoded by Python's email package: message_id, subject (decoded),
-    /// raw_subject (as on the wire), from, to, body (decoded text).
+    /// raw_subject (as on the wire), from, to, body (decoded text), attachments (filename,
+    /// content_type, size, sha256 of the decoded bytes).
     pub fn received(&self) -> Vec<Value> {
         if !self.mbox.exists() {
             return Vec::new();
         }
         let script = r#"
-import json, mailbox, sys
+import hashlib, json, mailbox, sys
 from email import policy
 from email.parser import BytesParser
 out = []
@@ -83,7 +84,12 @@ for m in mailbox.Maildir(sys.argv[1], factory=None):
     e = BytesParser(policy=policy.default).parsebytes(m.as_bytes())
     out.append({"message_id": e["Message-ID"], "subject": str(e["Subject"]),
                 "raw_subject": m["Subject"], "from": str(e["From"]), "to": str(e["To"]),
-                "body": e.get_body(preferencelist=("plain",)).get_content()})
+                "body": e.get_body(preferencelist=("plain",)).get_content(),
+                "attachments": [{"filename": p.get_filename(),
+                                 "content_type": p.get_content_type(),
+                                 "size": len(p.get_payload(decode=True)),
+                                 "sha256": hashlib.sha256(p.get_payload(decode=True)).hexdigest()}
+                                for p in e.iter_attachments()]})
 print(json.dumps(out))
 "#;
         let out = Command::new("python3")

@@ -1,7 +1,6 @@
 //! Staff work on cases: registering paper requests, the queue, a case's record, every workflow
 //! command as its own action route, attachments.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use gongkai_store::attachments::Attachment;
 use serde::{Deserialize, Serialize};
@@ -219,25 +218,6 @@ pub async fn download(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (meta, bytes) = attachments::read(&state, caller.0, path.into_inner()).await?;
-    // The filename is sent RFC 5987-encoded so Chinese names survive.
-    let encoded: String = meta
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .content_type(meta.content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename*=UTF-8''{encoded}"),
-        ))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    let out = attachments::read(&state, caller.0, path.into_inner()).await?;
+    crate::download::respond(out).await
 }

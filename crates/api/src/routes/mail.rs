@@ -193,23 +193,7 @@ pub async fn pdf(
 /// A PDF download named `name` (RFC 6266 with the UTF-8 name of RFC 5987, and an ASCII
 /// fallback for old clients).
 pub fn pdf_response(bytes: Vec<u8>, name: &str) -> HttpResponse {
-    use actix_web::http::header::{
-        Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-    };
-    HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![
-                DispositionParam::Filename("notice.pdf".to_owned()),
-                DispositionParam::FilenameExt(ExtendedValue {
-                    charset: Charset::Ext("UTF-8".to_owned()),
-                    language_tag: None,
-                    value: name.as_bytes().to_vec(),
-                }),
-            ],
-        })
-        .body(bytes)
+    crate::download::bytes("application/pdf", name, bytes)
 }
 
 /// A printable page as a response: its own inline styles, no script at all, never framed

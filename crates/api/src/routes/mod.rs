@@ -8,4 +8,5 @@ pub mod insight;
 pub mod mail;
 pub mod ops;
 pub mod public;
+pub mod release;
 pub mod supervision;

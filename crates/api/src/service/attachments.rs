@@ -153,19 +153,18 @@ pub async fn list(
     .await
 }
 
-/// The file `id` and its bytes, if `c` may see it (by the rule of [`list`]).
+/// The file `id`, ready to stream, if `c` may see it (by the rule of [`list`]).
 pub async fn read(
     state: &web::Data<AppState>,
     c: Caller,
     id: String,
-) -> ApiResult<(Attachment, Vec<u8>)> {
+) -> ApiResult<crate::download::Outgoing> {
     db(state, move |conn, state| {
         let meta = attachments::get(conn, &c.scope(), &id)?.ok_or_else(ApiError::not_found)?;
         queries::case_row(conn, &c.scope(), &meta.case_id)?
             .filter(|_| c.role() != Role::Applicant || meta.uploaded_by == c.user.id)
             .ok_or_else(ApiError::not_found)?;
-        let bytes = attachments::read(&state.settings.attachments_dir, &meta)?;
-        Ok((meta, bytes))
+        crate::download::Outgoing::of(&state.settings.attachments_dir, &meta)
     })
     .await
 }

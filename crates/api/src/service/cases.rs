@@ -523,6 +523,8 @@ pub struct CasePageData {
     /// For a reviewer who may approve the reply now: the letter the approval would send the
     /// applicant, (subject, body), rendered as the mailer will.
     pub reply_preview: Option<(String, String)>,
+    /// The applicant's retrievals of the reply letter and the released files.
+    pub retrievals: super::release::Retrievals,
 }
 
 /// The reply letter approving `case`'s draft would send its applicant, rendered from the
@@ -594,7 +596,9 @@ pub async fn case_page(
             detail.events.iter().map(|e| e.event.clone()).collect();
         let notices = super::notices::titles_of_case(conn, state, &c, &id, &history)?;
         let reply_preview = reply_preview(conn, state, &c, &id, &detail.case, &history)?;
+        let retrievals = super::release::retrievals_of(conn, &id)?;
         Ok(CasePageData {
+            retrievals,
             reply_preview,
             detail,
             directory,

@@ -170,7 +170,7 @@ pub struct ApplicantView {
 
 /// The case whose reference and query code match, with its events; 404 otherwise (a wrong code
 /// and an unknown number look the same).
-fn find_by_code(conn: &mut DbConnection, key: &LookupKey) -> ApiResult<Found> {
+pub(crate) fn find_by_code(conn: &mut DbConnection, key: &LookupKey) -> ApiResult<Found> {
     let reference = key.reference.trim();
     // A case id is a UUID (online filings made before short references existed), which no
     // tracking number (prefix-year-number) can be; a short reference is 10 characters without
@@ -198,11 +198,11 @@ fn find_by_code(conn: &mut DbConnection, key: &LookupKey) -> ApiResult<Found> {
 }
 
 /// A request found by its reference and query code.
-struct Found {
-    id: String,
+pub(crate) struct Found {
+    pub(crate) id: String,
     filing_reference: Option<String>,
-    case: Case,
-    events: Vec<gongkai_workflow::Event>,
+    pub(crate) case: Case,
+    pub(crate) events: Vec<gongkai_workflow::Event>,
 }
 
 impl Found {

@@ -119,54 +119,13 @@ fn printable(conn: &mut DbConnection, state: &AppState, row: OutboxRow) -> ApiRe
 }
 
 /// The notice of `row` as the content of its PDF, and the file's name (its subject).
-fn letter(
+pub(crate) fn letter(
     conn: &mut DbConnection,
     state: &AppState,
     row: OutboxRow,
 ) -> ApiResult<(Letter, String)> {
     let prepared = prepared(conn, state, row)?;
-    let rendered = prepared
-        .rendered
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let ctx = &prepared.context;
-    // As on the printable page: the title without the tracking number (the letter has its
-    // 文号), and the footer's agency, date and 文号 beside the seal instead of in the text.
-    let t = &ctx.tracking_number;
-    let title = rendered
-        .subject
-        .replace(&format!("（{t}）"), "")
-        .replace(&format!("，{t}）"), "）");
-    let signed = !prepared.kind.is_internal();
-    let mut lines: Vec<&str> = rendered.body.lines().collect();
-    if signed {
-        for footer in [
-            format!("文号：{}", ctx.doc_no),
-            ctx.date.clone(),
-            ctx.agency.clone(),
-        ] {
-            while lines.last().is_some_and(|l| l.trim().is_empty()) {
-                lines.pop();
-            }
-            if lines.last().is_some_and(|l| l.trim() == footer) {
-                lines.pop();
-            }
-        }
-    }
-    let letter = Letter {
-        agency: ctx.agency.clone(),
-        title,
-        reference: Some(ctx.doc_no.clone()).filter(|d| !d.trim().is_empty()),
-        body: lines.join("\n"),
-        // The notice's text lists the release already (the reply templates' 本机关向您提供以下信息).
-        items: Vec::new(),
-        date: if signed {
-            ctx.date.clone()
-        } else {
-            String::new()
-        },
-        seal: signed,
-    };
-    Ok((letter, format!("{}.pdf", rendered.subject)))
+    message::letter_of(&prepared).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// The 503 of a PDF asked for when the server has no CJK font.
@@ -179,7 +138,7 @@ pub fn font_unavailable() -> ApiError {
 }
 
 /// `letter` as PDF, written on a blocking thread (CPU work, off the async workers).
-async fn pdf_of(state: &web::Data<AppState>, letter: Letter) -> ApiResult<Vec<u8>> {
+pub(crate) async fn pdf_of(state: &web::Data<AppState>, letter: Letter) -> ApiResult<Vec<u8>> {
     let font = state.letter_font.clone().ok_or_else(font_unavailable)?;
     web::block(move || gongkai_documents::letter_pdf(&letter, font.font()?))
         .await

@@ -318,6 +318,45 @@ fn authorization_matrix_of_every_route_and_role() {
                 Empty,
                 [401, 403, 404, pdf, 404, pdf, pdf],
             ),
+            // The release reaches the applicant once the reply is out: before it, nothing
+            // (this case is registered only), with the right code or the owner's account.
+            row(
+                "POST",
+                "/api/v1/lookup/files/{attachment}",
+                Json(json!({"reference": tracking, "query_code": code})),
+                [404, 404, 404, 404, 404, 404, 404],
+            ),
+            row(
+                "POST",
+                "/api/v1/lookup/letter",
+                Json(json!({"reference": tracking, "query_code": code})),
+                [404, 404, 404, 404, 404, 404, 404],
+            ),
+            row(
+                "GET",
+                "/api/v1/my/requests/{case}/files/{attachment}",
+                Empty,
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
+            row(
+                "GET",
+                "/api/v1/my/requests/{case}/letter",
+                Empty,
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
+            // The retrieval record and the print package are the case staff's.
+            row(
+                "GET",
+                "/api/v1/cases/{case}/retrievals",
+                Empty,
+                [401, 403, 404, 200, 404, 200, 200],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/package",
+                Empty,
+                [401, 403, 404, 409, 404, 409, 409],
+            ),
             row(
                 "GET",
                 "/api/v1/outbox",

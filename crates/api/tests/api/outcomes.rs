@@ -314,7 +314,10 @@ fn every_reply_outcome_from_filing_to_archive() {
             let look = lookup(&s, &tracking, &code);
             assert_eq!(look["status"], "archived", "{what}");
             assert_eq!(look["outcome_label"], flow.label, "{what}");
-            assert!(timeline(&look).contains(&"答复已送达".to_owned()), "{what}");
+            assert!(
+                timeline(&look).contains(&"答复已送达（电子邮件）".to_owned()),
+                "{what}"
+            );
         }
         // Every flow ended archived, each under its own outcome.
         let q = s.get("/api/v1/cases?status=archived", Some(&o.supervisor));

@@ -22,7 +22,7 @@ pub use reply::MAX_RELEASE_ITEMS;
 pub use context::{ANONYMOUS_APPLICANT, Context};
 
 use crate::case::{Case, Status};
-use crate::model::{Breach, Channel, Command, Event, EventKind, Role};
+use crate::model::{Breach, Channel, Command, Delivery, Event, EventKind, Role};
 use crate::rejection::{Rejection, RejectionCode as R};
 use checks::{Decider, no};
 
@@ -42,6 +42,11 @@ pub fn permitted_roles(cmd: &Command) -> &'static [Role] {
         | Command::ApproveReply
         | Command::ReturnReply { .. } => &[Supervisor],
         Command::RecordOverdue => &[System, Supervisor],
+        // The first retrieval of an electronic release is recorded by the system as its 送达.
+        Command::RecordDelivery {
+            method: Delivery::Online | Delivery::Email,
+            ..
+        } => &[Clerk, Supervisor, System],
         _ => &[Clerk, Supervisor],
     }
 }

@@ -169,7 +169,7 @@ vocabulary!(Delivery {
     Fax => "fax", "传真";
     Collect => "collect", "当面领取";
     ReadOnSite => "read_on_site", "现场查阅";
-    Online => "online", "网上查看";
+    Online => "online", "网上获取";
 });
 
 /// What the applicant asks for.

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod lookup;
 mod my;
+mod release;
 
 pub use accounts::{
     change_password, login, login_form, logout, password_form, register, register_form,
@@ -12,6 +13,9 @@ pub use accounts::{
 pub use apply::{apply, apply_form, receipt};
 pub use lookup::{correction, lookup, lookup_form, withdrawal};
 pub use my::{my_action, my_notice, my_notice_pdf, my_request, my_requests};
+pub use release::{
+    link_file, link_letter, link_page, lookup_file, lookup_letter, my_file, my_letter,
+};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -26,7 +30,7 @@ use crate::service::filing;
 use crate::service::guide::Guide;
 use crate::state::AppState;
 /// The client's address (sign-in throttling, the registration limit).
-fn address(req: &HttpRequest, state: &AppState) -> String {
+pub(super) fn address(req: &HttpRequest, state: &AppState) -> String {
     client_address(req, state.settings.trust_forwarded_for)
 }
 

@@ -181,6 +181,8 @@ pub struct CaseView {
     pub secrecy_review: Option<(String, String)>,
     /// The approved reply's release, one line per item.
     pub release: Vec<String>,
+    /// When and how the reply was delivered, once recorded.
+    pub delivered: Option<String>,
     pub timeline: Vec<TimelineLine>,
 }
 
@@ -206,6 +208,10 @@ struct CasePage {
     reply_preview: Option<(String, String)>,
     /// The draft in force (a returned one included), to fill the reply form with.
     draft_form: Option<FormState>,
+    /// The applicant's retrievals of the reply: (when, what, which way and address hash).
+    retrievals: Vec<(String, String, String)>,
+    /// How many retrievals there are in all (the list stops at 200).
+    retrieval_total: i64,
 }
 
 /// The reply form filled with `reply`, every field, so that a returned draft is edited
@@ -571,6 +577,9 @@ fn case_view(
             .as_ref()
             .map(|r| release_lines(&r.release, files))
             .unwrap_or_default(),
+        delivered: case
+            .delivered
+            .map(|(on, how)| format!("已于 {on} 送达（{}）", how.label_zh())),
         secrecy_review: case
             .draft
             .as_ref()
@@ -641,6 +650,8 @@ async fn render_case(
     let draft_form = detail.case.draft.as_ref().map(|d| reply_form(&d.reply));
     let remedies = remedy_lines(&detail.case);
     let (similar, marks) = similar_lines((data.similar, data.marks), &dir);
+    let retrieval_total = data.retrievals.total;
+    let retrievals = retrieval_lines(&data.retrievals, &data.files);
     visitor.render(
         status,
         &CasePage {
@@ -651,6 +662,8 @@ async fn render_case(
             supervisor: Supervisor::admits(page.caller.role()),
             reply_preview: data.reply_preview,
             draft_form,
+            retrievals,
+            retrieval_total,
             case: case_view(detail, &dir, &law, &data.files),
             actions: offered,
             failed,
@@ -662,6 +675,35 @@ async fn render_case(
             notices: data.notices,
         },
     )
+}
+
+/// The retrieval record as the case page lists it, in Beijing time.
+fn retrieval_lines(
+    r: &crate::service::release::Retrievals,
+    files: &[(String, String, i64)],
+) -> Vec<(String, String, String)> {
+    r.items
+        .iter()
+        .map(|i| {
+            let at =
+                i.at.with_timezone(&chrono_tz::Asia::Shanghai)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+            let what = match &i.attachment {
+                None => "答复书（PDF）".to_owned(),
+                Some(id) => files
+                    .iter()
+                    .find(|f| &f.0 == id)
+                    .map_or_else(|| "已提供的文件".to_owned(), |f| f.1.clone()),
+            };
+            let how = format!(
+                "{}，地址标识 {}",
+                crate::service::release::via_label(&i.via),
+                i.address_hash
+            );
+            (at, what, how)
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -904,4 +946,20 @@ mod tests {
         // A trailing line break alone does not fold.
         assert!(!Folded::new("一行\n").folds());
     }
+}
+
+/// The print package of the reply (the letter and the released files), for 邮寄 and 当面领取.
+pub async fn package(
+    state: web::Data<AppState>,
+    page: StaffPage,
+    path: web::Path<String>,
+) -> WebResult {
+    let (file, size, name) =
+        crate::service::release::package(&state, page.caller.0.clone(), path.into_inner()).await?;
+    Ok(crate::download::respond_made(
+        file,
+        size,
+        &name,
+        "application/zip",
+    ))
 }

@@ -6,7 +6,7 @@ mod dashboard;
 mod queue;
 mod registration;
 
-pub use case::{act, case_page, upload};
+pub use case::{act, case_page, package, upload};
 pub use dashboard::dashboard;
 pub use queue::queue;
 pub use registration::{register, register_form, registered};

@@ -1,0 +1,2 @@
+DROP TABLE release_links;
+DROP TABLE release_downloads;
