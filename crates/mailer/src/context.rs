@@ -83,6 +83,9 @@ pub struct ReplyVars {
     /// What is provided, one line per item (title, 文号, pages, form; or where it is
     /// published).
     pub release: Vec<String>,
+    /// How the applicant gets what is provided, by the delivery they chose (empty without a
+    /// release).
+    pub access: String,
 }
 
 /// The bodies an agency's decisions name in their remedy paragraph (行政复议法 2023 art. 20):
@@ -298,6 +301,11 @@ impl NoticeContext {
                 competent_agency_contact: r.competent_agency_contact.clone().unwrap_or_default(),
                 disclosure: r.disclosure.clone().unwrap_or_default(),
                 release: r.release.iter().map(|i| i.describe_zh()).collect(),
+                access: if r.release.is_empty() {
+                    String::new()
+                } else {
+                    access_zh(request.delivery, src.base_url)
+                },
             };
         }
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
@@ -424,6 +432,10 @@ impl NoticeContext {
                     "《朝阳区2025年老旧小区改造项目资金安排》（朝住建发〔2025〕12号），3 页，电子文档"
                         .to_owned(),
                 ],
+                access: access_zh(
+                    gongkai_workflow::model::Delivery::Online,
+                    "https://gongkai.example.gov.cn",
+                ),
             },
             withdrawal_reason: "已通过其他途径获取".to_owned(),
             remedy: remedy(
@@ -573,5 +585,22 @@ pub fn sample_outcome(r: gongkai_workflow::notice::ReplyNotice) -> Outcome {
         R::CannotProvide => Outcome::CannotProvide(CannotProvideGround::WouldNeedCreating),
         R::NotProcessed => Outcome::NotProcessed(NotProcessedGround::Repeated),
         R::Other => Outcome::Other(gongkai_workflow::outcome::OtherGround::Other),
+    }
+}
+
+/// How the applicant gets a release, by the delivery they chose (获取方式, 条例第二十九条、
+/// 第四十条).
+fn access_zh(delivery: gongkai_workflow::model::Delivery, base_url: &str) -> String {
+    use gongkai_workflow::model::Delivery as D;
+    let base = base_url.trim_end_matches('/');
+    match delivery {
+        D::Online => format!(
+            "您选择网上获取：请凭申请编号和查询码在 {base}/lookup 查询本申请，下载本答复书和上述电子文件。本机关以您首次下载之日为送达之日。"
+        ),
+        D::Email => "您选择电子邮件获取：本答复书（PDF）和上述电子文件随答复邮件发送；文件超过邮件大小限制的，答复邮件附有限期下载链接。".to_owned(),
+        D::Post => "您选择邮寄：上述纸质文件与本答复书一并邮寄。".to_owned(),
+        D::Collect => "您选择当面领取：请携带有效身份证件到本机关领取本答复书和上述文件。".to_owned(),
+        D::ReadOnSite => "您选择现场查阅：请携带有效身份证件到本机关查阅、复制上述信息。".to_owned(),
+        D::Fax => "您选择传真：上述信息与本答复书一并传真。".to_owned(),
     }
 }

@@ -88,6 +88,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "reply.release",
         "提供的信息（列表，每项为标题、文号、页数和提供形式，或已公开信息的获取途径）",
     ),
+    (
+        "reply.access",
+        "申请人按所选获取方式获取所提供信息的说明（网上获取、电子邮件、邮寄等；没有提供信息时为空）",
+    ),
     ("withdrawal_reason", "申请人撤回申请的理由"),
     (
         "remedy",
