@@ -86,6 +86,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(cases::upload)
         .service(cases::list_attachments)
         .service(cases::download)
+        .service(cases::fee_preview)
         .service(supervision::reviews)
         .service(supervision::dashboard)
         .service(insight::search_cases)
