@@ -5,7 +5,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_workflow::clock::legal_date;
-use gongkai_workflow::fee::{FeeFacts, ReleasePages, fee_basis_zh, fee_explanation_zh, release_pages};
+use gongkai_workflow::fee::{
+    FeeFacts, ReleasePages, fee_basis_zh, fee_explanation_zh, release_pages,
+};
 use gongkai_workflow::model::OrderKind;
 use gongkai_workflow::outcome::{CannotProvideGround, NotDisclosedGround, NotProcessedGround};
 use gongkai_workflow::{Case, Event, EventKind, Law, NoticeKind, Outcome, Recipient};

@@ -54,11 +54,13 @@ pub fn place_in_month(conn: &mut DbConnection, row: &CaseRow) -> StoreResult<Opt
         .filter(cases::receipt_date.ge(first))
         .filter(cases::receipt_date.lt(next))
         .filter(
-            cases::receipt_date.lt(received).or(cases::receipt_date.eq(received).and(
-                cases::created_at.lt(row.created_at).or(cases::created_at
-                    .eq(row.created_at)
-                    .and(cases::id.lt(&row.id))),
-            )),
+            cases::receipt_date
+                .lt(received)
+                .or(cases::receipt_date.eq(received).and(
+                    cases::created_at.lt(row.created_at).or(cases::created_at
+                        .eq(row.created_at)
+                        .and(cases::id.lt(&row.id))),
+                )),
         )
         .select(count_star())
         .first(conn)?;
@@ -75,7 +77,10 @@ mod tests {
     #[test]
     fn months_end_where_the_next_begins() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(month_bounds(d(2026, 12, 31)), (d(2026, 12, 1), d(2027, 1, 1)));
+        assert_eq!(
+            month_bounds(d(2026, 12, 31)),
+            (d(2026, 12, 1), d(2027, 1, 1))
+        );
         assert_eq!(month_bounds(d(2026, 2, 1)), (d(2026, 2, 1), d(2026, 3, 1)));
     }
 }

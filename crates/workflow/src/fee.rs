@@ -205,7 +205,11 @@ mod tests {
 
     #[test]
     fn release_pages_name_the_documents_without_pages() {
-        let items = vec![doc("甲", Some(10), None), doc("乙", None, None), doc("丙", Some(0), None)];
+        let items = vec![
+            doc("甲", Some(10), None),
+            doc("乙", None, None),
+            doc("丙", Some(0), None),
+        ];
         assert_eq!(
             release_pages(&items),
             ReleasePages::Unknown(vec![(1, "乙".to_owned()), (2, "丙".to_owned())])
@@ -222,7 +226,10 @@ mod tests {
                 documents: Vec::new(),
             },
         );
-        assert!(text.contains("2026年12月内向本机关提出的第 12 件申请"), "{text}");
+        assert!(
+            text.contains("2026年12月内向本机关提出的第 12 件申请"),
+            "{text}"
+        );
         assert!(text.contains("第三条、第四条"), "{text}");
         assert!(text.contains("计收 100 元"), "{text}");
         let facts = FeeFacts {
@@ -230,7 +237,10 @@ mod tests {
             documents: vec![("甲".to_owned(), 100), ("丙".to_owned(), 50)],
         };
         let text = fee_explanation_zh(FeeMethod::PerPage { pages: 150 }, &facts);
-        assert!(text.contains("共 150 页（《甲》100 页、《丙》50 页）"), "{text}");
+        assert!(
+            text.contains("共 150 页（《甲》100 页、《丙》50 页）"),
+            "{text}"
+        );
         assert!(text.contains("第三条、第五条"), "{text}");
         assert!(text.contains("计收 1700 元"), "{text}");
         // Documents that do not add up to the figure are not listed as its source.

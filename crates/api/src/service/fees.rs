@@ -15,9 +15,11 @@
 
 use actix_web::web;
 use gongkai_store::{CaseRow, DbConnection, events};
-use gongkai_workflow::fee::{FeeFacts, ReleasePages, fee_explanation_zh, fee_yuan, month_zh, release_pages};
+use gongkai_workflow::fee::{
+    FeeFacts, ReleasePages, fee_explanation_zh, fee_yuan, month_zh, release_pages,
+};
 use gongkai_workflow::model::{FeeBasis, FeeMethod};
-use gongkai_workflow::{Case, Status, Vocabulary};
+use gongkai_workflow::{Case, Status};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -88,11 +90,7 @@ fn fee_error(code: ErrorCode, path: &str, message: String) -> ApiError {
 }
 
 /// Computes both bases for `case` (whose projection is `row`).
-pub(crate) fn compute(
-    conn: &mut DbConnection,
-    row: &CaseRow,
-    case: &Case,
-) -> ApiResult<Computed> {
+pub(crate) fn compute(conn: &mut DbConnection, row: &CaseRow, case: &Case) -> ApiResult<Computed> {
     let per_request = match gongkai_store::fees::place_in_month(conn, row)? {
         Some(p) => Ok((p.nth, p.month)),
         None => Err(ApiError::field(

@@ -20,7 +20,14 @@ fn request_of(s: &TestApp, token: &str, id: &str, receipt: Option<NaiveDate>) ->
     let r = s.post("/api/v1/cases", Some(token), body);
     assert_eq!(r.status, 201, "{}", r.body);
     let case = r.body["case_id"].as_str().unwrap().to_owned();
-    let v = step(s, token, &case, "start_processing", version_of(&r), json!({}));
+    let v = step(
+        s,
+        token,
+        &case,
+        "start_processing",
+        version_of(&r),
+        json!({}),
+    );
     (case, v)
 }
 
@@ -56,11 +63,20 @@ fn per_request_counts_the_applicants_requests_in_the_month() {
         assert_eq!(p["per_request"]["month"], today.format("%Y-%m").to_string());
         let month_zh = format!("{}年{}月", today.year(), today.month());
         let text = p["per_request"]["explanation"].as_str().unwrap();
-        assert!(text.contains(&format!("{month_zh}内向本机关提出的第 11 件申请")), "{text}");
+        assert!(
+            text.contains(&format!("{month_zh}内向本机关提出的第 11 件申请")),
+            "{text}"
+        );
         assert!(text.contains("第三条、第四条"), "{text}");
-        assert_eq!(preview(&s, &o.clerk, &cases[0].0)["per_request"]["figure"], 1);
+        assert_eq!(
+            preview(&s, &o.clerk, &cases[0].0)["per_request"]["figure"],
+            1
+        );
         assert_eq!(preview(&s, &o.clerk, &bob)["per_request"]["figure"], 1);
-        assert_eq!(preview(&s, &o.clerk, &last_month)["per_request"]["figure"], 1);
+        assert_eq!(
+            preview(&s, &o.clerk, &last_month)["per_request"]["figure"],
+            1
+        );
         // Without a draft there are no pages to count: said, not guessed.
         assert_eq!(
             p["per_page"]["problem"]["code"], "fee_release_missing",
@@ -120,10 +136,15 @@ fn per_request_counts_the_applicants_requests_in_the_month() {
             .as_str()
             .unwrap()
             .to_owned();
-        let print = s.get(&format!("/api/v1/notices/{fee_notice}/print"), Some(&o.clerk));
+        let print = s.get(
+            &format!("/api/v1/notices/{fee_notice}/print"),
+            Some(&o.clerk),
+        );
         assert_eq!(print.status, 200);
         assert!(
-            print.text.contains(&format!("{month_zh}内向本机关提出的第 11 件申请")),
+            print
+                .text
+                .contains(&format!("{month_zh}内向本机关提出的第 11 件申请")),
             "{}",
             print.text
         );
@@ -132,12 +153,18 @@ fn per_request_counts_the_applicants_requests_in_the_month() {
         if today.day() > 1 {
             let (earlier, _) = request_of(&s, &o.clerk, ALICE, Some(first));
             assert_eq!(preview(&s, &o.clerk, &earlier)["per_request"]["figure"], 1);
-            assert_eq!(preview(&s, &o.clerk, &cases[0].0)["per_request"]["figure"], 2);
+            assert_eq!(
+                preview(&s, &o.clerk, &cases[0].0)["per_request"]["figure"],
+                2
+            );
         }
         // Staff who do not see the case, and applicants, find no fee figures.
         assert_eq!(
-            s.get(&format!("/api/v1/cases/{eleventh}/fee"), Some(&o.other_clerk))
-                .status,
+            s.get(
+                &format!("/api/v1/cases/{eleventh}/fee"),
+                Some(&o.other_clerk)
+            )
+            .status,
             404
         );
     }
@@ -232,8 +259,9 @@ fn per_page_counts_the_pages_of_the_draft_release() {
         );
         assert_eq!(page.status, 200);
         assert!(
-            page.text
-                .contains("按量计收：共 120 页（《改造计划》100 页、《资金安排》20 页），应收 1100 元"),
+            page.text.contains(
+                "按量计收：共 120 页（《改造计划》100 页、《资金安排》20 页），应收 1100 元"
+            ),
             "{}",
             page.text
         );
