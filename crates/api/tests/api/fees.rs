@@ -112,14 +112,14 @@ fn per_request_counts_the_applicants_requests_in_the_month() {
         );
         refused(&r, 409, "no_fee_due");
 
-        // The method alone: the server's figure.
+        // The old JSON, with the figure the server computes, is still accepted.
         let r = ok(
             &s,
             &o.clerk,
             &eleventh,
             "issue_fee_notice",
             v,
-            json!({"fee": {"method": "per_request"}}),
+            json!({"fee": {"method": "per_request", "nth": 11}}),
         );
         let issued = &r.body["events"][0]["event"]["kind"];
         assert_eq!(issued["fee"]["nth"], 11, "{issued}");
@@ -158,6 +158,14 @@ fn per_request_counts_the_applicants_requests_in_the_month() {
                 2
             );
         }
+        // The route and its answer are in the OpenAPI document.
+        let doc = s.get("/api/v1/openapi.json", None).body;
+        assert!(
+            doc["paths"]["/api/v1/cases/{id}/fee"]["get"].is_object(),
+            "{}",
+            doc["paths"]
+        );
+        assert!(doc["components"]["schemas"]["FeePreview"].is_object());
         // Staff who do not see the case, and applicants, find no fee figures.
         assert_eq!(
             s.get(
@@ -269,16 +277,34 @@ fn per_page_counts_the_pages_of_the_draft_release() {
         assert!(!page.text.contains("name=\"fee.pages"), "{}", page.text);
         assert!(!page.text.contains("name=\"fee.nth"), "{}", page.text);
 
-        // The old JSON with the right figure is still accepted.
-        let r = ok(
-            &s,
-            &o.clerk,
-            &case,
-            "issue_fee_notice",
-            v,
-            json!({"fee": {"method": "per_page", "pages": 120}}),
+        // The clerk picks the basis on the page and confirms: no number is typed.
+        let token = page
+            .text
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = s.exec(
+            Req::new("POST", &format!("/staff/cases/{case}/issue_fee_notice"))
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("gongkai_session={}", o.clerk))
+                .form(&[
+                    ("csrf", &token),
+                    ("version", &v.to_string()),
+                    ("fee.method", "per_page"),
+                ]),
         );
-        assert_eq!(r.body["events"][0]["event"]["kind"]["amount_yuan"], 1100);
+        assert!(r.status < 400, "{}: {}", r.status, r.text);
+        let fee = &detail(&s, &o.clerk, &case)["case"]["fee"];
+        assert_eq!(
+            fee["method"],
+            json!({"method": "per_page", "pages": 120}),
+            "{fee}"
+        );
+        assert_eq!(fee["amount_yuan"], 1100, "{fee}");
         let notices = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
         let id = notices
             .body
