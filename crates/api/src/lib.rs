@@ -93,6 +93,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(release::my_letter)
         .service(release::retrievals)
         .service(release::package)
+        .service(cases::fee_preview)
         .service(supervision::reviews)
         .service(supervision::dashboard)
         .service(insight::search_cases)

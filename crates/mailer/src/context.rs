@@ -5,7 +5,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_workflow::clock::legal_date;
-use gongkai_workflow::fee::fee_basis_zh;
+use gongkai_workflow::fee::{
+    FeeFacts, ReleasePages, fee_basis_zh, fee_explanation_zh, release_pages,
+};
 use gongkai_workflow::model::OrderKind;
 use gongkai_workflow::outcome::{CannotProvideGround, NotDisclosedGround, NotProcessedGround};
 use gongkai_workflow::{Case, Event, EventKind, Law, NoticeKind, Outcome, Recipient};
@@ -247,7 +249,7 @@ impl NoticeContext {
         if let Some(f) = &case.fee {
             ctx.fee = FeeVars {
                 amount: f.amount_yuan,
-                basis: fee_basis_zh(f.method),
+                basis: fee_explanation_zh(f.method, &fee_facts(&case)),
                 notice_date: date_zh(f.notice_date),
                 deadline: date_zh(f.deadline),
             };
@@ -463,6 +465,20 @@ impl NoticeContext {
 
 /// The provision that sets the reply period of `case`: its statute profile's (the 2008 text
 /// for a request received before 2019-05-15), or the Regulations without an article.
+/// What the fee notice states the figure was counted from: the month the request was received
+/// in (按件) and the documents of the draft reply's release with their pages (按量), as the
+/// case stood when the notice was issued.
+fn fee_facts(case: &Case) -> FeeFacts {
+    let documents = match case.draft.as_ref().map(|d| release_pages(&d.reply.release)) {
+        Some(ReleasePages::Counted { documents, .. }) => documents,
+        _ => Vec::new(),
+    };
+    FeeFacts {
+        month: case.receipt_date,
+        documents,
+    }
+}
+
 fn due_basis(case: &Case, law: &Law) -> String {
     case.profile(&law.statute)
         .and_then(|p| p.reply_provision.clone())

@@ -31,6 +31,7 @@ pub mod directory;
 pub mod error;
 pub mod events;
 pub mod execute;
+pub mod fees;
 pub mod migrations;
 pub mod outbox;
 pub mod parties;

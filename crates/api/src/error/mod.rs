@@ -61,11 +61,17 @@ pub enum ErrorCode {
     ReportUnchanged,
     /// No CJK font for PDF documents: install fonts-noto-cjk or set `documents.cjk_font`.
     PdfFontUnavailable,
+    /// A fee figure (nth request of the month, pages) other than the one the server computes.
+    FeeFigureMismatch,
+    /// 按量计收 with documents in the release whose page counts are not entered.
+    FeePagesUnknown,
+    /// 按量计收 without a draft reply whose release provides a document.
+    FeeReleaseMissing,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidParameter,
@@ -92,6 +98,9 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::ReportUnchanged,
         ErrorCode::PdfFontUnavailable,
+        ErrorCode::FeeFigureMismatch,
+        ErrorCode::FeePagesUnknown,
+        ErrorCode::FeeReleaseMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +131,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ReportUnchanged => "report_unchanged",
             ErrorCode::PdfFontUnavailable => "pdf_font_unavailable",
+            ErrorCode::FeeFigureMismatch => "fee_figure_mismatch",
+            ErrorCode::FeePagesUnknown => "fee_pages_unknown",
+            ErrorCode::FeeReleaseMissing => "fee_release_missing",
         }
     }
 
@@ -149,6 +161,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::ReportUnchanged => StatusCode::CONFLICT,
             ErrorCode::PdfFontUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::FeeFigureMismatch
+            | ErrorCode::FeePagesUnknown
+            | ErrorCode::FeeReleaseMissing => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -180,6 +195,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "不支持此请求方法",
             ErrorCode::ReportUnchanged => "年度报告与已发布版本相同",
             ErrorCode::PdfFontUnavailable => "暂不能生成 PDF 文件",
+            ErrorCode::FeeFigureMismatch => "收费数额与系统计算结果不一致",
+            ErrorCode::FeePagesUnknown => "拟提供的文件缺少页数",
+            ErrorCode::FeeReleaseMissing => "尚未确定拟提供的信息",
         }
     }
 }

@@ -82,6 +82,8 @@ pub struct Choices {
     pub staff: Vec<(String, String)>,
     /// The case's files: (attachment id, file name).
     pub attachments: Vec<(String, String)>,
+    /// The fee bases with their computed figures: (method, "按件计收：… 应收 N 元").
+    pub fees: Vec<(String, String)>,
 }
 
 /// How many release rows the reply form offers.
@@ -242,9 +244,17 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             vec![Field::new("reason", "理由", "textarea", true)]
         }
         Action::IssueFeeNotice => vec![
-            Field::select("fee.method", "计收方式", true, options::<FeeBasis>()),
-            Field::new("fee.nth:n", "本月第几件申请", "number", false).help("按件计收时填写"),
-            Field::new("fee.pages:n", "总页数", "number", false).help("按量计收时填写"),
+            Field::select(
+                "fee.method",
+                "计收方式",
+                true,
+                if choices.fees.is_empty() {
+                    options::<FeeBasis>()
+                } else {
+                    choices.fees.clone()
+                },
+            )
+            .help("件数和页数由系统计算，不需填写：按件计收按申请人在收到本申请的自然月内向本机关提出的申请件数，按量计收按答复稿“提供的信息”中各文件页数之和。请核对计算结果后选择计收方式"),
             Field::select("sent_by", "发送方式", false, options::<SentBy>())
                 .help("留空按申请人选择的获取方式；缴费期限自申请人收到通知次日起计算"),
         ],

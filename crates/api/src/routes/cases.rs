@@ -78,6 +78,9 @@ pub async fn show(
 /// draft_reply and reply_on_the_spot take `reply.release`, a list of at most 20 `ReleaseItem`s
 /// (texts up to 200 characters; required for 予以公开 and 部分公开); a released file names a
 /// case attachment by id, and the server fills in its sha256 and size.
+/// issue_fee_notice takes `fee: {"method": "per_request" | "per_page"}`: the server computes
+/// the figure (`nth`, `pages`; see GET /cases/{id}/fee); a figure sent must equal it, or 422
+/// `fee_figure_mismatch`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ActionBody {
     pub version: u64,
@@ -220,4 +223,29 @@ pub async fn download(
 ) -> ApiResult<HttpResponse> {
     let out = attachments::read(&state, caller.0, path.into_inner()).await?;
     crate::download::respond(out).await
+}
+
+/// The fee figures the server computes for the case now, on each basis (按件计收: the
+/// request's place among the applicant's requests to the agency in the calendar month it was
+/// received; 按量计收: the pages of the documents the draft reply's release provides), or why
+/// a basis cannot be computed (`fee_release_missing`, `fee_pages_unknown`). issue_fee_notice
+/// charges exactly these: its `fee` needs only `method` (a figure sent must equal the
+/// computed one, or 422 `fee_figure_mismatch`).
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "case id")),
+    responses(
+        (status = 200, body = crate::service::fees::FeePreview),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/cases/{id}/fee")]
+pub async fn fee_preview(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<crate::service::fees::FeePreview>> {
+    Ok(web::Json(
+        service::fees::preview(&state, caller.0, path.into_inner()).await?,
+    ))
 }

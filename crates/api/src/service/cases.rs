@@ -361,6 +361,11 @@ pub async fn perform(
                 })?;
             register(conn, &row.id, version, r.department, r.receipt_date, &ctx)?
         } else {
+            let mut fields = fields;
+            if action == Action::IssueFeeNotice {
+                // The fee's figure is the server's (see `fees`), never the client's.
+                super::fees::fill(conn, &row, &mut fields)?;
+            }
             let mut command = command_of(action, fields)?;
             fill_release(conn, &c, &row.id, &mut command)?;
             execute(conn, &row.id, version, command, &ctx)?
@@ -525,6 +530,8 @@ pub struct CasePageData {
     pub reply_preview: Option<(String, String)>,
     /// The applicant's retrievals of the reply letter and the released files.
     pub retrievals: super::release::Retrievals,
+    /// While a fee notice may be issued: the figures the server computes for each basis.
+    pub fee: Option<super::fees::FeePreview>,
 }
 
 /// The reply letter approving `case`'s draft would send its applicant, rendered from the
@@ -597,8 +604,11 @@ pub async fn case_page(
         let notices = super::notices::titles_of_case(conn, state, &c, &id, &history)?;
         let reply_preview = reply_preview(conn, state, &c, &id, &detail.case, &history)?;
         let retrievals = super::release::retrievals_of(conn, &id)?;
+        let row = super::visible_case(conn, &c, &id)?;
+        let fee = super::fees::page_preview(conn, &row, &detail.case)?;
         Ok(CasePageData {
             retrievals,
+            fee,
             reply_preview,
             detail,
             directory,

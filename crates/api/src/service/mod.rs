@@ -14,6 +14,7 @@ pub mod calendar;
 mod case_shapes;
 pub mod cases;
 pub mod directory;
+pub mod fees;
 pub mod filing;
 pub mod guide;
 pub mod insight;

@@ -11,6 +11,7 @@
 
 mod agency_remedy;
 mod extension;
+mod fees;
 mod filing;
 mod first_run;
 mod headers;

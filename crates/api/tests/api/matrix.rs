@@ -297,6 +297,13 @@ fn authorization_matrix_of_every_route_and_role() {
                 Empty,
                 [401, 404, 404, 200, 404, 200, 200],
             ),
+            // The computed fee figures: staff who see the case.
+            row(
+                "GET",
+                "/api/v1/cases/{case}/fee",
+                Empty,
+                [401, 404, 404, 200, 404, 200, 200],
+            ),
             // Notices: staff papers of the case; the outbox is the supervisors' and admins'.
             // Retrying a notice that is not failed is refused (409) to those allowed.
             row(

@@ -216,14 +216,15 @@ fn fee_notice_pauses_the_clock_until_payment() {
             json!({}),
         );
 
-        // Nothing to pay for, nothing issued yet.
+        // Nothing to pay for (the applicant's first request of the month), nothing issued
+        // yet; no pages to count before a draft lists what will be provided.
         let r = act(
             &s,
             &o.clerk,
             &p.case,
             "issue_fee_notice",
             v,
-            json!({"fee": {"method": "per_request", "nth": 10}}),
+            json!({"fee": {"method": "per_request"}}),
         );
         refused(&r, 409, "no_fee_due");
         let r = act(
@@ -234,13 +235,23 @@ fn fee_notice_pauses_the_clock_until_payment() {
             v,
             json!({"fee": {"method": "per_page", "pages": 0}}),
         );
-        refused(&r, 422, "invalid_input");
+        refused(&r, 422, "fee_release_missing");
         for action in ["record_payment", "close_unpaid"] {
             let r = act(&s, &o.clerk, &p.case, action, v, json!({}));
             refused(&r, 409, "fee_not_issued");
         }
 
         // 120 pages: 70 pages at 10 yuan and 20 at 20 yuan.
+        let v = step(
+            &s,
+            &o.clerk,
+            &p.case,
+            "draft_reply",
+            v,
+            json!({"reply": {"outcome": {"kind": "disclosed"}, "text": "现提供如下。",
+                             "release": [{"kind": "document", "title": "配租审核公示材料",
+                                          "pages": 120, "form": "paper"}]}}),
+        );
         let r = ok(
             &s,
             &o.clerk,

@@ -633,6 +633,16 @@ async fn render_case(
             .iter()
             .map(|(id, name, _)| (id.clone(), name.clone()))
             .collect(),
+        fees: data
+            .fee
+            .as_ref()
+            .map(|f| {
+                [&f.per_request, &f.per_page]
+                    .into_iter()
+                    .map(|x| (x.method.clone(), crate::service::fees::option_label(x)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     let dir = data.directory;
     let detail = data.detail;
