@@ -125,6 +125,21 @@ impl Decider<'_, '_> {
         }
         self.no_pending_steps()?;
         let reply = self.check_reply(reply)?;
+        // A reply on the spot skips review, so it cannot carry documents, which must pass a
+        // secrecy review (保密审查, art. 17) first: it may point to information already
+        // published (art. 36(1)).
+        if reply
+            .release
+            .iter()
+            .any(|item| matches!(item, ReleaseItem::Document { .. }))
+        {
+            return no_at(
+                R::SecrecyReviewRequired,
+                "reply.release",
+                "当场答复只能告知已公开信息的获取途径；提供文件须经保密审查（条例第十七条），\
+                 请起草答复，经保密审查和审核后答复",
+            );
+        }
         self.check_disclosure(&reply)?;
         Ok(vec![self.event(
             Some(self.today),

@@ -44,6 +44,47 @@ pub fn scenario_reply_on_the_spot(w: &World, seen: &mut Seen) {
     );
     assert_eq!(c.delivered, Some((d("2026-03-02"), Delivery::Collect)));
 
+    // A document handed over on the spot would skip the secrecy review: only pointers to
+    // information already published may go with a reply on the spot.
+    let mut with_document = reply(Outcome::Disclosed, None);
+    with_document.release = vec![ReleaseItem::Document {
+        title: "改造项目清单".to_owned(),
+        document_number: None,
+        pages: Some(2),
+        form: ReleaseForm::Paper,
+        file: None,
+    }];
+    seen.reject(
+        &registered(w),
+        Command::ReplyOnTheSpot {
+            reply: with_document,
+        },
+        &w.ctx(&clerk(), "2026-03-02"),
+        RejectionCode::SecrecyReviewRequired,
+    );
+
+    // The system records an electronic delivery (the first retrieval online), not a posted one.
+    let system = gongkai_workflow::Actor::system();
+    let replied = apply(registered(w), spot.clone(), &w.ctx(&clerk(), "2026-03-02"));
+    seen.reject(
+        &replied,
+        Command::RecordDelivery {
+            method: Delivery::Post,
+            delivered_on: None,
+        },
+        &w.ctx(&system, "2026-03-03"),
+        RejectionCode::ForbiddenForRole,
+    );
+    let online = apply(
+        replied,
+        Command::RecordDelivery {
+            method: Delivery::Online,
+            delivered_on: None,
+        },
+        &w.ctx(&system, "2026-03-03"),
+    );
+    assert_eq!(online.delivered, Some((d("2026-03-03"), Delivery::Online)));
+
     // Not for online or posted requests; not while a step is open; not before registration.
     let online = apply(
         online_received(w),
