@@ -463,8 +463,8 @@ fn staff_addresses_are_kept_by_admins_and_assignments_reach_them() {
 }
 
 /// Registers `case` and replies to it with a release of one file holding `content`: the
-/// released attachment's id.
-fn replied_with_file(s: &Server, o: &Office, case: &str, content: &str) -> String {
+/// released attachment's id, and the id of an internal paper of the case, not released.
+fn replied_with_file(s: &Server, o: &Office, case: &str, content: &str) -> (String, String) {
     let mut v = step(s, &o.clerk, case, "start_processing", 2, json!({}));
     let up = s.raw(
         &format!("/api/v1/cases/{case}/attachments?filename=list.txt"),
@@ -474,6 +474,14 @@ fn replied_with_file(s: &Server, o: &Office, case: &str, content: &str) -> Strin
     );
     assert_eq!(up.status, 201, "{}", up.body);
     let file = up.body["id"].as_str().unwrap().to_owned();
+    let memo = s.raw(
+        &format!("/api/v1/cases/{case}/attachments?filename=memo.txt"),
+        Some(&o.clerk),
+        "text/plain",
+        "内部审批意见".as_bytes(),
+    );
+    assert_eq!(memo.status, 201, "{}", memo.body);
+    let memo = memo.body["id"].as_str().unwrap().to_owned();
     v = step(
         s,
         &o.clerk,
@@ -495,7 +503,7 @@ fn replied_with_file(s: &Server, o: &Office, case: &str, content: &str) -> Strin
     );
     v = step(s, &o.clerk, case, "submit_for_review", v, json!({}));
     step(s, &o.supervisor, case, "approve_reply", v, json!({}));
-    file
+    (file, memo)
 }
 
 /// The reply e-mail of `tracking`, once it arrived.
@@ -540,6 +548,7 @@ fn a_reply_by_email_carries_the_release_or_a_link_to_it() {
             .find(|f| f["filename"] == "list.txt")
             .unwrap_or_else(|| panic!("{m}"));
         assert_eq!(list["sha256"], digest.as_str());
+        assert!(files.iter().all(|f| f["filename"] != "memo.txt"), "{m}");
         if gongkai_documents::Font::find_default().is_some() {
             assert!(
                 files.iter().any(|f| f["content_type"] == "application/pdf"),
@@ -568,7 +577,7 @@ fn a_reply_by_email_carries_the_release_or_a_link_to_it() {
             .as_str()
             .unwrap()
             .to_owned();
-        let file = replied_with_file(&s, &o, &case, content);
+        let (file, memo) = replied_with_file(&s, &o, &case, content);
         let m = reply_mail(&smtp, &tracking);
         assert!(
             m["attachments"]
@@ -605,6 +614,9 @@ fn a_reply_by_email_carries_the_release_or_a_link_to_it() {
             .into_string()
             .unwrap();
         assert_eq!(got, content);
+        // The case's internal paper is not reachable through the link.
+        let r = s.req("GET", &format!("/release/{token}/files/{memo}"), None).call();
+        assert!(matches!(r, Err(ureq::Error::Status(404, _))));
         // A wrong token: the same 404 page as an unknown one, in Chinese.
         for bad in ["0".repeat(64), "nonsense".to_owned()] {
             let r = s.req("GET", &format!("/release/{bad}"), None).call();
