@@ -250,12 +250,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reading_room (case_id) {
+        case_id -> Text,
+        agency_code -> Text,
+        subject -> Text,
+        items -> Text,
+        search_text -> Text,
+        published_on -> Date,
+        published_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_on -> Nullable<Date>,
+        withdraw_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(departments -> agencies (agency_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox -> cases (case_id));
 diesel::joinable!(case_texts -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
+diesel::joinable!(reading_room -> cases (case_id));
 diesel::joinable!(user_departments -> users (user_id));
 diesel::joinable!(user_departments -> departments (department_code));
 
@@ -278,4 +294,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_texts,
     frequent_marks,
     published_reports,
+    reading_room,
 );

@@ -22,6 +22,7 @@ pub mod ops;
 pub mod possible;
 #[cfg(test)]
 mod query_bound;
+pub mod reading_room;
 pub mod reports;
 pub mod templates;
 

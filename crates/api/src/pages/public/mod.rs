@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod lookup;
 mod my;
+mod reading_room;
 
 pub use accounts::{
     change_password, login, login_form, logout, password_form, register, register_form,
@@ -12,6 +13,9 @@ pub use accounts::{
 pub use apply::{apply, apply_form, receipt};
 pub use lookup::{correction, lookup, lookup_form, withdrawal};
 pub use my::{my_action, my_notice, my_notice_pdf, my_request, my_requests};
+pub use reading_room::{
+    chinese_date, feed as room_feed, file as room_file, item as room_item, room,
+};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
