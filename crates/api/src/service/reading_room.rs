@@ -70,6 +70,8 @@ pub struct RoomEntry {
     pub subject: String,
     /// The day it became public (Asia/Shanghai).
     pub published_on: NaiveDate,
+    /// The instant it was published (UTC).
+    pub published_at: chrono::DateTime<chrono::Utc>,
     /// Its public page.
     pub url: String,
     pub items: Vec<RoomItem>,
@@ -143,6 +145,7 @@ pub fn entry_view(e: &Entry, agency_name: &str) -> RoomEntry {
         agency_name: agency_name.to_owned(),
         subject: e.subject.clone(),
         published_on: e.published_on,
+        published_at: e.published_at.and_utc(),
         url: format!("/reading-room/{}", e.case_id),
         items: e.items.iter().map(|i| item_view(&e.case_id, i)).collect(),
     }

@@ -205,7 +205,10 @@ fn a_published_release_is_public_without_the_applicant_and_a_withdrawal_takes_it
         // The public list, the page, the feed and the JSON: there, without the applicant.
         let (status, list) = page(&s, "/reading-room");
         assert_eq!(status, 200);
-        assert!(list.contains("2025年老旧小区改造计划 &#60;公开&#62;"), "{list}");
+        assert!(
+            list.contains("2025年老旧小区改造计划 &#60;公开&#62;"),
+            "{list}"
+        );
         assert!(!list.contains("<公开>"), "{list}");
         let (status, item) = page(&s, &format!("/reading-room/{}", p.case));
         assert_eq!(status, 200, "{item}");

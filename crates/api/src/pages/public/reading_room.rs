@@ -264,10 +264,7 @@ pub async fn feed(
         .trim_end_matches('/')
         .to_owned();
     let at = |e: &RoomEntry| -> String {
-        // The instant is not in the view: midnight Beijing time of the day is exact enough
-        // for a reader and never later than the real one.
-        gongkai_store::dates::day_start(e.published_on)
-            .and_utc()
+        e.published_at
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     };
     let title = match &list.agency_name {
