@@ -191,6 +191,12 @@ fn a_published_release_is_public_without_the_applicant_and_a_withdrawal_takes_it
         let v = d["summary"]["version"].as_u64().unwrap();
         let timeline = d.to_string();
         assert!(timeline.contains("release_published"), "{timeline}");
+        // The case page says so, with the timeline's Chinese line, and offers the withdrawal.
+        let html = staff(&o.supervisor);
+        assert!(html.contains("id=\"publication\""), "{html}");
+        assert!(html.contains("转为主动公开（条例第四十四条）"), "{html}");
+        assert!(html.contains("id=\"action-withdraw_publication\""), "{html}");
+        assert!(!html.contains("id=\"action-publish_release\""), "{html}");
         // Twice: refused.
         let r = act(
             &s,
