@@ -195,7 +195,10 @@ fn a_published_release_is_public_without_the_applicant_and_a_withdrawal_takes_it
         let html = staff(&o.supervisor);
         assert!(html.contains("id=\"publication\""), "{html}");
         assert!(html.contains("转为主动公开（条例第四十四条）"), "{html}");
-        assert!(html.contains("id=\"action-withdraw_publication\""), "{html}");
+        assert!(
+            html.contains("id=\"action-withdraw_publication\""),
+            "{html}"
+        );
         assert!(!html.contains("id=\"action-publish_release\""), "{html}");
         // Twice: refused.
         let r = act(
@@ -287,6 +290,35 @@ fn a_published_release_is_public_without_the_applicant_and_a_withdrawal_takes_it
             ));
             assert_eq!(r.status, 404, "{}", r.text);
         }
+
+        // A frequent-request group marked 建议主动公开 links to its replied cases' publish form.
+        let twin = paper(&s, &o.clerk, None);
+        let today = gongkai_workflow::clock::legal_date(Utc::now());
+        let r = s.post(
+            "/api/v1/frequent/marks",
+            Some(&o.supervisor),
+            json!({"from": today - chrono::Duration::days(30), "to": today,
+                   "case_ids": [p.case, twin.case], "note": "建议主动公开"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let frequent = s
+            .exec(
+                Req::new("GET", "/staff/frequent?min=2")
+                    .header("Accept", "text/html")
+                    .header("Cookie", &format!("gongkai_session={}", o.supervisor)),
+            )
+            .text;
+        assert!(
+            frequent.contains(&format!("/staff/cases/{}#action-publish_release", p.case)),
+            "{frequent}"
+        );
+        assert!(
+            !frequent.contains(&format!(
+                "/staff/cases/{}#action-publish_release",
+                twin.case
+            )),
+            "{frequent}"
+        );
 
         // Withdrawn: a reason is required; then gone from the lists, the page says so (410),
         // the file is 404.
