@@ -124,6 +124,14 @@ fn a_published_release_is_public_without_the_applicant_and_a_withdrawal_takes_it
             (json!({"subject": "标题", "items": []}), "items"),
             (json!({"subject": "标题", "items": [5]}), "items"),
             (json!({"subject": "标题", "items": [0, 0]}), "items"),
+            (
+                json!({"subject": "张三申请的改造计划", "items": [0]}),
+                "subject",
+            ),
+            (
+                json!({"subject": "110101199003074514", "items": [0]}),
+                "subject",
+            ),
         ] {
             let r = act(&s, &o.supervisor, &p.case, "publish_release", v, fields);
             refused(&r, 422, "invalid_input");

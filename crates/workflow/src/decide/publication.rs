@@ -7,7 +7,7 @@
 use super::checks::{Decider, MAX_SHORT, MAX_TEXT, no, no_at, text};
 use super::reply::MAX_RELEASE_ITEMS;
 use crate::case::Status;
-use crate::model::{Event, EventKind, ReleaseItem, SecrecyConclusion};
+use crate::model::{ApplicantType, Event, EventKind, ReleaseItem, SecrecyConclusion};
 use crate::outcome::Outcome;
 use crate::rejection::{Rejection, RejectionCode as R};
 
@@ -46,6 +46,7 @@ impl Decider<'_, '_> {
         }
         self.check_reviewed()?;
         let subject = text(subject, "subject", "公开标题", MAX_SHORT)?;
+        self.check_no_personal_data(&subject)?;
         if items.is_empty() {
             return no_at(R::InvalidInput, "items", "请至少选择一项要公开的信息");
         }
@@ -120,6 +121,34 @@ impl Decider<'_, '_> {
                 R::ReleaseNotReviewed,
                 "答复提供的信息中有未经保密审查的内容，不能转为主动公开；须先经保密审查并审核通过",
             ),
+        }
+    }
+
+    /// The subject is written for the public: it may not repeat the applicant's ID number,
+    /// phone, e-mail or address, nor a natural person's name (the prefill from the request
+    /// may hold them).
+    fn check_no_personal_data(&self, subject: &str) -> Result<(), Rejection> {
+        let a = &self.case.applicant;
+        let natural = matches!(a.kind, None | Some(ApplicantType::NaturalPerson));
+        let found = [
+            ("姓名", natural.then_some(a.name.as_str())),
+            ("证件号码", a.id_document.as_deref()),
+            ("联系电话", a.phone.as_deref()),
+            ("电子邮箱", a.email.as_deref()),
+            ("通信地址", a.address.as_deref()),
+        ]
+        .into_iter()
+        .find_map(|(what, value)| {
+            let value = value.map(str::trim).filter(|v| v.chars().count() >= 2)?;
+            subject.contains(value).then_some(what)
+        });
+        match found {
+            Some(what) => no_at(
+                R::InvalidInput,
+                "subject",
+                format!("公开标题含有申请人的{what}，请改写为不含申请人个人信息的标题"),
+            ),
+            None => Ok(()),
         }
     }
 

@@ -73,6 +73,24 @@ pub fn scenario_reading_room(w: &World, seen: &mut Seen) {
         &w.ctx(&supervisor(), day),
         RejectionCode::NotPublished,
     );
+    // The applicant's name or ID number in the subject: refused.
+    let applicant = c.applicant.clone();
+    for personal in [Some(applicant.name.clone()), applicant.id_document.clone()]
+        .into_iter()
+        .flatten()
+    {
+        let r = seen.reject(
+            &c,
+            Command::PublishRelease {
+                subject: format!("{personal}申请的改造计划"),
+                items: vec![0],
+            },
+            &w.ctx(&supervisor(), day),
+            RejectionCode::InvalidInput,
+        );
+        assert_eq!(r.field, Some("subject"), "{}", r.message);
+        assert!(r.message.contains("个人信息"), "{}", r.message);
+    }
 
     // Published on 03-11: public from that day; the case's own dates do not move.
     let (p, events) = step(&c, publish(vec![0]), &w.ctx(&supervisor2(), "2026-03-11"));
