@@ -615,7 +615,9 @@ fn a_reply_by_email_carries_the_release_or_a_link_to_it() {
             .unwrap();
         assert_eq!(got, content);
         // The case's internal paper is not reachable through the link.
-        let r = s.req("GET", &format!("/release/{token}/files/{memo}"), None).call();
+        let r = s
+            .req("GET", &format!("/release/{token}/files/{memo}"), None)
+            .call();
         assert!(matches!(r, Err(ureq::Error::Status(404, _))));
         // A wrong token: the same 404 page as an unknown one, in Chinese.
         for bad in ["0".repeat(64), "nonsense".to_owned()] {

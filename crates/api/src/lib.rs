@@ -125,6 +125,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(mail::reset_template)
         .service(mail::preview_template)
         .service(ops::openapi)
+        .service(public::reading_room)
 }
 
 /// The OpenAPI document of the API as mounted, as utoipa derives it from the types.

@@ -258,6 +258,8 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::BreachRecorded { .. }
         | EventKind::ReasonsRecorded { .. }
         | EventKind::RemedyRecorded { .. }
+        | EventKind::ReleasePublished { .. }
+        | EventKind::PublicationWithdrawn { .. }
         | EventKind::RemedyDecided { .. } => return None,
     })
 }

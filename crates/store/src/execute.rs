@@ -320,8 +320,15 @@ pub fn execute(
     command: Command,
     ctx: &Context,
 ) -> StoreResult<Executed> {
+    // The reading room's rows are written beside the events: those commands need the
+    // transaction on PostgreSQL too.
     if matches!(conn, DbConnection::Pg(_))
-        && !matches!(command, Command::Register { .. })
+        && !matches!(
+            command,
+            Command::Register { .. }
+                | Command::PublishRelease { .. }
+                | Command::WithdrawPublication { .. }
+        )
         && !crate::db::in_transaction(conn)
     {
         return execute_within(conn, case_id, expected_version, command, ctx);
@@ -491,6 +498,9 @@ pub(crate) fn execute_in(
             }
             other => other,
         });
+    }
+    if crate::reading_room::touches(&planned.events) {
+        crate::reading_room::apply(conn, case_id, &planned.case, &planned.events)?;
     }
     Ok(executed(planned, None))
 }

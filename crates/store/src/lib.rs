@@ -18,6 +18,8 @@
 //!   the names and staff a notice is addressed with;
 //! - [`sessions`]: login sessions, throttling counters, settings and uploaded calendar years;
 //! - [`published`]: annual reports as published (art. 49), one immutable row per version;
+//! - [`reading_room`]: releases published to the public reading room (art. 44), projected from
+//!   the cases' events in the same transaction;
 //! - [`audit`]: hash-chain verification; [`recompute`]: derived columns after a calendar change;
 //! - [`typed`]: the workflow's enums read from TEXT columns into rows (`Stored<T>`).
 
@@ -40,6 +42,7 @@ mod planned;
 pub mod projection;
 pub mod published;
 pub mod queries;
+pub mod reading_room;
 pub mod recompute;
 pub mod reminders;
 pub mod report;

@@ -270,6 +270,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reading_room (case_id) {
+        case_id -> Text,
+        agency_code -> Text,
+        subject -> Text,
+        items -> Text,
+        search_text -> Text,
+        published_on -> Date,
+        published_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_on -> Nullable<Date>,
+        withdraw_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(departments -> agencies (agency_code));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -278,6 +293,7 @@ diesel::joinable!(case_texts -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
 diesel::joinable!(release_downloads -> cases (case_id));
 diesel::joinable!(release_links -> cases (case_id));
+diesel::joinable!(reading_room -> cases (case_id));
 diesel::joinable!(user_departments -> users (user_id));
 diesel::joinable!(user_departments -> departments (department_code));
 
@@ -302,4 +318,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     published_reports,
     release_downloads,
     release_links,
+    reading_room,
 );

@@ -150,7 +150,7 @@ struct RankedId {
 }
 
 /// A LIKE pattern matching `term` anywhere, with `%`, `_` and `\` taken literally.
-fn contains_pattern(term: &str) -> String {
+pub(crate) fn contains_pattern(term: &str) -> String {
     let mut out = String::with_capacity(term.len() + 2);
     out.push('%');
     for c in term.chars() {

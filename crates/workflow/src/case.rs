@@ -279,6 +279,20 @@ pub struct Case {
     /// The latest legal date of the events that have one (and of the request's receipt or
     /// submission): nothing that ends the case can predate it.
     pub last_legal_date: Option<NaiveDate>,
+    /// The release as published in the reading room (art. 44), while it is public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
+}
+
+/// What of a case is public in the reading room, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    pub subject: String,
+    pub items: Vec<crate::model::ReleaseItem>,
+    /// The day it became public (Asia/Shanghai).
+    pub since: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub by: String,
 }
 
 /// Applies one event. Events are facts already decided, so this never fails.
@@ -292,7 +306,10 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
     // so a withdrawal received earlier may still be recorded with its own date. The request
     // itself always counts (its receipt date, or the day an online filing was submitted).
     let dated = match event.kind {
-        EventKind::RemedyRecorded { .. } | EventKind::RemedyDecided { .. } => false,
+        EventKind::RemedyRecorded { .. }
+        | EventKind::RemedyDecided { .. }
+        | EventKind::ReleasePublished { .. }
+        | EventKind::PublicationWithdrawn { .. } => false,
         EventKind::Received { .. } => true,
         _ => event.legal_date.is_some(),
     };
@@ -611,6 +628,16 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
                 r.remedy.decided_on = Some(*decided_on);
             }
         }
+        EventKind::ReleasePublished { subject, items } => {
+            case.publication = Some(Publication {
+                subject: subject.clone(),
+                items: items.clone(),
+                since: date,
+                at: event.at,
+                by: event.actor.id.clone(),
+            });
+        }
+        EventKind::PublicationWithdrawn { .. } => case.publication = None,
     }
     case
 }

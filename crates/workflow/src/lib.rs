@@ -45,7 +45,7 @@ pub use calendar::{
     Calendar, CalendarError, CalendarIssue, CalendarYear, FIXED_HOLIDAYS, Holiday, YearEntry,
     fixed_holiday, parse_date, provisional_working_day,
 };
-pub use case::{Case, Status, SubState, evolve};
+pub use case::{Case, Publication, Status, SubState, evolve};
 pub use clock::{ClockInput, Explanation, Pause, ReplyDue, WarningLevel, due_date, reply_due};
 pub use decide::{Context, decide, permitted_roles};
 pub use model::{Actor, Channel, Command, CommandKind, Event, EventKind, Role};

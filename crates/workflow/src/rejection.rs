@@ -92,10 +92,17 @@ pub enum RejectionCode {
     SecrecyReviewRequired,
     /// The secrecy review's conclusion does not let this reply go out.
     SecrecyReviewNotPassed,
+    /// Publishing to the reading room (art. 44) needs an approved release whose secrecy
+    /// review passed.
+    ReleaseNotReviewed,
+    /// The case's release is already in the reading room.
+    AlreadyPublished,
+    /// The case has nothing in the reading room to withdraw.
+    NotPublished,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 53] = [
+    pub const ALL: [RejectionCode; 56] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -149,6 +156,9 @@ impl RejectionCode {
         RejectionCode::SecrecyReviewByDrafter,
         RejectionCode::SecrecyReviewRequired,
         RejectionCode::SecrecyReviewNotPassed,
+        RejectionCode::ReleaseNotReviewed,
+        RejectionCode::AlreadyPublished,
+        RejectionCode::NotPublished,
     ];
 
     /// The code as the API spells it.
@@ -207,6 +217,9 @@ impl RejectionCode {
             RejectionCode::SecrecyReviewByDrafter => "secrecy_review_by_drafter",
             RejectionCode::SecrecyReviewRequired => "secrecy_review_required",
             RejectionCode::SecrecyReviewNotPassed => "secrecy_review_not_passed",
+            RejectionCode::ReleaseNotReviewed => "release_not_reviewed",
+            RejectionCode::AlreadyPublished => "already_published",
+            RejectionCode::NotPublished => "not_published",
         }
     }
 

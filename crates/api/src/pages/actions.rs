@@ -384,6 +384,33 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
             Field::select("result", "结果", true, options::<RemedyResult>()),
             Field::new("decided_on", "审结日期", "date", true),
         ],
+        Action::PublishRelease => vec![
+            Field::new("subject", "公开标题", "text", true).help(
+                "已按申请内容预填，请改写为不含申请人姓名、证件号码、联系方式等个人信息的标题",
+            ),
+            Field {
+                kind: "checkboxes",
+                ..Field::select(
+                    "items:ns",
+                    "公开的信息",
+                    true,
+                    case.reply
+                        .as_ref()
+                        .map(|r| {
+                            r.release
+                                .iter()
+                                .enumerate()
+                                .map(|(i, item)| (i.to_string(), item.describe_zh()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                )
+            }
+            .help("只能公开已通过保密审查的答复所提供的信息；公开的文件任何人均可下载"),
+        ],
+        Action::WithdrawPublication => {
+            vec![Field::new("reason", "撤回理由", "textarea", true)]
+        }
         _ => Vec::new(),
     }
 }
@@ -391,7 +418,11 @@ fn fields(action: Action, case: &Case, choices: &Choices) -> Vec<Field> {
 fn grave(action: Action) -> bool {
     matches!(
         action,
-        Action::Abandon | Action::CloseUnpaid | Action::Withdraw | Action::Reopen
+        Action::Abandon
+            | Action::CloseUnpaid
+            | Action::Withdraw
+            | Action::Reopen
+            | Action::WithdrawPublication
     )
 }
 

@@ -6,6 +6,7 @@
 //! - `:n` a whole number (`version:n`, `fee.pages:n`);
 //! - `:b` a checkbox (`is_intake:b`), true when ticked;
 //! - `:lines` a list, one item per non-empty line of a textarea (`items:lines`);
+//! - `:ns` a list of whole numbers, one per ticked checkbox of that name (`items:ns`);
 //! - `:outcome` a reply outcome written `kind` or `kind/ground` (`not_disclosed/security`).
 //!
 //! An empty field is left out, so optional fields become absent and required ones are
@@ -213,6 +214,8 @@ impl FormState {
     pub fn to_json(&self, skip: &[&str]) -> Result<Value, Vec<FieldError>> {
         let mut root = Map::new();
         let mut errors = Vec::new();
+        // `:ns` lists, by path in the order first seen.
+        let mut lists: Vec<(&str, Vec<Value>)> = Vec::new();
         for (name, raw) in &self.pairs {
             if name == "csrf" || skip.contains(&name.as_str()) {
                 continue;
@@ -244,6 +247,20 @@ impl FormState {
                     }
                 },
                 "b" => Value::Bool(matches!(value, "on" | "true" | "1")),
+                "ns" => {
+                    let Ok(n) = value.parse::<u64>() else {
+                        errors.push(FieldError {
+                            path: path.to_owned(),
+                            message: "须为非负整数".to_owned(),
+                        });
+                        continue;
+                    };
+                    match lists.iter_mut().find(|(p, _)| *p == path) {
+                        Some((_, list)) => list.push(Value::from(n)),
+                        None => lists.push((path, vec![Value::from(n)])),
+                    }
+                    continue;
+                }
                 "lines" => {
                     let items: Vec<Value> = raw
                         .lines()
@@ -283,6 +300,9 @@ impl FormState {
                 }),
             };
             insert(&mut root, path, parsed);
+        }
+        for (path, list) in lists {
+            insert(&mut root, path, Value::Array(list));
         }
         if errors.is_empty() {
             Ok(Value::Object(root))

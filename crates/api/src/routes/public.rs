@@ -105,3 +105,24 @@ pub async fn withdrawal(
             .case,
     ))
 }
+
+/// The reading room (依申请公开转主动公开, art. 44): releases published by supervisors, newest
+/// first, of every agency or one, searched in the subject, the documents' titles and 文号. No
+/// applicant data; the files' links download the released versions.
+#[utoipa::path(
+    tag = "public",
+    params(service::reading_room::RoomQuery),
+    responses(
+        (status = 200, body = service::reading_room::RoomList),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reading-room")]
+pub async fn reading_room(
+    state: web::Data<AppState>,
+    query: web::Query<service::reading_room::RoomQuery>,
+) -> ApiResult<web::Json<service::reading_room::RoomList>> {
+    Ok(web::Json(
+        service::reading_room::list(&state, query.into_inner()).await?,
+    ))
+}

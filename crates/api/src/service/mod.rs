@@ -23,6 +23,7 @@ pub mod ops;
 pub mod possible;
 #[cfg(test)]
 mod query_bound;
+pub mod reading_room;
 pub mod release;
 pub mod reports;
 pub mod templates;

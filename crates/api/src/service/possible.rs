@@ -133,6 +133,11 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
                 decided_on: None,
             },
         },
+        Action::PublishRelease => Command::PublishRelease {
+            subject: text(),
+            items: vec![0],
+        },
+        Action::WithdrawPublication => Command::WithdrawPublication { reason: text() },
         Action::DecideRemedy => Command::DecideRemedy {
             remedy: case.remedies.iter().find(|r| r.remedy.result.is_none())?.id,
             result: RemedyResult::Upheld,

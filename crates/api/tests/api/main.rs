@@ -21,6 +21,7 @@ mod outcomes;
 mod pages;
 mod pauses;
 mod periods;
+mod reading_room;
 mod release;
 mod report;
 mod scope;

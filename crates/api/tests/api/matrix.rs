@@ -537,6 +537,26 @@ fn authorization_matrix_of_every_route_and_role() {
                 Empty,
                 [401, 403, 403, 403, 403, 403, 204],
             ),
+            // The reading room (art. 44): public; publishing and withdrawing are the case's
+            // supervisor's (on this registered case the status refuses them: 409).
+            row(
+                "GET",
+                "/api/v1/reading-room",
+                Empty,
+                [200, 200, 200, 200, 200, 200, 200],
+            ),
+            row(
+                "POST",
+                "/api/v1/cases/{case}/actions/publish_release",
+                Json(json!({"version": version, "subject": "公开标题", "items": [0]})),
+                [401, 403, 404, 403, 404, 409, 403],
+            ),
+            row(
+                "POST",
+                "/api/v1/cases/{case}/actions/withdraw_publication",
+                Json(json!({"version": version, "reason": "撤回理由"})),
+                [401, 403, 404, 403, 404, 409, 403],
+            ),
             // Operations, outside /api/v1.
             row(
                 "GET",

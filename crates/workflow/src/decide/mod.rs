@@ -16,6 +16,7 @@ mod closing;
 mod context;
 mod intake;
 mod processing;
+mod publication;
 mod reply;
 pub use reply::MAX_RELEASE_ITEMS;
 
@@ -40,7 +41,9 @@ pub fn permitted_roles(cmd: &Command) -> &'static [Role] {
         | Command::DenyExtension { .. }
         | Command::SetReasonableDate { .. }
         | Command::ApproveReply
-        | Command::ReturnReply { .. } => &[Supervisor],
+        | Command::ReturnReply { .. }
+        | Command::PublishRelease { .. }
+        | Command::WithdrawPublication { .. } => &[Supervisor],
         Command::RecordOverdue => &[System, Supervisor],
         // The first retrieval of an electronic release is recorded by the system as its 送达.
         Command::RecordDelivery {
@@ -176,6 +179,8 @@ impl Decider<'_, '_> {
                 decided_on,
             } => d.decide_remedy(remedy, result, decided_on),
             Command::RecordOverdue => d.record_overdue(),
+            Command::PublishRelease { subject, items } => d.publish_release(&subject, &items),
+            Command::WithdrawPublication { reason } => d.withdraw_publication(&reason),
         }
     }
 

@@ -166,6 +166,18 @@ pub enum Command {
         result: RemedyResult,
         decided_on: NaiveDate,
     },
+    /// Art. 44: publishes the approved release (the items chosen) in the public reading room
+    /// under a subject the supervisor writes (never the applicant's personal data).
+    PublishRelease {
+        /// The title shown to the public.
+        subject: String,
+        /// The release items to publish: their positions in the approved release (0 first).
+        items: Vec<u32>,
+    },
+    /// Takes the case's release out of the reading room.
+    WithdrawPublication {
+        reason: String,
+    },
 }
 
 impl Command {
@@ -205,6 +217,8 @@ impl Command {
             Command::RecordRemedy { .. } => K::RecordRemedy,
             Command::DecideRemedy { .. } => K::DecideRemedy,
             Command::RecordSecrecyReview { .. } => K::RecordSecrecyReview,
+            Command::PublishRelease { .. } => K::PublishRelease,
+            Command::WithdrawPublication { .. } => K::WithdrawPublication,
         }
     }
 
@@ -252,6 +266,8 @@ pub enum CommandKind {
     RecordRemedy,
     DecideRemedy,
     RecordSecrecyReview,
+    PublishRelease,
+    WithdrawPublication,
 }
 
 vocabulary!(CommandKind {
@@ -287,4 +303,6 @@ vocabulary!(CommandKind {
     RecordRemedy => "record_remedy", "登记行政复议/行政诉讼";
     DecideRemedy => "decide_remedy", "登记复议/诉讼结果";
     RecordSecrecyReview => "record_secrecy_review", "保密审查";
+    PublishRelease => "publish_release", "转为主动公开";
+    WithdrawPublication => "withdraw_publication", "撤回主动公开";
 });

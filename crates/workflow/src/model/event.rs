@@ -168,6 +168,16 @@ pub enum EventKind {
         result: RemedyResult,
         decided_on: NaiveDate,
     },
+    /// Art. 44: the release (the items chosen, with their files' hashes) published in the
+    /// reading room under `subject`; public from the event's legal date.
+    ReleasePublished {
+        subject: String,
+        items: Vec<ReleaseItem>,
+    },
+    /// The release taken out of the reading room.
+    PublicationWithdrawn {
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -205,6 +215,8 @@ impl EventKind {
             EventKind::BreachRecorded { .. } => "breach_recorded",
             EventKind::RemedyRecorded { .. } => "remedy_recorded",
             EventKind::RemedyDecided { .. } => "remedy_decided",
+            EventKind::ReleasePublished { .. } => "release_published",
+            EventKind::PublicationWithdrawn { .. } => "publication_withdrawn",
         }
     }
 }

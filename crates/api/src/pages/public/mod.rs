@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod lookup;
 mod my;
+mod reading_room;
 mod release;
 
 pub use accounts::{
@@ -13,6 +14,9 @@ pub use accounts::{
 pub use apply::{apply, apply_form, receipt};
 pub use lookup::{correction, lookup, lookup_form, withdrawal};
 pub use my::{my_action, my_notice, my_notice_pdf, my_request, my_requests};
+pub use reading_room::{
+    chinese_date, feed as room_feed, file as room_file, item as room_item, room,
+};
 pub use release::{
     link_file, link_letter, link_page, lookup_file, lookup_letter, my_file, my_letter,
 };

@@ -139,6 +139,11 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             "第 {id} 项复议/诉讼 {decided_on} 审结：{}",
             result.label_zh()
         ),
+        EventKind::ReleasePublished { subject, items } => format!(
+            "转为主动公开（条例第四十四条）：《{subject}》，{} 项信息",
+            items.len()
+        ),
+        EventKind::PublicationWithdrawn { reason } => format!("撤回主动公开：{reason}"),
         other => timeline_text(other).unwrap_or_else(|| other.name().to_owned()),
     }
 }
@@ -212,6 +217,10 @@ struct CasePage {
     retrievals: Vec<(String, String, String)>,
     /// How many retrievals there are in all (the list stops at 200).
     retrieval_total: i64,
+    /// The reading-room form, prefilled: the request's subject, every released item ticked.
+    publish_form: FormState,
+    /// The case's release in the reading room: (subject, since when, public page).
+    publication: Option<(String, String, String)>,
 }
 
 /// The reply form filled with `reply`, every field, so that a returned draft is edited
@@ -271,6 +280,27 @@ fn reply_form(reply: &gongkai_workflow::model::Reply) -> FormState {
                 set("location", Some(location.clone()));
                 set("link", link.clone());
             }
+        }
+    }
+    f
+}
+
+/// The reading-room form as first shown: the subject prefilled from the request (its first
+/// line, shortened; the supervisor rewrites it without personal data), every item ticked.
+fn publish_form(case: &gongkai_workflow::Case) -> FormState {
+    let mut f = FormState::default();
+    let subject: String = case
+        .request
+        .as_ref()
+        .and_then(|r| r.description.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or_default()
+        .chars()
+        .take(60)
+        .collect();
+    f.set("subject", subject);
+    if let Some(r) = &case.reply {
+        for i in 0..r.release.len() {
+            f.push("items:ns", i.to_string());
         }
     }
     f
@@ -446,6 +476,7 @@ impl CasePage {
         match (&self.failed, &self.draft_form) {
             (Some((a, f)), _) if a == action => f.clone(),
             (_, Some(draft)) if action == Action::DraftReply.as_str() => draft.clone(),
+            _ if action == Action::PublishRelease.as_str() => self.publish_form.clone(),
             _ => FormState::default(),
         }
     }
@@ -624,6 +655,7 @@ async fn render_case(
     status: StatusCode,
 ) -> WebResult {
     let visitor = &page.visitor;
+    let room_link = format!("/reading-room/{id}");
     let data = cases::case_page(state, &page.caller, id).await?;
     let choices = Choices {
         departments: data.departments,
@@ -658,6 +690,14 @@ async fn render_case(
     ));
     chrome.flash = flash;
     let draft_form = detail.case.draft.as_ref().map(|d| reply_form(&d.reply));
+    let publish_form = publish_form(&detail.case);
+    let publication = detail.case.publication.as_ref().map(|p| {
+        (
+            p.subject.clone(),
+            crate::pages::public::chinese_date(p.since),
+            room_link.clone(),
+        )
+    });
     let remedies = remedy_lines(&detail.case);
     let (similar, marks) = similar_lines((data.similar, data.marks), &dir);
     let retrieval_total = data.retrievals.total;
@@ -674,6 +714,8 @@ async fn render_case(
             draft_form,
             retrievals,
             retrieval_total,
+            publish_form,
+            publication,
             case: case_view(detail, &dir, &law, &data.files),
             actions: offered,
             failed,
