@@ -331,6 +331,31 @@ try {
   await shot(applicant, 'lookup-reply-phone');
   await a11y(applicant, 'lookup with the reply');
 
+  log('the applicant downloads the released file from the lookup page (the code stays out of the URL)');
+  const [download] = await Promise.all([
+    applicant.waitForEvent('download'),
+    applicant.locator('#release button:has-text("下载")').first().click(),
+  ]);
+  assert.match(readFileSync(await download.path(), 'utf8'), /2025年老旧小区改造项目清单/);
+  assert.ok(!download.url().includes(code), 'the query code went into a URL');
+
+  // ---------------------------------------------------------------- reading room
+  log('the supervisor publishes the release to the reading room (art. 44)');
+  await superPage.goto(`${base}/staff/cases/${caseId}`);
+  await act(superPage, 'publish_release', async (box) => {
+    await box.locator('input[name="subject"]').fill('2025年老旧小区改造项目清单');
+  });
+  const publicContext = await browser.newContext(a11yContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true }));
+  const publicPage = await publicContext.newPage();
+  await publicPage.goto(`${base}/reading-room`);
+  assert.match(await publicPage.locator('main').innerText(), /2025年老旧小区改造项目清单/);
+  assert.ok(!(await publicPage.locator('main').innerText()).includes('张三'), 'the applicant is named in the reading room');
+  await a11y(publicPage, 'reading room');
+  await publicPage.locator('main a:has-text("2025年老旧小区改造项目清单")').first().click();
+  assert.match(await publicPage.locator('main').innerText(), /起公开/);
+  await a11y(publicPage, 'reading room entry');
+  await publicContext.close();
+
   // ---------------------------------------------------------------- refusals
   log("a clerk of another department cannot open the case");
   const other = await signIn(otherClerk);
