@@ -43,7 +43,8 @@ def call(method, path, body=None, token=None, raw=None, kind="application/json")
     req.add_header("Content-Type", kind)
     if token:
         req.add_header("Authorization", "Bearer " + token)
-    return json.load(urllib.request.urlopen(req))
+    text = urllib.request.urlopen(req).read()
+    return json.loads(text) if text else None
 
 def sign_in(who):
     text = open(f"{work}/{who}.txt").read()
@@ -88,12 +89,14 @@ echo "cores: $(nproc); file: ${size_mb} MiB; downloads at once: $n; RSS at start
 (while kill -0 "$pid" 2> /dev/null; do status VmRSS; echo; sleep 0.02; done) > rss.txt &
 sampler=$!
 began="$(date +%s.%N)"
+downloads=()
 for i in $(seq 1 "$n"); do
     curl -sf -o "copy-$i" -H 'Content-Type: application/json' \
         -d "{\"reference\":\"$reference\",\"query_code\":\"$code\"}" \
         "$base/api/v1/lookup/files/$attachment" &
+    downloads+=($!)
 done
-wait $(jobs -p | grep -v "^$sampler\$") 2> /dev/null || true
+wait "${downloads[@]}" || true
 ended="$(date +%s.%N)"
 kill "$sampler" 2> /dev/null || true
 ok=0
