@@ -5,9 +5,14 @@
 
 mod form;
 mod letter;
+mod redact;
 
 pub use form::{ApplicationForm, application_form};
 pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
+pub use redact::{
+    FileKind, PageImage, RedactBox, RedactError, RedactLimits, Redacted, decode_scan, file_kind,
+    redact_file, redact_image, redact_pdf, render_pdf_page,
+};
 
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]
