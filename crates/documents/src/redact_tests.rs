@@ -653,3 +653,88 @@ fn the_letters_chinese_glyphs_are_rendered() {
     let out = redact_pdf(&pdf, &[], &limits).unwrap();
     assert!(!contains(&out.pdf, "/Font"));
 }
+
+/// A Chinese office PDF that names 宋体 without embedding it (Adobe-GB1 with a predefined
+/// CMap, as older Word exports do): the text is drawn with the system's CJK font.
+#[test]
+fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
+    if crate::Font::find_default().is_none() {
+        assert!(
+            std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "no CJK font: install fonts-noto-cjk"
+        );
+        return;
+    }
+    let mut pdf = pdf_writer::Pdf::new();
+    pdf.catalog(Ref::new(1)).pages(Ref::new(2));
+    pdf.pages(Ref::new(2)).kids([Ref::new(3)]).count(1);
+    let mut font = pdf.type0_font(Ref::new(5));
+    font.base_font(Name(b"SimSun"));
+    font.encoding_predefined(Name(b"UniGB-UCS2-H"));
+    font.descendant_font(Ref::new(6));
+    font.finish();
+    let mut cid = pdf.cid_font(Ref::new(6));
+    cid.subtype(pdf_writer::types::CidFontType::Type0);
+    cid.base_font(Name(b"SimSun"));
+    cid.system_info(pdf_writer::types::SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"GB1"),
+        supplement: 5,
+    });
+    cid.font_descriptor(Ref::new(7));
+    cid.finish();
+    let mut d = pdf.font_descriptor(Ref::new(7));
+    d.name(Name(b"SimSun"));
+    d.flags(pdf_writer::types::FontFlags::SYMBOLIC);
+    d.bbox(Rect::new(0.0, -141.0, 1000.0, 859.0));
+    d.italic_angle(0.0);
+    d.ascent(859.0);
+    d.descent(-141.0);
+    d.cap_height(700.0);
+    d.stem_v(80.0);
+    d.finish();
+    let text: Vec<u8> = "政府信息公开申请答复书"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let mut c = Content::new();
+    c.begin_text();
+    c.set_font(Name(b"F1"), 24.0);
+    c.next_line(72.0, 700.0);
+    c.show(Str(&text));
+    c.end_text();
+    pdf.stream(Ref::new(4), &c.finish());
+    let mut page = pdf.page(Ref::new(3));
+    page.media_box(Rect::new(0.0, 0.0, W, H));
+    page.parent(Ref::new(2));
+    page.contents(Ref::new(4));
+    page.resources().fonts().pair(Name(b"F1"), Ref::new(5));
+    page.finish();
+    let input = pdf.finish();
+
+    let limits = RedactLimits::default();
+    let page = render_pdf_page(&input, 1, &limits).unwrap();
+    if let Ok(dir) = std::env::var("GONGKAI_REDACT_KEEP") {
+        image::save_buffer(
+            Path::new(&dir).join("simsun.png"),
+            &page.rgb,
+            page.width,
+            page.height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    }
+    // The line (baseline 142 pt from the top, 24 pt) is inked.
+    let scale = page.height as f32 / page.height_pt;
+    let (top, bottom) = ((118.0 * scale) as u32, (148.0 * scale) as u32);
+    let inked = (top..bottom)
+        .flat_map(|y| (0..page.width).map(move |x| (x, y)))
+        .filter(|(x, y)| page.rgb[((y * page.width + x) * 3) as usize] < 128)
+        .count();
+    assert!(
+        inked > 1000,
+        "the Chinese text is not drawn ({inked} dark pixels)"
+    );
+    let out = redact_pdf(&input, &[], &limits).unwrap();
+    assert_eq!(out.pages_with_warnings, Vec::<u32>::new());
+}
