@@ -12,8 +12,9 @@ mod tables;
 pub use form::{ApplicationForm, application_form};
 pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
 pub use redact::{
-    FileKind, PageImage, RedactBox, RedactError, RedactLimits, Redacted, decode_scan, file_kind,
-    redact_file, redact_image, redact_pdf, render_pdf_page,
+    FileKind, PageImage, RedactBox, RedactError, RedactLimits, RedactSummary, Redacted,
+    decode_scan, file_kind, redact_file, redact_image, redact_pdf, redact_pdf_into,
+    render_pdf_page,
 };
 pub use tables::{
     REDACTED_CELL, RedactedTable, TableError, TableLimits, TableRedaction, redact_csv, redact_xlsx,

@@ -17,7 +17,7 @@ use hayro::hayro_interpret::hayro_cmap::CidFamily;
 use hayro::hayro_syntax::{LoadPdfError, Pdf};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings};
-use pdf_writer::{Content, Filter, Finish, Name, Rect, Ref};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref};
 
 use crate::letter::DEFAULT_FONT_PATHS;
 
@@ -236,12 +236,12 @@ fn check_size(bytes: &[u8], limits: &RedactLimits) -> Result<(), RedactError> {
 }
 
 /// Opens a PDF for rendering, refusing encrypted and unreadable files and too many pages.
-fn open_pdf(bytes: &[u8], limits: &RedactLimits) -> Result<Pdf, RedactError> {
-    check_size(bytes, limits)?;
-    if declares_encryption(bytes) {
+fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactError> {
+    check_size(&bytes, limits)?;
+    if declares_encryption(&bytes) {
         return Err(RedactError::Encrypted);
     }
-    let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
+    let pdf = Pdf::new(bytes).map_err(|e| match e {
         LoadPdfError::Decryption(_) => RedactError::Encrypted,
         LoadPdfError::Invalid => RedactError::Corrupt("PDF"),
     })?;
@@ -462,7 +462,7 @@ pub fn render_pdf_page(
     page: u32,
     limits: &RedactLimits,
 ) -> Result<PageImage, RedactError> {
-    let pdf = open_pdf(bytes, limits)?;
+    let pdf = open_pdf(Arc::new(bytes.to_vec()), limits)?;
     let sizes = page_sizes(&pdf);
     let pages = sizes.len() as u32;
     let Some(&(w, h)) = (page as usize).checked_sub(1).and_then(|i| sizes.get(i)) else {
@@ -476,13 +476,46 @@ pub fn render_pdf_page(
     Ok(Renderer::new(&pdf).render(page as usize - 1, size).0)
 }
 
-/// Burns `boxes` into the PDF `bytes`: see the module's documentation. Every box and every
-/// page's size is checked before any page is rendered.
+/// What a redaction wrote, when the PDF went to a sink of the caller's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedactSummary {
+    pub pages: u32,
+    /// The number of boxes painted on each page (index 0 is page 1).
+    pub boxes_per_page: Vec<u32>,
+    /// See [`Redacted::pages_with_warnings`].
+    pub pages_with_warnings: Vec<u32>,
+    /// The bytes written to the sink.
+    pub bytes: u64,
+}
+
+/// Burns `boxes` into the PDF `bytes`, the output in memory: see [`redact_pdf_into`].
 pub fn redact_pdf(
     bytes: &[u8],
     boxes: &[RedactBox],
     limits: &RedactLimits,
 ) -> Result<Redacted, RedactError> {
+    let mut pdf = Vec::new();
+    let s = redact_pdf_into(Arc::new(bytes.to_vec()), boxes, limits, &mut pdf, |_, _| {})?;
+    Ok(Redacted {
+        pdf,
+        pages: s.pages,
+        boxes_per_page: s.boxes_per_page,
+        pages_with_warnings: s.pages_with_warnings,
+    })
+}
+
+/// Burns `boxes` into the PDF `bytes` and streams the image-only PDF to `out` page by page
+/// (see the module's documentation), calling `progress(done, total)` after each page. Every
+/// box and every page's size is checked before anything is written; an error later (a
+/// failing sink) leaves `out` incomplete, so write to a temporary file and rename it only on
+/// success. Memory: the input, one rendered page, and what `out` keeps.
+pub fn redact_pdf_into<W: Write>(
+    bytes: Arc<Vec<u8>>,
+    boxes: &[RedactBox],
+    limits: &RedactLimits,
+    out: W,
+    mut progress: impl FnMut(u32, u32),
+) -> Result<RedactSummary, RedactError> {
     let pdf = open_pdf(bytes, limits)?;
     let sizes = page_sizes(&pdf);
     let boxes_per_page = check_boxes(boxes, &sizes)?;
@@ -491,8 +524,9 @@ pub fn redact_pdf(
         .enumerate()
         .map(|(i, (w, h))| pixel_size(i as u32 + 1, *w, *h, limits))
         .collect::<Result<Vec<_>, _>>()?;
+    let total = sizes.len() as u32;
     let renderer = Renderer::new(&pdf);
-    let mut out = ImagePdf::new(sizes.len());
+    let mut out = ImagePdf::new(out, sizes.len())?;
     let mut pages_with_warnings = Vec::new();
     for (i, size) in pixel_sizes.into_iter().enumerate() {
         let (mut image, warned) = renderer.render(i, size);
@@ -504,12 +538,15 @@ pub fn redact_pdf(
             image.paint(b);
         }
         out.page(&image)?;
+        progress(page, total);
     }
-    Ok(Redacted {
-        pdf: out.finish(),
-        pages: sizes.len() as u32,
+    let bytes = out.out.written;
+    out.finish()?;
+    Ok(RedactSummary {
+        pages: total,
         boxes_per_page,
         pages_with_warnings,
+        bytes,
     })
 }
 
@@ -558,16 +595,20 @@ pub fn decode_scan(bytes: &[u8], limits: &RedactLimits) -> Result<PageImage, Red
         },
         _ => RedactError::Corrupt(what),
     })?;
-    // Transparent pixels shown over white, as a viewer shows them.
-    let rgba = decoded.into_rgba8();
-    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
-    for p in rgba.pixels() {
-        let a = u32::from(p[3]);
-        for c in &p.0[..3] {
-            rgb.push(((u32::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8);
+    let rgb = if decoded.color().has_alpha() {
+        // Transparent pixels shown over white, as a viewer shows them.
+        let rgba = decoded.into_rgba8();
+        let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
+        for p in rgba.pixels() {
+            let a = u32::from(p[3]);
+            for c in &p.0[..3] {
+                rgb.push(((u32::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
         }
-    }
-    drop(rgba);
+        rgb
+    } else {
+        decoded.into_rgb8().into_raw()
+    };
     let (width_pt, height_pt) = if width > height {
         (A4_LONG, A4_LONG * height as f32 / width as f32)
     } else {
@@ -608,55 +649,123 @@ pub fn redact_image(
     for b in boxes {
         image.paint(b);
     }
-    let mut out = ImagePdf::new(1);
+    let mut out = ImagePdf::new(Vec::new(), 1)?;
     out.page(&image)?;
     Ok(Redacted {
-        pdf: out.finish(),
+        pdf: out.finish()?,
         pages: 1,
         boxes_per_page,
         pages_with_warnings: Vec::new(),
     })
 }
 
-/// A PDF of page images written page by page: catalog 1, page tree 2, then for page i the
-/// page, its content stream and its image. Nothing else: no document information, no XMP,
-/// no file identifier.
-struct ImagePdf {
-    pdf: pdf_writer::Pdf,
+/// Counts what passes through to the sink.
+struct Counting<W: Write> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Counting<W> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), RedactError> {
+        self.inner
+            .write_all(bytes)
+            .map_err(|e| RedactError::Write(e.to_string()))?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Above this many compressed bytes a pixel (2 bits), a page is a scan or a photograph, and
+/// is also tried as JPEG (quality 85), kept when smaller: text pages stay lossless and sharp,
+/// scans stay the size of scans. Either way the pixels under the boxes were zero before
+/// encoding, so the encoding changes fidelity, never what is hidden.
+const LOSSLESS_BYTES_PER_PIXEL: f64 = 0.25;
+const JPEG_QUALITY: u8 = 85;
+
+/// A PDF of page images streamed to a sink page by page: catalog 1, page tree 2, then for
+/// page i the page, its content stream and its image, each written as soon as it is made.
+/// Nothing else: no document information, no XMP, no file identifier.
+struct ImagePdf<W: Write> {
+    out: Counting<W>,
+    /// Byte offset of each object, by number (0 unused).
+    offsets: Vec<u64>,
     written: i32,
 }
 
-impl ImagePdf {
-    fn new(pages: usize) -> Self {
-        let mut pdf = pdf_writer::Pdf::new();
+impl<W: Write> ImagePdf<W> {
+    fn new(out: W, pages: usize) -> Result<Self, RedactError> {
+        let mut pdf = ImagePdf {
+            out: Counting {
+                inner: out,
+                written: 0,
+            },
+            offsets: vec![0; 3 + 3 * pages],
+            written: 0,
+        };
+        pdf.out.put(b"%PDF-1.7\n%\x80\x80\x80\x80\n")?;
         let count = i32::try_from(pages).unwrap_or(i32::MAX);
-        pdf.catalog(Ref::new(1)).pages(Ref::new(2));
-        pdf.pages(Ref::new(2))
+        let mut c = Chunk::new();
+        c.pages(Ref::new(2))
             .kids((0..count).map(|i| Ref::new(3 + 3 * i)))
             .count(count);
-        ImagePdf { pdf, written: 0 }
+        pdf.object(2, &c)?;
+        let mut c = Chunk::new();
+        c.indirect(Ref::new(1))
+            .dict()
+            .pair(Name(b"Type"), Name(b"Catalog"))
+            .pair(Name(b"Pages"), Ref::new(2));
+        pdf.object(1, &c)?;
+        Ok(pdf)
+    }
+
+    fn object(&mut self, id: i32, chunk: &Chunk) -> Result<(), RedactError> {
+        if let Some(o) = self.offsets.get_mut(id as usize) {
+            *o = self.out.written;
+        }
+        self.out.put(chunk.as_bytes())
     }
 
     fn page(&mut self, image: &PageImage) -> Result<(), RedactError> {
         let i = self.written;
-        let (page_id, content_id, image_id) = (
-            Ref::new(3 + 3 * i),
-            Ref::new(4 + 3 * i),
-            Ref::new(5 + 3 * i),
-        );
+        let (page_id, content_id, image_id) = (3 + 3 * i, 4 + 3 * i, 5 + 3 * i);
         let grey = image.is_grey();
-        let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
-        let written = if grey {
-            let g: Vec<u8> = image.rgb.chunks_exact(3).map(|p| p[0]).collect();
-            z.write_all(&g)
+        let samples: std::borrow::Cow<'_, [u8]> = if grey {
+            image
+                .rgb
+                .chunks_exact(3)
+                .map(|p| p[0])
+                .collect::<Vec<u8>>()
+                .into()
         } else {
-            z.write_all(&image.rgb)
+            image.rgb.as_slice().into()
         };
-        let data = written
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
+        let mut data = z
+            .write_all(&samples)
             .and_then(|()| z.finish())
             .map_err(|e| RedactError::Write(e.to_string()))?;
-        let mut xobject = self.pdf.image_xobject(image_id, &data);
-        xobject.filter(Filter::FlateDecode);
+        let mut filter = Filter::FlateDecode;
+        let pixels = f64::from(image.width) * f64::from(image.height);
+        if data.len() as f64 > pixels * LOSSLESS_BYTES_PER_PIXEL {
+            let mut jpeg = Vec::new();
+            let color = if grey {
+                image::ExtendedColorType::L8
+            } else {
+                image::ExtendedColorType::Rgb8
+            };
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+                .encode(&samples, image.width, image.height, color)
+                .map_err(|e| RedactError::Write(e.to_string()))?;
+            if jpeg.len() < data.len() {
+                data = jpeg;
+                filter = Filter::DctDecode;
+            }
+        }
+        drop(samples);
+
+        let mut c = Chunk::new();
+        let mut xobject = c.image_xobject(Ref::new(image_id), &data);
+        xobject.filter(filter);
         xobject.width(image.width as i32);
         xobject.height(image.height as i32);
         if grey {
@@ -666,6 +775,8 @@ impl ImagePdf {
         }
         xobject.bits_per_component(8);
         xobject.finish();
+        drop(data);
+        self.object(image_id, &c)?;
 
         let (w, h) = (image.width_pt, image.height_pt);
         let mut content = Content::new();
@@ -673,20 +784,41 @@ impl ImagePdf {
         content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
         content.x_object(Name(b"P"));
         content.restore_state();
-        self.pdf.stream(content_id, &content.finish());
+        let mut c = Chunk::new();
+        c.stream(Ref::new(content_id), &content.finish());
+        self.object(content_id, &c)?;
 
-        let mut page = self.pdf.page(page_id);
+        let mut c = Chunk::new();
+        let mut page = c.page(Ref::new(page_id));
         page.media_box(Rect::new(0.0, 0.0, w, h));
         page.parent(Ref::new(2));
-        page.contents(content_id);
-        page.resources().x_objects().pair(Name(b"P"), image_id);
+        page.contents(Ref::new(content_id));
+        page.resources()
+            .x_objects()
+            .pair(Name(b"P"), Ref::new(image_id));
         page.finish();
+        self.object(page_id, &c)?;
         self.written += 1;
         Ok(())
     }
 
-    fn finish(self) -> Vec<u8> {
-        self.pdf.finish()
+    /// The cross-reference table and the trailer; the sink back.
+    fn finish(mut self) -> Result<W, RedactError> {
+        let start = self.out.written;
+        let mut xref = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
+        for o in &self.offsets[1..] {
+            xref.push_str(&format!("{o:010} 00000 n\r\n"));
+        }
+        xref.push_str(&format!(
+            "trailer\n<<\n  /Size {}\n  /Root 1 0 R\n>>\nstartxref\n{start}\n%%EOF",
+            self.offsets.len()
+        ));
+        self.out.put(xref.as_bytes())?;
+        self.out
+            .inner
+            .flush()
+            .map_err(|e| RedactError::Write(e.to_string()))?;
+        Ok(self.out.inner)
     }
 }
 
