@@ -17,6 +17,7 @@ use hayro::hayro_interpret::hayro_cmap::CidFamily;
 use hayro::hayro_syntax::{LoadPdfError, Pdf};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings};
+use image::ImageDecoder;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref};
 
 use crate::letter::DEFAULT_FONT_PATHS;
@@ -586,7 +587,7 @@ pub fn decode_scan(bytes: &[u8], limits: &RedactLimits) -> Result<PageImage, Red
             .saturating_add(1 << 24),
     );
     reader.limits(l);
-    let decoded = reader.decode().map_err(|e| match e {
+    let failed = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => RedactError::ImageTooLarge {
             page: 1,
             width: u64::from(width),
@@ -594,7 +595,16 @@ pub fn decode_scan(bytes: &[u8], limits: &RedactLimits) -> Result<PageImage, Red
             max: limits.max_image_pixels,
         },
         _ => RedactError::Corrupt(what),
-    })?;
+    };
+    // Turned as the camera or scanner says (EXIF orientation), as viewers show it: the boxes
+    // are drawn on the image as shown.
+    let mut decoder = reader.into_decoder().map_err(failed)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(failed)?;
+    decoded.apply_orientation(orientation);
+    let (width, height) = (decoded.width(), decoded.height());
     let rgb = if decoded.color().has_alpha() {
         // Transparent pixels shown over white, as a viewer shows them.
         let rgba = decoded.into_rgba8();
