@@ -810,3 +810,63 @@ fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
     let out = redact_pdf(&input, &[], &limits).unwrap();
     assert_eq!(out.pages_with_warnings, Vec::<u32>::new());
 }
+
+/// A page with /Rotate 90 is redacted as it is shown: landscape, the box's origin at the top
+/// left of the turned page, and the output page is landscape without a rotation.
+#[test]
+fn a_rotated_page_is_redacted_as_shown() {
+    let mut pdf = pdf_writer::Pdf::new();
+    pdf.catalog(Ref::new(1)).pages(Ref::new(2));
+    pdf.pages(Ref::new(2)).kids([Ref::new(3)]).count(1);
+    // A grey band along the page's left edge (unrotated): shown along the top.
+    let mut c = Content::new();
+    c.set_fill_gray(0.5);
+    c.rect(0.0, 0.0, 100.0, H);
+    c.fill_nonzero();
+    pdf.stream(Ref::new(4), &c.finish());
+    let mut page = pdf.page(Ref::new(3));
+    page.media_box(Rect::new(0.0, 0.0, W, H));
+    page.rotate(90);
+    page.parent(Ref::new(2));
+    page.contents(Ref::new(4));
+    page.finish();
+    let input = pdf.finish();
+    let limits = RedactLimits::default();
+    let shown = render_pdf_page(&input, 1, &limits).unwrap();
+    assert_eq!((shown.width_pt, shown.height_pt), (H, W));
+    // The band is shown along the top: 100 pt high.
+    let px = |img: &PageImage, x: f32, y: f32| {
+        let s = img.width as f32 / img.width_pt;
+        let i = (((y * s) as u32) * img.width + (x * s) as u32) as usize * 3;
+        img.rgb[i]
+    };
+    assert!(px(&shown, 400.0, 50.0) < 200 && px(&shown, 400.0, 300.0) > 250);
+    // A box over the top-left corner of the page as shown.
+    let boxes = [RedactBox {
+        page: 1,
+        x: 0.0,
+        y: 0.0,
+        w: 300.0,
+        h: 60.0,
+    }];
+    // A box fitting the unrotated page but not the shown one is refused.
+    let tall = RedactBox {
+        page: 1,
+        x: 0.0,
+        y: 0.0,
+        w: 10.0,
+        h: 700.0,
+    };
+    assert_eq!(
+        redact_pdf(&input, &[tall], &limits).unwrap_err().code(),
+        "redact_box_outside_page"
+    );
+    let out = redact_pdf(&input, &boxes, &limits).unwrap();
+    let again = render_pdf_page(&out.pdf, 1, &limits).unwrap();
+    assert_eq!((again.width_pt, again.height_pt), (H, W));
+    assert!(!contains(&out.pdf, "/Rotate"));
+    assert_eq!(px(&again, 10.0, 10.0), 0);
+    assert_eq!(px(&again, 290.0, 55.0), 0);
+    assert!(px(&again, 400.0, 50.0) < 200 && px(&again, 400.0, 50.0) > 50);
+    assert!(px(&again, 400.0, 300.0) > 250);
+}
