@@ -1,13 +1,24 @@
 //! gongkai's document work on bytes: files made for people to print, fill in or read, with no
 //! database and no HTTP (DESIGN.md, "documents"). The paper application form
-//! ([`application_form`]) and the reply letter as PDF ([`letter_pdf`]); page rendering and
-//! redaction come with the release issues.
+//! ([`application_form`]), the reply letter as PDF ([`letter_pdf`]), and redaction by
+//! burn-in of PDF files and scans ([`redact_pdf`], [`redact_image`]) and of tables
+//! ([`redact_xlsx`], [`redact_csv`]).
 
 mod form;
 mod letter;
+mod redact;
+mod tables;
 
 pub use form::{ApplicationForm, application_form};
 pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
+pub use redact::{
+    FileKind, PageImage, RedactBox, RedactError, RedactLimits, RedactSummary, Redacted,
+    decode_scan, file_kind, redact_file, redact_image, redact_pdf, redact_pdf_into,
+    render_pdf_page,
+};
+pub use tables::{
+    REDACTED_CELL, RedactedTable, TableError, TableLimits, TableRedaction, redact_csv, redact_xlsx,
+};
 
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]
