@@ -972,6 +972,22 @@ pub async fn act(
     }
 }
 
+/// The print package of the reply (the letter and the released files), for 邮寄 and 当面领取.
+pub async fn package(
+    state: web::Data<AppState>,
+    page: StaffPage,
+    path: web::Path<String>,
+) -> WebResult {
+    let (file, size, name) =
+        crate::service::release::package(&state, page.caller.0.clone(), path.into_inner()).await?;
+    Ok(crate::download::respond_made(
+        file,
+        size,
+        &name,
+        "application/zip",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -998,20 +1014,4 @@ mod tests {
         // A trailing line break alone does not fold.
         assert!(!Folded::new("一行\n").folds());
     }
-}
-
-/// The print package of the reply (the letter and the released files), for 邮寄 and 当面领取.
-pub async fn package(
-    state: web::Data<AppState>,
-    page: StaffPage,
-    path: web::Path<String>,
-) -> WebResult {
-    let (file, size, name) =
-        crate::service::release::package(&state, page.caller.0.clone(), path.into_inner()).await?;
-    Ok(crate::download::respond_made(
-        file,
-        size,
-        &name,
-        "application/zip",
-    ))
 }
