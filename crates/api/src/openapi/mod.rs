@@ -438,6 +438,26 @@ fn parameters(doc: &mut Value, m: &mut Missed, this_year: i32) {
             ),
         ],
     );
+    // The reading room's list: its page and the same search words (none: every entry).
+    let room = "/api/v1/reading-room";
+    m.set(
+        parameter(doc, room, "get", "page"),
+        "reading room page",
+        &range(0, crate::service::reading_room::MAX_PAGE),
+    );
+    m.set(
+        parameter(doc, room, "get", "q"),
+        "reading room q",
+        &[
+            ("maxLength", json!(gongkai_store::search::MAX_QUERY_CHARS)),
+            (
+                "pattern",
+                json!(format!(
+                    "^[{w}]*([^{c}{w}]+([{w}]+[^{c}{w}]+){{0,{more}}})?[{w}]*$"
+                )),
+            ),
+        ],
+    );
     let outbox: Vec<&str> = gongkai_store::outbox::OutboxStatus::ALL
         .iter()
         .map(|s| s.as_str())

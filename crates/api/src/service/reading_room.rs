@@ -165,11 +165,21 @@ fn name_of<'a>(names: &'a [(String, String)], code: &'a str) -> &'a str {
         .unwrap_or(code)
 }
 
+/// The last page a list may ask for.
+pub const MAX_PAGE: i64 = 10_000;
+
 /// The public entries matching `query`. An unknown agency is 404; a bad search 422 (`q`).
 pub async fn list(state: &web::Data<AppState>, query: RoomQuery) -> ApiResult<RoomList> {
     let page = query.page.unwrap_or(0);
-    if !(0..=10_000).contains(&page) {
-        return Err(ApiError::field("page", "页码须在 0 到 10000 之间"));
+    let max = gongkai_store::search::MAX_QUERY_CHARS;
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > max) {
+        return Err(ApiError::field("q", format!("检索内容最多 {max} 个字")));
+    }
+    if !(0..=MAX_PAGE).contains(&page) {
+        return Err(ApiError::field(
+            "page",
+            format!("页码须在 0 到 {MAX_PAGE} 之间"),
+        ));
     }
     db(state, move |conn, _| {
         let names = agency_names(conn)?;
