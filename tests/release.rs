@@ -14,24 +14,6 @@ use support::server::*;
 const RELEASED: &str = "老旧小区改造项目清单：一、幸福里小区；二、和平路小区。";
 const INTERNAL: &str = "内部审批意见：拟同意公开，报分管领导。";
 
-/// The bytes of a request (status, Content-Type, Content-Disposition, body).
-fn bytes_of(r: Result<ureq::Response, ureq::Error>) -> (u16, String, String, Vec<u8>) {
-    let response = match r {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    let status = response.status();
-    let kind = response.content_type().to_owned();
-    let disposition = response
-        .header("Content-Disposition")
-        .unwrap_or_default()
-        .to_owned();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
-    (status, kind, disposition, body)
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

@@ -872,20 +872,7 @@ fn download(
     if let Some(t) = cookie {
         r = r.set("Cookie", &format!("gongkai_session={t}"));
     }
-    let response = match r.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    let status = response.status();
-    let kind = response.content_type().to_owned();
-    let disposition = response
-        .header("Content-Disposition")
-        .unwrap_or_default()
-        .to_owned();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
-    (status, kind, disposition, body)
+    bytes_of(r.call())
 }
 
 /// A disclosed reply's notice downloads as the reply letter's PDF for the case's staff and for

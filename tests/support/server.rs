@@ -248,3 +248,21 @@ pub fn finish_text(
         .collect();
     (status, headers, response.into_string().unwrap_or_default())
 }
+
+/// The bytes of a request (status, Content-Type, Content-Disposition, body).
+pub fn bytes_of(r: Result<ureq::Response, ureq::Error>) -> (u16, String, String, Vec<u8>) {
+    let response = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = response.status();
+    let kind = response.content_type().to_owned();
+    let disposition = response
+        .header("Content-Disposition")
+        .unwrap_or_default()
+        .to_owned();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+    (status, kind, disposition, body)
+}
