@@ -96,6 +96,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The client's address as the settings say to read it (a proxy's X-Forwarded-For only
+    /// when `trust_forwarded_for`): sign-in throttling, the registration limit, the hashed
+    /// address of a download.
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        crate::auth::client_address(req, self.settings.trust_forwarded_for)
+    }
+
     pub fn new(pool: Pool, law: Law, settings: ApiSettings) -> AppState {
         AppState {
             pool,

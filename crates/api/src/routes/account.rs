@@ -4,7 +4,7 @@
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 
-use crate::auth::{Applicant, Authenticated, SESSION_COOKIE, client_address};
+use crate::auth::{Applicant, Authenticated, SESSION_COOKIE};
 use crate::body::Body;
 use crate::error::{ApiResult, Problem};
 use crate::service::account::{Login, PasswordChange, Registration, SessionView, UserView};
@@ -25,12 +25,8 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Body<Registration>,
 ) -> ApiResult<HttpResponse> {
-    let user = crate::service::account::create_account(
-        &state,
-        client_address(&req, state.settings.trust_forwarded_for),
-        body.0,
-    )
-    .await?;
+    let user =
+        crate::service::account::create_account(&state, state.client_address(&req), body.0).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -48,12 +44,8 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Body<Login>,
 ) -> ApiResult<HttpResponse> {
-    let (view, token) = crate::service::account::open_session(
-        &state,
-        client_address(&req, state.settings.trust_forwarded_for),
-        body.0,
-    )
-    .await?;
+    let (view, token) =
+        crate::service::account::open_session(&state, state.client_address(&req), body.0).await?;
     let cookie = session_cookie(&state.settings, token);
     Ok(HttpResponse::Created().cookie(cookie).json(view))
 }

@@ -3,16 +3,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use crate::auth::{Authenticated, client_address};
+use crate::auth::Authenticated;
 use crate::body::Body;
 use crate::error::{ApiResult, Problem};
 use crate::service::filing::LookupKey;
 use crate::service::release::{self, Holder, Retrievals};
 use crate::state::AppState;
-
-fn address(req: &HttpRequest, state: &AppState) -> String {
-    client_address(req, state.settings.trust_forwarded_for)
-}
 
 #[utoipa::path(
     tag = "public",
@@ -30,7 +26,7 @@ pub async fn lookup_file(
     path: web::Path<String>,
     body: Body<LookupKey>,
 ) -> ApiResult<HttpResponse> {
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let out = release::file(&state, Holder::Code(body.0), path.into_inner(), addr).await?;
     crate::download::respond(out).await
 }
@@ -49,7 +45,7 @@ pub async fn lookup_letter(
     state: web::Data<AppState>,
     body: Body<LookupKey>,
 ) -> ApiResult<HttpResponse> {
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let (bytes, name) = release::letter(&state, Holder::Code(body.0), addr).await?;
     Ok(crate::download::bytes("application/pdf", &name, bytes))
 }
@@ -73,7 +69,7 @@ pub async fn my_file(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, attachment) = path.into_inner();
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let out = release::file(
         &state,
         Holder::Account(Box::new(caller.0), id),
@@ -99,7 +95,7 @@ pub async fn my_letter(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let holder = Holder::Account(Box::new(caller.0), path.into_inner());
     let (bytes, name) = release::letter(&state, holder, addr).await?;
     Ok(crate::download::bytes("application/pdf", &name, bytes))

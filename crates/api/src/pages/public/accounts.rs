@@ -69,7 +69,7 @@ pub async fn login(
     let next = safe_next(Some(form.v("next")));
     let parsed = form.parse::<Login>(&["next"]);
     let result = match parsed {
-        Ok(login) => account::open_session(&state, address(&req, &state), login).await,
+        Ok(login) => account::open_session(&state, state.client_address(&req), login).await,
         Err(e) => Err(e),
     };
     match result {
@@ -150,8 +150,8 @@ pub async fn register(
                 username: r.username.clone(),
                 password: r.password.clone(),
             };
-            match account::create_account(&state, address(&req, &state), r).await {
-                Ok(_) => account::open_session(&state, address(&req, &state), login).await,
+            match account::create_account(&state, state.client_address(&req), r).await {
+                Ok(_) => account::open_session(&state, state.client_address(&req), login).await,
                 Err(e) => Err(e),
             }
         }

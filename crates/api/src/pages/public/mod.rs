@@ -22,22 +22,16 @@ pub use release::{
 };
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use askama::Template;
 use gongkai_documents::ApplicationForm;
 use gongkai_workflow::model::{ApplicantType, Carrier, Channel, Delivery, IdDocumentType};
 
-use crate::auth::client_address;
 use crate::error::ApiError;
 use crate::pages::{Chrome, Visitor, WebError, WebResult};
 use crate::service::filing;
 use crate::service::guide::Guide;
 use crate::state::AppState;
-/// The client's address (sign-in throttling, the registration limit).
-pub(super) fn address(req: &HttpRequest, state: &AppState) -> String {
-    client_address(req, state.settings.trust_forwarded_for)
-}
-
 /// A choice in a select or a radio group.
 pub struct Choice {
     pub value: String,

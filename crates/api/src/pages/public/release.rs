@@ -12,10 +12,6 @@ use crate::pages::{Chrome, FormBody, SignedIn, Visitor, WebResult};
 use crate::service::release::{self, Holder};
 use crate::state::AppState;
 
-fn address(req: &HttpRequest, state: &AppState) -> String {
-    super::address(req, state)
-}
-
 /// A released file, for the holder of the tracking number and query code.
 pub async fn lookup_file(
     req: HttpRequest,
@@ -26,7 +22,13 @@ pub async fn lookup_file(
 ) -> WebResult {
     visitor.check(&body.0)?;
     let holder = Holder::Code(lookup_key(&body.0));
-    let out = release::file(&state, holder, path.into_inner(), address(&req, &state)).await?;
+    let out = release::file(
+        &state,
+        holder,
+        path.into_inner(),
+        state.client_address(&req),
+    )
+    .await?;
     Ok(crate::download::respond(out).await?)
 }
 
@@ -39,7 +41,7 @@ pub async fn lookup_letter(
 ) -> WebResult {
     visitor.check(&body.0)?;
     let holder = Holder::Code(lookup_key(&body.0));
-    let (bytes, name) = release::letter(&state, holder, address(&req, &state)).await?;
+    let (bytes, name) = release::letter(&state, holder, state.client_address(&req)).await?;
     Ok(crate::download::bytes("application/pdf", &name, bytes))
 }
 
@@ -51,7 +53,7 @@ pub async fn my_file(
     path: web::Path<(String, String)>,
 ) -> WebResult {
     let (id, attachment) = path.into_inner();
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let out = release::file(
         &state,
         Holder::Account(Box::new(page.caller), id),
@@ -69,7 +71,7 @@ pub async fn my_letter(
     page: SignedIn,
     path: web::Path<String>,
 ) -> WebResult {
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let holder = Holder::Account(Box::new(page.caller), path.into_inner());
     let (bytes, name) = release::letter(&state, holder, addr).await?;
     Ok(crate::download::bytes("application/pdf", &name, bytes))
@@ -129,7 +131,7 @@ pub async fn link_file(
     path: web::Path<(String, String)>,
 ) -> WebResult {
     let (token, attachment) = path.into_inner();
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let out = release::file(&state, Holder::Link(token), attachment, addr).await?;
     Ok(crate::download::respond(out).await?)
 }
@@ -140,7 +142,7 @@ pub async fn link_letter(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> WebResult {
-    let addr = address(&req, &state);
+    let addr = state.client_address(&req);
     let (bytes, name) = release::letter(&state, Holder::Link(path.into_inner()), addr).await?;
     Ok(crate::download::bytes("application/pdf", &name, bytes))
 }
