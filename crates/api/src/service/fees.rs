@@ -14,6 +14,7 @@
 //! another is refused with `fee_figure_mismatch` before anything is stored.
 
 use actix_web::web;
+use chrono::NaiveDate;
 use gongkai_store::{CaseRow, DbConnection, events};
 use gongkai_workflow::fee::{
     FeeFacts, ReleasePages, fee_explanation_zh, fee_yuan, month_zh, release_pages,
@@ -213,11 +214,7 @@ fn failed(basis: FeeBasis, e: &ApiError) -> FeeFigure {
 
 /// The case `id` as its events make it.
 fn load_case(conn: &mut DbConnection, id: &str) -> ApiResult<Case> {
-    let mut evs = Vec::new();
-    for r in events::load_rows(conn, id)? {
-        evs.push(r.event()?);
-    }
-    Ok(Case::from_events(&evs))
+    Ok(Case::from_events(&events::load(conn, id)?))
 }
 
 /// The form's one-line label of a basis: its name and the computed figure, or why there is
@@ -230,8 +227,8 @@ pub fn option_label(f: &FeeFigure) -> String {
             let month = f
                 .month
                 .as_deref()
-                .and_then(|m| m.split_once('-'))
-                .map(|(y, m)| format!("{y}年{}月", m.trim_start_matches('0')))
+                .and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+                .map(month_zh)
                 .unwrap_or_default();
             format!("{name}：申请人{month}内第 {n} 件申请，应收 {amount} 元")
         }

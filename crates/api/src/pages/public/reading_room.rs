@@ -10,17 +10,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, NaiveDate};
 
 use crate::error::ApiError;
 use crate::pages::{Chrome, Visitor, WebError, WebResult, form::percent_encode};
 use crate::service::reading_room::{self, RoomEntry, RoomList, RoomQuery, entry_view};
 use crate::state::AppState;
 
-/// 2026年1月5日.
-pub fn chinese_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
+/// 2026年1月5日: the notices' way of writing a date.
+pub use gongkai_mailer::context::date_zh as chinese_date;
 
 #[derive(Template)]
 #[template(path = "public/reading_room.html")]
