@@ -138,17 +138,22 @@ impl Dispatcher {
     ) -> StoreResult<()> {
         let (row, prepared, rendered, addition) = {
             let mut conn = self.conn()?;
-            let prepared =
-                match message::prepare(&mut conn, row, templates, law, &self.settings.base_url) {
-                    Ok(p) => p,
-                    // Unreadable data: counted as an attempt, so that it ends up failed and
-                    // visible rather than claimed for ever.
-                    Err(e) => {
-                        let recorded = self.temporary(&mut conn, row, &e.to_string())?;
-                        self.count_temporary(row, recorded, pass);
-                        return Ok(());
-                    }
-                };
+            // The case's events, read once: for the notice and, for a reply, its release.
+            let loaded = gongkai_store::events::load(&mut conn, &row.case_id).and_then(|h| {
+                let base = &self.settings.base_url;
+                message::prepare_with_history(&mut conn, row, &h, templates, law, base)
+                    .map(|p| (h, p))
+            });
+            let (history, prepared) = match loaded {
+                Ok(p) => p,
+                // Unreadable data: counted as an attempt, so that it ends up failed and
+                // visible rather than claimed for ever.
+                Err(e) => {
+                    let recorded = self.temporary(&mut conn, row, &e.to_string())?;
+                    self.count_temporary(row, recorded, pass);
+                    return Ok(());
+                }
+            };
             let rendered = match &prepared.rendered {
                 Ok(r) => r.clone(),
                 Err(e) => {
@@ -175,6 +180,7 @@ impl Dispatcher {
                 Some(r) => match crate::release::addition(
                     &mut conn,
                     row,
+                    &history,
                     &prepared,
                     r,
                     &self.settings.base_url,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
 use gongkai_store::outbox::OutboxRow;
-use gongkai_store::{DbConnection, StoreResult, attachments, delivery, events};
+use gongkai_store::{DbConnection, StoreResult, attachments, delivery};
 use gongkai_workflow::model::{Delivery, ReleaseItem};
 use gongkai_workflow::{Case, NoticeKind, Recipient};
 
@@ -51,6 +51,7 @@ pub struct Addition {
 pub fn addition(
     conn: &mut DbConnection,
     row: &OutboxRow,
+    history: &[gongkai_workflow::Event],
     prepared: &Prepared,
     settings: &ReleaseMail,
     base_url: &str,
@@ -62,7 +63,7 @@ pub fn addition(
     {
         return Ok(None);
     }
-    let case = Case::from_events(&events::load(conn, &row.case_id)?);
+    let case = Case::from_events(history);
     if case.request.as_ref().map(|r| r.delivery) != Some(Delivery::Email) {
         return Ok(None);
     }
