@@ -304,6 +304,12 @@ fn spawn_recompute(
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
                 }
+                // E-mailed download links past their expiry open nothing; their rows go.
+                match gongkai_store::delivery::sweep_links(&mut conn, now) {
+                    Ok(n) if n > 0 => tracing::info!(links = n, "removed expired download links"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "removing expired download links failed"),
+                }
             }
             let law = state.law();
             let result = pool

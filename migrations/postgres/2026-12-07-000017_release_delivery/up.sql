@@ -19,4 +19,5 @@ CREATE TABLE release_links (
     created_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL
 );
-CREATE INDEX release_links_case ON release_links (case_id);
+-- For the housekeeping that removes expired links.
+CREATE INDEX release_links_expiry ON release_links (expires_at);
