@@ -24,6 +24,51 @@ pub struct Config {
     pub supervision: Supervision,
     pub documents: Documents,
     pub delivery: DeliverySettings,
+    pub redaction: RedactionConfig,
+}
+
+/// [redaction]: what a redaction may cost (see config/default.toml).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RedactionConfig {
+    pub dpi: f32,
+    pub max_pages: u32,
+    pub max_image_pixels: u64,
+    pub max_table_cells: u64,
+    pub editor_dpi: f32,
+    pub max_output_bytes: u64,
+    pub max_queued_jobs: usize,
+}
+
+impl Eq for RedactionConfig {}
+
+impl RedactionConfig {
+    /// The API's settings; the input's byte limit is the attachments' `max_bytes`.
+    pub fn settings(
+        &self,
+        max_input_bytes: u64,
+    ) -> anyhow::Result<gongkai_api::state::RedactionSettings> {
+        let dpi_ok = |d: f32| d.is_finite() && (36.0..=600.0).contains(&d);
+        if !dpi_ok(self.dpi) || !dpi_ok(self.editor_dpi) {
+            anyhow::bail!("redaction.dpi and redaction.editor_dpi must lie between 36 and 600");
+        }
+        let max_input_bytes = usize::try_from(max_input_bytes).unwrap_or(usize::MAX);
+        Ok(gongkai_api::state::RedactionSettings {
+            limits: gongkai_documents::RedactLimits {
+                max_pages: self.max_pages.max(1),
+                max_input_bytes,
+                max_image_pixels: self.max_image_pixels.max(1),
+                dpi: self.dpi,
+            },
+            tables: gongkai_documents::TableLimits {
+                max_input_bytes,
+                max_cells: self.max_table_cells.max(1),
+            },
+            editor_dpi: self.editor_dpi,
+            max_queued_jobs: self.max_queued_jobs.max(1),
+            max_output_bytes: self.max_output_bytes,
+        })
+    }
 }
 
 /// [delivery]: how a reply's release reaches an applicant who chose e-mail.

@@ -102,6 +102,7 @@ pub fn run(config: &Config, law: Law) -> anyhow::Result<ExitCode> {
         report_counting: config.report.counting(),
         pending_registration_days: config.supervision.pending_registration_days,
         today: test_today()?,
+        redaction: config.redaction.settings(config.attachments.max_bytes)?,
     };
     // The base calendar stays the file's (or the built-in one): uploads are layered on it.
     let mut state = AppState::new(

@@ -4,10 +4,12 @@
 
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-/// The pages' policy: scripts, styles and images from gongkai itself only (no inline script),
-/// forms posted to gongkai only, never shown in a frame.
+/// The pages' policy: styles and images from gongkai itself only, no script at all (the
+/// redaction editor, the one page with a script, sets its own policy allowing gongkai's own
+/// script file), forms posted to gongkai only, never shown in a frame.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
-     style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+     style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 /// HSTS when gongkai is reached over HTTPS (`server.secure_cookies`): a year, this host only
 /// (other hosts of an agency's domain may still be served over plain HTTP).

@@ -9,6 +9,7 @@ pub mod download;
 pub mod error;
 pub mod export;
 pub mod headers;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -93,6 +94,10 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(release::my_letter)
         .service(release::retrievals)
         .service(release::package)
+        .service(redaction::layout)
+        .service(redaction::page)
+        .service(redaction::start)
+        .service(redaction::job)
         .service(cases::fee_preview)
         .service(supervision::reviews)
         .service(supervision::dashboard)
@@ -360,6 +365,7 @@ mod tests {
             ("/api/v1", include_str!("routes/admin.rs")),
             ("/api/v1", include_str!("routes/mail.rs")),
             ("/api/v1", include_str!("routes/release.rs")),
+            ("/api/v1", include_str!("routes/redaction.rs")),
             ("", include_str!("routes/ops.rs")),
         ];
         let mut checked = 0;

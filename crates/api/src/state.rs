@@ -49,6 +49,36 @@ pub struct ApiSettings {
     /// clock's (`GONGKAI_TEST_TODAY`, read by `gongkai serve`; docs/operations.md). None: the
     /// clock.
     pub today: Option<chrono::NaiveDate>,
+    /// Redaction ([redaction] in config/default.toml).
+    pub redaction: RedactionSettings,
+}
+
+/// What a redaction may cost, and how the editor shows pages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RedactionSettings {
+    /// PDFs and scans (the input's byte limit is the attachments' `max_bytes`).
+    pub limits: gongkai_documents::RedactLimits,
+    /// XLSX and CSV.
+    pub tables: gongkai_documents::TableLimits,
+    /// The resolution of the editor's page images (dots per inch).
+    pub editor_dpi: f32,
+    /// Redactions waiting or running at once.
+    pub max_queued_jobs: usize,
+    /// The largest redacted file stored (a scan rendered anew can outgrow its original, so
+    /// this may exceed the attachments' `max_bytes`; the per-case total still applies).
+    pub max_output_bytes: u64,
+}
+
+impl Default for RedactionSettings {
+    fn default() -> Self {
+        RedactionSettings {
+            limits: gongkai_documents::RedactLimits::default(),
+            tables: gongkai_documents::TableLimits::default(),
+            editor_dpi: 96.0,
+            max_queued_jobs: 8,
+            max_output_bytes: 200 * 1024 * 1024,
+        }
+    }
 }
 
 impl ApiSettings {
@@ -73,6 +103,7 @@ impl ApiSettings {
             report_counting: gongkai_workflow::report::Counting::default(),
             pending_registration_days: 1,
             today: None,
+            redaction: RedactionSettings::default(),
         }
     }
 }
@@ -93,6 +124,8 @@ pub struct AppState {
     /// The CJK font of the PDF documents, checked at start and read on the first PDF; none:
     /// the PDF routes answer 503 `pdf_font_unavailable`.
     pub letter_font: Option<Arc<gongkai_documents::FontFile>>,
+    /// Redactions waiting or running (see [`crate::jobs`]).
+    pub jobs: Arc<crate::jobs::Jobs>,
 }
 
 impl AppState {
@@ -104,6 +137,7 @@ impl AppState {
     }
 
     pub fn new(pool: Pool, law: Law, settings: ApiSettings) -> AppState {
+        let jobs = Arc::new(crate::jobs::Jobs::new(settings.redaction.max_queued_jobs));
         AppState {
             pool,
             base_years: law.calendar.years().to_vec(),
@@ -112,6 +146,7 @@ impl AppState {
             metrics: Metrics::new(),
             scheduler: Arc::default(),
             letter_font: None,
+            jobs,
         }
     }
 

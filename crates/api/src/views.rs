@@ -260,6 +260,7 @@ pub fn timeline_text(kind: &EventKind) -> Option<String> {
         | EventKind::RemedyRecorded { .. }
         | EventKind::ReleasePublished { .. }
         | EventKind::PublicationWithdrawn { .. }
+        | EventKind::FileRedacted { .. }
         | EventKind::RemedyDecided { .. } => return None,
     })
 }

@@ -5,11 +5,13 @@
 //! ([`redact_xlsx`], [`redact_csv`]).
 
 mod form;
+mod layout;
 mod letter;
 mod redact;
 mod tables;
 
 pub use form::{ApplicationForm, application_form};
+pub use layout::{Layout, layout, page_png};
 pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
 pub use redact::{
     FileKind, PageImage, RedactBox, RedactError, RedactLimits, RedactSummary, Redacted,
@@ -17,8 +19,12 @@ pub use redact::{
     render_pdf_page,
 };
 pub use tables::{
-    REDACTED_CELL, RedactedTable, TableError, TableLimits, TableRedaction, redact_csv, redact_xlsx,
+    REDACTED_CELL, RedactedTable, SheetPreview, TableError, TableLimits, TableRedaction,
+    redact_csv, redact_xlsx, table_preview,
 };
+
+/// This crate's version, recorded with each redaction (what made the released version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A document could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -237,7 +237,7 @@ fn check_size(bytes: &[u8], limits: &RedactLimits) -> Result<(), RedactError> {
 }
 
 /// Opens a PDF for rendering, refusing encrypted and unreadable files and too many pages.
-fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactError> {
+pub(crate) fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactError> {
     check_size(&bytes, limits)?;
     if declares_encryption(&bytes) {
         return Err(RedactError::Encrypted);
@@ -260,7 +260,10 @@ fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactErr
 }
 
 /// Checks every box against the page sizes (in points, as shown); all or nothing.
-fn check_boxes(boxes: &[RedactBox], sizes: &[(f32, f32)]) -> Result<Vec<u32>, RedactError> {
+pub(crate) fn check_boxes(
+    boxes: &[RedactBox],
+    sizes: &[(f32, f32)],
+) -> Result<Vec<u32>, RedactError> {
     let pages = u32::try_from(sizes.len()).unwrap_or(u32::MAX);
     let mut per_page = vec![0u32; sizes.len()];
     for (index, b) in boxes.iter().enumerate() {
@@ -372,7 +375,12 @@ impl PageImage {
 }
 
 /// The pixel size of a page of `w`×`h` points at `dpi`, checked against the limits.
-fn pixel_size(page: u32, w: f32, h: f32, limits: &RedactLimits) -> Result<(u32, u32), RedactError> {
+pub(crate) fn pixel_size(
+    page: u32,
+    w: f32,
+    h: f32,
+    limits: &RedactLimits,
+) -> Result<(u32, u32), RedactError> {
     let scale = limits.dpi / 72.0;
     let pw = (w * scale).round().max(1.0) as u64;
     let ph = (h * scale).round().max(1.0) as u64;
@@ -453,7 +461,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// The page sizes (points, as shown) of an opened PDF.
-fn page_sizes(pdf: &Pdf) -> Vec<(f32, f32)> {
+pub(crate) fn page_sizes(pdf: &Pdf) -> Vec<(f32, f32)> {
     pdf.pages().iter().map(|p| p.render_dimensions()).collect()
 }
 

@@ -552,6 +552,120 @@ pub fn redact_csv(
     })
 }
 
+/// A sheet as the redaction editor shows it: its size, and the values of its first rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPreview {
+    /// The sheet's name (empty for CSV).
+    pub name: String,
+    pub rows: u32,
+    pub columns: u32,
+    /// The first rows as text, by source row (hidden rows included and marked), at most the
+    /// number asked for; each row as many values as `columns` (capped likewise).
+    pub cells: Vec<Vec<String>>,
+    /// Hidden rows and columns (counted from 0): never written to a redacted version.
+    pub hidden_rows: Vec<u32>,
+    pub hidden_columns: Vec<u32>,
+}
+
+/// The visible sheets of an XLSX workbook (or the one table of a CSV file) with their first
+/// `max_rows` rows and `max_columns` columns as text, for the clerk to choose what to redact.
+pub fn table_preview(
+    bytes: &[u8],
+    csv: bool,
+    limits: &TableLimits,
+    max_rows: u32,
+    max_columns: u32,
+) -> Result<Vec<SheetPreview>, TableError> {
+    if bytes.len() > limits.max_input_bytes {
+        return Err(TableError::FileTooLarge {
+            bytes: bytes.len(),
+            max: limits.max_input_bytes,
+        });
+    }
+    if csv {
+        let records = parse_csv(&csv_text(bytes)?)?;
+        let rows = u32::try_from(records.len()).unwrap_or(MAX_ROWS);
+        let columns =
+            u32::try_from(records.iter().map(Vec::len).max().unwrap_or(0)).unwrap_or(MAX_COLUMNS);
+        let cells = records
+            .iter()
+            .take(max_rows as usize)
+            .map(|r| {
+                let mut row: Vec<String> = r.iter().take(max_columns as usize).cloned().collect();
+                row.resize(columns.min(max_columns) as usize, String::new());
+                row
+            })
+            .collect();
+        return Ok(vec![SheetPreview {
+            name: String::new(),
+            rows,
+            columns,
+            cells,
+            hidden_rows: Vec::new(),
+            hidden_columns: Vec::new(),
+        }]);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(TableError::Encrypted);
+    }
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
+    let visible: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut sheets = Vec::new();
+    let mut total = 0u64;
+    for name in visible {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|_| TableError::Corrupt("XLSX"))?;
+        let (rows, columns) = range.end().map(|(r, c)| (r + 1, c + 1)).unwrap_or((0, 0));
+        total += u64::from(rows) * u64::from(columns);
+        if total > limits.max_cells {
+            return Err(TableError::TooManyCells {
+                cells: total,
+                max: limits.max_cells,
+            });
+        }
+        let cells = (0..rows.min(max_rows))
+            .map(|r| {
+                (0..columns.min(max_columns))
+                    .map(|c| match range.get_value((r, c)) {
+                        None | Some(Data::Empty) => String::new(),
+                        Some(v) => v.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        sheets.push(SheetPreview {
+            name,
+            rows,
+            columns,
+            cells,
+            hidden_rows: Vec::new(),
+            hidden_columns: Vec::new(),
+        });
+    }
+    drop(book);
+    let hidden = hidden_rows_and_columns(bytes)?;
+    for sheet in &mut sheets {
+        if let Some((rows, columns)) = hidden.get(&sheet.name) {
+            sheet.hidden_rows = rows.iter().copied().filter(|r| *r < sheet.rows).collect();
+            sheet.hidden_rows.sort_unstable();
+            sheet.hidden_columns = columns
+                .iter()
+                .copied()
+                .filter(|c| *c < sheet.columns)
+                .collect();
+            sheet.hidden_columns.sort_unstable();
+        }
+    }
+    Ok(sheets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

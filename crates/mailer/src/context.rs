@@ -88,6 +88,9 @@ pub struct ReplyVars {
     /// How the applicant gets what is provided, by the delivery they chose (empty without a
     /// release).
     pub access: String,
+    /// The parts withheld from the released files (区分处理, art. 37), one line per file:
+    /// "《标题》：第 3 页 2 处，依据《条例》第十五条，涉及个人隐私（…）".
+    pub redactions: Vec<String>,
 }
 
 /// The bodies an agency's decisions name in their remedy paragraph (行政复议法 2023 art. 20):
@@ -308,6 +311,7 @@ impl NoticeContext {
                 } else {
                     access_zh(request.delivery, src.base_url)
                 },
+                redactions: case.redaction_lines_zh(&r.release),
             };
         }
         if let Some(EventKind::Withdrawn { reason }) = event.map(|e| &e.kind) {
@@ -438,6 +442,10 @@ impl NoticeContext {
                     gongkai_workflow::model::Delivery::Online,
                     "https://gongkai.example.gov.cn",
                 ),
+                redactions: vec![
+                    "《朝阳区2025年老旧小区改造项目资金安排》：第 2 页 3 处，依据《条例》第十五条，涉及个人隐私（未征求第三方意见）"
+                        .to_owned(),
+                ],
             },
             withdrawal_reason: "已通过其他途径获取".to_owned(),
             remedy: remedy(

@@ -282,6 +282,33 @@ pub struct Case {
     /// The release as published in the reading room (art. 44), while it is public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication: Option<Publication>,
+    /// The redacted versions made of the case's files (区分处理), in the order made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<crate::model::FileRedaction>,
+}
+
+impl Case {
+    /// The redaction that made attachment `id`, if it is a redacted version.
+    pub fn redaction_making(&self, id: &str) -> Option<&crate::model::FileRedaction> {
+        self.redactions.iter().find(|r| r.output.attachment == id)
+    }
+
+    /// Whether attachment `id` is an original that a redacted version was made of.
+    pub fn is_redacted_original(&self, id: &str) -> bool {
+        self.redactions.iter().any(|r| r.source.attachment == id)
+    }
+
+    /// The parts withheld from the released files of `release`, as a letter lists them: one
+    /// line per file, "《标题》：第 3 页 2 处，依据《条例》第十五条，涉及个人隐私；…".
+    pub fn redaction_lines_zh(&self, release: &[crate::model::ReleaseItem]) -> Vec<String> {
+        release
+            .iter()
+            .filter_map(|item| {
+                let r = self.redaction_making(&item.file()?.attachment)?;
+                Some(format!("《{}》：{}", item.title(), r.lines_zh().join("；")))
+            })
+            .collect()
+    }
 }
 
 /// What of a case is public in the reading room, and since when.
@@ -309,7 +336,8 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
         EventKind::RemedyRecorded { .. }
         | EventKind::RemedyDecided { .. }
         | EventKind::ReleasePublished { .. }
-        | EventKind::PublicationWithdrawn { .. } => false,
+        | EventKind::PublicationWithdrawn { .. }
+        | EventKind::FileRedacted { .. } => false,
         EventKind::Received { .. } => true,
         _ => event.legal_date.is_some(),
     };
@@ -638,6 +666,7 @@ pub fn evolve(mut case: Case, event: &Event) -> Case {
             });
         }
         EventKind::PublicationWithdrawn { .. } => case.publication = None,
+        EventKind::FileRedacted { redaction } => case.redactions.push(redaction.clone()),
     }
     case
 }

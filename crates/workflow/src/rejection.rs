@@ -99,10 +99,20 @@ pub enum RejectionCode {
     AlreadyPublished,
     /// The case has nothing in the reading room to withdraw.
     NotPublished,
+    /// Art. 15: a part withheld as 商业秘密 or 个人隐私 although the third party consented or
+    /// the public interest prevails (art. 15 then requires disclosure).
+    RedactionGroundVoid,
+    /// Art. 32: a part withheld on a third party's objection (or silence) that no ended
+    /// consultation of the case records.
+    ThirdPartyOpinionNotRecorded,
+    /// A release with a redacted file answered as 予以公开: it is a 部分公开 (art. 37).
+    RedactedReleaseNotPartial,
+    /// A release naming an original of which a redacted version was made.
+    OriginalHasRedactedVersion,
 }
 
 impl RejectionCode {
-    pub const ALL: [RejectionCode; 56] = [
+    pub const ALL: [RejectionCode; 60] = [
         RejectionCode::CaseNotFound,
         RejectionCode::CaseAlreadyExists,
         RejectionCode::ForbiddenForRole,
@@ -159,6 +169,10 @@ impl RejectionCode {
         RejectionCode::ReleaseNotReviewed,
         RejectionCode::AlreadyPublished,
         RejectionCode::NotPublished,
+        RejectionCode::RedactionGroundVoid,
+        RejectionCode::ThirdPartyOpinionNotRecorded,
+        RejectionCode::RedactedReleaseNotPartial,
+        RejectionCode::OriginalHasRedactedVersion,
     ];
 
     /// The code as the API spells it.
@@ -220,6 +234,10 @@ impl RejectionCode {
             RejectionCode::ReleaseNotReviewed => "release_not_reviewed",
             RejectionCode::AlreadyPublished => "already_published",
             RejectionCode::NotPublished => "not_published",
+            RejectionCode::RedactionGroundVoid => "redaction_ground_void",
+            RejectionCode::ThirdPartyOpinionNotRecorded => "third_party_opinion_not_recorded",
+            RejectionCode::RedactedReleaseNotPartial => "redacted_release_not_partial",
+            RejectionCode::OriginalHasRedactedVersion => "original_has_redacted_version",
         }
     }
 

@@ -67,11 +67,39 @@ pub enum ErrorCode {
     FeePagesUnknown,
     /// 按量计收 without a draft reply whose release provides a document.
     FeeReleaseMissing,
+    /// The file to redact is encrypted (a PDF with /Encrypt, a password-protected workbook).
+    RedactEncrypted,
+    /// The file to redact cannot be read in its format.
+    RedactCorrupt,
+    /// The file is not PDF, JPEG, PNG, TIFF, XLSX or CSV (a Word file must be converted to PDF first).
+    RedactUnsupportedFormat,
+    /// The file is larger than the redaction's limit.
+    RedactFileTooLarge,
+    /// The PDF has more pages than `redaction.max_pages`.
+    RedactTooManyPages,
+    /// A page or a scan has more pixels than `redaction.max_image_pixels`.
+    RedactImageTooLarge,
+    /// A box names a page the file does not have.
+    RedactNoSuchPage,
+    /// A box is empty or passes the edge of its page.
+    RedactBoxOutsidePage,
+    /// A TIFF with several pages (convert it to PDF).
+    RedactMultiPageTiff,
+    /// A table with more cells than `redaction.max_table_cells`.
+    RedactTooManyCells,
+    /// A table redaction names a sheet the workbook does not show.
+    RedactNoSuchSheet,
+    /// A cell, row or column outside the sheet's used range.
+    RedactCellOutsideSheet,
+    /// The redacted file could not be written.
+    RedactWriteFailed,
+    /// As many redactions are waiting as `redaction.max_queued_jobs` allows.
+    RedactionBusy,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::MalformedBody,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidParameter,
@@ -101,6 +129,20 @@ impl ErrorCode {
         ErrorCode::FeeFigureMismatch,
         ErrorCode::FeePagesUnknown,
         ErrorCode::FeeReleaseMissing,
+        ErrorCode::RedactEncrypted,
+        ErrorCode::RedactCorrupt,
+        ErrorCode::RedactUnsupportedFormat,
+        ErrorCode::RedactFileTooLarge,
+        ErrorCode::RedactTooManyPages,
+        ErrorCode::RedactImageTooLarge,
+        ErrorCode::RedactNoSuchPage,
+        ErrorCode::RedactBoxOutsidePage,
+        ErrorCode::RedactMultiPageTiff,
+        ErrorCode::RedactTooManyCells,
+        ErrorCode::RedactNoSuchSheet,
+        ErrorCode::RedactCellOutsideSheet,
+        ErrorCode::RedactWriteFailed,
+        ErrorCode::RedactionBusy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +176,20 @@ impl ErrorCode {
             ErrorCode::FeeFigureMismatch => "fee_figure_mismatch",
             ErrorCode::FeePagesUnknown => "fee_pages_unknown",
             ErrorCode::FeeReleaseMissing => "fee_release_missing",
+            ErrorCode::RedactEncrypted => "redact_encrypted",
+            ErrorCode::RedactCorrupt => "redact_corrupt",
+            ErrorCode::RedactUnsupportedFormat => "redact_unsupported_format",
+            ErrorCode::RedactFileTooLarge => "redact_file_too_large",
+            ErrorCode::RedactTooManyPages => "redact_too_many_pages",
+            ErrorCode::RedactImageTooLarge => "redact_image_too_large",
+            ErrorCode::RedactNoSuchPage => "redact_no_such_page",
+            ErrorCode::RedactBoxOutsidePage => "redact_box_outside_page",
+            ErrorCode::RedactMultiPageTiff => "redact_multi_page_tiff",
+            ErrorCode::RedactTooManyCells => "redact_too_many_cells",
+            ErrorCode::RedactNoSuchSheet => "redact_no_such_sheet",
+            ErrorCode::RedactCellOutsideSheet => "redact_cell_outside_sheet",
+            ErrorCode::RedactWriteFailed => "redact_write_failed",
+            ErrorCode::RedactionBusy => "redaction_busy",
         }
     }
 
@@ -163,7 +219,21 @@ impl ErrorCode {
             ErrorCode::PdfFontUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::FeeFigureMismatch
             | ErrorCode::FeePagesUnknown
-            | ErrorCode::FeeReleaseMissing => StatusCode::UNPROCESSABLE_ENTITY,
+            | ErrorCode::FeeReleaseMissing
+            | ErrorCode::RedactEncrypted
+            | ErrorCode::RedactCorrupt
+            | ErrorCode::RedactUnsupportedFormat
+            | ErrorCode::RedactFileTooLarge
+            | ErrorCode::RedactTooManyPages
+            | ErrorCode::RedactImageTooLarge
+            | ErrorCode::RedactNoSuchPage
+            | ErrorCode::RedactBoxOutsidePage
+            | ErrorCode::RedactMultiPageTiff
+            | ErrorCode::RedactTooManyCells
+            | ErrorCode::RedactNoSuchSheet
+            | ErrorCode::RedactCellOutsideSheet => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::RedactWriteFailed => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::RedactionBusy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -198,6 +268,20 @@ impl ErrorCode {
             ErrorCode::FeeFigureMismatch => "收费数额与系统计算结果不一致",
             ErrorCode::FeePagesUnknown => "拟提供的文件缺少页数",
             ErrorCode::FeeReleaseMissing => "尚未确定拟提供的信息",
+            ErrorCode::RedactEncrypted => "文件已加密",
+            ErrorCode::RedactCorrupt => "文件已损坏",
+            ErrorCode::RedactUnsupportedFormat => "该文件格式不能作遮盖处理",
+            ErrorCode::RedactFileTooLarge => "文件超过遮盖处理的大小上限",
+            ErrorCode::RedactTooManyPages => "文件页数超过上限",
+            ErrorCode::RedactImageTooLarge => "页面图像超过上限",
+            ErrorCode::RedactNoSuchPage => "文件没有该页",
+            ErrorCode::RedactBoxOutsidePage => "遮盖框超出页面",
+            ErrorCode::RedactMultiPageTiff => "多页 TIFF 文件不能直接遮盖",
+            ErrorCode::RedactTooManyCells => "表格单元格数超过上限",
+            ErrorCode::RedactNoSuchSheet => "工作表不存在",
+            ErrorCode::RedactCellOutsideSheet => "单元格超出表格范围",
+            ErrorCode::RedactWriteFailed => "生成遮盖后的文件失败",
+            ErrorCode::RedactionBusy => "遮盖处理任务较多，请稍后再试",
         }
     }
 }
@@ -535,7 +619,10 @@ fn rejection_status(code: RejectionCode) -> StatusCode {
         | R::IdDocumentRequired
         | R::IdDocumentInvalid
         | R::DeliveryContactRequired
-        | R::ReleaseRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        | R::ReleaseRequired
+        | R::RedactionGroundVoid
+        | R::RedactedReleaseNotPartial
+        | R::OriginalHasRedactedVersion => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::CONFLICT,
     }
 }

@@ -36,6 +36,8 @@ pub const FORM_COOKIE: &str = "gongkai_form";
 
 const STYLE: &str = include_str!("../../static/app.css");
 const ICON: &str = include_str!("../../static/favicon.svg");
+/// The redaction editor's script: the only script of the site.
+const REDACT_SCRIPT: &str = include_str!("../../static/redact.js");
 
 /// The web routes (outside /api/v1). Declares the page routes once: `configure` mounts them and [`ROUTES`] lists them (the
 /// outsider test visits every page of the list, so a new page is covered when it is added).
@@ -60,6 +62,7 @@ macro_rules! page_routes {
 page_routes! {
         GET "/static/app.css" => stylesheet,
         GET "/static/favicon.svg" => icon,
+        GET "/static/redact.js" => redact_script,
         GET "/favicon.ico" => icon,
         GET "/" => public::guide,
         GET "/apply" => public::apply_form,
@@ -112,6 +115,10 @@ page_routes! {
         GET "/staff/cases/{id}" => staff::case_page,
         GET "/staff/cases/{id}/package.zip" => staff::package,
         POST "/staff/cases/{id}/attachments" => staff::upload,
+        GET "/staff/cases/{id}/files/{attachment}/redact" => staff::redact_editor,
+        POST "/staff/cases/{id}/files/{attachment}/redact" => staff::redact_submit,
+        GET "/staff/cases/{id}/files/{attachment}/pages/{page}" => staff::redact_page,
+        GET "/staff/cases/{id}/redaction-jobs/{job}" => staff::redaction_job,
         POST "/staff/cases/{id}/{action}" => staff::act,
         GET "/admin" => admin::home,
         POST "/admin/users" => admin::create_user,
@@ -130,6 +137,13 @@ page_routes! {
         POST "/admin/templates/{key}/reset" => admin::reset_template,
         GET "/admin/calendar" => admin::calendar,
         POST "/admin/calendar" => admin::calendar_upload,
+}
+
+async fn redact_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(REDACT_SCRIPT)
 }
 
 async fn stylesheet() -> HttpResponse {

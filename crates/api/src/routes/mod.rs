@@ -8,5 +8,6 @@ pub mod insight;
 pub mod mail;
 pub mod ops;
 pub mod public;
+pub mod redaction;
 pub mod release;
 pub mod supervision;

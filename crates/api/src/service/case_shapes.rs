@@ -84,9 +84,11 @@ pub struct QueuePage {
 /// opens a case (online filing and paper registration do that).
 pub type Action = gongkai_workflow::CommandKind;
 
-/// The action a route segment names; None for an unknown name and for `receive`.
+/// The action a route segment names; None for an unknown name, for `receive`, and for
+/// `record_redaction`, which only the redaction route issues (with the hashes of the files it
+/// made itself).
 pub fn action_named(text: &str) -> Option<Action> {
-    Action::parse(text).filter(|a| *a != Action::Receive)
+    Action::parse(text).filter(|a| !matches!(a, Action::Receive | Action::RecordRedaction))
 }
 
 /// What a command did.

@@ -24,6 +24,7 @@ pub mod possible;
 #[cfg(test)]
 mod query_bound;
 pub mod reading_room;
+pub mod redaction;
 pub mod release;
 pub mod reports;
 pub mod templates;

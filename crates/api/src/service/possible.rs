@@ -6,8 +6,9 @@
 
 use chrono::Duration;
 use gongkai_workflow::model::{
-    ConsultationKind, Delivery, FeeMethod, Letter, Opinion, Order, OrderKind, ReasonsAssessment,
-    Remedy, RemedyKind, RemedyResult, Reply, SecrecyConclusion,
+    ConsultationKind, Delivery, FeeMethod, FileRedaction, FileRef, Letter, Opinion, Order,
+    OrderKind, ReasonsAssessment, Redaction, RedactionArea, RedactionGround, Remedy, RemedyKind,
+    RemedyResult, Reply, SecrecyConclusion,
 };
 use gongkai_workflow::{Actor, Case, Command, Outcome, RejectionCode, decide};
 
@@ -138,6 +139,33 @@ fn probe(action: Action, case: &Case, today: chrono::NaiveDate) -> Option<Comman
             items: vec![0],
         },
         Action::WithdrawPublication => Command::WithdrawPublication { reason: text() },
+        Action::RecordRedaction => {
+            let file = |id: &str| FileRef {
+                attachment: id.to_owned(),
+                sha256: "0".repeat(64),
+                size: 1,
+                pages: Some(1),
+            };
+            Command::RecordRedaction {
+                redaction: FileRedaction {
+                    source: file("probe-source"),
+                    output: file("probe-output"),
+                    redactions: vec![Redaction {
+                        area: RedactionArea::Box {
+                            page: 1,
+                            x: 1.0,
+                            y: 1.0,
+                            w: 1.0,
+                            h: 1.0,
+                        },
+                        ground: RedactionGround::InternalAffairs,
+                        third_party: None,
+                        public_interest_prevails: false,
+                    }],
+                    method: text(),
+                },
+            }
+        }
         Action::DecideRemedy => Command::DecideRemedy {
             remedy: case.remedies.iter().find(|r| r.remedy.result.is_none())?.id,
             result: RemedyResult::Upheld,
@@ -175,7 +203,12 @@ pub fn possible(case: &Case, actor: &Actor, law: &Law) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| !matches!(a, Action::Receive | Action::RecordOverdue))
+        .filter(|a| {
+            !matches!(
+                a,
+                Action::Receive | Action::RecordOverdue | Action::RecordRedaction
+            )
+        })
         .filter(|a| may(case, actor, law, *a))
         .collect()
 }

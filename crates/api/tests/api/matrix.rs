@@ -364,6 +364,36 @@ fn authorization_matrix_of_every_route_and_role() {
                 Empty,
                 [401, 403, 404, 409, 404, 409, 409],
             ),
+            // Redaction: the case staff's, on staff files. The setup's file is no readable
+            // PDF (422), and the case is registered, not yet handled (409); admins may look
+            // but not redact (403).
+            row(
+                "GET",
+                "/api/v1/cases/{case}/attachments/{attachment}/layout",
+                Empty,
+                [401, 404, 404, 422, 404, 422, 422],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/attachments/{attachment}/pages/1",
+                Empty,
+                [401, 404, 404, 422, 404, 422, 422],
+            ),
+            row(
+                "POST",
+                "/api/v1/cases/{case}/attachments/{attachment}/redactions",
+                Json(
+                    json!({"redactions": [{"area": {"kind": "box", "page": 1, "x": 1.0, "y": 1.0, "w": 10.0, "h": 10.0},
+                                            "ground": "internal_affairs"}]}),
+                ),
+                [401, 404, 404, 409, 404, 409, 403],
+            ),
+            row(
+                "GET",
+                "/api/v1/cases/{case}/redaction-jobs/00000000-0000-0000-0000-000000000000",
+                Empty,
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
             row(
                 "GET",
                 "/api/v1/outbox",

@@ -17,7 +17,9 @@ mod context;
 mod intake;
 mod processing;
 mod publication;
+mod redaction;
 mod reply;
+pub use redaction::MAX_REDACTIONS;
 pub use reply::MAX_RELEASE_ITEMS;
 
 pub use context::{ANONYMOUS_APPLICANT, Context};
@@ -181,6 +183,7 @@ impl Decider<'_, '_> {
             Command::RecordOverdue => d.record_overdue(),
             Command::PublishRelease { subject, items } => d.publish_release(&subject, &items),
             Command::WithdrawPublication { reason } => d.withdraw_publication(&reason),
+            Command::RecordRedaction { redaction } => d.record_redaction(redaction),
         }
     }
 

@@ -15,7 +15,8 @@ impl Decider<'_, '_> {
     /// The reply's own checks, plus: "still unclear after correction" needs a correction that
     /// was asked for and received.
     fn check_reply(&self, reply: Reply) -> Result<Reply, Rejection> {
-        let reply = check_reply(reply)?;
+        let mut reply = check_reply(reply)?;
+        self.check_redacted_release(reply.outcome, &mut reply.release)?;
         let corrected = self
             .case
             .correction

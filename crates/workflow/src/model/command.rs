@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::redaction::FileRedaction;
 use super::release::SecrecyConclusion;
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Delivery, Receive};
@@ -178,6 +179,12 @@ pub enum Command {
     WithdrawPublication {
         reason: String,
     },
+    /// Records a redaction (区分处理, art. 37) made by the server from a file of the case: the
+    /// server fills in both files' hashes, so this is never taken from a client as it stands
+    /// (the API's redaction route builds it; the action route refuses it).
+    RecordRedaction {
+        redaction: FileRedaction,
+    },
 }
 
 impl Command {
@@ -218,6 +225,7 @@ impl Command {
             Command::DecideRemedy { .. } => K::DecideRemedy,
             Command::RecordSecrecyReview { .. } => K::RecordSecrecyReview,
             Command::PublishRelease { .. } => K::PublishRelease,
+            Command::RecordRedaction { .. } => K::RecordRedaction,
             Command::WithdrawPublication { .. } => K::WithdrawPublication,
         }
     }
@@ -268,6 +276,7 @@ pub enum CommandKind {
     RecordSecrecyReview,
     PublishRelease,
     WithdrawPublication,
+    RecordRedaction,
 }
 
 vocabulary!(CommandKind {
@@ -305,4 +314,5 @@ vocabulary!(CommandKind {
     RecordSecrecyReview => "record_secrecy_review", "保密审查";
     PublishRelease => "publish_release", "转为主动公开";
     WithdrawPublication => "withdraw_publication", "撤回主动公开";
+    RecordRedaction => "record_redaction", "区分处理（遮盖）";
 });

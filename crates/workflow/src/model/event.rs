@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::actor::ActorRef;
+use super::redaction::FileRedaction;
 use super::release::{ReleaseItem, SecrecyConclusion};
 use super::remedy::{Order, Remedy, RemedyResult};
 use super::request::{Applicant, Channel, Delivery, RequestDetails};
@@ -178,6 +179,11 @@ pub enum EventKind {
     PublicationWithdrawn {
         reason: String,
     },
+    /// A redacted version of a file of the case was made (区分处理, art. 37): the original,
+    /// the new file and each part withheld with its ground; who and when are the event's.
+    FileRedacted {
+        redaction: FileRedaction,
+    },
 }
 
 impl EventKind {
@@ -217,6 +223,7 @@ impl EventKind {
             EventKind::RemedyDecided { .. } => "remedy_decided",
             EventKind::ReleasePublished { .. } => "release_published",
             EventKind::PublicationWithdrawn { .. } => "publication_withdrawn",
+            EventKind::FileRedacted { .. } => "file_redacted",
         }
     }
 }

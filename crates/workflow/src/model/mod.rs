@@ -6,6 +6,7 @@ mod actor;
 mod command;
 mod event;
 mod identity;
+mod redaction;
 mod release;
 mod remedy;
 mod request;
@@ -17,6 +18,10 @@ pub use event::{Event, EventKind};
 pub use identity::{
     IdDocumentType, credit_code_check, filing_problems, id_number_problem, normalise_id_number,
     resident_id_check,
+};
+pub use redaction::{
+    FileRedaction, FileRef, Redaction, RedactionArea, RedactionGround, ThirdPartyStance,
+    column_name,
 };
 pub use release::{ReleaseForm, ReleaseItem, ReleasedFile, SecrecyConclusion, SecrecyReview};
 pub use remedy::{Order, OrderKind, Remedy, RemedyKind, RemedyResult, TABLE4_GROUPS};

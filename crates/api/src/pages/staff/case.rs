@@ -144,6 +144,11 @@ fn staff_text(kind: &EventKind, dir: &Directory) -> String {
             items.len()
         ),
         EventKind::PublicationWithdrawn { reason } => format!("撤回主动公开：{reason}"),
+        EventKind::FileRedacted { redaction } => format!(
+            "区分处理：遮盖 {} 处，生成遮盖后的文件（原文件不对外提供）。{}",
+            redaction.redactions.len(),
+            redaction.lines_zh().join("；")
+        ),
         other => timeline_text(other).unwrap_or_else(|| other.name().to_owned()),
     }
 }
@@ -191,6 +196,28 @@ pub struct CaseView {
     pub timeline: Vec<TimelineLine>,
 }
 
+/// A file of the case as the page lists it.
+struct FileLine {
+    id: String,
+    name: String,
+    size: String,
+    /// What the file is to the release: a redacted version (of which original) or an
+    /// original with a redacted version.
+    note: String,
+    /// The redaction editor, when the viewer may redact this file now.
+    redact: Option<String>,
+}
+
+/// Whether a file's name says it is a kind the redaction takes.
+fn redactable_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [
+        ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".xlsx", ".csv",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}
+
 #[derive(Template)]
 #[template(path = "staff/case.html")]
 struct CasePage {
@@ -199,7 +226,7 @@ struct CasePage {
     actions: Vec<ActionForm>,
     /// The action whose form failed, with what was entered and the errors.
     failed: Option<(String, FormState)>,
-    attachments: Vec<(String, String, String)>,
+    attachments: Vec<FileLine>,
     notices: Vec<(String, String, String)>,
     /// Reconsiderations and lawsuits about the request.
     remedies: Vec<String>,
@@ -702,6 +729,44 @@ async fn render_case(
     let (similar, marks) = similar_lines((data.similar, data.marks), &dir);
     let retrieval_total = data.retrievals.total;
     let retrievals = retrieval_lines(&data.retrievals, &data.files);
+    let may_redact = crate::service::possible::may(
+        &detail.case,
+        &page.caller.0.actor,
+        &law,
+        Action::RecordRedaction,
+    );
+    let name_of = |id: &str| {
+        data.files
+            .iter()
+            .find(|f| f.0 == id)
+            .map_or_else(|| id.to_owned(), |f| f.1.clone())
+    };
+    let attachments: Vec<FileLine> = data
+        .files
+        .iter()
+        .map(|(id, name, size)| {
+            let made = detail.case.redaction_making(id);
+            let note = match made {
+                Some(r) => format!(
+                    "遮盖后的文件（原文件：{}；遮盖 {} 处）",
+                    name_of(&r.source.attachment),
+                    r.redactions.len()
+                ),
+                None if detail.case.is_redacted_original(id) => {
+                    "原文件，已作区分处理，不对外提供".to_owned()
+                }
+                None => String::new(),
+            };
+            FileLine {
+                id: id.clone(),
+                name: name.clone(),
+                size: format!("{size} 字节"),
+                redact: (may_redact && made.is_none() && redactable_name(name))
+                    .then(|| format!("/staff/cases/{}/files/{id}/redact", detail.summary.id)),
+                note,
+            }
+        })
+        .collect();
     visitor.render(
         status,
         &CasePage {
@@ -719,11 +784,7 @@ async fn render_case(
             case: case_view(detail, &dir, &law, &data.files),
             actions: offered,
             failed,
-            attachments: data
-                .files
-                .into_iter()
-                .map(|(id, name, size)| (id, name, format!("{size} 字节")))
-                .collect(),
+            attachments,
             notices: data.notices,
         },
     )

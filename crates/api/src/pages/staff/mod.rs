@@ -4,11 +4,16 @@
 mod case;
 mod dashboard;
 mod queue;
+mod redact;
 mod registration;
 
 pub use case::{act, case_page, package, upload};
 pub use dashboard::dashboard;
 pub use queue::queue;
+pub use redact::{
+    editor as redact_editor, job_page as redaction_job, page_image as redact_page,
+    submit as redact_submit,
+};
 pub use registration::{register, register_form, registered};
 
 use chrono::{NaiveDate, Utc};

@@ -1,0 +1,523 @@
+//! End to end on `gongkai serve`: redaction (区分处理, issue 20). A clerk opens a staff PDF in
+//! the editor, marks a part with its ground, and the burned-in version becomes a new file of
+//! the case, recorded in the case's events with both hashes; the original's marker never
+//! reaches it. A release of the redacted file is a 部分公开 whose letter lists the part and
+//! its ground. Bad input (a box off the page, a void ground, an encrypted PDF, a Word file) is
+//! refused before anything is stored, and nobody outside the case's department sees the file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::databases;
+use support::server::*;
+
+const MARKER: &str = "SECRET-ID-110105199003071234";
+
+/// A one-page A4 PDF with `marker` drawn in Helvetica at (72, 700) from the bottom left and
+/// written in its document information too; `encrypted` adds an /Encrypt entry.
+fn pdf_with(marker: &str, encrypted: bool) -> Vec<u8> {
+    let content = format!(
+        "BT /F1 18 Tf 72 700 Td ({marker}) Tj ET BT /F1 12 Tf 72 600 Td (Public text stays) Tj ET"
+    );
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        format!("<< /Title ({marker}) >>"),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    let encrypt = if encrypted {
+        " /Encrypt << /Filter /Standard /V 1 /R 2 >>"
+    } else {
+        ""
+    };
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 6 0 R{encrypt} >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn upload(s: &Server, token: &str, case: &str, name: &str, kind: &str, body: &[u8]) -> String {
+    let r = s.raw(
+        &format!("/api/v1/cases/{case}/attachments?filename={}", encode(name)),
+        Some(token),
+        kind,
+        body,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+/// The marker's line, as a box in points from the page's top left.
+fn over_marker(ground: &str, third_party: Option<&str>) -> Value {
+    let mut r = json!({"area": {"kind": "box", "page": 1, "x": 60.0, "y": 118.0, "w": 400.0, "h": 34.0},
+                       "ground": ground});
+    if let Some(t) = third_party {
+        r["third_party"] = json!(t);
+    }
+    r
+}
+
+fn attachment_count(s: &Server, token: &str, case: &str) -> usize {
+    let r = s.get(&format!("/api/v1/cases/{case}/attachments"), Some(token));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body.as_array().unwrap().len()
+}
+
+fn wait_for(s: &Server, token: &str, case: &str, job: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = s.get(
+            &format!("/api/v1/cases/{case}/redaction-jobs/{job}"),
+            Some(token),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let state = r.body["state"].as_str().unwrap().to_owned();
+        if state == "done" || state == "failed" {
+            return r.body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the redaction did not finish: {}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_burned_in_redaction_becomes_a_partly_disclosed_release_with_its_grounds() {
+    for db in databases("redaction") {
+        let s = start(&db);
+        let o = office(&s);
+        let r = s.post("/api/v1/requests", None, filing());
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let mut v = step(&s, &o.clerk, &case, "register", 1, json!({}));
+        v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let original = upload(
+            &s,
+            &o.clerk,
+            &case,
+            "合同.pdf",
+            "application/pdf",
+            &pdf_with(MARKER, false),
+        );
+
+        // The editor's view: one A4 page, and the page as an image.
+        let l = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{original}/layout"),
+            Some(&o.clerk),
+        );
+        assert_eq!(l.status, 200, "{}", l.body);
+        assert_eq!(l.body["kind"], "pdf");
+        assert_eq!(l.body["pages"].as_array().unwrap().len(), 1);
+        assert_eq!(l.body["pages"][0]["width"].as_f64().unwrap().round(), 595.0);
+        let (status, kind, _, png) = bytes_of(
+            s.req(
+                "GET",
+                &format!("/api/v1/cases/{case}/attachments/{original}/pages/1"),
+                Some(&o.clerk),
+            )
+            .call(),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(kind, "image/png");
+        assert!(png.starts_with(b"\x89PNG"));
+        let r = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{original}/pages/2"),
+            Some(&o.clerk),
+        );
+        refused(&r, 422, "redact_no_such_page");
+
+        // Outside the department, and the applicant: nothing, as for a case that is not there.
+        for path in [
+            format!("/api/v1/cases/{case}/attachments/{original}/layout"),
+            format!("/api/v1/cases/{case}/attachments/{original}/pages/1"),
+        ] {
+            assert_eq!(s.get(&path, Some(&o.other_clerk)).status, 404, "{path}");
+        }
+        let start_path = format!("/api/v1/cases/{case}/attachments/{original}/redactions");
+        let r = s.post(
+            &start_path,
+            Some(&o.other_clerk),
+            json!({"redactions": [over_marker("state_secret", None)]}),
+        );
+        assert_eq!(r.status, 404, "{}", r.body);
+
+        // Bad input is refused before anything is queued or stored.
+        let before = attachment_count(&s, &o.clerk, &case);
+        let off_page = json!({"area": {"kind": "box", "page": 1, "x": 500.0, "y": 10.0, "w": 200.0, "h": 10.0},
+                              "ground": "internal_affairs"});
+        refused(
+            &s.post(
+                &start_path,
+                Some(&o.clerk),
+                json!({"redactions": [off_page]}),
+            ),
+            422,
+            "redact_box_outside_page",
+        );
+        let r = s.post(
+            &start_path,
+            Some(&o.clerk),
+            json!({"redactions": [over_marker("personal_privacy", Some("consented"))]}),
+        );
+        refused(&r, 422, "redaction_ground_void");
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("第十五条"),
+            "{}",
+            r.body
+        );
+        refused(
+            &s.post(
+                &start_path,
+                Some(&o.clerk),
+                json!({"redactions": [over_marker("personal_privacy", Some("objected"))]}),
+            ),
+            409,
+            "third_party_opinion_not_recorded",
+        );
+        refused(
+            &s.post(&start_path, Some(&o.clerk), json!({"redactions": []})),
+            422,
+            "invalid_input",
+        );
+        let encrypted = upload(
+            &s,
+            &o.clerk,
+            &case,
+            "加密.pdf",
+            "application/pdf",
+            &pdf_with("x", true),
+        );
+        let r = s.post(
+            &format!("/api/v1/cases/{case}/attachments/{encrypted}/redactions"),
+            Some(&o.clerk),
+            json!({"redactions": [over_marker("state_secret", None)]}),
+        );
+        refused(&r, 422, "redact_encrypted");
+        assert_eq!(r.body["detail"], "该 PDF 已加密，请提供未加密的文件");
+        let word = upload(
+            &s,
+            &o.clerk,
+            &case,
+            "说明.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04 not really a document",
+        );
+        let r = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{word}/layout"),
+            Some(&o.clerk),
+        );
+        refused(&r, 422, "redact_unsupported_format");
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("PDF"),
+            "{}",
+            r.body
+        );
+        assert_eq!(attachment_count(&s, &o.clerk, &case), before + 2);
+
+        // The redaction: queued, done, a new file of the case.
+        let r = s.post(
+            &start_path,
+            Some(&o.clerk),
+            json!({"redactions": [over_marker("personal_privacy", Some("not_consulted"))]}),
+        );
+        assert_eq!(r.status, 202, "{}", r.body);
+        let job = r.body["id"].as_str().unwrap().to_owned();
+        // Only its clerk follows it.
+        assert_eq!(
+            s.get(
+                &format!("/api/v1/cases/{case}/redaction-jobs/{job}"),
+                Some(&o.clerk_b)
+            )
+            .status,
+            404
+        );
+        let done = wait_for(&s, &o.clerk, &case, &job);
+        assert_eq!(done["state"], "done", "{done}");
+        assert_eq!(
+            (done["done"].as_u64(), done["total"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let redacted = done["output"].as_str().unwrap().to_owned();
+        let (status, kind, _, out) = bytes_of(
+            s.req(
+                "GET",
+                &format!("/api/v1/attachments/{redacted}"),
+                Some(&o.clerk),
+            )
+            .call(),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(kind, "application/pdf");
+        assert!(out.starts_with(b"%PDF-"));
+        assert!(
+            !contains(&out, MARKER),
+            "the marker survived in the redacted file"
+        );
+        assert!(
+            !contains(&out, "/Font") && !contains(&out, "/Info"),
+            "not an image-only PDF"
+        );
+
+        // The event ties the two files and the part, with its ground and its clerk.
+        let d = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        let event = d["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["event"]["kind"]["type"] == "file_redacted")
+            .unwrap_or_else(|| panic!("no file_redacted event: {d}"))
+            .clone();
+        let rec = &event["event"]["kind"]["redaction"];
+        assert_eq!(rec["source"]["attachment"], original.as_str());
+        assert_eq!(rec["output"]["attachment"], redacted.as_str());
+        use sha2::Digest;
+        let out_hash: String = sha2::Sha256::digest(&out)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let in_hash: String = sha2::Sha256::digest(pdf_with(MARKER, false))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(rec["output"]["sha256"], out_hash.as_str());
+        assert_eq!(rec["source"]["sha256"], in_hash.as_str());
+        assert_eq!(rec["redactions"][0]["ground"], "personal_privacy");
+        assert_eq!(rec["redactions"][0]["third_party"], "not_consulted");
+        assert!(rec["method"].as_str().unwrap().contains("150 dpi"), "{rec}");
+        assert_eq!(event["event"]["actor"]["role"], "clerk");
+
+        // Made again from the original with the same parts, the file is the same, byte for byte.
+        let again = s.post(
+            &start_path,
+            Some(&o.clerk),
+            json!({"redactions": [over_marker("personal_privacy", Some("not_consulted"))]}),
+        );
+        assert_eq!(again.status, 202, "{}", again.body);
+        let again = wait_for(&s, &o.clerk, &case, again.body["id"].as_str().unwrap());
+        let (_, _, _, out2) = bytes_of(
+            s.req(
+                "GET",
+                &format!("/api/v1/attachments/{}", again["output"].as_str().unwrap()),
+                Some(&o.clerk),
+            )
+            .call(),
+        );
+        assert_eq!(out2, out, "the redaction is not reproducible");
+        let _ = v;
+        let v = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body["case"]["version"]
+            .as_u64()
+            .unwrap();
+
+        // The release: 予以公开 is refused, the original is refused, 部分公开 names the original.
+        let release = |file: &str, outcome: &str| {
+            json!({"reply": {"outcome": {"kind": outcome},
+                             "text": "您申请的合同中含有第三方个人信息，已作区分处理。",
+                             "release": [{"kind": "document", "title": "项目合同", "pages": 1,
+                                          "form": "electronic", "file": {"attachment": file}}]}})
+        };
+        let r = act(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            release(&redacted, "disclosed"),
+        );
+        refused(&r, 422, "redacted_release_not_partial");
+        let r = act(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            release(&original, "partly_disclosed"),
+        );
+        refused(&r, 422, "original_has_redacted_version");
+        let r = ok(
+            &s,
+            &o.clerk,
+            &case,
+            "draft_reply",
+            v,
+            release(&redacted, "partly_disclosed"),
+        );
+        let drafted = &r.body["events"][0]["event"]["kind"]["reply"]["release"][0]["file"];
+        assert_eq!(drafted["source"], original.as_str(), "{}", r.body);
+        let mut v = version_of(&r);
+        v = step(
+            &s,
+            &o.supervisor,
+            &case,
+            "record_secrecy_review",
+            v,
+            json!({"conclusion": "separate", "basis": "合同含第三方身份证号码，遮盖后可以公开"}),
+        );
+        v = step(&s, &o.clerk, &case, "submit_for_review", v, json!({}));
+        step(&s, &o.supervisor, &case, "approve_reply", v, json!({}));
+
+        // The letter lists the part and its ground.
+        let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
+        assert_eq!(n.status, 200, "{}", n.body);
+        let text = n.body.to_string();
+        assert!(
+            text.contains("第 1 页 1 处，依据《条例》第十五条，涉及个人隐私（未征求第三方意见）"),
+            "{text}"
+        );
+        audit_ok(&db);
+    }
+}
+
+#[test]
+fn the_editor_page_draws_nothing_without_its_script_and_takes_rows_by_millimetre() {
+    for db in databases("redaction-page") {
+        let s = start(&db);
+        let o = office(&s);
+        let r = s.post("/api/v1/requests", None, filing());
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let mut v = step(&s, &o.clerk, &case, "register", 1, json!({}));
+        v = step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let _ = v;
+        let original = upload(
+            &s,
+            &o.clerk,
+            &case,
+            "名单.pdf",
+            "application/pdf",
+            &pdf_with(MARKER, false),
+        );
+        let cookie = format!("gongkai_session={}", o.clerk);
+        // The case page links the editor.
+        let (status, _, page) = finish_text(
+            ureq::get(&s.url(&format!("/staff/cases/{case}")))
+                .set("Cookie", &cookie)
+                .call(),
+        );
+        assert_eq!(status, 200);
+        let editor = format!("/staff/cases/{case}/files/{original}/redact");
+        assert!(page.contains(&editor), "{page}");
+        // The editor: the page image, the rows, its own script allowed by its own policy.
+        let (status, headers, page) =
+            finish_text(ureq::get(&s.url(&editor)).set("Cookie", &cookie).call());
+        assert_eq!(status, 200, "{page}");
+        let csp = headers
+            .iter()
+            .find(|(n, _)| n == "content-security-policy")
+            .unwrap()
+            .1
+            .clone();
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(page.contains("/static/redact.js"));
+        assert!(page.contains(&format!("/staff/cases/{case}/files/{original}/pages/1")));
+        assert!(page.contains("name=\"r.0.page\""));
+        // Every other page runs no script at all.
+        let (_, headers, _) = finish_text(
+            ureq::get(&s.url(&format!("/staff/cases/{case}")))
+                .set("Cookie", &cookie)
+                .call(),
+        );
+        let csp = headers
+            .iter()
+            .find(|(n, _)| n == "content-security-policy")
+            .unwrap()
+            .1
+            .clone();
+        assert!(csp.contains("script-src 'none'"), "{csp}");
+        // Without a ground: the form comes back with the error, nothing queued.
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap()
+            .to_owned();
+        let form = |ground: &str| {
+            vec![
+                ("csrf".to_owned(), csrf.clone()),
+                ("r.0.page".to_owned(), "1".to_owned()),
+                ("r.0.x".to_owned(), "21".to_owned()),
+                ("r.0.y".to_owned(), "41.6".to_owned()),
+                ("r.0.w".to_owned(), "141".to_owned()),
+                ("r.0.h".to_owned(), "12".to_owned()),
+                ("r.0.ground".to_owned(), ground.to_owned()),
+            ]
+        };
+        let send = |fields: Vec<(String, String)>| {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let r = ureq::post(&s.url(&editor))
+                .set("Cookie", &cookie)
+                .redirects(0)
+                .send_form(&pairs);
+            finish_text(r)
+        };
+        let (status, _, page) = send(form(""));
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains("请选择遮盖的依据"), "{page}");
+        let (status, headers, _) = send(form("internal_affairs"));
+        assert_eq!(status, 303);
+        let to = headers
+            .iter()
+            .find(|(n, _)| n == "location")
+            .unwrap()
+            .1
+            .clone();
+        assert!(
+            to.starts_with(&format!("/staff/cases/{case}/redaction-jobs/")),
+            "{to}"
+        );
+        // The progress page refreshes itself until the file is there.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, headers, page) =
+                finish_text(ureq::get(&s.url(&to)).set("Cookie", &cookie).call());
+            assert_eq!(status, 200);
+            if page.contains("遮盖后的文件已生成") {
+                assert!(!headers.iter().any(|(n, _)| n == "refresh"));
+                break;
+            }
+            assert!(
+                headers.iter().any(|(n, v)| n == "refresh" && v == "2"),
+                "{page}"
+            );
+            assert!(Instant::now() < deadline, "{page}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let (_, _, page) = finish_text(
+            ureq::get(&s.url(&format!("/staff/cases/{case}")))
+                .set("Cookie", &cookie)
+                .call(),
+        );
+        assert!(page.contains("原文件，已作区分处理，不对外提供"), "{page}");
+        assert!(page.contains("名单（遮盖后）.pdf"), "{page}");
+    }
+}
