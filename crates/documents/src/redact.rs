@@ -237,7 +237,7 @@ fn check_size(bytes: &[u8], limits: &RedactLimits) -> Result<(), RedactError> {
 }
 
 /// Opens a PDF for rendering, refusing encrypted and unreadable files and too many pages.
-fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactError> {
+pub(crate) fn open_pdf(bytes: Arc<Vec<u8>>, limits: &RedactLimits) -> Result<Pdf, RedactError> {
     check_size(&bytes, limits)?;
     if declares_encryption(&bytes) {
         return Err(RedactError::Encrypted);
@@ -305,7 +305,7 @@ fn cjk_fallback() -> Option<(FontData, u32)> {
 
 /// The interpreter's settings: standard fonts from hayro's embedded set, non-embedded CJK
 /// fonts from the system's CJK font, warnings counted into `warned`.
-fn interpreter_settings(warned: Arc<Mutex<bool>>) -> InterpreterSettings {
+pub(crate) fn interpreter_settings(warned: Arc<Mutex<bool>>) -> InterpreterSettings {
     let defaults = InterpreterSettings::default();
     let standard = defaults.font_resolver.clone();
     InterpreterSettings {
@@ -453,7 +453,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// The page sizes (points, as shown) of an opened PDF.
-fn page_sizes(pdf: &Pdf) -> Vec<(f32, f32)> {
+pub(crate) fn page_sizes(pdf: &Pdf) -> Vec<(f32, f32)> {
     pdf.pages().iter().map(|p| p.render_dimensions()).collect()
 }
 
