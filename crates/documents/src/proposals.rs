@@ -1,6 +1,7 @@
 //! Redaction proposals (issue 20, point 5): personal identifiers found in a PDF's text layer,
 //! each with the boxes that would cover it, for the clerk to accept or reject one by one.
-//! Nothing here redacts: an accepted proposal becomes a [`RedactBox`] like a drawn one.
+//! Nothing here redacts: an accepted proposal becomes a [`RedactBox`] like a drawn one. The
+//! same matchers run on tables' cells ([`propose_table`]).
 //!
 //! The text and the glyphs' positions come from hayro's interpreter (the same one that renders
 //! the pages for the burn-in, with the same font settings): every glyph shown on a page, with
@@ -30,7 +31,10 @@ use hayro::hayro_interpret::{
     InterpreterCache, SoftMask, interpret_page,
 };
 
+use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
+
 use crate::redact::{RedactBox, RedactError, RedactLimits, interpreter_settings, open_pdf};
+use crate::tables::{TableError, TableLimits, csv_text, hidden_rows_and_columns, parse_csv};
 
 /// How many characters a clerk's name may have (after removing white space): shorter names
 /// would be found everywhere, longer ones are not names.
@@ -215,6 +219,128 @@ pub fn identifiers_in(text: &str, names: &[String]) -> Vec<(ProposalKind, String
             (f.kind, s)
         })
         .collect()
+}
+
+/// The kind of a table file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Xlsx,
+    Csv,
+}
+
+/// An identifier found in a table's cell: positions as [`TableRedaction`](crate::TableRedaction) counts them (from
+/// 0, in the source file, hidden rows and columns included), so that an accepted proposal is
+/// a cell to redact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProposal {
+    /// The sheet's name ("" for CSV).
+    pub sheet: String,
+    pub row: u32,
+    pub column: u32,
+    pub kind: ProposalKind,
+    pub text: String,
+}
+
+/// Finds identifiers and `names` in the cells of an XLSX workbook's visible sheets (hidden
+/// rows and columns left out: they are dropped from the released table anyway) or of a CSV
+/// file, with the matchers of [`propose_pdf`]. A number stored as a number is read as its
+/// digits (a mobile typed into Excel as 13800138000).
+pub fn propose_table(
+    bytes: &[u8],
+    kind: TableKind,
+    names: &[String],
+    limits: &TableLimits,
+) -> Result<Vec<CellProposal>, TableError> {
+    if bytes.len() > limits.max_input_bytes {
+        return Err(TableError::FileTooLarge {
+            bytes: bytes.len(),
+            max: limits.max_input_bytes,
+        });
+    }
+    let names = prepared_names(names);
+    let mut out = Vec::new();
+    let mut cell = |sheet: &str, row: u32, column: u32, value: &str| {
+        let original: Vec<char> = value
+            .chars()
+            .map(|c| if c == '\r' { '\n' } else { c })
+            .collect();
+        let chars: Vec<char> = original.iter().map(|c| normalize(*c)).collect();
+        for f in find(&chars, &names) {
+            out.push(CellProposal {
+                sheet: sheet.to_owned(),
+                row,
+                column,
+                kind: f.kind,
+                text: original[f.start..f.end]
+                    .iter()
+                    .filter(|c| !is_break(**c))
+                    .collect(),
+            });
+        }
+    };
+    match kind {
+        TableKind::Csv => {
+            let records = parse_csv(&csv_text(bytes)?)?;
+            let cells: u64 = records.iter().map(|r| r.len() as u64).sum();
+            if cells > limits.max_cells {
+                return Err(TableError::TooManyCells {
+                    cells,
+                    max: limits.max_cells,
+                });
+            }
+            for (r, record) in records.iter().enumerate() {
+                for (c, value) in record.iter().enumerate() {
+                    cell("", r as u32, c as u32, value);
+                }
+            }
+        }
+        TableKind::Xlsx => {
+            if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                return Err(TableError::Encrypted);
+            }
+            let mut book: Xlsx<_> =
+                Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
+            let visible: Vec<String> = book
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+                .map(|s| s.name.clone())
+                .collect();
+            let hidden = hidden_rows_and_columns(bytes)?;
+            let mut cells = 0u64;
+            for name in &visible {
+                let range = book
+                    .worksheet_range(name)
+                    .map_err(|_| TableError::Corrupt("XLSX"))?;
+                cells += range.get_size().0 as u64 * range.get_size().1 as u64;
+                if cells > limits.max_cells {
+                    return Err(TableError::TooManyCells {
+                        cells,
+                        max: limits.max_cells,
+                    });
+                }
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                let none = (HashSet::new(), HashSet::new());
+                let (hidden_rows, hidden_columns) = hidden.get(name).unwrap_or(&none);
+                for (r, c, value) in range.used_cells() {
+                    let (row, column) = (r0 + r as u32, c0 + c as u32);
+                    if hidden_rows.contains(&row) || hidden_columns.contains(&column) {
+                        continue;
+                    }
+                    let text = match value {
+                        Data::String(s) => s.clone(),
+                        Data::Int(i) => i.to_string(),
+                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => {
+                            format!("{}", *f as i64)
+                        }
+                        _ => continue,
+                    };
+                    cell(name, row, column, &text);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ use skrifa::{FontRef, MetadataProvider};
 
 use super::*;
 use crate::redact::redact_pdf;
+use crate::tables::TableLimits;
 
 const W: f32 = 595.0;
 const H: f32 = 842.0;
@@ -608,4 +609,71 @@ fn labels_and_codes() {
     );
     let codes: HashSet<&str> = all.iter().map(|k| k.code()).collect();
     assert_eq!(codes.len(), all.len());
+}
+
+/// Tables: the cells of visible sheets and rows (numbers stored as numbers included), and
+/// of CSV files in GB18030.
+#[test]
+fn identifiers_in_table_cells_are_proposed_by_cell() {
+    use rust_xlsxwriter::Workbook;
+    let good_id = id("11010519900307123");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("名单").unwrap();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "身份证号").unwrap();
+    sheet.write_string(0, 2, "电话").unwrap();
+    sheet.write_string(1, 0, "张三").unwrap();
+    sheet.write_string(1, 1, &good_id).unwrap();
+    sheet.write_number(1, 2, 13800138000.0).unwrap();
+    sheet.write_string(2, 0, "李四").unwrap();
+    sheet.write_string(2, 2, "13900139000").unwrap();
+    sheet.set_row_hidden(2).unwrap();
+    sheet
+        .write_string(3, 3, "备注：邮箱 li.si@example.cn")
+        .unwrap();
+    let hidden = book.add_worksheet();
+    hidden.set_name("底稿").unwrap();
+    hidden.write_string(0, 0, "13700137000").unwrap();
+    hidden.set_hidden(true);
+    let xlsx = book.save_to_buffer().unwrap();
+    let names = vec!["张三".to_owned(), "李四".to_owned()];
+    let got = propose_table(&xlsx, TableKind::Xlsx, &names, &TableLimits::default()).unwrap();
+    let summary: Vec<(&str, u32, u32, ProposalKind, &str)> = got
+        .iter()
+        .map(|p| (p.sheet.as_str(), p.row, p.column, p.kind, p.text.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("名单", 1, 0, ProposalKind::Name, "张三"),
+            ("名单", 1, 1, ProposalKind::IdNumber, good_id.as_str()),
+            ("名单", 1, 2, ProposalKind::Mobile, "13800138000"),
+            ("名单", 3, 3, ProposalKind::Email, "li.si@example.cn"),
+        ]
+    );
+
+    let (csv, _, _) = encoding_rs::GB18030.encode("姓名,电话\r\n王五,\"139 0013 9000\"\r\n");
+    let got = propose_table(&csv, TableKind::Csv, &[], &TableLimits::default()).unwrap();
+    assert_eq!(
+        got,
+        vec![CellProposal {
+            sheet: String::new(),
+            row: 1,
+            column: 1,
+            kind: ProposalKind::Mobile,
+            text: "139 0013 9000".to_owned(),
+        }]
+    );
+    assert_eq!(
+        propose_table(
+            b"PK\x03\x04 broken",
+            TableKind::Xlsx,
+            &[],
+            &TableLimits::default()
+        )
+        .unwrap_err()
+        .code(),
+        "redact_corrupt"
+    );
 }
