@@ -13,7 +13,10 @@ mod tables;
 
 pub use form::{ApplicationForm, application_form};
 pub use letter::{DEFAULT_FONT_PATHS, Font, FontFile, Letter, LetterItem, letter_pdf};
-pub use proposals::{NAME_CHARS, Proposal, ProposalKind, Proposals, identifiers_in, propose_pdf};
+pub use proposals::{
+    CellProposal, NAME_CHARS, Proposal, ProposalKind, Proposals, TableKind, identifiers_in,
+    propose_pdf, propose_table,
+};
 pub use redact::{
     FileKind, PageImage, RedactBox, RedactError, RedactLimits, RedactSummary, Redacted,
     decode_scan, file_kind, redact_file, redact_image, redact_pdf, redact_pdf_into,
