@@ -5,7 +5,8 @@
 //!
 //! The text and the glyphs' positions come from hayro's interpreter (the same one that renders
 //! the pages for the burn-in, with the same font settings): every glyph shown on a page, with
-//! its Unicode text (ToUnicode map, glyph names) and its box on the page as shown (rotation and
+//! its Unicode text (ToUnicode map, glyph names, or the character code of a font with a
+//! predefined Unicode CMap) and its box on the page as shown (rotation and
 //! crop box applied, origin at the top left, in points). Glyphs are joined into lines in the
 //! order they are drawn, a line continuing while the next glyph stands where the previous one
 //! ended; a gap wider than 0.15 em becomes a space, a jump back or to another baseline a line break.
@@ -30,6 +31,8 @@ use hayro::hayro_interpret::{
     BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
     InterpreterCache, SoftMask, interpret_page,
 };
+use hayro::hayro_syntax::object::{Dict, Name};
+use hayro::hayro_syntax::page::Page;
 
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
 
@@ -154,7 +157,7 @@ pub fn propose_pdf(
             page.xref(),
             settings.clone(),
         );
-        let mut device = TextDevice::new(bounds);
+        let mut device = TextDevice::new(bounds, unicode_codes(page));
         interpret_page(page, &mut context, &mut device);
         let text = device.text;
         if text.readable == 0 || text.unreadable * 10 > text.readable {
@@ -412,12 +415,16 @@ struct TextDevice {
     /// The last run's first glyph transform and length: a run drawn twice in a row (fill,
     /// then stroke) is read once.
     last_run: Option<([f64; 6], usize)>,
+    /// Whether a glyph without a Unicode map may be read from its character code (see
+    /// [`unicode_codes`]).
+    codes_are_unicode: bool,
 }
 
 impl TextDevice {
-    fn new(page: Rect) -> Self {
+    fn new(page: Rect, codes_are_unicode: bool) -> Self {
         TextDevice {
             page,
+            codes_are_unicode,
             text: PageText::default(),
             pen: None,
             last_run: None,
@@ -490,7 +497,13 @@ impl TextDevice {
             }
             let index = u32::try_from(self.text.glyphs.len()).ok();
             self.text.glyphs.push(rect);
-            let readable = match g.as_unicode() {
+            let unicode = g.as_unicode().or_else(|| {
+                self.codes_are_unicode
+                    .then(|| utf16_code(g.char_code()))
+                    .flatten()
+                    .map(BfString::Char)
+            });
+            let readable = match unicode {
                 Some(BfString::Char(c)) if !c.is_control() => {
                     self.text.push(c, index);
                     true
@@ -518,6 +531,51 @@ impl TextDevice {
             });
         }
     }
+}
+
+/// Whether the page's composite fonts without a ToUnicode map all have a predefined Unicode
+/// CMap (UniGB-UCS2-H, UniGB-UTF16-H and the like, common in Chinese office PDFs that name
+/// 宋体 without embedding it): then a glyph's character code is its UTF-16 code, which hayro
+/// does not map to Unicode itself. Fonts of form XObjects are not looked at.
+fn unicode_codes(page: &Page<'_>) -> bool {
+    let fonts = &page.resources().fonts;
+    let mut unicode = false;
+    for key in fonts.keys() {
+        let Some(font) = fonts.get::<Dict<'_>>(key.as_ref()) else {
+            continue;
+        };
+        let composite = font
+            .get::<Name<'_>>(b"Subtype")
+            .is_some_and(|n| n.as_ref() == b"Type0");
+        if !composite || font.contains_key(b"ToUnicode") {
+            continue;
+        }
+        let encoding = font.get::<Name<'_>>(b"Encoding");
+        let named_unicode = encoding.is_some_and(|e| {
+            let e = e.as_str();
+            e.starts_with("Uni")
+                && ["-UCS2-H", "-UCS2-V", "-UTF16-H", "-UTF16-V"]
+                    .iter()
+                    .any(|s| e.ends_with(s))
+        });
+        if !named_unicode {
+            return false;
+        }
+        unicode = true;
+    }
+    unicode
+}
+
+/// A character from a UTF-16 code of two bytes, or of four (a surrogate pair).
+fn utf16_code(code: u32) -> Option<char> {
+    let units: Vec<u16> = if code > 0xFFFF {
+        vec![(code >> 16) as u16, (code & 0xFFFF) as u16]
+    } else {
+        vec![code as u16]
+    };
+    let mut decoded = char::decode_utf16(units);
+    let c = decoded.next()?.ok()?;
+    (decoded.next().is_none() && !c.is_control()).then_some(c)
 }
 
 impl<'a> Device<'a> for TextDevice {
