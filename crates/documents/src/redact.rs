@@ -308,7 +308,7 @@ fn cjk_fallback() -> Option<(FontData, u32)> {
 
 /// The interpreter's settings: standard fonts from hayro's embedded set, non-embedded CJK
 /// fonts from the system's CJK font, warnings counted into `warned`.
-fn interpreter_settings(warned: Arc<Mutex<bool>>) -> InterpreterSettings {
+pub(crate) fn interpreter_settings(warned: Arc<Mutex<bool>>) -> InterpreterSettings {
     let defaults = InterpreterSettings::default();
     let standard = defaults.font_resolver.clone();
     InterpreterSettings {

@@ -193,7 +193,7 @@ fn check_redactions(
 
 /// The hidden rows and columns of each worksheet, read from the workbook's XML (calamine does
 /// not say which are hidden): sheet name → (rows, columns), counted from 0.
-type Hidden = HashMap<String, (HashSet<u32>, HashSet<u32>)>;
+pub(crate) type Hidden = HashMap<String, (HashSet<u32>, HashSet<u32>)>;
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
@@ -232,7 +232,7 @@ fn each_element(
     }
 }
 
-fn hidden_rows_and_columns(bytes: &[u8]) -> Result<Hidden, TableError> {
+pub(crate) fn hidden_rows_and_columns(bytes: &[u8]) -> Result<Hidden, TableError> {
     let corrupt = || TableError::Corrupt("XLSX");
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| corrupt())?;
     // Relationship id → target, then sheet name → part.
@@ -426,7 +426,7 @@ pub fn redact_xlsx(
 
 /// The text of a CSV file: UTF-8 (with or without BOM), else GB18030 (which covers GBK and
 /// GB2312, what Excel writes on Chinese systems).
-fn csv_text(bytes: &[u8]) -> Result<String, TableError> {
+pub(crate) fn csv_text(bytes: &[u8]) -> Result<String, TableError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_owned());
@@ -440,7 +440,7 @@ fn csv_text(bytes: &[u8]) -> Result<String, TableError> {
 
 /// RFC 4180 records: fields split on commas, quoted fields may hold commas, quotes ("")
 /// and line breaks.
-fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, TableError> {
+pub(crate) fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, TableError> {
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();
