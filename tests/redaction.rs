@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use support::databases;
 use support::server::*;
 
-const MARKER: &str = "SECRET-ID-110105199003071234";
+const MARKER: &str = "SECRET-ID-110105199003071239";
 
 /// A one-page A4 PDF with `marker` drawn in Helvetica at (72, 700) from the bottom left and
 /// written in its document information too; `encrypted` adds an /Encrypt entry.
@@ -155,10 +155,42 @@ fn a_burned_in_redaction_becomes_a_partly_disclosed_release_with_its_grounds() {
         );
         refused(&r, 422, "redact_no_such_page");
 
+        // Proposals: the ID number in the text layer, boxed where it is drawn; none applied.
+        let p = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{original}/proposals?names=Public"),
+            Some(&o.clerk),
+        );
+        assert_eq!(p.status, 200, "{}", p.body);
+        let items = p.body["items"].as_array().unwrap();
+        let id = items
+            .iter()
+            .find(|i| i["kind"] == "id_number")
+            .unwrap_or_else(|| panic!("{}", p.body));
+        assert_eq!(id["text"], "110105199003071239");
+        assert_eq!(id["page"], 1);
+        let y = id["y"].as_f64().unwrap();
+        assert!((118.0..152.0).contains(&y), "{}", p.body);
+        assert!(
+            items
+                .iter()
+                .any(|i| i["kind"] == "name" && i["text"] == "Public"),
+            "{}",
+            p.body
+        );
+        let r = s.get(
+            &format!(
+                "/api/v1/cases/{case}/attachments/{original}/proposals?names={}",
+                "x".repeat(41)
+            ),
+            Some(&o.clerk),
+        );
+        refused(&r, 422, "invalid_input");
+
         // Outside the department, and the applicant: nothing, as for a case that is not there.
         for path in [
             format!("/api/v1/cases/{case}/attachments/{original}/layout"),
             format!("/api/v1/cases/{case}/attachments/{original}/pages/1"),
+            format!("/api/v1/cases/{case}/attachments/{original}/proposals"),
         ] {
             assert_eq!(s.get(&path, Some(&o.other_clerk)).status, 404, "{path}");
         }
@@ -387,10 +419,30 @@ fn a_burned_in_redaction_becomes_a_partly_disclosed_release_with_its_grounds() {
         // The letter lists the part and its ground.
         let n = s.get(&format!("/api/v1/cases/{case}/notices"), Some(&o.clerk));
         assert_eq!(n.status, 200, "{}", n.body);
-        let text = n.body.to_string();
+        let reply = n
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["kind"] == "reply.partly_disclosed")
+            .unwrap_or_else(|| panic!("{}", n.body))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, _, letter) = finish_text(
+            s.req(
+                "GET",
+                &format!("/api/v1/notices/{reply}/print"),
+                Some(&o.clerk),
+            )
+            .call(),
+        );
+        assert_eq!(status, 200, "{letter}");
         assert!(
-            text.contains("第 1 页 1 处，依据《条例》第十五条，涉及个人隐私（未征求第三方意见）"),
-            "{text}"
+            letter.contains(
+                "《项目合同》：第 1 页 1 处，依据《条例》第十五条，涉及个人隐私（未征求第三方意见）"
+            ),
+            "{letter}"
         );
         audit_ok(&db);
     }
@@ -438,6 +490,22 @@ fn the_editor_page_draws_nothing_without_its_script_and_takes_rows_by_millimetre
         assert!(page.contains("/static/redact.js"));
         assert!(page.contains(&format!("/staff/cases/{case}/files/{original}/pages/1")));
         assert!(page.contains("name=\"r.0.page\""));
+        // The search for personal identifiers fills rows that are not applied unless ticked.
+        let (status, _, proposed) = finish_text(
+            ureq::get(&s.url(&format!("{editor}?propose=1&names=")))
+                .set("Cookie", &cookie)
+                .call(),
+        );
+        assert_eq!(status, 200, "{proposed}");
+        assert!(
+            proposed.contains("身份证号码：110105199003071239"),
+            "{proposed}"
+        );
+        assert!(proposed.contains("默认不采用"), "{proposed}");
+        assert!(
+            !proposed.contains("name=\"r.0.use\" value=\"1\" checked"),
+            "{proposed}"
+        );
         // Every other page runs no script at all.
         let (_, headers, _) = finish_text(
             ureq::get(&s.url(&format!("/staff/cases/{case}")))
@@ -474,9 +542,11 @@ fn the_editor_page_draws_nothing_without_its_script_and_takes_rows_by_millimetre
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            let r = ureq::post(&s.url(&editor))
-                .set("Cookie", &cookie)
+            let r = ureq::AgentBuilder::new()
                 .redirects(0)
+                .build()
+                .post(&s.url(&editor))
+                .set("Cookie", &cookie)
                 .send_form(&pairs);
             finish_text(r)
         };

@@ -96,6 +96,7 @@ fn api_scope() -> utoipa_actix_web::scope::Scope<
         .service(release::package)
         .service(redaction::layout)
         .service(redaction::page)
+        .service(redaction::proposals)
         .service(redaction::start)
         .service(redaction::job)
         .service(cases::fee_preview)

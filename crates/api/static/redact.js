@@ -35,10 +35,13 @@
     Array.prototype.forEach.call(copy.querySelectorAll("input, select"), function (el) {
       el.name = el.name.replace("r." + from + ".", "r." + to + ".");
       el.id = el.id.replace("r." + from + ".", "r." + to + ".");
-      el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/第 \d+ 处/, "第 " + (Number(to) + 1) + " 处"));
+      var label = el.getAttribute("aria-label");
+      if (label) { el.setAttribute("aria-label", label.replace(/第 \d+ 处/, "第 " + (Number(to) + 1) + " 处")); }
       el.removeAttribute("aria-invalid");
       if (el.type === "checkbox") { el.checked = false; } else { el.value = ""; }
     });
+    copy.classList.remove("proposed");
+    Array.prototype.forEach.call(copy.querySelectorAll("td .muted, td label.check"), function (el) { el.remove(); });
     body.appendChild(copy);
     return copy;
   }
@@ -61,6 +64,8 @@
     var wmm = parseFloat(f.dataset.wpt) * MM_PER_PT, hmm = parseFloat(f.dataset.hpt) * MM_PER_PT;
     var box = document.createElement("div");
     box.className = "redact-box";
+    var use = field(row, "use");
+    if (use && !use.checked) { box.classList.add("redact-proposal"); }
     box.dataset.row = row.dataset.row;
     box.style.left = (x / wmm * 100) + "%";
     box.style.top = (y / hmm * 100) + "%";
@@ -142,6 +147,10 @@
     });
   });
 
+  body.addEventListener("change", function (e) {
+    var row = e.target.closest("tr.redact-row");
+    if (row) { draw(row); }
+  });
   body.addEventListener("input", function (e) {
     var row = e.target.closest("tr.redact-row");
     if (row) { draw(row); }

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::auth::Authenticated;
 use crate::body::Body;
 use crate::error::{ApiResult, Problem};
-use crate::service::redaction::{self, JobView, LayoutView, RedactionRequest};
+use crate::service::redaction::{self, JobView, LayoutView, ProposalsView, RedactionRequest};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -103,5 +103,41 @@ pub async fn job(
     let (id, job_id) = path.into_inner();
     Ok(web::Json(
         redaction::job(&state, caller.0, id, job_id).await?,
+    ))
+}
+
+/// The names to look for, besides the identifiers always looked for.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProposalQuery {
+    /// Names of persons or companies (e.g. the third party's), separated by commas, 、 or
+    /// spaces: at most 20, each at most 40 characters.
+    #[serde(default)]
+    pub names: Option<String>,
+}
+
+#[utoipa::path(
+    tag = "cases",
+    params(
+        ("id" = String, Path, description = "case id"),
+        ("attachment" = String, Path, description = "a PDF or table of the case (staff only)"),
+        ProposalQuery
+    ),
+    responses(
+        (status = 200, body = ProposalsView, description = "parts proposed for withholding: 18-digit 居民身份证号码 with a valid check digit, mobile numbers, bank card numbers passing Luhn, e-mail addresses and the names given, found in a PDF's text layer (boxes) or a table's cells; none is applied until the clerk accepts it. Pages whose text cannot be read (scans) are listed"),
+        (status = "default", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/cases/{id}/attachments/{attachment}/proposals")]
+pub async fn proposals(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    query: web::Query<ProposalQuery>,
+) -> ApiResult<web::Json<ProposalsView>> {
+    let (id, attachment) = path.into_inner();
+    let names = redaction::names_of(query.names.as_deref().unwrap_or(""))?;
+    Ok(web::Json(
+        redaction::proposals(&state, caller.0, id, attachment, names).await?,
     ))
 }

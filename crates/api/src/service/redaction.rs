@@ -340,6 +340,171 @@ pub async fn page_image(
     .map_err(ApiError::internal)?
 }
 
+/// A part the system proposes to withhold (a personal identifier or a name the clerk gave):
+/// never applied until the clerk accepts it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalView {
+    /// `id_number`, `mobile`, `bank_card`, `email` or `name`.
+    pub kind: String,
+    /// The kind as the clerk reads it (身份证号码, 手机号码, …).
+    pub label: String,
+    /// The text found.
+    pub text: String,
+    /// The boxes of one match (a number broken across two lines) share a group.
+    pub group: u32,
+    /// PDF: the page (from 1) and the box in points from the top left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub w: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub h: Option<f32>,
+    /// Tables: the sheet and the cell (from 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// What the system proposes for a file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalsView {
+    pub items: Vec<ProposalView>,
+    /// Pages whose text could not be read (scans without a text layer, text drawn as
+    /// outlines): nothing is proposed there, the clerk reads them.
+    pub pages_without_text: Vec<u32>,
+}
+
+/// The most names a clerk gives at once, and the longest.
+pub const MAX_NAMES: usize = 20;
+
+/// The names of `text`, split at commas, 、, semicolons and white space; refused when more than
+/// [`MAX_NAMES`] or one longer than the matcher takes.
+pub fn names_of(text: &str) -> ApiResult<Vec<String>> {
+    let names: Vec<String> = text
+        .split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；') || c.is_whitespace())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let longest = *gongkai_documents::NAME_CHARS.end();
+    if names.len() > MAX_NAMES {
+        return Err(ApiError::field(
+            "names",
+            format!("一次最多查找 {MAX_NAMES} 个姓名或名称"),
+        ));
+    }
+    if let Some(n) = names.iter().find(|n| n.chars().count() > longest) {
+        return Err(ApiError::field(
+            "names",
+            format!(
+                "“{}…”过长：每个姓名或名称最多 {longest} 个字",
+                n.chars().take(10).collect::<String>()
+            ),
+        ));
+    }
+    Ok(names)
+}
+
+/// The personal identifiers (身份证号码, mobile and bank card numbers, e-mail addresses) and
+/// the `names` found in file `attachment`: in a PDF's text layer, or in a table's cells. A scan
+/// has no text: its page is listed as unread.
+pub async fn proposals(
+    state: &web::Data<AppState>,
+    c: Caller,
+    case_id: String,
+    attachment: String,
+    names: Vec<String>,
+) -> ApiResult<ProposalsView> {
+    let (a, bytes) = db(state, move |conn, state| {
+        let (_, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
+        Ok((a, bytes))
+    })
+    .await?;
+    let kind = kind_of(&a, &bytes)?;
+    let settings = state.settings.redaction;
+    web::block(move || {
+        let label =
+            |k: gongkai_documents::ProposalKind| (k.code().to_owned(), k.label_zh().to_owned());
+        Ok(match kind {
+            SourceKind::Pdf => {
+                let p = gongkai_documents::propose_pdf(&bytes, &names, &settings.limits)
+                    .map_err(redact_error)?;
+                ProposalsView {
+                    items: p
+                        .items
+                        .into_iter()
+                        .map(|i| {
+                            let (kind, label) = label(i.kind);
+                            ProposalView {
+                                kind,
+                                label,
+                                text: i.text,
+                                group: i.group,
+                                page: Some(i.page),
+                                x: Some(i.x),
+                                y: Some(i.y),
+                                w: Some(i.w),
+                                h: Some(i.h),
+                                sheet: None,
+                                row: None,
+                                column: None,
+                            }
+                        })
+                        .collect(),
+                    pages_without_text: p.pages_without_text,
+                }
+            }
+            SourceKind::Scan(_) => ProposalsView {
+                items: Vec::new(),
+                pages_without_text: vec![1],
+            },
+            SourceKind::Xlsx | SourceKind::Csv => {
+                let table = if kind == SourceKind::Csv {
+                    gongkai_documents::TableKind::Csv
+                } else {
+                    gongkai_documents::TableKind::Xlsx
+                };
+                let cells =
+                    gongkai_documents::propose_table(&bytes, table, &names, &settings.tables)
+                        .map_err(table_error)?;
+                ProposalsView {
+                    items: cells
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, cp)| {
+                            let (kind, label) = label(cp.kind);
+                            ProposalView {
+                                kind,
+                                label,
+                                text: cp.text,
+                                group: u32::try_from(n).unwrap_or(u32::MAX),
+                                page: None,
+                                x: None,
+                                y: None,
+                                w: None,
+                                h: None,
+                                sheet: Some(cp.sheet),
+                                row: Some(cp.row),
+                                column: Some(cp.column),
+                            }
+                        })
+                        .collect(),
+                    pages_without_text: Vec::new(),
+                }
+            }
+        })
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
 /// What the job needs to make the redacted file.
 enum Plan {
     /// Boxes burned into a PDF, page by page.

@@ -380,6 +380,12 @@ fn authorization_matrix_of_every_route_and_role() {
                 [401, 404, 404, 422, 404, 422, 422],
             ),
             row(
+                "GET",
+                "/api/v1/cases/{case}/attachments/{attachment}/proposals?names=Zhang",
+                Empty,
+                [401, 404, 404, 422, 404, 422, 422],
+            ),
+            row(
                 "POST",
                 "/api/v1/cases/{case}/attachments/{attachment}/redactions",
                 Json(

@@ -40,6 +40,9 @@ pub struct RowView {
     pub ground: String,
     pub third_party: String,
     pub public_interest: bool,
+    /// A row the system proposed ("身份证号码：…"): submitted only when `used` is ticked.
+    pub proposal: String,
+    pub used: bool,
     /// Fields with an error (marked aria-invalid; the summary above names them).
     pub bad_page: bool,
     pub bad_row: bool,
@@ -82,6 +85,8 @@ struct EditorPage {
     grounds: Vec<(&'static str, String)>,
     stances: Vec<(&'static str, &'static str)>,
     form: FormState,
+    /// What the search for personal identifiers found.
+    proposal_note: Option<String>,
 }
 
 #[derive(Template)]
@@ -99,6 +104,11 @@ struct JobPage {
 pub struct EditorQuery {
     #[serde(default)]
     rows: Option<usize>,
+    /// Look for personal identifiers and these names (set by the 查找 button).
+    #[serde(default)]
+    propose: Option<String>,
+    #[serde(default)]
+    names: Option<String>,
 }
 
 fn grounds() -> Vec<(&'static str, String)> {
@@ -124,6 +134,30 @@ fn stances() -> Vec<(&'static str, &'static str)> {
     .collect()
 }
 
+/// What the search found, for the clerk.
+fn proposal_note(found: &redaction::ProposalsView) -> String {
+    let mut note = if found.items.is_empty() {
+        "未找到身份证号码、手机号码、银行卡号、电子邮箱或所列姓名。".to_owned()
+    } else {
+        format!(
+            "找到 {} 处可能需要遮盖的个人信息，已列入下表并默认不采用：请逐处核对，勾选“采用”的才会遮盖。",
+            found.items.len()
+        )
+    };
+    if !found.pages_without_text.is_empty() {
+        let pages: Vec<String> = found
+            .pages_without_text
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        note.push_str(&format!(
+            "第 {} 页没有可读取的文字（扫描件等），无法自动查找，请人工核对。",
+            pages.join("、")
+        ));
+    }
+    note
+}
+
 fn mm(pt: f32) -> String {
     format!("{:.1}", pt * MM_PER_PT)
 }
@@ -147,6 +181,8 @@ fn rows_of(form: &FormState, extra: usize) -> Vec<RowView> {
             ground: f("ground"),
             third_party: f("third_party"),
             public_interest: !f("public_interest").is_empty(),
+            proposal: f("proposal"),
+            used: !f("use").is_empty(),
             bad_page: false,
             bad_row: false,
             bad_ground: false,
@@ -177,6 +213,8 @@ fn rows_of(form: &FormState, extra: usize) -> Vec<RowView> {
             ground: String::new(),
             third_party: String::new(),
             public_interest: false,
+            proposal: String::new(),
+            used: false,
             bad_page: false,
             bad_row: false,
             bad_ground: false,
@@ -190,6 +228,11 @@ fn is_blank(r: &RowView) -> bool {
     [&r.page, &r.x, &r.y, &r.w, &r.h, &r.row, &r.column]
         .iter()
         .all(|v| v.is_empty())
+}
+
+/// Whether a row is to be withheld: filled in, and for a proposal, accepted.
+fn is_part(r: &RowView) -> bool {
+    !is_blank(r) && (r.proposal.is_empty() || r.used)
 }
 
 /// A table column typed as letters (C, AA) or a number from 1; counted from 0.
@@ -211,7 +254,7 @@ fn column_of(text: &str) -> Option<u32> {
 fn parts(rows: &[RowView], table: bool, form: &mut FormState) -> Option<Vec<Redaction>> {
     let mut out = Vec::new();
     let mut ok = true;
-    for r in rows.iter().filter(|r| !is_blank(r)) {
+    for r in rows.iter().filter(|r| is_part(r)) {
         let at = |name: &str| format!("r.{}.{name}", r.i);
         let n = r.i + 1;
         let mut bad = |name: &str, message: String| {
@@ -391,6 +434,7 @@ fn editor_view(
         grounds: grounds(),
         stances: stances(),
         form,
+        proposal_note: None,
     }
 }
 
@@ -410,9 +454,57 @@ pub async fn editor(
     query: web::Query<EditorQuery>,
 ) -> WebResult {
     let (id, attachment) = path.into_inner();
-    let layout = redaction::layout(&state, page.caller.0.clone(), id.clone(), attachment).await?;
+    let query = query.into_inner();
+    let c = page.caller.0.clone();
+    let layout = redaction::layout(&state, c.clone(), id.clone(), attachment.clone()).await?;
     let extra = query.rows.unwrap_or(BLANK_ROWS).clamp(1, MAX_ROWS);
-    let view = editor_view(&page, &id, layout, FormState::default(), extra);
+    let names_text = query.names.clone().unwrap_or_default();
+    let mut form = FormState::with(&[("names", names_text.as_str())]);
+    let mut note = None;
+    if query.propose.is_some() {
+        match redaction::names_of(&names_text) {
+            Err(e) => form.add_error(
+                "names",
+                e.errors
+                    .first()
+                    .map_or(e.detail.clone(), |f| f.message.clone()),
+            ),
+            Ok(names) => {
+                let found = redaction::proposals(&state, c, id.clone(), attachment, names).await?;
+                note = Some(proposal_note(&found));
+                for (i, p) in found.items.iter().take(MAX_ROWS).enumerate() {
+                    let mut set =
+                        |name: &str, value: String| form.set(&format!("r.{i}.{name}"), value);
+                    set("proposal", format!("{}：{}", p.label, p.text));
+                    set(
+                        "ground",
+                        RedactionGround::PersonalPrivacy.as_str().to_owned(),
+                    );
+                    set(
+                        "third_party",
+                        ThirdPartyStance::NotConsulted.as_str().to_owned(),
+                    );
+                    if let (Some(page), Some(x), Some(y), Some(w), Some(h)) =
+                        (p.page, p.x, p.y, p.w, p.h)
+                    {
+                        set("page", page.to_string());
+                        set("x", mm(x));
+                        set("y", mm(y));
+                        set("w", mm(w));
+                        set("h", mm(h));
+                    }
+                    if let (Some(row), Some(column)) = (p.row, p.column) {
+                        set("kind", "cell".to_owned());
+                        set("sheet", p.sheet.clone().unwrap_or_default());
+                        set("row", (row + 1).to_string());
+                        set("column", gongkai_workflow::model::column_name(column));
+                    }
+                }
+            }
+        }
+    }
+    let mut view = editor_view(&page, &id, layout, form, extra);
+    view.proposal_note = note;
     Ok(with_editor_policy(
         page.visitor.render(StatusCode::OK, &view)?,
     ))
