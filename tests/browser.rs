@@ -155,6 +155,76 @@ fn applicant_clerk_and_supervisor_work_a_request_in_the_browser() {
 }
 
 #[test]
+fn a_clerk_redacts_a_pdf_by_drawing_on_its_page() {
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !browser_available(&scripts) {
+        return;
+    }
+    for db in databases("browser-redact") {
+        let s = start(&db);
+        let issued = s.admin_password.clone().unwrap();
+        let admin = s.login("admin", &issued);
+        agency_with_departments(&s, &admin);
+        let issued = new_staff(&s, &admin, "clerk1", "李承办", "clerk", "gk-gkb");
+        let token = s.login("clerk1", &issued);
+        let clerk = format!("clerk1:{}", s.current_password("clerk1", &issued));
+        let r = s.post("/api/v1/requests", None, filing());
+        assert_eq!(r.status, 201, "{}", r.body);
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let v = step(&s, &token, &case, "register", 1, serde_json::json!({}));
+        step(
+            &s,
+            &token,
+            &case,
+            "start_processing",
+            v,
+            serde_json::json!({}),
+        );
+        let up = s.raw(
+            &format!("/api/v1/cases/{case}/attachments?filename=contract.pdf"),
+            Some(&token),
+            "application/pdf",
+            &support::pdf_with("SECRET-ID-110105199003071239", false),
+        );
+        assert_eq!(up.status, 201, "{}", up.body);
+        let file = up.body["id"].as_str().unwrap();
+        run(
+            "redact.mjs",
+            &s,
+            &db,
+            &[
+                ("GONGKAI_CLERK", clerk),
+                (
+                    "GONGKAI_EDITOR",
+                    format!("/staff/cases/{case}/files/{file}/redact"),
+                ),
+            ],
+            "redaction: all steps passed",
+        );
+        // What the browser made is on the case: an image-only PDF without the marker.
+        let d = s.get(&format!("/api/v1/cases/{case}"), Some(&token)).body;
+        let made = d["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["event"]["kind"]["type"] == "file_redacted")
+            .unwrap_or_else(|| panic!("{d}"))["event"]["kind"]["redaction"]["output"]["attachment"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, _, _, pdf) = bytes_of(
+            s.req("GET", &format!("/api/v1/attachments/{made}"), Some(&token))
+                .call(),
+        );
+        assert_eq!(status, 200);
+        assert!(
+            !pdf.windows(12).any(|w| w == b"SECRET-ID-11"),
+            "the marker survived the redaction drawn in the browser"
+        );
+    }
+}
+
+#[test]
 fn a_new_office_starts_from_an_empty_database_through_the_pages_alone() {
     let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if !browser_available(&scripts) {

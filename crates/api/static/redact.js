@@ -52,38 +52,44 @@
     return parseFloat(f.dataset.wpt) * MM_PER_PT / img.clientWidth;
   }
 
-  // The box of a row, drawn over its page (made, moved or removed as the row says).
+  // The box of a row, drawn over its page: made, placed or removed as the row says (the same
+  // element while it stays on its page, so that a box being moved keeps the pointer).
   function draw(row) {
-    var old = document.querySelector(".redact-box[data-row='" + row.dataset.row + "']");
-    if (old) { old.remove(); }
+    var box = document.querySelector(".redact-box[data-row='" + row.dataset.row + "']");
     var page = field(row, "page").value.trim();
     var c = canvasOf(page);
     var x = num(row, "x"), y = num(row, "y"), w = num(row, "w"), h = num(row, "h");
-    if (!c || [x, y, w, h].some(isNaN) || w <= 0 || h <= 0) { return; }
+    if (!c || [x, y, w, h].some(isNaN) || w <= 0 || h <= 0) {
+      if (box) { box.remove(); }
+      return;
+    }
+    if (!box || box.parentNode !== c) {
+      if (box) { box.remove(); }
+      box = document.createElement("div");
+      box.className = "redact-box";
+      box.dataset.row = row.dataset.row;
+      var del = document.createElement("button");
+      del.type = "button";
+      del.className = "redact-delete";
+      del.textContent = "删除";
+      del.setAttribute("aria-label", "删除第 " + (Number(row.dataset.row) + 1) + " 处遮盖");
+      del.addEventListener("click", function (e) {
+        e.stopPropagation();
+        ["page", "x", "y", "w", "h"].forEach(function (n) { field(row, n).value = ""; });
+        box.remove();
+      });
+      box.appendChild(del);
+      box.addEventListener("pointerdown", function (e) { startMove(e, row, box); });
+      c.appendChild(box);
+    }
+    var use = field(row, "use");
+    box.classList.toggle("redact-proposal", !!(use && !use.checked));
     var f = figures[page];
     var wmm = parseFloat(f.dataset.wpt) * MM_PER_PT, hmm = parseFloat(f.dataset.hpt) * MM_PER_PT;
-    var box = document.createElement("div");
-    box.className = "redact-box";
-    var use = field(row, "use");
-    if (use && !use.checked) { box.classList.add("redact-proposal"); }
-    box.dataset.row = row.dataset.row;
     box.style.left = (x / wmm * 100) + "%";
     box.style.top = (y / hmm * 100) + "%";
     box.style.width = (w / wmm * 100) + "%";
     box.style.height = (h / hmm * 100) + "%";
-    var del = document.createElement("button");
-    del.type = "button";
-    del.className = "redact-delete";
-    del.textContent = "删除";
-    del.setAttribute("aria-label", "删除第 " + (Number(row.dataset.row) + 1) + " 处遮盖");
-    del.addEventListener("click", function (e) {
-      e.stopPropagation();
-      ["page", "x", "y", "w", "h"].forEach(function (n) { field(row, n).value = ""; });
-      box.remove();
-    });
-    box.appendChild(del);
-    box.addEventListener("pointerdown", function (e) { startMove(e, row, box); });
-    c.appendChild(box);
   }
 
   function point(e, c) {
