@@ -34,7 +34,7 @@ use hayro::hayro_interpret::{
 use hayro::hayro_syntax::object::{Dict, Name};
 use hayro::hayro_syntax::page::Page;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
+use calamine::{Data, Reader};
 
 use crate::redact::{RedactBox, RedactError, RedactLimits, interpreter_settings, open_pdf};
 use crate::tables::{TableError, TableLimits, csv_text, hidden_rows_and_columns, parse_csv};
@@ -298,17 +298,7 @@ pub fn propose_table(
             }
         }
         TableKind::Xlsx => {
-            if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-                return Err(TableError::Encrypted);
-            }
-            let mut book: Xlsx<_> =
-                Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
-            let visible: Vec<String> = book
-                .sheets_metadata()
-                .iter()
-                .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-                .map(|s| s.name.clone())
-                .collect();
+            let (mut book, visible) = crate::tables::open_workbook(bytes)?;
             let hidden = hidden_rows_and_columns(bytes)?;
             let mut cells = 0u64;
             for name in &visible {

@@ -291,6 +291,26 @@ pub(crate) fn hidden_rows_and_columns(bytes: &[u8]) -> Result<Hidden, TableError
     Ok(hidden)
 }
 
+/// A workbook read from bytes in memory.
+pub(crate) type SourceBook<'a> = Xlsx<Cursor<&'a [u8]>>;
+
+/// An XLSX workbook opened for reading, with the names of its visible worksheets in order.
+/// An encrypted workbook (and the old .xls format) is an OLE compound file, not a zip: refused
+/// as encrypted.
+pub(crate) fn open_workbook(bytes: &[u8]) -> Result<(SourceBook<'_>, Vec<String>), TableError> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(TableError::Encrypted);
+    }
+    let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
+    let visible = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    Ok((book, visible))
+}
+
 /// Redacts an XLSX workbook: each visible worksheet is written anew with its values only,
 /// without its hidden rows and columns, the redacted cells replaced by [`REDACTED_CELL`] on a
 /// grey fill. Every redaction is checked before anything is written.
@@ -305,18 +325,7 @@ pub fn redact_xlsx(
             max: limits.max_input_bytes,
         });
     }
-    // An encrypted workbook (and the old .xls format) is an OLE compound file, not a zip.
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(TableError::Encrypted);
-    }
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
-    let visible: Vec<String> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .collect();
+    let (mut book, visible) = open_workbook(bytes)?;
     let mut hidden_dropped = (book.sheets_metadata().len() - visible.len()) as u64;
     let mut ranges = Vec::new();
     let mut dims = HashMap::new();
@@ -605,17 +614,7 @@ pub fn table_preview(
             hidden_columns: Vec::new(),
         }]);
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(TableError::Encrypted);
-    }
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Corrupt("XLSX"))?;
-    let visible: Vec<String> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .collect();
+    let (mut book, visible) = open_workbook(bytes)?;
     let mut sheets = Vec::new();
     let mut total = 0u64;
     for name in visible {

@@ -230,6 +230,22 @@ fn fields(doc: &mut Value, m: &mut Missed) {
             ("maxItems", json!(l::MARK_CASES_MAX)),
         ],
     );
+    // Each kind of part takes its own fields only (serde refuses the others).
+    for i in 0..4 {
+        m.set(
+            at(doc, &format!("/components/schemas/RedactionArea/oneOf/{i}")),
+            "RedactionArea kinds",
+            &[("additionalProperties", json!(false))],
+        );
+    }
+    m.set(
+        property(doc, "RedactionRequest", "redactions"),
+        "RedactionRequest.redactions",
+        &[
+            ("minItems", json!(1)),
+            ("maxItems", json!(gongkai_workflow::decide::MAX_REDACTIONS)),
+        ],
+    );
     dependent_fields(doc, m);
 }
 

@@ -136,7 +136,7 @@ pub async fn proposals(
     query: web::Query<ProposalQuery>,
 ) -> ApiResult<web::Json<ProposalsView>> {
     let (id, attachment) = path.into_inner();
-    let names = redaction::names_of(query.names.as_deref().unwrap_or(""))?;
+    let names = query.into_inner().names.unwrap_or_default();
     Ok(web::Json(
         redaction::proposals(&state, caller.0, id, attachment, names).await?,
     ))

@@ -413,20 +413,22 @@ pub fn names_of(text: &str) -> ApiResult<Vec<String>> {
 }
 
 /// The personal identifiers (身份证号码, mobile and bank card numbers, e-mail addresses) and
-/// the `names` found in file `attachment`: in a PDF's text layer, or in a table's cells. A scan
-/// has no text: its page is listed as unread.
+/// the names of `names` (see [`names_of`]) found in file `attachment`: in a PDF's text layer, or
+/// in a table's cells. A scan has no text: its page is listed as unread. The file is looked up
+/// first, so a caller who may not see it gets 404 whatever the names.
 pub async fn proposals(
     state: &web::Data<AppState>,
     c: Caller,
     case_id: String,
     attachment: String,
-    names: Vec<String>,
+    names: String,
 ) -> ApiResult<ProposalsView> {
     let (a, bytes) = db(state, move |conn, state| {
         let (_, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
         Ok((a, bytes))
     })
     .await?;
+    let names = names_of(&names)?;
     let kind = kind_of(&a, &bytes)?;
     let settings = state.settings.redaction;
     web::block(move || {

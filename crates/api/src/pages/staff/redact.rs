@@ -462,15 +462,12 @@ pub async fn editor(
     let mut form = FormState::with(&[("names", names_text.as_str())]);
     let mut note = None;
     if query.propose.is_some() {
-        match redaction::names_of(&names_text) {
-            Err(e) => form.add_error(
-                "names",
-                e.errors
-                    .first()
-                    .map_or(e.detail.clone(), |f| f.message.clone()),
-            ),
-            Ok(names) => {
-                let found = redaction::proposals(&state, c, id.clone(), attachment, names).await?;
+        match redaction::proposals(&state, c, id.clone(), attachment, names_text.clone()).await {
+            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY && !e.errors.is_empty() => {
+                form.add_error("names", e.errors[0].message.clone());
+            }
+            Err(e) => return Err(WebError(e)),
+            Ok(found) => {
                 note = Some(proposal_note(&found));
                 for (i, p) in found.items.iter().take(MAX_ROWS).enumerate() {
                     let mut set =
