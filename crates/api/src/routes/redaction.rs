@@ -1,7 +1,6 @@
 //! Redaction (区分处理, art. 37) of a staff file of a case: the editor's view of the file, its
 //! pages as images, starting a redaction and following it.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::auth::Authenticated;
@@ -53,10 +52,7 @@ pub async fn page(
 ) -> ApiResult<HttpResponse> {
     let (id, attachment, page) = path.into_inner();
     let png = redaction::page_image(&state, caller.0, id, attachment, page).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/png")
-        .insert_header((header::CACHE_CONTROL, "private, max-age=600"))
-        .body(png))
+    Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
 
 #[utoipa::path(

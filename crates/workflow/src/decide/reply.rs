@@ -202,12 +202,16 @@ impl Decider<'_, '_> {
                 Some(_) => {}
             }
         }
+        // A file redacted after the draft was written: the draft must not release its original
+        // (nor a redacted file as 予以公开), and a redacted file names its original.
+        let mut release = draft.reply.release.clone();
+        self.check_redacted_release(draft.reply.outcome, &mut release)?;
         // A late approval records the overdue reply through the rule in `decide`.
         Ok(vec![self.event(
             Some(self.today),
             EventKind::ReplyApproved {
                 outcome: draft.reply.outcome,
-                release: draft.reply.release.clone(),
+                release,
             },
         )])
     }

@@ -204,6 +204,35 @@ pub fn scenario_redaction(w: &World, seen: &mut Seen) {
             "《华宇公司项目合同》：第 3 页 2 处，依据《条例》第十五条，涉及个人隐私（第三方不同意公开）；第 1 页 1 处，依据《条例》第十六条第二款，属于过程性信息"
         ]
     );
+    // A draft that released the original before the redaction was made cannot be approved.
+    let early = apply(
+        apply(
+            c.clone(),
+            releasing(Outcome::PartlyDisclosed, "orig-2"),
+            &w.ctx(&clerk(), day),
+        ),
+        Command::RecordRedaction {
+            redaction: FileRedaction {
+                source: file("orig-2", 'c'),
+                output: file("redacted-2", 'd'),
+                redactions: vec![part(1, RedactionGround::InternalAffairs, None)],
+                method: "gongkai-documents 0.1.0".into(),
+            },
+        },
+        &w.ctx(&clerk(), day),
+    );
+    let early = apply(
+        early,
+        secrecy_cmd(SecrecyConclusion::Separate),
+        &w.ctx(&supervisor(), day),
+    );
+    let early = apply(early, Command::SubmitForReview, &w.ctx(&clerk(), day));
+    seen.reject(
+        &early,
+        Command::ApproveReply,
+        &w.ctx(&supervisor(), day),
+        RejectionCode::OriginalHasRedactedVersion,
+    );
     // Approved, it counts as 部分公开 in the annual report.
     let c = apply(
         c,

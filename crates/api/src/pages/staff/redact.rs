@@ -515,10 +515,7 @@ pub async fn page_image(
 ) -> WebResult {
     let (id, attachment, n) = path.into_inner();
     let png = redaction::page_image(&state, page.caller.0.clone(), id, attachment, n).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/png")
-        .insert_header((header::CACHE_CONTROL, "private, max-age=600"))
-        .body(png))
+    Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
 
 /// Starts the redaction the form describes; the form comes back with its errors otherwise.
