@@ -500,15 +500,15 @@ fn similar_requests_are_found_through_the_band_table() {
             }
         }
         // Different applicants (no applicant key in common): only the bands bring them together.
-        assert_eq!(like(c, &a), [b.clone()], "{}", db.name);
-        assert_eq!(like(c, &b), [a.clone()], "{}", db.name);
+        assert_eq!(like(c, &a), vec![b.clone()], "{}", db.name);
+        assert_eq!(like(c, &b), vec![a.clone()], "{}", db.name);
         assert!(like(c, &u).is_empty(), "{}", db.name);
         // Without b's rows, a no longer finds it: the text is not probed any more.
         diesel::delete(case_bands::table.filter(case_bands::case_id.eq(&b)))
             .execute(c)
             .unwrap();
         assert!(like(c, &a).is_empty(), "{}", db.name);
-        assert_eq!(like(c, &b), [a.clone()], "{}", db.name);
+        assert_eq!(like(c, &b), vec![a.clone()], "{}", db.name);
 
         // Cases stored before the table: the back-fill writes exactly what execute wrote, once.
         assert_eq!(similar::backfill_bands(c, 2, |_| {}).unwrap(), 1);
@@ -523,7 +523,7 @@ fn similar_requests_are_found_through_the_band_table() {
         assert_eq!(seen, [2, 3]);
         assert_eq!(band_rows(c), rows, "{}", db.name);
         assert_eq!(similar::backfill_bands(c, 2, |_| {}).unwrap(), 0);
-        assert_eq!(like(c, &a), [b.clone()], "{}", db.name);
+        assert_eq!(like(c, &a), vec![b.clone()], "{}", db.name);
     }
 }
 
