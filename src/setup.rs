@@ -74,8 +74,8 @@ pub fn years_in_force(
     })
 }
 
-/// Fills the columns and search text that later migrations added for cases stored before them
-/// (nothing to do on an up-to-date database).
+/// Fills the columns, search text and similarity bands that later migrations added for cases
+/// stored before them (nothing to do on an up-to-date database).
 pub fn backfill(
     conn: &mut gongkai_store::db::DbConnection,
     law: &crate::Law,
@@ -94,6 +94,19 @@ pub fn backfill(
     bar.finish_and_clear();
     if filled > 0 {
         tracing::info!(cases = filled, "filled statistics columns and search text");
+    }
+    // The similarity bands (migration 2026-12-07-000022) of cases with a search text: those
+    // stored before it, and those just given a text above.
+    let bar = database::progress(0, "filling similar-request bands")?;
+    let banded = gongkai_store::similar::backfill_bands(conn, 500, |done| {
+        bar.set_length(done);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    if banded > 0 {
+        tracing::info!(cases = banded, "filled similar-request bands");
+    }
+    if filled > 0 || banded > 0 {
         // Planner statistics for the columns and rows just filled.
         gongkai_store::db::analyze(conn)?;
     }

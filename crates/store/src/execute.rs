@@ -192,6 +192,9 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
     if let Some(text) = &p.text {
         crate::search::write_text(conn, &p.row.id, p.expected.is_some(), text)?;
     }
+    if let Some(bands) = &p.bands {
+        crate::similar::write_bands(conn, &p.row.id, bands, true)?;
+    }
     Ok(true)
 }
 

@@ -1,23 +1,26 @@
 //! PostgreSQL: the writes of one command as a single statement.
 //!
 //! diesel sends one statement per round trip, and a command writes three to five rows (the
-//! projection, one or two events, outbox rows, the search text): with `BEGIN` and `COMMIT`
-//! that was six or seven round trips, and on a small machine where client and server share the
-//! cores the round trips, not the work, set the pace. Here every row of a command is written by
-//! one statement of data-modifying CTEs: the projection first (`claimed`, the update guarded by
-//! the version the caller saw, or the insert of a new case guarded by its department), then
-//! every other row selected `FROM claimed`, so that nothing is written when the guard fails. A
-//! statement is atomic on its own, so `execute` needs no transaction around it (a registration
-//! still takes one, for the counter).
+//! projection, one or two events, outbox rows, the search text; a new case also its similarity
+//! bands): with `BEGIN` and `COMMIT` that was six or seven round trips, and on a small machine
+//! where client and server share the cores the round trips, not the work, set the pace. Here
+//! every row of a command is written by one statement of data-modifying CTEs: the projection
+//! first (`claimed`, the update guarded by the version the caller saw, or the insert of a new
+//! case guarded by its department), then every other row selected `FROM claimed`, so that
+//! nothing is written when the guard fails. A statement is atomic on its own, so `execute`
+//! needs no transaction around it (a registration still takes one, for the counter).
 //!
 //! The SQL text depends only on how many events and outbox rows there are and on whether the
-//! search text changed, so the connection keeps each shape prepared ([`Reused`]).
+//! search text and the similarity bands changed, so the connection keeps each shape prepared
+//! ([`Reused`]).
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, Date, HasSqlType, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{
+    Array, BigInt, Bool, Date, HasSqlType, Integer, Nullable, Text, Timestamp,
+};
 
 use crate::db::Reused;
 use crate::error::StoreResult;
@@ -150,7 +153,7 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
             let expected = s.param::<BigInt, _>(expected);
             let sql = format!(
                 "WITH claimed AS (UPDATE cases SET ({}) = ({}) WHERE id = {id} AND version = \
-                 {expected} RETURNING id)",
+                 {expected} RETURNING id, agency_code, created_at)",
                 row.columns(),
                 row.values()
             );
@@ -171,7 +174,8 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
             let code = s.param::<Text, _>(r.department_code.as_str());
             let sql = format!(
                 "WITH claimed AS (INSERT INTO cases ({}) SELECT {} WHERE EXISTS (SELECT 1 FROM \
-                 departments WHERE code = {code} AND agency_code = {agency}) RETURNING id)",
+                 departments WHERE code = {code} AND agency_code = {agency}) RETURNING id, \
+                 agency_code, created_at)",
                 row.columns(),
                 row.values()
             );
@@ -222,6 +226,18 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
             "case_texts",
             " ON CONFLICT (case_id) DO UPDATE SET name = EXCLUDED.name, \
              description = EXCLUDED.description, reply = EXCLUDED.reply",
+        );
+        s.text(&sql);
+    }
+    if let Some(bands) = &p.bands {
+        // One row per band; the case's agency and receipt instant as `claimed` returns them
+        // (a command's projection row carries its own instant, not the receipt's).
+        let hashes = s.param::<Array<BigInt>, _>(bands.to_vec());
+        let sql = format!(
+            ", bands AS (INSERT INTO case_bands (case_id, agency_code, band, hash, created_at) \
+             SELECT claimed.id, claimed.agency_code, (b.n - 1)::int, b.hash, claimed.created_at \
+             FROM claimed, unnest({hashes}::bigint[]) WITH ORDINALITY AS b (hash, n) \
+             ON CONFLICT (case_id, band) DO UPDATE SET hash = EXCLUDED.hash)"
         );
         s.text(&sql);
     }

@@ -1,6 +1,6 @@
 //! A decided command: the case after it and every row its write consists of (projection,
-//! events, outbox rows, search text). The generic writer in `execute` and the PostgreSQL
-//! statement in `pg_write` both write it.
+//! events, outbox rows, search text, similarity bands). The generic writer in `execute` and the
+//! PostgreSQL statement in `pg_write` both write it.
 
 use chrono::{NaiveDate, Utc};
 use gongkai_workflow::{Called, Case, Context, Event, notices_of};
@@ -21,6 +21,9 @@ pub(crate) struct Planned {
     pub outbox: Vec<crate::outbox::Pending>,
     /// The case's search text when it changed (always for a new case).
     pub text: Option<crate::search::SearchText>,
+    /// The band hashes of the request's text when that changed (always for a new case): the
+    /// `case_bands` rows the similar-request hint looks candidates up by.
+    pub bands: Option<[i64; gongkai_workflow::similar::HINT_BANDS]>,
 }
 
 impl Planned {
@@ -38,6 +41,8 @@ impl Planned {
         let stored = events::chain(&row.id, expected.unwrap_or(0), prev_hash, &events)?;
         let outbox = outbox_rows(&row.id, &stored, &events, &due, ctx.now)?;
         let text = crate::search::SearchText::of(&case);
+        let bands = (before_text.map(|t| &t.description) != Some(&text.description))
+            .then(|| gongkai_workflow::similar::band_hashes(&text.description));
         let text = (before_text != Some(&text)).then_some(text);
         Ok(Planned {
             expected,
@@ -47,6 +52,7 @@ impl Planned {
             stored,
             outbox,
             text,
+            bands,
         })
     }
 }

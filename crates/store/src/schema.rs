@@ -122,6 +122,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_bands (case_id, band) {
+        case_id -> Text,
+        agency_code -> Text,
+        band -> Integer,
+        hash -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     frequent_marks (id) {
         id -> Text,
         agency_code -> Text,
@@ -290,6 +300,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox -> cases (case_id));
 diesel::joinable!(case_texts -> cases (case_id));
+diesel::joinable!(case_bands -> cases (case_id));
 diesel::joinable!(attachments -> cases (case_id));
 diesel::joinable!(release_downloads -> cases (case_id));
 diesel::joinable!(release_links -> cases (case_id));
@@ -314,6 +325,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     calendar_years,
     case_texts,
+    case_bands,
     frequent_marks,
     published_reports,
     release_downloads,

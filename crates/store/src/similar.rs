@@ -1,17 +1,18 @@
 //! Frequent-request detection from the stored requests: groups of near-identical requests of a
 //! period (see `gongkai_workflow::similar`), supervisors' marks on them, and the similar
-//! requests a clerk is shown on a case page.
+//! requests a clerk is shown on a case page, found through each case's banded MinHash signature
+//! (`case_bands`, written by `execute`).
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use gongkai_workflow::Status;
-use gongkai_workflow::similar::{SAME_REQUEST, group, probes, similarity};
+use gongkai_workflow::similar::{HINT_BANDS, SAME_REQUEST, band_hashes, group, similarity};
 
 use crate::dates::{day_start, legal_date_of};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::queries::QueueFilter;
-use crate::schema::{case_texts, cases, frequent_marks};
+use crate::schema::{case_bands, case_texts, cases, frequent_marks};
 use crate::scope::{Scope, within_scope};
 use crate::typed::Stored;
 
@@ -303,10 +304,10 @@ pub fn similar_to(
                 .load::<String>(conn)?,
         );
     }
-    // Others: the requests that share runs of the text with this one (see
-    // `search::candidates`), checked below by the real similarity.
-    for id in crate::search::candidates(conn, &agency, since, &probes(&description, 4, 5), 200)? {
-        if id != case_id && !ids.contains(&id) {
+    // Others: the requests that share a band of the MinHash signature with this one (see
+    // `band_candidates`), checked below by the real similarity.
+    for id in band_candidates(conn, case_id, &agency, since, &band_hashes(&description))? {
+        if !ids.contains(&id) {
             ids.push(id);
         }
     }
@@ -342,4 +343,137 @@ pub fn similar_to(
         })
         .collect();
     Ok((out, marks))
+}
+
+/// Most candidates a band lookup hands to the real similarity check, and most rows read per
+/// band.
+const BAND_CANDIDATES: usize = 200;
+
+/// A hash as an SQL BIGINT expression (a plain literal would be NUMERIC on PostgreSQL for
+/// `i64::MIN`, whose digits exceed `i64::MAX`).
+fn bigint(hash: i64) -> String {
+    format!("CAST({hash} AS BIGINT)")
+}
+
+/// `(0, h0), (1, h1), …`: the bands as SQL values. They are numbers computed here, never text
+/// from a request, so they are written into the statement rather than bound (16 of them).
+fn band_values(bands: &[i64; HINT_BANDS]) -> String {
+    bands
+        .iter()
+        .enumerate()
+        .map(|(band, hash)| format!("({band}, {})", bigint(*hash)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes the `case_bands` rows of a stored case, its agency and receipt instant taken from its
+/// projection row; rows it has already are rewritten when `overwrite`, else kept.
+pub(crate) fn write_bands(
+    conn: &mut DbConnection,
+    case_id: &str,
+    bands: &[i64; HINT_BANDS],
+    overwrite: bool,
+) -> StoreResult<()> {
+    let conflict = if overwrite {
+        "DO UPDATE SET hash = excluded.hash"
+    } else {
+        "DO NOTHING"
+    };
+    // `column1`, `column2`: the names both backends give a VALUES list's columns.
+    diesel::sql_query(format!(
+        "INSERT INTO case_bands (case_id, agency_code, band, hash, created_at) \
+         SELECT c.id, c.agency_code, b.column1, b.column2, c.created_at \
+         FROM cases c, (VALUES {}) AS b WHERE c.id = $1 \
+         ON CONFLICT (case_id, band) {conflict}",
+        band_values(bands)
+    ))
+    .bind::<diesel::sql_types::Text, _>(case_id)
+    .execute(conn)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    case_id: String,
+}
+
+/// The cases of `agency` recorded from `since` (other than `case_id`) that share at least one
+/// band hash with `bands`: the most shared bands first (the expected number grows with the
+/// similarity, `HINT_BANDS × J^HINT_ROWS`), then the newest, at most [`BAND_CANDIDATES`]. One
+/// statement of one indexed range per band (`case_bands_lookup`), each read newest first and
+/// cut at [`BAND_CANDIDATES`] rows, so that a band shared by a large part of the agency's
+/// requests costs no more than a rare one.
+fn band_candidates(
+    conn: &mut DbConnection,
+    case_id: &str,
+    agency: &str,
+    since: NaiveDateTime,
+    bands: &[i64; HINT_BANDS],
+) -> StoreResult<Vec<String>> {
+    let per_band = bands
+        .iter()
+        .enumerate()
+        .map(|(band, hash)| {
+            format!(
+                "SELECT case_id, created_at FROM (SELECT case_id, created_at FROM case_bands \
+                 WHERE agency_code = $1 AND band = {band} AND hash = {} \
+                 AND created_at >= $2 AND case_id <> $3 \
+                 ORDER BY created_at DESC LIMIT {BAND_CANDIDATES}) AS b{band}",
+                bigint(*hash)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let sql = format!(
+        "SELECT case_id FROM ({per_band}) AS hits GROUP BY case_id \
+         ORDER BY count(*) DESC, max(created_at) DESC LIMIT {BAND_CANDIDATES}"
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(agency)
+        .bind::<diesel::sql_types::Timestamp, _>(since)
+        .bind::<diesel::sql_types::Text, _>(case_id)
+        .load::<Candidate>(conn)?
+        .into_iter()
+        .map(|c| c.case_id)
+        .collect())
+}
+
+/// Writes the `case_bands` rows (migration 2026-12-07-000022) of the cases stored before them,
+/// i.e. those with a search text and no bands; in batches of `batch`, one transaction each.
+/// Returns how many cases were filled. Cheap when there is nothing to do. Run after
+/// `recompute::backfill_derived`, which gives the older cases their search text.
+pub fn backfill_bands(
+    conn: &mut DbConnection,
+    batch: usize,
+    mut progress: impl FnMut(u64),
+) -> StoreResult<u64> {
+    use diesel::dsl::{exists, not};
+    let mut done = 0u64;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String)> = case_texts::table
+            .filter(case_texts::case_id.gt(&after))
+            .filter(not(exists(
+                case_bands::table.filter(case_bands::case_id.eq(case_texts::case_id)),
+            )))
+            .order(case_texts::case_id)
+            .limit(i64::try_from(batch.max(1)).unwrap_or(i64::MAX))
+            .select((case_texts::case_id, case_texts::description))
+            .load(conn)?;
+        let Some((last, _)) = rows.last() else {
+            return Ok(done);
+        };
+        after = last.clone();
+        // A command may have corrected a request and written its bands since it was read:
+        // those are kept.
+        write_transaction(conn, |conn| -> StoreResult<()> {
+            for (id, description) in &rows {
+                write_bands(conn, id, &band_hashes(description), false)?;
+            }
+            Ok(())
+        })?;
+        done += rows.len() as u64;
+        progress(done);
+    }
 }

@@ -69,7 +69,7 @@ fn audit_also_finds_deleted_cases_and_inserted_events() {
                 .execute(&mut c)
                 .unwrap();
         }
-        for table in ["outbox", "case_texts", "cases"] {
+        for table in ["outbox", "case_texts", "case_bands", "cases"] {
             let column = if table == "cases" { "id" } else { "case_id" };
             diesel::sql_query(format!("DELETE FROM {table} WHERE {column} = $1"))
                 .bind::<diesel::sql_types::Text, _>(&ids[1])

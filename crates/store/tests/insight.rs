@@ -8,10 +8,11 @@ use diesel::prelude::*;
 use gongkai_store::Scope;
 use gongkai_store::db::DbConnection;
 use gongkai_store::queries::QueueFilter;
-use gongkai_store::schema::{case_texts, cases};
+use gongkai_store::schema::{case_bands, case_texts, cases};
 use gongkai_store::{execute, receive, recompute, register, search, similar, stats};
 use gongkai_testkit::*;
 use gongkai_workflow::model::{Remedy, RemedyKind, RemedyResult, Reply};
+use gongkai_workflow::similar::{HINT_BANDS, band_hashes};
 use gongkai_workflow::{Command, Outcome, RejectionCode};
 
 /// A request handed in on `day` by `name` (phone `phone`) about `what`, registered.
@@ -405,6 +406,124 @@ fn search_statistics_groups_marks_and_backfill() {
             .unwrap();
         assert_eq!(texts_before, texts_after);
         assert_eq!(ids(&s(c, "望京街道", &agency)).len(), 3, "{}", db.name);
+    }
+}
+
+/// The `case_bands` rows of every case: (case, agency, band, hash, created_at).
+type BandRow = (String, String, i32, i64, chrono::NaiveDateTime);
+
+fn band_rows(c: &mut DbConnection) -> Vec<BandRow> {
+    case_bands::table
+        .order((case_bands::case_id, case_bands::band))
+        .select((
+            case_bands::case_id,
+            case_bands::agency_code,
+            case_bands::band,
+            case_bands::hash,
+            case_bands::created_at,
+        ))
+        .load(c)
+        .unwrap()
+}
+
+fn like(c: &mut DbConnection, id: &str) -> Vec<String> {
+    similar::similar_to(c, id, 365, &Scope::operator())
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|s| s.request.case_id)
+        .collect()
+}
+
+/// The similar-request hint finds its candidates through the band table `execute` writes on
+/// receipt: a reworded request filed later by someone else is found, an unrelated one is not,
+/// and the back-fill gives cases stored before the table the rows `execute` would have written.
+#[test]
+fn similar_requests_are_found_through_the_band_table() {
+    let law = Law::new();
+    for db in databases("bands") {
+        let mut c = db.seeded();
+        let c = &mut c;
+        let a = file(
+            c,
+            &law,
+            "张三",
+            "13800000011",
+            "请公开2025年海淀区学院路街道停车设施建设规划及其批复文件",
+            "2025-03-03",
+        );
+        let u = file(
+            c,
+            &law,
+            "李四",
+            "13800000012",
+            "申请公开某区2024年度城乡居民医疗保险基金决算报告",
+            "2025-03-04",
+        );
+        let b = file(
+            c,
+            &law,
+            "王五",
+            "13800000013",
+            "申请公开：2025年海淀区学院路街道停车设施建设规划和批复文件。",
+            "2025-03-10",
+        );
+        let rows = band_rows(c);
+        // One row per band and case, with the case's agency and receipt instant (the register
+        // command that followed each receipt did not move them).
+        assert_eq!(rows.len(), 3 * HINT_BANDS, "{}", db.name);
+        for id in [&a, &u, &b] {
+            let (agency, created_at): (String, chrono::NaiveDateTime) = cases::table
+                .find(id)
+                .select((cases::agency_code, cases::created_at))
+                .first(c)
+                .unwrap();
+            let description: String = case_texts::table
+                .filter(case_texts::case_id.eq(id))
+                .select(case_texts::description)
+                .first(c)
+                .unwrap();
+            let mine: Vec<&BandRow> = rows.iter().filter(|r| &r.0 == id).collect();
+            assert_eq!(mine.len(), HINT_BANDS);
+            for (band, row) in mine.iter().enumerate() {
+                assert_eq!(
+                    (&row.1, row.2, row.3, row.4),
+                    (
+                        &agency,
+                        band as i32,
+                        band_hashes(&description)[band],
+                        created_at
+                    ),
+                    "{}",
+                    db.name
+                );
+            }
+        }
+        // Different applicants (no applicant key in common): only the bands bring them together.
+        assert_eq!(like(c, &a), vec![b.clone()], "{}", db.name);
+        assert_eq!(like(c, &b), vec![a.clone()], "{}", db.name);
+        assert!(like(c, &u).is_empty(), "{}", db.name);
+        // Without b's rows, a no longer finds it: the text is not probed any more.
+        diesel::delete(case_bands::table.filter(case_bands::case_id.eq(&b)))
+            .execute(c)
+            .unwrap();
+        assert!(like(c, &a).is_empty(), "{}", db.name);
+        assert_eq!(like(c, &b), vec![a.clone()], "{}", db.name);
+
+        // Cases stored before the table: the back-fill writes exactly what execute wrote, once.
+        assert_eq!(similar::backfill_bands(c, 2, |_| {}).unwrap(), 1);
+        assert_eq!(band_rows(c), rows, "{}", db.name);
+        diesel::delete(case_bands::table).execute(c).unwrap();
+        assert!(like(c, &a).is_empty(), "{}", db.name);
+        let mut seen = Vec::new();
+        assert_eq!(
+            similar::backfill_bands(c, 2, |done| seen.push(done)).unwrap(),
+            3
+        );
+        assert_eq!(seen, [2, 3]);
+        assert_eq!(band_rows(c), rows, "{}", db.name);
+        assert_eq!(similar::backfill_bands(c, 2, |_| {}).unwrap(), 0);
+        assert_eq!(like(c, &a), vec![b.clone()], "{}", db.name);
     }
 }
 
