@@ -549,3 +549,133 @@ fn the_editor_page_draws_nothing_without_its_script_and_takes_rows_by_millimetre
         assert!(page.contains("名单（遮盖后）.pdf"), "{page}");
     }
 }
+
+#[test]
+fn a_table_is_redacted_by_column_and_keeps_values_only() {
+    for db in databases("redaction-table") {
+        let s = start(&db);
+        let o = office(&s);
+        let r = s.post("/api/v1/requests", None, filing());
+        let case = r.body["case_id"].as_str().unwrap().to_owned();
+        let v = step(&s, &o.clerk, &case, "register", 1, json!({}));
+        step(&s, &o.clerk, &case, "start_processing", v, json!({}));
+        let csv = "项目,承建单位,联系电话\r\n幸福里改造,华宇公司,13800138000\r\n和平路改造,建工集团,13912345678\r\n";
+        let table = upload(
+            &s,
+            &o.clerk,
+            &case,
+            "项目清单.csv",
+            "text/csv",
+            csv.as_bytes(),
+        );
+        let l = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{table}/layout"),
+            Some(&o.clerk),
+        );
+        assert_eq!(l.status, 200, "{}", l.body);
+        assert_eq!(l.body["kind"], "csv");
+        assert_eq!(l.body["sheets"][0]["rows"], 3);
+        assert_eq!(l.body["sheets"][0]["cells"][1][2], "13800138000");
+        // The mobile numbers are proposed by cell.
+        let p = s.get(
+            &format!("/api/v1/cases/{case}/attachments/{table}/proposals"),
+            Some(&o.clerk),
+        );
+        assert_eq!(p.status, 200, "{}", p.body);
+        let mobiles: Vec<(u64, u64)> = p.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "mobile")
+            .map(|i| (i["row"].as_u64().unwrap(), i["column"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(mobiles, [(1, 2), (2, 2)], "{}", p.body);
+        let path = format!("/api/v1/cases/{case}/attachments/{table}/redactions");
+        // A box on a table, a column outside it: refused, nothing stored.
+        let r = s.post(
+            &path,
+            Some(&o.clerk),
+            json!({"redactions": [over_marker("internal_affairs", None)]}),
+        );
+        refused(&r, 422, "invalid_input");
+        let r = s.post(
+            &path,
+            Some(&o.clerk),
+            json!({"redactions": [{"area": {"kind": "column", "column": 7}, "ground": "internal_affairs"}]}),
+        );
+        refused(&r, 422, "redact_cell_outside_sheet");
+        let r = s.post(
+            &path,
+            Some(&o.clerk),
+            json!({"redactions": [{"area": {"kind": "column", "column": 2},
+                                   "ground": "personal_privacy", "third_party": "not_consulted"}]}),
+        );
+        assert_eq!(r.status, 202, "{}", r.body);
+        let done = wait_for(&s, &o.clerk, &case, r.body["id"].as_str().unwrap());
+        assert_eq!(done["state"], "done", "{done}");
+        let (status, kind, _, out) = bytes_of(
+            s.req(
+                "GET",
+                &format!("/api/v1/attachments/{}", done["output"].as_str().unwrap()),
+                Some(&o.clerk),
+            )
+            .call(),
+        );
+        assert_eq!(status, 200);
+        assert!(kind.starts_with("text/csv"), "{kind}");
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("13800138000") && !out.contains("13912345678"),
+            "{out}"
+        );
+        assert!(out.contains("幸福里改造,华宇公司,[已遮盖]"), "{out}");
+        let d = s.get(&format!("/api/v1/cases/{case}"), Some(&o.clerk)).body;
+        assert!(d.to_string().contains("\"kind\":\"column\""), "{d}");
+
+        // The page: the table's preview and a form of parts by cell, row or column, no script.
+        let cookie = format!("gongkai_session={}", o.clerk);
+        let editor = format!("/staff/cases/{case}/files/{table}/redact");
+        let (status, headers, page) =
+            finish_text(ureq::get(&s.url(&editor)).set("Cookie", &cookie).call());
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains("13912345678") && page.contains("name=\"r.0.column\""),
+            "{page}"
+        );
+        assert!(!page.contains("/static/redact.js"), "{page}");
+        let csp = headers
+            .iter()
+            .find(|(n, _)| n == "content-security-policy")
+            .unwrap()
+            .1
+            .clone();
+        assert!(csp.contains("script-src"), "{csp}");
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap()
+            .to_owned();
+        let r = ureq::AgentBuilder::new()
+            .redirects(0)
+            .build()
+            .post(&s.url(&editor))
+            .set("Cookie", &cookie)
+            .send_form(&[
+                ("csrf", csrf.as_str()),
+                ("table", "1"),
+                ("r.0.kind", "column"),
+                ("r.0.column", "C"),
+                ("r.0.ground", "internal_affairs"),
+            ]);
+        let (status, headers, body) = finish_text(r);
+        assert_eq!(status, 303, "{body}");
+        let to = headers
+            .iter()
+            .find(|(n, _)| n == "location")
+            .unwrap()
+            .1
+            .clone();
+        assert!(to.contains("/redaction-jobs/"), "{to}");
+    }
+}

@@ -254,12 +254,7 @@ pub fn propose_table(
     names: &[String],
     limits: &TableLimits,
 ) -> Result<Vec<CellProposal>, TableError> {
-    if bytes.len() > limits.max_input_bytes {
-        return Err(TableError::FileTooLarge {
-            bytes: bytes.len(),
-            max: limits.max_input_bytes,
-        });
-    }
+    crate::tables::check_size(bytes, limits)?;
     let names = prepared_names(names);
     let mut out = Vec::new();
     let mut cell = |sheet: &str, row: u32, column: u32, value: &str| {

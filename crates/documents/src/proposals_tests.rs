@@ -682,53 +682,7 @@ fn identifiers_in_table_cells_are_proposed_by_cell() {
 /// the text is read from the character codes.
 #[test]
 fn a_non_embedded_font_with_a_unicode_cmap_is_read() {
-    let mut pdf = pdf_writer::Pdf::new();
-    pdf.catalog(Ref::new(1)).pages(Ref::new(2));
-    pdf.pages(Ref::new(2)).kids([Ref::new(3)]).count(1);
-    let mut font = pdf.type0_font(Ref::new(5));
-    font.base_font(Name(b"SimSun"));
-    font.encoding_predefined(Name(b"UniGB-UCS2-H"));
-    font.descendant_font(Ref::new(6));
-    font.finish();
-    let mut cid = pdf.cid_font(Ref::new(6));
-    cid.subtype(pdf_writer::types::CidFontType::Type0);
-    cid.base_font(Name(b"SimSun"));
-    cid.system_info(pdf_writer::types::SystemInfo {
-        registry: Str(b"Adobe"),
-        ordering: Str(b"GB1"),
-        supplement: 5,
-    });
-    cid.font_descriptor(Ref::new(7));
-    cid.default_width(1000.0);
-    cid.finish();
-    let mut d = pdf.font_descriptor(Ref::new(7));
-    d.name(Name(b"SimSun"));
-    d.flags(pdf_writer::types::FontFlags::SYMBOLIC);
-    d.bbox(PRect::new(0.0, -141.0, 1000.0, 859.0));
-    d.italic_angle(0.0);
-    d.ascent(859.0);
-    d.descent(-141.0);
-    d.cap_height(700.0);
-    d.stem_v(80.0);
-    d.finish();
-    let text: Vec<u8> = "联系人张三，电话13800138000"
-        .encode_utf16()
-        .flat_map(u16::to_be_bytes)
-        .collect();
-    let mut c = Content::new();
-    c.begin_text();
-    c.set_font(Name(b"F1"), 10.0);
-    c.next_line(72.0, 700.0);
-    c.show(Str(&text));
-    c.end_text();
-    pdf.stream(Ref::new(4), &c.finish());
-    let mut page = pdf.page(Ref::new(3));
-    page.media_box(PRect::new(0.0, 0.0, W, H));
-    page.parent(Ref::new(2));
-    page.contents(Ref::new(4));
-    page.resources().fonts().pair(Name(b"F1"), Ref::new(5));
-    page.finish();
-    let input = pdf.finish();
+    let input = crate::redact::tests::simsun_pdf("联系人张三，电话13800138000", 10.0);
 
     let got = propose_pdf(&input, &["张三".to_owned()], &RedactLimits::default()).unwrap();
     assert_eq!(got.pages_without_text, Vec::<u32>::new());

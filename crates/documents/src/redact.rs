@@ -842,4 +842,4 @@ impl<W: Write> ImagePdf<W> {
 
 #[cfg(test)]
 #[path = "redact_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -726,17 +726,10 @@ fn the_letters_chinese_glyphs_are_rendered() {
     assert!(!contains(&out.pdf, "/Font"));
 }
 
-/// A Chinese office PDF that names 宋体 without embedding it (Adobe-GB1 with a predefined
-/// CMap, as older Word exports do): the text is drawn with the system's CJK font.
-#[test]
-fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
-    if crate::Font::find_default().is_none() {
-        assert!(
-            std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "no CJK font: install fonts-noto-cjk"
-        );
-        return;
-    }
+/// A one-page A4 PDF with `text` at (72, 700) in `size` points, in 宋体 named but not embedded
+/// (a Type0 font over Adobe-GB1 with the predefined UniGB-UCS2-H CMap and no ToUnicode map), as
+/// older Word exports write Chinese.
+pub(crate) fn simsun_pdf(text: &str, size: f32) -> Vec<u8> {
     let mut pdf = pdf_writer::Pdf::new();
     pdf.catalog(Ref::new(1)).pages(Ref::new(2));
     pdf.pages(Ref::new(2)).kids([Ref::new(3)]).count(1);
@@ -754,6 +747,7 @@ fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
         supplement: 5,
     });
     cid.font_descriptor(Ref::new(7));
+    cid.default_width(1000.0);
     cid.finish();
     let mut d = pdf.font_descriptor(Ref::new(7));
     d.name(Name(b"SimSun"));
@@ -765,13 +759,10 @@ fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
     d.cap_height(700.0);
     d.stem_v(80.0);
     d.finish();
-    let text: Vec<u8> = "政府信息公开申请答复书"
-        .encode_utf16()
-        .flat_map(u16::to_be_bytes)
-        .collect();
+    let text: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
     let mut c = Content::new();
     c.begin_text();
-    c.set_font(Name(b"F1"), 24.0);
+    c.set_font(Name(b"F1"), size);
     c.next_line(72.0, 700.0);
     c.show(Str(&text));
     c.end_text();
@@ -782,7 +773,21 @@ fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
     page.contents(Ref::new(4));
     page.resources().fonts().pair(Name(b"F1"), Ref::new(5));
     page.finish();
-    let input = pdf.finish();
+    pdf.finish()
+}
+
+/// A Chinese office PDF that names 宋体 without embedding it (Adobe-GB1 with a predefined
+/// CMap, as older Word exports do): the text is drawn with the system's CJK font.
+#[test]
+fn a_non_embedded_chinese_font_is_drawn_with_the_system_font() {
+    if crate::Font::find_default().is_none() {
+        assert!(
+            std::env::var("GONGKAI_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "no CJK font: install fonts-noto-cjk"
+        );
+        return;
+    }
+    let input = simsun_pdf("政府信息公开申请答复书", 24.0);
 
     let limits = RedactLimits::default();
     let page = render_pdf_page(&input, 1, &limits).unwrap();

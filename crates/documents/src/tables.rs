@@ -148,6 +148,17 @@ impl Default for TableLimits {
     }
 }
 
+/// Refuses a table file over the byte limit, before it is parsed.
+pub(crate) fn check_size(bytes: &[u8], limits: &TableLimits) -> Result<(), TableError> {
+    if bytes.len() > limits.max_input_bytes {
+        return Err(TableError::FileTooLarge {
+            bytes: bytes.len(),
+            max: limits.max_input_bytes,
+        });
+    }
+    Ok(())
+}
+
 /// Excel's name of column `c` (0 → A, 26 → AA).
 fn column_name(c: u32) -> String {
     let mut n = c + 1;
@@ -319,12 +330,7 @@ pub fn redact_xlsx(
     redactions: &[TableRedaction],
     limits: &TableLimits,
 ) -> Result<RedactedTable, TableError> {
-    if bytes.len() > limits.max_input_bytes {
-        return Err(TableError::FileTooLarge {
-            bytes: bytes.len(),
-            max: limits.max_input_bytes,
-        });
-    }
+    check_size(bytes, limits)?;
     let (mut book, visible) = open_workbook(bytes)?;
     let mut hidden_dropped = (book.sheets_metadata().len() - visible.len()) as u64;
     let mut ranges = Vec::new();
@@ -507,12 +513,7 @@ pub fn redact_csv(
     redactions: &[TableRedaction],
     limits: &TableLimits,
 ) -> Result<RedactedTable, TableError> {
-    if bytes.len() > limits.max_input_bytes {
-        return Err(TableError::FileTooLarge {
-            bytes: bytes.len(),
-            max: limits.max_input_bytes,
-        });
-    }
+    check_size(bytes, limits)?;
     let records = parse_csv(&csv_text(bytes)?)?;
     let rows = u32::try_from(records.len()).unwrap_or(MAX_ROWS);
     let columns = records.iter().map(Vec::len).max().unwrap_or(0);
@@ -585,12 +586,7 @@ pub fn table_preview(
     max_rows: u32,
     max_columns: u32,
 ) -> Result<Vec<SheetPreview>, TableError> {
-    if bytes.len() > limits.max_input_bytes {
-        return Err(TableError::FileTooLarge {
-            bytes: bytes.len(),
-            max: limits.max_input_bytes,
-        });
-    }
+    check_size(bytes, limits)?;
     if csv {
         let records = parse_csv(&csv_text(bytes)?)?;
         let rows = u32::try_from(records.len()).unwrap_or(MAX_ROWS);

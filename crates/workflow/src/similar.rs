@@ -237,27 +237,10 @@ mod tests {
             })
             .collect();
         // Three planted families: the same request reworded slightly.
-        let families = [
-            vec![
-                "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件和中标结果",
-                "申请公开：2024年朝阳区望京街道老旧小区改造项目招标文件及中标结果。",
-                "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件、中标结果",
-                "望京街道老旧小区改造项目（2024年，朝阳区）的招标文件和中标结果，请公开",
-            ],
-            vec![
-                "申请公开海淀区2025年度部门预算中的三公经费明细",
-                "请提供海淀区2025年度部门预算中的“三公”经费明细",
-                "海淀区2025年度部门预算中的三公经费明细。",
-            ],
-            vec![
-                "请公开京津塘高速公路北京段扩建工程的环境影响评价报告全文",
-                "申请公开京津塘高速公路北京段扩建工程环境影响评价报告全文",
-            ],
-        ];
         let mut planted: Vec<Vec<usize>> = Vec::new();
-        for family in &families {
+        for family in FAMILIES {
             let mut idx = Vec::new();
-            for t in family {
+            for t in family.iter() {
                 idx.push(texts.len());
                 texts.push((*t).to_owned());
             }
@@ -290,6 +273,25 @@ mod tests {
         assert_ne!(band_hashes(""), band_hashes("某"));
     }
 
+    /// Requests reworded slightly: each family is one request.
+    const FAMILIES: &[&[&str]] = &[
+        &[
+            "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件和中标结果",
+            "申请公开：2024年朝阳区望京街道老旧小区改造项目招标文件及中标结果。",
+            "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件、中标结果",
+            "望京街道老旧小区改造项目（2024年，朝阳区）的招标文件和中标结果，请公开",
+        ],
+        &[
+            "申请公开海淀区2025年度部门预算中的三公经费明细",
+            "请提供海淀区2025年度部门预算中的“三公”经费明细",
+            "海淀区2025年度部门预算中的三公经费明细。",
+        ],
+        &[
+            "请公开京津塘高速公路北京段扩建工程的环境影响评价报告全文",
+            "申请公开京津塘高速公路北京段扩建工程环境影响评价报告全文",
+        ],
+    ];
+
     const PINNED_BAND_0: i64 = 7_373_020_594_959_911_219;
 
     fn shared(a: &[i64; HINT_BANDS], b: &[i64; HINT_BANDS]) -> usize {
@@ -300,24 +302,7 @@ mod tests {
     /// share a band; requests that have little in common rarely do.
     #[test]
     fn near_duplicates_share_a_band_and_unrelated_requests_rarely_do() {
-        let families = [
-            vec![
-                "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件和中标结果",
-                "申请公开：2024年朝阳区望京街道老旧小区改造项目招标文件及中标结果。",
-                "请公开2024年朝阳区望京街道老旧小区改造项目的招标文件、中标结果",
-                "望京街道老旧小区改造项目（2024年，朝阳区）的招标文件和中标结果，请公开",
-            ],
-            vec![
-                "申请公开海淀区2025年度部门预算中的三公经费明细",
-                "请提供海淀区2025年度部门预算中的“三公”经费明细",
-                "海淀区2025年度部门预算中的三公经费明细。",
-            ],
-            vec![
-                "请公开京津塘高速公路北京段扩建工程的环境影响评价报告全文",
-                "申请公开京津塘高速公路北京段扩建工程环境影响评价报告全文",
-            ],
-        ];
-        for family in &families {
+        for family in FAMILIES {
             for (i, a) in family.iter().enumerate() {
                 for b in &family[i + 1..] {
                     if similarity(a, b) >= SAME_REQUEST {

@@ -243,23 +243,33 @@ impl From<Job> for JobView {
     }
 }
 
-/// A staff file of a case `c` sees, with its bytes (checked against their hash): applicants
-/// never open a file here (404, as for a case they cannot see).
-fn source(
-    conn: &mut gongkai_store::DbConnection,
-    state: &AppState,
+/// A staff file of a case `c` sees (applicants never open a file here: 404, as for a case they
+/// cannot see): the case's id, the file, and its bytes checked against their hash. The bytes
+/// are read on the blocking pool after the database call, so no connection is held (and no
+/// statement deadline runs) while a large file is read or parsed.
+async fn source(
+    state: &web::Data<AppState>,
     c: &Caller,
-    case_id: &str,
-    attachment: &str,
-) -> ApiResult<(gongkai_store::CaseRow, Attachment, Vec<u8>)> {
+    case_id: String,
+    attachment: String,
+) -> ApiResult<(String, Attachment, Vec<u8>)> {
     if c.role() == Role::Applicant {
         return Err(ApiError::not_found());
     }
-    let row = visible_case(conn, c, case_id)?;
-    let a =
-        attachments::of_known_case(conn, &row.id, attachment)?.ok_or_else(ApiError::not_found)?;
-    let bytes = attachments::read(&state.settings.attachments_dir, &a)?;
-    Ok((row, a, bytes))
+    let c = c.clone();
+    let (case_id, a) = db(state, move |conn, _| {
+        let row = visible_case(conn, &c, &case_id)?;
+        let a = attachments::of_known_case(conn, &row.id, &attachment)?
+            .ok_or_else(ApiError::not_found)?;
+        Ok((row.id, a))
+    })
+    .await?;
+    let dir = state.settings.attachments_dir.clone();
+    let file = a.clone();
+    let bytes = web::block(move || attachments::read(&dir, &file))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok((case_id, a, bytes))
 }
 
 /// The editor's view of file `attachment` of case `case_id`: pages and their sizes, or sheets.
@@ -269,10 +279,11 @@ pub async fn layout(
     case_id: String,
     attachment: String,
 ) -> ApiResult<LayoutView> {
-    db(state, move |conn, state| {
-        let (_, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
-        let kind = kind_of(&a, &bytes)?;
-        let settings = &state.settings.redaction;
+    let (_, a, bytes) = source(state, &c, case_id, attachment).await?;
+    let kind = kind_of(&a, &bytes)?;
+    let settings = state.settings.redaction;
+    // Parsing is CPU work: on the blocking pool, never on an HTTP worker.
+    web::block(move || {
         let mut view = LayoutView {
             attachment: a.id.clone(),
             filename: a.filename.clone(),
@@ -309,6 +320,7 @@ pub async fn layout(
         Ok(view)
     })
     .await
+    .map_err(ApiError::internal)?
 }
 
 /// Page `page` of a PDF or scan as a PNG at the editor's resolution.
@@ -319,17 +331,13 @@ pub async fn page_image(
     attachment: String,
     page: u32,
 ) -> ApiResult<Vec<u8>> {
-    let bytes = db(state, move |conn, state| {
-        let (_, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
-        if kind_of(&a, &bytes)?.is_table() {
-            return Err(ApiError::new(
-                ErrorCode::RedactUnsupportedFormat,
-                "表格文件没有页面图像，请按单元格、行或列遮盖",
-            ));
-        }
-        Ok(bytes)
-    })
-    .await?;
+    let (_, a, bytes) = source(state, &c, case_id, attachment).await?;
+    if kind_of(&a, &bytes)?.is_table() {
+        return Err(ApiError::new(
+            ErrorCode::RedactUnsupportedFormat,
+            "表格文件没有页面图像，请按单元格、行或列遮盖",
+        ));
+    }
     let settings = state.settings.redaction;
     // Rendering is CPU work: on the blocking pool, never on an HTTP worker.
     web::block(move || {
@@ -423,11 +431,7 @@ pub async fn proposals(
     attachment: String,
     names: String,
 ) -> ApiResult<ProposalsView> {
-    let (a, bytes) = db(state, move |conn, state| {
-        let (_, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
-        Ok((a, bytes))
-    })
-    .await?;
+    let (_, a, bytes) = source(state, &c, case_id, attachment).await?;
     let names = names_of(&names)?;
     let kind = kind_of(&a, &bytes)?;
     let settings = state.settings.redaction;
@@ -527,15 +531,15 @@ pub async fn start(
     request: RedactionRequest,
 ) -> ApiResult<JobView> {
     let redactions = request.redactions;
-    let checked = db(state, {
-        let c = c.clone();
+    let (case_id, a, bytes) = source(state, &c, case_id, attachment).await?;
+    let kind = kind_of(&a, &bytes)?;
+    // The workflow's rules first (who, when, each part's ground), with the output still to be
+    // made.
+    db(state, {
+        let (c, case_id, a) = (c.clone(), case_id.clone(), a.clone());
         let redactions = redactions.clone();
         move |conn, state| {
-            let (row, a, bytes) = source(conn, state, &c, &case_id, &attachment)?;
-            let kind = kind_of(&a, &bytes)?;
-            // The workflow's rules first (who, when, each part's ground), with the output
-            // still to be made.
-            let case = Case::from_events(&events::load(conn, &row.id)?);
+            let case = Case::from_events(&events::load(conn, &case_id)?);
             let probe = FileRedaction {
                 source: file_ref(&a, None),
                 output: FileRef {
@@ -544,7 +548,7 @@ pub async fn start(
                     size: 0,
                     pages: None,
                 },
-                redactions: redactions.clone(),
+                redactions,
                 method: method(kind, &state.settings.redaction),
             };
             let law = state.law();
@@ -553,11 +557,10 @@ pub async fn start(
                 Command::RecordRedaction { redaction: probe },
                 &context(&law, c.actor.clone()),
             )?;
-            Ok((row.id, a, bytes, kind))
+            Ok(())
         }
     })
     .await?;
-    let (case_id, a, bytes, kind) = checked;
     let settings = state.settings.redaction;
     let bytes = Arc::new(bytes);
     // The file against the parts: on the blocking pool (a PDF is parsed, a table redacted).

@@ -26,6 +26,7 @@ pub const EDITOR_CSP: &str = "default-src 'self'; img-src 'self' data:; style-sr
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// One row of the form: a box (page and millimetres) or a table part, and its ground.
+#[derive(Default)]
 pub struct RowView {
     pub i: usize,
     pub page: String,
@@ -183,10 +184,7 @@ fn rows_of(form: &FormState, extra: usize) -> Vec<RowView> {
             public_interest: !f("public_interest").is_empty(),
             proposal: f("proposal"),
             used: !f("use").is_empty(),
-            bad_page: false,
-            bad_row: false,
-            bad_ground: false,
-            bad_third_party: false,
+            ..RowView::default()
         };
         if is_blank(&row) {
             continue;
@@ -201,24 +199,7 @@ fn rows_of(form: &FormState, extra: usize) -> Vec<RowView> {
     for i in start..(start + extra).min(MAX_ROWS) {
         rows.push(RowView {
             i,
-            page: String::new(),
-            x: String::new(),
-            y: String::new(),
-            w: String::new(),
-            h: String::new(),
-            kind: String::new(),
-            sheet: String::new(),
-            row: String::new(),
-            column: String::new(),
-            ground: String::new(),
-            third_party: String::new(),
-            public_interest: false,
-            proposal: String::new(),
-            used: false,
-            bad_page: false,
-            bad_row: false,
-            bad_ground: false,
-            bad_third_party: false,
+            ..RowView::default()
         });
     }
     rows
@@ -518,6 +499,27 @@ pub async fn page_image(
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
 
+/// The editor again, with what was entered and why it was refused (the file is read only
+/// for this: a redaction that starts reads it once, in the service).
+async fn again(
+    state: &web::Data<AppState>,
+    page: &StaffPage,
+    id: &str,
+    attachment: &str,
+    form: FormState,
+    status: StatusCode,
+) -> WebResult {
+    let layout = redaction::layout(
+        state,
+        page.caller.0.clone(),
+        id.to_owned(),
+        attachment.to_owned(),
+    )
+    .await?;
+    let view = editor_view(page, id, layout, form, BLANK_ROWS);
+    Ok(with_editor_policy(page.visitor.render(status, &view)?))
+}
+
 /// Starts the redaction the form describes; the form comes back with its errors otherwise.
 pub async fn submit(
     state: web::Data<AppState>,
@@ -528,25 +530,30 @@ pub async fn submit(
     let (id, attachment) = path.into_inner();
     let mut form = body.0;
     let c = page.caller.0.clone();
-    let layout = redaction::layout(&state, c.clone(), id.clone(), attachment.clone()).await?;
-    let table = layout.kind == "xlsx" || layout.kind == "csv";
-    let refuse = |form: FormState, layout: LayoutView, status: StatusCode| -> WebResult {
-        let view = editor_view(&page, &id, layout, form, BLANK_ROWS);
-        Ok(with_editor_policy(page.visitor.render(status, &view)?))
-    };
     if let Err(refused) = page.visitor.check(&form) {
         form.general.push(refused.0.detail.clone());
-        return refuse(form, layout, refused.0.status);
+        return again(&state, &page, &id, &attachment, form, refused.0.status).await;
     }
+    // The form says whether it lists table parts; the service checks the parts against the
+    // file itself.
+    let table = form.raw("table") == "1";
     let rows = rows_of(&form, 0);
     let Some(redactions) = parts(&rows, table, &mut form) else {
-        return refuse(form, layout, StatusCode::UNPROCESSABLE_ENTITY);
+        return again(
+            &state,
+            &page,
+            &id,
+            &attachment,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     match redaction::start(
         &state,
         c,
         id.clone(),
-        attachment,
+        attachment.clone(),
         RedactionRequest { redactions },
     )
     .await
@@ -558,11 +565,13 @@ pub async fn submit(
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(WebError(e)),
         Err(e) if e.status.is_client_error() || e.status == StatusCode::SERVICE_UNAVAILABLE => {
             let status = e.status;
-            form.general.push(e.detail.clone());
-            for f in &e.errors {
-                form.general.push(f.message.clone());
+            // The detail of a refusal about fields repeats their messages: one or the other.
+            if e.errors.is_empty() {
+                form.general.push(e.detail.clone());
             }
-            refuse(form, layout, status)
+            form.general
+                .extend(e.errors.iter().map(|f| f.message.clone()));
+            again(&state, &page, &id, &attachment, form, status).await
         }
         Err(e) => Err(WebError(e)),
     }
