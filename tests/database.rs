@@ -48,6 +48,13 @@ fn migrate_demo_audit_and_recompute() {
             "{}",
             text(&o.stdout)
         );
+        // Every generated step is one the procedure allows (e.g. art. 35's reasons are asked
+        // for before a request is refused as excessive).
+        assert!(
+            !text(&o.stdout).contains("steps refused"),
+            "{}",
+            text(&o.stdout)
+        );
 
         let o = db.run(&["audit", "verify"]);
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));

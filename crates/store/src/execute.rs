@@ -79,11 +79,104 @@ fn check_department(conn: &mut DbConnection, agency: &str, department: &str) -> 
         .count()
         .get_result::<i64>(conn)?;
     if belongs == 0 {
-        return Err(StoreError::NotFound(format!(
-            "department \"{department}\" of agency \"{agency}\""
-        )));
+        return Err(no_such_department(agency, department));
     }
     Ok(())
+}
+
+/// The refusal of a department that is not one of `agency`'s (a new case, a registration).
+pub(crate) fn no_such_department(agency: &str, department: &str) -> StoreError {
+    StoreError::NotFound(format!(
+        "department \"{department}\" of agency \"{agency}\""
+    ))
+}
+
+/// The refusal of an assignment to a department of another agency.
+pub(crate) fn not_agency_department(agency: &str, department: &str) -> StoreError {
+    StoreError::invalid(
+        "department",
+        format!("“{department}”不是行政机关“{agency}”的部门"),
+    )
+}
+
+/// The refusal of an assignee who is not an enabled clerk or supervisor of `department`.
+pub(crate) fn not_assignee(user_id: &str, department: &str) -> StoreError {
+    StoreError::invalid(
+        "assignee",
+        format!("“{user_id}”不是部门“{department}”的承办人或审核人"),
+    )
+}
+
+/// The refusal of a tracking number chosen by the caller: numbers come from the agency's
+/// counter only (a chosen one could collide with one the counter hands out later).
+pub(crate) fn chosen_tracking_number() -> StoreError {
+    StoreError::invalid("tracking_number", "受理编号由系统在登记时生成，请留空")
+}
+
+/// A tracking number as the agency's counter gives it, e.g. `GK-2026-000123`.
+pub(crate) fn format_tracking_number(prefix: &str, year: i32, value: i64) -> String {
+    format!("{prefix}-{year}-{value:06}")
+}
+
+/// A new case as `receive` writes it: a fresh id and query code, the `Receive` command decided
+/// on the empty case, the projection as it stands after the events. Returns the plan and the
+/// query code (shown once, stored only as a hash).
+pub(crate) fn plan_receive(
+    receive: Receive,
+    filing_reference: Option<String>,
+    ctx: &Context,
+) -> StoreResult<(Planned, String)> {
+    let case_id = uuid::Uuid::now_v7().to_string();
+    let code = new_query_code();
+    let now = to_micros(ctx.now.naive_utc());
+    let row = CaseRow {
+        id: case_id.clone(),
+        query_code_hash: hash_query_code(&case_id, &code),
+        agency_code: receive.agency.clone(),
+        created_at: now,
+        filing_reference,
+        ..CaseRow::blank()
+    };
+    // A new case has no history to load and no version to claim: decide on the empty case,
+    // insert the projection as it stands after the events, then the events.
+    let mut ctx = ctx.clone();
+    ctx.now = chrono::DateTime::from_naive_utc_and_offset(now, Utc);
+    let before = Case::default();
+    let new_events = decide(&before, Command::Receive(receive), &ctx)?;
+    let planned = Planned::new(row, None, None, before, new_events, events::GENESIS, &ctx)?;
+    Ok((planned, code))
+}
+
+/// `command` decided on case `case_id` as it stands (`before`, at `version`, its last event's
+/// hash `prev`): the rows its write consists of. `ctx.now` is taken to the microsecond, as
+/// stored.
+pub(crate) fn plan_command(
+    case_id: &str,
+    version: u64,
+    before: Case,
+    prev: &str,
+    command: Command,
+    ctx: &Context,
+) -> StoreResult<Planned> {
+    let mut ctx = ctx.clone();
+    ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
+    let before_text = crate::search::SearchText::of(&before);
+    let new_events = decide(&before, command, &ctx)?;
+    let row = CaseRow {
+        id: case_id.to_owned(),
+        agency_code: before.agency.clone(),
+        created_at: ctx.now.naive_utc(),
+        ..CaseRow::blank()
+    };
+    Planned::new(
+        row,
+        Some(version),
+        Some(&before_text),
+        before,
+        new_events,
+        prev,
+        &ctx,
+    )
 }
 
 /// Takes in a new request: creates the case with a fresh id and query code, and executes the
@@ -103,29 +196,12 @@ pub fn receive_within(
     receive: Receive,
     ctx: &Context,
 ) -> StoreResult<Executed> {
-    let case_id = uuid::Uuid::now_v7().to_string();
-    let code = new_query_code();
-    let now = to_micros(ctx.now.naive_utc());
     let filing_reference = if receive.channel == gongkai_workflow::Channel::Online {
         Some(unused_filing_reference(conn)?)
     } else {
         None
     };
-    let row = CaseRow {
-        id: case_id.clone(),
-        query_code_hash: hash_query_code(&case_id, &code),
-        agency_code: receive.agency.clone(),
-        created_at: now,
-        filing_reference,
-        ..CaseRow::blank()
-    };
-    // A new case has no history to load and no version to claim: decide on the empty case,
-    // insert the projection as it stands after the events, then the events.
-    let mut ctx = ctx.clone();
-    ctx.now = chrono::DateTime::from_naive_utc_and_offset(now, Utc);
-    let before = Case::default();
-    let new_events = decide(&before, Command::Receive(receive), &ctx)?;
-    let planned = Planned::new(row, None, None, before, new_events, events::GENESIS, &ctx)?;
+    let (planned, code) = plan_receive(receive, filing_reference, ctx)?;
     // The department must be one of the agency's: PostgreSQL checks it in the statement that
     // inserts the case, SQLite before.
     let (agency, department) = (&planned.row.agency_code, &planned.row.department_code);
@@ -137,9 +213,7 @@ pub fn receive_within(
         }
     };
     if !written {
-        return Err(StoreError::NotFound(format!(
-            "department \"{department}\" of agency \"{agency}\""
-        )));
+        return Err(no_such_department(agency, department));
     }
     Ok(executed(planned, Some(code)))
 }
@@ -309,7 +383,7 @@ fn next_tracking_number(
     )
     .get_result::<CounterValue>(conn)?
     .last_value;
-    Ok((format!("{prefix}-{year}-{value:06}"), value))
+    Ok((format_tracking_number(&prefix, year, value), value))
 }
 
 /// Executes `command` on case `case_id` seen at `expected_version`: in its own write
@@ -360,10 +434,7 @@ pub fn execute_within(
         // could collide with one the counter hands out later.
         Command::Register {
             tracking_number, ..
-        } if !tracking_number.is_empty() => Err(StoreError::invalid(
-            "tracking_number",
-            "受理编号由系统在登记时生成，请留空",
-        )),
+        } if !tracking_number.is_empty() => Err(chosen_tracking_number()),
         // A registration takes the next number of its agency and year.
         Command::Register {
             department,
@@ -383,12 +454,8 @@ pub fn execute_within(
             assignee,
         } => execute_in(conn, case_id, expected_version, ctx, |conn, case| {
             if let Some(d) = &department {
-                check_department(conn, &case.agency, d).map_err(|_| {
-                    StoreError::invalid(
-                        "department",
-                        format!("“{d}”不是行政机关“{}”的部门", case.agency),
-                    )
-                })?;
+                check_department(conn, &case.agency, d)
+                    .map_err(|_| not_agency_department(&case.agency, d))?;
             }
             if let Some(a) = &assignee {
                 let target = department.as_deref().unwrap_or(&case.department);
@@ -415,10 +482,7 @@ fn check_assignee(conn: &mut DbConnection, user_id: &str, department: &str) -> S
         .count()
         .get_result::<i64>(conn)?;
     if found == 0 {
-        return Err(StoreError::invalid(
-            "assignee",
-            format!("“{user_id}”不是部门“{department}”的承办人或审核人"),
-        ));
+        return Err(not_assignee(user_id, department));
     }
     Ok(())
 }
@@ -464,27 +528,9 @@ pub(crate) fn execute_in(
         .iter()
         .map(EventRow::event)
         .collect::<StoreResult<Vec<Event>>>()?;
-    let mut ctx = ctx.clone();
-    ctx.now = chrono::DateTime::from_naive_utc_and_offset(to_micros(ctx.now.naive_utc()), Utc);
     let before = Case::from_events(&history);
-    let before_text = crate::search::SearchText::of(&before);
     let command = prepare(conn, &before)?;
-    let new_events = decide(&before, command, &ctx)?;
-    let row = CaseRow {
-        id: case_id.to_owned(),
-        agency_code: before.agency.clone(),
-        created_at: ctx.now.naive_utc(),
-        ..CaseRow::blank()
-    };
-    let planned = Planned::new(
-        row,
-        Some(expected_version),
-        Some(&before_text),
-        before,
-        new_events,
-        &prev,
-        &ctx,
-    )?;
+    let planned = plan_command(case_id, expected_version, before, &prev, command, ctx)?;
     let written = match conn {
         DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned)?,
         DbConnection::Sqlite(_) => write_generic(conn, &planned)?,

@@ -26,6 +26,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod dates;
 pub mod db;
 pub mod delivery;
