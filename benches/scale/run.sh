@@ -45,6 +45,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$backend" in sqlite | postgres) ;; *) usage ;; esac
+case "$backend:$reuse" in
+    sqlite:postgres* | postgres:[!p]* | postgres:p[!o]*)
+        echo "--reuse $reuse does not fit --backend $backend" >&2
+        exit 2
+        ;;
+esac
 [[ "$cases" =~ ^[1-9][0-9]*$ ]] || { echo "--cases must be a positive number" >&2; exit 2; }
 [[ "$secs" =~ ^[1-9][0-9]*$ ]] || { echo "--seconds must be a positive number" >&2; exit 2; }
 
