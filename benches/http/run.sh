@@ -33,7 +33,9 @@ export TOKEN
 python3 - "$base" > keys.txt <<'PY'
 import json, sys, urllib.request
 body = json.dumps({"agency": "bj-cy",
-                   "applicant": {"kind": "natural_person", "name": "查询测试", "phone": "13800000000"},
+                   "applicant": {"kind": "natural_person", "name": "查询测试",
+                                 "id_document_type": "resident_id", "id_document": "110101199003074514",
+                                 "phone": "13800000000", "address": "北京市朝阳区测试路1号 100020"},
                    "request": {"description": "查询测试", "carrier": "paper", "delivery": "post"}}).encode()
 for _ in range(2000):
     req = urllib.request.Request(sys.argv[1] + "/api/v1/requests", data=body,

@@ -60,14 +60,18 @@ for line in open(results_file, encoding="utf-8"):
         cell = f"**{bad} of {requests} ({status})**"
     if socket:
         cell += f", **{socket} socket errors/timeouts**"
-    if bad or socket or requests == 0:
+    # Nothing answered within a run: the server was still busy with earlier requests.
+    silent = [n for n, r in ((4, a), (16, b)) if int(r["requests"]) == 0]
+    if silent:
+        cell += f", **nothing answered at {' and '.join(map(str, silent))} conn.**"
+    if bad or socket or silent:
         flagged.append((label, who, cell, note))
     elif note not in ("", "-"):
         notes.append((label, note))
     if budget == "-":
         verdict = "—"
     else:
-        ok = float(b["p99"]) <= float(budget) and not bad and not socket and requests > 0
+        ok = float(b["p99"]) <= float(budget) and not bad and not socket and not silent
         verdict = "yes" if ok else "**no**"
     budget_cell = "—" if budget == "-" else f"≤ {budget} ms"
     print(f"| {label} *({who})* | {budget_cell} | {ms(a['p50'])} / {ms(a['p99'])} | "

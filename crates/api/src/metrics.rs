@@ -11,7 +11,15 @@ pub struct Metrics {
     pub latency: HistogramVec,
     pub cases: IntGaugeVec,
     pub notices: IntGaugeVec,
+    /// When the case and notice gauges were last counted. Held while they are counted, so
+    /// that scrapes arriving meanwhile wait for that count instead of starting their own.
+    pub gauges_counted: tokio::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// How old the case and notice gauges may be when /metrics answers: counting them reads every
+/// case and every notice (seconds at 1,000,000 cases), which a scrape every few seconds, or
+/// several scrapers at once, must not repeat.
+pub const GAUGES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl Metrics {
     #[allow(clippy::expect_used)]
@@ -69,6 +77,7 @@ impl Metrics {
             latency,
             cases,
             notices,
+            gauges_counted: tokio::sync::Mutex::new(None),
         }
     }
 

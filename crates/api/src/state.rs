@@ -126,6 +126,14 @@ pub struct AppState {
     pub letter_font: Option<Arc<gongkai_documents::FontFile>>,
     /// Redactions waiting or running (see [`crate::jobs`]).
     pub jobs: Arc<crate::jobs::Jobs>,
+    /// Permits of the reads that go over a year of cases (see [`db_heavy`]).
+    pub heavy: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many reads over a year of cases (statistics, frequent requests, the annual report) run
+/// at once: one per two cores, at least one.
+pub fn heavy_capacity() -> usize {
+    (std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get) / 2).max(1)
 }
 
 impl AppState {
@@ -147,6 +155,7 @@ impl AppState {
             scheduler: Arc::default(),
             letter_font: None,
             jobs,
+            heavy: Arc::new(tokio::sync::Semaphore::new(heavy_capacity())),
         }
     }
 
@@ -186,6 +195,55 @@ where
     F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
 {
     run(state, f, false).await
+}
+
+/// [`db`] for a read that goes over a year of cases (the monthly statistics, the frequent
+/// requests, the annual report): it waits for one of [`heavy_capacity`] permits first. Such a
+/// read holds tens of MB and a core for a tenth of a second to seconds on a large database;
+/// run sixteen at once, they took every pooled connection from the queue and the case pages
+/// and more than doubled the server's memory (docs/PERFORMANCE.md). Waiting longer than the
+/// statement timeout (30 s without one) answers 503 `unavailable` with Retry-After. The permit
+/// is held until the database work ends, even if the client goes away meanwhile.
+pub async fn db_heavy<T, F>(state: &web::Data<AppState>, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &AppState) -> ApiResult<T> + Send + 'static,
+{
+    let wait = state
+        .settings
+        .statement_timeout
+        .unwrap_or(std::time::Duration::from_secs(30));
+    let permit = heavy_permit(&state.heavy, wait).await?;
+    run(
+        state,
+        move |conn, state| {
+            let _permit = permit;
+            f(conn, state)
+        },
+        true,
+    )
+    .await
+}
+
+/// A permit of `permits` within `wait`, else 503 `unavailable` with Retry-After.
+async fn heavy_permit(
+    permits: &Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+    match tokio::time::timeout(wait, Arc::clone(permits).acquire_owned()).await {
+        Ok(permit) => permit.map_err(ApiError::internal),
+        Err(_) => {
+            let mut busy = ApiError::new(
+                crate::error::ErrorCode::Unavailable,
+                format!(
+                    "统计、常见申请和年度报告等汇总查询正在排队，等待超过 {} 秒，请稍后再试",
+                    wait.as_secs().max(1)
+                ),
+            );
+            busy.retry_after = Some(5);
+            Err(busy)
+        }
+    }
 }
 
 async fn run<T, F>(state: &web::Data<AppState>, f: F, bounded: bool) -> ApiResult<T>
@@ -328,5 +386,38 @@ impl SignInLimits {
                 .max(3_600_000)
                 .max(self.max_delay_seconds.saturating_mul(1000)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::time::Duration;
+
+    /// A heavy read waits for a permit while the others are taken, is refused with a 503
+    /// that says to retry when the wait passes its bound, and runs as soon as one is back.
+    #[actix_web::test]
+    async fn a_heavy_read_waits_for_a_permit_within_its_bound() {
+        let permits = Arc::new(tokio::sync::Semaphore::new(1));
+        let held = heavy_permit(&permits, Duration::from_millis(50))
+            .await
+            .unwrap();
+        let refused = heavy_permit(&permits, Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code.as_str(), "unavailable");
+        assert_eq!(refused.status.as_u16(), 503);
+        assert_eq!(refused.retry_after, Some(5));
+        assert!(refused.detail.contains("正在排队"), "{}", refused.detail);
+        // Released while another waits: the waiter gets it.
+        let waiter = heavy_permit(&permits, Duration::from_secs(10));
+        let release = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            drop(held);
+        };
+        let (got, ()) = tokio::join!(waiter, release);
+        assert!(got.is_ok());
+        assert!(heavy_capacity() >= 1);
     }
 }

@@ -40,10 +40,13 @@ pub const DEFAULT_FONT_PATHS: &[(&str, u32)] = &[
     ("C:\\Windows\\Fonts\\simsun.ttc", 0),
 ];
 
+/// A font file's bytes: mapped from the file where the system allows it, else read into memory.
+type FontBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// A CJK font read once (a TrueType or OpenType file, or one face of a collection).
 #[derive(Clone)]
 pub struct Font {
-    data: Arc<Vec<u8>>,
+    data: FontBytes,
     index: u32,
     pdf: krilla::text::Font,
     path: PathBuf,
@@ -107,19 +110,29 @@ impl FontFile {
 }
 
 impl Font {
-    /// Reads face `index` of the font file at `path`.
+    /// Reads face `index` of the font file at `path`. The file is mapped into memory rather
+    /// than copied (see [`map_font_file`]): a CJK collection is 20–30 MB, of which a letter
+    /// touches the tables and the outlines of the glyphs it uses, so that only those pages
+    /// are resident.
     pub fn load(path: &Path, index: u32) -> Result<Font, DocumentError> {
-        let data = std::fs::read(path)
-            .map_err(|e| DocumentError(format!("font {}: {e}", path.display())))?;
-        Font::from_bytes(data, index, path.to_path_buf())
+        let failed = |e: std::io::Error| DocumentError(format!("font {}: {e}", path.display()));
+        let file = std::fs::File::open(path).map_err(failed)?;
+        let data: FontBytes = match map_font_file(&file) {
+            Some(map) => Arc::new(map),
+            None => Arc::new(std::fs::read(path).map_err(failed)?),
+        };
+        Font::from_shared(data, index, path.to_path_buf())
     }
 
     /// A font from its bytes (`path` only names it in messages).
     pub fn from_bytes(data: Vec<u8>, index: u32, path: PathBuf) -> Result<Font, DocumentError> {
-        let data = Arc::new(data);
+        Font::from_shared(Arc::new(data), index, path)
+    }
+
+    fn from_shared(data: FontBytes, index: u32, path: PathBuf) -> Result<Font, DocumentError> {
         let bad = || DocumentError(format!("font {}: face {index} unreadable", path.display()));
-        FontRef::from_index(data.as_slice(), index).map_err(|_| bad())?;
-        let pdf = krilla::text::Font::new(data.clone().into(), index).ok_or_else(bad)?;
+        FontRef::from_index((*data).as_ref(), index).map_err(|_| bad())?;
+        let pdf = krilla::text::Font::new(Arc::clone(&data).into(), index).ok_or_else(bad)?;
         Ok(Font {
             data,
             index,
@@ -140,7 +153,7 @@ impl Font {
 
     /// The width of `text` at `size` points.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(font) = FontRef::from_index(self.data.as_slice(), self.index) else {
+        let Ok(font) = FontRef::from_index((*self.data).as_ref(), self.index) else {
             return 0.0;
         };
         let charmap = font.charmap();
@@ -152,6 +165,20 @@ impl Font {
             })
             .sum()
     }
+}
+
+/// `file` mapped read-only into memory, or `None` where it cannot be (then it is read).
+///
+/// One of the workspace's two places of `unsafe` (the other is the SQLite deadline of
+/// `gongkai_store::db`; README, "Unsafe code"): a mapping is only sound while nobody
+/// truncates or rewrites the file in place. Font files are installed by the system's package
+/// manager, which replaces a file by writing a new one and renaming it over the old (the
+/// mapping keeps the old one), and `documents.cjk_font` must name such a file
+/// (docs/operations.md).
+#[allow(unsafe_code)]
+fn map_font_file(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: see above; the mapping is read-only and lives as long as the `Font` holding it.
+    unsafe { memmap2::Mmap::map(file) }.ok()
 }
 
 /// One released item as the letter lists it.

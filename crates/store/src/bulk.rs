@@ -414,18 +414,187 @@ impl Bulk {
 
 /// Sets up the connection that writes the batches of a load. On SQLite: a page cache of 256 MiB
 /// (instead of 2 MiB), so that the indexes a load inserts into at random places (the band
-/// lookup, the outbox's ids) stay in memory, and `synchronous = NORMAL`, which in WAL mode
-/// syncs at checkpoints rather than at every commit. On PostgreSQL: commits that do not wait
-/// for the disk. Either way a crash may lose the last batches written, never leave one half
-/// written; a load is run again from where the database stands.
+/// lookup, the outbox's ids) stay in memory; `synchronous = NORMAL`, which in WAL mode syncs
+/// at checkpoints rather than at every commit; and a checkpoint every 256 MiB of log instead
+/// of every 4 MiB, so that an index page written by many batches is copied back once (a
+/// fifth of a load's time went to checkpoints); [`finish_connection`] checkpoints at the end.
+/// On PostgreSQL: commits that do not wait for the disk. Either way a crash may lose the last
+/// batches written, never leave one half written; a load is run again from where the database
+/// stands.
 pub fn prepare_connection(conn: &mut DbConnection) -> StoreResult<()> {
     match conn {
-        DbConnection::Sqlite(c) => {
-            c.batch_execute("PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL")?
-        }
+        DbConnection::Sqlite(c) => c.batch_execute(
+            "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL; \
+             PRAGMA wal_autocheckpoint = 65536",
+        )?,
         DbConnection::Pg(c) => c.batch_execute("SET synchronous_commit = off")?,
     }
     Ok(())
+}
+
+/// Ends a load on the connection of [`prepare_connection`]: on SQLite the log is copied back
+/// into the database and emptied (`wal_checkpoint(TRUNCATE)`), so that it does not stay at
+/// the size the load grew it to.
+pub fn finish_connection(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 1000")?;
+    }
+    Ok(())
+}
+
+/// The tables a load writes many rows into.
+const LOADED_TABLES: [&str; 5] = ["cases", "case_events", "outbox", "case_texts", "case_bands"];
+
+/// The SQLite trigger that adds each new search text to the full-text index `case_search`
+/// (migration 2026-11-23-000006); a load into an empty database builds that index once at
+/// the end instead.
+const SQLITE_SEARCH_TRIGGER: &str = "case_texts_ai";
+
+/// The indexes (and on SQLite the full-text trigger) a load into an empty database set
+/// aside, to be made again by [`SetAside::restore`] once it has written everything.
+#[derive(Debug, Default)]
+pub struct SetAside {
+    /// `(name, CREATE statement)` of each index dropped.
+    indexes: Vec<(String, String)>,
+    /// The CREATE TRIGGER statement of [`SQLITE_SEARCH_TRIGGER`], when it was dropped.
+    search_trigger: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct Definition {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+impl SetAside {
+    /// On a database that holds no case yet: drops the indexes of the tables a load writes
+    /// other than those that keep rows unique (primary keys, UNIQUE: still checked as rows
+    /// arrive), and on SQLite the trigger that feeds the full-text index, keeping their
+    /// definitions. Filling an index row by row costs a random B-tree insert per row and
+    /// index, while building it afterwards sorts once: a 100,000-case demo on SQLite was
+    /// written at 2,760 cases/s with them, 5,745/s without, and they took 4.6 s to build
+    /// (docs/PERFORMANCE.md). On a database that holds cases nothing is dropped (others may
+    /// be using it).
+    ///
+    /// Until [`SetAside::restore`] runs, queries on these tables are slow and the full-text
+    /// search misses what was loaded: a load that stops before the end leaves the database
+    /// so, to be deleted and loaded again (as an interrupted demo is).
+    pub fn drop_for_load(conn: &mut DbConnection) -> StoreResult<SetAside> {
+        let empty = cases::table
+            .select(cases::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_none();
+        if !empty {
+            return Ok(SetAside::default());
+        }
+        let tables = LOADED_TABLES
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = match conn {
+            DbConnection::Sqlite(_) => format!(
+                "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' \
+                 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({tables}) \
+                 ORDER BY name"
+            ),
+            DbConnection::Pg(_) => format!(
+                "SELECT indexname AS name, indexdef AS definition FROM pg_indexes \
+                 WHERE schemaname = current_schema() AND tablename IN ({tables}) \
+                 AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname"
+            ),
+        };
+        let indexes: Vec<Definition> = diesel::sql_query(sql).load(conn)?;
+        let search_trigger = match conn {
+            DbConnection::Sqlite(_) => diesel::sql_query(format!(
+                "SELECT name, sql AS definition FROM sqlite_master \
+                 WHERE type = 'trigger' AND name = '{SQLITE_SEARCH_TRIGGER}'"
+            ))
+            .load::<Definition>(conn)?
+            .pop()
+            .map(|t| t.definition),
+            DbConnection::Pg(_) => None,
+        };
+        write_transaction(conn, |conn| -> StoreResult<()> {
+            for index in &indexes {
+                diesel::sql_query(format!("DROP INDEX \"{}\"", index.name)).execute(conn)?;
+            }
+            if search_trigger.is_some() {
+                diesel::sql_query(format!("DROP TRIGGER {SQLITE_SEARCH_TRIGGER}")).execute(conn)?;
+            }
+            Ok(())
+        })?;
+        Ok(SetAside {
+            indexes: indexes
+                .into_iter()
+                .map(|d| (d.name, d.definition))
+                .collect(),
+            search_trigger,
+        })
+    }
+
+    /// How many indexes were set aside.
+    pub fn len(&self) -> usize {
+        self.indexes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.indexes.is_empty() && self.search_trigger.is_none()
+    }
+
+    /// Makes again what [`SetAside::drop_for_load`] dropped: each index from its definition,
+    /// and on SQLite the full-text index from every search text (FTS5 `rebuild`) before its
+    /// trigger. An error names what is still missing.
+    pub fn restore(self, conn: &mut DbConnection) -> StoreResult<()> {
+        if let DbConnection::Pg(c) = conn {
+            // Sorting an index of a million rows in memory rather than in temporary files.
+            c.batch_execute("SET maintenance_work_mem = '256MB'")?;
+        }
+        let missing = |from: usize, trigger: bool| -> String {
+            let mut names: Vec<&str> = self.indexes[from..]
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            if trigger {
+                names.push(SQLITE_SEARCH_TRIGGER);
+            }
+            names.join(", ")
+        };
+        for (i, (name, definition)) in self.indexes.iter().enumerate() {
+            diesel::sql_query(definition.as_str())
+                .execute(conn)
+                .map_err(|e| StoreError::Invalid {
+                    field: None,
+                    message: format!(
+                        "index {name} could not be made again after the bulk load ({e}); \
+                         still missing: {}",
+                        missing(i, self.search_trigger.is_some())
+                    ),
+                })?;
+        }
+        if let Some(trigger) = &self.search_trigger {
+            write_transaction(conn, |conn| -> StoreResult<()> {
+                diesel::sql_query("INSERT INTO case_search (case_search) VALUES ('rebuild')")
+                    .execute(conn)?;
+                diesel::sql_query(trigger.as_str()).execute(conn)?;
+                Ok(())
+            })
+            .map_err(|e| StoreError::Invalid {
+                field: None,
+                message: format!(
+                    "the full-text index could not be rebuilt after the bulk load ({e}); \
+                     still missing: {SQLITE_SEARCH_TRIGGER}"
+                ),
+            })?;
+        }
+        if let DbConnection::Pg(c) = conn {
+            c.batch_execute("RESET maintenance_work_mem")?;
+        }
+        Ok(())
+    }
 }
 
 /// Finished cases and the counter values their registrations took, written together.

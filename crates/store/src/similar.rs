@@ -347,7 +347,7 @@ pub fn similar_to(
 
 /// Most candidates a band lookup hands to the real similarity check, and most rows read per
 /// band.
-const BAND_CANDIDATES: usize = 200;
+const BAND_CANDIDATES: usize = 50;
 
 /// A hash as an SQL BIGINT expression (a plain literal would be NUMERIC on PostgreSQL for
 /// `i64::MIN`, whose digits exceed `i64::MAX`).

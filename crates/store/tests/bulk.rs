@@ -2,7 +2,8 @@
 //! memory and written in a batch is stored exactly as the same commands through `execute` store
 //! it (events, hash chain, projection, outbox, search text, bands); refusals are the same;
 //! tracking numbers continue the agency's counter and a counter moved meanwhile stops a flush
-//! with nothing written.
+//! with nothing written; the indexes a load into an empty database sets aside come back as the
+//! migrations made them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Utc};
@@ -431,5 +432,99 @@ fn a_registration_made_during_a_bulk_load_stops_the_flush_with_nothing_written()
         )
         .unwrap();
         assert_eq!(got.case.tracking_number.as_deref(), Some("GK-2027-000002"));
+    }
+}
+
+#[derive(QueryableByName, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Definition {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+/// Every index and trigger of the database, as its catalogue states them.
+fn schema_objects(c: &mut DbConnection) -> Vec<Definition> {
+    let sql = match c {
+        DbConnection::Sqlite(_) => {
+            "SELECT name, sql AS definition FROM sqlite_master \
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name"
+        }
+        DbConnection::Pg(_) => {
+            "SELECT indexname AS name, indexdef AS definition FROM pg_indexes \
+             WHERE schemaname = current_schema() ORDER BY indexname"
+        }
+    };
+    diesel::sql_query(sql).load(c).unwrap()
+}
+
+#[test]
+fn a_load_into_an_empty_database_builds_the_indexes_it_set_aside_as_they_were() {
+    use gongkai_store::bulk::SetAside;
+    use gongkai_store::queries::QueueFilter;
+    use gongkai_store::scope::Scope;
+    use gongkai_store::search;
+    let law = Law::new();
+    for db in databases("bulk-set-aside") {
+        let mut c = db.seeded();
+        let (clerk, _) = staff(&mut c);
+        let before = schema_objects(&mut c);
+
+        let set_aside = SetAside::drop_for_load(&mut c).unwrap();
+        assert!(set_aside.len() >= 10, "{}: {}", db.name, set_aside.len());
+        let during = schema_objects(&mut c);
+        assert_eq!(
+            during.len(),
+            before.len() - set_aside.len() - usize::from(db.name == "sqlite"),
+            "{}",
+            db.name
+        );
+        // What keeps rows unique stays, and is still enforced while loading.
+        assert!(
+            during.iter().any(|d| d.name == "cases_filing_reference"),
+            "{}",
+            db.name
+        );
+
+        let mut bulk = Bulk::new(&mut c).unwrap();
+        let mut ids = Vec::new();
+        for day in ["2026-03-02", "2026-03-03", "2026-03-04"] {
+            let mut case = bulk
+                .receive(in_person("欧阳小七", day), &law.ctx(&clerk, at(day)))
+                .unwrap();
+            bulk.execute(&mut case, registration(), &law.ctx(&clerk, at(day)))
+                .unwrap();
+            ids.push(case.id().to_owned());
+            bulk.finish(case);
+        }
+        assert_eq!(bulk.flush(&mut c).unwrap(), 3, "{}", db.name);
+        set_aside.restore(&mut c).unwrap();
+
+        // Every index and trigger is back, exactly as the migrations made it…
+        assert_eq!(schema_objects(&mut c), before, "{}", db.name);
+        // …and the full-text search finds what was loaded while its trigger was away, and
+        // what is filed after.
+        let all = QueueFilter {
+            scope: Scope::operator(),
+            ..QueueFilter::default()
+        };
+        let found = |c: &mut DbConnection, q: &str| -> Vec<String> {
+            let mut v: Vec<String> = search::search(c, q, &all, 50, 0)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.row.id)
+                .collect();
+            v.sort();
+            v
+        };
+        ids.sort();
+        assert_eq!(found(&mut c, "欧阳小七"), ids, "{}", db.name);
+        let later = received(&mut c, &law, "司马小八", at("2026-03-05"));
+        assert_eq!(found(&mut c, "司马小八"), vec![later], "{}", db.name);
+
+        // A database that holds cases keeps its indexes: others may be using it.
+        let kept = SetAside::drop_for_load(&mut c).unwrap();
+        assert!(kept.is_empty(), "{}", db.name);
+        assert_eq!(schema_objects(&mut c), before, "{}", db.name);
     }
 }

@@ -13,7 +13,7 @@ use super::visible_case;
 use crate::auth::{Staff, Supervisor};
 use crate::body::{Validate, limits, required};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::state::{AppState, db};
+use crate::state::{AppState, db, db_heavy};
 use crate::views::CaseSummary;
 
 /// Whether `text` is a search the store accepts (words, length); the reason when not.
@@ -92,7 +92,7 @@ pub async fn monthly(
             .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
     )?;
     let scope = figures_scope(c, q.department.as_ref())?;
-    let figs = db(state, move |conn, _| {
+    let figs = db_heavy(state, move |conn, _| {
         Ok(stats::monthly(conn, year, None, &scope)?)
     })
     .await?;
@@ -139,7 +139,7 @@ pub async fn frequent(
         return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
     }
     let scope = figures_scope(c, q.department.as_ref())?;
-    let groups = db(state, move |conn, _| {
+    let groups = db_heavy(state, move |conn, _| {
         Ok(similar::groups(
             conn,
             &QueueFilter {

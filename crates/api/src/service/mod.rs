@@ -140,7 +140,7 @@ mod tests {
                 // The connection helpers of crate::state, by name.
                 let calls_db = code
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .any(|token| token == "db" || token == "db_bulk");
+                    .any(|token| token == "db" || token == "db_bulk" || token == "db_heavy");
                 if calls_db {
                     offences.push(format!("{path}:{}: {}", n + 1, line.trim()));
                 }
