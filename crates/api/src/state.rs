@@ -418,6 +418,5 @@ mod tests {
         };
         let (got, ()) = tokio::join!(waiter, release);
         assert!(got.is_ok());
-        assert!(heavy_capacity() >= 1);
     }
 }

@@ -116,10 +116,14 @@ impl Font {
     /// are resident.
     pub fn load(path: &Path, index: u32) -> Result<Font, DocumentError> {
         let failed = |e: std::io::Error| DocumentError(format!("font {}: {e}", path.display()));
-        let file = std::fs::File::open(path).map_err(failed)?;
+        let mut file = std::fs::File::open(path).map_err(failed)?;
         let data: FontBytes = match map_font_file(&file) {
             Some(map) => Arc::new(map),
-            None => Arc::new(std::fs::read(path).map_err(failed)?),
+            None => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut file, &mut bytes).map_err(failed)?;
+                Arc::new(bytes)
+            }
         };
         Font::from_shared(data, index, path.to_path_buf())
     }

@@ -474,8 +474,8 @@ impl SetAside {
     /// arrive), and on SQLite the trigger that feeds the full-text index, keeping their
     /// definitions. Filling an index row by row costs a random B-tree insert per row and
     /// index, while building it afterwards sorts once: a 100,000-case demo on SQLite was
-    /// written at 2,760 cases/s with them, 5,745/s without, and they took 4.6 s to build
-    /// (docs/PERFORMANCE.md). On a database that holds cases nothing is dropped (others may
+    /// written at 2,760 cases/s with them, at 4,111/s with them set aside, 6.0 s of it
+    /// building them (docs/PERFORMANCE.md). On a database that holds cases nothing is dropped (others may
     /// be using it).
     ///
     /// Until [`SetAside::restore`] runs, queries on these tables are slow and the full-text

@@ -266,10 +266,10 @@ fn a_case_loaded_in_bulk_is_stored_as_execute_stores_it() {
     }
 }
 
-/// A case received in bulk and registered, as the clerk.
-fn bulk_registered(bulk: &mut Bulk, law: &Law, clerk: &Actor, day: &str) -> BulkCase {
+/// A case of `name` received in bulk and registered, as the clerk.
+fn bulk_registered(bulk: &mut Bulk, law: &Law, clerk: &Actor, name: &str, day: &str) -> BulkCase {
     let mut case = bulk
-        .receive(in_person("钱七", day), &law.ctx(clerk, at(day)))
+        .receive(in_person(name, day), &law.ctx(clerk, at(day)))
         .unwrap();
     bulk.execute(&mut case, registration(), &law.ctx(clerk, at(day)))
         .unwrap();
@@ -283,7 +283,7 @@ fn bulk_refuses_what_execute_refuses_and_leaves_the_case_as_it_was() {
         let mut c = db.seeded();
         let (clerk, chief) = staff(&mut c);
         let mut bulk = Bulk::new(&mut c).unwrap();
-        let mut case = bulk_registered(&mut bulk, &law, &clerk, "2026-03-02");
+        let mut case = bulk_registered(&mut bulk, &law, &clerk, "钱七", "2026-03-02");
         let ctx = law.ctx(&chief, at("2026-03-03"));
 
         // The workflow's refusal: a reply approved before anything was drafted.
@@ -392,7 +392,7 @@ fn a_registration_made_during_a_bulk_load_stops_the_flush_with_nothing_written()
         // A counter that exists (numbers taken before the load) and moves during it.
         registered(&mut c, &law, "周一", at("2026-03-02"));
         let mut bulk = Bulk::new(&mut c).unwrap();
-        let case = bulk_registered(&mut bulk, &law, &clerk, "2026-03-02");
+        let case = bulk_registered(&mut bulk, &law, &clerk, "钱七", "2026-03-02");
         assert_eq!(
             case.case().tracking_number.as_deref(),
             Some("GK-2026-000002")
@@ -414,7 +414,7 @@ fn a_registration_made_during_a_bulk_load_stops_the_flush_with_nothing_written()
         // created by the flush.
         assert_eq!(bulk.pending(), 1);
         let mut bulk = Bulk::new(&mut c).unwrap();
-        let case = bulk_registered(&mut bulk, &law, &clerk, "2027-01-04");
+        let case = bulk_registered(&mut bulk, &law, &clerk, "钱七", "2027-01-04");
         assert_eq!(
             case.case().tracking_number.as_deref(),
             Some("GK-2027-000001")
@@ -489,11 +489,7 @@ fn a_load_into_an_empty_database_builds_the_indexes_it_set_aside_as_they_were() 
         let mut bulk = Bulk::new(&mut c).unwrap();
         let mut ids = Vec::new();
         for day in ["2026-03-02", "2026-03-03", "2026-03-04"] {
-            let mut case = bulk
-                .receive(in_person("欧阳小七", day), &law.ctx(&clerk, at(day)))
-                .unwrap();
-            bulk.execute(&mut case, registration(), &law.ctx(&clerk, at(day)))
-                .unwrap();
+            let case = bulk_registered(&mut bulk, &law, &clerk, "欧阳小七", day);
             ids.push(case.id().to_owned());
             bulk.finish(case);
         }
