@@ -31,6 +31,10 @@ pub enum ReportCommand {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Count the report's tallies (which table 三 is summed from) again from every case's
+    /// events and replace the stored ones; says how many stored rows differed, and fails when
+    /// any did.
+    Recount,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -93,7 +97,10 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         department,
         format,
         output,
-    } = cmd;
+    } = cmd
+    else {
+        return recount(config);
+    };
     if !(gongkai_workflow::report::FIRST_YEAR..=2100).contains(year) {
         anyhow::bail!(
             "--year {year}: annual reports start with {} (the first uniform format, 国办公开办函〔2019〕60号); expected a year between {} and 2100",
@@ -167,6 +174,39 @@ pub fn run(cmd: &ReportCommand, config: &Config) -> anyhow::Result<ExitCode> {
         Some(path) => std::fs::write(path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
         None => std::io::stdout().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gongkai report recount`.
+fn recount(config: &Config) -> anyhow::Result<ExitCode> {
+    let (url, mut conn) = database::open_migrated(config)?;
+    let was_ready = gongkai_store::tallies::ready(&mut conn)?;
+    let bar = database::progress(0, "counting the report's tallies")?;
+    let done = gongkai_store::tallies::rebuild(&mut conn, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} case(s) counted into {} tally row(s)",
+        url.redacted(),
+        done.cases,
+        done.rows
+    );
+    if done.differed > 0 && was_ready {
+        eprintln!(
+            "error: {} stored tally row(s) differed from the events (now replaced): the \
+             tallies were changed outside gongkai, or by a defect; reports published before \
+             may need checking",
+            done.differed
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if was_ready {
+        println!("every stored tally matched the events");
+    } else {
+        println!("the tallies were counted for the first time since migrating");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -106,7 +106,25 @@ pub fn backfill(
     if banded > 0 {
         tracing::info!(cases = banded, "filled similar-request bands");
     }
-    if filled > 0 || banded > 0 {
+    // The report's and the statistics' tallies (migration 2026-12-07-000023) of the cases
+    // stored before them.
+    let counted = if gongkai_store::tallies::ready(conn)? {
+        false
+    } else {
+        let bar = database::progress(0, "counting the report's and statistics' tallies")?;
+        let done = gongkai_store::tallies::rebuild(conn, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })?;
+        bar.finish_and_clear();
+        tracing::info!(
+            cases = done.cases,
+            rows = done.rows,
+            "counted the report's and statistics' tallies"
+        );
+        true
+    };
+    if filled > 0 || banded > 0 || counted {
         // Planner statistics for the columns and rows just filled.
         gongkai_store::db::analyze(conn)?;
     }

@@ -19,7 +19,7 @@ fn migrate_demo_audit_and_recompute() {
         assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
         assert!(
             text(&o.stdout)
-                .contains("applied 18 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005, 20261123000006, 20261123000007, 20261206000008, 20261206000009, 20261206000010, 20261206000011, 20261206000021, 20261207000012, 20261207000013, 20261207000014, 20261207000015, 20261207000017, 20261207000022"),
+                .contains("applied 19 migration(s): 20261123000001, 20261123000002, 20261123000003, 20261123000004, 20261123000005, 20261123000006, 20261123000007, 20261206000008, 20261206000009, 20261206000010, 20261206000011, 20261206000021, 20261207000012, 20261207000013, 20261207000014, 20261207000015, 20261207000017, 20261207000022, 20261207000023"),
             "{}",
             text(&o.stdout)
         );
@@ -145,7 +145,8 @@ fn bad_database_urls_and_newer_databases_are_refused_clearly() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `gongkai report annual`: tables 三 and 四 from the events of a demo database. Every request is new
+/// `gongkai report annual`: tables 三 and 四 from the events of a demo database (and `report
+/// recount`, which checks the tallies they are summed from). Every request is new
 /// in exactly one year, what one year carries out the next carries in, each year's columns
 /// balance (一 + 二 = 三（七） + 四, 三（七） = the 21 outcome rows), the agencies add up to the
 /// whole, and a report asked twice is the same. Bad arguments are refused with a message.
@@ -265,6 +266,28 @@ fn annual_report_balances_across_years_and_agencies() {
             "{}",
             text(&bad.stderr)
         );
+
+        // The tallies the tables above were summed from, as the bulk loader wrote them, are
+        // what counting every case's events (and projection row) gives.
+        let o = db.run(&["report", "recount"]);
+        assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
+        assert!(
+            text(&o.stdout).contains("150 case(s) counted")
+                && text(&o.stdout).contains("every stored tally matched the events"),
+            "{}",
+            text(&o.stdout)
+        );
+        // A count altered in the database: the recount says so, fails, and puts it right.
+        db.sql("UPDATE report_tallies SET n = n + 5 WHERE year = (SELECT MAX(year) FROM report_tallies)");
+        let o = db.run(&["report", "recount"]);
+        assert_eq!(o.status.code(), Some(1), "{}: {}", db.name, text(&o.stdout));
+        assert!(
+            text(&o.stderr).contains("stored tally row(s) differed from the events"),
+            "{}",
+            text(&o.stderr)
+        );
+        let o = db.run(&["report", "recount"]);
+        assert!(o.status.success(), "{}: {}", db.name, text(&o.stderr));
     }
 }
 

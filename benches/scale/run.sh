@@ -4,11 +4,13 @@
 # server's RSS; printed as one markdown table (the budgets of issue 21, judged on p99 at 16
 # connections) for docs/PERFORMANCE.md.
 #
-#   benches/scale/run.sh --backend sqlite|postgres [--cases N] [--seconds S] [--reuse PATH_OR_URL]
+#   benches/scale/run.sh --backend sqlite|postgres [--cases N] [--seconds S] [--reuse PATH_OR_URL] [--only REGEX]
 #
 # --cases N     the database's size (default 1000000)
 # --seconds S   each wrk run (default 8; two runs a path)
 # --reuse X     a database to use instead of the default one: a SQLite file, or a postgres:// URL
+# --only REGEX  measure only the rows whose path matches (bash regex, e.g. 'stats|report'); the
+#               others are listed as not measured
 #
 # The database is SQLite ${GONGKAI_SCALE_DIR:-/var/tmp}/gongkai-scale-N.db or PostgreSQL
 # gongkai_scale_N on postgres://postgres@127.0.0.1:5432 (created when missing). It is reused
@@ -34,12 +36,14 @@ backend=""
 cases=1000000
 secs=8
 reuse=""
+only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --backend) backend="${2:-}"; shift 2 ;;
         --cases) cases="${2:-}"; shift 2 ;;
         --seconds) secs="${2:-}"; shift 2 ;;
         --reuse) reuse="${2:-}"; shift 2 ;;
+        --only) only="${2:-}"; shift 2 ;;
         -h | --help) usage ;;
         *) echo "unknown argument: $1" >&2; usage ;;
     esac
@@ -219,6 +223,17 @@ log "planning the paths"
 BASE="$base" WORK="$work" PAGES_SOURCE="$repo/crates/api/src/pages/mod.rs" \
     YEAR="$(($(date +%Y) - 1))" AGENCY="$agency" METRICS_TOKEN="$metrics_token" \
     python3 "$here/plan.py"
+if [ -n "$only" ]; then
+    # Rows outside --only become skipped rows (label, SKIP, reason).
+    while IFS=$'\t' read -r label budget rest; do
+        if [ "$budget" = SKIP ] || [[ "$label" =~ $only ]]; then
+            printf '%s\t%s\t%s\n' "$label" "$budget" "$rest"
+        else
+            printf '%s\tSKIP\tnot in this run (--only %s)\n' "$label" "$only"
+        fi
+    done < plan.tsv > plan-only.tsv
+    mv plan-only.tsv plan.tsv
+fi
 
 # --- The measurements -------------------------------------------------------------------
 # wrk's two threads share the 2 cores with the server, as in benches/http. A generous timeout

@@ -197,8 +197,9 @@ where
     run(state, f, false).await
 }
 
-/// [`db`] for a read that goes over a year of cases (the monthly statistics, the frequent
-/// requests, the annual report): it waits for one of [`heavy_capacity`] permits first. Such a
+/// [`db`] for a read that goes over a period's cases (the frequent requests; the monthly
+/// statistics and the annual report were such reads until they became sums of stored counts,
+/// `gongkai_store::tallies`): it waits for one of [`heavy_capacity`] permits first. Such a
 /// read holds tens of MB and a core for a tenth of a second to seconds on a large database;
 /// run sixteen at once, they took every pooled connection from the queue and the case pages
 /// and more than doubled the server's memory (docs/PERFORMANCE.md). Waiting longer than the
@@ -236,7 +237,7 @@ async fn heavy_permit(
             let mut busy = ApiError::new(
                 crate::error::ErrorCode::Unavailable,
                 format!(
-                    "统计、常见申请和年度报告等汇总查询正在排队，等待超过 {} 秒，请稍后再试",
+                    "常见申请等汇总查询正在排队，等待超过 {} 秒，请稍后再试",
                     wait.as_secs().max(1)
                 ),
             );

@@ -3,8 +3,8 @@
 //!
 //! Every command is decided by the workflow's `decide` on the case as its earlier commands
 //! left it, and planned as `execute` plans it ([`plan_receive`], [`plan_command`]): the same
-//! events with the same hash chain, the same projection row, outbox rows, search text and
-//! similarity bands. What differs is only how they reach the database: nothing is read back
+//! events with the same hash chain, the same projection row, outbox rows, search text,
+//! similarity bands and report tallies (counted once per case, when it is finished). What differs is only how they reach the database: nothing is read back
 //! (the case is kept in memory between its commands) and the rows of many cases are written
 //! together, as multi-row inserts in one write transaction per [`Bulk::flush`].
 //!
@@ -40,6 +40,7 @@ use crate::schema::{
     user_departments, users,
 };
 use crate::search::SearchText;
+use crate::tallies::{StatsChange, TallyChange};
 use crate::typed::{OutboxStatus, Stored};
 
 /// Bound values per statement: below SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -55,6 +56,8 @@ pub struct BulkCase {
     text: SearchText,
     bands: [i64; HINT_BANDS],
     query_code: String,
+    /// The events so far, for the report's tallies when the case is finished.
+    history: Vec<gongkai_workflow::Event>,
 }
 
 impl BulkCase {
@@ -83,12 +86,14 @@ impl BulkCase {
         let Planned {
             row,
             case,
+            events,
             stored,
             outbox,
             text,
             bands,
             ..
         } = planned;
+        self.history.extend(events);
         self.row = CaseRow {
             id: std::mem::take(&mut self.row.id),
             query_code_hash: std::mem::take(&mut self.row.query_code_hash),
@@ -198,6 +203,10 @@ pub struct Bulk {
     /// Filing references given during the load (the unique index guards those stored before).
     references: HashSet<String>,
     done: Vec<BulkCase>,
+    /// The report's tallies of the finished cases.
+    tallies: TallyChange,
+    /// Their statistics' tallies.
+    stats: StatsChange,
 }
 
 impl Bulk {
@@ -238,6 +247,8 @@ impl Bulk {
             counters,
             references: HashSet::new(),
             done: Vec::new(),
+            tallies: TallyChange::new(),
+            stats: StatsChange::new(),
         })
     }
 
@@ -269,6 +280,7 @@ impl Bulk {
             text: SearchText::default(),
             bands: [0; HINT_BANDS],
             query_code,
+            history: Vec::new(),
         };
         case.absorb(planned);
         Ok(case)
@@ -358,7 +370,15 @@ impl Bulk {
     }
 
     /// Queues a case's rows for the next [`flush`](Bulk::flush).
-    pub fn finish(&mut self, case: BulkCase) {
+    pub fn finish(&mut self, mut case: BulkCase) {
+        let history = std::mem::take(&mut case.history);
+        for (k, n) in crate::tallies::of_case(&case.case, &history) {
+            *self.tallies.entry(k).or_default() += n;
+        }
+        let row = crate::tallies::StatsRow::of(&case.row, case.row.created_at);
+        for (k, n) in crate::tallies::stats_of(&case.row.id, &row) {
+            *self.stats.entry(k).or_default() += n;
+        }
         self.done.push(case);
     }
 
@@ -381,6 +401,8 @@ impl Bulk {
         Batch {
             cases: std::mem::take(&mut self.done),
             counters,
+            tallies: std::mem::take(&mut self.tallies),
+            stats: std::mem::take(&mut self.stats),
         }
     }
 
@@ -395,6 +417,12 @@ impl Bulk {
         let mut cases = batch.cases;
         cases.append(&mut self.done);
         self.done = cases;
+        for (k, n) in batch.tallies {
+            *self.tallies.entry(k).or_default() += n;
+        }
+        for (k, n) in batch.stats {
+            *self.stats.entry(k).or_default() += n;
+        }
     }
 
     /// Writes the finished cases and the advanced counters ([`take`](Bulk::take), then
@@ -602,6 +630,9 @@ pub struct Batch {
     cases: Vec<BulkCase>,
     /// (agency, year), the value the counter must still have, the value it gets.
     counters: Vec<((String, i32), i64, i64)>,
+    /// What the cases add to the report's tallies and the statistics' tallies.
+    tallies: TallyChange,
+    stats: StatsChange,
 }
 
 impl Batch {
@@ -626,6 +657,7 @@ impl Batch {
                 DbConnection::Sqlite(c) => write_rows!(c, &self.cases),
                 DbConnection::Pg(c) => write_rows!(c, &self.cases),
             }
+            crate::tallies::write_both(conn, &self.tallies, &self.stats)?;
             Ok(self.cases.len() as u64)
         })
     }

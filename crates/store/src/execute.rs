@@ -201,7 +201,10 @@ pub fn receive_within(
     } else {
         None
     };
-    let (planned, code) = plan_receive(receive, filing_reference, ctx)?;
+    let (mut planned, code) = plan_receive(receive, filing_reference, ctx)?;
+    planned.tallies = crate::tallies::of_case(&planned.case, &planned.events);
+    let row = crate::tallies::StatsRow::of(&planned.row, planned.row.created_at);
+    planned.stats = crate::tallies::stats_of(&planned.row.id, &row);
     // The department must be one of the agency's: PostgreSQL checks it in the statement that
     // inserts the case, SQLite before.
     let (agency, department) = (&planned.row.agency_code, &planned.row.department_code);
@@ -269,6 +272,8 @@ fn write_generic(conn: &mut DbConnection, p: &Planned) -> StoreResult<bool> {
     if let Some(bands) = &p.bands {
         crate::similar::write_bands(conn, &p.row.id, bands, true)?;
     }
+    crate::tallies::write(conn, &p.tallies)?;
+    crate::tallies::write_stats(conn, &p.stats)?;
     Ok(true)
 }
 
@@ -524,13 +529,28 @@ pub(crate) fn execute_in(
         });
     }
     let prev = last.hash.clone();
+    // The statistics' columns as stored: what the command's change to their tallies is
+    // measured from (the claim below fails if the row moves meanwhile).
+    let stored = crate::tallies::stored_stats_row(conn, case_id)?;
     let history = rows
         .iter()
         .map(EventRow::event)
         .collect::<StoreResult<Vec<Event>>>()?;
     let before = Case::from_events(&history);
     let command = prepare(conn, &before)?;
-    let planned = plan_command(case_id, expected_version, before, &prev, command, ctx)?;
+    let tallied = crate::tallies::of_case(&before, &history);
+    let mut planned = plan_command(case_id, expected_version, before, &prev, command, ctx)?;
+    let mut all = history;
+    all.extend(planned.events.iter().cloned());
+    planned.tallies =
+        crate::tallies::difference(tallied, crate::tallies::of_case(&planned.case, &all));
+    if let Some(stored) = stored {
+        let after = crate::tallies::StatsRow::of(&planned.row, stored.created_at);
+        planned.stats = crate::tallies::difference(
+            crate::tallies::stats_of(case_id, &stored),
+            crate::tallies::stats_of(case_id, &after),
+        );
+    }
     let written = match conn {
         DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned)?,
         DbConnection::Sqlite(_) => write_generic(conn, &planned)?,

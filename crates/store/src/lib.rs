@@ -53,6 +53,7 @@ pub mod search;
 pub mod sessions;
 pub mod similar;
 pub mod stats;
+pub mod tallies;
 pub mod typed;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, QueryCount, connect, pool, write_transaction};

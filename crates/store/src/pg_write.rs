@@ -2,17 +2,18 @@
 //!
 //! diesel sends one statement per round trip, and a command writes three to five rows (the
 //! projection, one or two events, outbox rows, the search text; a new case also its similarity
-//! bands): with `BEGIN` and `COMMIT` that was six or seven round trips, and on a small machine
-//! where client and server share the cores the round trips, not the work, set the pace. Here
-//! every row of a command is written by one statement of data-modifying CTEs: the projection
-//! first (`claimed`, the update guarded by the version the caller saw, or the insert of a new
-//! case guarded by its department), then every other row selected `FROM claimed`, so that
-//! nothing is written when the guard fails. A statement is atomic on its own, so `execute`
-//! needs no transaction around it (a registration still takes one, for the counter).
+//! bands; most also the report's tallies): with `BEGIN` and `COMMIT` that was six or seven
+//! round trips, and on a small machine where client and server share the cores the round
+//! trips, not the work, set the pace. Here every row of a command is written by one statement
+//! of data-modifying CTEs: the projection first (`claimed`, the update guarded by the version
+//! the caller saw, or the insert of a new case guarded by its department), then every other
+//! row selected `FROM claimed`, so that nothing is written when the guard fails. A statement
+//! is atomic on its own, so `execute` needs no transaction around it (a registration still
+//! takes one, for the counter).
 //!
 //! The SQL text depends only on how many events and outbox rows there are and on whether the
-//! search text and the similarity bands changed, so the connection keeps each shape prepared
-//! ([`Reused`]).
+//! search text, the similarity bands and the tallies changed, so the connection keeps each
+//! shape prepared ([`Reused`]).
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
@@ -240,6 +241,38 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
              ON CONFLICT (case_id, band) DO UPDATE SET hash = EXCLUDED.hash)"
         );
         s.text(&sql);
+    }
+    if !p.tallies.is_empty() {
+        // The report's and the statistics' tallies, in key order, as arrays (`tallies`): one
+        // SQL text whatever their number.
+        let a = crate::tallies::report_arrays(&p.tallies);
+        let marks = [
+            s.param::<Array<Text>, _>(a.agency),
+            s.param::<Array<Text>, _>(a.department),
+            s.param::<Array<Integer>, _>(a.year),
+            s.param::<Array<Integer>, _>(a.column),
+            s.param::<Array<Bool>, _>(a.reopened),
+            s.param::<Array<Text>, _>(a.outcome),
+            s.param::<Array<BigInt>, _>(a.n),
+        ];
+        let sql = crate::tallies::pg_report_upsert("claimed, ", &marks);
+        s.text(&format!(", tallies AS ({sql})"));
+    }
+    if !p.stats.is_empty() {
+        let a = crate::tallies::stats_arrays(&p.stats);
+        let marks = [
+            s.param::<Array<Text>, _>(a.agency),
+            s.param::<Array<Text>, _>(a.department),
+            s.param::<Array<Integer>, _>(a.year),
+            s.param::<Array<Integer>, _>(a.month),
+            s.param::<Array<Text>, _>(a.measure),
+            s.param::<Array<Text>, _>(a.reply),
+            s.param::<Array<Integer>, _>(a.reply_days),
+            s.param::<Array<Integer>, _>(a.stripe),
+            s.param::<Array<BigInt>, _>(a.n),
+        ];
+        let sql = crate::tallies::pg_stats_upsert("claimed, ", &marks);
+        s.text(&format!(", stats AS ({sql})"));
     }
     s.text(" SELECT id FROM claimed");
     let Statement { query, sql, .. } = s;

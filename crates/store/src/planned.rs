@@ -24,6 +24,12 @@ pub(crate) struct Planned {
     /// The band hashes of the request's text when that changed (always for a new case): the
     /// `case_bands` rows the similar-request hint looks candidates up by.
     pub bands: Option<[i64; gongkai_workflow::similar::HINT_BANDS]>,
+    /// What the command adds to the annual report's tallies (see `tallies`); set by the
+    /// caller, which has the case's history (the bulk loader counts each case once, whole).
+    pub tallies: crate::tallies::TallyChange,
+    /// What it adds to the monthly statistics' tallies; set by the caller, which has the row
+    /// as stored before.
+    pub stats: crate::tallies::StatsChange,
 }
 
 impl Planned {
@@ -53,6 +59,8 @@ impl Planned {
             outbox,
             text,
             bands,
+            tallies: crate::tallies::TallyChange::new(),
+            stats: crate::tallies::StatsChange::new(),
         })
     }
 }

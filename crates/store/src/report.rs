@@ -17,10 +17,34 @@ fn beijing_new_year(year: i32) -> Option<NaiveDateTime> {
 }
 
 /// Table 三 of `year` for the cases within `scope` (of `agency` only, when given; a scope
-/// narrowed to one department gives that department's table), from the events of every case
-/// that can count in it, by legal dates (see `gongkai_workflow::report`); `progress` gets
-/// (done, total).
+/// narrowed to one department gives that department's table), by legal dates (see
+/// `gongkai_workflow::report`): summed from the report's tallies (`tallies`), or, until those
+/// are counted after migrating, folded from the events ([`table3_from_events`]); `progress`
+/// gets (done, total).
 pub fn table3(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    scope: &Scope,
+    counting: Counting,
+    mut progress: impl FnMut(u64, u64),
+) -> StoreResult<Table3> {
+    if scope.sees_nothing() {
+        return Ok(Table3::new(year));
+    }
+    if crate::tallies::ready(conn)?
+        && let Some(table) = crate::tallies::table3(conn, year, agency, scope, counting)?
+    {
+        progress(1, 1);
+        return Ok(table);
+    }
+    table3_from_events(conn, year, agency, scope, counting, progress)
+}
+
+/// [`table3`] folded from the events of every case that can count in the year: the
+/// definition the tallies are checked against (and what an applicant's scope, which the
+/// tallies do not keep, is answered from).
+pub fn table3_from_events(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,

@@ -132,6 +132,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_tallies (department_code, year, agency_code, applicant_column, reopened, outcome) {
+        agency_code -> Text,
+        department_code -> Text,
+        year -> Integer,
+        applicant_column -> Integer,
+        reopened -> Bool,
+        outcome -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_tallies (department_code, year, agency_code, month, measure, reply, reply_days, stripe) {
+        agency_code -> Text,
+        department_code -> Text,
+        year -> Integer,
+        month -> Integer,
+        measure -> Text,
+        reply -> Text,
+        reply_days -> Integer,
+        stripe -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     frequent_marks (id) {
         id -> Text,
         agency_code -> Text,
@@ -326,6 +352,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     case_texts,
     case_bands,
+    report_tallies,
+    stats_tallies,
     frequent_marks,
     published_reports,
     release_downloads,

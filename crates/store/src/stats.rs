@@ -69,65 +69,134 @@ pub fn p90(sorted: &[i64]) -> Option<i64> {
     sorted.get(rank.saturating_sub(1)).copied()
 }
 
-fn finish(fig: &mut MonthFigures, days: &mut [i64]) {
-    days.sort_unstable();
-    fig.p90_days = p90(days);
-    fig.avg_days = (!days.is_empty()).then(|| days.iter().sum::<i64>() as f64 / days.len() as f64);
+/// A number of cases that count alike: recorded in `month` (`concluded` is `None`), or
+/// concluded in it with that outcome group, replied on time (`late` is `Some(false)`), late, or
+/// not at all (`None`), the reply having taken `reply_days` working days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    pub department: String,
+    pub month: u32,
+    pub concluded: Option<OutcomeKind>,
+    pub late: Option<bool>,
+    pub reply_days: Option<i64>,
+    pub n: u64,
 }
 
 /// Aggregates per (department, month), plus a `month = 0` row per department for the year;
 /// `received` holds (department, month) of each request recorded in the year.
 pub fn aggregate(received: &[(String, u32)], concluded: &[Concluded]) -> Vec<MonthFigures> {
-    let mut figs: BTreeMap<(String, u32), (MonthFigures, Vec<i64>)> = BTreeMap::new();
-    let mut add = |department: &str, month: u32, f: &dyn Fn(&mut MonthFigures, &mut Vec<i64>)| {
-        for m in [month, 0] {
-            let entry = figs.entry((department.to_owned(), m)).or_insert_with(|| {
+    let mut counts = Vec::with_capacity(received.len() + concluded.len());
+    for (department, month) in received {
+        counts.push(Counted {
+            department: department.clone(),
+            month: *month,
+            concluded: None,
+            late: None,
+            reply_days: None,
+            n: 1,
+        });
+    }
+    for c in concluded {
+        let late = c.replied_on.map(|replied| match c.reply_due_on {
+            Some(due) => replied > due,
+            None => false,
+        });
+        counts.push(Counted {
+            department: c.department.clone(),
+            month: c.concluded_on.month(),
+            concluded: Some(c.outcome.unwrap_or(OutcomeKind::Other)),
+            late,
+            reply_days: late.and(c.reply_days).map(i64::from),
+            n: 1,
+        });
+    }
+    aggregate_counted(counts)
+}
+
+/// [`aggregate`] of counted cases (what the statistics' tallies hold); the working days are
+/// kept as a histogram, so the average and the 90th percentile are those of every reply.
+pub fn aggregate_counted(counts: Vec<Counted>) -> Vec<MonthFigures> {
+    let mut figs: BTreeMap<(String, u32), (MonthFigures, BTreeMap<i64, u64>)> = BTreeMap::new();
+    for c in counts {
+        for m in [c.month, 0] {
+            let (f, days) = figs.entry((c.department.clone(), m)).or_insert_with(|| {
                 (
                     MonthFigures {
-                        department: department.to_owned(),
+                        department: c.department.clone(),
                         month: m,
                         ..MonthFigures::default()
                     },
-                    Vec::new(),
+                    BTreeMap::new(),
                 )
             });
-            f(&mut entry.0, &mut entry.1);
-        }
-    };
-    for (department, month) in received {
-        add(department, *month, &|f, _| f.received += 1);
-    }
-    for c in concluded {
-        let kind = c.outcome.unwrap_or(OutcomeKind::Other);
-        let k = OutcomeKind::ALL
-            .iter()
-            .position(|o| *o == kind)
-            .unwrap_or_default();
-        add(&c.department, c.concluded_on.month(), &|f, days| {
-            f.concluded += 1;
-            f.outcomes[k] += 1;
-            if let Some(replied) = c.replied_on {
-                f.replied += 1;
-                match c.reply_due_on {
-                    Some(due) if replied > due => f.late += 1,
-                    _ => f.on_time += 1,
+            let Some(kind) = c.concluded else {
+                f.received += c.n;
+                continue;
+            };
+            let k = OutcomeKind::ALL
+                .iter()
+                .position(|o| *o == kind)
+                .unwrap_or_default();
+            f.concluded += c.n;
+            f.outcomes[k] += c.n;
+            if let Some(late) = c.late {
+                f.replied += c.n;
+                if late {
+                    f.late += c.n;
+                } else {
+                    f.on_time += c.n;
                 }
                 if let Some(d) = c.reply_days {
-                    days.push(i64::from(d));
+                    *days.entry(d).or_default() += c.n;
                 }
             }
-        });
+        }
     }
     figs.into_values()
-        .map(|(mut f, mut days)| {
-            finish(&mut f, &mut days);
+        .map(|(mut f, days)| {
+            let total: u64 = days.values().sum();
+            if total > 0 {
+                // The 90th percentile by nearest rank, as `p90` over the sorted days.
+                let rank = (total * 9).div_ceil(10).max(1);
+                let mut seen = 0;
+                f.p90_days = days.iter().find_map(|(d, n)| {
+                    seen += n;
+                    (seen >= rank).then_some(*d)
+                });
+                let sum: i64 = days
+                    .iter()
+                    .map(|(d, n)| d * i64::try_from(*n).unwrap_or(i64::MAX))
+                    .sum();
+                f.avg_days = Some(sum as f64 / total as f64);
+            }
             f
         })
         .collect()
 }
 
-/// The figures of `year` for the cases within `scope` (of `agency` only, when given).
+/// The figures of `year` for the cases within `scope` (of `agency` only, when given): summed
+/// from the statistics' tallies (`tallies`), or, until those are counted after migrating, read
+/// from the projection ([`monthly_from_cases`]).
 pub fn monthly(
+    conn: &mut DbConnection,
+    year: i32,
+    agency: Option<&str>,
+    scope: &Scope,
+) -> StoreResult<Vec<MonthFigures>> {
+    if scope.sees_nothing() {
+        return Ok(Vec::new());
+    }
+    if crate::tallies::ready(conn)?
+        && let Some(figures) = crate::tallies::monthly(conn, year, agency, scope)?
+    {
+        return Ok(figures);
+    }
+    monthly_from_cases(conn, year, agency, scope)
+}
+
+/// [`monthly`] read from the projection rows of the year's cases: the definition the tallies
+/// are checked against (and what an applicant's scope is answered from).
+pub fn monthly_from_cases(
     conn: &mut DbConnection,
     year: i32,
     agency: Option<&str>,

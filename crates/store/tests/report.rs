@@ -1,7 +1,8 @@
 //! The annual report by legal dates and its publication, on SQLite and PostgreSQL: a
 //! letter signed for on 30 December and entered on 4 January counts in the old
 //! year, an online filing counts from its confirmation (never confirmed: not at all), and a
-//! published year keeps its tables while a later entry shows as a difference.
+//! published year keeps its tables while a later entry shows as a difference. The report and
+//! the monthly statistics summed from their tallies equal the event fold and the projection.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use gongkai_store::Scope;
@@ -241,4 +242,222 @@ fn a_reopened_case_is_new_in_the_year_of_the_order_and_the_years_balance() {
         assert_eq!(once.table3.new[6], 0, "{}", db.name);
         assert_eq!(once.table3.carried_out[6], 0, "{}", db.name);
     }
+}
+
+/// Table 三 of every year, scope and counting as summed from the tallies and as folded from
+/// the events: equal, or the message says where they part.
+fn assert_tallies_match(c: &mut DbConnection, name: &str) {
+    use gongkai_store::report::{table3, table3_from_events};
+    let scopes = [
+        Scope::operator(),
+        Scope::operator().department(INTAKE),
+        Scope::operator().department(HOUSING),
+        Scope::of(&supervisor()),
+    ];
+    for counting in [
+        Counting::default(),
+        Counting {
+            reopened_counts_anew: false,
+        },
+    ] {
+        for scope in &scopes {
+            for year in 2023..=2027 {
+                for agency in [Some(AGENCY), None, Some("nowhere")] {
+                    let summed = table3(c, year, agency, scope, counting, |_, _| {}).unwrap();
+                    let folded =
+                        table3_from_events(c, year, agency, scope, counting, |_, _| {}).unwrap();
+                    assert_eq!(
+                        summed, folded,
+                        "{name}: {year} {agency:?} {scope:?} {counting:?}"
+                    );
+                }
+            }
+        }
+    }
+    // The monthly statistics: summed from their tallies as read from the projection.
+    for scope in &scopes {
+        for year in 2023..=2027 {
+            for agency in [Some(AGENCY), None] {
+                let summed = gongkai_store::stats::monthly(c, year, agency, scope).unwrap();
+                let read =
+                    gongkai_store::stats::monthly_from_cases(c, year, agency, scope).unwrap();
+                assert_eq!(
+                    summed, read,
+                    "{name}: statistics {year} {agency:?} {scope:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_tallies_follow_every_change_of_a_case_and_a_recount_restores_them() {
+    use gongkai_workflow::Command;
+    use gongkai_workflow::model::{Order, OrderKind};
+    let law = Law::new();
+    for db in databases("annual_tallies") {
+        let c = &mut db.seeded();
+        // Received in 2024 and replied the same year, reopened by an order received in
+        // 2025, replied again in 2026.
+        let reopened = registered(c, &law, "张三", at("2024-03-01"));
+        let v = reply_on(c, &law, &reopened, 2, "2024-03-20", true);
+        let v = gongkai_store::execute(
+            c,
+            &reopened,
+            v,
+            Command::Reopen {
+                order: Order {
+                    kind: OrderKind::Reconsideration,
+                    body: "北京市朝阳区人民政府".to_owned(),
+                    reference: "朝政复决字〔2025〕第12号".to_owned(),
+                    received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
+                },
+            },
+            &law.ctx(&clerk(), at("2025-12-02")),
+        )
+        .unwrap()
+        .version;
+        reply_on(c, &law, &reopened, v, "2026-01-15", false);
+        // Open since 2024: carried into every later year.
+        registered(c, &law, "李四", at("2024-12-30"));
+        // Signed for on 30 December 2025, entered on 4 January 2026.
+        let late = letter(
+            c,
+            &law,
+            "王五",
+            Some("2025-12-30"),
+            "2026-01-04",
+            Channel::RegisteredPost,
+        );
+        register(
+            c,
+            &late,
+            1,
+            None,
+            None,
+            &law.ctx(&clerk(), at("2026-01-04")),
+        )
+        .unwrap();
+        // Moved to the housing department after registration, then withdrawn with a legal
+        // date in the year before it was typed in.
+        let moved = registered(c, &law, "赵六", at("2025-12-20"));
+        let v = gongkai_store::execute(
+            c,
+            &moved,
+            2,
+            Command::Assign {
+                department: Some(HOUSING.to_owned()),
+                assignee: None,
+            },
+            &law.ctx(&supervisor(), at("2025-12-22")),
+        )
+        .unwrap()
+        .version;
+        gongkai_store::execute(
+            c,
+            &moved,
+            v,
+            Command::Withdraw {
+                reason: None,
+                withdrawn_on: gongkai_workflow::parse_date("2025-12-31"),
+            },
+            &law.ctx(&supervisor(), at("2026-01-05")),
+        )
+        .unwrap();
+        // Filed online and confirmed in the new year; filed online and never confirmed.
+        let online = letter(c, &law, "钱七", None, "2025-12-31", Channel::Online);
+        register(
+            c,
+            &online,
+            1,
+            None,
+            None,
+            &law.ctx(&clerk(), at("2026-01-04")),
+        )
+        .unwrap();
+        letter(c, &law, "孙八", None, "2025-12-31", Channel::Online);
+        assert!(gongkai_store::tallies::ready(c).unwrap(), "{}", db.name);
+        assert_tallies_match(c, db.name);
+        let r2026 = annual(c, 2026).table3;
+        assert_eq!(
+            (r2026.new[6], r2026.carried_in[6], r2026.concluded[6]),
+            (1, 3, 1),
+            "{}",
+            db.name
+        );
+
+        // A database migrated with cases and not yet counted: the report folds the events
+        // meanwhile, and a recount fills the tallies and says the rows differed.
+        db.sql("DELETE FROM report_tallies");
+        db.sql("DELETE FROM stats_tallies");
+        db.sql(
+            "INSERT INTO settings (key, value, updated_by, updated_at) VALUES \
+             ('report_tallies_pending', '\"\"', 'system', '2026-12-07 00:00:00')",
+        );
+        assert!(!gongkai_store::tallies::ready(c).unwrap(), "{}", db.name);
+        assert_eq!(annual(c, 2026).table3, r2026, "{}", db.name);
+        let counted = gongkai_store::tallies::rebuild(c, |_, _| {}).unwrap();
+        assert_eq!(counted.cases, 6, "{}", db.name);
+        assert!(counted.differed > 0, "{}", db.name);
+        assert!(gongkai_store::tallies::ready(c).unwrap(), "{}", db.name);
+        assert_tallies_match(c, db.name);
+
+        // A count changed behind gongkai's back: the recount finds that one row and puts it
+        // right; a second recount finds nothing.
+        db.sql(
+            "UPDATE report_tallies SET n = n + 1 WHERE year = 2024 AND outcome = '' \
+             AND department_code = 'cy-gkk' AND applicant_column = (SELECT MIN(applicant_column) \
+             FROM report_tallies WHERE year = 2024 AND outcome = '' AND department_code = 'cy-gkk')",
+        );
+        assert_ne!(
+            annual(c, 2024).table3,
+            annual_folded(c, 2024),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            gongkai_store::tallies::rebuild(c, |_, _| {})
+                .unwrap()
+                .differed,
+            1
+        );
+        assert_eq!(
+            gongkai_store::tallies::rebuild(c, |_, _| {})
+                .unwrap()
+                .differed,
+            0
+        );
+        assert_tallies_match(c, db.name);
+        // The same for a statistics row: the reply of January 2026 (the reopened request's)
+        // counted as on time when it was late, or the other way round.
+        db.sql(
+            "UPDATE stats_tallies SET reply = CASE reply WHEN 'late' THEN 'on_time' \
+             ELSE 'late' END WHERE reply <> '' AND year = 2026 AND month = 1",
+        );
+        assert_ne!(
+            gongkai_store::stats::monthly(c, 2026, None, &Scope::operator()).unwrap(),
+            gongkai_store::stats::monthly_from_cases(c, 2026, None, &Scope::operator()).unwrap(),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            gongkai_store::tallies::rebuild(c, |_, _| {})
+                .unwrap()
+                .differed,
+            2
+        );
+        assert_tallies_match(c, db.name);
+    }
+}
+
+fn annual_folded(c: &mut DbConnection, year: i32) -> gongkai_workflow::report::Table3 {
+    gongkai_store::report::table3_from_events(
+        c,
+        year,
+        Some(AGENCY),
+        &Scope::operator(),
+        Counting::default(),
+        |_, _| {},
+    )
+    .unwrap()
 }

@@ -180,6 +180,47 @@ pub fn contributions(events: &[Event], year: i32, counting: Counting) -> Vec<Con
         .collect()
 }
 
+/// What one case counts for in every year's table 三 at once: a tally for the start of each
+/// handling (in the year it began) and one for its end (in the year it ended, with its
+/// outcome). A handling counts in year Y exactly when it began by the end of Y and had not ended
+/// before Y (its end is never before its start), so summed over cases the tallies give every
+/// year's table ([`Table3::from_tallies`]): 二 of Y is the handlings begun before Y less those
+/// ended before Y. The store keeps them per department, changed by every command, so that the
+/// report adds up a few thousand numbers instead of folding every case's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tally {
+    pub year: i32,
+    /// The applicant column (index into [`COLUMNS`]).
+    pub column: usize,
+    /// Whether the handling began with an order that reopened the request.
+    pub reopened: bool,
+    /// `None`: a handling began in `year`; `Some`: one ended in `year` with this outcome.
+    pub ended: Option<Outcome>,
+}
+
+/// The tallies of the case of `events` (in order): see [`Tally`].
+pub fn tallies(events: &[Event]) -> Vec<Tally> {
+    let (column, hs) = handlings(events);
+    let mut out = Vec::with_capacity(hs.len() * 2);
+    for h in hs {
+        out.push(Tally {
+            year: h.start.year(),
+            column,
+            reopened: h.reopened,
+            ended: None,
+        });
+        if let Some((on, outcome)) = h.end {
+            out.push(Tally {
+                year: on.year(),
+                column,
+                reopened: h.reopened,
+                ended: Some(outcome),
+            });
+        }
+    }
+    out
+}
+
 /// Table 三 of one year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table3 {
@@ -197,8 +238,12 @@ pub struct Table3 {
 }
 
 fn add(row: &mut Counts, column: usize) {
-    row[column] += 1;
-    row[6] += 1;
+    add_n(row, column, 1);
+}
+
+fn add_n(row: &mut Counts, column: usize, n: u64) {
+    row[column] += n;
+    row[6] += n;
 }
 
 impl Table3 {
@@ -231,6 +276,46 @@ impl Table3 {
             }
             None => add(&mut self.carried_out, c.column),
         }
+    }
+
+    /// The table of `year` from the tallies of every case ([`tallies`]), each with how many
+    /// cases have it: the same table as [`Table3::of`] over those cases' events.
+    pub fn from_tallies(
+        year: i32,
+        counting: Counting,
+        tallies: impl IntoIterator<Item = (Tally, u64)>,
+    ) -> Table3 {
+        let mut t = Table3::new(year);
+        let mut begun_before = [0u64; 6];
+        let mut ended_before = [0u64; 6];
+        let mut concluded = [0u64; 6];
+        for (tally, n) in tallies {
+            if tally.year > year || (tally.reopened && !counting.reopened_counts_anew) {
+                continue;
+            }
+            let c = tally.column.min(5);
+            match (tally.ended, tally.year < year) {
+                (None, true) => begun_before[c] += n,
+                (None, false) => add_n(&mut t.new, c, n),
+                (Some(_), true) => ended_before[c] += n,
+                (Some(o), false) => {
+                    let leaf = o.report_row();
+                    if let Some((_, row)) = t.outcomes.iter_mut().find(|(x, _)| *x == leaf) {
+                        add_n(row, c, n);
+                    }
+                    add_n(&mut t.concluded, c, n);
+                    concluded[c] += n;
+                }
+            }
+        }
+        for c in 0..6 {
+            // Both saturate only on tallies that do not come from whole cases.
+            let carried_in = begun_before[c].saturating_sub(ended_before[c]);
+            add_n(&mut t.carried_in, c, carried_in);
+            let open = (t.new[c] + carried_in).saturating_sub(concluded[c]);
+            add_n(&mut t.carried_out, c, open);
+        }
+        t
     }
 
     /// The table of `year` from the events of every case of the agency.

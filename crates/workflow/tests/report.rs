@@ -9,7 +9,7 @@ use gongkai_workflow::model::{
     RequestDetails,
 };
 use gongkai_workflow::outcome::{NotDisclosedGround, OtherGround};
-use gongkai_workflow::report::{Counting, FIRST_YEAR, ReportFormat, Table3};
+use gongkai_workflow::report::{Counting, FIRST_YEAR, ReportFormat, Table3, Tally};
 use gongkai_workflow::{Event, EventKind, Outcome, Role};
 
 fn d(s: &str) -> NaiveDate {
@@ -397,4 +397,91 @@ fn a_withdrawal_may_predate_steps_that_have_no_legal_date() {
         (1, 1, 0)
     );
     assert_balanced(&[all], 2024..=2026, Counting::default());
+}
+
+/// A random request: received (in person, or online and perhaps never confirmed) on some day
+/// of 2019–2026 by some kind of applicant, perhaps replied or withdrawn after a while (the
+/// legal date of a withdrawal may lie before the day it was typed in, even before the
+/// receipt), perhaps reopened by an order and replied again.
+fn random_case() -> impl proptest::strategy::Strategy<Value = Vec<Event>> {
+    use proptest::prelude::*;
+    (
+        0i64..2900,
+        0usize..6,
+        any::<bool>(),
+        proptest::option::of((0i64..500, 0usize..22, any::<bool>())),
+        proptest::option::of((0i64..400, proptest::option::of((0i64..300, 0usize..22)))),
+    )
+        .prop_map(|(day, kind, online, end, reopen)| {
+            let day0 = d("2019-01-01");
+            let fmt = |n: i64| (day0 + chrono::Duration::days(n)).to_string();
+            let mut first = received(&fmt(day), (!online).then(|| fmt(day)).as_deref(), {
+                if online {
+                    Channel::Online
+                } else {
+                    Channel::InPerson
+                }
+            });
+            if let EventKind::Received { applicant, .. } = &mut first.kind {
+                applicant.kind = Some(ApplicantType::ALL[kind]);
+            }
+            let mut events = vec![first];
+            // An online filing is received when confirmed; some never are.
+            if online && day % 5 == 0 {
+                return events;
+            }
+            events.push(registered(&fmt(day), &fmt(day)));
+            let Some((after, outcome, withdrawn)) = end else {
+                return events;
+            };
+            let concluded = day + after;
+            if withdrawn {
+                events.push(ev(
+                    &fmt(concluded),
+                    Some(&fmt(concluded - 30)),
+                    EventKind::Withdrawn { reason: None },
+                ));
+            } else {
+                events.extend(replied(&fmt(concluded), Outcome::ALL[outcome]));
+            }
+            if let Some((later, again)) = reopen {
+                events.push(reopened(&fmt(concluded + later), &fmt(concluded + later)));
+                if let Some((after, outcome)) = again {
+                    events.extend(replied(
+                        &fmt(concluded + later + after),
+                        Outcome::ALL[outcome],
+                    ));
+                }
+            }
+            events
+        })
+}
+
+proptest::proptest! {
+    // A failure prints its input; nothing is written into the tree (no regression file).
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::with_cases(64)
+    })]
+
+    /// The tallies the store keeps per department give every year's table exactly as folding
+    /// each case's events does, under both countings.
+    #[test]
+    fn the_tallies_give_every_year_the_table_the_event_fold_gives(
+        cases in proptest::collection::vec(random_case(), 1..40)
+    ) {
+        let mut tallies: std::collections::BTreeMap<Tally, u64> = Default::default();
+        for events in &cases {
+            for t in gongkai_workflow::report::tallies(events) {
+                *tallies.entry(t).or_default() += 1;
+            }
+        }
+        for counting in [Counting::default(), Counting { reopened_counts_anew: false }] {
+            for year in 2018..=2028 {
+                let folded = table(year, &cases, counting);
+                let summed = Table3::from_tallies(year, counting, tallies.iter().map(|(t, n)| (*t, *n)));
+                proptest::prop_assert_eq!(&summed, &folded, "{} {:?}", year, counting);
+            }
+        }
+    }
 }

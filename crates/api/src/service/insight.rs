@@ -92,7 +92,8 @@ pub async fn monthly(
             .unwrap_or_else(|| gongkai_workflow::clock::legal_date(Utc::now()).year()),
     )?;
     let scope = figures_scope(c, q.department.as_ref())?;
-    let figs = db_heavy(state, move |conn, _| {
+    // A sum of stored counts (`gongkai_store::tallies`): not one of the heavy reads.
+    let figs = db(state, move |conn, _| {
         Ok(stats::monthly(conn, year, None, &scope)?)
     })
     .await?;

@@ -21,7 +21,7 @@ use super::directory::Directory;
 use crate::auth::Supervisor;
 use crate::body::{Validate, at_most, limits};
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
-use crate::state::{AppState, db_heavy};
+use crate::state::{AppState, db};
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +201,7 @@ pub async fn annual(
     let year = check_report_year(year)?;
     let counting = state.settings.report_counting;
     let sup = sup.clone();
-    db_heavy(state, move |conn, _| {
+    db(state, move |conn, _| {
         let r = resolve(conn, &sup, asked)?;
         let report = gongkai_store::report::annual(
             conn,
@@ -361,7 +361,7 @@ pub async fn publication(
     let year = check_report_year(year)?;
     let counting = state.settings.report_counting;
     let sup = sup.clone();
-    db_heavy(state, move |conn, _| {
+    db(state, move |conn, _| {
         let r = resolve(conn, &sup, asked)?;
         let now = gongkai_store::report::annual(
             conn,
@@ -388,7 +388,7 @@ pub async fn annual_with_publication(
     let year = check_report_year(year)?;
     let counting = state.settings.report_counting;
     let sup = sup.clone();
-    db_heavy(state, move |conn, _| {
+    db(state, move |conn, _| {
         let r = resolve(conn, &sup, asked)?;
         let report = gongkai_store::report::annual(
             conn,
@@ -439,7 +439,7 @@ pub async fn publish(
         department: body.department,
     };
     let reason = body.reason;
-    db_heavy(state, move |conn, _| {
+    db(state, move |conn, _| {
         let r = resolve(conn, &sup, asked)?;
         let now = gongkai_store::report::annual(
             conn,
