@@ -27,6 +27,7 @@ use crate::db::Reused;
 use crate::error::StoreResult;
 use crate::planned::Planned;
 use crate::schema::{case_events, case_texts, cases, outbox};
+use crate::tallies::{StatsChange, TallyChange};
 use crate::typed::OutboxStatus;
 
 /// A statement under construction: SQL text and its bound values, numbered in order.
@@ -242,40 +243,73 @@ pub(crate) fn write(conn: &mut PgConnection, p: &Planned) -> StoreResult<bool> {
         );
         s.text(&sql);
     }
+    // The report's and the statistics' tallies, in key order, as arrays (`tallies`): one SQL
+    // text whatever their number.
     if !p.tallies.is_empty() {
-        // The report's and the statistics' tallies, in key order, as arrays (`tallies`): one
-        // SQL text whatever their number.
-        let a = crate::tallies::report_arrays(&p.tallies);
-        let marks = [
-            s.param::<Array<Text>, _>(a.agency),
-            s.param::<Array<Text>, _>(a.department),
-            s.param::<Array<Integer>, _>(a.year),
-            s.param::<Array<Integer>, _>(a.column),
-            s.param::<Array<Bool>, _>(a.reopened),
-            s.param::<Array<Text>, _>(a.outcome),
-            s.param::<Array<BigInt>, _>(a.n),
-        ];
-        let sql = crate::tallies::pg_report_upsert("claimed, ", &marks);
+        let sql = report_tallies(&mut s, &p.tallies, "claimed, ");
         s.text(&format!(", tallies AS ({sql})"));
     }
     if !p.stats.is_empty() {
-        let a = crate::tallies::stats_arrays(&p.stats);
-        let marks = [
-            s.param::<Array<Text>, _>(a.agency),
-            s.param::<Array<Text>, _>(a.department),
-            s.param::<Array<Integer>, _>(a.year),
-            s.param::<Array<Integer>, _>(a.month),
-            s.param::<Array<Text>, _>(a.measure),
-            s.param::<Array<Text>, _>(a.reply),
-            s.param::<Array<Integer>, _>(a.reply_days),
-            s.param::<Array<Integer>, _>(a.stripe),
-            s.param::<Array<BigInt>, _>(a.n),
-        ];
-        let sql = crate::tallies::pg_stats_upsert("claimed, ", &marks);
+        let sql = stats_tallies(&mut s, &p.stats, "claimed, ");
         s.text(&format!(", stats AS ({sql})"));
     }
     s.text(" SELECT id FROM claimed");
     let Statement { query, sql, .. } = s;
     let claimed: Vec<Claimed> = Reused(query.sql(sql)).load(conn)?;
     Ok(!claimed.is_empty())
+}
+
+/// Binds the report's tallies `t` as arrays and returns their upsert, selected `FROM
+/// {from}unnest(…)` ([`crate::tallies::pg_report_upsert`]).
+fn report_tallies<'a>(s: &mut Statement<'a>, t: &TallyChange, from: &str) -> String {
+    let a = crate::tallies::report_arrays(t);
+    let marks = [
+        s.param::<Array<Text>, _>(a.agency),
+        s.param::<Array<Text>, _>(a.department),
+        s.param::<Array<Integer>, _>(a.year),
+        s.param::<Array<Integer>, _>(a.column),
+        s.param::<Array<Bool>, _>(a.reopened),
+        s.param::<Array<Text>, _>(a.outcome),
+        s.param::<Array<BigInt>, _>(a.n),
+    ];
+    crate::tallies::pg_report_upsert(from, &marks)
+}
+
+/// As [`report_tallies`], for the statistics' tallies.
+fn stats_tallies<'a>(s: &mut Statement<'a>, t: &StatsChange, from: &str) -> String {
+    let a = crate::tallies::stats_arrays(t);
+    let marks = [
+        s.param::<Array<Text>, _>(a.agency),
+        s.param::<Array<Text>, _>(a.department),
+        s.param::<Array<Integer>, _>(a.year),
+        s.param::<Array<Integer>, _>(a.month),
+        s.param::<Array<Text>, _>(a.measure),
+        s.param::<Array<Text>, _>(a.reply),
+        s.param::<Array<Integer>, _>(a.reply_days),
+        s.param::<Array<Integer>, _>(a.stripe),
+        s.param::<Array<BigInt>, _>(a.n),
+    ];
+    crate::tallies::pg_stats_upsert(from, &marks)
+}
+
+/// Adds both changes to the stored tallies outside a command's statement (the bulk loader's
+/// batches, a recount): one statement per table whatever the number of rows.
+pub(crate) fn write_tallies(
+    conn: &mut PgConnection,
+    report: &TallyChange,
+    stats: &StatsChange,
+) -> StoreResult<()> {
+    if !report.is_empty() {
+        let mut s = Statement::new();
+        let sql = report_tallies(&mut s, report, "");
+        let Statement { query, .. } = s;
+        query.sql(sql).execute(conn)?;
+    }
+    if !stats.is_empty() {
+        let mut s = Statement::new();
+        let sql = stats_tallies(&mut s, stats, "");
+        let Statement { query, .. } = s;
+        query.sql(sql).execute(conn)?;
+    }
+    Ok(())
 }

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Integer, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 use gongkai_workflow::outcome::OutcomeKind;
 use gongkai_workflow::report::{Counting, Table3, Tally, tallies};
 use gongkai_workflow::{Case, Event, Outcome};
@@ -197,49 +197,21 @@ pub(crate) fn pg_stats_upsert(from: &str, p: &[String; 9]) -> String {
     )
 }
 
-/// `$1` to `$N`.
-fn placeholders<const N: usize>() -> [String; N] {
-    std::array::from_fn(|i| format!("${}", i + 1))
-}
-
 /// Adds both changes to the stored tallies: on PostgreSQL one statement each whatever their
-/// size (the bulk loader's batches touch thousands of rows), on SQLite row by row.
+/// size (the bulk loader's batches touch thousands of rows; `pg_write::write_tallies`), on
+/// SQLite row by row.
 pub(crate) fn write_both(
     conn: &mut DbConnection,
     report: &TallyChange,
     stats: &StatsChange,
 ) -> StoreResult<()> {
-    let DbConnection::Pg(pg) = conn else {
-        write(conn, report)?;
-        return write_stats(conn, stats);
-    };
-    if !report.is_empty() {
-        let a = report_arrays(report);
-        diesel::sql_query(pg_report_upsert("", &placeholders()))
-            .bind::<Array<Text>, _>(a.agency)
-            .bind::<Array<Text>, _>(a.department)
-            .bind::<Array<Integer>, _>(a.year)
-            .bind::<Array<Integer>, _>(a.column)
-            .bind::<Array<Bool>, _>(a.reopened)
-            .bind::<Array<Text>, _>(a.outcome)
-            .bind::<Array<BigInt>, _>(a.n)
-            .execute(pg)?;
+    match conn {
+        DbConnection::Pg(pg) => crate::pg_write::write_tallies(pg, report, stats),
+        DbConnection::Sqlite(_) => {
+            write(conn, report)?;
+            write_stats(conn, stats)
+        }
     }
-    if !stats.is_empty() {
-        let a = stats_arrays(stats);
-        diesel::sql_query(pg_stats_upsert("", &placeholders()))
-            .bind::<Array<Text>, _>(a.agency)
-            .bind::<Array<Text>, _>(a.department)
-            .bind::<Array<Integer>, _>(a.year)
-            .bind::<Array<Integer>, _>(a.month)
-            .bind::<Array<Text>, _>(a.measure)
-            .bind::<Array<Text>, _>(a.reply)
-            .bind::<Array<Integer>, _>(a.reply_days)
-            .bind::<Array<Integer>, _>(a.stripe)
-            .bind::<Array<BigInt>, _>(a.n)
-            .execute(pg)?;
-    }
-    Ok(())
 }
 
 /// Whether the tallies hold every case (false between the migration and [`rebuild`]).
