@@ -194,32 +194,40 @@ fn reply_on(
     version
 }
 
-#[test]
-fn a_reopened_case_is_new_in_the_year_of_the_order_and_the_years_balance() {
+/// Received and registered on 1 March 2024, replied on 20 March, reopened by a
+/// reconsideration decision received on 28 November 2025 (entered on 2 December), replied
+/// again on 15 January 2026.
+fn reopened_case(c: &mut DbConnection, law: &Law) -> String {
     use gongkai_workflow::Command;
     use gongkai_workflow::model::{Order, OrderKind};
+    let id = registered(c, law, "张三", at("2024-03-01"));
+    let v = reply_on(c, law, &id, 2, "2024-03-20", true);
+    let v = gongkai_store::execute(
+        c,
+        &id,
+        v,
+        Command::Reopen {
+            order: Order {
+                kind: OrderKind::Reconsideration,
+                body: "北京市朝阳区人民政府".to_owned(),
+                reference: "朝政复决字〔2025〕第12号".to_owned(),
+                received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
+            },
+        },
+        &law.ctx(&clerk(), at("2025-12-02")),
+    )
+    .unwrap()
+    .version;
+    reply_on(c, law, &id, v, "2026-01-15", false);
+    id
+}
+
+#[test]
+fn a_reopened_case_is_new_in_the_year_of_the_order_and_the_years_balance() {
     let law = Law::new();
     for db in databases("annual_reopened") {
         let c = &mut db.seeded();
-        let id = registered(c, &law, "张三", at("2024-03-01"));
-        let v = reply_on(c, &law, &id, 2, "2024-03-20", true);
-        let v = gongkai_store::execute(
-            c,
-            &id,
-            v,
-            Command::Reopen {
-                order: Order {
-                    kind: OrderKind::Reconsideration,
-                    body: "北京市朝阳区人民政府".to_owned(),
-                    reference: "朝政复决字〔2025〕第12号".to_owned(),
-                    received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
-                },
-            },
-            &law.ctx(&clerk(), at("2025-12-02")),
-        )
-        .unwrap()
-        .version;
-        reply_on(c, &law, &id, v, "2026-01-15", false);
+        reopened_case(c, &law);
         let totals = |c: &mut DbConnection, y: i32| {
             let t = annual(c, y).table3;
             (t.new[6], t.carried_in[6], t.concluded[6], t.carried_out[6])
@@ -293,31 +301,12 @@ fn assert_tallies_match(c: &mut DbConnection, name: &str) {
 #[test]
 fn the_tallies_follow_every_change_of_a_case_and_a_recount_restores_them() {
     use gongkai_workflow::Command;
-    use gongkai_workflow::model::{Order, OrderKind};
     let law = Law::new();
     for db in databases("annual_tallies") {
         let c = &mut db.seeded();
         // Received in 2024 and replied the same year, reopened by an order received in
         // 2025, replied again in 2026.
-        let reopened = registered(c, &law, "张三", at("2024-03-01"));
-        let v = reply_on(c, &law, &reopened, 2, "2024-03-20", true);
-        let v = gongkai_store::execute(
-            c,
-            &reopened,
-            v,
-            Command::Reopen {
-                order: Order {
-                    kind: OrderKind::Reconsideration,
-                    body: "北京市朝阳区人民政府".to_owned(),
-                    reference: "朝政复决字〔2025〕第12号".to_owned(),
-                    received_on: gongkai_workflow::parse_date("2025-11-28").unwrap(),
-                },
-            },
-            &law.ctx(&clerk(), at("2025-12-02")),
-        )
-        .unwrap()
-        .version;
-        reply_on(c, &law, &reopened, v, "2026-01-15", false);
+        reopened_case(c, &law);
         // Open since 2024: carried into every later year.
         registered(c, &law, "李四", at("2024-12-30"));
         // Signed for on 30 December 2025, entered on 4 January 2026.
