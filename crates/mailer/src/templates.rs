@@ -129,12 +129,18 @@ impl Templates {
     }
 }
 
+/// The shipped defaults, parsed once: every page that shows a notice's subject loads the
+/// templates, and parsing the TOML was a measurable part of a case page (issue 21).
 fn default_set() -> BTreeMap<String, Template> {
-    // The file is compiled in and a test parses it; an error here is a build defect.
-    toml::from_str(DEFAULTS).unwrap_or_else(|e| {
-        tracing::error!(%e, "the built-in templates do not parse");
-        BTreeMap::new()
-    })
+    static DEFAULT_SET: std::sync::LazyLock<BTreeMap<String, Template>> =
+        std::sync::LazyLock::new(|| {
+            // The file is compiled in and a test parses it; an error here is a build defect.
+            toml::from_str(DEFAULTS).unwrap_or_else(|e| {
+                tracing::error!(%e, "the built-in templates do not parse");
+                BTreeMap::new()
+            })
+        });
+    DEFAULT_SET.clone()
 }
 
 /// An environment with gongkai's settings: undefined variables are errors, and the filters

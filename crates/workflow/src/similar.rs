@@ -4,8 +4,9 @@
 //! Texts are normalised (full-width forms folded, case folded, everything but letters and digits
 //! dropped, so punctuation and spacing do not count) and compared as sets of character bigrams
 //! by Jaccard similarity. Grouping finds candidate pairs with MinHash and locality-sensitive
-//! hashing (16 bands of 4 hashes), checks each candidate pair's real similarity and joins the
-//! pairs at or above the threshold into groups (single linkage).
+//! hashing (the 16 bands of 3 hashes of [`band_hashes`], as stored for the similar-request
+//! hint), checks each candidate pair's real similarity and joins the pairs at or above the
+//! threshold into groups (single linkage).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -65,22 +66,6 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     jaccard(&shingles(&normalise(a)), &shingles(&normalise(b)))
 }
 
-const BANDS: usize = 16;
-const ROWS: usize = 4;
-
-fn minhash(set: &BTreeSet<u64>) -> [u64; BANDS * ROWS] {
-    let mut sig = [u64::MAX; BANDS * ROWS];
-    for x in set {
-        for (i, s) in sig.iter_mut().enumerate() {
-            let h = fnv(&x.to_le_bytes(), i as u64 + 1);
-            if h < *s {
-                *s = h;
-            }
-        }
-    }
-    sig
-}
-
 /// Bands of the stored signature behind the similar-request hint (see [`band_hashes`]).
 pub const HINT_BANDS: usize = 16;
 /// MinHash values per band of the stored signature.
@@ -114,11 +99,20 @@ fn mix(mut x: u64) -> u64 {
 /// A text without letters or digits has the signature of the empty set (every band the same
 /// constant): it shares bands only with other such texts, and is similar to none of them.
 pub fn band_hashes(text: &str) -> [i64; HINT_BANDS] {
+    bands_of(&shingles(&normalise(text)))
+}
+
+/// [`band_hashes`] of a text's shingles.
+fn bands_of<'a>(shingles: impl IntoIterator<Item = &'a u64>) -> [i64; HINT_BANDS] {
+    // A different bijection per position: the shingle's hash xor a fixed seed.
+    let mut seeds = [0u64; HINT_BANDS * HINT_ROWS];
+    for (i, seed) in seeds.iter_mut().enumerate() {
+        *seed = mix(0x6761_6e67_6b61_6900 + i as u64);
+    }
     let mut sig = [u64::MAX; HINT_BANDS * HINT_ROWS];
-    for x in shingles(&normalise(text)) {
-        for (i, s) in sig.iter_mut().enumerate() {
-            // A different bijection per position: the shingle's hash xor a fixed seed.
-            let h = mix(x ^ mix(0x6761_6e67_6b61_6900 + i as u64));
+    for &x in shingles {
+        for (s, seed) in sig.iter_mut().zip(seeds) {
+            let h = mix(x ^ seed);
             if h < *s {
                 *s = h;
             }
@@ -143,41 +137,71 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// Jaccard similarity of two sorted, deduplicated shingle lists (0 when both are empty).
+fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// How many members of a band's bucket each text is compared with (see [`group`]).
+const BUCKET_PEERS: usize = 32;
+
 /// Groups the texts (by index) whose similarity reaches `threshold`, directly or through
 /// others; returns the groups of two or more, largest first, members in input order.
+///
+/// Candidates are the texts that share a band of [`band_hashes`]' signature (the one stored
+/// for the similar-request hint). Within a band's bucket each text is compared with the
+/// bucket's first [`BUCKET_PEERS`] members that are not yet in its group, and joined to each
+/// it is similar enough to. A bucket of up to `BUCKET_PEERS + 1` texts is thus checked pair by
+/// pair; a larger one (thousands of the same request, a campaign) costs each text at most
+/// `BUCKET_PEERS` comparisons instead of one per member, so the work stays linear in the
+/// number of texts (comparing every pair of a bucket, as this did before, took their square).
 pub fn group(texts: &[&str], threshold: f64) -> Vec<Vec<usize>> {
-    let sets: Vec<BTreeSet<u64>> = texts.iter().map(|t| shingles(&normalise(t))).collect();
+    let sets: Vec<Vec<u64>> = texts
+        .iter()
+        .map(|t| shingles(&normalise(t)).into_iter().collect())
+        .collect();
     let mut parent: Vec<usize> = (0..texts.len()).collect();
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    // (band, hash, text), sorted: each run of equal (band, hash) is a bucket.
+    let mut keyed: Vec<(usize, i64, usize)> = Vec::with_capacity(texts.len() * HINT_BANDS);
     for (i, set) in sets.iter().enumerate() {
         if set.is_empty() {
             continue;
         }
-        let sig = minhash(set);
-        for band in 0..BANDS {
-            let key = fnv(
-                &sig[band * ROWS..(band + 1) * ROWS]
-                    .iter()
-                    .flat_map(|x| x.to_le_bytes())
-                    .collect::<Vec<u8>>(),
-                band as u64,
-            );
-            buckets.entry((band, key)).or_default().push(i);
-        }
+        keyed.extend(
+            bands_of(set)
+                .into_iter()
+                .enumerate()
+                .map(|(band, hash)| (band, hash, i)),
+        );
     }
-    let mut checked: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-    for members in buckets.values() {
-        if members.len() < 2 {
-            continue;
-        }
-        for (k, &a) in members.iter().enumerate() {
-            for &b in &members[k + 1..] {
-                if find(&mut parent, a) == find(&mut parent, b) || !checked.insert((a, b)) {
-                    continue;
-                }
-                if jaccard(&sets[a], &sets[b]) >= threshold {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    parent[ra.max(rb)] = ra.min(rb);
+    keyed.sort_unstable();
+    for bucket in keyed.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        let peers: Vec<usize> = bucket.iter().take(BUCKET_PEERS).map(|k| k.2).collect();
+        for (n, &(_, _, a)) in bucket.iter().enumerate().skip(1) {
+            let mut root = find(&mut parent, a);
+            for &p in &peers[..n.min(peers.len())] {
+                let other = find(&mut parent, p);
+                if other != root && jaccard_sorted(&sets[a], &sets[p]) >= threshold {
+                    let joined = root.min(other);
+                    parent[root.max(other)] = joined;
+                    root = joined;
                 }
             }
         }
@@ -256,6 +280,23 @@ mod tests {
         }
         // Nothing but the planted families: random requests stay apart.
         assert_eq!(groups.len(), planted.len(), "{groups:?}");
+    }
+
+    /// A campaign of identical requests is one group, found with work linear in its size, and
+    /// the requests around it are grouped as without it.
+    #[test]
+    fn a_campaign_of_identical_requests_is_one_group() {
+        let campaign = "请公开2025年朝阳区望京街道老旧小区改造项目的全部资金拨付凭证";
+        let mut texts: Vec<&str> = vec![campaign; 20_000];
+        let mut planted: Vec<Vec<usize>> = Vec::new();
+        for family in FAMILIES {
+            planted.push((texts.len()..texts.len() + family.len()).collect());
+            texts.extend(family.iter().copied());
+        }
+        texts.push("某街道拆迁补偿方案");
+        let groups = group(&texts, SAME_REQUEST);
+        assert_eq!(groups[0], (0..20_000).collect::<Vec<_>>());
+        assert_eq!(&groups[1..], &planted[..]);
     }
 
     /// The band hashes are stored: a change to them leaves every stored case without its
