@@ -159,7 +159,8 @@ fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
-/// How many members of a band's bucket each text is compared with (see [`group`]).
+/// How many of a band's bucket's first members every later text is compared with, and how
+/// many more members of groups not yet met in the bucket (see [`group`]).
 const BUCKET_PEERS: usize = 32;
 
 /// Groups the texts (by index) whose similarity reaches `threshold`, directly or through
@@ -167,11 +168,14 @@ const BUCKET_PEERS: usize = 32;
 ///
 /// Candidates are the texts that share a band of [`band_hashes`]' signature (the one stored
 /// for the similar-request hint). Within a band's bucket each text is compared with the
-/// bucket's first [`BUCKET_PEERS`] members that are not yet in its group, and joined to each
-/// it is similar enough to. A bucket of up to `BUCKET_PEERS + 1` texts is thus checked pair by
-/// pair; a larger one (thousands of the same request, a campaign) costs each text at most
-/// `BUCKET_PEERS` comparisons instead of one per member, so the work stays linear in the
-/// number of texts (comparing every pair of a bucket, as this did before, took their square).
+/// bucket's "peers" that are not yet in its group, and joined to each it is similar enough to.
+/// The peers are the bucket's first [`BUCKET_PEERS`] members, and up to `BUCKET_PEERS` more:
+/// each later member that joined none of the peers' groups. A bucket of up to
+/// `BUCKET_PEERS + 1` texts is thus checked pair by pair; in a larger one (thousands of the
+/// same request, a campaign) each text costs at most `2 × BUCKET_PEERS` comparisons instead of
+/// one per member, so the work stays linear in the number of texts (comparing every pair of a
+/// bucket, as this did before, took their square), and the campaign, taking the first places,
+/// does not keep the other requests of its buckets from meeting each other there.
 pub fn group(texts: &[&str], threshold: f64) -> Vec<Vec<usize>> {
     let sets: Vec<Vec<u64>> = texts
         .iter()
@@ -192,17 +196,26 @@ pub fn group(texts: &[&str], threshold: f64) -> Vec<Vec<usize>> {
         );
     }
     keyed.sort_unstable();
+    let mut peers: Vec<usize> = Vec::with_capacity(2 * BUCKET_PEERS);
     for bucket in keyed.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-        let peers: Vec<usize> = bucket.iter().take(BUCKET_PEERS).map(|k| k.2).collect();
-        for (n, &(_, _, a)) in bucket.iter().enumerate().skip(1) {
+        peers.clear();
+        for &(_, _, a) in bucket {
             let mut root = find(&mut parent, a);
-            for &p in &peers[..n.min(peers.len())] {
+            // Whether `a` is (now) in the group of one of the peers.
+            let mut met = false;
+            for &p in &peers {
                 let other = find(&mut parent, p);
-                if other != root && jaccard_sorted(&sets[a], &sets[p]) >= threshold {
+                if other == root {
+                    met = true;
+                } else if jaccard_sorted(&sets[a], &sets[p]) >= threshold {
                     let joined = root.min(other);
                     parent[root.max(other)] = joined;
                     root = joined;
+                    met = true;
                 }
+            }
+            if peers.len() < BUCKET_PEERS || (!met && peers.len() < 2 * BUCKET_PEERS) {
+                peers.push(a);
             }
         }
     }
@@ -283,7 +296,8 @@ mod tests {
     }
 
     /// A campaign of identical requests is one group, found with work linear in its size, and
-    /// the requests around it are grouped as without it.
+    /// the requests around it (family 1 shares most of its bands' buckets with the campaign)
+    /// are grouped as without it.
     #[test]
     fn a_campaign_of_identical_requests_is_one_group() {
         let campaign = "请公开2025年朝阳区望京街道老旧小区改造项目的全部资金拨付凭证";
