@@ -52,8 +52,13 @@ pub fn shingles(normalised: &str) -> BTreeSet<u64> {
 
 /// Jaccard similarity of two shingle sets (0 when both are empty).
 pub fn jaccard(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
-    let inter = a.intersection(b).count();
-    let union = a.len() + b.len() - inter;
+    jaccard_of(a.intersection(b).count(), a.len(), b.len())
+}
+
+/// Jaccard similarity of two sets of `a` and `b` elements with `inter` in common (0 when both
+/// are empty).
+fn jaccard_of(inter: usize, a: usize, b: usize) -> f64 {
+    let union = a + b - inter;
     if union == 0 {
         0.0
     } else {
@@ -151,12 +156,7 @@ fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
             }
         }
     }
-    let union = a.len() + b.len() - inter;
-    if union == 0 {
-        0.0
-    } else {
-        inter as f64 / union as f64
-    }
+    jaccard_of(inter, a.len(), b.len())
 }
 
 /// How many of a band's bucket's first members every later text is compared with, and how
