@@ -128,7 +128,18 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Jobs>,
     /// Permits of the reads that go over a year of cases (see [`db_heavy`]).
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// The frequent-request groups lately computed, by scope and question (see
+    /// [`crate::cache`]).
+    pub frequent: crate::cache::Fresh<FrequentKey, Vec<gongkai_store::similar::Group>>,
 }
+
+/// The question behind a frequent-request view: scope, period (from, to) and least group size.
+pub type FrequentKey = (
+    gongkai_store::Scope,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    usize,
+);
 
 /// How many reads over a year of cases (statistics, frequent requests, the annual report) run
 /// at once: one per two cores, at least one.
@@ -156,6 +167,7 @@ impl AppState {
             letter_font: None,
             jobs,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_capacity())),
+            frequent: crate::cache::Fresh::default(),
         }
     }
 

@@ -6,6 +6,7 @@
 //! broken template is refused with its line and the reason, never discovered at send time.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use gongkai_store::DbConnection;
 use gongkai_store::sessions;
@@ -98,9 +99,23 @@ impl Templates {
         }
     }
 
-    /// The set in force for `conn`'s database.
-    pub fn load(conn: &mut DbConnection) -> gongkai_store::StoreResult<Templates> {
-        Ok(Templates::with_overrides(load_overrides(conn)?))
+    /// The set in force for `conn`'s database. Compiling the set (some sixty templates) cost
+    /// more than the rest of a case page that shows a notice's subject (issue 21), so the last
+    /// set compiled is kept with the overrides it was compiled from, and given again while the
+    /// stored overrides are the same.
+    pub fn load(conn: &mut DbConnection) -> gongkai_store::StoreResult<Arc<Templates>> {
+        type Compiled = Option<(BTreeMap<String, Template>, Arc<Templates>)>;
+        static LAST: std::sync::Mutex<Compiled> = std::sync::Mutex::new(None);
+        let overrides = load_overrides(conn)?;
+        let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((from, set)) = last.as_ref()
+            && *from == overrides
+        {
+            return Ok(Arc::clone(set));
+        }
+        let set = Arc::new(Templates::with_overrides(overrides.clone()));
+        *last = Some((overrides, Arc::clone(&set)));
+        Ok(set)
     }
 
     pub fn get(&self, key: &str) -> Option<&Template> {

@@ -310,6 +310,53 @@ pub fn in_transaction(conn: &mut DbConnection) -> bool {
     !matches!(depth, Ok(None))
 }
 
+/// The row a query by key finds, if any: `.first()` without its `LIMIT`. diesel binds the
+/// `LIMIT` of `.first()` as a parameter, and SQLite's planner looks at a bound `LIMIT` value,
+/// which marks the cached statement to be prepared again whenever the value is bound, i.e. on
+/// every run; a case page read its case row five times and prepared the statement each time.
+/// For queries that find at most one row (by a key); others keep `.first()`.
+pub fn by_key<'q, Q, U>(query: Q, conn: &mut DbConnection) -> diesel::QueryResult<Option<U>>
+where
+    Q: diesel::RunQueryDsl<DbConnection> + diesel::query_dsl::LoadQuery<'q, DbConnection, U>,
+{
+    Ok(query.load::<U>(conn)?.into_iter().next())
+}
+
+/// Case writes this process has made (receipts, commands, frequent-request marks), for caches
+/// of views derived from the cases (see [`case_writes`]).
+static CASE_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// A case was written inside the write transaction this thread holds: its commit counts
+    /// once more (see [`case_written`]).
+    static CASE_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A number that changes whenever this process writes a case (or a frequent-request mark): a
+/// cache of a view derived from the cases is fresh while it stays the same. It changes when
+/// the write is made and again when its transaction ends, so that a view computed in between
+/// (from the data before the commit) is not taken for fresh afterwards. Writes of other
+/// processes (another node on the same PostgreSQL database) do not change it; caches bound
+/// their age for them.
+pub fn case_writes() -> u64 {
+    CASE_WRITES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Counts a case write (see [`case_writes`]).
+pub(crate) fn case_written(conn: &mut DbConnection) {
+    CASE_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if in_transaction(conn) {
+        CASE_WRITE_PENDING.with(|p| p.set(true));
+    }
+}
+
+/// The end of a write transaction: counts its case writes once more (see [`case_writes`]).
+fn transaction_ended() {
+    if CASE_WRITE_PENDING.with(|p| p.replace(false)) {
+        CASE_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Runs `f` in a transaction that writes: `BEGIN IMMEDIATE` on SQLite (the write lock is taken
 /// at the start, so two writers queue on busy_timeout instead of failing when the second one
 /// upgrades from reading), an ordinary transaction on PostgreSQL. Rolled back when `f` fails.
@@ -331,7 +378,7 @@ where
         DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     let result = f(conn);
-    match (result, conn) {
+    let ended = match (result, conn) {
         (Ok(value), DbConnection::Sqlite(c)) => {
             AnsiTransactionManager::commit_transaction(c)?;
             Ok(value)
@@ -354,7 +401,9 @@ where
             }
             Err(e)
         }
-    }
+    };
+    transaction_ended();
+    ended
 }
 
 pub use deadline::Deadline;

@@ -215,6 +215,7 @@ pub fn receive_within(
             write_generic(conn, &planned)?
         }
     };
+    crate::db::case_written(conn);
     if !written {
         return Err(no_such_department(agency, department));
     }
@@ -555,6 +556,7 @@ pub(crate) fn execute_in(
         DbConnection::Pg(pg) => crate::pg_write::write(pg, &planned)?,
         DbConnection::Sqlite(_) => write_generic(conn, &planned)?,
     };
+    crate::db::case_written(conn);
     if !written {
         // Another writer got there first.
         return Err(match stale(conn, case_id, expected_version)? {

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use crate::accounts::User;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, by_key};
 use crate::error::StoreResult;
 use crate::schema::{agencies, cases, departments, users};
 
@@ -33,33 +33,32 @@ pub fn of_case(
     department: Option<&str>,
     assignee: Option<&str>,
 ) -> StoreResult<Parties> {
-    let (agency_code, current): (String, String) = cases::table
-        .find(case_id)
-        .select((cases::agency_code, cases::department_code))
-        .first(conn)?;
+    let (agency_code, current): (String, String) = by_key(
+        cases::table
+            .find(case_id)
+            .select((cases::agency_code, cases::department_code)),
+        conn,
+    )?
+    .ok_or(diesel::result::Error::NotFound)?;
     let department_code = department.map_or(current, str::to_owned);
-    let (agency_name, reconsideration_body, court) = agencies::table
-        .find(&agency_code)
-        .select((
+    let (agency_name, reconsideration_body, court) = by_key(
+        agencies::table.find(&agency_code).select((
             agencies::name,
             agencies::reconsideration_body,
             agencies::court,
-        ))
-        .first::<(String, Option<String>, Option<String>)>(conn)
-        .optional()?
-        .unwrap_or((agency_code, None, None));
-    let department_name: String = departments::table
-        .find(&department_code)
-        .select(departments::name)
-        .first(conn)
-        .optional()?
-        .unwrap_or_else(|| department_code.clone());
+        )),
+        conn,
+    )?
+    .unwrap_or((agency_code, None, None));
+    let department_name: String = by_key(
+        departments::table
+            .find(&department_code)
+            .select(departments::name),
+        conn,
+    )?
+    .unwrap_or_else(|| department_code.clone());
     let assignee = match assignee {
-        Some(id) => users::table
-            .find(id)
-            .select(User::as_select())
-            .first(conn)
-            .optional()?,
+        Some(id) => by_key(users::table.find(id).select(User::as_select()), conn)?,
         None => None,
     };
     Ok(Parties {

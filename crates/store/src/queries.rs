@@ -227,11 +227,10 @@ pub fn case_row(
 }
 
 fn find_row(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<CaseRow>> {
-    Ok(cases::table
-        .find(case_id)
-        .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(crate::db::by_key(
+        cases::table.find(case_id).select(CaseRow::as_select()),
+        conn,
+    )?)
 }
 
 /// The public lookup: the case with this tracking number, if the query code matches. A wrong

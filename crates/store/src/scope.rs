@@ -12,13 +12,13 @@ use gongkai_workflow::{Actor, Role};
 use crate::projection::CaseRow;
 
 /// What a reader may see; see the module's documentation.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Scope {
     reach: Reach,
 }
 
 /// The reach of a scope, for the store's SQL.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) enum Reach {
     #[default]
     Nothing,

@@ -6,7 +6,9 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use gongkai_workflow::Status;
-use gongkai_workflow::similar::{HINT_BANDS, SAME_REQUEST, band_hashes, group, similarity};
+use gongkai_workflow::similar::{
+    HINT_BANDS, SAME_REQUEST, band_hashes, bands_of, group, shingles_of, similarity_of,
+};
 
 use crate::dates::{day_start, legal_date_of};
 use crate::db::{DbConnection, write_transaction};
@@ -249,6 +251,7 @@ pub fn mark(conn: &mut DbConnection, mark: &Mark) -> StoreResult<()> {
     diesel::insert_into(frequent_marks::table)
         .values(mark)
         .execute(conn)?;
+    crate::db::case_written(conn);
     Ok(())
 }
 
@@ -276,21 +279,24 @@ pub fn similar_to(
     if crate::queries::case_row(conn, scope, case_id)?.is_none() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let Some((agency, created_at, key, description)) = cases::table
-        .inner_join(case_texts::table)
-        .filter(cases::id.eq(case_id))
-        .select((
-            cases::agency_code,
-            cases::created_at,
-            cases::applicant_key,
-            case_texts::description,
-        ))
-        .first::<(String, NaiveDateTime, Option<String>, String)>(conn)
-        .optional()?
+    let Some((agency, created_at, key, description)) =
+        crate::db::by_key::<_, (String, NaiveDateTime, Option<String>, String)>(
+            cases::table
+                .inner_join(case_texts::table)
+                .filter(cases::id.eq(case_id))
+                .select((
+                    cases::agency_code,
+                    cases::created_at,
+                    cases::applicant_key,
+                    case_texts::description,
+                )),
+            conn,
+        )?
     else {
         return Ok((Vec::new(), Vec::new()));
     };
     let since = created_at - TimeDelta::days(days);
+    let mine = shingles_of(&description);
     let mut ids: Vec<String> = Vec::new();
     if let Some(key) = &key {
         ids.extend(
@@ -306,7 +312,7 @@ pub fn similar_to(
     }
     // Others: the requests that share a band of the MinHash signature with this one (see
     // `band_candidates`), checked below by the real similarity.
-    for id in band_candidates(conn, case_id, &agency, since, &band_hashes(&description))? {
+    for id in band_candidates(conn, case_id, &agency, since, &bands_of(&mine))? {
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -320,7 +326,7 @@ pub fn similar_to(
     let mut out: Vec<Similar> = rows
         .into_iter()
         .filter_map(|row| {
-            let s = similarity(&description, &row.description);
+            let s = similarity_of(&mine, &shingles_of(&row.description));
             let same = key.is_some() && row.applicant_key == key;
             (s >= SAME_REQUEST).then(|| Similar {
                 same_applicant: same,

@@ -8,7 +8,7 @@
 //! hint), checks each candidate pair's real similarity and joins the pairs at or above the
 //! threshold into groups (single linkage).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Two requests this similar (Jaccard over character bigrams) are the same request.
 pub const SAME_REQUEST: f64 = 0.6;
@@ -35,24 +35,36 @@ fn fnv(bytes: &[u8], seed: u64) -> u64 {
     h
 }
 
-/// The hashed character bigrams of a normalised text (a one-character text: that character).
-pub fn shingles(normalised: &str) -> BTreeSet<u64> {
-    let chars: Vec<char> = normalised.chars().collect();
-    if chars.len() < 2 {
-        return chars
-            .iter()
-            .map(|c| fnv(c.to_string().as_bytes(), 0))
-            .collect();
+/// The hashed character bigrams of a normalised text (a one-character text: that character),
+/// sorted, without repeats. Each bigram is hashed from its UTF-8 bytes, encoded into a buffer on
+/// the stack (this ran once per comparison and allocated a string per bigram).
+pub fn shingle_list(normalised: &str) -> Vec<u64> {
+    let mut buf = [0u8; 8];
+    let mut chars = normalised.chars();
+    let Some(mut prev) = chars.next() else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(normalised.len() / 3 + 1);
+    for c in chars {
+        let n = prev.encode_utf8(&mut buf).len();
+        let m = c.encode_utf8(&mut buf[n..]).len();
+        out.push(fnv(&buf[..n + m], 0));
+        prev = c;
     }
-    chars
-        .windows(2)
-        .map(|w| fnv(w.iter().collect::<String>().as_bytes(), 0))
-        .collect()
+    if out.is_empty() {
+        // One character: that character.
+        let n = prev.encode_utf8(&mut buf).len();
+        out.push(fnv(&buf[..n], 0));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-/// Jaccard similarity of two shingle sets (0 when both are empty).
-pub fn jaccard(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
-    jaccard_of(a.intersection(b).count(), a.len(), b.len())
+/// The sorted shingle list of a request text as it is stored ([`shingle_list`] of
+/// [`normalise`]d text), to compare one text with many by [`similarity_of`].
+pub fn shingles_of(text: &str) -> Vec<u64> {
+    shingle_list(&normalise(text))
 }
 
 /// Jaccard similarity of two sets of `a` and `b` elements with `inter` in common (0 when both
@@ -68,7 +80,12 @@ fn jaccard_of(inter: usize, a: usize, b: usize) -> f64 {
 
 /// How similar two texts are, 0 to 1.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    jaccard(&shingles(&normalise(a)), &shingles(&normalise(b)))
+    similarity_of(&shingles_of(a), &shingles_of(b))
+}
+
+/// [`similarity`] of two texts' [`shingles_of`].
+pub fn similarity_of(a: &[u64], b: &[u64]) -> f64 {
+    jaccard_sorted(a, b)
 }
 
 /// Bands of the stored signature behind the similar-request hint (see [`band_hashes`]).
@@ -87,7 +104,7 @@ fn mix(mut x: u64) -> u64 {
 /// one `i64` per band, the same on every run and machine (fixed seeds).
 ///
 /// The signature has `HINT_BANDS × HINT_ROWS` = 16 × 3 MinHash values over the text's shingles
-/// (`shingles(normalise(text))`), and each band of 3 is hashed to one number. Two texts whose
+/// (`shingles_of(text)`), and each band of 3 is hashed to one number. Two texts whose
 /// shingle sets have Jaccard similarity `J` agree on one MinHash value with probability `J`, on
 /// a whole band with `J^r`, and so share at least one of `b` bands with probability
 /// `1 - (1 - J^r)^b`. With `b = 16`, `r = 3`:
@@ -104,11 +121,11 @@ fn mix(mut x: u64) -> u64 {
 /// A text without letters or digits has the signature of the empty set (every band the same
 /// constant): it shares bands only with other such texts, and is similar to none of them.
 pub fn band_hashes(text: &str) -> [i64; HINT_BANDS] {
-    bands_of(&shingles(&normalise(text)))
+    bands_of(&shingles_of(text))
 }
 
-/// [`band_hashes`] of a text's shingles.
-fn bands_of<'a>(shingles: impl IntoIterator<Item = &'a u64>) -> [i64; HINT_BANDS] {
+/// [`band_hashes`] of a text's shingles ([`shingles_of`]).
+pub fn bands_of<'a>(shingles: impl IntoIterator<Item = &'a u64>) -> [i64; HINT_BANDS] {
     // A different bijection per position: the shingle's hash xor a fixed seed.
     let mut seeds = [0u64; HINT_BANDS * HINT_ROWS];
     for (i, seed) in seeds.iter_mut().enumerate() {
@@ -177,10 +194,7 @@ const BUCKET_PEERS: usize = 32;
 /// bucket, as this did before, took their square), and the campaign, taking the first places,
 /// does not keep the other requests of its buckets from meeting each other there.
 pub fn group(texts: &[&str], threshold: f64) -> Vec<Vec<usize>> {
-    let sets: Vec<Vec<u64>> = texts
-        .iter()
-        .map(|t| shingles(&normalise(t)).into_iter().collect())
-        .collect();
+    let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles_of(t)).collect();
     let mut parent: Vec<usize> = (0..texts.len()).collect();
     // (band, hash, text), sorted: each run of equal (band, hash) is a bucket.
     let mut keyed: Vec<(usize, i64, usize)> = Vec::with_capacity(texts.len() * HINT_BANDS);

@@ -140,31 +140,44 @@ pub async fn frequent(
         return Err(ApiError::field("min", "最少件数须在 2—1000 之间"));
     }
     let scope = figures_scope(c, q.department.as_ref())?;
-    let groups = db_heavy(state, move |conn, _| {
-        Ok(similar::groups(
-            conn,
-            &QueueFilter {
-                scope,
-                ..QueueFilter::default()
-            },
-            from,
-            to,
-            min,
-        )?)
-    })
-    .await?;
+    let key = (scope, from, to, min);
+    // Kept while no case changes (`crate::cache`); computed one at a time otherwise, and those
+    // who waited meanwhile take the result of the one before them.
+    let groups = match state.frequent.get(&key) {
+        Some(groups) => groups,
+        None => {
+            db_heavy(state, move |conn, state| {
+                state
+                    .frequent
+                    .get_or_compute(&key, || {
+                        similar::groups(
+                            conn,
+                            &QueueFilter {
+                                scope: key.0.clone(),
+                                ..QueueFilter::default()
+                            },
+                            from,
+                            to,
+                            min,
+                        )
+                    })
+                    .map_err(ApiError::from)
+            })
+            .await?
+        }
+    };
     Ok(FrequentGroups {
         from,
         to,
         min,
         groups: groups
-            .into_iter()
+            .iter()
             .map(|g| GroupView {
                 size: g.requests.len(),
                 applicants: g.applicants(),
                 representative: g.representative().to_owned(),
-                requests: g.requests.into_iter().map(RequestView::from).collect(),
-                marks: g.marks.into_iter().map(MarkView::from).collect(),
+                requests: g.requests.iter().cloned().map(RequestView::from).collect(),
+                marks: g.marks.iter().cloned().map(MarkView::from).collect(),
             })
             .collect(),
     })
