@@ -15,29 +15,36 @@ use std::time::{Duration, Instant};
 /// The longest an entry is used, whatever this process wrote.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
-/// Most entries kept: one per (scope, question) asked lately. The oldest goes first.
-const CAPACITY: usize = 32;
-
 struct Entry<V> {
     writes: u64,
     made: Instant,
+    weight: usize,
     value: Arc<V>,
 }
 
-/// Computed views by key (see the module's documentation).
+/// Computed views by key (see the module's documentation), at most `capacity` of them
+/// together: a view weighs what [`Weigh`] says (for the frequent requests, how many requests
+/// it lists), and the oldest go first to make room. A view heavier than the whole capacity is
+/// given to its caller and not kept.
 pub struct Fresh<K, V> {
+    capacity: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
 }
 
-impl<K: Eq + Hash + Clone, V> Default for Fresh<K, V> {
-    fn default() -> Self {
+/// How much of a cache's capacity a view takes.
+pub trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+impl<K: Eq + Hash + Clone, V: Weigh> Fresh<K, V> {
+    /// An empty cache of `capacity` (in [`Weigh`] units).
+    pub fn new(capacity: usize) -> Self {
         Fresh {
+            capacity,
             entries: Mutex::new(HashMap::new()),
         }
     }
-}
 
-impl<K: Eq + Hash + Clone, V> Fresh<K, V> {
     /// The view of `key` if one is fresh.
     pub fn get(&self, key: &K) -> Option<Arc<V>> {
         let writes = gongkai_store::db::case_writes();
@@ -60,21 +67,32 @@ impl<K: Eq + Hash + Clone, V> Fresh<K, V> {
         let writes = gongkai_store::db::case_writes();
         let made = Instant::now();
         let value = Arc::new(compute()?);
+        let weight = value.weight().max(1);
+        if weight > self.capacity {
+            return Ok(value);
+        }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.remove(key);
         entries.retain(|_, e| e.made.elapsed() < MAX_AGE);
-        if entries.len() >= CAPACITY
-            && let Some(oldest) = entries
+        let mut held: usize = entries.values().map(|e| e.weight).sum();
+        while held + weight > self.capacity {
+            let Some(oldest) = entries
                 .iter()
                 .min_by_key(|(_, e)| e.made)
                 .map(|(k, _)| k.clone())
-        {
-            entries.remove(&oldest);
+            else {
+                break;
+            };
+            if let Some(e) = entries.remove(&oldest) {
+                held -= e.weight;
+            }
         }
         entries.insert(
             key.clone(),
             Entry {
                 writes,
                 made,
+                weight,
                 value: Arc::clone(&value),
             },
         );
@@ -86,33 +104,52 @@ impl<K: Eq + Hash + Clone, V> Fresh<K, V> {
 mod tests {
     use super::*;
 
+    impl Weigh for String {
+        fn weight(&self) -> usize {
+            self.len()
+        }
+    }
+
     #[test]
-    fn an_entry_is_used_until_the_capacity_pushes_it_out() {
-        let cache: Fresh<u32, String> = Fresh::default();
+    fn views_are_kept_within_the_capacity_oldest_out_first() {
+        let cache: Fresh<u32, String> = Fresh::new(10);
         let mut runs = 0;
         for _ in 0..3 {
             let v = cache
                 .get_or_compute(&1, || {
                     runs += 1;
-                    Ok::<_, ()>("one".to_owned())
+                    Ok::<_, ()>("abcd".to_owned())
                 })
                 .unwrap();
-            assert_eq!(*v, "one");
+            assert_eq!(*v, "abcd");
         }
         // Other tests of this binary may write cases meanwhile (then it is computed again).
         assert!(runs >= 1);
-        for k in 2..=(CAPACITY as u32 + 1) {
-            cache
-                .get_or_compute(&k, || Ok::<_, ()>(k.to_string()))
-                .unwrap();
-        }
-        assert!(cache.entries.lock().unwrap().len() <= CAPACITY);
-        assert!(cache.get(&1).is_none(), "the oldest entry goes first");
+        cache
+            .get_or_compute(&2, || Ok::<_, ()>("efgh".to_owned()))
+            .unwrap();
+        // 4 + 4 + 4 > 10: the oldest (1) makes room.
+        cache
+            .get_or_compute(&3, || Ok::<_, ()>("ijkl".to_owned()))
+            .unwrap();
+        let entries = cache.entries.lock().unwrap();
+        assert!(!entries.contains_key(&1), "the oldest view goes first");
+        assert!(entries.values().map(|e| e.weight).sum::<usize>() <= 10);
+    }
+
+    #[test]
+    fn a_view_heavier_than_the_capacity_is_answered_not_kept() {
+        let cache: Fresh<u32, String> = Fresh::new(3);
+        let v = cache
+            .get_or_compute(&1, || Ok::<_, ()>("abcd".to_owned()))
+            .unwrap();
+        assert_eq!(*v, "abcd");
+        assert!(cache.get(&1).is_none());
     }
 
     #[test]
     fn a_failed_computation_keeps_nothing() {
-        let cache: Fresh<u32, String> = Fresh::default();
+        let cache: Fresh<u32, String> = Fresh::new(10);
         assert!(cache.get_or_compute(&1, || Err::<String, _>("no")).is_err());
         assert!(cache.get(&1).is_none());
     }

@@ -141,6 +141,16 @@ pub type FrequentKey = (
     usize,
 );
 
+/// How many requests the kept frequent-request views list together at most (each with its
+/// text: some 5–10 MB); a view listing more is answered and not kept.
+const FREQUENT_KEPT: usize = 10_000;
+
+impl crate::cache::Weigh for Vec<gongkai_store::similar::Group> {
+    fn weight(&self) -> usize {
+        self.iter().map(|g| g.requests.len()).sum()
+    }
+}
+
 /// How many reads over a year of cases (statistics, frequent requests, the annual report) run
 /// at once: one per two cores, at least one.
 pub fn heavy_capacity() -> usize {
@@ -167,7 +177,7 @@ impl AppState {
             letter_font: None,
             jobs,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_capacity())),
-            frequent: crate::cache::Fresh::default(),
+            frequent: crate::cache::Fresh::new(FREQUENT_KEPT),
         }
     }
 

@@ -141,8 +141,9 @@ pub async fn frequent(
     }
     let scope = figures_scope(c, q.department.as_ref())?;
     let key = (scope, from, to, min);
-    // Kept while no case changes (`crate::cache`); computed one at a time otherwise, and those
-    // who waited meanwhile take the result of the one before them.
+    // Kept while this process writes no case (`crate::cache`); else computed under
+    // `db_heavy`, where a request that waited for its permit takes the view another computed
+    // meanwhile.
     let groups = match state.frequent.get(&key) {
         Some(groups) => groups,
         None => {
