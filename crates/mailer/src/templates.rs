@@ -99,10 +99,10 @@ impl Templates {
         }
     }
 
-    /// The set in force for `conn`'s database. Compiling the set (some sixty templates) cost
-    /// more than the rest of a case page that shows a notice's subject (issue 21), so the last
-    /// set compiled is kept with the overrides it was compiled from, and given again while the
-    /// stored overrides are the same.
+    /// The set in force for `conn`'s database. Compiling the set (some sixty templates) on
+    /// every page that shows a notice's subject was about a third of a case page's time
+    /// (issue 21), so the last set compiled is kept with the overrides it was compiled from,
+    /// and given again while the stored overrides are the same.
     pub fn load(conn: &mut DbConnection) -> gongkai_store::StoreResult<Arc<Templates>> {
         type Compiled = Option<(BTreeMap<String, Template>, Arc<Templates>)>;
         static LAST: std::sync::Mutex<Compiled> = std::sync::Mutex::new(None);
