@@ -100,7 +100,7 @@ impl Templates {
     }
 
     /// The set in force for `conn`'s database. Compiling the set (some sixty templates) on
-    /// every page that shows a notice's subject was about a third of a case page's time
+    /// every page that shows a notice's subject was a quarter to a third of a case page's time
     /// (issue 21), so the last set compiled is kept with the overrides it was compiled from,
     /// and given again while the stored overrides are the same.
     pub fn load(conn: &mut DbConnection) -> gongkai_store::StoreResult<Arc<Templates>> {
