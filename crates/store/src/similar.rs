@@ -11,7 +11,7 @@ use gongkai_workflow::similar::{
 };
 
 use crate::dates::{day_start, legal_date_of};
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, Reused, write_transaction};
 use crate::error::{StoreError, StoreResult};
 use crate::queries::QueueFilter;
 use crate::schema::{case_bands, case_texts, cases, frequent_marks};
@@ -318,22 +318,40 @@ pub fn similar_to(
         }
     }
 
-    let q = cases::table
-        .inner_join(case_texts::table)
-        .filter(cases::id.eq_any(&ids))
-        .into_boxed();
-    let rows: Vec<RequestRow> = within_scope!(q, scope).select(REQUEST_COLUMNS).load(conn)?;
+    // The candidates' texts first, and the rest of a request (within the scope) only for
+    // those alike enough: a candidate whose band was shared by chance costs its text alone.
+    // The texts outside the scope serve only this comparison; nothing of them is returned.
+    let texts: Vec<(String, String)> = case_texts::table
+        .filter(case_texts::case_id.eq_any(&ids))
+        .select((case_texts::case_id, case_texts::description))
+        .load(conn)?;
+    let alike: std::collections::HashMap<String, f64> = texts
+        .into_iter()
+        .filter_map(|(id, text)| {
+            let s = similarity_of(&mine, &shingles_of(&text));
+            (s >= SAME_REQUEST).then_some((id, s))
+        })
+        .collect();
+    let kept: Vec<&String> = alike.keys().collect();
+    let rows: Vec<RequestRow> = if kept.is_empty() {
+        Vec::new()
+    } else {
+        let q = cases::table
+            .inner_join(case_texts::table)
+            .filter(cases::id.eq_any(&kept))
+            .into_boxed();
+        within_scope!(q, scope).select(REQUEST_COLUMNS).load(conn)?
+    };
     let mut out: Vec<Similar> = rows
         .into_iter()
-        .filter_map(|row| {
-            let s = similarity_of(&mine, &shingles_of(&row.description));
+        .map(|row| {
             let same = key.is_some() && row.applicant_key == key;
-            (s >= SAME_REQUEST).then(|| Similar {
+            Similar {
                 same_applicant: same,
                 same_document: same && key.as_deref().is_some_and(|x| x.starts_with("id:")),
-                similarity: s,
+                similarity: alike.get(&row.case_id).copied().unwrap_or_default(),
                 request: Request::from(row),
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| {
@@ -409,7 +427,10 @@ struct Candidate {
 /// similarity, `HINT_BANDS × J^HINT_ROWS`), then the newest, at most [`BAND_CANDIDATES`]. One
 /// statement of one indexed range per band (`case_bands_lookup`), each read newest first and
 /// cut at [`BAND_CANDIDATES`] rows, so that a band shared by a large part of the agency's
-/// requests costs no more than a rare one.
+/// requests costs no more than a rare one. Its text is the same for every case (the hashes are
+/// bound, `$4` to `$19`), so each connection prepares it once and keeps it ([`Reused`]); with
+/// the hashes written into the text it was parsed and planned on every case page, an eighth of
+/// the hint's time.
 fn band_candidates(
     conn: &mut DbConnection,
     case_id: &str,
@@ -417,32 +438,50 @@ fn band_candidates(
     since: NaiveDateTime,
     bands: &[i64; HINT_BANDS],
 ) -> StoreResult<Vec<String>> {
-    let per_band = bands
-        .iter()
-        .enumerate()
-        .map(|(band, hash)| {
-            format!(
-                "SELECT case_id, created_at FROM (SELECT case_id, created_at FROM case_bands \
-                 WHERE agency_code = $1 AND band = {band} AND hash = {} \
-                 AND created_at >= $2 AND case_id <> $3 \
-                 ORDER BY created_at DESC LIMIT {BAND_CANDIDATES}) AS b{band}",
-                bigint(*hash)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let sql = format!(
-        "SELECT case_id FROM ({per_band}) AS hits GROUP BY case_id \
-         ORDER BY count(*) DESC, max(created_at) DESC LIMIT {BAND_CANDIDATES}"
-    );
-    Ok(diesel::sql_query(sql)
-        .bind::<diesel::sql_types::Text, _>(agency)
-        .bind::<diesel::sql_types::Timestamp, _>(since)
-        .bind::<diesel::sql_types::Text, _>(case_id)
-        .load::<Candidate>(conn)?
-        .into_iter()
-        .map(|c| c.case_id)
-        .collect())
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    macro_rules! run {
+        ($c:expr, $backend:ty) => {{
+            let mut q = diesel::sql_query(band_candidates_sql())
+                .into_boxed::<$backend>()
+                .bind::<Text, _>(agency)
+                .bind::<Timestamp, _>(since)
+                .bind::<Text, _>(case_id);
+            for hash in bands {
+                q = q.bind::<BigInt, _>(*hash);
+            }
+            Reused(q).load::<Candidate>($c)?
+        }};
+    }
+    let found = match conn {
+        DbConnection::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+        DbConnection::Pg(c) => run!(c, diesel::pg::Pg),
+    };
+    Ok(found.into_iter().map(|c| c.case_id).collect())
+}
+
+/// The statement of [`band_candidates`]: `$1` the agency, `$2` the earliest receipt, `$3` the
+/// case itself, `$4 + b` band b's hash. Each parameter first appears in the order it is bound
+/// (SQLite numbers `$N` parameters by first appearance).
+fn band_candidates_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let per_band = (0..HINT_BANDS)
+            .map(|band| {
+                format!(
+                    "SELECT case_id, created_at FROM (SELECT case_id, created_at FROM case_bands \
+                     WHERE agency_code = $1 AND created_at >= $2 AND case_id <> $3 \
+                     AND band = {band} AND hash = ${} \
+                     ORDER BY created_at DESC LIMIT {BAND_CANDIDATES}) AS b{band}",
+                    band + 4
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        format!(
+            "SELECT case_id FROM ({per_band}) AS hits GROUP BY case_id \
+             ORDER BY count(*) DESC, max(created_at) DESC LIMIT {BAND_CANDIDATES}"
+        )
+    })
 }
 
 /// Writes the `case_bands` rows (migration 2026-12-07-000022) of the cases stored before them,
