@@ -358,6 +358,10 @@ pub fn similar_to(
         b.same_applicant
             .cmp(&a.same_applicant)
             .then(b.similarity.total_cmp(&a.similarity))
+            // Equally alike (a request filed again word for word): the newest first, then by
+            // id, whatever order the database read them in.
+            .then(b.request.received.cmp(&a.request.received))
+            .then(a.request.case_id.cmp(&b.request.case_id))
     });
     let marks: Vec<Mark> = marks(conn, scope)?
         .into_iter()
@@ -429,8 +433,8 @@ struct Candidate {
 /// cut at [`BAND_CANDIDATES`] rows, so that a band shared by a large part of the agency's
 /// requests costs no more than a rare one. Its text is the same for every case (the hashes are
 /// bound, `$4` to `$19`), so each connection prepares it once and keeps it ([`Reused`]); with
-/// the hashes written into the text it was parsed and planned on every case page, an eighth of
-/// the hint's time.
+/// the hashes written into the text it was parsed and planned on every case page (12 % of the
+/// hint's time in a profile at 1,000,000 cases).
 fn band_candidates(
     conn: &mut DbConnection,
     case_id: &str,

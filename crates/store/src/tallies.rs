@@ -92,6 +92,16 @@ pub(crate) fn difference<K: Ord>(
     after
 }
 
+/// The count an upsert left (its `RETURNING n`). The upserts are run through `get_result`
+/// because [`Reused`] keeps a statement prepared only when handed over by value, which
+/// `execute` does not do (see its doc): run with `execute`, they were parsed and planned
+/// again for every row of every command.
+#[derive(QueryableByName)]
+struct Upserted {
+    #[diesel(sql_type = BigInt, column_name = n)]
+    _n: i64,
+}
+
 /// Adds `change` to the stored tallies, one upsert per row in key order (SQLite's way, and the
 /// bulk loader's on both backends; PostgreSQL's `execute` writes them in its one statement).
 pub(crate) fn write(conn: &mut DbConnection, change: &TallyChange) -> StoreResult<()> {
@@ -101,7 +111,7 @@ pub(crate) fn write(conn: &mut DbConnection, change: &TallyChange) -> StoreResul
                 "INSERT INTO report_tallies (agency_code, department_code, year, \
                  applicant_column, reopened, outcome, n) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (agency_code, department_code, year, applicant_column, reopened, \
-                 outcome) DO UPDATE SET n = report_tallies.n + excluded.n",
+                 outcome) DO UPDATE SET n = report_tallies.n + excluded.n RETURNING n",
             )
             .bind::<Text, _>(&k.agency)
             .bind::<Text, _>(&k.department)
@@ -111,7 +121,7 @@ pub(crate) fn write(conn: &mut DbConnection, change: &TallyChange) -> StoreResul
             .bind::<Text, _>(k.outcome)
             .bind::<BigInt, _>(n),
         )
-        .execute(conn)?;
+        .get_result::<Upserted>(conn)?;
     }
     Ok(())
 }
@@ -664,7 +674,7 @@ pub(crate) fn write_stats(conn: &mut DbConnection, change: &StatsChange) -> Stor
                 "INSERT INTO stats_tallies (agency_code, department_code, year, month, measure, \
                  reply, reply_days, stripe, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (agency_code, department_code, year, month, measure, reply, \
-                 reply_days, stripe) DO UPDATE SET n = stats_tallies.n + excluded.n",
+                 reply_days, stripe) DO UPDATE SET n = stats_tallies.n + excluded.n RETURNING n",
             )
             .bind::<Text, _>(&k.agency)
             .bind::<Text, _>(&k.department)
@@ -676,7 +686,7 @@ pub(crate) fn write_stats(conn: &mut DbConnection, change: &StatsChange) -> Stor
             .bind::<Integer, _>(k.stripe)
             .bind::<BigInt, _>(n),
         )
-        .execute(conn)?;
+        .get_result::<Upserted>(conn)?;
     }
     Ok(())
 }
