@@ -141,7 +141,8 @@ impl Dispatcher {
             // The case's events, read once: for the notice and, for a reply, its release.
             let loaded = gongkai_store::events::load(&mut conn, &row.case_id).and_then(|h| {
                 let base = &self.settings.base_url;
-                message::prepare_with_history(&mut conn, row, &h, templates, law, base)
+                let lookups = &mut message::Lookups::default();
+                message::prepare_with_history(&mut conn, row, &h, templates, law, base, lookups)
                     .map(|p| (h, p))
             });
             let (history, prepared) = match loaded {

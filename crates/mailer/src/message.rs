@@ -1,6 +1,7 @@
 //! One outbox row made ready to send: its addressees, its rendered text, the email, and the
 //! printable page.
 
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use gongkai_store::accounts::{self, User};
@@ -55,7 +56,35 @@ pub fn prepare(
     base_url: &str,
 ) -> StoreResult<Prepared> {
     let history = events::load(conn, &row.case_id)?;
-    prepare_with_history(conn, row, &history, templates, law, base_url)
+    let lookups = &mut Lookups::default();
+    prepare_with_history(conn, row, &history, templates, law, base_url, lookups)
+}
+
+/// What the notices of one case read from the database, read once for all of them: the
+/// names of its parties (see [`parties::Names`]) and the enabled staff of a department by
+/// role. A page that shows every notice of a case (4–5 on most) renders them
+/// with one `Lookups`; the database is not expected to change meanwhile.
+#[derive(Default)]
+pub struct Lookups {
+    names: parties::Names,
+    staff: HashMap<(String, Role), Vec<User>>,
+}
+
+impl Lookups {
+    fn staff(
+        &mut self,
+        conn: &mut DbConnection,
+        department: &str,
+        role: Role,
+    ) -> StoreResult<Vec<User>> {
+        let key = (department.to_owned(), role);
+        if let Some(found) = self.staff.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = accounts::enabled_staff_of(conn, department, role)?;
+        self.staff.insert(key, found.clone());
+        Ok(found)
+    }
 }
 
 /// [`prepare`] with the events of the row's case already loaded (`history`, every event of
@@ -67,6 +96,7 @@ pub fn prepare_with_history(
     templates: &Templates,
     law: &Law,
     base_url: &str,
+    lookups: &mut Lookups,
 ) -> StoreResult<Prepared> {
     let kind: NoticeKind = json("notice_kind", &row.notice_kind)?;
     let recipient: Recipient = json("recipient", &row.recipient)?;
@@ -82,6 +112,7 @@ pub fn prepare_with_history(
         templates,
         law,
         base_url,
+        lookups,
     )
 }
 
@@ -106,6 +137,7 @@ pub fn prepare_notice(
     templates: &Templates,
     law: &Law,
     base_url: &str,
+    lookups: &mut Lookups,
 ) -> StoreResult<Prepared> {
     let (case_id, history, event_seq, kind) = (
         notice.case_id,
@@ -123,7 +155,7 @@ pub fn prepare_notice(
         department_code,
         department_name,
         assignee,
-    } = parties::of_case(
+    } = lookups.names.of_case(
         conn,
         case_id,
         Some(case.department.as_str()).filter(|d| !d.is_empty()),
@@ -172,7 +204,7 @@ pub fn prepare_notice(
             let staff = match &assignee {
                 Some(u) if !u.disabled => vec![u.clone()],
                 // Unassigned, or the assignee's account was disabled: the department's clerks.
-                _ => accounts::enabled_staff_of(conn, &department_code, Role::Clerk)?,
+                _ => lookups.staff(conn, &department_code, Role::Clerk)?,
             };
             if let [one] = staff.as_slice() {
                 recipient_name = Some(one.display_name.clone());
@@ -180,7 +212,7 @@ pub fn prepare_notice(
             mailboxes(&staff, "承办人")
         }
         Recipient::Supervisors => {
-            let staff = accounts::enabled_staff_of(conn, &department_code, Role::Supervisor)?;
+            let staff = lookups.staff(conn, &department_code, Role::Supervisor)?;
             mailboxes(&staff, "审核人")
         }
     };

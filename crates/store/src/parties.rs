@@ -1,6 +1,8 @@
 //! Who a notice concerns, as the mailer needs them to address and sign it: the case's agency
 //! and department by name, and its assignee.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use crate::accounts::User;
@@ -33,40 +35,95 @@ pub fn of_case(
     department: Option<&str>,
     assignee: Option<&str>,
 ) -> StoreResult<Parties> {
-    let (agency_code, current): (String, String) = by_key(
-        cases::table
-            .find(case_id)
-            .select((cases::agency_code, cases::department_code)),
-        conn,
-    )?
-    .ok_or(diesel::result::Error::NotFound)?;
-    let department_code = department.map_or(current, str::to_owned);
-    let (agency_name, reconsideration_body, court) = by_key(
-        agencies::table.find(&agency_code).select((
-            agencies::name,
-            agencies::reconsideration_body,
-            agencies::court,
-        )),
-        conn,
-    )?
-    .unwrap_or((agency_code, None, None));
-    let department_name: String = by_key(
-        departments::table
-            .find(&department_code)
-            .select(departments::name),
-        conn,
-    )?
-    .unwrap_or_else(|| department_code.clone());
-    let assignee = match assignee {
-        Some(id) => by_key(users::table.find(id).select(User::as_select()), conn)?,
-        None => None,
-    };
-    Ok(Parties {
-        agency_name,
-        reconsideration_body,
-        court,
-        department_code,
-        department_name,
-        assignee,
-    })
+    Names::default().of_case(conn, case_id, department, assignee)
+}
+
+type AgencyNames = (String, Option<String>, Option<String>);
+
+/// [`of_case`] for several notices: each case, agency, department and user read once. The
+/// notices of one case were written with different departments and assignees (before and
+/// after its assignment, say), but the same few of them.
+#[derive(Debug, Default)]
+pub struct Names {
+    cases: HashMap<String, (String, String)>,
+    agencies: HashMap<String, AgencyNames>,
+    departments: HashMap<String, String>,
+    users: HashMap<String, Option<User>>,
+}
+
+impl Names {
+    /// As [`of_case`].
+    pub fn of_case(
+        &mut self,
+        conn: &mut DbConnection,
+        case_id: &str,
+        department: Option<&str>,
+        assignee: Option<&str>,
+    ) -> StoreResult<Parties> {
+        let (agency_code, current) = match self.cases.get(case_id) {
+            Some(found) => found.clone(),
+            None => {
+                let found: (String, String) = by_key(
+                    cases::table
+                        .find(case_id)
+                        .select((cases::agency_code, cases::department_code)),
+                    conn,
+                )?
+                .ok_or(diesel::result::Error::NotFound)?;
+                self.cases.insert(case_id.to_owned(), found.clone());
+                found
+            }
+        };
+        let department_code = department.map_or(current, str::to_owned);
+        let (agency_name, reconsideration_body, court) = match self.agencies.get(&agency_code) {
+            Some(found) => found.clone(),
+            None => {
+                let found = by_key(
+                    agencies::table.find(&agency_code).select((
+                        agencies::name,
+                        agencies::reconsideration_body,
+                        agencies::court,
+                    )),
+                    conn,
+                )?
+                .unwrap_or((agency_code.clone(), None, None));
+                self.agencies.insert(agency_code, found.clone());
+                found
+            }
+        };
+        let department_name = match self.departments.get(&department_code) {
+            Some(found) => found.clone(),
+            None => {
+                let found: String = by_key(
+                    departments::table
+                        .find(&department_code)
+                        .select(departments::name),
+                    conn,
+                )?
+                .unwrap_or_else(|| department_code.clone());
+                self.departments
+                    .insert(department_code.clone(), found.clone());
+                found
+            }
+        };
+        let assignee = match assignee {
+            Some(id) => match self.users.get(id) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = by_key(users::table.find(id).select(User::as_select()), conn)?;
+                    self.users.insert(id.to_owned(), found.clone());
+                    found
+                }
+            },
+            None => None,
+        };
+        Ok(Parties {
+            agency_name,
+            reconsideration_body,
+            court,
+            department_code,
+            department_name,
+            assignee,
+        })
+    }
 }

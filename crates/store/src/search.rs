@@ -7,8 +7,9 @@
 //! index; shorter ones (a trigram index cannot serve them) are checked on the rows the longer
 //! terms and the filters leave, or by a scan when the query has only short terms. Results are
 //! ranked by where the words occur (name, request, reply, spread), newest first within (see
-//! `sqlite_ranked` and `pg_common`); on PostgreSQL words found in fewer than 2,000 requests are
-//! ranked by trigram similarity instead, newest first on ties.
+//! `sqlite_ranked` and `pg_common`); on PostgreSQL words that neither fill a page among the
+//! newest 30,000 requests nor are found in 2,000 requests are ranked by trigram similarity
+//! instead, newest first on ties.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
@@ -229,12 +230,127 @@ fn small_scope(filter: &QueueFilter) -> bool {
         || (!filter.statuses.is_empty() && filter.statuses.iter().all(|st| st.is_open()))
 }
 
-/// Matches beyond which a word counts as common on PostgreSQL.
-const COMMON: i64 = 2000;
+/// How many of the newest requests PostgreSQL reads first for a word's matches, before it
+/// counts them through the trigram index (see [`pg_common`]).
+const RECENT: i64 = 30_000;
+
+/// Where PostgreSQL's search takes a word for common (see [`pg_common`]); tests lower them to
+/// reach each path with a few cases.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Matches over all cases from which a word counts as common.
+    pub common: i64,
+    /// Fewest of the newest matches ranked by place (more for deep pages).
+    pub window: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            common: 2000,
+            window: 100,
+        }
+    }
+}
+
+/// `LIKE` for a term without letters that have a case (Chinese, digits), `ILIKE` otherwise:
+/// the two match alike there, and `ILIKE` lower-cases every text it looks at (on PostgreSQL,
+/// three times the work of `LIKE` walking requests in Chinese).
+fn like_operator(term: &str) -> &'static str {
+    if term
+        .chars()
+        .all(|ch| ch.to_lowercase().eq([ch]) && ch.to_uppercase().eq([ch]))
+    {
+        "LIKE"
+    } else {
+        "ILIKE"
+    }
+}
+
+/// A request's texts as PostgreSQL's walk reads them.
+#[derive(QueryableByName)]
+struct Texts {
+    #[diesel(sql_type = Text)]
+    case_id: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    description: String,
+    #[diesel(sql_type = Text)]
+    reply: String,
+}
+
+/// PostgreSQL: the newest `window` requests within `filter` in which every term occurs (in the
+/// name, the request or the reply), walked backwards along case_texts' key; within the newest
+/// `recent` requests only, when given.
+fn pg_walk(
+    c: &mut diesel::PgConnection,
+    terms: &[String],
+    filter: &QueueFilter,
+    window: i64,
+    recent: Option<i64>,
+) -> StoreResult<Vec<Texts>> {
+    let mut p = Params { pg: true, n: 0 };
+    let mut binds = Vec::new();
+    let texts = match recent {
+        // A LIMIT inside: the planner cannot move the words' test below it.
+        Some(_) => format!(
+            "(SELECT id, case_id, name, description, reply FROM case_texts \
+             ORDER BY id DESC LIMIT {})",
+            p.next()
+        ),
+        None => "case_texts".to_owned(),
+    };
+    // Each text's case is looked up on its own (LATERAL, LIMIT 1): with a plain join the
+    // planner read every case of the department into a hash (110,000 rows, 40 ms at 1,000,000
+    // cases) to keep the hundred it needed.
+    let mut scope = Vec::new();
+    let filter = filter_sql(filter, &mut p, &mut scope);
+    let mut sql = format!(
+        "SELECT t.case_id, t.name, t.description, t.reply FROM {texts} t \
+         CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.id = t.case_id{filter} LIMIT 1) c \
+         WHERE TRUE"
+    );
+    binds.extend(scope);
+    // Each field on its own: a term has no white space, so it cannot span two fields, and the
+    // three tests cost less than one over the fields joined.
+    for term in terms {
+        let op = like_operator(term);
+        let (a, b, d) = (p.next(), p.next(), p.next());
+        sql.push_str(&format!(
+            " AND (t.name {op} {a} OR t.description {op} {b} OR t.reply {op} {d})"
+        ));
+        let pattern = contains_pattern(term);
+        binds.extend([pattern.clone(), pattern.clone(), pattern]);
+    }
+    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", p.next()));
+    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    if let Some(recent) = recent {
+        q = q.bind::<BigInt, _>(recent);
+    }
+    for b in binds {
+        q = q.bind::<Text, _>(b);
+    }
+    let q = q.bind::<BigInt, _>(window);
+    if recent.is_some() {
+        return Ok(q.load(c)?);
+    }
+    // The planner cannot estimate the words' test and would read the whole table in parallel
+    // and sort it (a second); within this transaction only, it walks the key instead.
+    Ok(c.transaction(|c| {
+        diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
+        diesel::sql_query("SET LOCAL max_parallel_workers_per_gather = 0").execute(c)?;
+        q.load(c)
+    })?)
+}
 
 /// PostgreSQL, for a word found in many requests and a large scope: the newest matches (100 or
 /// more) ranked as on SQLite by where the words occur, because fetching and scoring every
 /// match through the trigram index (40,000 rows for a place name) takes a third of a second.
+/// First among the newest [`RECENT`] requests (a word that fills its window there is common,
+/// and nothing is counted); then, when the matches within the scope are fewer, the word is
+/// counted over all cases and, when found in `thresholds.common` requests or more, walked
+/// further back.
 /// None when the words are rare (the index then finds them all quickly and similarity ranks
 /// them) or the scope small.
 fn pg_common(
@@ -242,10 +358,16 @@ fn pg_common(
     terms: &[String],
     filter: &QueueFilter,
     (limit, offset): (i64, i64),
-    common: i64,
+    thresholds: Thresholds,
 ) -> StoreResult<Option<Vec<RankedId>>> {
     if small_scope(filter) {
         return Ok(None);
+    }
+    let Thresholds { common, window } = thresholds;
+    let window = (limit + offset).max(window);
+    let recent = pg_walk(c, terms, filter, window, Some(RECENT))?;
+    if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= window {
+        return Ok(Some(ranked_by_place(terms, recent, (limit, offset))));
     }
     #[derive(QueryableByName)]
     struct Count {
@@ -257,9 +379,10 @@ fn pg_common(
     // the walk it decides on (0.5 s). A small department asking for a word common elsewhere
     // therefore walks further back before it has a page (see PERFORMANCE.md).
     let mut sql = "SELECT count(*) AS n FROM (SELECT 1 FROM case_texts t WHERE TRUE".to_owned();
-    for _ in terms {
+    for term in terms {
         sql.push_str(&format!(
-            " AND (t.name || ' ' || t.description || ' ' || t.reply) ILIKE {}",
+            " AND (t.name || ' ' || t.description || ' ' || t.reply) {} {}",
+            like_operator(term),
             p.next()
         ));
     }
@@ -272,46 +395,18 @@ fn pg_common(
     if n < common {
         return Ok(None);
     }
-    // The newest matches (a window of at least 100, more for deep pages), walked backwards
-    // along case_texts' key — not through the indexed expression, or the planner would fetch
-    // every match — then ranked within the window by where the words occur.
-    #[derive(QueryableByName)]
-    struct Text3 {
-        #[diesel(sql_type = Text)]
-        case_id: String,
-        #[diesel(sql_type = Text)]
-        name: String,
-        #[diesel(sql_type = Text)]
-        description: String,
-        #[diesel(sql_type = Text)]
-        reply: String,
-    }
-    let window = (limit + offset).max(100);
-    let mut p = Params { pg: true, n: 0 };
-    let mut binds = Vec::new();
-    let mut sql = "SELECT t.case_id, t.name, t.description, t.reply \
-                   FROM case_texts t JOIN cases c ON c.id = t.case_id WHERE TRUE"
-        .to_owned();
-    for term in terms {
-        sql.push_str(&format!(
-            " AND concat_ws(' ', t.name, t.description, t.reply) ILIKE {}",
-            p.next()
-        ));
-        binds.push(contains_pattern(term));
-    }
-    sql.push_str(&filter_sql(filter, &mut p, &mut binds));
-    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", p.next()));
-    let mut q = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-    for b in binds {
-        q = q.bind::<Text, _>(b);
-    }
-    // The planner cannot estimate ILIKE and would read the whole table in parallel and sort
-    // it (a second); within this transaction only, it walks the key instead.
-    let rows: Vec<Text3> = c.transaction(|c| {
-        diesel::sql_query("SET LOCAL enable_seqscan = off").execute(c)?;
-        diesel::sql_query("SET LOCAL max_parallel_workers_per_gather = 0").execute(c)?;
-        q.bind::<BigInt, _>(window).load(c)
-    })?;
+    let rows = pg_walk(c, terms, filter, window, None)?;
+    Ok(Some(ranked_by_place(terms, rows, (limit, offset))))
+}
+
+/// The page `(limit, offset)` of `rows` (newest first) ranked by where the words occur, as on
+/// SQLite: all in the name (3), in the request (2), in the reply (1), spread (0.5); the newest
+/// first within a rank.
+fn ranked_by_place(
+    terms: &[String],
+    rows: Vec<Texts>,
+    (limit, offset): (i64, i64),
+) -> Vec<RankedId> {
     let lower: Vec<String> = terms.iter().map(|t| t.to_lowercase()).collect();
     let all_in = |field: &str| {
         let field = field.to_lowercase();
@@ -334,13 +429,11 @@ fn pg_common(
         .collect();
     // Stable: the newest first within a rank.
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
-    Ok(Some(
-        ranked
-            .into_iter()
-            .skip(usize::try_from(offset).unwrap_or(0))
-            .take(usize::try_from(limit).unwrap_or(0))
-            .collect(),
-    ))
+    ranked
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(0))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect()
 }
 
 /// SQLite: where the words occur ranks a hit — all in the applicant's name (3), in the request
@@ -472,18 +565,18 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> StoreResult<Vec<Hit>> {
-    search_with(conn, query, filter, limit, offset, COMMON)
+    search_with(conn, query, filter, limit, offset, Thresholds::default())
 }
 
-/// [`search`] with the number of matches from which PostgreSQL takes a word for common (tests
-/// lower it to reach that path with a few cases).
+/// [`search`] with the thresholds from which PostgreSQL takes a word for common (tests lower
+/// them to reach each path with a few cases).
 pub fn search_with(
     conn: &mut DbConnection,
     query: &str,
     filter: &QueueFilter,
     limit: i64,
     offset: i64,
-    common: i64,
+    thresholds: Thresholds,
 ) -> StoreResult<Vec<Hit>> {
     let terms = terms(query).map_err(|e| StoreError::invalid("q", e))?;
     if filter.scope.sees_nothing() {
@@ -498,7 +591,7 @@ pub fn search_with(
         return rows_of(conn, ranked);
     }
     if let DbConnection::Pg(c) = conn
-        && let Some(ranked) = pg_common(c, &terms, filter, (limit, offset), common)?
+        && let Some(ranked) = pg_common(c, &terms, filter, (limit, offset), thresholds)?
     {
         return rows_of(conn, ranked);
     }
@@ -515,7 +608,7 @@ pub fn search_with(
              FROM case_texts t JOIN cases c ON c.id = t.case_id WHERE TRUE"
         );
         for term in &terms {
-            sql.push_str(&format!(" AND {EXPR} ILIKE {}", p.next()));
+            sql.push_str(&format!(" AND {EXPR} {} {}", like_operator(term), p.next()));
             binds.push(contains_pattern(term));
         }
         sql.push_str(&filter_sql(filter, &mut p, &mut binds));
@@ -590,5 +683,15 @@ mod tests {
         assert!(terms("a\u{7}b").is_err());
         assert_eq!(contains_pattern("10%_a\\"), "%10\\%\\_a\\\\%");
         assert_eq!(fts_phrase("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn like_is_used_where_case_cannot_differ() {
+        for term in ["老旧小区", "2024", "（2024）第12号", "-_%"] {
+            assert_eq!(like_operator(term), "LIKE", "{term}");
+        }
+        for term in ["abc", "京A12345", "Ａ", "straße", "Ωμέγα"] {
+            assert_eq!(like_operator(term), "ILIKE", "{term}");
+        }
     }
 }

@@ -205,6 +205,10 @@ fn search_statistics_groups_marks_and_backfill() {
         assert!(hits.iter().all(|h| h.score.is_finite()));
         // PostgreSQL's path for common words (walked newest first) finds what the index finds,
         // in the same ranks; on SQLite it is the only path.
+        let counted = search::Thresholds {
+            common: 1,
+            ..search::Thresholds::default()
+        };
         for q in [
             "望京街道",
             "招标",
@@ -214,27 +218,47 @@ fn search_statistics_groups_marks_and_backfill() {
             "决算报告",
         ] {
             for f in [&agency, &replied] {
-                let common = search::search_with(c, q, f, 50, 0, 1).unwrap();
+                let common = search::search_with(c, q, f, 50, 0, counted).unwrap();
                 assert_eq!(ids(&common), ids(&s(c, q, f)), "{}: {q}", db.name);
             }
         }
         // A word of the requests ranks 2, newest first; a word of a reply ranks 1; pages cut
         // the same list.
-        let requests = search::search_with(c, "中标结果", &agency, 50, 0, 1).unwrap();
+        let requests = search::search_with(c, "中标结果", &agency, 50, 0, counted).unwrap();
         assert_eq!(requests.len(), 3, "{}", db.name);
         assert!(requests.iter().all(|h| h.score == 2.0), "{requests:?}");
         assert_eq!(requests[0].row.id, e, "newest first");
-        let reply = search::search_with(c, "区政府网站", &agency, 50, 0, 1).unwrap();
+        let reply = search::search_with(c, "区政府网站", &agency, 50, 0, counted).unwrap();
         assert_eq!((reply.len(), reply[0].score), (1, 1.0), "{}", db.name);
-        let named = search::search_with(c, "张三 中标结果", &agency, 50, 0, 1).unwrap();
+        let named = search::search_with(c, "张三 中标结果", &agency, 50, 0, counted).unwrap();
         assert_eq!(
             sorted(named.iter().map(|h| h.row.id.clone()).collect()),
             sorted(vec![a.clone(), e.clone()]),
             "words in the name and the request together"
         );
-        let paged = search::search_with(c, "中标结果", &agency, 2, 2, 1).unwrap();
+        let paged = search::search_with(c, "中标结果", &agency, 2, 2, counted).unwrap();
         assert_eq!(paged.len(), 1, "the third of three");
         assert_eq!(paged[0].row.id, requests[2].row.id);
+        // A word that fills its window among the newest requests is ranked so without being
+        // counted (a count of 2,000 would call it rare): the same pages.
+        let recent = search::Thresholds {
+            common: 2000,
+            window: 1,
+        };
+        for (limit, offset) in [(2, 0), (1, 1), (1, 2)] {
+            let page = search::search_with(c, "中标结果", &agency, limit, offset, recent).unwrap();
+            let want = &requests[offset as usize..(offset + limit) as usize];
+            let in_order = |hits: &[search::Hit]| -> Vec<String> {
+                hits.iter().map(|h| h.row.id.clone()).collect()
+            };
+            assert_eq!(
+                in_order(&page),
+                in_order(want),
+                "{}: {limit} from {offset}",
+                db.name
+            );
+            assert!(page.iter().all(|h| h.score == 2.0), "{page:?}");
+        }
         // Bad queries are refused, naming the field.
         let err = search::search(c, "   ", &agency, 50, 0).unwrap_err();
         assert!(err.to_string().starts_with("q:"), "{err}");

@@ -577,6 +577,7 @@ fn reply_preview(
         &templates,
         &law,
         &state.settings.mail_base_url,
+        &mut gongkai_mailer::message::Lookups::default(),
     )?;
     Ok(prepared.rendered.ok().map(|r| (r.subject, r.body)))
 }

@@ -184,6 +184,8 @@ pub(crate) fn titles_of_case(
     }
     let templates = Templates::load(conn)?;
     let law = state.law();
+    // The notices of one case mostly share their agency, department and assignee.
+    let mut lookups = message::Lookups::default();
     let mut out = Vec::with_capacity(rows.len());
     for n in rows {
         let title = match n.subject.clone() {
@@ -195,6 +197,7 @@ pub(crate) fn titles_of_case(
                 &templates,
                 &law,
                 &state.settings.mail_base_url,
+                &mut lookups,
             )?
             .rendered
             .map(|r| r.subject)
