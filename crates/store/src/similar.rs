@@ -276,23 +276,34 @@ pub fn similar_to(
     days: i64,
     scope: &Scope,
 ) -> StoreResult<(Vec<Similar>, Vec<Mark>)> {
-    if crate::queries::case_row(conn, scope, case_id)?.is_none() {
+    if scope.sees_nothing() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let Some((agency, created_at, key, description)) =
-        crate::db::by_key::<_, (String, NaiveDateTime, Option<String>, String)>(
-            cases::table
-                .inner_join(case_texts::table)
-                .filter(cases::id.eq(case_id))
-                .select((
-                    cases::agency_code,
-                    cases::created_at,
-                    cases::applicant_key,
-                    case_texts::description,
-                )),
-            conn,
-        )?
-    else {
+    // The case and its text in one read; one outside the scope reads as one that does not
+    // exist (as `queries::case_row`).
+    type Own = (
+        String,
+        NaiveDateTime,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    );
+    let Some((agency, created_at, key, description, _, _)) = crate::db::by_key::<_, Own>(
+        cases::table
+            .inner_join(case_texts::table)
+            .filter(cases::id.eq(case_id))
+            .select((
+                cases::agency_code,
+                cases::created_at,
+                cases::applicant_key,
+                case_texts::description,
+                cases::department_code,
+                cases::account,
+            )),
+        conn,
+    )?
+    .filter(|own| scope.admits_parts(&own.4, own.5.as_deref())) else {
         return Ok((Vec::new(), Vec::new()));
     };
     let since = created_at - TimeDelta::days(days);

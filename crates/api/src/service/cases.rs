@@ -300,6 +300,16 @@ pub(crate) fn detail(
     id: &str,
 ) -> ApiResult<CaseDetail> {
     let row = visible_case(conn, caller, id)?;
+    detail_of(conn, state, row)
+}
+
+/// [`detail`] of a case whose row the caller has already been found to see.
+fn detail_of(
+    conn: &mut gongkai_store::DbConnection,
+    state: &AppState,
+    row: gongkai_store::projection::CaseRow,
+) -> ApiResult<CaseDetail> {
+    let id = row.id.as_str();
     let rows = events::load_rows(conn, id)?;
     let mut evs = Vec::with_capacity(rows.len());
     let mut views = Vec::with_capacity(rows.len());
@@ -590,7 +600,8 @@ pub async fn case_page(
 ) -> ApiResult<CasePageData> {
     let c = staff.0.clone();
     db(state, move |conn, state| {
-        let detail = detail(conn, state, &c, &id)?;
+        let row = super::visible_case(conn, &c, &id)?;
+        let detail = detail_of(conn, state, row.clone())?;
         let (similar, marks) = gongkai_store::similar::similar_to(conn, &id, 365, &c.scope())?;
         let directory = Directory::load(conn)?;
         let agency = detail.case.agency.clone();
@@ -605,7 +616,6 @@ pub async fn case_page(
         let notices = super::notices::titles_of_case(conn, state, &c, &id, &history)?;
         let reply_preview = reply_preview(conn, state, &c, &id, &detail.case, &history)?;
         let retrievals = super::release::retrievals_of(conn, &id)?;
-        let row = super::visible_case(conn, &c, &id)?;
         let fee = super::fees::page_preview(conn, &row, &detail.case)?;
         Ok(CasePageData {
             retrievals,
