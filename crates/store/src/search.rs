@@ -7,9 +7,9 @@
 //! index; shorter ones (a trigram index cannot serve them) are checked on the rows the longer
 //! terms and the filters leave, or by a scan when the query has only short terms. Results are
 //! ranked by where the words occur (name, request, reply, spread), newest first within (see
-//! `sqlite_ranked` and `pg_common`); on PostgreSQL words that neither fill a page among the
-//! newest 30,000 requests nor are found in 2,000 requests are ranked by trigram similarity
-//! instead, newest first on ties.
+//! `sqlite_ranked` and `pg_common`); on PostgreSQL words that neither have 100 matches within
+//! the scope among the newest 30,000 requests nor are found in 2,000 requests are ranked by
+//! trigram similarity instead, newest first on ties.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
@@ -230,18 +230,18 @@ fn small_scope(filter: &QueueFilter) -> bool {
         || (!filter.statuses.is_empty() && filter.statuses.iter().all(|st| st.is_open()))
 }
 
-/// How many of the newest requests PostgreSQL reads first for a word's matches, before it
-/// counts them through the trigram index (see [`pg_common`]).
-const RECENT: i64 = 30_000;
-
 /// Where PostgreSQL's search takes a word for common (see [`pg_common`]); tests lower them to
 /// reach each path with a few cases.
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds {
     /// Matches over all cases from which a word counts as common.
     pub common: i64,
-    /// Fewest of the newest matches ranked by place (more for deep pages).
+    /// Fewest of the newest matches ranked by place (more for deep pages); a word with as many
+    /// matches within the scope among the `recent` newest requests counts as common too.
     pub window: i64,
+    /// How many of the newest requests are read first for a word's matches, before they are
+    /// counted through the trigram index.
+    pub recent: i64,
 }
 
 impl Default for Thresholds {
@@ -249,6 +249,7 @@ impl Default for Thresholds {
         Thresholds {
             common: 2000,
             window: 100,
+            recent: 30_000,
         }
     }
 }
@@ -308,7 +309,7 @@ fn pg_walk(
     let filter = filter_sql(filter, &mut p, &mut scope);
     let mut sql = format!(
         "SELECT t.case_id, t.name, t.description, t.reply FROM {texts} t \
-         CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.id = t.case_id{filter} LIMIT 1) c \
+         CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.id = t.case_id{filter} LIMIT 1) s \
          WHERE TRUE"
     );
     binds.extend(scope);
@@ -347,10 +348,11 @@ fn pg_walk(
 /// PostgreSQL, for a word found in many requests and a large scope: the newest matches (100 or
 /// more) ranked as on SQLite by where the words occur, because fetching and scoring every
 /// match through the trigram index (40,000 rows for a place name) takes a third of a second.
-/// First among the newest [`RECENT`] requests (a word that fills its window there is common,
-/// and nothing is counted); then, when the matches within the scope are fewer, the word is
-/// counted over all cases and, when found in `thresholds.common` requests or more, walked
-/// further back.
+/// First among the newest `thresholds.recent` requests: a word with `thresholds.window`
+/// matches within the scope there is common, and nothing is counted. Otherwise the word is
+/// counted over all cases and is common when found in `thresholds.common` requests or more.
+/// Whether a word is common does not depend on the page asked for, so that the pages of one
+/// search cut the same list.
 /// None when the words are rare (the index then finds them all quickly and similarity ranks
 /// them) or the scope small.
 fn pg_common(
@@ -363,11 +365,21 @@ fn pg_common(
     if small_scope(filter) {
         return Ok(None);
     }
-    let Thresholds { common, window } = thresholds;
-    let window = (limit + offset).max(window);
-    let recent = pg_walk(c, terms, filter, window, Some(RECENT))?;
-    if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= window {
-        return Ok(Some(ranked_by_place(terms, recent, (limit, offset))));
+    let Thresholds {
+        common,
+        window: least,
+        recent,
+    } = thresholds;
+    let window = (limit + offset).max(least);
+    let newest = pg_walk(c, terms, filter, window, Some(recent))?;
+    let found = i64::try_from(newest.len()).unwrap_or(i64::MAX);
+    if found >= window {
+        return Ok(Some(ranked_by_place(terms, newest, (limit, offset))));
+    }
+    if found >= least {
+        // Common, but a deep page wants more than the newest requests hold.
+        let rows = pg_walk(c, terms, filter, window, None)?;
+        return Ok(Some(ranked_by_place(terms, rows, (limit, offset))));
     }
     #[derive(QueryableByName)]
     struct Count {

@@ -207,7 +207,8 @@ fn search_statistics_groups_marks_and_backfill() {
         // in the same ranks; on SQLite it is the only path.
         let counted = search::Thresholds {
             common: 1,
-            ..search::Thresholds::default()
+            window: 100,
+            recent: 0,
         };
         for q in [
             "望京街道",
@@ -239,25 +240,55 @@ fn search_statistics_groups_marks_and_backfill() {
         let paged = search::search_with(c, "中标结果", &agency, 2, 2, counted).unwrap();
         assert_eq!(paged.len(), 1, "the third of three");
         assert_eq!(paged[0].row.id, requests[2].row.id);
-        // A word that fills its window among the newest requests is ranked so without being
-        // counted (a count of 2,000 would call it rare): the same pages.
-        let recent = search::Thresholds {
+        // A word with its window's matches among the newest requests is common without being
+        // counted (a count of 2,000 would call it rare), whatever the page: every page cuts
+        // the same list, the pages beyond the newest requests included (`recent: 1` holds `e`
+        // alone, the newest).
+        let in_order = |hits: &[search::Hit]| -> Vec<String> {
+            hits.iter().map(|h| h.row.id.clone()).collect()
+        };
+        for recent in [30_000, 1] {
+            let thresholds = search::Thresholds {
+                common: 2000,
+                window: 1,
+                recent,
+            };
+            for (limit, offset) in [(2, 0), (1, 1), (1, 2), (3, 0)] {
+                let page =
+                    search::search_with(c, "中标结果", &agency, limit, offset, thresholds).unwrap();
+                let want = &requests[offset as usize..(offset + limit) as usize];
+                assert_eq!(
+                    in_order(&page),
+                    in_order(want),
+                    "{}: {limit} from {offset}, recent {recent}",
+                    db.name
+                );
+                assert!(page.iter().all(|h| h.score == 2.0), "{page:?}");
+            }
+            // The scope and the queue's filters hold on that path too.
+            let housing_page =
+                search::search_with(c, "中标结果", &housing, 50, 0, thresholds).unwrap();
+            assert!(housing_page.is_empty(), "{}", db.name);
+            let replied_page =
+                search::search_with(c, "中标结果", &replied, 50, 0, thresholds).unwrap();
+            assert_eq!(ids(&replied_page), vec![a.clone()], "{}", db.name);
+        }
+        // Only the newest `recent` requests are read first: `d` (older than `e`) is not among
+        // the newest one, so on PostgreSQL its word is counted, found rare and ranked by
+        // similarity (a score below 1); among the newest 30,000 it is ranked by place.
+        let rare = |recent| search::Thresholds {
             common: 2000,
             window: 1,
+            recent,
         };
-        for (limit, offset) in [(2, 0), (1, 1), (1, 2)] {
-            let page = search::search_with(c, "中标结果", &agency, limit, offset, recent).unwrap();
-            let want = &requests[offset as usize..(offset + limit) as usize];
-            let in_order = |hits: &[search::Hit]| -> Vec<String> {
-                hits.iter().map(|h| h.row.id.clone()).collect()
-            };
-            assert_eq!(
-                in_order(&page),
-                in_order(want),
-                "{}: {limit} from {offset}",
-                db.name
-            );
-            assert!(page.iter().all(|h| h.score == 2.0), "{page:?}");
+        let near = search::search_with(c, "决算报告", &agency, 50, 0, rare(30_000)).unwrap();
+        let far = search::search_with(c, "决算报告", &agency, 50, 0, rare(1)).unwrap();
+        assert_eq!((ids(&near), ids(&far)), (vec![d.clone()], vec![d.clone()]));
+        assert_eq!(near[0].score, 2.0, "{}", db.name);
+        if db.name == "postgres" {
+            assert!(far[0].score < 1.0, "similarity: {far:?}");
+        } else {
+            assert_eq!(far[0].score, 2.0, "SQLite ranks by place only");
         }
         // Bad queries are refused, naming the field.
         let err = search::search(c, "   ", &agency, 50, 0).unwrap_err();
