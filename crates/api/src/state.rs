@@ -131,6 +131,9 @@ pub struct AppState {
     /// The frequent-request groups lately computed, by scope and question (see
     /// [`crate::cache`]).
     pub frequent: crate::cache::Fresh<FrequentKey, Vec<gongkai_store::similar::Group>>,
+    /// The directory of names the staff pages show (see
+    /// [`crate::service::directory::Directory::kept`]).
+    pub directory: crate::cache::Fresh<(), gongkai_store::directory::Directory>,
 }
 
 /// The question behind a frequent-request view: scope, period (from, to) and least group size.
@@ -144,6 +147,12 @@ pub type FrequentKey = (
 /// How many requests the kept frequent-request views list together at most (each with its
 /// text: some 5–10 MB); a view listing more is answered and not kept.
 const FREQUENT_KEPT: usize = 10_000;
+
+impl crate::cache::Weigh for gongkai_store::directory::Directory {
+    fn weight(&self) -> usize {
+        1
+    }
+}
 
 impl crate::cache::Weigh for Vec<gongkai_store::similar::Group> {
     fn weight(&self) -> usize {
@@ -178,6 +187,7 @@ impl AppState {
             jobs,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_capacity())),
             frequent: crate::cache::Fresh::new(FREQUENT_KEPT),
+            directory: crate::cache::Fresh::new(1),
         }
     }
 

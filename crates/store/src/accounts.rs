@@ -149,6 +149,7 @@ pub fn create_agency(
             "code",
             format!("行政机关代码“{code}”已存在"),
         ))?;
+    crate::db::directory_written(conn);
     Ok(agency)
 }
 
@@ -166,6 +167,7 @@ pub fn set_agency_remedy(
             agencies::court.eq(court),
         ))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("agency \"{code}\"")));
     }
@@ -181,6 +183,7 @@ pub fn rename_agency(conn: &mut DbConnection, code: &str, name: &str) -> StoreRe
     let n = diesel::update(agencies::table.find(code))
         .set(agencies::name.eq(name))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("agency \"{code}\"")));
     }
@@ -206,6 +209,7 @@ pub fn update_department(
             departments::active.eq(active),
         ))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("department \"{code}\"")));
     }
@@ -244,6 +248,7 @@ pub fn create_department(
                 unique_to_conflict("code", format!("部门代码“{code}”已存在"))(other)
             }
         })?;
+    crate::db::directory_written(conn);
     Ok(department)
 }
 
@@ -333,6 +338,7 @@ pub fn create_user(
             ))?;
         insert_departments(conn, &user.id, departments)
     })?;
+    crate::db::directory_written(conn);
     Ok(user)
 }
 
@@ -342,6 +348,7 @@ pub fn set_display_name(conn: &mut DbConnection, user_id: &str, name: &str) -> S
     let n = diesel::update(users::table.find(user_id))
         .set(users::display_name.eq(name))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("user \"{user_id}\"")));
     }
@@ -352,6 +359,7 @@ pub fn set_email(conn: &mut DbConnection, user_id: &str, email: Option<&str>) ->
     let n = diesel::update(users::table.find(user_id))
         .set((users::email.eq(email), users::updated_at.eq(now())))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("user {user_id}")));
     }
@@ -424,6 +432,7 @@ pub fn set_secrecy_reviewer(
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("user {user_id}")));
     }
@@ -434,6 +443,7 @@ pub fn set_disabled(conn: &mut DbConnection, user_id: &str, disabled: bool) -> S
     let n = diesel::update(users::table.find(user_id))
         .set((users::disabled.eq(disabled), users::updated_at.eq(now())))
         .execute(conn)?;
+    crate::db::directory_written(conn);
     if n == 0 {
         return Err(StoreError::NotFound(format!("user {user_id}")));
     }
@@ -570,6 +580,8 @@ pub fn set_role(
         diesel::delete(user_departments::table.filter(user_departments::user_id.eq(user_id)))
             .execute(conn)?;
         let departments: Vec<&str> = departments.iter().map(String::as_str).collect();
-        insert_departments(conn, user_id, &departments)
+        insert_departments(conn, user_id, &departments)?;
+        crate::db::directory_written(conn);
+        Ok(())
     })
 }

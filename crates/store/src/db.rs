@@ -322,8 +322,8 @@ where
     Ok(query.load::<U>(conn)?.into_iter().next())
 }
 
-/// Case writes this process has made (receipts, commands, frequent-request marks), for caches
-/// of views derived from the cases (see [`case_writes`]).
+/// Case writes this process has made (receipts, commands, frequent-request marks, changes to
+/// the directory), for caches of views derived from the cases (see [`case_writes`]).
 static CASE_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
@@ -332,8 +332,9 @@ thread_local! {
     static CASE_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// A number that changes whenever this process writes a case (or a frequent-request mark): a
-/// cache of a view derived from the cases is fresh while it stays the same. It changes when
+/// A number that changes whenever this process writes a case (or a frequent-request mark, or
+/// an agency, department or user: [`directory_written`]): a cache of a view derived from the
+/// cases or naming their staff is fresh while it stays the same. It changes when
 /// the write is made and again when its transaction ends, so that a view computed in between
 /// (from the data before the commit) is not taken for fresh afterwards. Writes of other
 /// processes (another node on the same PostgreSQL database) do not change it; caches bound
@@ -348,6 +349,12 @@ pub(crate) fn case_written(conn: &mut DbConnection) {
     if in_transaction(conn) {
         CASE_WRITE_PENDING.with(|p| p.set(true));
     }
+}
+
+/// Counts a change to the directory (agencies, departments, users and their departments) as a
+/// case write: the kept directory of names goes stale with it (see [`case_writes`]).
+pub(crate) fn directory_written(conn: &mut DbConnection) {
+    case_written(conn);
 }
 
 /// The end of a write transaction: counts its case writes once more (see [`case_writes`]).

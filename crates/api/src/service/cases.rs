@@ -603,7 +603,7 @@ pub async fn case_page(
         let row = super::visible_case(conn, &c, &id)?;
         let detail = detail_of(conn, state, row.clone())?;
         let (similar, marks) = gongkai_store::similar::similar_to(conn, &id, 365, &c.scope())?;
-        let directory = Directory::load(conn)?;
+        let directory = Directory::kept(conn, state)?;
         let agency = detail.case.agency.clone();
         let departments = directory.departments_of_agency(&agency);
         let handlers = directory.handlers_of_agency(&agency);
@@ -719,7 +719,10 @@ pub fn submitted_before(cal: &Calendar, days: u32, today: NaiveDate) -> chrono::
 
 /// The directory of names, for pages that show codes and ids (queue, dashboard, figures).
 pub async fn directory(state: &web::Data<AppState>) -> ApiResult<Directory> {
-    db(state, |conn, _| Directory::load(conn)).await
+    if let Some(kept) = Directory::if_kept(state) {
+        return Ok(kept);
+    }
+    db(state, Directory::kept).await
 }
 
 #[cfg(test)]

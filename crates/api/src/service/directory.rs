@@ -1,23 +1,43 @@
 //! The directory a page needs to show codes and ids as people read them: agencies, their
 //! departments, and the staff with their department scope. Loaded at most once per request,
 //! in the store's bounded number of statements (`gongkai_store::directory`), and read here
-//! through the questions pages ask of it.
+//! through the questions pages ask of it. Pages that only show names read it from
+//! [`AppState::directory`], kept while nothing is written (see [`crate::cache`]).
+
+use std::sync::Arc;
 
 use gongkai_store::DbConnection;
 use gongkai_store::accounts::{Agency, Department};
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::state::AppState;
 
 /// Names of agencies, departments and users.
 #[derive(Debug, Clone, Default)]
-pub struct Directory(gongkai_store::directory::Directory);
+pub struct Directory(Arc<gongkai_store::directory::Directory>);
 
 impl Directory {
     /// Loads the directory (in a bounded number of statements, whatever the number of
     /// agencies, departments and staff).
     pub(crate) fn load(conn: &mut DbConnection) -> ApiResult<Directory> {
-        Ok(Directory(gongkai_store::directory::load(conn)?))
+        Ok(Directory(Arc::new(gongkai_store::directory::load(conn)?)))
+    }
+
+    /// The directory as last loaded while nothing has been written since (a directory change
+    /// counts as a write, see `gongkai_store::db::case_writes`), else loaded now: for pages
+    /// that show names. What decides who may do what reads the database, not this.
+    pub(crate) fn kept(conn: &mut DbConnection, state: &AppState) -> ApiResult<Directory> {
+        state
+            .directory
+            .get_or_compute(&(), || gongkai_store::directory::load(conn))
+            .map(Directory)
+            .map_err(Into::into)
+    }
+
+    /// [`Directory::kept`] without a connection, when it is kept.
+    pub(crate) fn if_kept(state: &AppState) -> Option<Directory> {
+        state.directory.get(&()).map(Directory)
     }
 
     /// Every agency, in code order.

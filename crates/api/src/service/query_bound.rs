@@ -152,3 +152,51 @@ async fn pages_issue_a_bounded_number_of_statements_whatever_the_staff() {
     }
     println!("statements per page (case page, queue, dashboard): {few:?}");
 }
+
+/// The directory the pages keep is dropped by every change to it made in this process: a new
+/// user, a renamed one, a disabled one (no longer offered as a handler) and a renamed
+/// department show on the next page.
+#[actix_web::test]
+async fn the_kept_directory_follows_every_change_to_it() {
+    use crate::service::directory::Directory;
+    let (state, _, _, dir) = office(2).await;
+    let mut conn = state.pool.get().unwrap();
+    let conn = &mut *conn;
+    let kept = Directory::kept(conn, &state).unwrap();
+    let clerk = accounts::user_by_username(conn, "clerk0").unwrap().unwrap();
+    assert_eq!(kept.user(&clerk.id), "承办人0");
+    // Kept: the same directory until something is written.
+    let again = Directory::if_kept(&state).expect("kept");
+    assert_eq!(again.user(&clerk.id), "承办人0");
+
+    accounts::set_display_name(conn, &clerk.id, "王承办").unwrap();
+    assert!(Directory::if_kept(&state).is_none(), "a rename drops it");
+    assert_eq!(
+        Directory::kept(conn, &state).unwrap().user(&clerk.id),
+        "王承办"
+    );
+
+    let new =
+        accounts::create_user(conn, "clerk9", "新承办人", Role::Clerk, None, &["gk-gkb"]).unwrap();
+    assert_eq!(
+        Directory::kept(conn, &state).unwrap().user(&new.id),
+        "新承办人"
+    );
+
+    let handlers = |d: &Directory| -> Vec<String> {
+        d.handlers_of_agency("gk")
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    };
+    assert!(handlers(&Directory::kept(conn, &state).unwrap()).contains(&new.id));
+    accounts::set_disabled(conn, &new.id, true).unwrap();
+    assert!(!handlers(&Directory::kept(conn, &state).unwrap()).contains(&new.id));
+
+    accounts::update_department(conn, "gk-zjw", "住房和城乡建设委员会", false, true).unwrap();
+    assert_eq!(
+        Directory::kept(conn, &state).unwrap().department("gk-zjw"),
+        "住房和城乡建设委员会"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
