@@ -29,6 +29,8 @@ struct Entry<V> {
 pub struct Fresh<K, V> {
     capacity: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// The number the views depend on (see the module's documentation).
+    writes: fn() -> u64,
 }
 
 /// How much of a cache's capacity a view takes.
@@ -37,17 +39,33 @@ pub trait Weigh {
 }
 
 impl<K: Eq + Hash + Clone, V: Weigh> Fresh<K, V> {
-    /// An empty cache of `capacity` (in [`Weigh`] units).
+    /// An empty cache of `capacity` (in [`Weigh`] units) of views derived from the cases.
     pub fn new(capacity: usize) -> Self {
+        Self::watching(capacity, gongkai_store::db::case_writes)
+    }
+
+    /// An empty cache of views that stay fresh while `writes` returns the same number (e.g.
+    /// `gongkai_store::db::directory_writes` for the directory of names).
+    pub fn watching(capacity: usize, writes: fn() -> u64) -> Self {
         Fresh {
             capacity,
             entries: Mutex::new(HashMap::new()),
+            writes,
         }
+    }
+
+    /// Drops every view (tests that count statements want the cold path).
+    #[cfg(test)]
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// The view of `key` if one is fresh.
     pub fn get(&self, key: &K) -> Option<Arc<V>> {
-        let writes = gongkai_store::db::case_writes();
+        let writes = (self.writes)();
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
@@ -64,7 +82,7 @@ impl<K: Eq + Hash + Clone, V: Weigh> Fresh<K, V> {
         if let Some(v) = self.get(key) {
             return Ok(v);
         }
-        let writes = gongkai_store::db::case_writes();
+        let writes = (self.writes)();
         let made = Instant::now();
         let value = Arc::new(compute()?);
         let weight = value.weight().max(1);

@@ -187,7 +187,7 @@ impl AppState {
             jobs,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_capacity())),
             frequent: crate::cache::Fresh::new(FREQUENT_KEPT),
-            directory: crate::cache::Fresh::new(1),
+            directory: crate::cache::Fresh::watching(1, gongkai_store::db::directory_writes),
         }
     }
 

@@ -322,19 +322,23 @@ where
     Ok(query.load::<U>(conn)?.into_iter().next())
 }
 
-/// Case writes this process has made (receipts, commands, frequent-request marks, changes to
-/// the directory), for caches of views derived from the cases (see [`case_writes`]).
+/// Case writes this process has made (receipts, commands, frequent-request marks), for caches
+/// of views derived from the cases (see [`case_writes`]).
 static CASE_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
     /// A case was written inside the write transaction this thread holds: its commit counts
     /// once more (see [`case_written`]).
     static CASE_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The same for the directory (see [`directory_written`]).
+    static DIRECTORY_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// A number that changes whenever this process writes a case (or a frequent-request mark, or
-/// an agency, department or user: [`directory_written`]): a cache of a view derived from the
-/// cases or naming their staff is fresh while it stays the same. It changes when
+/// Changes this process has made to the directory (see [`directory_writes`]).
+static DIRECTORY_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A number that changes whenever this process writes a case (or a frequent-request mark): a
+/// cache of a view derived from the cases is fresh while it stays the same. It changes when
 /// the write is made and again when its transaction ends, so that a view computed in between
 /// (from the data before the commit) is not taken for fresh afterwards. Writes of other
 /// processes (another node on the same PostgreSQL database) do not change it; caches bound
@@ -351,16 +355,28 @@ pub(crate) fn case_written(conn: &mut DbConnection) {
     }
 }
 
-/// Counts a change to the directory (agencies, departments, users and their departments) as a
-/// case write: the kept directory of names goes stale with it (see [`case_writes`]).
+/// As [`case_writes`], for the directory: a number that changes whenever this process changes
+/// an agency, a department or a user (`accounts`), and again when that transaction ends; the
+/// directory of names the pages show is kept while it stays the same.
+pub fn directory_writes() -> u64 {
+    DIRECTORY_WRITES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Counts a change to the directory (see [`directory_writes`]).
 pub(crate) fn directory_written(conn: &mut DbConnection) {
-    case_written(conn);
+    DIRECTORY_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if in_transaction(conn) {
+        DIRECTORY_WRITE_PENDING.with(|p| p.set(true));
+    }
 }
 
 /// The end of a write transaction: counts its case writes once more (see [`case_writes`]).
 fn transaction_ended() {
     if CASE_WRITE_PENDING.with(|p| p.replace(false)) {
         CASE_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    if DIRECTORY_WRITE_PENDING.with(|p| p.replace(false)) {
+        DIRECTORY_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -25,7 +25,7 @@ impl Directory {
     }
 
     /// The directory as last loaded while nothing has been written since (a directory change
-    /// counts as a write, see `gongkai_store::db::case_writes`), else loaded now: for pages
+    /// counts, see `gongkai_store::db::directory_writes`), else loaded now: for pages
     /// that show names. What decides who may do what reads the database, not this.
     pub(crate) fn kept(conn: &mut DbConnection, state: &AppState) -> ApiResult<Directory> {
         state
