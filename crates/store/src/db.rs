@@ -322,20 +322,49 @@ where
     Ok(query.load::<U>(conn)?.into_iter().next())
 }
 
-/// Case writes this process has made (receipts, commands, frequent-request marks), for caches
-/// of views derived from the cases (see [`case_writes`]).
-static CASE_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Writes this process has made of one kind, for caches of views derived from them: counted
+/// when made and again when their write transaction ends (see [`case_writes`]).
+struct WriteCount {
+    made: std::sync::atomic::AtomicU64,
+    /// Per thread: a write of this kind is inside the write transaction the thread holds.
+    pending: &'static std::thread::LocalKey<std::cell::Cell<bool>>,
+}
+
+impl WriteCount {
+    fn get(&self) -> u64 {
+        self.made.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn written(&self, conn: &mut DbConnection) {
+        self.made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if in_transaction(conn) {
+            self.pending.with(|p| p.set(true));
+        }
+    }
+
+    fn transaction_ended(&self) {
+        if self.pending.with(|p| p.replace(false)) {
+            self.made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
 
 thread_local! {
-    /// A case was written inside the write transaction this thread holds: its commit counts
-    /// once more (see [`case_written`]).
     static CASE_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The same for the directory (see [`directory_written`]).
     static DIRECTORY_WRITE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Changes this process has made to the directory (see [`directory_writes`]).
-static DIRECTORY_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Case writes (receipts, commands, frequent-request marks; see [`case_writes`]).
+static CASE_WRITES: WriteCount = WriteCount {
+    made: std::sync::atomic::AtomicU64::new(0),
+    pending: &CASE_WRITE_PENDING,
+};
+
+/// Changes to the directory (see [`directory_writes`]).
+static DIRECTORY_WRITES: WriteCount = WriteCount {
+    made: std::sync::atomic::AtomicU64::new(0),
+    pending: &DIRECTORY_WRITE_PENDING,
+};
 
 /// A number that changes whenever this process writes a case (or a frequent-request mark): a
 /// cache of a view derived from the cases is fresh while it stays the same. It changes when
@@ -344,40 +373,30 @@ static DIRECTORY_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomi
 /// processes (another node on the same PostgreSQL database) do not change it; caches bound
 /// their age for them.
 pub fn case_writes() -> u64 {
-    CASE_WRITES.load(std::sync::atomic::Ordering::SeqCst)
+    CASE_WRITES.get()
 }
 
 /// Counts a case write (see [`case_writes`]).
 pub(crate) fn case_written(conn: &mut DbConnection) {
-    CASE_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    if in_transaction(conn) {
-        CASE_WRITE_PENDING.with(|p| p.set(true));
-    }
+    CASE_WRITES.written(conn);
 }
 
 /// As [`case_writes`], for the directory: a number that changes whenever this process changes
 /// an agency, a department or a user (`accounts`), and again when that transaction ends; the
 /// directory of names the pages show is kept while it stays the same.
 pub fn directory_writes() -> u64 {
-    DIRECTORY_WRITES.load(std::sync::atomic::Ordering::SeqCst)
+    DIRECTORY_WRITES.get()
 }
 
 /// Counts a change to the directory (see [`directory_writes`]).
 pub(crate) fn directory_written(conn: &mut DbConnection) {
-    DIRECTORY_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    if in_transaction(conn) {
-        DIRECTORY_WRITE_PENDING.with(|p| p.set(true));
-    }
+    DIRECTORY_WRITES.written(conn);
 }
 
-/// The end of a write transaction: counts its case writes once more (see [`case_writes`]).
+/// The end of a write transaction: counts its writes once more (see [`case_writes`]).
 fn transaction_ended() {
-    if CASE_WRITE_PENDING.with(|p| p.replace(false)) {
-        CASE_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    if DIRECTORY_WRITE_PENDING.with(|p| p.replace(false)) {
-        DIRECTORY_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
+    CASE_WRITES.transaction_ended();
+    DIRECTORY_WRITES.transaction_ended();
 }
 
 /// Runs `f` in a transaction that writes: `BEGIN IMMEDIATE` on SQLite (the write lock is taken

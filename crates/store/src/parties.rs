@@ -60,25 +60,19 @@ impl Names {
         department: Option<&str>,
         assignee: Option<&str>,
     ) -> StoreResult<Parties> {
-        let (agency_code, current) = match self.cases.get(case_id) {
-            Some(found) => found.clone(),
-            None => {
-                let found: (String, String) = by_key(
-                    cases::table
-                        .find(case_id)
-                        .select((cases::agency_code, cases::department_code)),
-                    conn,
-                )?
-                .ok_or(diesel::result::Error::NotFound)?;
-                self.cases.insert(case_id.to_owned(), found.clone());
-                found
-            }
-        };
+        let (agency_code, current) = remembered(&mut self.cases, case_id, || {
+            Ok(by_key(
+                cases::table
+                    .find(case_id)
+                    .select((cases::agency_code, cases::department_code)),
+                conn,
+            )?
+            .ok_or(diesel::result::Error::NotFound)?)
+        })?;
         let department_code = department.map_or(current, str::to_owned);
-        let (agency_name, reconsideration_body, court) = match self.agencies.get(&agency_code) {
-            Some(found) => found.clone(),
-            None => {
-                let found = by_key(
+        let (agency_name, reconsideration_body, court) =
+            remembered(&mut self.agencies, &agency_code, || {
+                Ok(by_key(
                     agencies::table.find(&agency_code).select((
                         agencies::name,
                         agencies::reconsideration_body,
@@ -86,35 +80,24 @@ impl Names {
                     )),
                     conn,
                 )?
-                .unwrap_or((agency_code.clone(), None, None));
-                self.agencies.insert(agency_code, found.clone());
-                found
-            }
-        };
-        let department_name = match self.departments.get(&department_code) {
-            Some(found) => found.clone(),
-            None => {
-                let found: String = by_key(
-                    departments::table
-                        .find(&department_code)
-                        .select(departments::name),
-                    conn,
-                )?
-                .unwrap_or_else(|| department_code.clone());
-                self.departments
-                    .insert(department_code.clone(), found.clone());
-                found
-            }
-        };
+                .unwrap_or_else(|| (agency_code.clone(), None, None)))
+            })?;
+        let department_name = remembered(&mut self.departments, &department_code, || {
+            Ok(by_key(
+                departments::table
+                    .find(&department_code)
+                    .select(departments::name),
+                conn,
+            )?
+            .unwrap_or_else(|| department_code.clone()))
+        })?;
         let assignee = match assignee {
-            Some(id) => match self.users.get(id) {
-                Some(found) => found.clone(),
-                None => {
-                    let found = by_key(users::table.find(id).select(User::as_select()), conn)?;
-                    self.users.insert(id.to_owned(), found.clone());
-                    found
-                }
-            },
+            Some(id) => remembered(&mut self.users, id, || {
+                Ok(by_key(
+                    users::table.find(id).select(User::as_select()),
+                    conn,
+                )?)
+            })?,
             None => None,
         };
         Ok(Parties {
@@ -126,4 +109,18 @@ impl Names {
             assignee,
         })
     }
+}
+
+/// The value `map` holds for `key`, else `read`'s, kept in `map`.
+fn remembered<V: Clone>(
+    map: &mut HashMap<String, V>,
+    key: &str,
+    read: impl FnOnce() -> StoreResult<V>,
+) -> StoreResult<V> {
+    if let Some(found) = map.get(key) {
+        return Ok(found.clone());
+    }
+    let found = read()?;
+    map.insert(key.to_owned(), found.clone());
+    Ok(found)
 }

@@ -2,7 +2,7 @@
 //! departments, and the staff with their department scope. Loaded at most once per request,
 //! in the store's bounded number of statements (`gongkai_store::directory`), and read here
 //! through the questions pages ask of it. Pages that only show names read it from
-//! [`AppState::directory`], kept while nothing is written (see [`crate::cache`]).
+//! [`AppState::directory`], kept while the directory is not written (see [`crate::cache`]).
 
 use std::sync::Arc;
 
