@@ -256,7 +256,7 @@ impl Default for Thresholds {
 
 /// `LIKE` for a term without letters that have a case (Chinese, digits), `ILIKE` otherwise:
 /// the two match alike there, and `ILIKE` lower-cases every text it looks at (on PostgreSQL,
-/// three times the work of `LIKE` walking requests in Chinese).
+/// twice the work of `LIKE` walking requests in Chinese: 14 against 6.5 ms for 12,000).
 fn like_operator(term: &str) -> &'static str {
     if term
         .chars()
